@@ -1,0 +1,1 @@
+"""The rules of the system, in plain Python: no Django import below this package."""

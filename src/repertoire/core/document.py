@@ -1,0 +1,559 @@
+"""Read and write the repertoire document format.
+
+The format is what a Word document looks like once saved as text: a header (title,
+status, date, the jobs still missing), a *sommaire* by level with page numbers, then one
+sheet per job::
+
+    TITLE OF THE JOB
+    Finalité et missions
+    <one mission per line; "- " lines are sub-bullets of the mission above>
+    Exigences
+    <one requirement per line>
+    Critères d'exigences<TAB>Connaissances<TAB>…      (the criteria table, tab-separated)
+    <TAB>1<TAB>2<TAB>…
+    Classification niveau IV
+    <the definition of the level, one paragraph per line>
+
+Blank lines, ``**bold**`` marks, capitals and the spelling of headings vary; what
+matters is checked strictly and every problem is reported with its line number.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, Criterion
+from repertoire.core.text import from_roman, sentence_case, slugify, strip_accents, title_key, to_roman
+
+STATUS_PROVISIONAL = "provisoire"
+STATUS_OFFICIAL = "officiel"
+STATUSES = (STATUS_PROVISIONAL, STATUS_OFFICIAL)
+
+MISSIONS_HEADING = "Finalité et missions"
+REQUIREMENTS_HEADING = "Exigences"
+CRITERIA_HEADING = "Critères d'exigences"
+SOMMAIRE_HEADING = "Sommaire par niveau"
+MISSING_JOBS_INTRO = "Ce document ne contient pas pour l'instant les emplois de :"
+
+# A level definition text printed under a job is attributed to another level when it is
+# at least this similar to that level's usual text (and closer to it than to its own).
+SAME_TEXT_SIMILARITY = 0.8
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """A mission or a requirement, with the sub-bullets written under it."""
+
+    text: str
+    subitems: tuple[str, ...] = ()
+
+    def as_text(self) -> str:
+        return "\n".join([self.text, *(f"- {sub}" for sub in self.subitems)])
+
+
+@dataclass(frozen=True)
+class SommaireEntry:
+    level: int
+    title: str
+    page: int | None
+    line: int = field(default=0, compare=False)
+
+
+@dataclass(frozen=True)
+class JobSheet:
+    title: str
+    heading: str
+    level: int
+    degrees: tuple[int, ...]
+    missions: tuple[ListItem, ...]
+    requirements: tuple[ListItem, ...]
+    level_text: tuple[str, ...]
+    line: int = field(default=0, compare=False)
+
+    @property
+    def code(self) -> str:
+        return slugify(self.heading)
+
+
+@dataclass(frozen=True)
+class RepertoireDocument:
+    title: str
+    status: str
+    date: date
+    notes: tuple[str, ...]
+    missing_jobs: tuple[str, ...]
+    criteria: tuple[Criterion, ...]
+    sommaire: tuple[SommaireEntry, ...]
+    jobs: tuple[JobSheet, ...]
+
+    def level_definitions(self) -> LevelDefinitions:
+        return LevelDefinitions.of(self.jobs)
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class DocumentInvalid(ValueError):
+    def __init__(self, errors: list[DocumentError]):
+        self.errors = sorted(errors, key=lambda error: error.line)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+# --- level definitions -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LevelDefinitions:
+    """The definition texts of each level, and the level each printed text belongs to.
+
+    The document prints the definition of the level under every job. Most jobs of a level
+    carry the same text (its *usual* text); some carry a variant, and some carry another
+    level's text by a copy error. A text belongs to the level whose usual text it is
+    closest to.
+    """
+
+    by_level: dict[int, tuple[tuple[str, ...], ...]]
+    home: dict[tuple[str, ...], int]
+
+    @classmethod
+    def of(cls, jobs: tuple[JobSheet, ...] | list[JobSheet]) -> LevelDefinitions:
+        counts: dict[int, Counter[tuple[str, ...]]] = {}
+        for job in jobs:
+            if job.level_text:
+                counts.setdefault(job.level, Counter())[job.level_text] += 1
+        usual = {level: counter.most_common(1)[0][0] for level, counter in counts.items()}
+        home: dict[tuple[str, ...], int] = {}
+        for job in jobs:
+            text = job.level_text
+            if not text or text in home:
+                continue
+            home[text] = _closest_level(text, job.level, usual)
+        by_level: dict[int, list[tuple[str, ...]]] = {}
+        # The usual text comes first, then variants in document order.
+        for level, text in sorted(usual.items()):
+            if home[text] == level:
+                by_level.setdefault(level, []).append(text)
+        for text, level in home.items():
+            if text not in by_level.setdefault(level, []):
+                by_level[level].append(text)
+        return cls({level: tuple(texts) for level, texts in sorted(by_level.items())}, home)
+
+
+def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    return SequenceMatcher(None, " ".join(a), " ".join(b), autojunk=False).ratio()
+
+
+def _closest_level(text: tuple[str, ...], printed_level: int, usual: dict) -> int:
+    for level, usual_text in usual.items():
+        if text == usual_text and level == printed_level:
+            return level
+    scores = {level: _similarity(text, usual_text) for level, usual_text in usual.items()}
+    best = max(scores, key=lambda level: (scores[level], level == printed_level))
+    if best != printed_level and scores[best] >= SAME_TEXT_SIMILARITY:
+        if scores[best] > scores.get(printed_level, 0.0):
+            return best
+    return printed_level
+
+
+# --- reading ------------------------------------------------------------------------------
+
+_BOLD = re.compile(r"\*\*|__")
+_BULLET = re.compile(r"^\s*[-•–*]\s+")
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$")
+_CLASSIFICATION = re.compile(
+    r"^(?:classification(?:\s+de)?\s+niveau|niveau\s+de\s+classification)\s+(\S+?)\s*:?$",
+    re.IGNORECASE,
+)
+_SOMMAIRE_LEVEL = re.compile(r"^niveau\s+([ivx]+|\d+)\s*:?$", re.IGNORECASE)
+_TRAILING_PAGE = re.compile(r"^(.*?)\s+(\d+)$")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]*-{3,}[\s:|-]*$")
+
+
+def _clean(line: str) -> str:
+    """A line without bold marks, markdown heading marks and surrounding blanks."""
+    text = _BOLD.sub("", line).strip()
+    return text.lstrip("#").strip() if text.startswith("#") else text
+
+
+def _key(text: str) -> str:
+    return " ".join(strip_accents(text).lower().replace("’", "'").rstrip(" :").split())
+
+
+def _is_missions_heading(text: str) -> bool:
+    return _key(text) in {
+        "finalite et missions", "finalites et missions", "finalite et mission", "missions",
+    }
+
+
+def _is_requirements_heading(text: str) -> bool:
+    return _key(text) in {"exigences", "exigences requises", "exigence"}
+
+
+def _cells(line: str) -> list[str]:
+    text = _BOLD.sub("", line)
+    if "\t" in text:
+        return [cell.strip() for cell in text.strip("\r\n").split("\t")]
+    if "|" in text:
+        return [cell.strip() for cell in text.strip().strip("|").split("|")]
+    return text.split()
+
+
+def _is_criteria_header(text: str) -> bool:
+    return _key(text).startswith("criteres") and ("\t" in text or "|" in text)
+
+
+def _parse_level(token: str) -> int | None:
+    token = token.strip().rstrip(".")
+    if token.isdigit():
+        return int(token)
+    return from_roman(token)
+
+
+def decode(data: bytes) -> str:
+    """Text of a document saved as UTF-8 (with or without BOM) or Windows-1252."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252")
+
+
+def read_document(path: str | Path) -> RepertoireDocument:
+    return parse_document(decode(Path(path).read_bytes()))
+
+
+class _Reader:
+    def __init__(self, text: str):
+        self.lines = [line.rstrip(" \r\n\x0c") for line in text.split("\n")]
+        self.clean = [_clean(line) for line in self.lines]
+        self.errors: list[DocumentError] = []
+
+    def error(self, index: int, message: str) -> None:
+        self.errors.append(DocumentError(index + 1, message))
+
+    def next_nonblank(self, index: int, stop: int | None = None) -> int | None:
+        stop = len(self.lines) if stop is None else stop
+        for candidate in range(index + 1, stop):
+            if self.clean[candidate]:
+                return candidate
+        return None
+
+    def job_starts(self) -> list[int]:
+        starts = []
+        for index, text in enumerate(self.clean):
+            if not text or _is_missions_heading(text):
+                continue
+            following = self.next_nonblank(index)
+            if following is not None and _is_missions_heading(self.clean[following]):
+                starts.append(index)
+        return starts
+
+
+def parse_document(text: str) -> RepertoireDocument:
+    """Parse a repertoire document; raise ``DocumentInvalid`` listing every problem."""
+    reader = _Reader(text)
+    starts = reader.job_starts()
+    first_job = starts[0] if starts else len(reader.lines)
+    sommaire_at = next(
+        (i for i in range(first_job) if _key(reader.clean[i]).startswith("sommaire")), None
+    )
+    header = _parse_header(reader, 0, first_job if sommaire_at is None else sommaire_at)
+    sommaire = (
+        _parse_sommaire(reader, sommaire_at + 1, first_job) if sommaire_at is not None else ()
+    )
+    if not starts:
+        reader.error(0, "no job sheet found (a job title followed by 'Finalité et missions')")
+    criteria: list[Criterion] = []
+    raw_jobs = []
+    for number, start in enumerate(starts):
+        end = starts[number + 1] if number + 1 < len(starts) else len(reader.lines)
+        raw_jobs.append(_parse_job(reader, start, end, criteria))
+    titles = {title_key(entry.title): entry.title for entry in sommaire}
+    jobs = []
+    seen: dict[str, int] = {}
+    for raw in raw_jobs:
+        if raw is None:
+            continue
+        key = title_key(raw["heading"])
+        if key in seen:
+            reader.error(
+                raw["index"],
+                f"job '{raw['heading']}' has the same title as the job at line {seen[key]}",
+            )
+            continue
+        seen[key] = raw["index"] + 1
+        jobs.append(
+            JobSheet(
+                title=titles.get(key, sentence_case(raw["heading"])),
+                heading=raw["heading"],
+                level=raw["level"],
+                degrees=raw["degrees"],
+                missions=raw["missions"],
+                requirements=raw["requirements"],
+                level_text=raw["level_text"],
+                line=raw["index"] + 1,
+            )
+        )
+    if reader.errors:
+        raise DocumentInvalid(reader.errors)
+    return RepertoireDocument(
+        title=header["title"],
+        status=header["status"],
+        date=header["date"],
+        notes=header["notes"],
+        missing_jobs=header["missing_jobs"],
+        criteria=tuple(criteria),
+        sommaire=sommaire,
+        jobs=tuple(jobs),
+    )
+
+
+def _parse_header(reader: _Reader, start: int, end: int) -> dict:
+    title = ""
+    status = None
+    edition_date = None
+    notes: list[str] = []
+    missing: list[str] = []
+    in_missing = False
+    for index in range(start, end):
+        text = reader.clean[index]
+        if not text:
+            continue
+        key = _key(text)
+        if in_missing and _BULLET.match(text):
+            missing.append(_BULLET.sub("", text).strip())
+            continue
+        in_missing = False
+        if not title:
+            title = text
+        elif key.startswith("document "):
+            word = key.split()[-1]
+            if word in ("provisoire",):
+                status = STATUS_PROVISIONAL
+            elif word in ("officiel", "definitif"):
+                status = STATUS_OFFICIAL
+            else:
+                reader.error(index, f"unknown document status '{text}'")
+        elif match := _DATE.match(text):
+            day, month, year = (int(part) for part in match.groups())
+            year = year + 2000 if year < 100 else year
+            try:
+                edition_date = date(year, month, day)
+            except ValueError:
+                reader.error(index, f"'{text}' is not a valid date")
+        elif "ne contient pas" in key:
+            in_missing = True
+        else:
+            notes.append(text)
+    if not title:
+        reader.error(start, "the document has no title")
+    if edition_date is None:
+        reader.error(start, "the header has no edition date (dd/mm/yy)")
+    return {
+        "title": title,
+        "status": status or STATUS_PROVISIONAL,
+        "date": edition_date,
+        "notes": tuple(notes),
+        "missing_jobs": tuple(missing),
+    }
+
+
+def _parse_sommaire(reader: _Reader, start: int, end: int) -> tuple[SommaireEntry, ...]:
+    entries = []
+    level = None
+    for index in range(start, end):
+        text = reader.clean[index]
+        if not text:
+            continue
+        if match := _SOMMAIRE_LEVEL.match(text.replace("\t", " ").strip()):
+            level = _parse_level(match.group(1))
+            if level is None or not MIN_LEVEL <= level <= MAX_LEVEL:
+                reader.error(index, f"level '{match.group(1)}' is outside I–VIII")
+                level = None
+            continue
+        if not _BULLET.match(text):
+            reader.error(index, f"unexpected line in the sommaire: '{text}'")
+            continue
+        if level is None:
+            reader.error(index, "sommaire entry before any level heading")
+            continue
+        raw = _BULLET.sub("", _BOLD.sub("", reader.lines[index])).strip(" ")
+        if "\t" in raw:
+            title, _, page = raw.rpartition("\t")
+        elif match := _TRAILING_PAGE.match(raw):
+            title, page = match.groups()
+        else:
+            title, page = raw, ""
+        page = page.strip()
+        if page and not page.isdigit():
+            reader.error(index, f"page number '{page}' is not a number")
+            continue
+        entries.append(
+            SommaireEntry(level, title.strip(), int(page) if page else None, line=index + 1)
+        )
+    return tuple(entries)
+
+
+def _parse_job(reader: _Reader, start: int, end: int, criteria: list[Criterion]) -> dict | None:
+    heading = reader.clean[start]
+    errors_before = len(reader.errors)
+    missions: list[list] = []
+    requirements: list[list] = []
+    level_text: list[str] = []
+    degrees: tuple[int, ...] | None = None
+    level: int | None = None
+    section: list[list] | None = None
+    state = "title"
+    index = start + 1
+    while index < end:
+        text = reader.clean[index]
+        if not text:
+            index += 1
+            continue
+        if _is_missions_heading(text):
+            state, section = "missions", missions
+        elif _is_requirements_heading(text):
+            if state == "level":
+                reader.error(
+                    index,
+                    f"'{text}' heading after the classification of '{heading}': "
+                    "is the 'Finalité et missions' heading of the next job missing?",
+                )
+            state, section = "requirements", requirements
+        elif _is_criteria_header(reader.lines[index]):
+            if degrees is not None:
+                reader.error(index, f"second criteria table in job '{heading}'")
+            degrees, index = _parse_criteria_table(reader, index, end, criteria, heading)
+            state, section = "table", None
+        elif match := _CLASSIFICATION.match(text):
+            level = _parse_level(match.group(1))
+            if level is None or not MIN_LEVEL <= level <= MAX_LEVEL:
+                reader.error(index, f"level '{match.group(1)}' is outside I–VIII")
+            state, section = "level", None
+        elif state in ("missions", "requirements"):
+            if _BULLET.match(text) and section:
+                section[-1][1].append(_BULLET.sub("", text).strip())
+            else:
+                section.append([_BULLET.sub("", text).strip(), []])
+        elif state == "level":
+            level_text.append(text)
+        else:
+            reader.error(index, f"unexpected text in job '{heading}': '{text[:60]}'")
+        index += 1
+    if not any(item[0] for item in missions):
+        reader.error(start, f"job '{heading}' has no missions")
+    if not requirements:
+        reader.error(start, f"job '{heading}' has no requirements ('Exigences')")
+    if degrees is None and state != "table" and not _has_table(reader, start, end):
+        reader.error(start, f"job '{heading}' has no criteria row ('{CRITERIA_HEADING}')")
+    if level is None and not any(_CLASSIFICATION.match(reader.clean[i]) for i in range(start, end)):
+        reader.error(start, f"job '{heading}' has no classification level")
+    if len(reader.errors) > errors_before:
+        return None
+    return {
+        "index": start,
+        "heading": heading,
+        "level": level,
+        "degrees": degrees,
+        "missions": tuple(ListItem(text, tuple(subs)) for text, subs in missions),
+        "requirements": tuple(ListItem(text, tuple(subs)) for text, subs in requirements),
+        "level_text": tuple(level_text),
+    }
+
+
+def _has_table(reader: _Reader, start: int, end: int) -> bool:
+    return any(_is_criteria_header(reader.lines[i]) for i in range(start, end))
+
+
+def _parse_criteria_table(
+    reader: _Reader, index: int, end: int, criteria: list[Criterion], heading: str
+) -> tuple[tuple[int, ...] | None, int]:
+    """Read the header and the degrees row; return the degrees and the last line read."""
+    labels = [cell for cell in _cells(reader.lines[index])[1:] if cell]
+    found = [Criterion(slugify(label, "_"), label) for label in labels]
+    if not criteria:
+        criteria.extend(found)
+    elif [c.code for c in found] != [c.code for c in criteria]:
+        expected = ", ".join(c.label for c in criteria)
+        reader.error(index, f"criteria '{', '.join(labels)}' differ from the edition's ({expected})")
+        return None, index
+    row = reader.next_nonblank(index, end)
+    while row is not None and _TABLE_RULE.match(reader.lines[row].strip()):
+        row = reader.next_nonblank(row, end)
+    if row is None or not any(c.isdigit() for c in reader.clean[row]) or _CLASSIFICATION.match(
+        reader.clean[row]
+    ):
+        reader.error(index, f"job '{heading}': the criteria row of degrees is missing")
+        return None, index
+    cells = _cells(reader.lines[row])
+    if len(cells) == len(criteria) + 1 or (cells and cells[0] == "" and len(cells) > 1):
+        cells = cells[1:]  # the row label cell, empty in the document
+    values = [cell for cell in cells if cell != ""]
+    if len(values) != len(criteria):
+        reader.error(
+            row,
+            f"job '{heading}': {len(values)} degrees for {len(criteria)} criteria "
+            f"({', '.join(c.label for c in criteria)})",
+        )
+        return None, row
+    degrees = []
+    for criterion, value in zip(criteria, values, strict=True):
+        if not value.isdigit():
+            reader.error(row, f"job '{heading}': degree '{value}' for {criterion.label} is not a number")
+        elif not MIN_DEGREE <= int(value) <= MAX_DEGREE:
+            reader.error(
+                row,
+                f"job '{heading}': degree {value} for {criterion.label} is outside "
+                f"{MIN_DEGREE}–{MAX_DEGREE}",
+            )
+        else:
+            degrees.append(int(value))
+    if len(degrees) != len(criteria):
+        return None, row
+    return tuple(degrees), row
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+def write_document(document: RepertoireDocument) -> str:
+    """The document in the text format; ``parse_document`` reads it back identically."""
+    out: list[str] = [document.title, "", f"Document {document.status}"]
+    out += [document.date.strftime("%d/%m/%Y"), ""]
+    for note in document.notes:
+        out += [note, ""]
+    if document.missing_jobs:
+        out += [MISSING_JOBS_INTRO, ""]
+        out += [f"- {title}" for title in document.missing_jobs]
+        out.append("")
+    if document.sommaire:
+        out += [SOMMAIRE_HEADING, ""]
+        level = None
+        for entry in document.sommaire:
+            if entry.level != level:
+                level = entry.level
+                out += [f"Niveau {to_roman(level)} :", ""]
+            page = "" if entry.page is None else str(entry.page)
+            out.append(f"- {entry.title}\t{page}")
+        out.append("")
+    header = "\t".join([CRITERIA_HEADING, *(c.label for c in document.criteria)])
+    for job in document.jobs:
+        out += ["", job.heading, "", MISSIONS_HEADING, ""]
+        out += [item.as_text() for item in job.missions]
+        out += ["", REQUIREMENTS_HEADING, ""]
+        out += [item.as_text() for item in job.requirements]
+        out += ["", header, "\t" + "\t".join(str(d) for d in job.degrees), ""]
+        out += [f"Classification niveau {to_roman(job.level)}", ""]
+        for paragraph in job.level_text:
+            out += [paragraph, ""]
+    return "\n".join(out).rstrip("\n") + "\n"
