@@ -28,7 +28,14 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, Criterion
-from repertoire.core.text import from_roman, sentence_case, slugify, strip_accents, title_key, to_roman
+from repertoire.core.text import (
+    from_roman,
+    sentence_case,
+    slugify,
+    strip_accents,
+    title_key,
+    to_roman,
+)
 
 STATUS_PROVISIONAL = "provisoire"
 STATUS_OFFICIAL = "officiel"
@@ -192,7 +199,10 @@ def _key(text: str) -> str:
 
 def _is_missions_heading(text: str) -> bool:
     return _key(text) in {
-        "finalite et missions", "finalites et missions", "finalite et mission", "missions",
+        "finalite et missions",
+        "finalites et missions",
+        "finalite et mission",
+        "missions",
     }
 
 
@@ -485,13 +495,17 @@ def _parse_criteria_table(
         criteria.extend(found)
     elif [c.code for c in found] != [c.code for c in criteria]:
         expected = ", ".join(c.label for c in criteria)
-        reader.error(index, f"criteria '{', '.join(labels)}' differ from the edition's ({expected})")
+        reader.error(
+            index, f"criteria '{', '.join(labels)}' differ from the edition's ({expected})"
+        )
         return None, index
     row = reader.next_nonblank(index, end)
     while row is not None and _TABLE_RULE.match(reader.lines[row].strip()):
         row = reader.next_nonblank(row, end)
-    if row is None or not any(c.isdigit() for c in reader.clean[row]) or _CLASSIFICATION.match(
-        reader.clean[row]
+    if (
+        row is None
+        or not any(c.isdigit() for c in reader.clean[row])
+        or _CLASSIFICATION.match(reader.clean[row])
     ):
         reader.error(index, f"job '{heading}': the criteria row of degrees is missing")
         return None, index
@@ -509,7 +523,9 @@ def _parse_criteria_table(
     degrees = []
     for criterion, value in zip(criteria, values, strict=True):
         if not value.isdigit():
-            reader.error(row, f"job '{heading}': degree '{value}' for {criterion.label} is not a number")
+            reader.error(
+                row, f"job '{heading}': degree '{value}' for {criterion.label} is not a number"
+            )
         elif not MIN_DEGREE <= int(value) <= MAX_DEGREE:
             reader.error(
                 row,

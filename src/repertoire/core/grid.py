@@ -72,9 +72,7 @@ def validate_degrees(degrees: Sequence[int], criteria_count: int) -> tuple[int, 
         if isinstance(degree, bool) or not isinstance(degree, int):
             raise InvalidDegrees(f"degré non entier : {degree!r}")
         if not MIN_DEGREE <= degree <= MAX_DEGREE:
-            raise InvalidDegrees(
-                f"degré {degree} hors de l'échelle {MIN_DEGREE}–{MAX_DEGREE}"
-            )
+            raise InvalidDegrees(f"degré {degree} hors de l'échelle {MIN_DEGREE}–{MAX_DEGREE}")
     return tuple(degrees)
 
 
@@ -215,9 +213,7 @@ def calibrate(rule: LevelRule, references: Iterable[ReferenceProfile]) -> list[M
     ]
 
 
-def choose_rule(
-    references: Sequence[ReferenceProfile], preferred: str | None = None
-) -> LevelRule:
+def choose_rule(references: Sequence[ReferenceProfile], preferred: str | None = None) -> LevelRule:
     """The preferred rule if it calibrates; without a preference, the first rule that does.
 
     Raises ``RuleRefused`` for a preferred rule that misclassifies, or for the default

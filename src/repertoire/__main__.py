@@ -1,0 +1,3 @@
+from repertoire.cli import main
+
+main()

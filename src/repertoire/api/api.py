@@ -1,0 +1,150 @@
+"""The HTTP API (OpenAPI at /api/openapi.json, docs at /api/docs)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Query
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from repertoire.api.schemas import (
+    ClassificationOut,
+    ClassifyIn,
+    CriterionOut,
+    EditionOut,
+    ErrorOut,
+    JobOut,
+    JobSummaryOut,
+    LevelOut,
+)
+from repertoire.catalog import selectors
+from repertoire.catalog.presenters import classification_dict, job_detail, job_summary, level_dict
+from repertoire.core.grid import InvalidDegrees
+
+
+def repertoire_reader(request: HttpRequest):
+    """Read access to the repertoire: open by default, signed-in users when closed."""
+    if settings.REPERTOIRE_API_PUBLIC_READ:
+        return True
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+api = NinjaAPI(
+    title="Répertoire API",
+    version="1",
+    description="Répertoire des emplois nationaux du réseau des CCI",
+    urls_namespace="api",
+    auth=repertoire_reader,
+)
+ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+def _error(request, code: str, message: str, status: int, details=None):
+    body = {"error": {"code": code, "message": message, "details": details or []}}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    details = [
+        {"loc": [str(part) for part in error.get("loc", [])], "msg": error.get("msg", "")}
+        for error in exc.errors
+    ]
+    return _error(request, "invalid_request", "Requête invalide", 422, details)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    return _error(request, "unauthorized", "Authentification requise", 401)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, "not_found", str(exc) or "Introuvable", 404)
+
+
+@api.exception_handler(selectors.EditionNotFound)
+def on_edition_not_found(request, exc):
+    return _error(request, "edition_not_found", str(exc), 404)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return _error(request, "error", str(exc), exc.status_code)
+
+
+@api.get("/editions", response={200: list[EditionOut], **ERRORS}, tags=["repertoire"])
+def list_editions(request):
+    return [
+        {
+            "label": v.label,
+            "title": v.title,
+            "date": v.date,
+            "status": v.status,
+            "level_rule": v.level_rule,
+            "is_current": v.is_current,
+            "missing_jobs": v.missing_jobs,
+            "job_count": v.job_count,
+        }
+        for v in selectors.versions()
+    ]
+
+
+@api.get("/criteria", response={200: list[CriterionOut], **ERRORS}, tags=["repertoire"])
+def list_criteria(request, edition: str | None = None):
+    version = selectors.get_version(edition)
+    return [
+        {"code": c.code, "label": c.label, "position": c.position}
+        for c in selectors.criteria_of(version)
+    ]
+
+
+@api.get("/levels", response={200: list[LevelOut], **ERRORS}, tags=["repertoire"])
+def list_levels(request, edition: str | None = None):
+    version = selectors.get_version(edition)
+    return [level_dict(level) for level in selectors.levels_of(version)]
+
+
+@api.get("/jobs", response={200: list[JobSummaryOut], **ERRORS}, tags=["repertoire"])
+@paginate(LimitOffsetPagination)
+def list_jobs(
+    request,
+    level: int | None = Query(None, ge=1, le=8, description="Level number, 1 to 8"),
+    edition: str | None = None,
+):
+    version = selectors.get_version(edition)
+    return [job_summary(job) for job in selectors.jobs_of(version, level=level)]
+
+
+@api.get("/jobs/{code}", response={200: JobOut, **ERRORS}, tags=["repertoire"])
+def get_job(request, code: str, edition: str | None = None):
+    version = selectors.get_version(edition)
+    job = selectors.job_of(version, code)
+    if job is None:
+        raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
+    return job_detail(job, selectors.grid_of(version))
+
+
+@api.post("/classify", response={200: ClassificationOut, **ERRORS}, tags=["grid"])
+def classify(request, payload: ClassifyIn):
+    version = selectors.get_version(payload.edition)
+    grid = selectors.grid_of(version)
+    codes = [criterion.code for criterion in grid.criteria]
+    details = [
+        {"loc": ["body", "payload", "degrees", code], "msg": "degré manquant"}
+        for code in codes
+        if code not in payload.degrees
+    ] + [
+        {"loc": ["body", "payload", "degrees", code], "msg": "critère inconnu"}
+        for code in payload.degrees
+        if code not in codes
+    ]
+    if details:
+        return _error(request, "invalid_degrees", "Un degré par critère est attendu", 422, details)
+    try:
+        result = grid.classify([payload.degrees[code] for code in codes])
+    except InvalidDegrees as exc:
+        return _error(request, "invalid_degrees", str(exc), 422)
+    return classification_dict(result)

@@ -1,0 +1,103 @@
+"""Shapes of the HTTP API. Field names follow the JSON export (DESIGN.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Field, Schema
+
+
+class ErrorDetail(Schema):
+    loc: list[str | int] = []
+    msg: str
+
+
+class ErrorBody(Schema):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+class ErrorOut(Schema):
+    error: ErrorBody
+
+
+class EditionOut(Schema):
+    label: str
+    title: str
+    date: date
+    status: str
+    level_rule: str
+    is_current: bool
+    missing_jobs: list[str]
+    job_count: int
+
+
+class CriterionOut(Schema):
+    code: str
+    label: str
+    position: int
+
+
+class LevelOut(Schema):
+    number: int
+    roman: str
+    definition: str
+    definitions: list[str]
+    job_count: int
+
+
+class LevelRef(Schema):
+    number: int
+    roman: str
+
+
+class JobSummaryOut(Schema):
+    code: str
+    title: str
+    level: int
+    roman: str
+    degrees: dict[str, int]
+
+
+class JobOut(JobSummaryOut):
+    heading: str
+    position: int
+    missions: list[str]
+    requirements: list[str]
+    level_definition: str
+    explanation: str
+    edition: str
+
+
+class ClassifyIn(Schema):
+    degrees: dict[str, int] = Field(
+        ...,
+        description="One degree (1–8) per criterion code of the edition",
+        examples=[
+            {
+                "connaissances": 4,
+                "latitude_action": 4,
+                "complexite": 3,
+                "relations": 4,
+                "responsabilites": 3,
+            }
+        ],
+    )
+    edition: str | None = Field(None, description="Edition label; the current one by default")
+
+
+class NoticeOut(Schema):
+    code: str
+    message: str
+
+
+class ClassificationOut(Schema):
+    level: int
+    roman: str
+    rule: str
+    explanation: str
+    total: int
+    median: int
+    band: list[int]
+    warnings: list[NoticeOut]

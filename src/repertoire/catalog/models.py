@@ -1,0 +1,207 @@
+"""The repertoire as data: editions, their grid (criteria, levels, rule) and reference jobs."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, RULES
+from repertoire.core.text import to_roman
+
+
+class RepertoireVersion(models.Model):
+    """One dated edition of the repertoire (édition du répertoire)."""
+
+    class Status(models.TextChoices):
+        PROVISIONAL = "provisoire", _("provisional")
+        OFFICIAL = "officiel", _("official")
+
+    label = models.CharField(_("label"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+    date = models.DateField(_("date"))
+    notes = models.JSONField(_("notes"), default=list, blank=True)
+    missing_jobs = models.JSONField(_("jobs announced as missing"), default=list, blank=True)
+    level_rule = models.CharField(
+        _("level rule"), max_length=32, choices=[(code, rule.label) for code, rule in RULES.items()]
+    )
+    is_current = models.BooleanField(_("current edition"), default=False)
+    source_name = models.CharField(_("source file"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
+    imported_by = models.CharField(_("imported by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("repertoire edition")
+        verbose_name_plural = _("repertoire editions")
+        ordering = ["-date", "label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_edition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Criterion(models.Model):
+    """A classifying criterion (critère classant) of an edition."""
+
+    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="criteria")
+    code = models.SlugField(_("code"), max_length=64)
+    label = models.CharField(_("label"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_criterion_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Level(models.Model):
+    """A classification level (niveau de classification), I to VIII."""
+
+    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="levels")
+    number = models.PositiveSmallIntegerField(_("number"))
+
+    class Meta:
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+        ordering = ["version", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "number"], name="unique_level_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=MIN_LEVEL, number__lte=MAX_LEVEL), name="level_in_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.roman
+
+    @property
+    def roman(self) -> str:
+        return to_roman(self.number)
+
+
+class LevelDefinition(models.Model):
+    """One text defining a level; the document prints several variants for some levels."""
+
+    level = models.ForeignKey(Level, models.CASCADE, related_name="definitions")
+    paragraphs = models.JSONField(_("paragraphs"))
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("level definition")
+        verbose_name_plural = _("level definitions")
+        ordering = ["level", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+class ReferenceJob(models.Model):
+    """A national reference job (emploi repère) of an edition."""
+
+    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="jobs")
+    code = models.SlugField(_("code"), max_length=120)
+    title = models.CharField(_("title"), max_length=200)
+    heading = models.CharField(_("heading as written"), max_length=200)
+    level = models.ForeignKey(Level, models.PROTECT, related_name="jobs")
+    # The definition text printed under the job; it may belong to another level (copy error).
+    level_definition = models.ForeignKey(
+        LevelDefinition, models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    # Ordered lists of {"text": str, "subitems": [str, ...]}.
+    missions = models.JSONField(_("purpose and missions"))
+    requirements = models.JSONField(_("requirements"))
+    position = models.PositiveIntegerField(_("position in the document"))
+
+    class Meta:
+        verbose_name = _("reference job")
+        verbose_name_plural = _("reference jobs")
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="unique_job_code"),
+            models.UniqueConstraint(fields=["version", "position"], name="unique_job_position"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JobDegree(models.Model):
+    """The degree (1–8) of a reference job on one criterion."""
+
+    job = models.ForeignKey(ReferenceJob, models.CASCADE, related_name="degrees")
+    criterion = models.ForeignKey(Criterion, models.CASCADE, related_name="job_degrees")
+    degree = models.PositiveSmallIntegerField(_("degree"))
+
+    class Meta:
+        verbose_name = _("degree")
+        verbose_name_plural = _("degrees")
+        ordering = ["job", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "criterion"], name="unique_job_criterion"),
+            models.CheckConstraint(
+                condition=Q(degree__gte=MIN_DEGREE, degree__lte=MAX_DEGREE),
+                name="degree_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.degree}"
+
+
+class SommaireEntry(models.Model):
+    """A line of the document's sommaire, kept as printed (page numbers included)."""
+
+    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="sommaire")
+    level_number = models.PositiveSmallIntegerField(_("level"))
+    title = models.CharField(_("title"), max_length=200)
+    page = models.PositiveIntegerField(_("page"), null=True, blank=True)
+    position = models.PositiveIntegerField(_("position"))
+    job = models.ForeignKey(
+        ReferenceJob, models.SET_NULL, null=True, blank=True, related_name="sommaire_entries"
+    )
+
+    class Meta:
+        verbose_name = _("sommaire entry")
+        verbose_name_plural = _("sommaire entries")
+        ordering = ["version", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class JobTitleAlias(models.Model):
+    """An appellation: another title that means a reference job."""
+
+    class Source(models.TextChoices):
+        CURATED = "curated", _("curated list")
+        VALIDATED = "validated", _("validated positioning")
+        MANUAL = "manual", _("added by hand")
+
+    job = models.ForeignKey(ReferenceJob, models.CASCADE, related_name="appellations")
+    title = models.CharField(_("title"), max_length=200)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("appellation")
+        verbose_name_plural = _("appellations")
+        ordering = ["job", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "title"], name="unique_appellation"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

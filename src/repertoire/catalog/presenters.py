@@ -1,0 +1,55 @@
+"""Plain dictionaries of catalog objects, shared by the JSON API and the exports."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from repertoire.catalog.models import Level, ReferenceJob
+from repertoire.catalog.selectors import degrees_of
+from repertoire.core.document import ListItem
+from repertoire.core.grid import Classification, Grid
+
+
+def item_text(item: dict) -> str:
+    return ListItem(item["text"], tuple(item["subitems"])).as_text()
+
+
+def job_summary(job: ReferenceJob) -> dict:
+    return {
+        "code": job.code,
+        "title": job.title,
+        "level": job.level.number,
+        "roman": job.level.roman,
+        "degrees": {d.criterion.code: d.degree for d in job.degrees.all()},
+    }
+
+
+def job_detail(job: ReferenceJob, grid: Grid) -> dict:
+    return {
+        **job_summary(job),
+        "heading": job.heading,
+        "position": job.position,
+        "missions": [item_text(item) for item in job.missions],
+        "requirements": [item_text(item) for item in job.requirements],
+        "level_definition": job.level_definition.text if job.level_definition else "",
+        "explanation": grid.rule.explain(degrees_of(job)),
+        "edition": job.version.label,
+    }
+
+
+def level_dict(level: Level) -> dict:
+    texts = [definition.text for definition in level.definitions.all()]
+    return {
+        "number": level.number,
+        "roman": level.roman,
+        "definition": texts[0] if texts else "",
+        "definitions": texts,
+        "job_count": getattr(level, "job_count", None) or level.jobs.count(),
+    }
+
+
+def classification_dict(result: Classification) -> dict:
+    data = asdict(result)
+    data["roman"] = result.roman
+    data["band"] = list(result.band)
+    return data

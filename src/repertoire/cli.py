@@ -1,0 +1,294 @@
+"""The ``repertoire`` command. Thin: it parses arguments and calls services and selectors."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    help="Répertoire des emplois nationaux du réseau des CCI.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+out = Console()
+err = Console(stderr=True)
+
+EXIT_INVALID_INPUT = 2
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repertoire.settings")
+    import django
+
+    django.setup()
+
+
+def _database_ready() -> None:
+    """Migrate the database if it is behind the code (first start, upgrade)."""
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
+
+
+def _bootstrap() -> None:
+    """A database with its schema and at least the bundled edition."""
+    _database_ready()
+    from repertoire.catalog import services
+
+    loaded = services.ensure_bundled_edition(author=_author())
+    if loaded is not None:
+        err.print(f"Édition {loaded.label} chargée ({loaded.jobs.count()} emplois).")
+
+
+def _author() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _version(label: str | None):
+    from repertoire.catalog import selectors
+
+    try:
+        return selectors.get_version(label)
+    except selectors.EditionNotFound as exc:
+        err.print(f"[red]Erreur :[/red] {exc}")
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+
+
+EditionOption = Annotated[
+    str | None,
+    typer.Option("--edition", "-e", help="Libellé de l'édition (par défaut : l'édition courante)."),
+]
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Adresse d'écoute.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port d'écoute.")] = 8000,
+    threads: Annotated[int, typer.Option(help="Fils de traitement des requêtes.")] = 4,
+) -> None:
+    """Migre la base, charge l'édition 2014 si la base est vide et sert l'application web."""
+    _bootstrap()
+    from waitress import serve as waitress_serve
+
+    from repertoire.wsgi import application
+
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"Répertoire : http://{shown}:{port}/  (API : http://{shown}:{port}/api/docs)")
+    sys.stdout.flush()
+    waitress_serve(application, host=host, port=port, threads=threads, ident="repertoire")
+
+
+@app.command("import")
+def import_(
+    path: Annotated[
+        Path, typer.Argument(help="Document du répertoire (texte, UTF-8 ou Windows-1252).")
+    ],
+    label: Annotated[
+        str | None, typer.Option(help="Libellé de l'édition (par défaut : sa date).")
+    ] = None,
+    rule: Annotated[
+        str | None, typer.Option(help="Règle de classement : total_points ou median.")
+    ] = None,
+) -> None:
+    """Importe un document comme nouvelle édition. Tout ou rien : une erreur n'écrit rien."""
+    from repertoire.core.document import DocumentInvalid, read_document
+
+    try:
+        document = read_document(path)
+    except OSError as exc:
+        err.print(f"[red]Erreur :[/red] lecture de {path} impossible : {exc.strerror}")
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    except DocumentInvalid as exc:
+        _print_errors(exc)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    _database_ready()
+    from repertoire.catalog import services
+
+    try:
+        version = services.import_edition(
+            document, author=_author(), label=label, rule=rule, source_name=path.name
+        )
+    except DocumentInvalid as exc:
+        _print_errors(exc)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    except ValueError as exc:
+        err.print(f"[red]Erreur :[/red] {exc}")
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    out.print(
+        f"Édition {version.label} importée : {len(document.jobs)} emplois, "
+        f"règle « {version.level_rule} »{', édition courante' if version.is_current else ''}."
+    )
+
+
+def _print_errors(exc) -> None:
+    for error in exc.errors:
+        err.print(str(error), markup=False, highlight=False)
+    err.print(f"{len(exc.errors)} problème(s) : rien n'a été écrit.")
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    text = "text"
+
+
+@app.command()
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Format de sortie.")
+    ] = ExportFormat.json,
+    edition: EditionOption = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Fichier de sortie (par défaut : la sortie standard)."),
+    ] = None,
+) -> None:
+    """Exporte une édition (JSON, CSV ou format texte du document)."""
+    _bootstrap()
+    from repertoire.catalog import selectors
+    from repertoire.publishing import exports
+
+    version = _version(edition)
+    document = selectors.document_of(version)
+    if format is ExportFormat.json:
+        content = exports.to_json(document, label=version.label, level_rule=version.level_rule)
+    elif format is ExportFormat.csv:
+        content = exports.to_csv(document)
+    else:
+        content = exports.to_text(document)
+    if output is None:
+        sys.stdout.write(content)
+        return
+    # A byte-order mark lets Excel recognise UTF-8 in a CSV file.
+    output.write_text(content, encoding="utf-8-sig" if format is ExportFormat.csv else "utf-8")
+    err.print(f"{output} écrit.")
+
+
+@app.command()
+def check(
+    path: Annotated[
+        Path | None, typer.Argument(help="Un document à vérifier sans l'importer.")
+    ] = None,
+    edition: EditionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par constat.")] = False,
+) -> None:
+    """Rapport de qualité des données. Avertissements : code 0 ; erreurs : code 1."""
+    from repertoire.core.document import DocumentInvalid, read_document
+    from repertoire.core.grid import DEFAULT_RULE
+    from repertoire.core.quality import ERROR, check_document
+
+    if path is not None:
+        try:
+            document, rule = read_document(path), DEFAULT_RULE
+        except OSError as exc:
+            err.print(f"[red]Erreur :[/red] lecture de {path} impossible : {exc.strerror}")
+            raise typer.Exit(EXIT_INVALID_INPUT) from None
+        except DocumentInvalid as exc:
+            _print_errors(exc)
+            raise typer.Exit(EXIT_INVALID_INPUT) from None
+        subject = str(path)
+    else:
+        _bootstrap()
+        from repertoire.catalog import selectors
+
+        version = _version(edition)
+        document, rule, subject = (
+            selectors.document_of(version),
+            version.level_rule,
+            f"édition {version.label}",
+        )
+    findings = check_document(document, rule)
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    if as_json:
+        for finding in findings:
+            print(json.dumps(finding.__dict__, ensure_ascii=False))
+    else:
+        table = Table(title=f"Qualité des données — {subject}", show_lines=False)
+        table.add_column("Gravité")
+        table.add_column("Ligne", justify="right")
+        table.add_column("Constat")
+        for finding in findings:
+            severity = (
+                "[red]erreur[/red]"
+                if finding.severity == ERROR
+                else "[yellow]avertissement[/yellow]"
+            )
+            table.add_row(severity, str(finding.line or ""), finding.message)
+        out.print(table)
+        out.print(f"{errors} erreur(s), {len(findings) - errors} avertissement(s).")
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def classify(
+    degrees: Annotated[
+        str, typer.Option(help="Un degré par critère, dans l'ordre des critères : 4,4,3,4,3.")
+    ],
+    edition: EditionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Résultat en JSON.")] = False,
+) -> None:
+    """Calcule le niveau d'un profil de degrés, avec son explication et ses alertes."""
+    _bootstrap()
+    from repertoire.catalog import selectors
+    from repertoire.catalog.presenters import classification_dict
+    from repertoire.core.grid import InvalidDegrees
+
+    grid = selectors.grid_of(_version(edition))
+    try:
+        values = [int(part) for part in degrees.replace(" ", "").split(",")]
+        result = grid.classify(values)
+    except (ValueError, InvalidDegrees) as exc:
+        labels = ", ".join(c.label for c in grid.criteria)
+        message = (
+            exc
+            if isinstance(exc, InvalidDegrees)
+            else "des degrés entiers séparés par des virgules sont attendus"
+        )
+        err.print(f"[red]Erreur :[/red] {message} (critères : {labels}).")
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    if as_json:
+        data = classification_dict(result)
+        data["degrees"] = {c.code: d for c, d in zip(grid.criteria, values, strict=True)}
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    out.print(f"Niveau {result.roman} ({result.level})")
+    out.print(f"Règle : {grid.rule.label} ({result.rule})")
+    out.print(result.explanation)
+    for notice in result.warnings:
+        out.print(f"[yellow]Attention :[/yellow] {notice.message}")
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Commandes d'administration de Django (migrate, check --deploy, createsuperuser…)."""
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["repertoire manage", *ctx.args])
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

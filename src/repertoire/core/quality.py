@@ -1,0 +1,194 @@
+"""The data-quality report: what a careful reader of a repertoire document would flag.
+
+Errors are inconsistencies that change a classification (a declared level the rule does
+not give, a sommaire that places a job at another level); warnings are editorial (copy
+errors in level definitions, missing page numbers, jobs announced but absent).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from repertoire.core.document import RepertoireDocument
+from repertoire.core.grid import RULES, ReferenceProfile, calibrate, get_rule
+from repertoire.core.text import title_key, to_roman
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: str
+    code: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line else ""
+        return f"{self.severity}: {where}{self.message}"
+
+
+def reference_profiles(document: RepertoireDocument) -> list[ReferenceProfile]:
+    return [ReferenceProfile(job.title, job.degrees, job.level) for job in document.jobs]
+
+
+def check_document(document: RepertoireDocument, rule_code: str) -> list[Finding]:
+    """Every finding on the document, errors first, in document order."""
+    findings = [
+        *_level_rules(document, rule_code),
+        *_level_definitions(document),
+        *_sommaire(document),
+        *_missing_jobs(document),
+    ]
+    return sorted(findings, key=lambda f: (f.severity != ERROR, f.line or 0))
+
+
+def _line(value: int) -> int | None:
+    return value or None
+
+
+def _level_rules(document: RepertoireDocument, rule_code: str) -> list[Finding]:
+    findings = []
+    references = reference_profiles(document)
+    lines = {job.title: job.line for job in document.jobs}
+    for code, rule in RULES.items():
+        for miss in calibrate(rule, references):
+            in_force = code == get_rule(rule_code).code
+            findings.append(
+                Finding(
+                    ERROR if in_force else WARNING,
+                    "level_rule_disagreement",
+                    f"« {miss.reference.name} » est déclaré au niveau "
+                    f"{to_roman(miss.reference.level)} mais la règle « {rule.label} »"
+                    f"{' (en vigueur)' if in_force else ''} donne le niveau "
+                    f"{to_roman(miss.computed)}",
+                    _line(lines[miss.reference.name]),
+                )
+            )
+    return findings
+
+
+def _level_definitions(document: RepertoireDocument) -> list[Finding]:
+    definitions = document.level_definitions()
+    findings = []
+    for job in document.jobs:
+        if not job.level_text:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "level_definition_missing",
+                    f"« {job.title} » n'imprime pas la définition de son niveau",
+                    _line(job.line),
+                )
+            )
+            continue
+        home = definitions.home[job.level_text]
+        if home != job.level:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "level_definition_copy",
+                    f"« {job.title} » est classé au niveau {to_roman(job.level)} mais sa "
+                    f"définition de niveau est le texte du niveau {to_roman(home)} "
+                    "(erreur de copie probable)",
+                    _line(job.line),
+                )
+            )
+    for level, texts in definitions.by_level.items():
+        if len(texts) < 2:
+            continue
+        variants = [
+            job.title
+            for job in document.jobs
+            if job.level_text in texts[1:] and definitions.home[job.level_text] == level
+        ]
+        findings.append(
+            Finding(
+                WARNING,
+                "level_definition_variants",
+                f"Le niveau {to_roman(level)} est défini par {len(texts)} textes différents ; "
+                f"variantes chez : {', '.join(variants)}",
+            )
+        )
+    return findings
+
+
+def _sommaire(document: RepertoireDocument) -> list[Finding]:
+    if not document.sommaire:
+        return [Finding(WARNING, "sommaire_missing", "Le document n'a pas de sommaire")]
+    findings = []
+    jobs = {title_key(job.heading): job for job in document.jobs}
+    listed = set()
+    previous_page = 0
+    for entry in document.sommaire:
+        key = title_key(entry.title)
+        job = jobs.get(key)
+        listed.add(key)
+        line = _line(entry.line)
+        if job is None:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "sommaire_unknown_job",
+                    f"Le sommaire cite « {entry.title} », qui n'a pas de fiche dans le document",
+                    line,
+                )
+            )
+        elif job.level != entry.level:
+            findings.append(
+                Finding(
+                    ERROR,
+                    "sommaire_level_mismatch",
+                    f"Le sommaire place « {entry.title} » au niveau {to_roman(entry.level)}, "
+                    f"sa fiche au niveau {to_roman(job.level)}",
+                    line,
+                )
+            )
+        if entry.page is None:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "sommaire_page_missing",
+                    f"Le sommaire ne donne pas de numéro de page pour « {entry.title} »",
+                    line,
+                )
+            )
+        elif entry.page <= previous_page:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "sommaire_page_order",
+                    f"Page {entry.page} de « {entry.title} » après la page {previous_page}",
+                    line,
+                )
+            )
+        if entry.page is not None:
+            previous_page = entry.page
+    for key, job in jobs.items():
+        if key not in listed:
+            findings.append(
+                Finding(
+                    WARNING,
+                    "sommaire_job_absent",
+                    f"« {job.title} » a une fiche mais n'apparaît pas au sommaire",
+                    _line(job.line),
+                )
+            )
+    return findings
+
+
+def _missing_jobs(document: RepertoireDocument) -> list[Finding]:
+    findings = []
+    for title in document.missing_jobs:
+        words = set(title_key(title).split())
+        similar = [job.title for job in document.jobs if words <= set(title_key(job.title).split())]
+        hint = f" ; à rapprocher de : {', '.join(similar)}" if similar else ""
+        findings.append(
+            Finding(
+                WARNING,
+                "job_announced_missing",
+                f"Emploi annoncé mais absent de cette édition : « {title} »{hint}",
+            )
+        )
+    return findings

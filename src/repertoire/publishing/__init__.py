@@ -1,0 +1,1 @@
+"""Exports of an edition to the formats people and other tools use."""

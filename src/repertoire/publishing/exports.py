@@ -1,0 +1,99 @@
+"""JSON, CSV and text exports of an edition, from its document form (no Django here)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from repertoire.core.document import RepertoireDocument, write_document
+from repertoire.core.text import to_roman
+
+# Excel opens a semicolon-separated file with a byte-order mark correctly in French locales.
+CSV_DELIMITER = ";"
+
+
+def edition_dict(document: RepertoireDocument, *, label: str, level_rule: str) -> dict:
+    """The JSON shape of DESIGN.md, extended (never renamed)."""
+    definitions = document.level_definitions()
+    return {
+        "edition": {
+            "label": label,
+            "title": document.title,
+            "date": document.date.isoformat(),
+            "status": document.status,
+            "level_rule": level_rule,
+            "notes": list(document.notes),
+            "missing_jobs": list(document.missing_jobs),
+        },
+        "criteria": [{"code": c.code, "label": c.label} for c in document.criteria],
+        "levels": [
+            {
+                "number": number,
+                "roman": to_roman(number),
+                "definition": "\n\n".join(texts[0]) if texts else "",
+                "definitions": ["\n\n".join(text) for text in texts],
+            }
+            for number, texts in definitions.by_level.items()
+        ],
+        "jobs": [
+            {
+                "code": job.code,
+                "title": job.title,
+                "heading": job.heading,
+                "level": job.level,
+                "degrees": {
+                    c.code: degree for c, degree in zip(document.criteria, job.degrees, strict=True)
+                },
+                "missions": [item.as_text() for item in job.missions],
+                "requirements": [item.as_text() for item in job.requirements],
+                "level_definition": "\n\n".join(job.level_text),
+            }
+            for job in document.jobs
+        ],
+        "sommaire": [
+            {"level": entry.level, "title": entry.title, "page": entry.page}
+            for entry in document.sommaire
+        ],
+    }
+
+
+def to_json(document: RepertoireDocument, *, label: str, level_rule: str) -> str:
+    data = edition_dict(document, label=label, level_rule=level_rule)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_csv(document: RepertoireDocument) -> str:
+    """One row per job: code, title, level, one column per criterion, texts joined."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(
+        [
+            "code",
+            "intitule",
+            "niveau",
+            "niveau_romain",
+            *(c.code for c in document.criteria),
+            "total",
+            "missions",
+            "exigences",
+        ]
+    )
+    for job in document.jobs:
+        writer.writerow(
+            [
+                job.code,
+                job.title,
+                job.level,
+                to_roman(job.level),
+                *job.degrees,
+                sum(job.degrees),
+                "\n".join(item.as_text() for item in job.missions),
+                "\n".join(item.as_text() for item in job.requirements),
+            ]
+        )
+    return out.getvalue()
+
+
+def to_text(document: RepertoireDocument) -> str:
+    return write_document(document)
