@@ -111,7 +111,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = HOME / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # The local app serves static files straight from the package, without collectstatic.
 WHITENOISE_USE_FINDERS = True
 
@@ -125,3 +125,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("REPERTOIRE_LOG_LEVEL", "WARNING")},
 }
+
+# API pages: 50 jobs by default, 100 at most (`limit`).
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100

@@ -5,6 +5,7 @@ Everything that differs between sites comes from the environment:
 """
 
 import os
+from pathlib import Path
 
 from repertoire.settings import *  # noqa: F403
 
@@ -22,6 +23,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+STATIC_ROOT = Path(os.environ.get("REPERTOIRE_STATIC_ROOT") or HOME / "static")  # noqa: F405
 # Static files are collected once per release (collectstatic) and served by WhiteNoise.
 WHITENOISE_USE_FINDERS = False
 STORAGES = {

@@ -19,7 +19,7 @@ from repertoire.api.schemas import (
     LevelOut,
 )
 from repertoire.catalog import selectors
-from repertoire.catalog.presenters import classification_dict, job_detail, job_summary, level_dict
+from repertoire.catalog.presenters import classification_dict, job_detail, level_dict
 from repertoire.core.grid import InvalidDegrees
 
 
@@ -115,7 +115,7 @@ def list_jobs(
     edition: str | None = None,
 ):
     version = selectors.get_version(edition)
-    return [job_summary(job) for job in selectors.jobs_of(version, level=level)]
+    return selectors.jobs_of(version, level=level)
 
 
 @api.get("/jobs/{code}", response={200: JobOut, **ERRORS}, tags=["repertoire"])

@@ -6,6 +6,8 @@ from datetime import date
 
 from ninja import Field, Schema
 
+from repertoire.catalog.presenters import degrees_by_code
+
 
 class ErrorDetail(Schema):
     loc: list[str | int] = []
@@ -59,8 +61,26 @@ class JobSummaryOut(Schema):
     roman: str
     degrees: dict[str, int]
 
+    # Resolvers let the paginator slice the queryset before anything is loaded.
+    @staticmethod
+    def resolve_level(job) -> int:
+        return job.level.number
 
-class JobOut(JobSummaryOut):
+    @staticmethod
+    def resolve_roman(job) -> str:
+        return job.level.roman
+
+    @staticmethod
+    def resolve_degrees(job) -> dict[str, int]:
+        return degrees_by_code(job)
+
+
+class JobOut(Schema):
+    code: str
+    title: str
+    level: int
+    roman: str
+    degrees: dict[str, int]
     heading: str
     position: int
     missions: list[str]

@@ -14,13 +14,17 @@ def item_text(item: dict) -> str:
     return ListItem(item["text"], tuple(item["subitems"])).as_text()
 
 
+def degrees_by_code(job: ReferenceJob) -> dict[str, int]:
+    return {d.criterion.code: d.degree for d in job.degrees.all()}
+
+
 def job_summary(job: ReferenceJob) -> dict:
     return {
         "code": job.code,
         "title": job.title,
         "level": job.level.number,
         "roman": job.level.roman,
-        "degrees": {d.criterion.code: d.degree for d in job.degrees.all()},
+        "degrees": degrees_by_code(job),
     }
 
 

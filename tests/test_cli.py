@@ -1,0 +1,206 @@
+"""The `repertoire` command, run in-process against the test database."""
+
+import csv
+import io
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.cli import app
+from repertoire.core.document import parse_document
+from repertoire.core.grid import Grid, get_rule
+from repertoire.core.quality import reference_profiles
+
+pytestmark = pytest.mark.django_db
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
+
+
+def corrupt(source_text: str, needle: str, replacement: str, occurrence: int = 0):
+    """The document with one line changed; returns the text and the changed line number."""
+    lines = source_text.split("\n")
+    indexes = [i for i, line in enumerate(lines) if line == needle]
+    index = indexes[occurrence]
+    lines[index] = replacement
+    return "\n".join(lines), index + 1
+
+
+@pytest.mark.parametrize("command", ["serve", "import", "export", "check", "classify"])
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_export_json_on_a_fresh_database_gives_the_51_jobs(db, document):
+    result = run("export", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["edition"] == {
+        "label": "2014-11-18",
+        "title": document.title,
+        "date": "2014-11-18",
+        "status": "provisoire",
+        "level_rule": "total_points",
+        "notes": list(document.notes),
+        "missing_jobs": list(document.missing_jobs),
+    }
+    assert [c["code"] for c in data["criteria"]] == [
+        "connaissances",
+        "latitude_action",
+        "complexite",
+        "relations",
+        "responsabilites",
+    ]
+    assert len(data["jobs"]) == 51
+    for job, sheet in zip(data["jobs"], document.jobs, strict=True):
+        assert job["code"] == sheet.code and job["title"] == sheet.title
+        assert job["level"] == sheet.level
+        assert list(job["degrees"].values()) == list(sheet.degrees)
+        assert job["missions"] and job["requirements"]
+    assert [level["number"] for level in data["levels"]] == list(range(1, 9))
+
+
+def test_export_csv_has_one_row_per_job(db, document):
+    result = run("export", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter=";"))
+    assert len(rows) == len(document.jobs)
+    assert [int(row["niveau"]) for row in rows] == [job.level for job in document.jobs]
+    assert [int(row["complexite"]) for row in rows] == [job.degrees[2] for job in document.jobs]
+
+
+def test_export_csv_file_opens_in_excel(db, tmp_path):
+    target = tmp_path / "emplois.csv"
+    assert run("export", "--format", "csv", "-o", target).exit_code == 0
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_export_text_round_trip(db, document, tmp_path):
+    target = tmp_path / "repertoire.txt"
+    assert run("export", "--format", "text", "-o", target).exit_code == 0
+    assert parse_document(target.read_text(encoding="utf-8")) == document
+    result = run("import", target, "--label", "relu")
+    assert result.exit_code == 0, result.output
+    again = json.loads(run("export", "--format", "json", "--edition", "relu").stdout)
+    first = json.loads(run("export", "--format", "json").stdout)
+    first["edition"].pop("label"), again["edition"].pop("label")
+    assert again == first
+
+
+def test_import_writes_a_new_edition(db, source_text, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_bytes(source_text.encode("cp1252"))
+    result = run("import", path, "--label", "copie", "--rule", "median")
+    assert result.exit_code == 0, result.output
+    assert "51 emplois" in result.stdout
+    assert RepertoireVersion.objects.get(label="copie").level_rule == "median"
+
+
+@pytest.mark.parametrize(
+    ("problem", "make"),
+    [
+        ("degree 9", lambda t: corrupt(t, "\t1\t2\t1\t2\t1", "\t1\t2\t9\t2\t1")),
+        ("degree 0", lambda t: corrupt(t, "\t1\t2\t1\t2\t1", "\t1\t2\t0\t2\t1")),
+        ("short row", lambda t: corrupt(t, "\t1\t2\t1\t2\t1", "\t1\t2\t1\t2")),
+        ("level IX", lambda t: corrupt(t, "Classification niveau I", "Classification niveau IX")),
+    ],
+)
+def test_a_corrupted_document_is_refused_with_its_line(db, source_text, tmp_path, problem, make):
+    assert run("export").exit_code == 0  # loads the bundled edition
+    jobs_before = ReferenceJob.objects.count()
+    text, line = make(source_text)
+    path = tmp_path / "corrupted.txt"
+    path.write_text(text, encoding="utf-8")
+    result = run("import", path, "--label", "corrompue")
+    assert result.exit_code == 2
+    assert f"line {line}: " in result.stderr
+    assert "rien n'a été écrit" in result.stderr
+    assert RepertoireVersion.objects.count() == 1
+    assert ReferenceJob.objects.count() == jobs_before
+
+
+def test_every_problem_is_reported_at_once(db, source_text, tmp_path):
+    text, first = corrupt(source_text, "\t1\t2\t1\t2\t1", "\t1\t2\t1\t2\t12")
+    text, second = corrupt(text, "Classification niveau V", "Classification niveau XI")
+    path = tmp_path / "corrupted.txt"
+    path.write_text(text, encoding="utf-8")
+    result = run("import", path)
+    assert result.exit_code == 2
+    assert f"line {first}: " in result.stderr and f"line {second}: " in result.stderr
+    assert not RepertoireVersion.objects.exists()
+
+
+def test_import_of_a_missing_file_exits_2(db, tmp_path):
+    result = run("import", tmp_path / "absent.txt")
+    assert result.exit_code == 2
+    assert "impossible" in result.stderr
+
+
+def test_import_with_an_unknown_rule_exits_2(db, source_text, tmp_path):
+    path = tmp_path / "doc.txt"
+    path.write_text(source_text, encoding="utf-8")
+    result = run("import", path, "--rule", "astrology")
+    assert result.exit_code == 2
+    assert not RepertoireVersion.objects.exists()
+
+
+def test_check_reports_copy_errors_and_missing_jobs(db, document):
+    result = run("check", "--json")
+    assert result.exit_code == 0
+    findings = [json.loads(line) for line in result.stdout.splitlines()]
+    by_code = {}
+    for finding in findings:
+        by_code.setdefault(finding["code"], []).append(finding["message"])
+    definitions = document.level_definitions()
+    copied = [j.title for j in document.jobs if definitions.home[j.level_text] != j.level]
+    assert len(by_code["level_definition_copy"]) == len(copied) > 0
+    for title, message in zip(copied, by_code["level_definition_copy"], strict=True):
+        assert title in message
+    assert len(by_code["job_announced_missing"]) == len(document.missing_jobs) == 3
+    without_page = [e.title for e in document.sommaire if e.page is None]
+    assert len(by_code["sommaire_page_missing"]) == len(without_page) > 0
+    assert all(f["severity"] == "warning" for f in findings)
+
+
+def test_check_table_output(db):
+    result = run("check")
+    assert result.exit_code == 0
+    assert "0 erreur(s)" in result.stdout
+
+
+def test_check_of_a_file_exits_1_on_errors(db, source_text, tmp_path, document):
+    # The sommaire places the first job at another level than its sheet: an error.
+    entry = document.sommaire[0]
+    text = source_text.replace("Niveau I :", "Niveau II :", 1)
+    path = tmp_path / "doc.txt"
+    path.write_text(text, encoding="utf-8")
+    result = run("check", path, "--json")
+    assert result.exit_code == 1
+    errors = [json.loads(line) for line in result.stdout.splitlines()]
+    errors = [f for f in errors if f["severity"] == "error"]
+    assert errors and all(f["code"] == "sommaire_level_mismatch" for f in errors)
+    assert any(entry.title in f["message"] and f["line"] == entry.line for f in errors)
+
+
+def test_classify_prints_level_rule_explanation(db, document):
+    grid = Grid(document.criteria, get_rule("total_points"), tuple(reference_profiles(document)))
+    expected = grid.classify((4, 4, 3, 4, 3))
+    result = run("classify", "--degrees", "4,4,3,4,3")
+    assert result.exit_code == 0
+    assert f"Niveau {expected.roman}" in result.stdout
+    assert expected.explanation in result.stdout.replace("\n", " ")
+    data = json.loads(run("classify", "--degrees", "3,3,3,8,8", "--json").stdout)
+    assert data["level"] == 5 and data["rule"] == "total_points"
+    assert {w["code"] for w in data["warnings"]} == {"rules_disagree", "unbalanced_profile"}
+
+
+@pytest.mark.parametrize("degrees", ["4,4,3", "4,4,3,4,9", "a,b,c,d,e", "4,4,3,4,0"])
+def test_classify_refuses_bad_degrees(db, degrees):
+    result = run("classify", "--degrees", degrees)
+    assert result.exit_code == 2
+    assert "Erreur" in result.stderr
