@@ -18,7 +18,9 @@ import pytest
 
 @pytest.fixture
 def fresh_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["REPERTOIRE_HOME"] = str(tmp_path / "home")
     return env
 

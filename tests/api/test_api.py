@@ -102,7 +102,9 @@ def test_classify_gives_level_explanation_and_warnings(client, edition, document
     grid = Grid(document.criteria, get_rule("total_points"), tuple(reference_profiles(document)))
     for sheet in document.jobs:
         degrees = {c.code: d for c, d in zip(document.criteria, sheet.degrees, strict=True)}
-        response = client.post("/api/classify", {"degrees": degrees}, content_type="application/json")
+        response = client.post(
+            "/api/classify", {"degrees": degrees}, content_type="application/json"
+        )
         assert response.status_code == 200
         result = response.json()
         expected = grid.classify(sheet.degrees)

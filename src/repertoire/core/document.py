@@ -167,9 +167,9 @@ def _closest_level(text: tuple[str, ...], printed_level: int, usual: dict) -> in
             return level
     scores = {level: _similarity(text, usual_text) for level, usual_text in usual.items()}
     best = max(scores, key=lambda level: (scores[level], level == printed_level))
-    if best != printed_level and scores[best] >= SAME_TEXT_SIMILARITY:
-        if scores[best] > scores.get(printed_level, 0.0):
-            return best
+    closer_elsewhere = scores[best] > scores.get(printed_level, 0.0)
+    if best != printed_level and scores[best] >= SAME_TEXT_SIMILARITY and closer_elsewhere:
+        return best
     return printed_level
 
 
