@@ -40,3 +40,15 @@ def test_unknown_job_is_404(client, edition):
 
 def test_home_without_edition_is_404(client, db):
     assert client.get("/").status_code == 404
+
+
+def test_job_sheet_flags_a_definition_copied_from_another_level(client, edition, document):
+    definitions = document.level_definitions()
+    copied = [job for job in document.jobs if definitions.home[job.level_text] != job.level]
+    faithful = next(job for job in document.jobs if definitions.home[job.level_text] == job.level)
+    for job in copied:
+        html = client.get(f"/emplois/{job.code}/").content.decode()
+        assert "erreur de copie probable" in html
+    assert (
+        "erreur de copie probable" not in client.get(f"/emplois/{faithful.code}/").content.decode()
+    )
