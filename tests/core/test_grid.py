@@ -294,8 +294,16 @@ def test_rules_agree_on_flat_profiles(criteria):
 
 def test_total_points_bands_for_five_criteria():
     rule = TotalPointsRule()
-    expected = {1: (5, 7), 2: (8, 12), 3: (13, 17), 4: (18, 22), 5: (23, 27), 6: (28, 32),
-                7: (33, 37), 8: (38, 40)}
+    expected = {
+        1: (5, 7),
+        2: (8, 12),
+        3: (13, 17),
+        4: (18, 22),
+        5: (23, 27),
+        6: (28, 32),
+        7: (33, 37),
+        8: (38, 40),
+    }
     for level, (low, high) in expected.items():
         for total in range(low, high + 1):
             assert TotalPointsRule.level_for_total(total, 5) == level, total

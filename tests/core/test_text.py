@@ -126,7 +126,14 @@ def test_roman_numerals_round_trip():
 
 def test_roman_numerals_of_the_eight_levels():
     assert [to_roman(n) for n in range(1, 9)] == [
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII",
+        "I",
+        "II",
+        "III",
+        "IV",
+        "V",
+        "VI",
+        "VII",
+        "VIII",
     ]
 
 
