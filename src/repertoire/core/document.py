@@ -185,6 +185,8 @@ _CLASSIFICATION = re.compile(
 _SOMMAIRE_LEVEL = re.compile(r"^niveau\s+([ivx]+|\d+)\s*:?$", re.IGNORECASE)
 _TRAILING_PAGE = re.compile(r"^(.*?)\s+(\d+)$")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]*-{3,}[\s:|-]*$")
+# ASCII digits only: str.isdigit() also accepts superscripts such as a footnote mark "¹".
+_NUMBER = re.compile(r"^[0-9]+$")
 
 
 def _clean(line: str) -> str:
@@ -220,12 +222,12 @@ def _cells(line: str) -> list[str]:
 
 
 def _is_criteria_header(text: str) -> bool:
-    return _key(text).startswith("criteres") and ("\t" in text or "|" in text)
+    return _key(text).lstrip("| ").startswith("criteres") and ("\t" in text or "|" in text)
 
 
 def _parse_level(token: str) -> int | None:
     token = token.strip().rstrip(".")
-    if token.isdigit():
+    if _NUMBER.match(token):
         return int(token)
     return from_roman(token)
 
@@ -282,7 +284,9 @@ def parse_document(text: str) -> RepertoireDocument:
         _parse_sommaire(reader, sommaire_at + 1, first_job) if sommaire_at is not None else ()
     )
     if not starts:
-        reader.error(0, "no job sheet found (a job title followed by 'Finalité et missions')")
+        reader.error(
+            0, "aucune fiche emploi trouvée (un intitulé suivi de « Finalité et missions »)"
+        )
     criteria: list[Criterion] = []
     raw_jobs = []
     for number, start in enumerate(starts):
@@ -298,7 +302,7 @@ def parse_document(text: str) -> RepertoireDocument:
         if key in seen:
             reader.error(
                 raw["index"],
-                f"job '{raw['heading']}' has the same title as the job at line {seen[key]}",
+                f"l'emploi « {raw['heading']} » a le même intitulé que l'emploi de la ligne {seen[key]}",
             )
             continue
         seen[key] = raw["index"] + 1
@@ -335,6 +339,7 @@ def _parse_header(reader: _Reader, start: int, end: int) -> dict:
     notes: list[str] = []
     missing: list[str] = []
     in_missing = False
+    date_seen = False
     for index in range(start, end):
         text = reader.clean[index]
         if not text:
@@ -353,22 +358,23 @@ def _parse_header(reader: _Reader, start: int, end: int) -> dict:
             elif word in ("officiel", "definitif"):
                 status = STATUS_OFFICIAL
             else:
-                reader.error(index, f"unknown document status '{text}'")
+                reader.error(index, f"statut de document inconnu : « {text} »")
         elif match := _DATE.match(text):
             day, month, year = (int(part) for part in match.groups())
             year = year + 2000 if year < 100 else year
             try:
                 edition_date = date(year, month, day)
             except ValueError:
-                reader.error(index, f"'{text}' is not a valid date")
+                reader.error(index, f"« {text} » n'est pas une date valide")
+                date_seen = True
         elif "ne contient pas" in key:
             in_missing = True
         else:
             notes.append(text)
     if not title:
-        reader.error(start, "the document has no title")
-    if edition_date is None:
-        reader.error(start, "the header has no edition date (dd/mm/yy)")
+        reader.error(start, "le document n'a pas de titre")
+    if edition_date is None and not date_seen:
+        reader.error(start, "l'en-tête n'a pas de date d'édition (jj/mm/aa)")
     return {
         "title": title,
         "status": status or STATUS_PROVISIONAL,
@@ -381,6 +387,7 @@ def _parse_header(reader: _Reader, start: int, end: int) -> dict:
 def _parse_sommaire(reader: _Reader, start: int, end: int) -> tuple[SommaireEntry, ...]:
     entries = []
     level = None
+    unexpected_reported = False
     for index in range(start, end):
         text = reader.clean[index]
         if not text:
@@ -388,14 +395,24 @@ def _parse_sommaire(reader: _Reader, start: int, end: int) -> tuple[SommaireEntr
         if match := _SOMMAIRE_LEVEL.match(text.replace("\t", " ").strip()):
             level = _parse_level(match.group(1))
             if level is None or not MIN_LEVEL <= level <= MAX_LEVEL:
-                reader.error(index, f"level '{match.group(1)}' is outside I–VIII")
+                reader.error(index, f"niveau « {match.group(1)} » hors de I–VIII")
                 level = None
             continue
         if not _BULLET.match(text):
-            reader.error(index, f"unexpected line in the sommaire: '{text}'")
+            if _is_requirements_heading(text) or _is_criteria_header(reader.lines[index]):
+                reader.error(
+                    index,
+                    f"titre « {text} » avant toute fiche emploi : le titre "
+                    f"« {MISSIONS_HEADING} » du premier emploi manque-t-il ?",
+                )
+                break
+            if not unexpected_reported:
+                # One report is enough: what follows is usually the same misplaced text.
+                reader.error(index, f"ligne inattendue dans le sommaire : « {text} »")
+                unexpected_reported = True
             continue
         if level is None:
-            reader.error(index, "sommaire entry before any level heading")
+            reader.error(index, "entrée du sommaire avant tout titre de niveau")
             continue
         raw = _BULLET.sub("", _BOLD.sub("", reader.lines[index])).strip(" ")
         if "\t" in raw:
@@ -405,8 +422,8 @@ def _parse_sommaire(reader: _Reader, start: int, end: int) -> tuple[SommaireEntr
         else:
             title, page = raw, ""
         page = page.strip()
-        if page and not page.isdigit():
-            reader.error(index, f"page number '{page}' is not a number")
+        if page and not _NUMBER.match(page):
+            reader.error(index, f"numéro de page « {page} » non numérique")
             continue
         entries.append(
             SommaireEntry(level, title.strip(), int(page) if page else None, line=index + 1)
@@ -436,19 +453,19 @@ def _parse_job(reader: _Reader, start: int, end: int, criteria: list[Criterion])
             if state == "level":
                 reader.error(
                     index,
-                    f"'{text}' heading after the classification of '{heading}': "
-                    "is the 'Finalité et missions' heading of the next job missing?",
+                    f"titre « {text} » après la classification de « {heading} » : le titre "
+                    f"« {MISSIONS_HEADING} » de l'emploi suivant manque-t-il ?",
                 )
             state, section = "requirements", requirements
         elif _is_criteria_header(reader.lines[index]):
             if degrees is not None:
-                reader.error(index, f"second criteria table in job '{heading}'")
+                reader.error(index, f"second tableau des critères dans l'emploi « {heading} »")
             degrees, index = _parse_criteria_table(reader, index, end, criteria, heading)
             state, section = "table", None
         elif match := _CLASSIFICATION.match(text):
             level = _parse_level(match.group(1))
             if level is None or not MIN_LEVEL <= level <= MAX_LEVEL:
-                reader.error(index, f"level '{match.group(1)}' is outside I–VIII")
+                reader.error(index, f"niveau « {match.group(1)} » hors de I–VIII")
             state, section = "level", None
         elif state in ("missions", "requirements"):
             if _BULLET.match(text) and section:
@@ -458,16 +475,20 @@ def _parse_job(reader: _Reader, start: int, end: int, criteria: list[Criterion])
         elif state == "level":
             level_text.append(text)
         else:
-            reader.error(index, f"unexpected text in job '{heading}': '{text[:60]}'")
+            reader.error(index, f"texte inattendu dans l'emploi « {heading} » : « {text[:60]} »")
         index += 1
     if not any(item[0] for item in missions):
-        reader.error(start, f"job '{heading}' has no missions")
+        reader.error(start, f"l'emploi « {heading} » n'a pas de missions")
     if not requirements:
-        reader.error(start, f"job '{heading}' has no requirements ('Exigences')")
+        reader.error(
+            start, f"l'emploi « {heading} » n'a pas d'exigences (« {REQUIREMENTS_HEADING} »)"
+        )
     if degrees is None and state != "table" and not _has_table(reader, start, end):
-        reader.error(start, f"job '{heading}' has no criteria row ('{CRITERIA_HEADING}')")
+        reader.error(
+            start, f"l'emploi « {heading} » n'a pas de ligne de critères (« {CRITERIA_HEADING} »)"
+        )
     if level is None and not any(_CLASSIFICATION.match(reader.clean[i]) for i in range(start, end)):
-        reader.error(start, f"job '{heading}' has no classification level")
+        reader.error(start, f"l'emploi « {heading} » n'a pas de niveau de classification")
     if len(reader.errors) > errors_before:
         return None
     return {
@@ -496,7 +517,7 @@ def _parse_criteria_table(
     elif [c.code for c in found] != [c.code for c in criteria]:
         expected = ", ".join(c.label for c in criteria)
         reader.error(
-            index, f"criteria '{', '.join(labels)}' differ from the edition's ({expected})"
+            index, f"critères « {', '.join(labels)} » différents de ceux de l'édition ({expected})"
         )
         return None, index
     row = reader.next_nonblank(index, end)
@@ -504,10 +525,12 @@ def _parse_criteria_table(
         row = reader.next_nonblank(row, end)
     if (
         row is None
-        or not any(c.isdigit() for c in reader.clean[row])
+        or not re.search(r"[0-9]", reader.clean[row])
         or _CLASSIFICATION.match(reader.clean[row])
     ):
-        reader.error(index, f"job '{heading}': the criteria row of degrees is missing")
+        reader.error(
+            index, f"emploi « {heading} » : la ligne des degrés manque sous le tableau des critères"
+        )
         return None, index
     cells = _cells(reader.lines[row])
     if len(cells) == len(criteria) + 1 or (cells and cells[0] == "" and len(cells) > 1):
@@ -516,20 +539,21 @@ def _parse_criteria_table(
     if len(values) != len(criteria):
         reader.error(
             row,
-            f"job '{heading}': {len(values)} degrees for {len(criteria)} criteria "
+            f"emploi « {heading} » : {len(values)} degrés pour {len(criteria)} critères "
             f"({', '.join(c.label for c in criteria)})",
         )
         return None, row
     degrees = []
     for criterion, value in zip(criteria, values, strict=True):
-        if not value.isdigit():
+        if not _NUMBER.match(value):
             reader.error(
-                row, f"job '{heading}': degree '{value}' for {criterion.label} is not a number"
+                row,
+                f"emploi « {heading} » : degré « {value} » pour {criterion.label} non numérique",
             )
         elif not MIN_DEGREE <= int(value) <= MAX_DEGREE:
             reader.error(
                 row,
-                f"job '{heading}': degree {value} for {criterion.label} is outside "
+                f"emploi « {heading} » : degré {value} pour {criterion.label} hors de "
                 f"{MIN_DEGREE}–{MAX_DEGREE}",
             )
         else:

@@ -83,3 +83,216 @@ def sentence_case(title: str) -> str:
             word = word[:1].upper() + word[1:]
         words.append(word)
     return " ".join(words)
+
+
+# --- job titles as payroll types them -------------------------------------------------------
+
+# Contract and posting notes that say nothing about the job itself.
+_CONTRACT_NOTES = re.compile(
+    r"\(?\b[hf]\s*/\s*[hf]\b\)?"
+    r"|\b(?:cdd|cdi|interim(?:aire)?|vacataire|remplacement|stagiaire|apprenti|alternant)\b"
+    r"|\b(?:mi|plein|temps)[\s-]temps\b|\btemps\s+(?:partiel|plein|complet)\b"
+    r"|\b\d+\s*%"
+)
+# Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
+_INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse)\b")
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+# Abbreviations payroll systems truncate titles to (after accents and dots are removed).
+ABBREVIATIONS = {
+    "tech": "technicien",
+    "techn": "technicien",
+    "techni": "technicien",
+    "resp": "responsable",
+    "respons": "responsable",
+    "rsp": "responsable",
+    "gest": "gestionnaire",
+    "gestio": "gestionnaire",
+    "assist": "assistant",
+    "asst": "assistant",
+    "ass": "assistant",
+    "assis": "assistant",
+    "cons": "conseiller",
+    "csl": "conseiller",
+    "adj": "adjoint",
+    "adjt": "adjoint",
+    "dir": "directeur",
+    "direct": "directeur",
+    "sce": "service",
+    "serv": "service",
+    "svc": "service",
+    "adm": "administratif",
+    "admin": "administratif",
+    "admi": "administratif",
+    "compta": "comptabilite",
+    "cpta": "comptabilite",
+    "comptab": "comptable",
+    "com": "communication",
+    "comm": "communication",
+    "commu": "communication",
+    "cial": "commercial",
+    "ciale": "commercial",
+    "commerc": "commercial",
+    "dev": "developpement",
+    "devt": "developpement",
+    "dvpt": "developpement",
+    "sec": "secretaire",
+    "secr": "secretaire",
+    "secret": "secretaire",
+    "coord": "coordinateur",
+    "coordo": "coordinateur",
+    "ch": "charge",
+    "chg": "charge",
+    "chge": "charge",
+    "charg": "charge",
+    "attach": "attache",
+    "att": "attache",
+    "info": "informatique",
+    "inform": "informatique",
+    "informat": "informatique",
+    "sys": "systeme",
+    "syst": "systeme",
+    "log": "logistique",
+    "logist": "logistique",
+    "mkg": "marketing",
+    "mktg": "marketing",
+    "mark": "marketing",
+    "market": "marketing",
+    "jur": "juridique",
+    "juri": "juridique",
+    "financ": "financier",
+    "fin": "financier",
+    "pedago": "pedagogique",
+    "pedag": "pedagogique",
+    "peda": "pedagogique",
+    "ens": "enseignant",
+    "enseig": "enseignant",
+    "prof": "professeur",
+    "entr": "entreprise",
+    "entrep": "entreprise",
+    "ent": "entreprise",
+    "relat": "relation",
+    "rel": "relation",
+    "cli": "client",
+    "clt": "client",
+    "clientele": "client",
+    "mgr": "manager",
+    "mngr": "manager",
+    "intl": "international",
+    "internat": "international",
+    "princ": "principal",
+    "pal": "principal",
+    "gen": "general",
+    "gal": "general",
+    "gale": "generale",
+    "gle": "generale",
+    "admr": "administrateur",
+    "adminsys": "administrateur systeme",
+    "maint": "maintenance",
+    "mainten": "maintenance",
+    "form": "formation",
+    "forma": "formation",
+    "formt": "formateur",
+    "appr": "apprentissage",
+    "apprent": "apprentissage",
+    "doc": "documentation",
+    "docum": "documentation",
+    "paye": "paie",
+    "it": "informatique",
+    "rh": "ressources humaines",
+    "grh": "gestion ressources humaines",
+    "rrh": "responsable ressources humaines",
+    "si": "systeme information",
+    "sirh": "systeme information ressources humaines",
+    "cfe": "centre formalites entreprises",
+    "cfa": "centre formation apprentis",
+    "pao": "publication assistee ordinateur",
+    "dao": "dessin assiste ordinateur",
+    "ntic": "technologies information communication",
+    "rssi": "responsable securite systeme information",
+    "qse": "qualite securite environnement",
+    "qhse": "qualite hygiene securite environnement",
+    "sg": "secretaire general",
+    "1": "i",
+    "2": "ii",
+    "3": "iii",
+}
+# Management acronyms: a person's title when they open the title ("DRH adjoint"),
+# a department's name elsewhere ("Assistante DRH", "Technicien DSI").
+DIRECTION_ACRONYMS = {
+    "drh": "ressources humaines",
+    "daf": "administratif financier",
+    "dsi": "systemes information",
+    "dg": "general",
+    "dga": "general adjoint",
+    "dcom": "communication",
+    "dfc": "financier comptable",
+}
+STOPWORDS = frozenset(
+    "de des du la le les l d et en a au aux pour sur par un une dans avec ou chez h f hf fh".split()
+)
+# Words kept whole: level marks and short words that stemming would blur.
+_KEEP = frozenset({"i", "ii", "iii", "iv", "cci", "web", "bts"})
+_SUFFIXES = (
+    ("trices", "teur"),
+    ("trice", "teur"),
+    ("euses", "eur"),
+    ("euse", "eur"),
+    ("ives", "if"),
+    ("ive", "if"),
+    ("iennes", "ien"),
+    ("ienne", "ien"),
+    ("elles", "el"),
+    ("elle", "el"),
+    ("eres", "er"),
+    ("ere", "er"),
+    ("aux", "al"),
+)
+
+
+def stem(token: str) -> str:
+    """A light French stemmer, applied alike to titles and appellations.
+
+    It folds gender and number (formatrice → formateur, chargée → charg,
+    administrative → administratif, généraux → general) without claiming to be a
+    linguistic analysis: both sides of a comparison go through it.
+    """
+    if len(token) <= 3 or token in _KEEP or token.isdigit():
+        return token
+    for suffix, replacement in _SUFFIXES:
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)] + replacement
+            break
+    if token.endswith("s") and len(token) > 4:
+        token = token[:-1]
+    if token.endswith("e") and len(token) > 4:
+        token = token[:-1]
+    return token
+
+
+def title_words(text: str) -> list[str]:
+    """The words of a free-text job title, normalised for matching.
+
+    Accents, case, punctuation, gender forms, contract notes and stop words go; HR
+    abbreviations and acronyms are expanded; level marks (I, II, senior, adjoint…) stay.
+    """
+    text = _drop_gender_marks(text)
+    text = strip_accents(text).lower().replace("’", "'")
+    text = _INCLUSIVE.sub(r"\1", text)
+    text = _CONTRACT_NOTES.sub(" ", text)
+    raw = _TOKEN.findall(text)
+    words: list[str] = []
+    for position, token in enumerate(raw):
+        if token in DIRECTION_ACRONYMS:
+            head = "directeur" if position == 0 else "direction"
+            expanded = f"{head} {DIRECTION_ACRONYMS[token]}"
+        else:
+            expanded = ABBREVIATIONS.get(token, token)
+        for word in expanded.split():
+            if word not in STOPWORDS:
+                words.append(stem(word))
+    return words
+
+
+def normalize_title(text: str) -> str:
+    return " ".join(title_words(text))

@@ -1,0 +1,234 @@
+"""Rank the reference jobs of an edition for free-text local job titles.
+
+Each job is known by its title and its *appellations* (other titles that mean it). A
+local title is compared with every one of them on two measures, both insensitive to
+word order:
+
+- character n-grams (2 to 4, TF-IDF cosine), which survive typos and truncations;
+- shared words, weighted by how rare a word is among titles (IDF), as the harmonic
+  mean of the share of the appellation found in the title and of the title found in the
+  appellation, which rewards a complete match and tolerates extra qualifiers.
+
+The best appellation gives the job its score; the words of the job's own missions and
+requirements, then the service and description columns, can lift a weak score part of
+the way to 1 (never past it). A title identical, once normalised, to an appellation
+scores 1. Scores are therefore comparable across titles, and the benchmark reports the
+precision of the first proposal above each threshold (``bench/matching.py``).
+
+Everything is computed in batches with sparse matrices, and identical normalised
+titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from repertoire.core.text import title_words
+
+# Share of the character measure in an appellation's score (the rest: shared words).
+CHAR_WEIGHT = 0.5
+# How far the job's missions and requirements can lift a score towards 1.
+TEXT_EVIDENCE = 0.2
+# How far the service and description columns can lift a score towards 1.
+CONTEXT_WEIGHT = 0.15
+# Titles scored together: bounds the dense score matrix (rows × appellations).
+CHUNK = 1024
+
+
+@dataclass(frozen=True)
+class JobEntry:
+    """A reference job as the matcher sees it."""
+
+    code: str
+    title: str
+    level: int
+    appellations: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class TitleQuery:
+    intitule: str
+    service: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    code: str
+    title: str
+    level: int
+    score: float
+    matched: str
+    words: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        """Why this job is proposed, in words an HR officer reads."""
+        source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
+        shared = f" ; mots communs : {', '.join(self.words)}" if self.words else ""
+        return f"{source} « {self.matched} »{shared}"
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    query: TitleQuery
+    normalized: str
+    candidates: tuple[Candidate, ...]
+
+
+def _analyzer(text: str) -> list[str]:
+    return text.split()
+
+
+class MatchingIndex:
+    """The appellations of an edition's jobs, vectorised for fast batch matching."""
+
+    def __init__(self, jobs: Sequence[JobEntry]):
+        if not jobs:
+            raise ValueError("no reference job to match against")
+        self.jobs = tuple(jobs)
+        names: list[tuple[int, str, str]] = []
+        for index, job in enumerate(self.jobs):
+            seen: set[str] = set()
+            for form in (job.title, *job.appellations):
+                normalized = " ".join(title_words(form))
+                if normalized and normalized not in seen:
+                    seen.add(normalized)
+                    names.append((index, form, normalized))
+        if {index for index, _, _ in names} != set(range(len(self.jobs))):
+            raise ValueError("every reference job needs a title made of words")
+        self._name_job = np.array([index for index, _, _ in names])
+        self._name_form = [form for _, form, _ in names]
+        normalized_names = [normalized for _, _, normalized in names]
+        self._exact = {}
+        for index, _, normalized in names:
+            self._exact.setdefault(normalized, set()).add(index)
+        self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
+
+        self._chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
+        )
+        self._name_chars_t = self._chars.fit_transform(normalized_names).T.tocsr()
+
+        # Word weights: how rare a word is among titles (words only found in job texts
+        # count as rare). Presence, not frequency, matters in a title.
+        texts = [" ".join(title_words(f"{job.title} {job.text}")) for job in self.jobs]
+        vocabulary = TfidfVectorizer(analyzer=_analyzer).fit(normalized_names + texts)
+        self._words = TfidfVectorizer(
+            analyzer=_analyzer, vocabulary=vocabulary.vocabulary_, binary=True, dtype=np.float32
+        )
+        name_presence = self._words.fit_transform(normalized_names)
+        document_frequency = np.asarray((name_presence > 0).sum(axis=0)).ravel()
+        self._idf = (np.log((1 + len(names)) / (1 + document_frequency)) + 1).astype(np.float32)
+        self._max_idf = float(self._idf.max())
+        name_words = self._presence(normalized_names).multiply(self._idf).tocsr()
+        self._name_words_t = name_words.T.tocsr()
+        self._name_mass = np.asarray(name_words.sum(axis=1)).ravel()
+        job_words = self._presence(texts)
+        for index, normalized in zip(self._name_job, normalized_names, strict=True):
+            job_words[index] = job_words[index].maximum(self._presence([normalized]))
+        self._job_words_t = job_words.T.tocsr()
+
+    @classmethod
+    def build(cls, jobs: Iterable[JobEntry]) -> MatchingIndex:
+        return cls(list(jobs))
+
+    @property
+    def size(self) -> int:
+        """Number of distinct titles (job titles and appellations) in the index."""
+        return len(self._name_form)
+
+    def _presence(self, texts: list[str]) -> sparse.csr_matrix:
+        matrix = self._words.transform(texts)
+        matrix.data[:] = 1.0
+        return sparse.csr_matrix(matrix, dtype=np.float32)
+
+    def _mass(self, texts: list[str], presence: sparse.csr_matrix) -> np.ndarray:
+        """Total word weight of each text; a word no title has weighs as the rarest."""
+        known = np.asarray(presence.multiply(self._idf).sum(axis=1)).ravel()
+        counts = np.array([len(set(text.split())) for text in texts], dtype=np.float32)
+        unknown = counts - np.asarray(presence.sum(axis=1)).ravel()
+        return known + unknown * self._max_idf
+
+    def match(self, query: TitleQuery | str, top: int = 3) -> MatchResult:
+        return self.match_many([query], top=top)[0]
+
+    def match_many(self, queries: Iterable[TitleQuery | str], top: int = 3) -> list[MatchResult]:
+        queries = [TitleQuery(q) if isinstance(q, str) else q for q in queries]
+        words_cache: dict[str, str] = {}
+
+        def normalize(text: str) -> str:
+            if text not in words_cache:
+                words_cache[text] = " ".join(title_words(text))
+            return words_cache[text]
+
+        keys = [
+            (normalize(q.intitule), normalize(f"{q.service} {q.description}".strip()))
+            for q in queries
+        ]
+        unique = list(dict.fromkeys(keys))
+        ranked: dict[tuple[str, str], tuple[Candidate, ...]] = {}
+        for start in range(0, len(unique), CHUNK):
+            chunk = unique[start : start + CHUNK]
+            ranked.update(zip(chunk, self._rank(chunk, top), strict=True))
+        return [
+            MatchResult(query, key[0], ranked[key])
+            for query, key in zip(queries, keys, strict=True)
+        ]
+
+    def _rank(self, keys: list[tuple[str, str]], top: int) -> list[tuple[Candidate, ...]]:
+        titles = [title for title, _ in keys]
+        contexts = [context for _, context in keys]
+        chars = (self._chars.transform(titles) @ self._name_chars_t).toarray()
+
+        presence = self._presence(titles)
+        mass = self._mass(titles, presence)
+        overlap = (presence @ self._name_words_t).toarray()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            of_name = overlap / self._name_mass
+            of_title = overlap / mass[:, None]
+            words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
+            scores = CHAR_WEIGHT * chars + (1 - CHAR_WEIGHT) * words
+            for row, title in enumerate(titles):
+                for name in self._exact.get(title, ()):
+                    scores[row, name] = 1.0
+            best = np.maximum.reduceat(scores, self._starts, axis=1)
+
+            evidence = (presence.multiply(self._idf) @ self._job_words_t).toarray()
+            best += TEXT_EVIDENCE * np.nan_to_num(evidence / mass[:, None]) * (1 - best)
+            context_presence = self._presence(contexts)
+            context_mass = self._mass(contexts, context_presence)
+            context = (context_presence.multiply(self._idf) @ self._job_words_t).toarray()
+            best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
+
+        results = []
+        top = min(top, len(self.jobs))
+        for row, title in enumerate(titles):
+            if not title:
+                results.append(())
+                continue
+            order = np.argsort(-best[row], kind="stable")[:top]
+            results.append(tuple(self._candidate(title, row, job, best, scores) for job in order))
+        return results
+
+    def _candidate(self, title, row, job, best, scores) -> Candidate:
+        start = self._starts[job]
+        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
+        name = start + int(np.argmax(scores[row, start:end]))
+        matched = self._name_form[name]
+        shared = [word for word in dict.fromkeys(title.split()) if word in title_words(matched)]
+        entry = self.jobs[job]
+        return Candidate(
+            code=entry.code,
+            title=entry.title,
+            level=entry.level,
+            score=round(float(min(best[row, job], 1.0)), 4),
+            matched=matched,
+            words=tuple(shared),
+        )
