@@ -19,7 +19,9 @@ import pytest
 @pytest.fixture
 def fresh_env(tmp_path):
     env = {
-        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env["REPERTOIRE_HOME"] = str(tmp_path / "home")
     return env

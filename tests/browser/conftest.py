@@ -24,13 +24,18 @@ CHROMIUM_FLAGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
-# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests
-# make around it are still synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session")
+def _synchronous_orm_beside_playwright():
+    # Playwright's sync API runs an event loop in the test thread; the ORM calls the
+    # tests make around it (database set-up included) are still synchronous.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_synchronous_orm_beside_playwright):
     if not os.path.exists(CHROMIUM):
         if os.environ.get("REPERTOIRE_REQUIRE_BROWSER") == "1":
             pytest.fail(

@@ -229,7 +229,8 @@ DIRECTION_ACRONYMS = {
     "dfc": "financier comptable",
 }
 STOPWORDS = frozenset(
-    "de des du la le les l d et en a au aux pour sur par un une dans avec ou chez h f hf fh".split()
+    {"de", "des", "du", "la", "le", "les", "l", "d", "et", "en", "a", "au", "aux", "pour"}
+    | {"sur", "par", "un", "une", "dans", "avec", "ou", "chez", "h", "f", "hf", "fh"}
 )
 # Words kept whole: level marks and short words that stemming would blur.
 _KEEP = frozenset({"i", "ii", "iii", "iv", "cci", "web", "bts"})
