@@ -1,17 +1,14 @@
-from importlib import resources
-
 import pytest
 
+from repertoire import bundled
 from repertoire.catalog import services
 from repertoire.core.document import RepertoireDocument, decode, parse_document
-
-BUNDLED = resources.files("repertoire").joinpath("data", services.BUNDLED_EDITION)
 
 
 @pytest.fixture(scope="session")
 def source_text() -> str:
     """The text of the bundled 2014 edition, as shipped."""
-    return decode(BUNDLED.read_bytes())
+    return decode(bundled.read(bundled.BUNDLED_EDITION))
 
 
 @pytest.fixture(scope="session")

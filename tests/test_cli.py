@@ -10,8 +10,6 @@ from typer.testing import CliRunner
 from repertoire.catalog.models import ReferenceJob, RepertoireVersion
 from repertoire.cli import app
 from repertoire.core.document import parse_document
-from repertoire.core.grid import Grid, get_rule
-from repertoire.core.quality import reference_profiles
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
@@ -30,7 +28,9 @@ def corrupt(source_text: str, needle: str, replacement: str, occurrence: int = 0
     return "\n".join(lines), index + 1
 
 
-@pytest.mark.parametrize("command", ["serve", "import", "export", "check", "classify"])
+@pytest.mark.parametrize(
+    "command", ["serve", "import", "export", "check", "classify", "match", "appellations"]
+)
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0
@@ -188,7 +188,7 @@ def test_check_of_a_file_exits_1_on_errors(db, source_text, tmp_path, document):
 
 
 def test_classify_prints_level_rule_explanation(db, document):
-    grid = Grid(document.criteria, get_rule("total_points"), tuple(reference_profiles(document)))
+    grid = document.grid("total_points")
     expected = grid.classify((4, 4, 3, 4, 3))
     result = run("classify", "--degrees", "4,4,3,4,3")
     assert result.exit_code == 0
@@ -204,3 +204,59 @@ def test_classify_refuses_bad_degrees(db, degrees):
     result = run("classify", "--degrees", degrees)
     assert result.exit_code == 2
     assert "Erreur" in result.stderr
+
+
+def test_match_reads_an_excel_csv_and_prints_top_k(db, tmp_path):
+    path = tmp_path / "intitules.csv"
+    path.write_bytes(
+        "Intitulé du poste;Service\r\nGEST. PAIE;RH\r\nAide-comptable;Comptabilité\r\n".encode(
+            "cp1252"
+        )
+    )
+    result = run("match", "--input", path, "--top", "2")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout), delimiter=";"))
+    assert rows[0][:3] == ["intitule", "service", "code_1"]
+    assert [row[0] for row in rows[1:]] == ["GEST. PAIE", "Aide-comptable"]
+    assert rows[1][2] == "technicien-paye"
+
+
+def test_match_json_one_object_per_row(db, monkeypatch):
+    result = runner.invoke(
+        app, ["match", "--json", "--top", "3"], input="Tech. informatique\n\nJuriste\n"
+    )
+    assert result.exit_code == 0, result.output
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["intitule"] for o in objects] == ["Tech. informatique", "Juriste"]
+    for o in objects:
+        assert len(o["candidates"]) == 3
+        assert {"code", "title", "score"} <= set(o["candidates"][0])
+    assert objects[1]["candidates"][0]["code"] == "juriste"
+
+
+def test_match_without_an_intitule_column_exits_2(db, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("nom;service\nDupont;RH\n", encoding="utf-8")
+    result = run("match", "--input", path)
+    assert result.exit_code == 2
+    assert "line 1" in result.stderr
+
+
+def test_appellations_export_import_round_trip(db, tmp_path):
+    target = tmp_path / "appellations.csv"
+    assert run("appellations", "export", "-o", target).exit_code == 0
+    content = target.read_text(encoding="utf-8-sig")
+    assert content.startswith("code;emploi;appellation;source")
+    result = run("appellations", "import", target)
+    assert result.exit_code == 0, result.output
+    assert "0 appellation(s) ajoutée(s)" in result.stdout
+    reindexed = run("appellations", "reindex")
+    assert reindexed.exit_code == 0 and "51 emplois" in reindexed.stdout
+
+
+def test_appellations_import_refuses_unknown_jobs(db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text("code,appellation\ninconnu,Quelque chose\n", encoding="utf-8")
+    result = run("appellations", "import", path)
+    assert result.exit_code == 2
+    assert "line 2: " in result.stderr

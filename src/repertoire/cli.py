@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import getpass
 import json
 import os
@@ -72,6 +73,39 @@ def _version(label: str | None):
         raise typer.Exit(EXIT_INVALID_INPUT) from None
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]Erreur :[/red] lecture de {path} impossible : {exc.strerror}")
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+
+
+def _document(path: Path):
+    """A document file, parsed; every problem printed with its line, exit 2."""
+    from repertoire.core.document import DocumentInvalid, decode, parse_document
+
+    try:
+        return parse_document(decode(_read(path)))
+    except DocumentInvalid as exc:
+        _print_errors(exc)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+
+
+def _write(content: str, output: Path | None, *, for_excel: bool = False) -> None:
+    """Write to a file, or to standard output without one."""
+    if output is None:
+        sys.stdout.write(content)
+        return
+    # A byte-order mark lets Excel recognise UTF-8 in a CSV file.
+    output.write_text(content, encoding="utf-8-sig" if for_excel else "utf-8")
+    err.print(f"{output} écrit.")
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", help="Fichier de sortie (par défaut : la sortie standard)."),
+]
 EditionOption = Annotated[
     str | None,
     typer.Option("--edition", "-e", help="Libellé de l'édition (par défaut : l'édition courante)."),
@@ -109,16 +143,9 @@ def import_(
     ] = None,
 ) -> None:
     """Importe un document comme nouvelle édition. Tout ou rien : une erreur n'écrit rien."""
-    from repertoire.core.document import DocumentInvalid, read_document
+    from repertoire.core.document import DocumentInvalid
 
-    try:
-        document = read_document(path)
-    except OSError as exc:
-        err.print(f"[red]Erreur :[/red] lecture de {path} impossible : {exc.strerror}")
-        raise typer.Exit(EXIT_INVALID_INPUT) from None
-    except DocumentInvalid as exc:
-        _print_errors(exc)
-        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    document = _document(path)
     _database_ready()
     from repertoire.catalog import services
 
@@ -156,10 +183,7 @@ def export(
         ExportFormat, typer.Option("--format", "-f", help="Format de sortie.")
     ] = ExportFormat.json,
     edition: EditionOption = None,
-    output: Annotated[
-        Path | None,
-        typer.Option("--output", "-o", help="Fichier de sortie (par défaut : la sortie standard)."),
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Exporte une édition (JSON, CSV ou format texte du document)."""
     _bootstrap()
@@ -174,12 +198,7 @@ def export(
         content = exports.to_csv(document)
     else:
         content = exports.to_text(document)
-    if output is None:
-        sys.stdout.write(content)
-        return
-    # A byte-order mark lets Excel recognise UTF-8 in a CSV file.
-    output.write_text(content, encoding="utf-8-sig" if format is ExportFormat.csv else "utf-8")
-    err.print(f"{output} écrit.")
+    _write(content, output, for_excel=format is ExportFormat.csv)
 
 
 @app.command()
@@ -191,20 +210,11 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par constat.")] = False,
 ) -> None:
     """Rapport de qualité des données. Avertissements : code 0 ; erreurs : code 1."""
-    from repertoire.core.document import DocumentInvalid, read_document
     from repertoire.core.grid import DEFAULT_RULE
     from repertoire.core.quality import ERROR, check_document
 
     if path is not None:
-        try:
-            document, rule = read_document(path), DEFAULT_RULE
-        except OSError as exc:
-            err.print(f"[red]Erreur :[/red] lecture de {path} impossible : {exc.strerror}")
-            raise typer.Exit(EXIT_INVALID_INPUT) from None
-        except DocumentInvalid as exc:
-            _print_errors(exc)
-            raise typer.Exit(EXIT_INVALID_INPUT) from None
-        subject = str(path)
+        document, rule, subject = _document(path), DEFAULT_RULE, str(path)
     else:
         _bootstrap()
         from repertoire.catalog import selectors
@@ -275,6 +285,150 @@ def classify(
     out.print(result.explanation)
     for notice in result.warnings:
         out.print(f"[yellow]Attention :[/yellow] {notice.message}")
+
+
+MATCH_FIELDS = {
+    "intitule": {"intitule", "intitule_du_poste", "libelle", "libelle_du_poste", "poste", "title"},
+    "service": {"service", "direction", "departement", "unite"},
+    "description": {"description", "description_du_poste", "missions"},
+}
+
+
+@app.command()
+def match(
+    top: Annotated[
+        int,
+        typer.Option("--top", "-k", min=1, max=20, help="Nombre d'emplois proposés par intitulé."),
+    ] = 3,
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="CSV avec une colonne intitule (et service, description) ; sinon un intitulé par ligne sur l'entrée standard.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Un objet JSON par intitulé.")] = False,
+    edition: EditionOption = None,
+) -> None:
+    """Propose les emplois repères les plus proches d'intitulés de poste locaux."""
+    from repertoire.core.matching import TitleQuery
+    from repertoire.core.tables import TableInvalid, read_table
+
+    if input is not None:
+        try:
+            table = read_table(_read(input), MATCH_FIELDS, required={"intitule"})
+        except TableInvalid as exc:
+            err.print(str(exc), markup=False)
+            raise typer.Exit(EXIT_INVALID_INPUT) from None
+        queries = [
+            TitleQuery(row["intitule"], row.get("service", ""), row.get("description", ""))
+            for _, row in table.rows
+        ]
+    else:
+        queries = [TitleQuery(line.strip()) for line in sys.stdin if line.strip()]
+    _bootstrap()
+    from repertoire.catalog import selectors
+
+    index = selectors.matching_index(_version(edition))
+    results = index.match_many(queries, top=top)
+    if as_json:
+        for result in results:
+            print(json.dumps(_match_dict(result), ensure_ascii=False))
+        return
+    writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+    ranks = range(1, top + 1)
+    writer.writerow(
+        [
+            "intitule",
+            "service",
+            *(f"{name}_{rank}" for rank in ranks for name in ("code", "emploi", "score")),
+        ]
+    )
+    for result in results:
+        cells = [(c.code, c.title, f"{c.score:.2f}") for c in result.candidates]
+        writer.writerow(
+            [result.query.intitule, result.query.service, *(v for cell in cells for v in cell)]
+        )
+
+
+def _match_dict(result) -> dict:
+    return {
+        "intitule": result.query.intitule,
+        "candidates": [
+            {
+                "code": c.code,
+                "title": c.title,
+                "score": c.score,
+                "level": c.level,
+                "reason": c.reason,
+            }
+            for c in result.candidates
+        ],
+    }
+
+
+appellations_app = typer.Typer(
+    help="Appellations : les autres intitulés qui désignent un emploi repère.", no_args_is_help=True
+)
+app.add_typer(appellations_app, name="appellations")
+
+
+@appellations_app.command("import")
+def appellations_import(
+    path: Annotated[Path, typer.Argument(help="CSV : code, appellation[, source].")],
+    edition: EditionOption = None,
+) -> None:
+    """Ajoute les appellations d'un fichier CSV. Tout ou rien ; réimporter ne change rien."""
+    from repertoire.core.document import DocumentInvalid
+
+    data = _read(path)
+    _bootstrap()
+    from repertoire.catalog import services
+
+    try:
+        counts = services.import_appellations(_version(edition), data, author=_author())
+    except DocumentInvalid as exc:
+        _print_errors(exc)
+        raise typer.Exit(EXIT_INVALID_INPUT) from None
+    out.print(
+        f"{counts['created']} appellation(s) ajoutée(s), {counts['unchanged']} déjà connue(s)."
+    )
+
+
+@appellations_app.command("export")
+def appellations_export(
+    edition: EditionOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Exporte les appellations de l'édition (CSV : code, emploi, appellation, source)."""
+    _bootstrap()
+    from repertoire.catalog import selectors
+    from repertoire.publishing import exports
+
+    rows = [
+        (alias.job.code, alias.job.title, alias.title, alias.source)
+        for alias in selectors.appellations_of(_version(edition))
+    ]
+    _write(exports.appellations_csv(rows), output, for_excel=True)
+
+
+@appellations_app.command("reindex")
+def appellations_reindex(edition: EditionOption = None) -> None:
+    """Reconstruit l'index de rapprochement des intitulés (tous les processus le relisent)."""
+    _bootstrap()
+    import time
+
+    from repertoire.catalog import selectors, services
+
+    version = _version(edition)
+    services.rebuild_matching_index(version)
+    started = time.perf_counter()
+    index = selectors.matching_index(version)
+    elapsed = time.perf_counter() - started
+    out.print(
+        f"Index reconstruit : {index.size} intitulés pour {len(index.jobs)} emplois en {elapsed:.2f} s."
+    )
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

@@ -1,8 +1,6 @@
 import pytest
 from django.test import override_settings
 
-from repertoire.core.grid import Grid, get_rule
-from repertoire.core.quality import reference_profiles
 from repertoire.core.text import to_roman
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +97,7 @@ def test_criteria_in_document_order(client, edition, document):
 
 
 def test_classify_gives_level_explanation_and_warnings(client, edition, document):
-    grid = Grid(document.criteria, get_rule("total_points"), tuple(reference_profiles(document)))
+    grid = document.grid("total_points")
     for sheet in document.jobs:
         degrees = {c.code: d for c, d in zip(document.criteria, sheet.degrees, strict=True)}
         response = client.post(

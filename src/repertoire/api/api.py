@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import django_auth
 
 from repertoire.api.schemas import (
     ClassificationOut,
@@ -14,13 +15,17 @@ from repertoire.api.schemas import (
     CriterionOut,
     EditionOut,
     ErrorOut,
+    IndexOut,
     JobOut,
     JobSummaryOut,
     LevelOut,
+    MatchIn,
+    MatchOut,
 )
-from repertoire.catalog import selectors
+from repertoire.catalog import selectors, services
 from repertoire.catalog.presenters import classification_dict, job_detail, level_dict
 from repertoire.core.grid import InvalidDegrees
+from repertoire.core.matching import TitleQuery
 
 
 def repertoire_reader(request: HttpRequest):
@@ -148,3 +153,47 @@ def classify(request, payload: ClassifyIn):
     except InvalidDegrees as exc:
         return _error(request, "invalid_degrees", str(exc), 422)
     return classification_dict(result)
+
+
+@api.post("/match", response={200: MatchOut, **ERRORS}, tags=["matching"])
+def match(request, payload: MatchIn):
+    """The reference jobs closest to local job titles, best first, with scores in [0, 1]."""
+    if (payload.intitule is None) == (payload.items is None):
+        return _error(request, "invalid_request", "Donner soit « intitule », soit « items »", 422)
+    if payload.items is None:
+        queries = [TitleQuery(payload.intitule, payload.service, payload.description)]
+    else:
+        queries = [TitleQuery(i.intitule, i.service, i.description) for i in payload.items]
+    index = selectors.matching_index(selectors.get_version(payload.edition))
+    results = index.match_many(queries, top=payload.top)
+    return {
+        "results": [
+            {
+                "intitule": result.query.intitule,
+                "service": result.query.service,
+                "candidates": [
+                    {
+                        "code": c.code,
+                        "title": c.title,
+                        "level": c.level,
+                        "score": c.score,
+                        "matched": c.matched,
+                        "reason": c.reason,
+                    }
+                    for c in result.candidates
+                ],
+            }
+            for result in results
+        ]
+    }
+
+
+@api.post("/match/reindex", response={200: IndexOut, **ERRORS}, tags=["matching"], auth=django_auth)
+def reindex(request, edition: str | None = None):
+    """Rebuild the title-matching index of an edition (every process reloads it).
+
+    Signed-in users only: anyone could otherwise keep the servers rebuilding."""
+    version = selectors.get_version(edition)
+    services.rebuild_matching_index(version)
+    index = selectors.matching_index(version)
+    return {"edition": version.label, "titles": index.size, "jobs": len(index.jobs)}

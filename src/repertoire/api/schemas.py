@@ -121,3 +121,45 @@ class ClassificationOut(Schema):
     median: int
     band: list[int]
     warnings: list[NoticeOut]
+
+
+class MatchItemIn(Schema):
+    intitule: str = Field(..., min_length=1, max_length=300)
+    service: str = Field("", max_length=300)
+    description: str = Field("", max_length=5000)
+
+
+class MatchIn(Schema):
+    intitule: str | None = Field(None, max_length=300, description="One title…")
+    service: str = Field("", max_length=300)
+    description: str = Field("", max_length=5000)
+    items: list[MatchItemIn] | None = Field(
+        None, max_length=5000, description="…or a batch of titles (not both)"
+    )
+    top: int = Field(3, ge=1, le=20)
+    edition: str | None = None
+
+
+class CandidateOut(Schema):
+    code: str
+    title: str
+    level: int
+    score: float
+    matched: str
+    reason: str
+
+
+class MatchResultOut(Schema):
+    intitule: str
+    service: str
+    candidates: list[CandidateOut]
+
+
+class MatchOut(Schema):
+    results: list[MatchResultOut]
+
+
+class IndexOut(Schema):
+    edition: str
+    titles: int
+    jobs: int

@@ -28,6 +28,9 @@ class RepertoireVersion(models.Model):
     source_name = models.CharField(_("source file"), max_length=255, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     imported_by = models.CharField(_("imported by"), max_length=150, blank=True)
+    # Bumped by every write to the edition's appellations: title-matching indexes built
+    # in any process compare it to know they are stale.
+    appellations_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("repertoire edition")
@@ -194,6 +197,7 @@ class JobTitleAlias(models.Model):
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("appellation")

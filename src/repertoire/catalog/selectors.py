@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from repertoire.catalog.models import (
     Criterion,
     JobDegree,
+    JobTitleAlias,
     Level,
     LevelDefinition,
     ReferenceJob,
@@ -15,6 +16,7 @@ from repertoire.catalog.models import (
 from repertoire.core.document import JobSheet, ListItem, RepertoireDocument, SommaireEntry
 from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.grid import Grid, ReferenceProfile, get_rule
+from repertoire.core.matching import JobEntry, MatchingIndex
 
 
 class EditionNotFound(LookupError):
@@ -116,4 +118,43 @@ def document_of(version: RepertoireVersion) -> RepertoireDocument:
             )
             for job in jobs_of(version)
         ),
+    )
+
+
+def appellations_of(version: RepertoireVersion) -> QuerySet[JobTitleAlias]:
+    return (
+        JobTitleAlias.objects.filter(job__version=version)
+        .select_related("job")
+        .order_by("job__position", "title")
+    )
+
+
+# One index per edition and appellations revision, per process.
+_indexes: dict[tuple[int, int], MatchingIndex] = {}
+
+
+def matching_index(version: RepertoireVersion) -> MatchingIndex:
+    """The title-matching index of an edition, rebuilt when its appellations changed."""
+    revision = (
+        RepertoireVersion.objects.filter(pk=version.pk)
+        .values_list("appellations_revision", flat=True)
+        .get()
+    )
+    key = (version.pk, revision)
+    if key not in _indexes:
+        for stale in [k for k in _indexes if k[0] == version.pk]:
+            del _indexes[stale]
+        _indexes[key] = build_matching_index(version)
+    return _indexes[key]
+
+
+def build_matching_index(version: RepertoireVersion) -> MatchingIndex:
+    appellations: dict[str, list[str]] = {}
+    for code, title in JobTitleAlias.objects.filter(job__version=version).values_list(
+        "job__code", "title"
+    ):
+        appellations.setdefault(code, []).append(title)
+    return MatchingIndex.build(
+        JobEntry.from_sheet(sheet, appellations.get(sheet.code, ()))
+        for sheet in document_of(version).jobs
     )

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from importlib import resources
-
 from django.db import transaction
+from django.db.models import F
 
+from repertoire.bundled import (
+    BUNDLED_EDITION,
+    bundled_document,
+    curated_appellations,
+    read_appellations,
+)
 from repertoire.catalog.models import (
     Criterion,
     JobDegree,
+    JobTitleAlias,
     Level,
     LevelDefinition,
     ReferenceJob,
@@ -16,24 +22,17 @@ from repertoire.catalog.models import (
     SommaireEntry,
 )
 from repertoire.catalog.selectors import reference_profiles_of
-from repertoire.core.document import (
-    DocumentError,
-    DocumentInvalid,
-    RepertoireDocument,
-    decode,
-    parse_document,
+from repertoire.core.document import DocumentError, DocumentInvalid, RepertoireDocument
+from repertoire.core.grid import (
+    MAX_LEVEL,
+    MIN_LEVEL,
+    RuleRefused,
+    calibrate,
+    choose_rule,
+    get_rule,
 )
-from repertoire.core.grid import RuleRefused, calibrate, choose_rule, get_rule
-from repertoire.core.quality import reference_profiles
+from repertoire.core.tables import TableInvalid
 from repertoire.core.text import title_key
-
-BUNDLED_EDITION = "repertoire-emplois-2014-11-18.txt"
-
-
-def bundled_document() -> RepertoireDocument:
-    """The 2014 provisional edition shipped inside the package."""
-    data = resources.files("repertoire").joinpath("data", BUNDLED_EDITION).read_bytes()
-    return parse_document(decode(data))
 
 
 def import_edition(
@@ -54,10 +53,16 @@ def import_edition(
     if RepertoireVersion.objects.filter(label=label).exists():
         errors.append(DocumentError(1, f"une édition « {label} » existe déjà (choisir --label)"))
     try:
-        level_rule = choose_rule(reference_profiles(document), rule)
+        level_rule = choose_rule(document.reference_profiles(), rule)
     except RuleRefused as refused:
         lines = {job.title: job.line for job in document.jobs}
-        errors.append(DocumentError(1, str(refused).split(" : ")[0]))
+        errors.append(
+            DocumentError(
+                1,
+                f"aucune règle de classement ne reproduit tous les niveaux du document ; "
+                f"la règle « {refused.rule.code} » classe mal {len(refused.misclassified)} emploi(s)",
+            )
+        )
         errors += [
             DocumentError(lines[m.reference.name], m.describe()) for m in refused.misclassified
         ]
@@ -84,15 +89,13 @@ def import_edition(
         levels = {
             level.number: level
             for level in Level.objects.bulk_create(
-                Level(version=version, number=number)
-                for number in sorted({job.level for job in document.jobs})
+                Level(version=version, number=number) for number in range(MIN_LEVEL, MAX_LEVEL + 1)
             )
         }
         definitions = document.level_definitions()
         stored_definitions = {}
         for number, texts in definitions.by_level.items():
-            level = levels.get(number) or Level.objects.create(version=version, number=number)
-            levels[number] = level
+            level = levels[number]
             for position, text in enumerate(texts, start=1):
                 stored_definitions[text] = LevelDefinition.objects.create(
                     level=level, paragraphs=list(text), position=position
@@ -128,6 +131,7 @@ def import_edition(
             )
             for position, entry in enumerate(document.sommaire, start=1)
         )
+        seed_curated_appellations(version, author=author)
     return version
 
 
@@ -162,3 +166,105 @@ def make_current(version: RepertoireVersion) -> RepertoireVersion:
         version.is_current = True
         version.save(update_fields=["is_current"])
     return version
+
+
+# --- appellations ----------------------------------------------------------------------------
+
+
+def _appellations_changed(version: RepertoireVersion) -> None:
+    RepertoireVersion.objects.filter(pk=version.pk).update(
+        appellations_revision=F("appellations_revision") + 1
+    )
+
+
+def seed_curated_appellations(version: RepertoireVersion, *, author: str) -> int:
+    """Give the edition's jobs the curated appellations of the jobs with the same code."""
+    jobs = {job.code: job for job in version.jobs.all()}
+    aliases = [
+        JobTitleAlias(
+            job=jobs[row["code"]],
+            title=row["appellation"],
+            source=JobTitleAlias.Source.CURATED,
+            created_by=author,
+        )
+        for _, row in curated_appellations().rows
+        if row["code"] in jobs and row["appellation"]
+    ]
+    created = JobTitleAlias.objects.bulk_create(aliases, ignore_conflicts=True)
+    _appellations_changed(version)
+    return len(created)
+
+
+def add_appellation(
+    job: ReferenceJob, title: str, *, author: str, source: str = JobTitleAlias.Source.MANUAL
+) -> tuple[JobTitleAlias, bool]:
+    """Record that ``title`` means ``job``; the positioning workflow calls this with
+    ``source="validated"`` when a positioning is validated. Returns (alias, created)."""
+    title = " ".join(title.split())
+    if not title:
+        raise ValueError("une appellation ne peut pas être vide")
+    with transaction.atomic():
+        alias, created = JobTitleAlias.objects.get_or_create(
+            job=job, title=title, defaults={"source": source, "created_by": author}
+        )
+        if created:
+            _appellations_changed(job.version)
+    return alias, created
+
+
+def remove_appellation(alias: JobTitleAlias) -> None:
+    with transaction.atomic():
+        version = alias.job.version
+        alias.delete()
+        _appellations_changed(version)
+
+
+def import_appellations(version: RepertoireVersion, data: bytes, *, author: str) -> dict:
+    """Add the appellations of a CSV file (code, appellation[, source]); all or nothing.
+
+    Rows already known change nothing, so importing the same file twice is harmless.
+    """
+    try:
+        table = read_appellations(data)
+    except TableInvalid as exc:
+        raise DocumentInvalid([DocumentError(exc.line, exc.message)]) from None
+    jobs = {job.code: job for job in version.jobs.all()}
+    sources = set(JobTitleAlias.Source.values)
+    errors, wanted = [], {}
+    for line, row in table.rows:
+        title = " ".join(row["appellation"].split())
+        source = row.get("source") or JobTitleAlias.Source.MANUAL
+        if row["code"] not in jobs:
+            errors.append(
+                DocumentError(
+                    line, f"emploi « {row['code']} » inconnu dans l'édition {version.label}"
+                )
+            )
+        elif not title:
+            errors.append(DocumentError(line, "appellation vide"))
+        elif source not in sources:
+            errors.append(
+                DocumentError(line, f"source « {source} » inconnue ({', '.join(sorted(sources))})")
+            )
+        else:
+            wanted.setdefault((row["code"], title), source)
+    if errors:
+        raise DocumentInvalid(errors)
+    existing = set(
+        JobTitleAlias.objects.filter(job__version=version).values_list("job__code", "title")
+    )
+    new = [
+        JobTitleAlias(job=jobs[code], title=title, source=source, created_by=author)
+        for (code, title), source in wanted.items()
+        if (code, title) not in existing
+    ]
+    with transaction.atomic():
+        JobTitleAlias.objects.bulk_create(new)
+        if new:
+            _appellations_changed(version)
+    return {"created": len(new), "unchanged": len(wanted) - len(new)}
+
+
+def rebuild_matching_index(version: RepertoireVersion) -> None:
+    """Make every process rebuild its title-matching index for the edition."""
+    _appellations_changed(version)

@@ -27,7 +27,16 @@ from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, Criterion
+from repertoire.core.grid import (
+    MAX_DEGREE,
+    MAX_LEVEL,
+    MIN_DEGREE,
+    MIN_LEVEL,
+    Criterion,
+    Grid,
+    ReferenceProfile,
+    get_rule,
+)
 from repertoire.core.text import (
     from_roman,
     sentence_case,
@@ -100,6 +109,13 @@ class RepertoireDocument:
 
     def level_definitions(self) -> LevelDefinitions:
         return LevelDefinitions.of(self.jobs)
+
+    def reference_profiles(self) -> tuple[ReferenceProfile, ...]:
+        """The jobs as the grid's calibration sees them: degrees and declared level."""
+        return tuple(ReferenceProfile(job.title, job.degrees, job.level) for job in self.jobs)
+
+    def grid(self, rule_code: str) -> Grid:
+        return Grid(self.criteria, get_rule(rule_code), self.reference_profiles())
 
 
 @dataclass(frozen=True)

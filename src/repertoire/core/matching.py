@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from repertoire.core.document import JobSheet
 from repertoire.core.text import title_words
 
 # Share of the character measure in an appellation's score (the rest: shared words).
@@ -36,8 +37,17 @@ CHAR_WEIGHT = 0.5
 TEXT_EVIDENCE = 0.2
 # How far the service and description columns can lift a score towards 1.
 CONTEXT_WEIGHT = 0.15
+# A seniority word gives the job of the level it points to the best score of its family,
+# plus this share of the way to 1: it reorders a family, never lifts one over another.
+LEVEL_CUE = 0.05
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
+
+# Level marks in a title: the numerals name a job of a family outright; seniority words
+# point to its first level (junior) or to the next one (senior, confirmé, expérimenté).
+NUMERALS = frozenset({"i", "ii", "iii", "iv"})
+JUNIOR_WORDS = frozenset(title_words("junior débutant aide"))
+SENIOR_WORDS = frozenset(title_words("senior confirmé expérimenté"))
 
 
 @dataclass(frozen=True)
@@ -49,6 +59,18 @@ class JobEntry:
     level: int
     appellations: tuple[str, ...] = ()
     text: str = ""
+
+    @classmethod
+    def from_sheet(cls, sheet: JobSheet, appellations: Iterable[str] = ()) -> JobEntry:
+        """A job sheet with its appellations; missions and requirements are its text."""
+        items = sheet.missions + sheet.requirements
+        return cls(
+            code=sheet.code,
+            title=sheet.title,
+            level=sheet.level,
+            appellations=tuple(appellations),
+            text=" ".join(item.as_text() for item in items),
+        )
 
 
 @dataclass(frozen=True)
@@ -106,10 +128,12 @@ class MatchingIndex:
         self._name_job = np.array([index for index, _, _ in names])
         self._name_form = [form for _, form, _ in names]
         normalized_names = [normalized for _, _, normalized in names]
-        self._exact = {}
-        for index, _, normalized in names:
-            self._exact.setdefault(normalized, set()).add(index)
+        # Normalised title → the columns (appellations) that spell it exactly.
+        self._exact: dict[str, list[int]] = {}
+        for column, normalized in enumerate(normalized_names):
+            self._exact.setdefault(normalized, []).append(column)
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
+        self._families = self._job_families()
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -130,10 +154,27 @@ class MatchingIndex:
         name_words = self._presence(normalized_names).multiply(self._idf).tocsr()
         self._name_words_t = name_words.T.tocsr()
         self._name_mass = np.asarray(name_words.sum(axis=1)).ravel()
-        job_words = self._presence(texts)
-        for index, normalized in zip(self._name_job, normalized_names, strict=True):
-            job_words[index] = job_words[index].maximum(self._presence([normalized]))
-        self._job_words_t = job_words.T.tocsr()
+        # A job's words: those of its text and of all its titles.
+        owner = sparse.csr_matrix(
+            (np.ones(len(names), dtype=np.float32), (self._name_job, np.arange(len(names)))),
+            shape=(len(self.jobs), len(names)),
+        )
+        job_words = self._presence(texts) + owner @ self._presence(normalized_names)
+        self._job_words_t = (job_words > 0).astype(np.float32).T.tocsr()
+
+    def _job_families(self) -> list[list[int]]:
+        """Jobs whose titles differ only by a level numeral (Comptable I, Comptable II)."""
+        families: dict[tuple[str, ...], list[int]] = {}
+        for index, job in enumerate(self.jobs):
+            words = title_words(job.title)
+            if NUMERALS & set(words):
+                key = tuple(word for word in words if word not in NUMERALS)
+                families.setdefault(key, []).append(index)
+        return [
+            sorted(members, key=lambda i: self.jobs[i].level)
+            for members in families.values()
+            if len(members) > 1
+        ]
 
     @classmethod
     def build(cls, jobs: Iterable[JobEntry]) -> MatchingIndex:
@@ -196,8 +237,8 @@ class MatchingIndex:
             words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
             scores = CHAR_WEIGHT * chars + (1 - CHAR_WEIGHT) * words
             for row, title in enumerate(titles):
-                for name in self._exact.get(title, ()):
-                    scores[row, name] = 1.0
+                for column in self._exact.get(title, ()):
+                    scores[row, column] = 1.0
             best = np.maximum.reduceat(scores, self._starts, axis=1)
 
             evidence = (presence.multiply(self._idf) @ self._job_words_t).toarray()
@@ -206,6 +247,8 @@ class MatchingIndex:
             context_mass = self._mass(contexts, context_presence)
             context = (context_presence.multiply(self._idf) @ self._job_words_t).toarray()
             best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
+
+            self._apply_level_cues(titles, best)
 
         results = []
         top = min(top, len(self.jobs))
@@ -216,6 +259,19 @@ class MatchingIndex:
             order = np.argsort(-best[row], kind="stable")[:top]
             results.append(tuple(self._candidate(title, row, job, best, scores) for job in order))
         return results
+
+    def _apply_level_cues(self, titles: list[str], best: np.ndarray) -> None:
+        for row, title in enumerate(titles):
+            words = set(title.split())
+            if words & NUMERALS:
+                continue
+            junior, senior = bool(words & JUNIOR_WORDS), bool(words & SENIOR_WORDS)
+            if junior == senior:
+                continue
+            for family in self._families:
+                target = family[0] if junior else family[1]
+                leader = best[row, family].max()
+                best[row, target] = leader + LEVEL_CUE * (1 - leader)
 
     def _candidate(self, title, row, job, best, scores) -> Candidate:
         start = self._starts[job]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from repertoire.core.document import RepertoireDocument
-from repertoire.core.grid import RULES, ReferenceProfile, calibrate, get_rule
+from repertoire.core.grid import RULES, calibrate, get_rule
 from repertoire.core.text import title_key, to_roman
 
 ERROR = "error"
@@ -27,10 +27,6 @@ class Finding:
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
         return f"{self.severity}: {where}{self.message}"
-
-
-def reference_profiles(document: RepertoireDocument) -> list[ReferenceProfile]:
-    return [ReferenceProfile(job.title, job.degrees, job.level) for job in document.jobs]
 
 
 def check_document(document: RepertoireDocument, rule_code: str) -> list[Finding]:
@@ -50,7 +46,7 @@ def _line(value: int) -> int | None:
 
 def _level_rules(document: RepertoireDocument, rule_code: str) -> list[Finding]:
     findings = []
-    references = reference_profiles(document)
+    references = document.reference_profiles()
     lines = {job.title: job.line for job in document.jobs}
     for code, rule in RULES.items():
         for miss in calibrate(rule, references):

@@ -266,7 +266,7 @@ def stem(token: str) -> str:
             break
     if token.endswith("s") and len(token) > 4:
         token = token[:-1]
-    if token.endswith("e") and len(token) > 4:
+    while token.endswith("e") and len(token) > 4:  # chargée, chargé → charg
         token = token[:-1]
     return token
 

@@ -95,5 +95,14 @@ def to_csv(document: RepertoireDocument) -> str:
     return out.getvalue()
 
 
+def appellations_csv(rows) -> str:
+    """Appellations as (code, job title, appellation, source) rows; imports back."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow(["code", "emploi", "appellation", "source"])
+    writer.writerows(rows)
+    return out.getvalue()
+
+
 def to_text(document: RepertoireDocument) -> str:
     return write_document(document)

@@ -1,0 +1,35 @@
+"""Data shipped inside the package: the 2014 edition and the curated appellations."""
+
+from __future__ import annotations
+
+from importlib import resources
+
+from repertoire.core.document import RepertoireDocument, decode, parse_document
+from repertoire.core.tables import Table, read_table
+
+BUNDLED_EDITION = "repertoire-emplois-2014-11-18.txt"
+CURATED_APPELLATIONS = "appellations.csv"
+APPELLATION_FIELDS = {
+    "code": {"code", "code_emploi", "emploi"},
+    "appellation": {"appellation", "intitule", "titre"},
+    "source": {"source"},
+}
+
+
+def read(name: str) -> bytes:
+    return resources.files("repertoire").joinpath("data", name).read_bytes()
+
+
+def bundled_document() -> RepertoireDocument:
+    """The 2014 provisional edition (51 jobs)."""
+    return parse_document(decode(read(BUNDLED_EDITION)))
+
+
+def read_appellations(data: bytes) -> Table:
+    """A CSV of appellations: code, appellation[, source]."""
+    return read_table(data, APPELLATION_FIELDS, required={"code", "appellation"})
+
+
+def curated_appellations() -> Table:
+    """Other titles of each reference job, written from domain knowledge, by job code."""
+    return read_appellations(read(CURATED_APPELLATIONS))

@@ -1,0 +1,86 @@
+import pytest
+
+from repertoire import bundled
+from repertoire.catalog import selectors, services
+from repertoire.catalog.models import JobTitleAlias, RepertoireVersion
+from repertoire.core.document import DocumentInvalid
+
+pytestmark = pytest.mark.django_db
+
+
+def revision(version) -> int:
+    return RepertoireVersion.objects.get(pk=version.pk).appellations_revision
+
+
+def test_the_bundled_edition_is_seeded_with_the_curated_appellations(edition):
+    curated = bundled.curated_appellations().rows
+    codes = {job.code for job in edition.jobs.all()}
+    expected = {(row["code"], row["appellation"]) for _, row in curated if row["code"] in codes}
+    stored = set(
+        JobTitleAlias.objects.filter(job__version=edition).values_list("job__code", "title")
+    )
+    assert stored == expected
+    assert {code for code, _ in stored} == codes, "every job has appellations"
+    assert set(JobTitleAlias.objects.values_list("source", flat=True)) == {"curated"}
+
+
+def test_every_curated_appellation_names_a_job_of_the_edition(edition):
+    codes = {job.code for job in edition.jobs.all()}
+    unknown = [
+        row["code"] for _, row in bundled.curated_appellations().rows if row["code"] not in codes
+    ]
+    assert unknown == []
+
+
+def test_adding_an_appellation_teaches_the_matcher(edition):
+    job = edition.jobs.get(code="juriste")
+    title = "Spécialiste du contentieux consulaire"
+    before = selectors.matching_index(edition).match(title).candidates[0]
+    assert before.score < 1.0
+    alias, created = services.add_appellation(job, title, author="rh@cci", source="validated")
+    assert created and alias.created_by == "rh@cci"
+    after = selectors.matching_index(edition).match(title).candidates[0]
+    assert (after.code, after.score) == ("juriste", 1.0)
+    assert services.add_appellation(job, title, author="rh@cci")[1] is False
+
+
+def test_every_appellation_write_makes_indexes_stale(edition):
+    job = edition.jobs.first()
+    start = revision(edition)
+    alias, _ = services.add_appellation(job, "Intitulé de test", author="t")
+    assert revision(edition) == start + 1
+    services.remove_appellation(alias)
+    assert revision(edition) == start + 2
+    services.rebuild_matching_index(edition)
+    assert revision(edition) == start + 3
+    with pytest.raises(ValueError):
+        services.add_appellation(job, "   ", author="t")
+
+
+def test_import_appellations_is_all_or_nothing(edition):
+    good = "code;appellation\r\njuriste;Chargé du contentieux consulaire\r\n"
+    bad = good + "no-such-job;Quelque chose\r\njuriste;\r\n"
+    count = JobTitleAlias.objects.count()
+    with pytest.raises(DocumentInvalid) as refused:
+        services.import_appellations(edition, bad.encode("cp1252"), author="t")
+    assert [e.line for e in refused.value.errors] == [3, 4]
+    assert JobTitleAlias.objects.count() == count
+    result = services.import_appellations(edition, good.encode("cp1252"), author="t")
+    assert result == {"created": 1, "unchanged": 0}
+    again = services.import_appellations(edition, good.encode("utf-8-sig"), author="t")
+    assert again == {"created": 0, "unchanged": 1}
+    assert JobTitleAlias.objects.count() == count + 1
+
+
+def test_import_appellations_names_missing_columns(edition):
+    with pytest.raises(DocumentInvalid) as refused:
+        services.import_appellations(edition, b"emploi;texte\njuriste;x\n", author="t")
+    assert refused.value.errors[0].line == 1
+    assert "appellation" in refused.value.errors[0].message
+
+
+def test_matching_index_is_cached_per_revision(edition):
+    first = selectors.matching_index(edition)
+    assert selectors.matching_index(edition) is first
+    services.rebuild_matching_index(edition)
+    assert selectors.matching_index(edition) is not first

@@ -1,0 +1,200 @@
+"""The title-matching engine on small invented repertoires (no real job text typed here)."""
+
+import pytest
+
+from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
+from repertoire.core.text import normalize_title, title_words
+
+JOBS = [
+    JobEntry(
+        "tech-info",
+        "Technicien(ne) informatique",
+        4,
+        ("Technicien support", "Technicien de maintenance informatique"),
+        "Installer les postes de travail et dépanner les utilisateurs.",
+    ),
+    JobEntry(
+        "compta-1",
+        "Comptable I",
+        4,
+        ("Aide-comptable", "Comptable fournisseurs"),
+        "Saisir les factures et les règlements.",
+    ),
+    JobEntry(
+        "compta-2",
+        "Comptable II",
+        5,
+        ("Comptable général",),
+        "Monter le bilan et réviser les comptes.",
+    ),
+    JobEntry(
+        "gest-paie",
+        "Technicien(ne) paie",
+        4,
+        ("Gestionnaire de paie",),
+        "Établir les bulletins de salaire.",
+    ),
+    JobEntry(
+        "drh",
+        "Directeur(trice)",
+        8,
+        ("Directeur des ressources humaines",),
+        "Piloter une direction.",
+    ),
+    JobEntry(
+        "formateur",
+        "Formateur(trice)",
+        4,
+        ("Animateur de formation",),
+        "Animer des sessions de formation en langues et en bureautique.",
+    ),
+    JobEntry(
+        "conseiller",
+        "Conseiller(ère) d'entreprise",
+        5,
+        ("Conseiller création",),
+        "Accompagner les créateurs et repreneurs d'entreprise.",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return MatchingIndex.build(JOBS)
+
+
+def first(index, title, **context):
+    return index.match(TitleQuery(title, **context)).candidates[0]
+
+
+def test_an_appellation_matches_exactly(index):
+    best = first(index, "Gestionnaire de paie")
+    assert (best.code, best.score) == ("gest-paie", 1.0)
+    assert "Gestionnaire de paie" in best.reason
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "GEST. PAIE",
+        "Gestionnaire paie (H/F)",
+        "gestionnaire de paye CDD",
+        "Gestionnaire de paie - mi-temps",
+    ],
+)
+def test_case_abbreviations_and_contract_notes_do_not_matter(index, title):
+    best = first(index, title)
+    assert best.code == "gest-paie"
+    assert best.score == 1.0
+
+
+@pytest.mark.parametrize(
+    "title", ["Tech. informatique", "Technicienne informatique", "informatique technicien"]
+)
+def test_gender_forms_short_forms_and_word_order(index, title):
+    assert first(index, title).code == "tech-info"
+
+
+@pytest.mark.parametrize(
+    "title", ["Technicien infromatique", "Tecnicien support", "Comptabe général"]
+)
+def test_a_typo_is_tolerated(index, title):
+    best = first(index, title)
+    assert best.code in {"tech-info", "compta-2"}
+    assert 0.5 < best.score < 1.0
+
+
+def test_level_marks_separate_jobs_of_a_family(index):
+    assert first(index, "Comptable II").code == "compta-2"
+    assert first(index, "Comptable 2").code == "compta-2"
+    assert first(index, "Comptable I").code == "compta-1"
+
+
+def test_acronyms_are_expanded(index):
+    assert first(index, "DRH").code == "drh"
+    assert normalize_title("Assistante DRH") != normalize_title("DRH")
+
+
+def test_extra_qualifiers_keep_the_job(index):
+    best = first(index, "Gestionnaire de paie et administration du personnel")
+    assert best.code == "gest-paie"
+    assert best.score < 1.0
+
+
+def test_the_job_text_is_evidence_when_no_appellation_knows_the_words(index):
+    result = index.match("Animateur langues bureautique")
+    assert result.candidates[0].code == "formateur"
+
+
+def test_service_context_breaks_a_tie(index):
+    plain = index.match(TitleQuery("Conseiller")).candidates
+    contextual = index.match(
+        TitleQuery("Conseiller", service="Création reprise d'entreprise")
+    ).candidates
+    assert contextual[0].code == "conseiller"
+    assert contextual[0].score >= plain[0].score
+
+
+def test_scores_are_bounded_and_sorted(index):
+    for title in ["Comptable", "Technicien", "xyz", "Directeur des ressources humaines adjoint"]:
+        candidates = index.match(title, top=len(JOBS)).candidates
+        scores = [c.score for c in candidates]
+        assert all(0.0 <= s <= 1.0 for s in scores)
+        assert scores == sorted(scores, reverse=True)
+        assert len({c.code for c in candidates}) == len(JOBS)
+
+
+def test_an_empty_title_gets_no_proposal(index):
+    assert index.match("").candidates == ()
+    assert index.match("CDD (H/F)").candidates == ()
+
+
+def test_batch_equals_one_by_one(index):
+    titles = ["Aide-comptable", "AIDE COMPTABLE", "Tech. support", "Formatrice", "Aide-comptable"]
+    batch = index.match_many(titles, top=2)
+    assert [r.candidates for r in batch] == [index.match(t, top=2).candidates for t in titles]
+    assert [r.query.intitule for r in batch] == titles
+
+
+def test_explanation_names_the_appellation_and_shared_words(index):
+    best = first(index, "Aide comptable fournisseurs")
+    assert best.code == "compta-1"
+    assert best.matched in {"Aide-comptable", "Comptable fournisseurs"}
+    assert best.words and set(best.words) <= set(title_words("Aide comptable fournisseurs"))
+
+
+def test_a_job_without_words_is_refused():
+    with pytest.raises(ValueError):
+        MatchingIndex.build([JobEntry("x", "(e)", 1)])
+    with pytest.raises(ValueError):
+        MatchingIndex.build([])
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Formatrice", "Formateur"),
+        ("Assistante administrative", "Assistant administratif"),
+        ("Conseillère", "Conseiller"),
+        ("Chargée de mission", "Chargé de mission"),
+        ("Technicienne", "Technicien"),
+        ("Contrôleuse de gestion", "Contrôleur de gestion"),
+        ("Conseiller(ère) institutionnel(le)", "Conseiller institutionnel"),
+        ("Directeur·rice", "Directeur"),
+        ("Employé(e) des moyens généraux", "Employé des moyens général"),
+    ],
+)
+def test_gender_and_number_forms_normalise_alike(raw, expected):
+    assert normalize_title(raw) == normalize_title(expected)
+
+
+def test_seniority_words_choose_the_level_within_a_family_only(index):
+    senior = index.match("Comptable confirmé", top=len(JOBS)).candidates
+    junior = index.match("Comptable junior", top=len(JOBS)).candidates
+    assert senior[0].code == "compta-2"
+    assert junior[0].code == "compta-1"
+    # The cue reorders the family; it lifts no other job.
+    assert {c.code for c in senior[:2]} == {c.code for c in junior[:2]} == {"compta-1", "compta-2"}
+    unrelated = index.match("Technicien senior", top=len(JOBS)).candidates
+    assert {c.code for c in unrelated[:2]} == {"tech-info", "gest-paie"}
+    assert all(c.score < 0.3 for c in unrelated if c.code.startswith("compta"))
