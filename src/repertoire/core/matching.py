@@ -31,8 +31,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from repertoire.core.document import JobSheet
 from repertoire.core.text import title_words
 
-# Share of the character measure in an appellation's score (the rest: shared words).
-CHAR_WEIGHT = 0.5
+# Shares of an appellation's score: character n-grams, shared words, and the head word.
+# French titles open on the role (assistant, responsable, technicien…) and go on with its
+# field: "Assistante RH" is an assistant before it is about human resources.
+CHAR_WEIGHT = 0.4
+WORD_WEIGHT = 0.4
+HEAD_WEIGHT = 0.2
+# Level marks weigh this many times their rarity: an appellation that says "adjoint" or
+# "senior" fits a title that does not say it less well.
+LEVEL_MARK_WEIGHT = 2.0
 # How far the job's missions and requirements can lift a score towards 1.
 TEXT_EVIDENCE = 0.2
 # How far the service and description columns can lift a score towards 1.
@@ -48,6 +55,7 @@ CHUNK = 1024
 NUMERALS = frozenset({"i", "ii", "iii", "iv"})
 JUNIOR_WORDS = frozenset(title_words("junior débutant aide"))
 SENIOR_WORDS = frozenset(title_words("senior confirmé expérimenté"))
+LEVEL_MARKS = NUMERALS | JUNIOR_WORDS | SENIOR_WORDS | frozenset(title_words("adjoint principal"))
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,9 @@ class MatchingIndex:
         for column, normalized in enumerate(normalized_names):
             self._exact.setdefault(normalized, []).append(column)
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
+        heads = [name.split(" ", 1)[0] for name in normalized_names]
+        self._head_ids = {head: number for number, head in enumerate(dict.fromkeys(heads))}
+        self._name_head = np.array([self._head_ids[head] for head in heads])
         self._families = self._job_families()
 
         self._chars = TfidfVectorizer(
@@ -150,6 +161,9 @@ class MatchingIndex:
         name_presence = self._words.fit_transform(normalized_names)
         document_frequency = np.asarray((name_presence > 0).sum(axis=0)).ravel()
         self._idf = (np.log((1 + len(names)) / (1 + document_frequency)) + 1).astype(np.float32)
+        for word in LEVEL_MARKS:
+            if word in self._words.vocabulary_:
+                self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
         self._max_idf = float(self._idf.max())
         name_words = self._presence(normalized_names).multiply(self._idf).tocsr()
         self._name_words_t = name_words.T.tocsr()
@@ -161,6 +175,10 @@ class MatchingIndex:
         )
         job_words = self._presence(texts) + owner @ self._presence(normalized_names)
         self._job_words_t = (job_words > 0).astype(np.float32).T.tocsr()
+
+    def _head(self, normalized: str) -> int:
+        """The id of the first word of a title; -1 when no appellation opens with it."""
+        return self._head_ids.get(normalized.split(" ", 1)[0], -1)
 
     def _job_families(self) -> list[list[int]]:
         """Jobs whose titles differ only by a level numeral (Comptable I, Comptable II)."""
@@ -235,7 +253,8 @@ class MatchingIndex:
             of_name = overlap / self._name_mass
             of_title = overlap / mass[:, None]
             words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
-            scores = CHAR_WEIGHT * chars + (1 - CHAR_WEIGHT) * words
+            heads = self._name_head == np.array([self._head(title) for title in titles])[:, None]
+            scores = CHAR_WEIGHT * chars + WORD_WEIGHT * words + HEAD_WEIGHT * heads
             for row, title in enumerate(titles):
                 for column in self._exact.get(title, ()):
                     scores[row, column] = 1.0
