@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
 from repertoire.core.text import title_words
@@ -154,18 +154,16 @@ class MatchingIndex:
         # Word weights: how rare a word is among titles (words only found in job texts
         # count as rare). Presence, not frequency, matters in a title.
         texts = [" ".join(title_words(f"{job.title} {job.text}")) for job in self.jobs]
-        vocabulary = TfidfVectorizer(analyzer=_analyzer).fit(normalized_names + texts)
-        self._words = TfidfVectorizer(
-            analyzer=_analyzer, vocabulary=vocabulary.vocabulary_, binary=True, dtype=np.float32
-        )
-        name_presence = self._words.fit_transform(normalized_names)
-        document_frequency = np.asarray((name_presence > 0).sum(axis=0)).ravel()
+        self._words = CountVectorizer(analyzer=_analyzer, binary=True, dtype=np.float32)
+        self._words.fit(normalized_names + texts)
+        name_presence = self._presence(normalized_names)
+        document_frequency = np.asarray(name_presence.sum(axis=0)).ravel()
         self._idf = (np.log((1 + len(names)) / (1 + document_frequency)) + 1).astype(np.float32)
         for word in LEVEL_MARKS:
             if word in self._words.vocabulary_:
                 self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
         self._max_idf = float(self._idf.max())
-        name_words = self._presence(normalized_names).multiply(self._idf).tocsr()
+        name_words = name_presence.multiply(self._idf).tocsr()
         self._name_words_t = name_words.T.tocsr()
         self._name_mass = np.asarray(name_words.sum(axis=1)).ravel()
         # A job's words: those of its text and of all its titles.
@@ -173,7 +171,7 @@ class MatchingIndex:
             (np.ones(len(names), dtype=np.float32), (self._name_job, np.arange(len(names)))),
             shape=(len(self.jobs), len(names)),
         )
-        job_words = self._presence(texts) + owner @ self._presence(normalized_names)
+        job_words = self._presence(texts) + owner @ name_presence
         self._job_words_t = (job_words > 0).astype(np.float32).T.tocsr()
 
     def _head(self, normalized: str) -> int:
@@ -204,9 +202,8 @@ class MatchingIndex:
         return len(self._name_form)
 
     def _presence(self, texts: list[str]) -> sparse.csr_matrix:
-        matrix = self._words.transform(texts)
-        matrix.data[:] = 1.0
-        return sparse.csr_matrix(matrix, dtype=np.float32)
+        """1 where a text has a word of the vocabulary."""
+        return self._words.transform(texts).tocsr()
 
     def _mass(self, texts: list[str], presence: sparse.csr_matrix) -> np.ndarray:
         """Total word weight of each text; a word no title has weighs as the rarest."""
