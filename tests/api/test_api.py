@@ -147,3 +147,25 @@ def test_a_setting_closes_the_read_endpoints(client, edition, django_user_model)
     user = django_user_model.objects.create_user("lecteur", password="x" * 16)
     client.force_login(user)
     assert client.get("/api/jobs").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status"), [("get", "/api/nope", 404), ("delete", "/api/jobs", 405)]
+)
+def test_errors_outside_the_routes_keep_the_error_format(client, edition, method, path, status):
+    response = getattr(client, method)(path)
+    assert response.status_code == status
+    assert error_of(response)["code"] in {"not_found", "method_not_allowed"}
+
+
+def test_an_unexpected_failure_is_a_json_500(client, edition, monkeypatch):
+    from repertoire.catalog import selectors
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("database on fire")
+
+    monkeypatch.setattr(selectors, "levels_of", fail)
+    response = client.get("/api/levels")
+    assert response.status_code == 500
+    assert error_of(response)["code"] == "server_error"
+    assert "fire" not in response.content.decode()
