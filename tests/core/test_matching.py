@@ -198,3 +198,20 @@ def test_seniority_words_choose_the_level_within_a_family_only(index):
     unrelated = index.match("Technicien senior", top=len(JOBS)).candidates
     assert {c.code for c in unrelated[:2]} == {"tech-info", "gest-paie"}
     assert all(c.score < 0.3 for c in unrelated if c.code.startswith("compta"))
+
+
+def test_an_exact_appellation_wins_over_a_seniority_word():
+    jobs = [
+        JobEntry("compta-1", "Comptable I", 4, ("Comptable senior de trésorerie",)),
+        JobEntry("compta-2", "Comptable II", 5),
+    ]
+    index = MatchingIndex.build(jobs)
+    assert first(index, "Comptable senior de trésorerie").code == "compta-1"
+    assert first(index, "Comptable senior").code == "compta-2"
+
+
+def test_academic_and_trade_acronyms_are_expanded():
+    assert normalize_title("Professeur HDR") == normalize_title(
+        "Professeur habilité à diriger des recherches"
+    )
+    assert "chauffage" in normalize_title("Technicien CVC")

@@ -51,11 +51,14 @@ LEVEL_CUE = 0.05
 CHUNK = 1024
 
 # Level marks in a title: the numerals name a job of a family outright; seniority words
-# point to its first level (junior) or to the next one (senior, confirmé, expérimenté).
+# point to its first level (junior), its second (confirmé) or its last (senior).
 NUMERALS = frozenset({"i", "ii", "iii", "iv"})
 JUNIOR_WORDS = frozenset(title_words("junior débutant aide"))
-SENIOR_WORDS = frozenset(title_words("senior confirmé expérimenté"))
-LEVEL_MARKS = NUMERALS | JUNIOR_WORDS | SENIOR_WORDS | frozenset(title_words("adjoint principal"))
+CONFIRMED_WORDS = frozenset(title_words("confirmé expérimenté"))
+SENIOR_WORDS = frozenset(title_words("senior principal"))
+LEVEL_MARKS = (
+    NUMERALS | JUNIOR_WORDS | CONFIRMED_WORDS | SENIOR_WORDS | frozenset(title_words("adjoint"))
+)
 
 
 @dataclass(frozen=True)
@@ -277,15 +280,24 @@ class MatchingIndex:
         return results
 
     def _apply_level_cues(self, titles: list[str], best: np.ndarray) -> None:
+        """Within a family, the job a seniority word points to takes the lead.
+
+        Not for titles that name a level (a numeral) or spell an appellation exactly:
+        those already say which job they mean.
+        """
         for row, title in enumerate(titles):
             words = set(title.split())
-            if words & NUMERALS:
+            if words & NUMERALS or title in self._exact:
                 continue
-            junior, senior = bool(words & JUNIOR_WORDS), bool(words & SENIOR_WORDS)
-            if junior == senior:
+            cues = [
+                position
+                for position, marks in ((0, JUNIOR_WORDS), (1, CONFIRMED_WORDS), (-1, SENIOR_WORDS))
+                if words & marks
+            ]
+            if len(cues) != 1:
                 continue
             for family in self._families:
-                target = family[0] if junior else family[1]
+                target = family[cues[0]]
                 leader = best[row, family].max()
                 best[row, target] = leader + LEVEL_CUE * (1 - leader)
 
