@@ -214,4 +214,6 @@ def test_academic_and_trade_acronyms_are_expanded():
     assert normalize_title("Professeur HDR") == normalize_title(
         "Professeur habilité à diriger des recherches"
     )
-    assert "chauffage" in normalize_title("Technicien CVC")
+    assert normalize_title("Technicien CVC") == normalize_title(
+        "Technicien chauffage ventilation climatisation"
+    )
