@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 
 from repertoire.bundled import bundled_document, curated_appellations
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
+from repertoire.core.text import normalize_title
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "data" / "intitules-dev.csv"
@@ -66,6 +67,10 @@ def accuracy(rows, proposals: list[list[str]]) -> tuple[float, float]:
     return top1 / len(rows), top3 / len(rows)
 
 
+def engine_codes(result) -> list[str]:
+    return [c.code for c in result.candidates]
+
+
 def measure(name: str, path: Path, index, by_heading, jobs, verbose: bool) -> None:
     if not path.exists():
         print(f"{name}: {path} not found, skipped")
@@ -73,7 +78,8 @@ def measure(name: str, path: Path, index, by_heading, jobs, verbose: bool) -> No
     rows = load(path, by_heading)
     queries = [query for query, _ in rows]
     results = index.match_many(queries, top=3)
-    engine = [[c.code for c in r.candidates] for r in results]
+    engine = [engine_codes(r) for r in results]
+    titles = {job.code: normalize_title(job.title) for job in jobs}
     e1, e3 = accuracy(rows, engine)
     b1, b3 = accuracy(rows, baseline(jobs, queries))
     print(f"\n{name}: {len(rows)} titles ({path})")
@@ -89,6 +95,17 @@ def measure(name: str, path: Path, index, by_heading, jobs, verbose: bool) -> No
         ]
         precision = f"{sum(above) / len(above):6.1%}" if above else "     –"
         print(f"    {threshold:9.2f}   {len(above) / len(rows):12.1%}   {precision}")
+    print("  by job family (first word of the accepted job's title): titles, top-1")
+    families: dict[str, list[bool]] = {}
+    for result, (_, ok) in zip(results, rows, strict=True):
+        family = min(titles[code].split(" ", 1)[0] for code in ok)
+        families.setdefault(family, []).append(
+            bool(engine_codes(result)[:1]) and engine_codes(result)[0] in ok
+        )
+    print(
+        "    "
+        + "   ".join(f"{f} {len(v)} {sum(v) / len(v):.0%}" for f, v in sorted(families.items()))
+    )
     if verbose:
         for result, (query, ok) in zip(results, rows, strict=True):
             codes = [c.code for c in result.candidates]

@@ -84,3 +84,13 @@ def test_matching_index_is_cached_per_revision(edition):
     assert selectors.matching_index(edition) is first
     services.rebuild_matching_index(edition)
     assert selectors.matching_index(edition) is not first
+
+
+def test_no_curated_appellation_means_two_jobs():
+    from repertoire.core.text import normalize_title
+
+    jobs_by_title: dict[str, set[str]] = {}
+    for _, row in bundled.curated_appellations().rows:
+        jobs_by_title.setdefault(normalize_title(row["appellation"]), set()).add(row["code"])
+    ambiguous = {title: codes for title, codes in jobs_by_title.items() if len(codes) > 1}
+    assert ambiguous == {}
