@@ -1,4 +1,4 @@
-"""Plain dictionaries of catalog objects, shared by the JSON API and the exports."""
+"""Plain dictionaries of catalog objects for the JSON API."""
 
 from __future__ import annotations
 

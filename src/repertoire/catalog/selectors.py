@@ -56,7 +56,9 @@ def levels_of(version: RepertoireVersion) -> QuerySet[Level]:
 
 
 def jobs_of(version: RepertoireVersion, level: int | None = None) -> QuerySet[ReferenceJob]:
-    jobs = version.jobs.select_related("level", "level_definition__level").prefetch_related(
+    jobs = version.jobs.select_related(
+        "version", "level", "level_definition__level"
+    ).prefetch_related(
         Prefetch(
             "degrees", JobDegree.objects.select_related("criterion").order_by("criterion__position")
         )
