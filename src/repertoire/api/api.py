@@ -21,11 +21,19 @@ from repertoire.api.schemas import (
     LevelOut,
     MatchIn,
     MatchOut,
+    SearchOut,
+    SearchParams,
 )
 from repertoire.catalog import selectors, services
-from repertoire.catalog.presenters import classification_dict, job_detail, level_dict
+from repertoire.catalog.presenters import (
+    classification_dict,
+    job_detail,
+    level_dict,
+    search_dict,
+)
 from repertoire.core.grid import InvalidDegrees
 from repertoire.core.matching import TitleQuery
+from repertoire.core.search import parse_degree_range
 
 
 def repertoire_reader(request: HttpRequest):
@@ -130,6 +138,33 @@ def get_job(request, code: str, edition: str | None = None):
     if job is None:
         raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
     return job_detail(job, selectors.grid_of(version))
+
+
+@api.get("/search", response={200: SearchOut, **ERRORS}, tags=["repertoire"])
+def search(request, params: Query[SearchParams]):
+    """Jobs ranked by relevance over titles, appellations, missions and requirements.
+
+    Insensitive to accents, case and gender forms; tolerant of one typo; the same ranking
+    as the search page."""
+    version = selectors.get_version(params.edition)
+    try:
+        ranges = dict(_degree_range(text) for text in params.degree)
+        results = selectors.search_jobs(
+            version,
+            params.q,
+            levels=params.level,
+            degree_ranges=ranges,
+            limit=params.limit,
+            offset=params.offset,
+        )
+    except ValueError as exc:
+        return _error(request, "invalid_filter", str(exc), 422)
+    return search_dict(results, version)
+
+
+def _degree_range(text: str) -> tuple[str, tuple[int, int]]:
+    code, bounds = parse_degree_range(text)
+    return code, (bounds.low, bounds.high)
 
 
 @api.post("/classify", response={200: ClassificationOut, **ERRORS}, tags=["grid"])

@@ -163,3 +163,37 @@ class IndexOut(Schema):
     edition: str
     titles: int
     jobs: int
+
+
+class PassageOut(Schema):
+    field: str = Field(description="title, appellation, missions or requirements")
+    text: str
+    highlights: list[tuple[int, int]] = Field(
+        description="[start, end) character offsets of the matched words in text"
+    )
+
+
+class SearchHitOut(Schema):
+    code: str
+    title: str
+    level: int
+    roman: str
+    score: float = Field(description="relevance relative to the best hit (1.0)")
+    passage: PassageOut | None
+
+
+class SearchOut(Schema):
+    query: str
+    edition: str
+    count: int
+    unknown_words: list[str] = Field(description="query words nothing in the edition matches")
+    items: list[SearchHitOut]
+
+
+class SearchParams(Schema):
+    q: str = Field("", max_length=200, description="words, as a person types them")
+    level: list[int] = Field([], description="keep these levels (repeatable)")
+    degree: list[str] = Field([], description="criterion:min-max, e.g. connaissances:4-6")
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+    edition: str | None = None

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from repertoire.catalog.models import Level, ReferenceJob
+from repertoire.catalog.models import Level, ReferenceJob, RepertoireVersion
 from repertoire.catalog.selectors import degrees_of
 from repertoire.core.document import ListItem
 from repertoire.core.grid import Classification, Grid
+from repertoire.core.search import SearchResults
+from repertoire.core.text import to_roman
 
 
 def item_text(item: dict) -> str:
@@ -57,3 +59,23 @@ def classification_dict(result: Classification) -> dict:
     data["roman"] = result.roman
     data["band"] = list(result.band)
     return data
+
+
+def search_dict(results: SearchResults, version: RepertoireVersion) -> dict:
+    return {
+        "query": results.query,
+        "edition": version.label,
+        "count": results.total,
+        "unknown_words": list(results.unknown_words),
+        "items": [
+            {
+                "code": hit.job.code,
+                "title": hit.job.title,
+                "level": hit.job.level,
+                "roman": to_roman(hit.job.level),
+                "score": hit.score,
+                "passage": asdict(hit.passage) if hit.passage else None,
+            }
+            for hit in results.hits
+        ],
+    }

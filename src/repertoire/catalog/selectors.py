@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from repertoire.catalog.models import (
@@ -14,9 +17,18 @@ from repertoire.catalog.models import (
     RepertoireVersion,
 )
 from repertoire.core.document import JobSheet, ListItem, RepertoireDocument, SommaireEntry
+from repertoire.core.grid import (
+    MAX_DEGREE,
+    MIN_DEGREE,
+    Grid,
+    ReferenceProfile,
+    get_rule,
+    profile_distance,
+)
 from repertoire.core.grid import Criterion as CoreCriterion
-from repertoire.core.grid import Grid, ReferenceProfile, get_rule
 from repertoire.core.matching import JobEntry, MatchingIndex
+from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
+from repertoire.core.text import family_key
 
 
 class EditionNotFound(LookupError):
@@ -131,32 +143,146 @@ def appellations_of(version: RepertoireVersion) -> QuerySet[JobTitleAlias]:
     )
 
 
-# One index per edition and appellations revision, per process.
-_indexes: dict[tuple[int, int], MatchingIndex] = {}
+# Indexes built from an edition, per process: {(kind, edition id): (stamp, index)}.
+_indexes: dict[tuple[str, int], tuple[tuple, object]] = {}
+
+
+def _cached_index(kind: str, version: RepertoireVersion, build):
+    """The index of an edition, rebuilt when its appellations changed in any process."""
+    # The import time tells apart two editions that reused an id (tests, re-imports).
+    stamp = (
+        RepertoireVersion.objects.filter(pk=version.pk)
+        .values_list("appellations_revision", "imported_at")
+        .get()
+    )
+    entry = _indexes.get((kind, version.pk))
+    if entry is None or entry[0] != stamp:
+        entry = (stamp, build(version))
+        _indexes[kind, version.pk] = entry
+    return entry[1]
 
 
 def matching_index(version: RepertoireVersion) -> MatchingIndex:
-    """The title-matching index of an edition, rebuilt when its appellations changed."""
-    revision = (
-        RepertoireVersion.objects.filter(pk=version.pk)
-        .values_list("appellations_revision", flat=True)
-        .get()
-    )
-    key = (version.pk, revision)
-    if key not in _indexes:
-        for stale in [k for k in _indexes if k[0] == version.pk]:
-            del _indexes[stale]
-        _indexes[key] = build_matching_index(version)
-    return _indexes[key]
+    """The title-matching index of an edition."""
+    return _cached_index("matching", version, build_matching_index)
 
 
-def build_matching_index(version: RepertoireVersion) -> MatchingIndex:
+def _appellation_titles(version: RepertoireVersion) -> dict[str, list[str]]:
     appellations: dict[str, list[str]] = {}
     for code, title in JobTitleAlias.objects.filter(job__version=version).values_list(
         "job__code", "title"
     ):
         appellations.setdefault(code, []).append(title)
+    return appellations
+
+
+def build_matching_index(version: RepertoireVersion) -> MatchingIndex:
+    appellations = _appellation_titles(version)
     return MatchingIndex.build(
         JobEntry.from_sheet(sheet, appellations.get(sheet.code, ()))
         for sheet in document_of(version).jobs
     )
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+class UnknownCriterion(ValueError):
+    pass
+
+
+def _passages(items: list[dict]) -> tuple[str, ...]:
+    return tuple(text for item in items for text in (item["text"], *item["subitems"]))
+
+
+def build_search_index(version: RepertoireVersion) -> SearchIndex:
+    appellations = _appellation_titles(version)
+    return SearchIndex.build(
+        SearchableJob(
+            code=job.code,
+            title=job.title,
+            level=job.level.number,
+            degrees=degrees_of(job),
+            appellations=tuple(appellations.get(job.code, ())),
+            missions=_passages(job.missions),
+            requirements=_passages(job.requirements),
+        )
+        for job in jobs_of(version)
+    )
+
+
+def search_index(version: RepertoireVersion) -> SearchIndex:
+    """The full-text index of an edition's jobs and appellations."""
+    return _cached_index("search", version, build_search_index)
+
+
+def search_jobs(
+    version: RepertoireVersion,
+    query: str,
+    levels: Iterable[int] = (),
+    degree_ranges: Mapping[str, tuple[int, int]] | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResults:
+    """Jobs ranked by relevance to the query, within levels and degree ranges by criterion.
+
+    Raises ``UnknownCriterion`` for a degree range on a criterion the edition lacks.
+    """
+    positions = {criterion.code: index for index, criterion in enumerate(criteria_of(version))}
+    ranges = {}
+    for code, (low, high) in (degree_ranges or {}).items():
+        if code not in positions:
+            known = ", ".join(positions)
+            raise UnknownCriterion(f"critère inconnu « {code} » (critères : {known})")
+        ranges[positions[code]] = DegreeRange(low, high)
+    filters = Filters(levels=frozenset(levels), degrees=ranges)
+    return search_index(version).search(query, filters, limit=limit, offset=offset)
+
+
+# --- job sheets and comparison -----------------------------------------------------------
+
+
+def jobs_by_code(version: RepertoireVersion, codes: Sequence[str]) -> list[ReferenceJob]:
+    """The jobs with these codes, in the order given; unknown codes are left out."""
+    found = {job.code: job for job in jobs_of(version).filter(code__in=codes)}
+    return [found[code] for code in dict.fromkeys(codes) if code in found]
+
+
+@dataclass(frozen=True)
+class JobNeighbours:
+    """The jobs around one job: its family one level below and above, the nearest profiles."""
+
+    below: ReferenceJob | None
+    above: ReferenceJob | None
+    nearest: list[tuple[ReferenceJob, int]]
+
+
+def neighbours_of(job: ReferenceJob, jobs: Sequence[ReferenceJob], count: int = 4) -> JobNeighbours:
+    """``jobs`` are the edition's jobs (from ``jobs_of``)."""
+    others = [other for other in jobs if other.pk != job.pk]
+    key = family_key(job.title)
+    family = [other for other in others if key is not None and family_key(other.title) == key]
+    below = [other for other in family if other.level.number < job.level.number]
+    above = [other for other in family if other.level.number > job.level.number]
+    degrees = degrees_of(job)
+    by_distance = sorted(
+        ((other, profile_distance(degrees, degrees_of(other))) for other in others),
+        key=lambda pair: (pair[1], abs(pair[0].level.number - job.level.number), pair[0].position),
+    )
+    return JobNeighbours(
+        below=max(below, key=lambda other: other.level.number, default=None),
+        above=min(above, key=lambda other: other.level.number, default=None),
+        nearest=by_distance[:count],
+    )
+
+
+def degree_distribution(version: RepertoireVersion) -> dict[str, dict[int, list[ReferenceJob]]]:
+    """Per criterion code, the reference jobs at each degree (every degree present)."""
+    distribution = {
+        criterion.code: {degree: [] for degree in range(MIN_DEGREE, MAX_DEGREE + 1)}
+        for criterion in criteria_of(version)
+    }
+    for job in jobs_of(version):
+        for degree in job.degrees.all():
+            distribution[degree.criterion.code][degree.degree].append(job)
+    return distribution

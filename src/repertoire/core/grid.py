@@ -102,6 +102,12 @@ class LevelRule:
     def explain(self, degrees: Sequence[int]) -> str:
         raise NotImplementedError
 
+    def bands(self, criteria_count: int) -> dict[int, tuple[int, int]]:
+        """Per level, the range of the rule's quantity that gives it."""
+        return {
+            level: self.band((level,) * criteria_count) for level in range(MIN_LEVEL, MAX_LEVEL + 1)
+        }
+
 
 @dataclass(frozen=True)
 class TotalPointsRule(LevelRule):
@@ -170,6 +176,11 @@ class MedianRule(LevelRule):
 
 RULES: dict[str, LevelRule] = {rule.code: rule for rule in (TotalPointsRule(), MedianRule())}
 DEFAULT_RULE = TotalPointsRule.code
+
+
+def profile_distance(first: Sequence[int], second: Sequence[int]) -> int:
+    """How far apart two profiles are: the degrees that separate them, criterion by criterion."""
+    return sum(abs(a - b) for a, b in zip(first, second, strict=True))
 
 
 def get_rule(code: str) -> LevelRule:

@@ -29,7 +29,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
-from repertoire.core.text import title_words
+from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
 # French titles open on the role (assistant, responsable, technicien…) and go on with its
@@ -52,7 +52,7 @@ CHUNK = 1024
 
 # Level marks in a title: the numerals name a job of a family outright; seniority words
 # point to its first level (junior), its second (confirmé) or its last (senior).
-NUMERALS = frozenset({"i", "ii", "iii", "iv"})
+NUMERALS = LEVEL_NUMERALS
 JUNIOR_WORDS = frozenset(title_words("junior débutant aide"))
 CONFIRMED_WORDS = frozenset(title_words("confirmé expérimenté"))
 SENIOR_WORDS = frozenset(title_words("senior principal"))
@@ -185,9 +185,8 @@ class MatchingIndex:
         """Jobs whose titles differ only by a level numeral (Comptable I, Comptable II)."""
         families: dict[tuple[str, ...], list[int]] = {}
         for index, job in enumerate(self.jobs):
-            words = title_words(job.title)
-            if NUMERALS & set(words):
-                key = tuple(word for word in words if word not in NUMERALS)
+            key = family_key(job.title)
+            if key is not None:
                 families.setdefault(key, []).append(index)
         return [
             sorted(members, key=lambda i: self.jobs[i].level)

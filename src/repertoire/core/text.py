@@ -304,3 +304,18 @@ def title_words(text: str) -> list[str]:
 
 def normalize_title(text: str) -> str:
     return " ".join(title_words(text))
+
+
+# Level numerals in a title, folded: a job family runs across them (Comptable I, II).
+LEVEL_NUMERALS = frozenset({"i", "ii", "iii", "iv"})
+
+
+def family_key(title: str) -> tuple[str, ...] | None:
+    """What jobs of one family share: their title without its level numeral.
+
+    ``Enseignant(e) II`` → ``("enseignant",)``; None for a title without a numeral.
+    """
+    words = title_words(title)
+    if not LEVEL_NUMERALS & set(words):
+        return None
+    return tuple(word for word in words if word not in LEVEL_NUMERALS)

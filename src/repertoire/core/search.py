@@ -1,0 +1,306 @@
+"""Full-text search over the reference jobs, in French, as a person types.
+
+An in-memory inverted index (the same index serves the web page and the API, so both
+rank alike). Words are folded the way titles are (accents, case, gender forms, plural,
+see ``text.stem``); a query word also finds the words it begins (``compta`` → comptable)
+and, when the repertoire does not know it, the words one typo away from it.
+
+Fields weigh differently: a word of the title counts more than one of an appellation,
+which counts more than one of the missions or requirements. Jobs that match every query
+word come before jobs that match some.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extract
+
+from repertoire.core.text import (
+    ABBREVIATIONS,
+    DIRECTION_ACRONYMS,
+    STOPWORDS,
+    from_roman,
+    stem,
+    strip_accents,
+    title_words,
+)
+
+TITLE, APPELLATION, MISSIONS, REQUIREMENTS = "title", "appellation", "missions", "requirements"
+FIELD_WEIGHTS = {TITLE: 4.0, APPELLATION: 2.5, MISSIONS: 1.0, REQUIREMENTS: 0.8}
+# How much a word found by its beginning, or one typo away, counts against the word itself.
+PREFIX_WEIGHT = 0.8
+TYPO_WEIGHT = 0.6
+MIN_PREFIX_LENGTH = 3
+MIN_TYPO_LENGTH = 4
+# A short word begins many others: past this many, the rarest are kept.
+MAX_EXPANSIONS = 40
+
+_WORD = re.compile(r"[^\W_]+")
+# Gender marks in titles, ``Chargé(e)``, ``Formateur(trice)``: blanked so that offsets
+# stay those of the original text (for highlighting).
+_GENDER_MARK = re.compile(r"\(([^\W\d_]{1,6})\)")
+
+
+@dataclass(frozen=True)
+class SearchableJob:
+    """What search knows of one reference job."""
+
+    code: str
+    title: str
+    level: int
+    degrees: tuple[int, ...]
+    appellations: tuple[str, ...] = ()
+    missions: tuple[str, ...] = ()
+    requirements: tuple[str, ...] = ()
+
+    def passages(self) -> Iterable[tuple[str, str]]:
+        yield TITLE, self.title
+        for appellation in self.appellations:
+            yield APPELLATION, appellation
+        for text in self.missions:
+            yield MISSIONS, text
+        for text in self.requirements:
+            yield REQUIREMENTS, text
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a job's text with the spans that matched the query."""
+
+    field: str
+    text: str
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    job: SearchableJob
+    score: float
+    passage: Passage | None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    total: int
+    hits: tuple[Hit, ...]
+    # Query words that nothing in the repertoire matches, even with a typo.
+    unknown_words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DegreeRange:
+    low: int
+    high: int
+
+    def __contains__(self, degree: int) -> bool:
+        return self.low <= degree <= self.high
+
+
+def parse_degree_range(text: str) -> tuple[str, DegreeRange]:
+    """``connaissances:4-6`` (or ``connaissances:5``) → the criterion code and its range."""
+    code, _, bounds = text.partition(":")
+    low, _, high = bounds.partition("-")
+    try:
+        low_degree = int(low)
+        high_degree = int(high) if high else low_degree
+    except ValueError:
+        raise ValueError(
+            f"« {text} » : attendu critère:min-max, par exemple connaissances:4-6"
+        ) from None
+    if not code.strip() or low_degree > high_degree:
+        raise ValueError(f"« {text} » : attendu critère:min-max, par exemple connaissances:4-6")
+    return code.strip(), DegreeRange(low_degree, high_degree)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on the jobs: levels, and a degree range per criterion position."""
+
+    levels: frozenset[int] = frozenset()
+    degrees: Mapping[int, DegreeRange] = field(default_factory=dict)
+
+    def accept(self, job: SearchableJob) -> bool:
+        if self.levels and job.level not in self.levels:
+            return False
+        return all(job.degrees[position] in bounds for position, bounds in self.degrees.items())
+
+    def __bool__(self) -> bool:
+        return bool(self.levels or self.degrees)
+
+
+def _is_searchable(folded: str) -> bool:
+    return folded not in STOPWORDS and (len(folded) > 1 or folded.isdigit())
+
+
+def words(text: str) -> Iterable[tuple[str, int, int]]:
+    """The searchable words of a text: (folded word, start, end) in the original text."""
+    masked = _GENDER_MARK.sub(
+        lambda m: m.group(0) if from_roman(m.group(1)) else " " * len(m.group(0)), text
+    )
+    for match in _WORD.finditer(masked):
+        folded = strip_accents(match.group(0)).lower()
+        if _is_searchable(folded):
+            yield stem(folded), match.start(), match.end()
+
+
+@dataclass(frozen=True)
+class _QueryWord:
+    """One word as typed, and the index terms that stand for it with their weight."""
+
+    typed: str
+    terms: Mapping[str, float]
+
+
+class SearchIndex:
+    def __init__(self, jobs: Sequence[SearchableJob]):
+        self.jobs = list(jobs)
+        # term → {job index: best field score of the term in that job}
+        postings: dict[str, dict[int, float]] = {}
+        for index, job in enumerate(self.jobs):
+            for term, score in self._field_scores(job).items():
+                postings.setdefault(term, {})[index] = score
+        self._postings = postings
+        self._vocabulary = sorted(postings)
+        self._idf = {
+            term: math.log(1 + len(self.jobs) / len(docs)) for term, docs in postings.items()
+        }
+
+    @classmethod
+    def build(cls, jobs: Iterable[SearchableJob]) -> SearchIndex:
+        return cls(list(jobs))
+
+    @staticmethod
+    def _field_scores(job: SearchableJob) -> dict[str, float]:
+        counts: dict[tuple[str, str], int] = {}
+        for field_name, text in job.passages():
+            for term, _, _ in words(text):
+                counts[field_name, term] = counts.get((field_name, term), 0) + 1
+        scores: dict[str, float] = {}
+        for (field_name, term), count in counts.items():
+            # Saturating: the tenth mention of a word says little more than the second.
+            score = FIELD_WEIGHTS[field_name] * count / (count + 0.5)
+            scores[term] = max(scores.get(term, 0.0), score)
+        return scores
+
+    # --- queries ----------------------------------------------------------------------
+
+    def _expand(self, typed: str) -> _QueryWord:
+        """The index terms a typed word stands for (itself, words it begins, typos)."""
+        folded = strip_accents(typed).lower()
+        terms: dict[str, float] = {}
+        expansion = ABBREVIATIONS.get(folded)
+        for candidate in (stem(folded), folded):
+            if candidate in self._postings:
+                terms[candidate] = 1.0
+        if expansion and len(expansion.split()) == 1 and stem(expansion) in self._postings:
+            terms[stem(expansion)] = 1.0
+        if len(folded) >= MIN_PREFIX_LENGTH:
+            for term in self._starting_with(folded):
+                terms.setdefault(term, PREFIX_WEIGHT)
+        if not terms and len(folded) >= MIN_TYPO_LENGTH:
+            for term in self._one_typo_from(stem(folded)):
+                terms.setdefault(term, TYPO_WEIGHT)
+        return _QueryWord(typed, terms)
+
+    def _starting_with(self, prefix: str) -> list[str]:
+        start = bisect.bisect_left(self._vocabulary, prefix)
+        found = []
+        for term in self._vocabulary[start:]:
+            if not term.startswith(prefix):
+                break
+            found.append(term)
+        if len(found) > MAX_EXPANSIONS:
+            found = sorted(found, key=lambda t: -self._idf[t])[:MAX_EXPANSIONS]
+        return found
+
+    def _one_typo_from(self, term: str) -> list[str]:
+        matches = extract(
+            term, self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+        )
+        return [candidate for candidate, _, _ in matches]
+
+    def query_words(self, query: str) -> list[_QueryWord]:
+        typed_words = []
+        for match in _WORD.finditer(query):
+            folded = strip_accents(match.group(0)).lower()
+            if not _is_searchable(folded):
+                continue
+            if folded in DIRECTION_ACRONYMS:
+                # DRH: the acronym as written, or each word it stands for.
+                acronym = self._expand(folded).terms
+                for word in title_words(folded):
+                    terms = {**acronym, **self._expand(word).terms}
+                    typed_words.append(_QueryWord(match.group(0), terms))
+                continue
+            typed_words.append(self._expand(match.group(0)))
+        return typed_words
+
+    def search(
+        self, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0
+    ) -> SearchResults:
+        filters = filters or Filters()
+        query_words = self.query_words(query)
+        unknown = tuple(word.typed for word in query_words if not word.terms)
+        if not query_words:
+            ranked = [(index, 0.0) for index, job in enumerate(self.jobs) if filters.accept(job)]
+            ranked.sort(key=lambda item: (self.jobs[item[0]].level, item[0]))
+        else:
+            ranked = self._rank(query_words, filters)
+        page = ranked[offset : offset + limit]
+        terms = {term for word in query_words for term in word.terms}
+        hits = tuple(
+            Hit(self.jobs[index], round(score, 4), best_passage(self.jobs[index], terms))
+            for index, score in page
+        )
+        return SearchResults(query, len(ranked), hits, unknown)
+
+    def _rank(self, query_words: list[_QueryWord], filters: Filters) -> list[tuple[int, float]]:
+        scores: dict[int, float] = {}
+        matched: dict[int, int] = {}
+        for word in query_words:
+            best: dict[int, float] = {}
+            for term, weight in word.terms.items():
+                idf = self._idf[term] * weight
+                for index, field_score in self._postings[term].items():
+                    value = idf * field_score
+                    if value > best.get(index, 0.0):
+                        best[index] = value
+            for index, value in best.items():
+                scores[index] = scores.get(index, 0.0) + value
+                matched[index] = matched.get(index, 0) + 1
+        count = len(query_words)
+        ranked = [
+            (index, score * (matched[index] / count) ** 2)
+            for index, score in scores.items()
+            if not filters or filters.accept(self.jobs[index])
+        ]
+        # Best score first; ties keep the repertoire's order (by level, then document).
+        ranked.sort(key=lambda item: (-item[1], item[0]))
+        top = ranked[0][1] if ranked else 1.0
+        return [(index, score / top) for index, score in ranked]
+
+
+def best_passage(job: SearchableJob, terms: set[str]) -> Passage | None:
+    """The passage of the job that holds the most query terms, weighted by its field."""
+    if not terms:
+        return None
+    best: Passage | None = None
+    best_value = 0.0
+    for field_name, text in job.passages():
+        spans = []
+        found = set()
+        for term, start, end in words(text):
+            if term in terms:
+                spans.append((start, end))
+                found.add(term)
+        value = len(found) * FIELD_WEIGHTS[field_name]
+        if value > best_value:
+            best, best_value = Passage(field_name, text, tuple(spans)), value
+    return best
