@@ -1,4 +1,4 @@
-"""Data shipped inside the package: the 2014 edition and the curated appellations."""
+"""Data shipped inside the package: the 2014 edition, curated appellations, criteria texts."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from repertoire.core.tables import Table, read_table
 
 BUNDLED_EDITION = "repertoire-emplois-2014-11-18.txt"
 CURATED_APPELLATIONS = "appellations.csv"
+CRITERIA_DESCRIPTIONS = "criteria.csv"
 APPELLATION_FIELDS = {
     "code": {"code", "code_emploi", "emploi"},
     "appellation": {"appellation", "intitule", "titre"},
@@ -33,3 +34,13 @@ def read_appellations(data: bytes) -> Table:
 def curated_appellations() -> Table:
     """Other titles of each reference job, written from domain knowledge, by job code."""
     return read_appellations(read(CURATED_APPELLATIONS))
+
+
+def criteria_descriptions() -> dict[str, str]:
+    """What each criterion measures, by criterion code (the document does not say)."""
+    table = read_table(
+        read(CRITERIA_DESCRIPTIONS),
+        {"code": {"code"}, "description": {"description"}},
+        required={"code", "description"},
+    )
+    return {row["code"]: row["description"] for _, row in table.rows}

@@ -52,6 +52,7 @@ class Criterion(models.Model):
     version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="criteria")
     code = models.SlugField(_("code"), max_length=64)
     label = models.CharField(_("label"), max_length=120)
+    description = models.TextField(_("what it measures"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:

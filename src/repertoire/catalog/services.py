@@ -8,6 +8,7 @@ from django.db.models import F
 from repertoire.bundled import (
     BUNDLED_EDITION,
     bundled_document,
+    criteria_descriptions,
     curated_appellations,
     read_appellations,
 )
@@ -82,8 +83,15 @@ def import_edition(
             source_name=source_name,
             imported_by=author,
         )
+        descriptions = criteria_descriptions()
         criteria = Criterion.objects.bulk_create(
-            Criterion(version=version, code=c.code, label=c.label, position=position)
+            Criterion(
+                version=version,
+                code=c.code,
+                label=c.label,
+                description=descriptions.get(c.code, ""),
+                position=position,
+            )
             for position, c in enumerate(document.criteria, start=1)
         )
         levels = {

@@ -1,7 +1,21 @@
+"""Consultation pages: the repertoire, job sheets, search, comparison, criteria, levels.
+
+Views read through ``selectors`` and draw charts through ``publishing.charts``; the
+rules (levels, families, distances, ranking) live in ``core``.
+"""
+
+from __future__ import annotations
+
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from repertoire.catalog import selectors
+from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
+from repertoire.core.grid import MAX_DEGREE, RULES, calibrate
+from repertoire.core.text import to_roman
+from repertoire.publishing import charts
 
 
 def _version(request):
@@ -11,30 +25,238 @@ def _version(request):
         raise Http404(str(exc)) from exc
 
 
-def home(request):
-    """The edition and its jobs by level: the document's sommaire, from the database."""
-    version = _version(request)
+def _levels_with_jobs(version):
     levels = list(selectors.levels_of(version))
     jobs = list(selectors.jobs_of(version))
     for level in levels:
         level.job_list = [job for job in jobs if job.level_id == level.pk]
-    return render(request, "catalog/home.html", {"version": version, "levels": levels})
+    return levels
+
+
+def _levels_chart(levels, highlight: int | None = None):
+    return charts.columns(
+        [level.roman for level in levels],
+        [level.job_count for level in levels],
+        title=_("Reference jobs by level"),
+        description=", ".join(
+            f"{level.roman} : {level.job_count}" for level in levels if level.job_count
+        ),
+        highlight=highlight,
+    )
+
+
+def _profile_series(jobs) -> list[charts.Series]:
+    return [charts.Series(job.title, selectors.degrees_of(job)) for job in jobs]
+
+
+def _radar(criteria, jobs, title: str):
+    series = _profile_series(jobs)
+    return charts.radar(
+        [criterion.label for criterion in criteria],
+        series,
+        maximum=MAX_DEGREE,
+        title=title,
+        description="; ".join(
+            f"{item.name} : "
+            + ", ".join(f"{c.label} {d}" for c, d in zip(criteria, item.values, strict=True))
+            for item in series
+        ),
+    )
+
+
+def home(request):
+    """The edition and its jobs by level: the document's sommaire, from the database."""
+    version = _version(request)
+    levels = _levels_with_jobs(version)
+    return render(
+        request,
+        "catalog/home.html",
+        {"version": version, "levels": levels, "levels_chart": _levels_chart(levels)},
+    )
 
 
 def job_sheet(request, code: str):
     version = _version(request)
-    job = selectors.job_of(version, code)
+    jobs = list(selectors.jobs_of(version))
+    job = next((candidate for candidate in jobs if candidate.code == code), None)
     if job is None:
         raise Http404(code)
     grid = selectors.grid_of(version)
+    criteria = selectors.criteria_of(version)
     degrees = selectors.degrees_of(job)
+    neighbours = selectors.neighbours_of(job, jobs)
     return render(
         request,
         "catalog/job.html",
         {
             "version": version,
             "job": job,
-            "degrees": list(zip(grid.criteria, degrees, strict=True)),
+            "degrees": list(zip(criteria, degrees, strict=True)),
             "classification": grid.classify(degrees),
+            "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),
+            "neighbours": neighbours,
+            "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
+            "other_jobs": [other for other in jobs if other.pk != job.pk],
+        },
+    )
+
+
+def search(request):
+    """Search as you type: the full page, or only the results for the page's script."""
+    version = _version(request)
+    criteria = selectors.criteria_of(version)
+    form = SearchForm(request.GET, criteria)
+    results = None
+    page = 1
+    if form.is_valid() and (form.cleaned_data["q"] or form.filtered):
+        page = form.cleaned_data.get("page") or 1
+        results = selectors.search_jobs(
+            version,
+            form.cleaned_data["q"],
+            levels=form.cleaned_data["niveau"],
+            degree_ranges=form.degree_ranges(),
+            limit=RESULTS_PER_PAGE,
+            offset=(page - 1) * RESULTS_PER_PAGE,
+        )
+    context = {
+        "version": version,
+        "form": form,
+        "results": results,
+        "page": page,
+        "first_rank": (page - 1) * RESULTS_PER_PAGE + 1,
+        "max_compared": MAX_COMPARED,
+        "has_next": results is not None and page * RESULTS_PER_PAGE < results.total,
+        "query_string": _without_page(request),
+    }
+    if request.headers.get("X-Requested-With") == "fetch":
+        return render(request, "catalog/_results.html", context)
+    return render(request, "catalog/search.html", context)
+
+
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def compare(request):
+    """Two to four jobs side by side; the URL (``?emploi=…&emploi=…``) is the comparison."""
+    version = _version(request)
+    # ?emploi=a&emploi=b from forms, ?emploi=a,b from links: both are shareable.
+    codes = [code for value in request.GET.getlist("emploi") for code in value.split(",") if code]
+    jobs = selectors.jobs_by_code(version, codes)
+    messages = []
+    unknown = [code for code in dict.fromkeys(codes) if code not in {job.code for job in jobs}]
+    if unknown:
+        messages.append(_("Unknown jobs left out: %(codes)s") % {"codes": ", ".join(unknown)})
+    if len(jobs) > MAX_COMPARED:
+        messages.append(
+            _("At most %(count)d jobs can be compared; the first %(count)d are shown.")
+            % {"count": MAX_COMPARED}
+        )
+        jobs = jobs[:MAX_COMPARED]
+    criteria = selectors.criteria_of(version)
+    grid = selectors.grid_of(version)
+    rows = []
+    if jobs:
+        profiles = [selectors.degrees_of(job) for job in jobs]
+        for position, criterion in enumerate(criteria):
+            values = [profile[position] for profile in profiles]
+            rows.append(
+                {
+                    "criterion": criterion,
+                    "cells": [(value, value == max(values)) for value in values],
+                    "differs": len(set(values)) > 1,
+                    "spread": max(values) - min(values),
+                }
+            )
+    return render(
+        request,
+        "catalog/compare.html",
+        {
+            "version": version,
+            "jobs": jobs,
+            "columns": [
+                {
+                    "job": job,
+                    "classification": grid.classify(selectors.degrees_of(job)),
+                    "without": [other.code for other in jobs if other.pk != job.pk],
+                }
+                for job in jobs
+            ],
+            "rows": rows,
+            "levels_differ": len({job.level.number for job in jobs}) > 1,
+            "chart": _radar(criteria, jobs, _("Compared profiles")) if jobs else None,
+            "messages": messages,
+            "can_add": len(jobs) < MAX_COMPARED,
+            "other_jobs": [job for job in selectors.jobs_of(version) if job not in jobs],
+            "max_compared": MAX_COMPARED,
+        },
+    )
+
+
+def criteria_page(request):
+    """What each criterion measures, its degree scale and how the reference jobs spread on it."""
+    version = _version(request)
+    distribution = selectors.degree_distribution(version)
+    sections = []
+    for criterion in selectors.criteria_of(version):
+        by_degree = distribution[criterion.code]
+        sections.append(
+            {
+                "criterion": criterion,
+                "chart": charts.columns(
+                    [str(degree) for degree in by_degree],
+                    [len(jobs) for jobs in by_degree.values()],
+                    title=_("Reference jobs by degree of %(criterion)s")
+                    % {"criterion": criterion.label},
+                    description=", ".join(
+                        ngettext(
+                            "degree %(degree)d: %(count)d job",
+                            "degree %(degree)d: %(count)d jobs",
+                            len(jobs),
+                        )
+                        % {"degree": degree, "count": len(jobs)}
+                        for degree, jobs in by_degree.items()
+                        if jobs
+                    ),
+                ),
+                "degrees": list(by_degree.items()),
+            }
+        )
+    return render(request, "catalog/criteria.html", {"version": version, "sections": sections})
+
+
+def levels_page(request):
+    """The levels, their definitions and the rule that places a profile on one of them."""
+    version = _version(request)
+    levels = _levels_with_jobs(version)
+    grid = selectors.grid_of(version)
+    references = grid.references
+    observed = grid.observed_quantities()
+    bands = grid.rule.bands(len(grid.criteria))
+    for level in levels:
+        level.band = bands[level.number]
+        level.observed = observed.get(level.number)
+    calibrations = [
+        {
+            "rule": rule,
+            "in_force": rule.code == grid.rule.code,
+            "misclassified": calibrate(rule, references),
+        }
+        for rule in RULES.values()
+    ]
+    return render(
+        request,
+        "catalog/levels.html",
+        {
+            "version": version,
+            "levels": levels,
+            "rule": grid.rule,
+            "criteria_count": len(grid.criteria),
+            "reference_count": len(references),
+            "calibrations": calibrations,
+            "levels_chart": _levels_chart(levels),
+            "level_names": {level.number: to_roman(level.number) for level in levels},
         },
     )

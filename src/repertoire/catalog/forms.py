@@ -1,0 +1,72 @@
+"""Forms of the consultation pages (GET forms: every result page has a shareable URL)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from repertoire.catalog.models import Criterion
+from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
+from repertoire.core.text import to_roman
+
+DEGREE_CHOICES = [("", "—")] + [(str(d), str(d)) for d in range(MIN_DEGREE, MAX_DEGREE + 1)]
+RESULTS_PER_PAGE = 20
+MAX_COMPARED = 4
+
+
+class SearchForm(forms.Form):
+    """Words, levels, and a degree range per criterion of the edition."""
+
+    q = forms.CharField(label=_("What are you looking for?"), max_length=200, required=False)
+    niveau = forms.TypedMultipleChoiceField(
+        label=_("Levels"),
+        choices=[(n, to_roman(n)) for n in range(MIN_LEVEL, MAX_LEVEL + 1)],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, data, criteria: list[Criterion]):
+        super().__init__(data)
+        self.criteria = criteria
+        for criterion in criteria:
+            for bound, label in (("min", _("from degree")), ("max", _("to degree"))):
+                self.fields[f"{criterion.code}_{bound}"] = forms.TypedChoiceField(
+                    label=f"{criterion.label} : {label}",
+                    choices=DEGREE_CHOICES,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                )
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            low, high = data.get(f"{criterion.code}_min"), data.get(f"{criterion.code}_max")
+            if low is not None and high is not None and low > high:
+                self.add_error(
+                    f"{criterion.code}_max",
+                    _("The upper degree must not be below the lower degree."),
+                )
+        return data
+
+    def degree_fields(self):
+        """Per criterion: (criterion, lower bound field, upper bound field), for the template."""
+        return [
+            (criterion, self[f"{criterion.code}_min"], self[f"{criterion.code}_max"])
+            for criterion in self.criteria
+        ]
+
+    def degree_ranges(self) -> dict[str, tuple[int, int]]:
+        ranges = {}
+        for criterion in self.criteria:
+            low = self.cleaned_data.get(f"{criterion.code}_min")
+            high = self.cleaned_data.get(f"{criterion.code}_max")
+            if low is not None or high is not None:
+                ranges[criterion.code] = (low or MIN_DEGREE, high or MAX_DEGREE)
+        return ranges
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.cleaned_data.get("niveau") or self.degree_ranges())

@@ -1,0 +1,192 @@
+"""Charts as inline SVG, drawn on the server: no script, no CDN, and they print.
+
+The same SVG goes into web pages and PDF exports. Every chart carries a text
+alternative (``<title>`` and ``<desc>``); pages also show the figures as a table.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+# Distinct in hue and in line pattern, so that series stay apart in grey print too.
+SERIES_STYLES = (
+    ("#0b4f8a", ""),
+    ("#b35c00", "6 3"),
+    ("#2e7d32", "2 3"),
+    ("#8e24aa", "8 3 2 3"),
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: Sequence[int]
+
+
+def _fmt(number: float) -> str:
+    return f"{number:.1f}"
+
+
+def radar(
+    axes: Sequence[str],
+    series: Sequence[Series],
+    maximum: int,
+    title: str,
+    description: str = "",
+    size: int = 260,
+) -> SafeString:
+    """A radar (spider) chart: one axis per criterion, one polygon per series."""
+    count = len(axes)
+    # Room for the axis labels: wide on the sides, a line above and below.
+    side, above = 130, 30
+    radius = size / 2
+    width, height = size + 2 * side, size + 2 * above
+    centre_x, centre_y = width / 2, height / 2 + 6
+
+    def point(axis: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * axis / count
+        distance = radius * value / maximum
+        return centre_x + distance * math.cos(angle), centre_y + distance * math.sin(angle)
+
+    def polygon(value_of) -> str:
+        return " ".join(
+            f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, value_of(i)) for i in range(count))
+        )
+
+    rings = format_html_join(
+        "",
+        '<polygon class="ring" points="{}"/>',
+        ((polygon(lambda _axis, step=step: step),) for step in range(2, maximum + 1, 2)),
+    )
+    spokes = format_html_join(
+        "",
+        '<line class="spoke" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+        ((_fmt(centre_x), _fmt(centre_y), *map(_fmt, point(i, maximum))) for i in range(count)),
+    )
+    labels = []
+    for index, label in enumerate(axes):
+        x, y = point(index, maximum + 0.6)
+        anchor = "middle" if abs(x - centre_x) < 1 else ("start" if x > centre_x else "end")
+        y += 4 if y > centre_y else 0
+        labels.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="{}">{}</text>', _fmt(x), _fmt(y), anchor, label
+            )
+        )
+    scale = format_html_join(
+        "",
+        '<text class="scale" x="{}" y="{}">{}</text>',
+        (
+            (_fmt(centre_x + 3), _fmt(point(0, step)[1] + 4), step)
+            for step in range(2, maximum + 1, 2)
+        ),
+    )
+    shapes = []
+    for number, item in enumerate(series):
+        colour, dash = SERIES_STYLES[number % len(SERIES_STYLES)]
+        dots = format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="4" fill="{}"/>',
+            ((*map(_fmt, point(i, value)), colour) for i, value in enumerate(item.values)),
+        )
+        shapes.append(
+            format_html(
+                '<g class="series"><polygon points="{}" fill="{}" fill-opacity="0.12" '
+                'stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>{}</g>',
+                polygon(lambda i, values=item.values: values[i]),
+                colour,
+                colour,
+                dash,
+                dots,
+            )
+        )
+    title_id, description_id = _ids(title)
+    return format_html(
+        '<svg class="chart radar" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
+        'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title><desc id="{}">{}</desc>'
+        "{}{}{}{}{}</svg>",
+        width,
+        height,
+        title_id,
+        description_id,
+        title_id,
+        title,
+        description_id,
+        description,
+        rings,
+        spokes,
+        mark_safe("".join(labels)),
+        scale,
+        mark_safe("".join(shapes)),
+    )
+
+
+def columns(
+    categories: Sequence[str],
+    values: Sequence[int],
+    title: str,
+    description: str = "",
+    highlight: int | None = None,
+    height: int = 160,
+) -> SafeString:
+    """A column chart: one column per category, its value written above it."""
+    step = 44
+    bar = 30
+    top = 20
+    bottom = 24
+    width = step * len(categories) + 10
+    tallest = max(values, default=0) or 1
+    bars = []
+    for index, (category, value) in enumerate(zip(categories, values, strict=True)):
+        x = 10 + index * step
+        bar_height = (height - top - bottom) * value / tallest
+        y = height - bottom - bar_height
+        css = "bar current" if index == highlight else "bar"
+        bars.append(
+            format_html(
+                '<rect class="{}" x="{}" y="{}" width="{}" height="{}"/>'
+                '<text x="{}" y="{}" text-anchor="middle">{}</text>'
+                '<text class="category" x="{}" y="{}" text-anchor="middle">{}</text>',
+                css,
+                x,
+                _fmt(y),
+                bar,
+                _fmt(bar_height),
+                x + bar / 2,
+                _fmt(y - 5),
+                value,
+                x + bar / 2,
+                height - 6,
+                category,
+            )
+        )
+    title_id, description_id = _ids(title)
+    return format_html(
+        '<svg class="chart columns" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
+        'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title><desc id="{}">{}</desc>'
+        '<line class="axis" x1="5" x2="{}" y1="{}" y2="{}"/>{}</svg>',
+        width,
+        height,
+        title_id,
+        description_id,
+        title_id,
+        title,
+        description_id,
+        description,
+        width,
+        height - bottom,
+        height - bottom,
+        mark_safe("".join(bars)),
+    )
+
+
+def _ids(title: str) -> tuple[str, str]:
+    """Element ids for a chart's title and description, stable for a given title."""
+    key = f"chart-{zlib.crc32(title.encode()):08x}"
+    return f"{key}-t", f"{key}-d"

@@ -1,0 +1,37 @@
+// Progressive enhancement of the consultation pages; every page works without it.
+(function () {
+  "use strict";
+
+  // Search as you type: the form's own GET URL, answered with the results fragment.
+  var form = document.querySelector("form[data-live-search]");
+  var results = document.getElementById("results");
+  if (form && results) {
+    var timer = null;
+    var pending = null;
+    var refresh = function () {
+      var query = new URLSearchParams(new FormData(form)).toString();
+      var url = form.action + "?" + query;
+      if (pending) pending.abort();
+      pending = new AbortController();
+      fetch(url, { headers: { "X-Requested-With": "fetch" }, signal: pending.signal })
+        .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
+        .then(function (html) {
+          results.innerHTML = html;
+          history.replaceState(null, "", url);
+        })
+        .catch(function () { /* aborted or failed: the submit button still works */ });
+    };
+    var schedule = function () {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, 120);
+    };
+    form.addEventListener("input", schedule);
+    form.addEventListener("change", schedule);
+  }
+
+  // Print buttons are hidden until there is a script to make them work.
+  document.querySelectorAll(".js-print").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
