@@ -25,7 +25,8 @@ def test_job_sheet_shows_missions_requirements_and_degrees(client, edition, docu
     response = client.get(f"/emplois/{sheet.code}/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<title>{sheet.title.replace(chr(39), '&#x27;')} · Répertoire</title>" in html
+    title = sheet.title.replace("'", "&#x27;")
+    assert f"<title>{title} — niveau {to_roman(sheet.level)} · Répertoire</title>" in html
     for item in sheet.missions:
         for sub in item.subitems:
             assert sub.replace("'", "&#x27;") in html

@@ -248,8 +248,11 @@ class SearchIndex:
         filters = filters or Filters()
         query_words = self.query_words(query)
         unknown = tuple(word.typed for word in query_words if not word.terms)
-        if not query_words:
+        if not query.strip():
+            # No words: browse the jobs the filters keep, in the repertoire's order.
             ranked = [(index, 0.0) for index, job in enumerate(self.jobs) if filters.accept(job)]
+        elif not query_words:
+            ranked = []  # only stop words or single letters: nothing to look for yet
             ranked.sort(key=lambda item: (self.jobs[item[0]].level, item[0]))
         else:
             ranked = self._rank(query_words, filters)
