@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 
 from repertoire.core.grid import RULES, calibrate
-from repertoire.core.text import family_key, strip_accents, to_roman
+from repertoire.core.text import family_key, gender_forms, strip_accents, to_roman
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,13 @@ def test_pages_keep_the_edition_being_consulted(client, edition, document):
     html = page(client, f"/recherche/?q=gestion&edition={edition.label}")
     assert f"?edition={edition.label}" in html
     assert client.get("/criteres/?edition=nope").status_code == 404
+
+
+def test_job_sheet_spells_out_both_gender_forms(client, edition, document):
+    for sheet in document.jobs:
+        masculine, feminine = gender_forms(sheet.title)
+        html = page(client, f"/emplois/{sheet.code}/")
+        if masculine != feminine:
+            assert f'<p class="gender-forms">{masculine} · {feminine}</p>' in html
+        else:
+            assert 'class="gender-forms"' not in html

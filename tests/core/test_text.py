@@ -7,6 +7,7 @@ import pytest
 from repertoire.core.text import (
     ROMAN_NUMERALS,
     from_roman,
+    gender_forms,
     sentence_case,
     slugify,
     strip_accents,
@@ -181,3 +182,30 @@ def test_sentence_case_leaves_mixed_case_alone(title):
 def test_sentence_case_keeps_the_title_key():
     for heading in ("DRESSEUR(SE) DE COMETES (II)", "CONSEILLER(E) D'ENTREPRISE (I)"):
         assert title_key(sentence_case(heading)) == title_key(heading)
+
+
+@pytest.mark.parametrize(
+    ("title", "masculine", "feminine"),
+    [
+        ("Conseiller(ère) pédagogique", "Conseiller pédagogique", "Conseillère pédagogique"),
+        (
+            "Conseiller(e) institutionnel(le)",
+            "Conseiller institutionnel",
+            "Conseillère institutionnelle",
+        ),
+        ("Formateur(trice)", "Formateur", "Formatrice"),
+        ("Contrôleur(se) de gestion", "Contrôleur de gestion", "Contrôleuse de gestion"),
+        ("Technicien(ne) paye", "Technicien paye", "Technicienne paye"),
+        ("Employé(e) administratif", "Employé administratif", "Employée administrative"),
+        ("Attaché(e) commercial", "Attaché commercial", "Attachée commerciale"),
+        ("Expert(e) / Chercheur(se)", "Expert / Chercheur", "Experte / Chercheuse"),
+        (
+            "Conseiller(e) d'entreprise (III)",
+            "Conseiller d'entreprise (III)",
+            "Conseillère d'entreprise (III)",
+        ),
+        ("Juriste", "Juriste", "Juriste"),
+    ],
+)
+def test_gender_forms_of_a_title(title, masculine, feminine):
+    assert gender_forms(title) == (masculine, feminine)

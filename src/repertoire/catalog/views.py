@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from repertoire.catalog import selectors
 from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
 from repertoire.core.grid import MAX_DEGREE, RULES, calibrate
-from repertoire.core.text import to_roman
+from repertoire.core.text import gender_forms, to_roman
 from repertoire.publishing import charts
 
 
@@ -91,6 +91,7 @@ def job_sheet(request, code: str):
         {
             "version": version,
             "job": job,
+            "gender_forms": forms if len(set(forms := gender_forms(job.title))) == 2 else None,
             "degrees": list(zip(criteria, degrees, strict=True)),
             "classification": grid.classify(degrees),
             "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),

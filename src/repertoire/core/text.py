@@ -319,3 +319,48 @@ def family_key(title: str) -> tuple[str, ...] | None:
     if not LEVEL_NUMERALS & set(words):
         return None
     return tuple(word for word in words if word not in LEVEL_NUMERALS)
+
+
+# --- gender forms of a title ------------------------------------------------------------------
+
+_GENDER_WORD = re.compile(
+    # A marked word, and the unmarked adjective right after it, if any.
+    r"(\w+)\((e|ère|ere|trice|se|euse|ne|le)\)(?:(\s+)([^\W\d_]+)\b(?!\())?",
+    re.IGNORECASE,
+)
+# Adjectives the document leaves unmarked after a marked noun (Employé(e) administratif).
+_ADJECTIVE_ENDINGS = (("if", "ive"), ("al", "ale"), ("ert", "erte"))
+
+
+def _feminine(word: str, mark: str) -> str:
+    lower, mark = word.lower(), mark.lower()
+    if mark == "trice" and lower.endswith("teur"):
+        return word[:-4] + "trice"
+    if mark in {"se", "euse"} and lower.endswith("eur"):
+        return word[:-3] + "euse"
+    if mark in {"e", "ère", "ere"} and lower.endswith("er"):
+        return word[:-2] + "ère"  # Conseiller(e), Conseiller(ère) → Conseillère
+    if mark == "e" and lower.endswith("e"):
+        return word
+    return word + mark
+
+
+def gender_forms(title: str) -> tuple[str, str]:
+    """The masculine and feminine titles a written ``(e)``, ``(trice)``… stands for.
+
+    ``Conseiller(ère) pédagogique`` → (``Conseiller pédagogique``, ``Conseillère
+    pédagogique``); a title without marks is both.
+    """
+
+    def masculine(match: re.Match[str]) -> str:
+        return match.group(1) + (match.group(3) or "") + (match.group(4) or "")
+
+    def feminine(match: re.Match[str]) -> str:
+        following = match.group(4) or ""
+        for ending, replacement in _ADJECTIVE_ENDINGS:
+            if following.lower().endswith(ending):
+                following = following[: -len(ending)] + replacement
+                break
+        return _feminine(match.group(1), match.group(2)) + (match.group(3) or "") + following
+
+    return _GENDER_WORD.sub(masculine, title), _GENDER_WORD.sub(feminine, title)
