@@ -181,3 +181,12 @@ def test_job_sheet_spells_out_both_gender_forms(client, edition, document):
             assert f'<p class="gender-forms">{masculine} · {feminine}</p>' in html
         else:
             assert 'class="gender-forms"' not in html
+
+
+def test_a_typed_title_joins_the_comparison(client, edition, document):
+    first, other = document.jobs[0], document.jobs[-1]
+    response = client.get("/comparer/", {"emploi": first.code, "ajouter": other.title})
+    assert response.status_code == 302
+    assert response.url == f"/comparer/?emploi={first.code}%2C{other.code}"
+    html = page(client, "/comparer/?emploi=" + first.code + "&ajouter=qqqzzzxx")
+    assert "Aucun emploi ne correspond à « qqqzzzxx »" in html

@@ -23,12 +23,11 @@ from repertoire.core.grid import (
     Grid,
     ReferenceProfile,
     get_rule,
-    profile_distance,
 )
 from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.matching import JobEntry, MatchingIndex
+from repertoire.core.profiles import ProfileIndex
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
-from repertoire.core.text import family_key
 
 
 class EditionNotFound(LookupError):
@@ -96,6 +95,11 @@ def reference_profiles_of(version: RepertoireVersion) -> list[ReferenceProfile]:
 
 
 def grid_of(version: RepertoireVersion) -> Grid:
+    """The edition's grid, calibrated on its reference jobs (built once per process)."""
+    return _cached_index("grid", version, build_grid)
+
+
+def build_grid(version: RepertoireVersion) -> Grid:
     return Grid(
         criteria=tuple(CoreCriterion(c.code, c.label) for c in criteria_of(version)),
         rule=get_rule(version.level_rule),
@@ -148,11 +152,11 @@ _indexes: dict[tuple[str, int], tuple[tuple, object]] = {}
 
 
 def _cached_index(kind: str, version: RepertoireVersion, build):
-    """The index of an edition, rebuilt when its appellations changed in any process."""
+    """The index of an edition, rebuilt when its appellations or rule changed in any process."""
     # The import time tells apart two editions that reused an id (tests, re-imports).
     stamp = (
         RepertoireVersion.objects.filter(pk=version.pk)
-        .values_list("appellations_revision", "imported_at")
+        .values_list("appellations_revision", "imported_at", "level_rule")
         .get()
     )
     entry = _indexes.get((kind, version.pk))
@@ -195,9 +199,9 @@ def _passages(items: list[dict]) -> tuple[str, ...]:
     return tuple(text for item in items for text in (item["text"], *item["subitems"]))
 
 
-def build_search_index(version: RepertoireVersion) -> SearchIndex:
+def build_searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
     appellations = _appellation_titles(version)
-    return SearchIndex.build(
+    return [
         SearchableJob(
             code=job.code,
             title=job.title,
@@ -208,12 +212,17 @@ def build_search_index(version: RepertoireVersion) -> SearchIndex:
             requirements=_passages(job.requirements),
         )
         for job in jobs_of(version)
-    )
+    ]
+
+
+def searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
+    """The edition's jobs as plain data, for the search and profile indexes."""
+    return _cached_index("jobs", version, build_searchable_jobs)
 
 
 def search_index(version: RepertoireVersion) -> SearchIndex:
     """The full-text index of an edition's jobs and appellations."""
-    return _cached_index("search", version, build_search_index)
+    return _cached_index("search", version, lambda v: SearchIndex.build(searchable_jobs(v)))
 
 
 def search_jobs(
@@ -257,22 +266,15 @@ class JobNeighbours:
     nearest: list[tuple[ReferenceJob, int]]
 
 
-def neighbours_of(job: ReferenceJob, jobs: Sequence[ReferenceJob], count: int = 4) -> JobNeighbours:
-    """``jobs`` are the edition's jobs (from ``jobs_of``)."""
-    others = [other for other in jobs if other.pk != job.pk]
-    key = family_key(job.title)
-    family = [other for other in others if key is not None and family_key(other.title) == key]
-    below = [other for other in family if other.level.number < job.level.number]
-    above = [other for other in family if other.level.number > job.level.number]
-    degrees = degrees_of(job)
-    by_distance = sorted(
-        ((other, profile_distance(degrees, degrees_of(other))) for other in others),
-        key=lambda pair: (pair[1], abs(pair[0].level.number - job.level.number), pair[0].position),
-    )
+def neighbours_of(job: ReferenceJob, count: int = 4) -> JobNeighbours:
+    index = _cached_index("profiles", job.version, lambda v: ProfileIndex(searchable_jobs(v)))
+    found = index.neighbours(job.code, count)
+    codes = [found.below, found.above, *(code for code, _ in found.nearest)]
+    jobs = {other.code: other for other in jobs_by_code(job.version, [c for c in codes if c])}
     return JobNeighbours(
-        below=max(below, key=lambda other: other.level.number, default=None),
-        above=min(above, key=lambda other: other.level.number, default=None),
-        nearest=by_distance[:count],
+        below=jobs.get(found.below),
+        above=jobs.get(found.above),
+        nearest=[(jobs[code], distance) for code, distance in found.nearest],
     )
 
 

@@ -7,7 +7,9 @@ rules (levels, families, distances, ranking) live in ``core``.
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -77,14 +79,13 @@ def home(request):
 
 def job_sheet(request, code: str):
     version = _version(request)
-    jobs = list(selectors.jobs_of(version))
-    job = next((candidate for candidate in jobs if candidate.code == code), None)
+    job = selectors.job_of(version, code)
     if job is None:
         raise Http404(code)
     grid = selectors.grid_of(version)
     criteria = selectors.criteria_of(version)
     degrees = selectors.degrees_of(job)
-    neighbours = selectors.neighbours_of(job, jobs)
+    neighbours = selectors.neighbours_of(job)
     return render(
         request,
         "catalog/job.html",
@@ -97,7 +98,6 @@ def job_sheet(request, code: str):
             "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),
             "neighbours": neighbours,
             "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
-            "other_jobs": [other for other in jobs if other.pk != job.pk],
         },
     )
 
@@ -145,8 +145,18 @@ def compare(request):
     version = _version(request)
     # ?emploi=a&emploi=b from forms, ?emploi=a,b from links: both are shareable.
     codes = [code for value in request.GET.getlist("emploi") for code in value.split(",") if code]
-    jobs = selectors.jobs_by_code(version, codes)
     messages = []
+    wanted = request.GET.get("ajouter", "").strip()
+    if wanted:
+        # A title typed in the "add a job" box: the best search hit joins the comparison.
+        hits = selectors.search_jobs(version, wanted, limit=1).hits
+        if hits:
+            params = {"emploi": ",".join([*codes, hits[0].job.code])}
+            if request.GET.get("edition"):
+                params["edition"] = request.GET["edition"]
+            return redirect(f"{reverse('catalog:compare')}?{urlencode(params)}")
+        messages.append(_("No job matches “%(text)s”.") % {"text": wanted})
+    jobs = selectors.jobs_by_code(version, codes)
     unknown = [code for code in dict.fromkeys(codes) if code not in {job.code for job in jobs}]
     if unknown:
         messages.append(_("Unknown jobs left out: %(codes)s") % {"codes": ", ".join(unknown)})
@@ -190,7 +200,6 @@ def compare(request):
             "chart": _radar(criteria, jobs, _("Compared profiles")) if jobs else None,
             "messages": messages,
             "can_add": len(jobs) < MAX_COMPARED,
-            "other_jobs": [job for job in selectors.jobs_of(version) if job not in jobs],
             "max_compared": MAX_COMPARED,
         },
     )

@@ -178,11 +178,6 @@ RULES: dict[str, LevelRule] = {rule.code: rule for rule in (TotalPointsRule(), M
 DEFAULT_RULE = TotalPointsRule.code
 
 
-def profile_distance(first: Sequence[int], second: Sequence[int]) -> int:
-    """How far apart two profiles are: the degrees that separate them, criterion by criterion."""
-    return sum(abs(a - b) for a, b in zip(first, second, strict=True))
-
-
 def get_rule(code: str) -> LevelRule:
     try:
         return RULES[code]
