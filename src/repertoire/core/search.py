@@ -17,7 +17,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import numpy as np
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extract
 
@@ -126,28 +128,37 @@ class Filters:
     levels: frozenset[int] = frozenset()
     degrees: Mapping[int, DegreeRange] = field(default_factory=dict)
 
-    def accept(self, job: SearchableJob) -> bool:
-        if self.levels and job.level not in self.levels:
-            return False
-        return all(job.degrees[position] in bounds for position, bounds in self.degrees.items())
-
-    def __bool__(self) -> bool:
-        return bool(self.levels or self.degrees)
-
 
 def _is_searchable(folded: str) -> bool:
     return folded not in STOPWORDS and (len(folded) > 1 or folded.isdigit())
 
 
-def words(text: str) -> Iterable[tuple[str, int, int]]:
-    """The searchable words of a text: (folded word, start, end) in the original text."""
+@lru_cache(maxsize=200_000)
+def _term(token: str) -> str | None:
+    """The index term of a word as written, or None for a word search ignores."""
+    folded = strip_accents(token).lower()
+    return stem(folded) if _is_searchable(folded) else None
+
+
+@lru_cache(maxsize=100_000)
+def _words(text: str) -> tuple[tuple[str, int, int], ...]:
     masked = _GENDER_MARK.sub(
         lambda m: m.group(0) if from_roman(m.group(1)) else " " * len(m.group(0)), text
     )
+    found = []
     for match in _WORD.finditer(masked):
-        folded = strip_accents(match.group(0)).lower()
-        if _is_searchable(folded):
-            yield stem(folded), match.start(), match.end()
+        term = _term(match.group(0))
+        if term is not None:
+            found.append((term, match.start(), match.end()))
+    return tuple(found)
+
+
+def words(text: str) -> tuple[tuple[str, int, int], ...]:
+    """The searchable words of a text: (term, start, end) in the original text.
+
+    Cached: the same passages are read again to highlight every result page.
+    """
+    return _words(text)
 
 
 @dataclass(frozen=True)
@@ -161,16 +172,27 @@ class _QueryWord:
 class SearchIndex:
     def __init__(self, jobs: Sequence[SearchableJob]):
         self.jobs = list(jobs)
-        # term → {job index: best field score of the term in that job}
-        postings: dict[str, dict[int, float]] = {}
+        # term → (job indexes, best field score of the term in each of those jobs)
+        collected: dict[str, tuple[list[int], list[float]]] = {}
         for index, job in enumerate(self.jobs):
             for term, score in self._field_scores(job).items():
-                postings.setdefault(term, {})[index] = score
-        self._postings = postings
-        self._vocabulary = sorted(postings)
-        self._idf = {
-            term: math.log(1 + len(self.jobs) / len(docs)) for term, docs in postings.items()
+                indexes, scores = collected.setdefault(term, ([], []))
+                indexes.append(index)
+                scores.append(score)
+        self._postings = {
+            term: (np.array(indexes, dtype=np.int32), np.array(scores))
+            for term, (indexes, scores) in collected.items()
         }
+        self._vocabulary = sorted(collected)
+        self._idf = {
+            term: math.log(1 + len(self.jobs) / len(indexes))
+            for term, (indexes, _) in collected.items()
+        }
+        # For filters: a level and a row of degrees per job.
+        self._levels = np.array([job.level for job in self.jobs], dtype=np.int16)
+        self._degrees = np.array([job.degrees for job in self.jobs], dtype=np.int16).reshape(
+            len(self.jobs), -1
+        )
 
     @classmethod
     def build(cls, jobs: Iterable[SearchableJob]) -> SearchIndex:
@@ -250,7 +272,7 @@ class SearchIndex:
         unknown = tuple(word.typed for word in query_words if not word.terms)
         if not query.strip():
             # No words: browse the jobs the filters keep, in the repertoire's order.
-            ranked = [(index, 0.0) for index, job in enumerate(self.jobs) if filters.accept(job)]
+            ranked = [(int(index), 0.0) for index in np.flatnonzero(self._accepted(filters))]
         elif not query_words:
             ranked = []  # only stop words or single letters: nothing to look for yet
             ranked.sort(key=lambda item: (self.jobs[item[0]].level, item[0]))
@@ -264,30 +286,32 @@ class SearchIndex:
         )
         return SearchResults(query, len(ranked), hits, unknown)
 
+    def _accepted(self, filters: Filters) -> np.ndarray:
+        keep = np.ones(len(self.jobs), dtype=bool)
+        if filters.levels:
+            keep &= np.isin(self._levels, list(filters.levels))
+        for position, bounds in filters.degrees.items():
+            column = self._degrees[:, position]
+            keep &= (column >= bounds.low) & (column <= bounds.high)
+        return keep
+
     def _rank(self, query_words: list[_QueryWord], filters: Filters) -> list[tuple[int, float]]:
-        scores: dict[int, float] = {}
-        matched: dict[int, int] = {}
+        total = np.zeros(len(self.jobs))
+        matched = np.zeros(len(self.jobs))
         for word in query_words:
-            best: dict[int, float] = {}
+            # A typed word counts once per job, through its best term there.
+            best = np.zeros(len(self.jobs))
             for term, weight in word.terms.items():
-                idf = self._idf[term] * weight
-                for index, field_score in self._postings[term].items():
-                    value = idf * field_score
-                    if value > best.get(index, 0.0):
-                        best[index] = value
-            for index, value in best.items():
-                scores[index] = scores.get(index, 0.0) + value
-                matched[index] = matched.get(index, 0) + 1
-        count = len(query_words)
-        ranked = [
-            (index, score * (matched[index] / count) ** 2)
-            for index, score in scores.items()
-            if not filters or filters.accept(self.jobs[index])
-        ]
+                indexes, scores = self._postings[term]
+                best[indexes] = np.maximum(best[indexes], scores * (self._idf[term] * weight))
+            total += best
+            matched += best > 0
+        scores = total * (matched / len(query_words)) ** 2
+        candidates = np.flatnonzero((scores > 0) & self._accepted(filters))
         # Best score first; ties keep the repertoire's order (by level, then document).
-        ranked.sort(key=lambda item: (-item[1], item[0]))
-        top = ranked[0][1] if ranked else 1.0
-        return [(index, score / top) for index, score in ranked]
+        order = candidates[np.lexsort((candidates, -scores[candidates]))]
+        top = scores[order[0]] if len(order) else 1.0
+        return [(int(index), float(scores[index] / top)) for index in order]
 
 
 def best_passage(job: SearchableJob, terms: set[str]) -> Passage | None:
