@@ -12,6 +12,7 @@ import math
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from repertoire.core.text import to_roman
 
@@ -246,12 +247,17 @@ class Grid:
     rule: LevelRule = field(default_factory=TotalPointsRule)
     references: tuple[ReferenceProfile, ...] = ()
 
-    def observed_quantities(self) -> dict[int, tuple[int, int]]:
-        """Per level, the lowest and highest rule quantity among reference jobs."""
+    @cached_property
+    def _observed(self) -> dict[int, tuple[int, int]]:
+        # A grid is frozen: its references are read once (10,000 jobs in a large edition).
         observed: dict[int, list[int]] = {}
         for reference in self.references:
             observed.setdefault(reference.level, []).append(self.rule.quantity(reference.degrees))
         return {level: (min(values), max(values)) for level, values in observed.items()}
+
+    def observed_quantities(self) -> dict[int, tuple[int, int]]:
+        """Per level, the lowest and highest rule quantity among reference jobs."""
+        return dict(self._observed)
 
     def classify(self, degrees: Sequence[int]) -> Classification:
         degrees = validate_degrees(degrees, len(self.criteria))
