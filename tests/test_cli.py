@@ -260,3 +260,22 @@ def test_appellations_import_refuses_unknown_jobs(db, tmp_path):
     result = run("appellations", "import", path)
     assert result.exit_code == 2
     assert "line 2: " in result.stderr
+
+
+@pytest.mark.parametrize("format", ["xlsx", "docx", "html"])
+def test_export_office_formats_to_a_file(db, document, tmp_path, format):
+    path = tmp_path / f"edition.{format}"
+    result = run("export", "--format", format, "-o", path)
+    assert result.exit_code == 0, result.output
+    content = path.read_bytes()
+    if format == "html":
+        assert all(job.title.replace("'", "&#x27;") in content.decode() for job in document.jobs)
+    else:
+        assert content[:2] == b"PK"  # Office files are zip containers
+
+
+def test_export_pdf_to_a_file(db, document, tmp_path):
+    path = tmp_path / "edition.pdf"
+    result = run("export", "--format", "pdf", "-o", path)
+    assert result.exit_code == 0, result.output
+    assert path.read_bytes().startswith(b"%PDF")

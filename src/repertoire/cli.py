@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 app = typer.Typer(
@@ -175,6 +176,10 @@ class ExportFormat(StrEnum):
     json = "json"
     csv = "csv"
     text = "text"
+    xlsx = "xlsx"
+    pdf = "pdf"
+    docx = "docx"
+    html = "html"
 
 
 @app.command()
@@ -185,20 +190,39 @@ def export(
     edition: EditionOption = None,
     output: OutputOption = None,
 ) -> None:
-    """Exporte une édition (JSON, CSV ou format texte du document)."""
+    """Exporte une édition : JSON, CSV, texte du document, Excel, PDF, Word ou HTML."""
     _bootstrap()
     from repertoire.catalog import selectors
-    from repertoire.publishing import exports
+    from repertoire.publishing import documents, exports
 
     version = _version(edition)
-    document = selectors.document_of(version)
-    if format is ExportFormat.json:
-        content = exports.to_json(document, label=version.label, level_rule=version.level_rule)
-    elif format is ExportFormat.csv:
-        content = exports.to_csv(document)
-    else:
-        content = exports.to_text(document)
-    _write(content, output, for_excel=format is ExportFormat.csv)
+    if format in (ExportFormat.json, ExportFormat.csv, ExportFormat.text):
+        document = selectors.document_of(version)
+        if format is ExportFormat.json:
+            content = exports.to_json(document, label=version.label, level_rule=version.level_rule)
+        elif format is ExportFormat.csv:
+            content = exports.to_csv(document)
+        else:
+            content = exports.to_text(document)
+        _write(content, output, for_excel=format is ExportFormat.csv)
+        return
+    if output is None and sys.stdout.isatty():
+        err.print(
+            f"[red]Un fichier {format.value.upper()} ne s'affiche pas : utiliser -o FICHIER.[/red]"
+        )
+        raise typer.Exit(EXIT_INVALID_INPUT)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err
+    ) as progress:
+        task = progress.add_task("export", total=1.0)
+        content = documents.FORMATS[format.value].build(
+            version, lambda done, stage: progress.update(task, completed=done, description=stage)
+        )
+    if output is None:
+        sys.stdout.buffer.write(content)
+        return
+    output.write_bytes(content)
+    err.print(f"{output} écrit ({len(content):,} octets).".replace(",", "\u202f"))
 
 
 @app.command()

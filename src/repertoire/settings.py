@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "repertoire.catalog",
+    "repertoire.publishing",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,9 @@ WHITENOISE_USE_FINDERS = True
 # Read endpoints of the repertoire (jobs, levels, criteria, classify) are open by default:
 # the repertoire is a public national document. Set to false to require a signed-in user.
 REPERTOIRE_API_PUBLIC_READ = env_bool("REPERTOIRE_API_PUBLIC_READ", True)
+# Long work (whole-edition PDF, Word, Excel): "thread" runs it beside the request in the
+# app process; "inline" runs it within the request (tests, scripts).
+REPERTOIRE_BACKGROUND_TASKS = os.environ.get("REPERTOIRE_BACKGROUND_TASKS", "thread")
 
 LOGGING = {
     "version": 1,

@@ -4,5 +4,6 @@ from repertoire.api.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("", include("repertoire.publishing.urls")),
     path("", include("repertoire.catalog.urls")),
 ]

@@ -18,6 +18,7 @@ from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
 from repertoire.core.grid import MAX_DEGREE, RULES, calibrate
 from repertoire.core.text import gender_forms, to_roman
 from repertoire.publishing import charts
+from repertoire.publishing.documents import FORMATS
 
 
 def _version(request):
@@ -73,7 +74,12 @@ def home(request):
     return render(
         request,
         "catalog/home.html",
-        {"version": version, "levels": levels, "levels_chart": _levels_chart(levels)},
+        {
+            "version": version,
+            "levels": levels,
+            "levels_chart": _levels_chart(levels),
+            "formats": FORMATS.values(),
+        },
     )
 
 

@@ -364,3 +364,26 @@ def gender_forms(title: str) -> tuple[str, str]:
         return _feminine(match.group(1), match.group(2)) + (match.group(3) or "") + following
 
     return _GENDER_WORD.sub(masculine, title), _GENDER_WORD.sub(feminine, title)
+
+
+# --- French typography for printed output -----------------------------------------------------
+
+NBSP = "\u00a0"  # before a colon, inside guillemets
+NARROW_NBSP = "\u202f"  # before ; ! ?
+_SPACE_BEFORE_COLON = re.compile(r"(?<=[\w)»])[ \u00a0\u202f]?:(?=\s|$)")
+_SPACE_BEFORE_HIGH_PUNCTUATION = re.compile(r"(?<=[\w)»])[ \u00a0\u202f]?([;!?])(?=\s|$)")
+_OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]?")
+_CLOSING_GUILLEMET = re.compile(r"[ \u00a0\u202f]?»")
+
+
+def french_typography(text: str) -> str:
+    """Non-breaking spaces where French typesetting wants them: ``Exigences :``, ``oui ?``.
+
+    A colon gets a no-break space, ``; ! ?`` a narrow one, and guillemets hold their
+    words; punctuation glued to a word gets its space (``ceci: cela`` → ``ceci : cela``),
+    but times and addresses (``10:30``, ``https://``) are left alone.
+    """
+    text = _SPACE_BEFORE_COLON.sub(NBSP + ":", text)
+    text = _SPACE_BEFORE_HIGH_PUNCTUATION.sub(lambda m: NARROW_NBSP + m.group(1), text)
+    text = _OPENING_GUILLEMET.sub("«" + NBSP, text)
+    return _CLOSING_GUILLEMET.sub(NBSP + "»", text)

@@ -40,11 +40,12 @@ def radar(
     title: str,
     description: str = "",
     size: int = 260,
+    font_size: int = 13,
 ) -> SafeString:
     """A radar (spider) chart: one axis per criterion, one polygon per series."""
     count = len(axes)
     # Room for the axis labels: wide on the sides, a line above and below.
-    side, above = 130, 30
+    side, above = 10 * font_size, 2.3 * font_size
     radius = size / 2
     width, height = size + 2 * side, size + 2 * above
     centre_x, centre_y = width / 2, height / 2 + 6
@@ -61,12 +62,12 @@ def radar(
 
     rings = format_html_join(
         "",
-        '<polygon class="ring" points="{}"/>',
+        '<polygon class="ring" points="{}" fill="none" stroke="#d7dde3"/>',
         ((polygon(lambda _axis, step=step: step),) for step in range(2, maximum + 1, 2)),
     )
     spokes = format_html_join(
         "",
-        '<line class="spoke" x1="{}" y1="{}" x2="{}" y2="{}"/>',
+        '<line class="spoke" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#9aa5b1"/>',
         ((_fmt(centre_x), _fmt(centre_y), *map(_fmt, point(i, maximum))) for i in range(count)),
     )
     labels = []
@@ -81,7 +82,7 @@ def radar(
         )
     scale = format_html_join(
         "",
-        '<text class="scale" x="{}" y="{}">{}</text>',
+        '<text class="scale" x="{}" y="{}" font-size="10" fill="#4a5560">{}</text>',
         (
             (_fmt(centre_x + 3), _fmt(point(0, step)[1] + 4), step)
             for step in range(2, maximum + 1, 2)
@@ -109,12 +110,14 @@ def radar(
     title_id, description_id = _ids(title)
     return format_html(
         '<svg class="chart radar" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
-        'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title><desc id="{}">{}</desc>'
+        'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Arial, sans-serif" '
+        'font-size="{}" fill="#1b1f24"><title id="{}">{}</title><desc id="{}">{}</desc>'
         "{}{}{}{}{}</svg>",
-        width,
-        height,
+        _fmt(width),
+        _fmt(height),
         title_id,
         description_id,
+        font_size,
         title_id,
         title,
         description_id,
@@ -150,7 +153,7 @@ def columns(
         css = "bar current" if index == highlight else "bar"
         bars.append(
             format_html(
-                '<rect class="{}" x="{}" y="{}" width="{}" height="{}"/>'
+                '<rect class="{}" x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
                 '<text x="{}" y="{}" text-anchor="middle">{}</text>'
                 '<text class="category" x="{}" y="{}" text-anchor="middle">{}</text>',
                 css,
@@ -158,6 +161,7 @@ def columns(
                 _fmt(y),
                 bar,
                 _fmt(bar_height),
+                "#0b4f8a" if index == highlight else "#8fb3d6",
                 x + bar / 2,
                 _fmt(y - 5),
                 value,
@@ -169,8 +173,9 @@ def columns(
     title_id, description_id = _ids(title)
     return format_html(
         '<svg class="chart columns" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
-        'xmlns="http://www.w3.org/2000/svg"><title id="{}">{}</title><desc id="{}">{}</desc>'
-        '<line class="axis" x1="5" x2="{}" y1="{}" y2="{}"/>{}</svg>',
+        'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Arial, sans-serif" '
+        'font-size="13" fill="#1b1f24"><title id="{}">{}</title><desc id="{}">{}</desc>'
+        '<line class="axis" x1="5" x2="{}" y1="{}" y2="{}" stroke="#9aa5b1"/>{}</svg>',
         width,
         height,
         title_id,

@@ -1,0 +1,403 @@
+"""The edition as documents people print, send and sign: PDF, DOCX, XLSX, one HTML file.
+
+Every format is built from the same reading of the edition (``EditionView``); the PDF
+and the HTML file share one template, typeset for paper by WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.formats import date_format
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from repertoire.catalog import selectors
+from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.core.document import ListItem
+from repertoire.core.grid import MAX_DEGREE, RULES, Classification, calibrate
+from repertoire.core.text import french_typography, gender_forms
+from repertoire.publishing import charts, exports
+
+# progress(fraction done in [0, 1], what is being done)
+Progress = Callable[[float, str], None]
+
+
+def _silent(fraction: float, stage: str) -> None:
+    pass
+
+
+@dataclass
+class SheetView:
+    job: ReferenceJob
+    degrees: list[tuple]
+    classification: Classification
+    chart: str
+    gender_forms: tuple[str, str] | None
+    missions: list[ListItem]
+    requirements: list[ListItem]
+
+
+@dataclass
+class EditionView:
+    """An edition read once for publishing: its grid, its levels and its job sheets."""
+
+    version: RepertoireVersion
+    criteria: list
+    levels: list
+    rule: object
+    calibrations: list
+    sheets: list[SheetView] = field(default_factory=list)
+
+    @property
+    def date_text(self) -> str:
+        return date_format(self.version.date, "j F Y")
+
+
+def _items(items: list[dict]) -> list[ListItem]:
+    return [ListItem(item["text"], tuple(item["subitems"])) for item in items]
+
+
+def _sheet(job: ReferenceJob, criteria, grid) -> SheetView:
+    degrees = selectors.degrees_of(job)
+    forms = gender_forms(job.title)
+    return SheetView(
+        job=job,
+        degrees=list(zip(criteria, degrees, strict=True)),
+        classification=grid.classify(degrees),
+        chart=charts.radar(
+            [criterion.label for criterion in criteria],
+            [charts.Series(job.title, degrees)],
+            maximum=MAX_DEGREE,
+            title=job.title,
+            description=", ".join(f"{c.label} {d}" for c, d in zip(criteria, degrees, strict=True)),
+            size=220,
+            font_size=20,
+        ),
+        gender_forms=forms if forms[0] != forms[1] else None,
+        missions=_items(job.missions),
+        requirements=_items(job.requirements),
+    )
+
+
+def edition_view(version: RepertoireVersion, jobs: list[ReferenceJob] | None = None) -> EditionView:
+    """The edition, with the sheets of ``jobs`` (all of its jobs by default)."""
+    grid = selectors.grid_of(version)
+    criteria = selectors.criteria_of(version)
+    levels = list(selectors.levels_of(version))
+    all_jobs = list(selectors.jobs_of(version))
+    bands = grid.rule.bands(len(criteria))
+    observed = grid.observed_quantities()
+    for level in levels:
+        level.job_list = [job for job in all_jobs if job.level_id == level.pk]
+        level.band = bands[level.number]
+        level.observed = observed.get(level.number)
+    return EditionView(
+        version=version,
+        criteria=criteria,
+        levels=levels,
+        rule=grid.rule,
+        calibrations=[
+            {"rule": rule, "misclassified": calibrate(rule, grid.references)}
+            for rule in RULES.values()
+        ],
+        sheets=[_sheet(job, criteria, grid) for job in (all_jobs if jobs is None else jobs)],
+    )
+
+
+# --- HTML and PDF -------------------------------------------------------------------------
+
+
+def edition_html(view: EditionView, *, whole_edition: bool = True) -> str:
+    """One self-contained HTML file (styles and charts inline, no link outside it)."""
+    with translation.override("fr"):
+        return render_to_string(
+            "publishing/edition.html", {"view": view, "whole_edition": whole_edition}
+        )
+
+
+def pdf(html: str, progress: Progress = _silent) -> bytes:
+    from weasyprint import HTML  # imported here: it loads pango, which the CLI rarely needs
+
+    progress(0.2, "mise en page")
+    document = HTML(string=html).render()
+    progress(0.8, "écriture du PDF")
+    return document.write_pdf()
+
+
+def edition_pdf(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+    progress(0.0, "lecture de l'édition")
+    content = pdf(edition_html(edition_view(version)), progress)
+    progress(1.0, "terminé")
+    return content
+
+
+def job_pdf(job: ReferenceJob) -> bytes:
+    view = edition_view(job.version, jobs=[job])
+    return pdf(edition_html(view, whole_edition=False))
+
+
+# --- DOCX -----------------------------------------------------------------------------------
+
+
+def _toc_field(paragraph) -> None:
+    """A Word table-of-contents field; Word fills it in when the document is opened."""
+
+    def element(tag: str, **attributes) -> OxmlElement:
+        node = OxmlElement(tag)
+        for name, value in attributes.items():
+            node.set(qn(name), value)
+        return node
+
+    run = paragraph.add_run()
+    run._r.append(element("w:fldChar", **{"w:fldCharType": "begin", "w:dirty": "true"}))
+    instruction = element("w:instrText", **{"xml:space": "preserve"})
+    instruction.text = 'TOC \\o "1-2" \\h \\z \\u'
+    run._r.append(instruction)
+    run._r.append(element("w:fldChar", **{"w:fldCharType": "separate"}))
+    placeholder = paragraph.add_run("Mettre à jour la table des matières (F9) pour l'afficher.")
+    placeholder.italic = True
+    paragraph.add_run()._r.append(element("w:fldChar", **{"w:fldCharType": "end"}))
+
+
+def _bullets(document, items: list[ListItem]) -> None:
+    for item in items:
+        document.add_paragraph(french_typography(item.text), style="List Bullet")
+        for sub in item.subitems:
+            document.add_paragraph(french_typography(sub), style="List Bullet 2")
+
+
+def edition_docx(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+    """An editable Word document: heading styles, a table of contents, degree tables."""
+
+    progress(0.0, "lecture de l'édition")
+    view = edition_view(version)
+    document = Document()
+    document.core_properties.title = view.version.title
+    document.core_properties.subject = f"Édition du {view.date_text}"
+    document.styles["Normal"].font.size = Pt(10)
+
+    document.add_paragraph(view.version.title, style="Title")
+    document.add_paragraph(f"Édition du {view.date_text} — {view.version.get_status_display()}")
+    for note in view.version.notes:
+        document.add_paragraph(french_typography(note))
+    if view.version.missing_jobs:
+        document.add_paragraph(
+            "Emplois annoncés, pas encore décrits : " + ", ".join(view.version.missing_jobs)
+        )
+    document.add_heading("Sommaire", level=1)
+    _toc_field(document.add_paragraph())
+
+    document.add_section(WD_SECTION.NEW_PAGE)
+    document.add_heading("Critères et niveaux", level=1)
+    for criterion in view.criteria:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(criterion.label).bold = True
+        if criterion.description:
+            paragraph.add_run(" — " + french_typography(criterion.description))
+    document.add_paragraph(french_typography(f"Règle de classement : {view.rule.label}."))
+    table = document.add_table(rows=1, cols=3, style="Table Grid")
+    for cell, text in zip(
+        table.rows[0].cells, ("Niveau", "Tranche", "Emplois repères"), strict=True
+    ):
+        cell.text = text
+    for level in view.levels:
+        low, high = level.band
+        row = table.add_row().cells
+        row[0].text = level.roman
+        row[1].text = str(low) if low == high else f"{low}–{high}"
+        row[2].text = str(level.job_count)
+
+    sheets_by_level: dict[int, list[SheetView]] = {}
+    for sheet in view.sheets:
+        sheets_by_level.setdefault(sheet.job.level.number, []).append(sheet)
+    done = 0
+    for level in view.levels:
+        sheets = sheets_by_level.get(level.number, [])
+        if not sheets:
+            continue
+        document.add_section(WD_SECTION.NEW_PAGE)
+        document.add_heading(f"Niveau {level.roman}", level=1)
+        for definition in level.definitions.all()[:1]:
+            for paragraph in definition.paragraphs:
+                document.add_paragraph(french_typography(paragraph))
+        for sheet in sheets:
+            document.add_page_break()
+            document.add_heading(sheet.job.title, level=2)
+            if sheet.gender_forms:
+                document.add_paragraph(" · ".join(sheet.gender_forms))
+            document.add_paragraph(f"Niveau de classification {level.roman}")
+            document.add_heading("Finalité et missions", level=3)
+            _bullets(document, sheet.missions)
+            document.add_heading("Exigences", level=3)
+            _bullets(document, sheet.requirements)
+            document.add_heading("Degrés sur les critères classants", level=3)
+            degrees = document.add_table(rows=1, cols=2, style="Table Grid")
+            degrees.rows[0].cells[0].text = "Critère"
+            degrees.rows[0].cells[1].text = "Degré"
+            for criterion, degree in sheet.degrees:
+                row = degrees.add_row().cells
+                row[0].text = criterion.label
+                row[1].text = str(degree)
+            total = degrees.add_row().cells
+            total[0].text = "Total"
+            total[1].text = str(sheet.classification.total)
+            document.add_paragraph(french_typography(sheet.classification.explanation))
+            done += 1
+            progress(done / len(view.sheets), f"fiche {done} sur {len(view.sheets)}")
+    out = io.BytesIO()
+    document.save(out)
+    progress(1.0, "terminé")
+    return out.getvalue()
+
+
+# --- XLSX -----------------------------------------------------------------------------------
+
+
+def edition_xlsx(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+    """A workbook: one row per job (degrees in columns), and the grid."""
+
+    progress(0.0, "lecture de l'édition")
+    view = edition_view(version)
+    workbook = Workbook()
+    jobs = workbook.active
+    jobs.title = "Emplois"
+    header = [
+        "Code",
+        "Emploi",
+        "Niveau",
+        "Niveau (romain)",
+        *(criterion.label for criterion in view.criteria),
+        "Total",
+        "Finalité et missions",
+        "Exigences",
+    ]
+    jobs.append(header)
+    for index, sheet in enumerate(view.sheets, start=1):
+        jobs.append(
+            [
+                sheet.job.code,
+                sheet.job.title,
+                sheet.job.level.number,
+                sheet.job.level.roman,
+                *(degree for _, degree in sheet.degrees),
+                sheet.classification.total,
+                "\n".join(item.as_text() for item in sheet.missions),
+                "\n".join(item.as_text() for item in sheet.requirements),
+            ]
+        )
+        progress(index / len(view.sheets) * 0.9, f"emploi {index} sur {len(view.sheets)}")
+    widths = [28, 42, 8, 10, *(14 for _ in view.criteria), 8, 80, 80]
+    _table_layout(jobs, widths)
+    for row in jobs.iter_rows(min_row=2):
+        for cell in row[-2:]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    grid = workbook.create_sheet("Grille")
+    grid.append(
+        ["Niveau", "Niveau (romain)", "Tranche de la règle", "Emplois repères", "Définition"]
+    )
+    for level in view.levels:
+        low, high = level.band
+        definitions = [definition.text for definition in level.definitions.all()]
+        grid.append(
+            [
+                level.number,
+                level.roman,
+                str(low) if low == high else f"{low}–{high}",
+                level.job_count,
+                definitions[0] if definitions else "",
+            ]
+        )
+    _table_layout(grid, [8, 10, 18, 16, 100])
+    for row in grid.iter_rows(min_row=2):
+        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+    grid.append([])
+    grid.append(["Règle de classement", view.rule.label])
+    grid.append([])
+    grid.append(["Critère", "Code", "Ce qu'il mesure"])
+    for criterion in view.criteria:
+        grid.append([criterion.label, criterion.code, criterion.description])
+
+    out = io.BytesIO()
+    workbook.save(out)
+    progress(1.0, "terminé")
+    return out.getvalue()
+
+
+def _table_layout(sheet, widths: list[int]) -> None:
+    """Bold frozen header with filters, and readable column widths."""
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+# --- the formats -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Format:
+    code: str
+    label: str
+    extension: str
+    content_type: str
+    build: Callable[[RepertoireVersion, Progress], bytes]
+
+
+def _html_file(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+    progress(0.0, "lecture de l'édition")
+    content = edition_html(edition_view(version)).encode()
+    progress(1.0, "terminé")
+    return content
+
+
+def _csv_file(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+    # A byte-order mark lets Excel recognise UTF-8; the delimiter is Excel's French ";".
+    return exports.to_csv(selectors.document_of(version)).encode("utf-8-sig")
+
+
+def _json_file(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+    document = selectors.document_of(version)
+    return exports.to_json(document, label=version.label, level_rule=version.level_rule).encode()
+
+
+FORMATS = {
+    f.code: f
+    for f in (
+        Format("pdf", "PDF", "pdf", "application/pdf", edition_pdf),
+        Format(
+            "docx",
+            "Word",
+            "docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            edition_docx,
+        ),
+        Format(
+            "xlsx",
+            "Excel",
+            "xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            edition_xlsx,
+        ),
+        Format("html", "HTML", "html", "text/html; charset=utf-8", _html_file),
+        Format("csv", "CSV", "csv", "text/csv; charset=utf-8", _csv_file),
+        Format("json", "JSON", "json", "application/json", _json_file),
+    )
+}
+
+
+def file_name(version: RepertoireVersion, extension: str) -> str:
+    return f"repertoire-emplois-{version.label}.{extension}"

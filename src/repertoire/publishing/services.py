@@ -1,0 +1,116 @@
+"""Writes of the publishing app: request an edition's file, build it in the background."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import connections, transaction
+from django.utils import timezone
+
+from repertoire.catalog.models import RepertoireVersion
+from repertoire.publishing.documents import FORMATS
+from repertoire.publishing.models import Publication
+
+logger = logging.getLogger(__name__)
+
+# A file still "in progress" after this long lost its process (a restart): make it again.
+STALE_AFTER = timedelta(minutes=15)
+# Progress is written at most this often (seconds): a page polls it, nobody needs more.
+PROGRESS_INTERVAL = 0.5
+
+
+class UnknownFormat(ValueError):
+    pass
+
+
+def request_publication(version: RepertoireVersion, format: str, *, author: str) -> Publication:
+    """The edition's file in this format: the one ready or being made, else a new one.
+
+    Editions do not change once imported, so a file made once is handed out again; a
+    new one is made when the edition's level rule changed since (the sheets explain
+    levels by it) or when the last attempt failed or was lost.
+    """
+    if format not in FORMATS:
+        raise UnknownFormat(f"format inconnu « {format} » (formats : {', '.join(FORMATS)})")
+    with transaction.atomic():
+        # Lock the edition's row: two requests at once must not start two builds.
+        RepertoireVersion.objects.select_for_update().filter(pk=version.pk).first()
+        latest = (
+            Publication.objects.filter(
+                version=version, format=format, level_rule=version.level_rule
+            )
+            .exclude(status=Publication.Status.FAILED)
+            .first()
+        )
+        if latest is not None and (
+            latest.status == Publication.Status.DONE
+            or latest.updated_at > timezone.now() - STALE_AFTER
+        ):
+            return latest
+        publication = Publication.objects.create(
+            version=version,
+            format=format,
+            level_rule=version.level_rule,
+            status=Publication.Status.PENDING,
+            requested_by=author,
+        )
+        transaction.on_commit(lambda: _start(publication.pk))
+    return publication
+
+
+def _start(pk: int) -> None:
+    if settings.REPERTOIRE_BACKGROUND_TASKS == "inline":
+        build_publication(pk)
+        return
+    thread = threading.Thread(target=_build_in_thread, args=(pk,), daemon=True)
+    thread.start()
+
+
+def _build_in_thread(pk: int) -> None:
+    try:
+        build_publication(pk)
+    finally:
+        connections.close_all()  # the thread's own database connections
+
+
+def build_publication(pk: int) -> None:
+    """Make the file, writing progress as it goes; a failure is kept with its message."""
+    publication = Publication.objects.select_related("version").get(pk=pk)
+    Publication.objects.filter(pk=pk).update(
+        status=Publication.Status.RUNNING, stage="démarrage", updated_at=timezone.now()
+    )
+    last_write = 0.0
+
+    def progress(fraction: float, stage: str) -> None:
+        nonlocal last_write
+        now = time.monotonic()
+        if now - last_write >= PROGRESS_INTERVAL or fraction >= 1:
+            last_write = now
+            Publication.objects.filter(pk=pk).update(
+                progress=min(fraction, 0.99), stage=stage, updated_at=timezone.now()
+            )
+
+    try:
+        content = FORMATS[publication.format].build(publication.version, progress)
+    except Exception as exc:  # kept on the publication for the person waiting for it
+        logger.exception("publication %s failed", pk)
+        Publication.objects.filter(pk=pk).update(
+            status=Publication.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            updated_at=timezone.now(),
+            finished_at=timezone.now(),
+        )
+        return
+    Publication.objects.filter(pk=pk).update(
+        status=Publication.Status.DONE,
+        content=content,
+        size=len(content),
+        progress=1.0,
+        stage="terminé",
+        updated_at=timezone.now(),
+        finished_at=timezone.now(),
+    )

@@ -1,0 +1,71 @@
+"""Downloads: a job sheet's PDF at once, a whole edition through a background publication."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from repertoire.catalog import selectors
+from repertoire.publishing import documents, services
+from repertoire.publishing.models import Publication
+
+
+def _version(request):
+    try:
+        return selectors.get_version(request.GET.get("edition") or request.POST.get("edition"))
+    except selectors.EditionNotFound as exc:
+        raise Http404(str(exc)) from exc
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def job_pdf(request, code: str):
+    version = _version(request)
+    job = selectors.job_of(version, code)
+    if job is None:
+        raise Http404(code)
+    return _download(
+        documents.job_pdf(job), "application/pdf", f"fiche-{job.code}-{version.label}.pdf"
+    )
+
+
+@require_POST
+def publish(request, format: str):
+    """Ask for the whole edition in a format; the status page follows its making."""
+    if format not in documents.FORMATS:
+        raise Http404(format)
+    author = request.user.get_username() if request.user.is_authenticated else "anonyme"
+    publication = services.request_publication(_version(request), format, author=author)
+    return redirect("publishing:status", pk=publication.pk)
+
+
+def status(request, pk: int):
+    publication = get_object_or_404(Publication.objects.select_related("version"), pk=pk)
+    return render(
+        request,
+        "publishing/status.html",
+        {
+            "publication": publication,
+            "version": publication.version,
+            "format": documents.FORMATS[publication.format],
+            "waiting": publication.status
+            in (Publication.Status.PENDING, Publication.Status.RUNNING),
+        },
+    )
+
+
+def download(request, pk: int):
+    publication = get_object_or_404(
+        Publication.objects.select_related("version"), pk=pk, status=Publication.Status.DONE
+    )
+    format = documents.FORMATS[publication.format]
+    return _download(
+        bytes(publication.content),
+        format.content_type,
+        documents.file_name(publication.version, format.extension),
+    )

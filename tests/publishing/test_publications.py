@@ -1,0 +1,150 @@
+"""Whole-edition files made in the background, followed on a page, downloaded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from repertoire.catalog.models import RepertoireVersion
+from repertoire.publishing import services
+from repertoire.publishing.models import Publication
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def inline(settings):
+    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
+
+
+def test_a_request_makes_the_file_once_and_hands_it_out_again(
+    edition, inline, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.request_publication(edition, "xlsx", author="rh@cci")
+    first.refresh_from_db()
+    assert first.status == Publication.Status.DONE
+    assert first.requested_by == "rh@cci"
+    assert bytes(first.content)[:2] == b"PK"  # a zip: the xlsx container
+    assert first.size == len(bytes(first.content))
+    again = services.request_publication(edition, "xlsx", author="other")
+    assert again.pk == first.pk
+
+
+def test_a_failed_or_lost_build_is_made_again(edition, inline, django_capture_on_commit_callbacks):
+    failed = Publication.objects.create(
+        version=edition, format="csv", level_rule=edition.level_rule, status="failed", error="x"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        retried = services.request_publication(edition, "csv", author="rh")
+    assert retried.pk != failed.pk
+    lost = Publication.objects.create(
+        version=edition, format="json", level_rule=edition.level_rule, status="running"
+    )
+    Publication.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - services.STALE_AFTER * 2
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.request_publication(edition, "json", author="rh").pk != lost.pk
+
+
+def test_a_file_made_under_another_level_rule_is_not_reused(
+    edition, inline, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.request_publication(edition, "csv", author="rh")
+    RepertoireVersion.objects.filter(pk=edition.pk).update(level_rule="median")
+    edition.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.request_publication(edition, "csv", author="rh").pk != first.pk
+
+
+def test_a_build_that_fails_keeps_its_message(edition, inline, monkeypatch):
+    from repertoire.publishing import documents
+
+    def broken(version, progress):
+        progress(0.3, "mise en page")
+        raise RuntimeError("plus de papier")
+
+    monkeypatch.setitem(
+        documents.FORMATS, "csv", documents.Format("csv", "CSV", "csv", "text/csv", broken)
+    )
+    publication = Publication.objects.create(
+        version=edition, format="csv", level_rule=edition.level_rule, status="pending"
+    )
+    services.build_publication(publication.pk)
+    publication.refresh_from_db()
+    assert publication.status == Publication.Status.FAILED
+    assert "plus de papier" in publication.error
+
+
+def test_unknown_format_is_refused(edition):
+    with pytest.raises(services.UnknownFormat, match="format inconnu"):
+        services.request_publication(edition, "odt", author="rh")
+
+
+def test_pages_request_follow_and_download(
+    client, edition, inline, django_capture_on_commit_callbacks
+):
+    home = client.get("/").content.decode()
+    assert 'formaction="/publications/pdf/"' in home
+    assert client.get("/publications/xlsx/").status_code == 405
+    assert client.post("/publications/odt/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/publications/xlsx/", {"edition": edition.label})
+    assert response.status_code == 302
+    status = client.get(response.url)
+    html = status.content.decode()
+    assert "Télécharger" in html and 'http-equiv="refresh"' not in html
+    publication = Publication.objects.get()
+    download = client.get(f"/publications/{publication.pk}/fichier/")
+    assert download["Content-Disposition"] == (
+        f'attachment; filename="repertoire-emplois-{edition.label}.xlsx"'
+    )
+    assert download.content == bytes(publication.content)
+
+
+def test_status_page_refreshes_while_the_file_is_made(client, edition):
+    publication = Publication.objects.create(
+        version=edition,
+        format="pdf",
+        level_rule=edition.level_rule,
+        status="running",
+        progress=0.4,
+        stage="mise en page",
+    )
+    html = client.get(f"/publications/{publication.pk}/").content.decode()
+    assert 'http-equiv="refresh"' in html
+    assert '<progress id="progress" max="100" value="40">' in html
+    assert "mise en page" in html
+    assert client.get(f"/publications/{publication.pk}/fichier/").status_code == 404
+
+
+def test_job_sheet_pdf_download(client, edition, document):
+    job = document.jobs[0]
+    response = client.get(f"/emplois/{job.code}/pdf/")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert (
+        f'href="/emplois/{job.code}/pdf/"' in client.get(f"/emplois/{job.code}/").content.decode()
+    )
+    assert client.get("/emplois/no-such-job/pdf/").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_thread_makes_the_file(settings):
+    from repertoire.catalog import services as catalog
+
+    settings.REPERTOIRE_BACKGROUND_TASKS = "thread"
+    edition = catalog.ensure_bundled_edition(author="test")
+    publication = services.request_publication(edition, "docx", author="rh")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        publication.refresh_from_db()
+        if publication.status in ("done", "failed"):
+            break
+        time.sleep(0.2)
+    assert publication.status == "done", publication.error
+    assert bytes(publication.content)[:2] == b"PK"
