@@ -198,3 +198,53 @@ def test_a_letter_missing_from_a_title_word_still_finds_the_job(document, editio
         typo = longest[:3] + longest[4:]
         found = [hit.job.code for hit in edition_index.search(typo, limit=10).hits]
         assert sheet.code in found, (sheet.title, typo)
+
+
+@pytest.fixture(scope="module")
+def hr_index() -> SearchIndex:
+    return SearchIndex.build(
+        [
+            job("assistant", "Assistant(e)", 3, appellations=("Secrétaire",)),
+            job(
+                "assistant-rh",
+                "Assistant(e) spécialisé(e)",
+                4,
+                appellations=(
+                    "Assistant ressources humaines",
+                    "Assistant du secrétaire général",
+                ),
+            ),
+            job("directeur", "Directeur(trice)", 8, appellations=("Secrétaire général",)),
+            job("acheteur", "Acheteur(se)", 5, missions=("Suivre les contrats jusqu'à leur fin",)),
+            job("financier", "Responsable financier", 6),
+            job("comptable", "Comptable I", 4),
+        ]
+    )
+
+
+def test_hr_acronyms_stand_for_their_words(hr_index):
+    assert codes(hr_index.search("assistant RH"))[0] == "assistant-rh"
+    assert codes(hr_index.search("RH"))[0] == "assistant-rh"
+
+
+def test_a_shorthand_the_repertoire_uses_as_a_word_stays_a_word(hr_index):
+    # "fin" is also payroll shorthand for "financier"; in a sentence it is the word.
+    assert codes(hr_index.search("fin de contrat"))[0] == "acheteur"
+
+
+def test_two_letters_swapped_count_as_one_typo(hr_index):
+    assert "assistant" in codes(hr_index.search("secretiare"))
+
+
+def test_a_query_saying_a_name_exactly_puts_its_job_first(hr_index):
+    assert codes(hr_index.search("secrétaire générale"))[0] == "directeur"
+
+
+def test_words_of_one_family_find_each_other(hr_index):
+    assert codes(hr_index.search("comptabilité"))[0] == "comptable"
+
+
+def test_an_edition_without_jobs_finds_nothing():
+    empty = SearchIndex.build([])
+    assert empty.search("comptable").total == 0
+    assert empty.search("").total == 0

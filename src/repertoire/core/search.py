@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
 from repertoire.core.text import (
@@ -38,6 +38,15 @@ FIELD_WEIGHTS = {TITLE: 4.0, APPELLATION: 2.5, MISSIONS: 1.0, REQUIREMENTS: 0.8}
 # How much a word found by its beginning, or one typo away, counts against the word itself.
 PREFIX_WEIGHT = 0.8
 TYPO_WEIGHT = 0.6
+# Words sharing their first letters with a long query word are of its family
+# (comptabilité, comptable; informatique, informaticien), and count for less.
+FAMILY_LENGTH = 7
+FAMILY_WEIGHT = 0.7
+# What a shorthand begins counts for little next to what it stands for (com → communication).
+SHORTHAND_PREFIX_WEIGHT = 0.3
+MAX_QUERY_LENGTH = 200
+# A query that is exactly a job's title or appellation puts that job ahead.
+EXACT_NAME_BONUS = 1.5
 MIN_PREFIX_LENGTH = 3
 MIN_TYPO_LENGTH = 4
 # A short word begins many others: past this many, the rarest are kept.
@@ -188,10 +197,19 @@ class SearchIndex:
             term: math.log(1 + len(self.jobs) / len(indexes))
             for term, (indexes, _) in collected.items()
         }
+        # Titles and appellations by their set of terms: a query that says one of them
+        # exactly puts its job first (secrétaire général → the job called so).
+        self._named: dict[frozenset[str], set[int]] = {}
+        for index, job in enumerate(self.jobs):
+            for field_name, text in job.passages():
+                if field_name in (TITLE, APPELLATION):
+                    key = frozenset(term for term, _, _ in words(text))
+                    self._named.setdefault(key, set()).add(index)
         # For filters: a level and a row of degrees per job.
         self._levels = np.array([job.level for job in self.jobs], dtype=np.int16)
+        criteria = len(self.jobs[0].degrees) if self.jobs else 0
         self._degrees = np.array([job.degrees for job in self.jobs], dtype=np.int16).reshape(
-            len(self.jobs), -1
+            len(self.jobs), criteria
         )
 
     @classmethod
@@ -200,36 +218,47 @@ class SearchIndex:
 
     @staticmethod
     def _field_scores(job: SearchableJob) -> dict[str, float]:
-        counts: dict[tuple[str, str], int] = {}
-        for field_name, text in job.passages():
-            for term, _, _ in words(text):
-                counts[field_name, term] = counts.get((field_name, term), 0) + 1
+        """Per term, its best score in the job: field weight, saturated by repetition.
+
+        Each passage counts on its own: a job with forty appellations does not outrank
+        one whose single appellation says exactly the query.
+        """
         scores: dict[str, float] = {}
-        for (field_name, term), count in counts.items():
-            # Saturating: the tenth mention of a word says little more than the second.
-            score = FIELD_WEIGHTS[field_name] * count / (count + 0.5)
-            scores[term] = max(scores.get(term, 0.0), score)
+        for field_name, text in job.passages():
+            counts: dict[str, int] = {}
+            for term, _, _ in words(text):
+                counts[term] = counts.get(term, 0) + 1
+            for term, count in counts.items():
+                # Saturating: the tenth mention of a word says little more than the second.
+                score = FIELD_WEIGHTS[field_name] * count / (count + 0.5)
+                if score > scores.get(term, 0.0):
+                    scores[term] = score
         return scores
 
     # --- queries ----------------------------------------------------------------------
 
-    def _expand(self, typed: str) -> _QueryWord:
-        """The index terms a typed word stands for (itself, words it begins, typos)."""
+    def _expand(self, typed: str, prefix_weight: float = PREFIX_WEIGHT) -> dict[str, float]:
+        """The index terms a typed word stands for, with their weight.
+
+        The word itself; the words it begins (``compta`` → comptable); words of its
+        family (``comptabilité`` → comptable, by a shared beginning); and only when the
+        repertoire does not know it, the words one typo away.
+        """
         folded = strip_accents(typed).lower()
         terms: dict[str, float] = {}
-        expansion = ABBREVIATIONS.get(folded)
         for candidate in (stem(folded), folded):
             if candidate in self._postings:
                 terms[candidate] = 1.0
-        if expansion and len(expansion.split()) == 1 and stem(expansion) in self._postings:
-            terms[stem(expansion)] = 1.0
         if len(folded) >= MIN_PREFIX_LENGTH:
             for term in self._starting_with(folded):
-                terms.setdefault(term, PREFIX_WEIGHT)
+                terms.setdefault(term, prefix_weight)
+        if len(folded) >= FAMILY_LENGTH + 1:
+            for term in self._starting_with(folded[:FAMILY_LENGTH]):
+                terms.setdefault(term, FAMILY_WEIGHT)
         if not terms and len(folded) >= MIN_TYPO_LENGTH:
             for term in self._one_typo_from(stem(folded)):
                 terms.setdefault(term, TYPO_WEIGHT)
-        return _QueryWord(typed, terms)
+        return terms
 
     def _starting_with(self, prefix: str) -> list[str]:
         start = bisect.bisect_left(self._vocabulary, prefix)
@@ -243,25 +272,39 @@ class SearchIndex:
         return found
 
     def _one_typo_from(self, term: str) -> list[str]:
-        matches = extract(
-            term, self._vocabulary, scorer=Levenshtein.distance, score_cutoff=1, limit=None
-        )
+        # OSA: two letters swapped (secretiare) is one typo, as a person counts it.
+        matches = extract(term, self._vocabulary, scorer=OSA.distance, score_cutoff=1, limit=None)
         return [candidate for candidate, _, _ in matches]
 
     def query_words(self, query: str) -> list[_QueryWord]:
         typed_words = []
-        for match in _WORD.finditer(query):
-            folded = strip_accents(match.group(0)).lower()
+        for match in _WORD.finditer(query[:MAX_QUERY_LENGTH]):
+            typed = match.group(0)
+            folded = strip_accents(typed).lower()
             if not _is_searchable(folded):
                 continue
             if folded in DIRECTION_ACRONYMS:
-                # DRH: the acronym as written, or each word it stands for.
-                acronym = self._expand(folded).terms
-                for word in title_words(folded):
-                    terms = {**acronym, **self._expand(word).terms}
-                    typed_words.append(_QueryWord(match.group(0), terms))
+                meaning = title_words(folded)  # DRH: directeur ressources humaines
+            elif folded in ABBREVIATIONS and (
+                " " in ABBREVIATIONS[folded] or stem(folded) not in self._postings
+            ):
+                # RH (ressources humaines) always; Resp., Gest., Com. unless the
+                # repertoire uses the word itself (fin de contrat is not financier).
+                meaning = title_words(ABBREVIATIONS[folded])
+            else:
+                typed_words.append(_QueryWord(typed, self._expand(typed)))
                 continue
-            typed_words.append(self._expand(match.group(0)))
+            # The shorthand as written, or each word it stands for. What a short
+            # shorthand begins counts for little (com: communication, not commis).
+            truncation = len(folded) >= 5 and ABBREVIATIONS.get(folded, "").startswith(folded)
+            literal = self._expand(
+                folded, prefix_weight=PREFIX_WEIGHT if truncation else SHORTHAND_PREFIX_WEIGHT
+            )
+            for word in meaning:
+                terms = dict(literal)
+                for term, weight in self._expand(word).items():
+                    terms[term] = max(weight, terms.get(term, 0.0))
+                typed_words.append(_QueryWord(typed, terms))
         return typed_words
 
     def search(
@@ -271,11 +314,11 @@ class SearchIndex:
         query_words = self.query_words(query)
         unknown = tuple(word.typed for word in query_words if not word.terms)
         if not query.strip():
-            # No words: browse the jobs the filters keep, in the repertoire's order.
-            ranked = [(int(index), 0.0) for index in np.flatnonzero(self._accepted(filters))]
+            # No words: browse the jobs the filters keep, by level, then as the document has them.
+            order = np.lexsort((np.arange(len(self.jobs)), self._levels))
+            ranked = [(int(i), 0.0) for i in order[self._accepted(filters)[order]]]
         elif not query_words:
             ranked = []  # only stop words or single letters: nothing to look for yet
-            ranked.sort(key=lambda item: (self.jobs[item[0]].level, item[0]))
         else:
             ranked = self._rank(query_words, filters)
         page = ranked[offset : offset + limit]
@@ -307,6 +350,9 @@ class SearchIndex:
             total += best
             matched += best > 0
         scores = total * (matched / len(query_words)) ** 2
+        said = frozenset(stem(strip_accents(word.typed).lower()) for word in query_words)
+        for index in self._named.get(said, ()):
+            scores[index] *= EXACT_NAME_BONUS
         candidates = np.flatnonzero((scores > 0) & self._accepted(filters))
         # Best score first; ties keep the repertoire's order (by level, then document).
         order = candidates[np.lexsort((candidates, -scores[candidates]))]
