@@ -141,3 +141,28 @@ def test_pages_are_labelled_and_fit_a_phone(browser, live_server, live_edition, 
         assert overflow <= 390, f"{path} scrolls sideways on a phone ({overflow}px)"
     finally:
         context.close()
+
+
+def test_ticked_jobs_stay_ticked_while_typing(page, live_server, live_edition, document):
+    level = document.jobs[0].level
+    page.goto(f"{live_server.url}/recherche/?q=&niveau={level}")
+    first = _result_codes(page)[0]
+    page.locator(f"#cmp-{first}").check()
+    title_word = next(job for job in document.jobs if job.code == first).title.split()[0]
+    page.get_by_label("Que cherchez-vous ?").press_sequentially(title_word.lower(), delay=20)
+    page.wait_for_function("() => !location.search.endsWith('q=')")
+    page.wait_for_selector(f"#cmp-{first}")
+    assert page.locator(f"#cmp-{first}").is_checked()
+    assert "_min=" not in page.url  # empty filters stay out of the shared address
+
+
+def test_download_the_edition_from_the_home_page(page, live_server, live_edition, screenshot):
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="Excel").click()
+    page.wait_for_url("**/publications/*/")
+    link = page.get_by_role("link", name="Télécharger le fichier Excel")
+    link.wait_for(timeout=60_000)  # the page refreshes itself until the file is ready
+    screenshot("publication-ready")
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".xlsx")

@@ -190,3 +190,45 @@ def test_a_typed_title_joins_the_comparison(client, edition, document):
     assert response.url == f"/comparer/?emploi={first.code}%2C{other.code}"
     html = page(client, "/comparer/?emploi=" + first.code + "&ajouter=qqqzzzxx")
     assert "Aucun emploi ne correspond à « qqqzzzxx »" in html
+
+
+def test_search_pages_are_forgiving(client, edition, document):
+    everything = page(client, "/recherche/?q=")  # no words: browse, as the API does
+    assert everything.count('class="result-title"') == min(20, len(document.jobs))
+    for bad in ("0", "abc", "-3"):
+        assert 'class="result-title"' in page(client, f"/recherche/?q=&page={bad}")
+    past_the_end = page(client, "/recherche/?q=&page=999")
+    assert 'class="result-title"' in past_the_end and 'rel="prev"' in past_the_end
+    too_long = page(client, "/recherche/?q=" + "x" * 201)
+    assert 'role="alert"' in too_long
+
+
+def test_live_results_carry_the_form_errors(client, edition, document):
+    code = document.criteria[0].code
+    response = client.get(
+        f"/recherche/?q=&{code}_min=6&{code}_max=2", headers={"X-Requested-With": "fetch"}
+    )
+    assert "ne peut pas être inférieur" in response.content.decode()
+
+
+def test_title_matches_are_highlighted(client, edition, document):
+    job = document.jobs[0]
+    word = job.title.split()[0]
+    html = page(client, f"/recherche/?q={word}")
+    assert f"<mark>{word}</mark>" in html
+
+
+def test_not_found_pages_speak_french(client, edition):
+    response = client.get("/emplois/no-such-job/")
+    assert response.status_code == 404
+    html = unescape(response.content.decode())
+    assert "Page introuvable" in html and "Aucun emploi « no-such-job »" in html
+    assert "Aucune édition « nope »" in unescape(client.get("/?edition=nope").content.decode())
+
+
+def test_adding_a_job_already_compared_adds_the_next_best(client, edition, document):
+    first = document.jobs[0]
+    response = client.get("/comparer/", {"emploi": first.code, "ajouter": first.title})
+    assert response.status_code == 302
+    added = response.url.split("%2C")[1]
+    assert added != first.code

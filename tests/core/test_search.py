@@ -149,6 +149,8 @@ def test_degree_range_syntax():
     for bad in ("connaissances", "connaissances:6-4", ":4-5", "x:a-b"):
         with pytest.raises(ValueError, match="critère:min-max"):
             parse_degree_range(bad)
+    with pytest.raises(ValueError, match="les degrés vont de 1 à 8"):
+        parse_degree_range("connaissances:0-9")
 
 
 @settings(max_examples=200, deadline=None)

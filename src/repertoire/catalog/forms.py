@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repertoire.catalog.models import Criterion
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
+from repertoire.core.search import MAX_QUERY_LENGTH
 from repertoire.core.text import to_roman
 
 DEGREE_CHOICES = [("", "—")] + [(str(d), str(d)) for d in range(MIN_DEGREE, MAX_DEGREE + 1)]
@@ -17,7 +18,9 @@ MAX_COMPARED = 4
 class SearchForm(forms.Form):
     """Words, levels, and a degree range per criterion of the edition."""
 
-    q = forms.CharField(label=_("What are you looking for?"), max_length=200, required=False)
+    q = forms.CharField(
+        label=_("What are you looking for?"), max_length=MAX_QUERY_LENGTH, required=False
+    )
     niveau = forms.TypedMultipleChoiceField(
         label=_("Levels"),
         choices=[(n, to_roman(n)) for n in range(MIN_LEVEL, MAX_LEVEL + 1)],
@@ -25,7 +28,6 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, data, criteria: list[Criterion]):
         super().__init__(data)

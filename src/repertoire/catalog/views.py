@@ -6,6 +6,8 @@ rules (levels, families, distances, ranking) live in ``core``.
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -87,7 +89,7 @@ def job_sheet(request, code: str):
     version = _version(request)
     job = selectors.job_of(version, code)
     if job is None:
-        raise Http404(code)
+        raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
     grid = selectors.grid_of(version)
     criteria = selectors.criteria_of(version)
     degrees = selectors.degrees_of(job)
@@ -109,22 +111,29 @@ def job_sheet(request, code: str):
 
 
 def search(request):
-    """Search as you type: the full page, or only the results for the page's script."""
+    """Search as you type: the full page, or only the results for the page's script.
+
+    Without words (``?q=``) the page browses the jobs the filters keep, as the API does.
+    """
     version = _version(request)
     criteria = selectors.criteria_of(version)
     form = SearchForm(request.GET, criteria)
     results = None
-    page = 1
-    if form.is_valid() and (form.cleaned_data["q"] or form.filtered):
-        page = form.cleaned_data.get("page") or 1
-        results = selectors.search_jobs(
+    page = _page_number(request.GET.get("page"))
+    if form.is_valid() and ("q" in request.GET or form.filtered):
+        search_page = partial(
+            selectors.search_jobs,
             version,
             form.cleaned_data["q"],
             levels=form.cleaned_data["niveau"],
             degree_ranges=form.degree_ranges(),
             limit=RESULTS_PER_PAGE,
-            offset=(page - 1) * RESULTS_PER_PAGE,
         )
+        results = search_page(offset=(page - 1) * RESULTS_PER_PAGE)
+        last_page = max(1, -(-results.total // RESULTS_PER_PAGE))
+        if page > last_page:  # an old link past the end: show the last page
+            page = last_page
+            results = search_page(offset=(page - 1) * RESULTS_PER_PAGE)
     context = {
         "version": version,
         "form": form,
@@ -140,6 +149,13 @@ def search(request):
     return render(request, "catalog/search.html", context)
 
 
+def _page_number(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
 def _without_page(request) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -152,12 +168,13 @@ def compare(request):
     # ?emploi=a&emploi=b from forms, ?emploi=a,b from links: both are shareable.
     codes = [code for value in request.GET.getlist("emploi") for code in value.split(",") if code]
     messages = []
-    wanted = request.GET.get("ajouter", "").strip()
+    wanted = request.GET.get("ajouter", "").strip()[:200]
     if wanted:
-        # A title typed in the "add a job" box: the best search hit joins the comparison.
-        hits = selectors.search_jobs(version, wanted, limit=1).hits
-        if hits:
-            params = {"emploi": ",".join([*codes, hits[0].job.code])}
+        # A title typed in the "add a job" box: the best search hit not yet compared joins.
+        hits = selectors.search_jobs(version, wanted, limit=len(codes) + 1).hits
+        added = next((hit.job.code for hit in hits if hit.job.code not in codes), None)
+        if added:
+            params = {"emploi": ",".join([*codes, added])}
             if request.GET.get("edition"):
                 params["edition"] = request.GET["edition"]
             return redirect(f"{reverse('catalog:compare')}?{urlencode(params)}")

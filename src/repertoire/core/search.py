@@ -23,6 +23,7 @@ import numpy as np
 from rapidfuzz.distance import OSA
 from rapidfuzz.process import extract
 
+from repertoire.core.grid import MAX_DEGREE, MIN_DEGREE
 from repertoire.core.text import (
     ABBREVIATIONS,
     DIRECTION_ACRONYMS,
@@ -127,6 +128,8 @@ def parse_degree_range(text: str) -> tuple[str, DegreeRange]:
         ) from None
     if not code.strip() or low_degree > high_degree:
         raise ValueError(f"« {text} » : attendu critère:min-max, par exemple connaissances:4-6")
+    if low_degree < MIN_DEGREE or high_degree > MAX_DEGREE:
+        raise ValueError(f"« {text} » : les degrés vont de {MIN_DEGREE} à {MAX_DEGREE}")
     return code.strip(), DegreeRange(low_degree, high_degree)
 
 

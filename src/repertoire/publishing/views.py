@@ -28,7 +28,7 @@ def job_pdf(request, code: str):
     version = _version(request)
     job = selectors.job_of(version, code)
     if job is None:
-        raise Http404(code)
+        raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
     return _download(
         documents.job_pdf(job), "application/pdf", f"fiche-{job.code}-{version.label}.pdf"
     )

@@ -9,14 +9,25 @@
     var timer = null;
     var pending = null;
     var refresh = function () {
-      var query = new URLSearchParams(new FormData(form)).toString();
-      var url = form.action + "?" + query;
+      // Empty filters say nothing: leave them out of the address people share.
+      var params = new URLSearchParams();
+      new FormData(form).forEach(function (value, name) {
+        if (value !== "" || name === "q") params.append(name, value);
+      });
+      var url = form.action + "?" + params.toString();
+      // Jobs ticked for comparison stay ticked when the results change.
+      var ticked = Array.prototype.map.call(
+        results.querySelectorAll("input[name=emploi]:checked"), function (box) { return box.value; });
       if (pending) pending.abort();
       pending = new AbortController();
       fetch(url, { headers: { "X-Requested-With": "fetch" }, signal: pending.signal })
         .then(function (response) { return response.ok ? response.text() : Promise.reject(response); })
         .then(function (html) {
           results.innerHTML = html;
+          ticked.forEach(function (code) {
+            var box = document.getElementById("cmp-" + code);
+            if (box) box.checked = true;
+          });
           history.replaceState(null, "", url);
         })
         .catch(function () { /* aborted or failed: the submit button still works */ });
