@@ -455,6 +455,134 @@ def appellations_reindex(edition: EditionOption = None) -> None:
     )
 
 
+# --- administration: establishments, users, tokens, demo -----------------------------------
+
+establishments_app = typer.Typer(help="Établissements (CCI).", no_args_is_help=True)
+users_app = typer.Typer(help="Utilisateurs et rôles.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Jetons d'API.", no_args_is_help=True)
+app.add_typer(establishments_app, name="establishments")
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _refuse(message: str) -> None:
+    err.print(f"[red]{message}[/red]")
+    raise typer.Exit(EXIT_INVALID_INPUT)
+
+
+@establishments_app.command("create")
+def establishments_create(
+    code: Annotated[str, typer.Argument(help="Code de l'établissement (ex. CCI-LYON).")],
+    name: Annotated[str, typer.Argument(help="Nom de l'établissement.")],
+) -> None:
+    """Crée un établissement."""
+    _database_ready()
+    from django.core.exceptions import ValidationError
+
+    from repertoire.positioning import services
+
+    try:
+        establishment = services.create_establishment(code, name, actor=_author())
+    except ValidationError as exc:
+        _refuse("; ".join(" ".join(m) for m in exc.message_dict.values()))
+    out.print(f"Établissement {establishment} créé.")
+
+
+def _read_password_twice() -> str:
+    """From the terminal (asked twice), or two lines of standard input (scripts)."""
+    if sys.stdin.isatty():
+        first = getpass.getpass("Mot de passe : ")
+        second = getpass.getpass("Mot de passe (encore) : ")
+    else:
+        lines = sys.stdin.read().splitlines()
+        if len(lines) < 2:
+            _refuse("le mot de passe est attendu deux fois, sur deux lignes de l'entrée standard")
+        first, second = lines[0], lines[1]
+    if first != second:
+        _refuse("les deux mots de passe diffèrent")
+    return first
+
+
+class RoleChoice(StrEnum):
+    national = "national"
+    hr = "hr"
+    reader = "reader"
+
+
+@users_app.command("create")
+def users_create(
+    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+    role: Annotated[RoleChoice, typer.Option("--role", help="national, hr ou reader.")],
+    establishment: Annotated[
+        str | None, typer.Option("--establishment", help="Code de l'établissement (hr, reader).")
+    ] = None,
+) -> None:
+    """Crée un utilisateur ; le mot de passe est lu deux fois sur l'entrée standard."""
+    _database_ready()
+    from django.core.exceptions import ValidationError
+
+    from repertoire.accounts import services
+    from repertoire.positioning.models import Establishment
+
+    place = None
+    if establishment:
+        place = Establishment.objects.filter(code=establishment).first()
+        if place is None:
+            _refuse(f"aucun établissement « {establishment} »")
+    password = _read_password_twice()
+    try:
+        user = services.create_user(
+            username, role=role.value, password=password, establishment=place, actor=_author()
+        )
+    except services.AccountError as exc:
+        _refuse(str(exc))
+    except ValidationError as exc:
+        _refuse("mot de passe refusé : " + " ".join(exc.messages))
+    out.print(f"Utilisateur {user.get_username()} créé ({role.value}).")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    username: Annotated[str, typer.Argument(help="L'utilisateur du jeton.")],
+    name: Annotated[str, typer.Option("--name", help="Nom du jeton.")] = "api",
+) -> None:
+    """Crée un jeton d'API ; il s'affiche une seule fois, seul sur la dernière ligne."""
+    _database_ready()
+    from django.contrib.auth import get_user_model
+
+    from repertoire.accounts import services
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        _refuse(f"aucun utilisateur « {username} »")
+    _, secret = services.create_token(user, name=name, actor=_author())
+    err.print(f"Jeton « {name} » créé pour {username} ; il ne sera plus affiché.")
+    print(secret)
+
+
+@app.command()
+def demo(
+    employees: Annotated[int, typer.Option(help="Collaborateurs fictifs par établissement.")] = 150,
+) -> None:
+    """Réseau de démonstration : deux établissements, un utilisateur par rôle, des
+    collaborateurs fictifs ; affiche les identifiants. Jamais en production."""
+    _bootstrap()
+    from django.conf import settings
+
+    from repertoire.positioning import demo as demo_network
+
+    if not settings.REPERTOIRE_DEMO_ALLOWED:
+        _refuse("la démonstration est refusée avec les réglages de production")
+    try:
+        credentials = demo_network.create(employees_per_establishment=employees, actor=_author())
+    except demo_network.DemoExists as exc:
+        _refuse(str(exc))
+    table = Table("utilisateur", "rôle", "établissement", "mot de passe")
+    for row in credentials:
+        table.add_row(*row)
+    out.print(table)
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Commandes d'administration de Django (migrate, check --deploy, createsuperuser…)."""

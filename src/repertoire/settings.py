@@ -47,8 +47,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
     "repertoire.catalog",
     "repertoire.publishing",
+    "repertoire.positioning",
+    "repertoire.accounts",
+    "repertoire.audit",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +66,28 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "repertoire.api.middleware.JsonApiErrors",
+    # Last, as its documentation asks: counts failed sign-ins, locks out after too many.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "catalog:home"
+LOGOUT_REDIRECT_URL = None
+# Sign-in throttling: after this many failures for one user name from one address, the
+# pair is locked out for the cool-off period.
+AXES_FAILURE_LIMIT = int(os.environ.get("REPERTOIRE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
 
 ROOT_URLCONF = "repertoire.urls"
 WSGI_APPLICATION = "repertoire.wsgi.application"
@@ -123,6 +148,8 @@ REPERTOIRE_API_PUBLIC_READ = env_bool("REPERTOIRE_API_PUBLIC_READ", True)
 # Long work (whole-edition PDF, Word, Excel): "thread" runs it beside the request in the
 # app process; "inline" runs it within the request (tests, scripts).
 REPERTOIRE_BACKGROUND_TASKS = os.environ.get("REPERTOIRE_BACKGROUND_TASKS", "thread")
+# `repertoire demo` fills the database with a fake network: never with production settings.
+REPERTOIRE_DEMO_ALLOWED = True
 
 LOGGING = {
     "version": 1,

@@ -7,10 +7,27 @@ Everything that differs between sites comes from the environment:
 import os
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
+
 from repertoire.settings import *  # noqa: F403
 
-SECRET_KEY = os.environ["REPERTOIRE_SECRET_KEY"]
+
+def _required(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set for a production deployment")
+    return value
+
+
+# Production refuses to start on the local defaults: debug, a generated key, any host.
+if env_bool("REPERTOIRE_DEBUG", False):  # noqa: F405
+    raise ImproperlyConfigured("REPERTOIRE_DEBUG must not be set in production")
+SECRET_KEY = _required("REPERTOIRE_SECRET_KEY")
+if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+    raise ImproperlyConfigured("REPERTOIRE_SECRET_KEY must be a long random value")
+ALLOWED_HOSTS = [h.strip() for h in _required("REPERTOIRE_ALLOWED_HOSTS").split(",") if h.strip()]
 DEBUG = False
+REPERTOIRE_DEMO_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True

@@ -4,6 +4,9 @@ from repertoire.api.api import api
 
 urlpatterns = [
     path("api/", api.urls),
+    path("compte/", include("repertoire.accounts.urls")),
+    path("personnel/", include("repertoire.positioning.urls")),
+    path("journal/", include("repertoire.audit.urls")),
     path("", include("repertoire.publishing.urls")),
     path("", include("repertoire.catalog.urls")),
 ]

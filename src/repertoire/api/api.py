@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from repertoire.api.employees import router as employees_router
 from repertoire.api.schemas import (
     ClassificationOut,
     ClassifyIn,
@@ -52,6 +53,7 @@ api = NinjaAPI(
     auth=repertoire_reader,
 )
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+api.add_router("/", employees_router)
 
 
 def _error(request, code: str, message: str, status: int, details=None):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import F
 
+from repertoire.audit.services import record, snapshot
 from repertoire.bundled import (
     BUNDLED_EDITION,
     bundled_document,
@@ -140,6 +141,12 @@ def import_edition(
             for position, entry in enumerate(document.sommaire, start=1)
         )
         seed_curated_appellations(version, author=author)
+        record(
+            actor=author,
+            action="edition.import",
+            instance=version,
+            after={**snapshot(version), "jobs": len(document.jobs)},
+        )
     return version
 
 
@@ -155,24 +162,43 @@ def ensure_bundled_edition(*, author: str = "system") -> RepertoireVersion | Non
         return import_edition(bundled_document(), author=author, source_name=BUNDLED_EDITION)
 
 
-def set_level_rule(version: RepertoireVersion, rule_code: str) -> RepertoireVersion:
+@transaction.atomic
+def set_level_rule(
+    version: RepertoireVersion, rule_code: str, *, author: str = "system"
+) -> RepertoireVersion:
     """Change an edition's rule; refused if it misclassifies any of its reference jobs."""
     rule = get_rule(rule_code)
     misclassified = calibrate(rule, reference_profiles_of(version))
     if misclassified:
         raise RuleRefused(rule, misclassified)
+    before = snapshot(version)
     version.level_rule = rule.code
     version.save(update_fields=["level_rule"])
+    record(
+        actor=author,
+        action="edition.level_rule",
+        instance=version,
+        before=before,
+        after=snapshot(version),
+    )
     return version
 
 
-def make_current(version: RepertoireVersion) -> RepertoireVersion:
+def make_current(version: RepertoireVersion, *, author: str = "system") -> RepertoireVersion:
     with transaction.atomic():
         RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
             is_current=False
         )
+        before = snapshot(version)
         version.is_current = True
         version.save(update_fields=["is_current"])
+        record(
+            actor=author,
+            action="edition.make_current",
+            instance=version,
+            before=before,
+            after=snapshot(version),
+        )
     return version
 
 
@@ -217,12 +243,15 @@ def add_appellation(
         )
         if created:
             _appellations_changed(job.version)
+            record(actor=author, action="appellation.add", instance=alias, after=snapshot(alias))
     return alias, created
 
 
-def remove_appellation(alias: JobTitleAlias) -> None:
+def remove_appellation(alias: JobTitleAlias, *, author: str = "system") -> None:
     with transaction.atomic():
         version = alias.job.version
+        before = snapshot(alias)
+        record(actor=author, action="appellation.remove", instance=alias, before=before)
         alias.delete()
         _appellations_changed(version)
 
@@ -270,6 +299,12 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
         JobTitleAlias.objects.bulk_create(new)
         if new:
             _appellations_changed(version)
+            record(
+                actor=author,
+                action="appellation.import",
+                instance=version,
+                after={"created": [f"{alias.job.code}: {alias.title}" for alias in new]},
+            )
     return {"created": len(new), "unchanged": len(wanted) - len(new)}
 
 

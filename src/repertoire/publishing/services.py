@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
+from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.publishing.documents import FORMATS
 from repertoire.publishing.models import Publication
@@ -57,6 +58,12 @@ def request_publication(version: RepertoireVersion, format: str, *, author: str)
             level_rule=version.level_rule,
             status=Publication.Status.PENDING,
             requested_by=author,
+        )
+        record(
+            actor=author,
+            action="publication.request",
+            instance=publication,
+            after=snapshot(publication),
         )
         transaction.on_commit(lambda: _start(publication.pk))
     return publication

@@ -1,0 +1,50 @@
+"""Who the acting user is: role and establishment. Every personal-data selector asks here."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from repertoire.accounts.models import ApiToken, Membership, Role
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser | None) -> str | None:
+    """national, hr, reader; None for anonymous users and users without a role."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.NATIONAL
+    membership = _membership(user)
+    return membership.role if membership else None
+
+
+def establishment_id_of(user) -> int | None:
+    """The establishment of an HR officer or reader (None for national administrators)."""
+    membership = _membership(user) if user is not None and user.is_authenticated else None
+    return membership.establishment_id if membership else None
+
+
+def _membership(user) -> Membership | None:
+    # Cached on the user object for the request: every selector asks.
+    if not hasattr(user, "_repertoire_membership"):
+        user._repertoire_membership = Membership.objects.filter(user=user).first()
+    return user._repertoire_membership
+
+
+def sees_every_establishment(user) -> bool:
+    return role_of(user) == Role.NATIONAL
+
+
+def may_write_personal_data(user, establishment_id: int) -> bool:
+    role = role_of(user)
+    return role == Role.NATIONAL or (
+        role == Role.HR and establishment_id_of(user) == establishment_id
+    )
+
+
+def sees_personal_details(user) -> bool:
+    """Readers (staff representatives) see name, job and level, not the rest."""
+    return role_of(user) in (Role.NATIONAL, Role.HR)
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user).order_by("-created_at")

@@ -1,0 +1,94 @@
+"""The journal, browsable and filterable, and its CSV export."""
+
+from __future__ import annotations
+
+import csv
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import role_of
+from repertoire.audit.selectors import journal_for
+
+PAGE_SIZE = 100
+
+
+class JournalFilter(forms.Form):
+    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
+    actor = forms.CharField(label=_("Who"), required=False, max_length=150)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+@login_required
+def journal(request):
+    if role_of(request.user) not in (Role.NATIONAL, Role.HR):
+        raise Http404("le journal est réservé aux administrateurs et aux RH")
+    form = JournalFilter(request.GET)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = journal_for(request.user, **{k: v for k, v in filters.items() if v})
+    if request.GET.get("format") == "csv":
+        return _csv(entries)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "audit/journal.html",
+        {"form": form, "page": page, "query_string": params.urlencode()},
+    )
+
+
+def _csv(entries) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="journal-{stamp}.csv"'
+    response.write("\ufeff")  # Excel recognises UTF-8 by its byte-order mark
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        [
+            "date",
+            "auteur",
+            "action",
+            "type",
+            "identifiant",
+            "objet",
+            "etablissement",
+            "avant",
+            "apres",
+        ]
+    )
+    for entry in entries.iterator():
+        writer.writerow(
+            [
+                entry.at.isoformat(),
+                entry.actor,
+                entry.action,
+                entry.object_type,
+                entry.object_id,
+                entry.object_repr,
+                entry.establishment.code if entry.establishment else "",
+                _json(entry.before),
+                _json(entry.after),
+            ]
+        )
+    return response
+
+
+def _json(value) -> str:
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return "" if value is None else json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)

@@ -1,0 +1,133 @@
+"""One establishment never sees another's people, by any route."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from repertoire.api.api import api
+
+pytestmark = pytest.mark.django_db
+
+
+def web_routes() -> list[str]:
+    """Every page of the app as a path pattern (Django's converters kept)."""
+    routes = []
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                routes.append(prefix + str(pattern.pattern))
+
+    walk(get_resolver().url_patterns)
+    return [route for route in routes if not route.startswith("api/")]
+
+
+def fill(route: str, network, edition) -> str:
+    """The route with another establishment's ids in it (and real catalog codes)."""
+    job = edition.jobs.first()
+    route = route.replace("<int:pk>", str(network.south_employee.pk))
+    route = route.replace("<slug:code>", job.code).replace("<slug:format>", "csv")
+    assert "<" not in route, route
+    return "/" + route
+
+
+def leaks(content: bytes, network) -> list[str]:
+    text = content.decode("utf-8", "replace")
+    # Not the surname itself: a search box rightly shows back what was typed in it.
+    secrets = [
+        network.south_employee.first_name,
+        network.south_employee.matricule,
+        network.south_employee.service,
+        network.south.name,
+    ]
+    return [secret for secret in secrets if secret in text]
+
+
+def test_every_page_with_another_establishments_ids_leaks_nothing(client, network, edition):
+    client.force_login(network.national)  # the detector sees what a national admin may see
+    assert leaks(client.get("/personnel/?q=SUDRIE").content, network)
+    client.force_login(network.hr_north)
+    routes = web_routes()
+    assert any("personnel" in route for route in routes)
+    for route in routes:
+        url = fill(route, network, edition)
+        for query in ("", "?q=SUDRIE", "?format=csv", "?etablissement=CCI-SUD"):
+            response = client.get(url + query)
+            assert response.status_code in (200, 302, 403, 404, 405), (url, response.status_code)
+            assert not leaks(response.content, network), (
+                url + query,
+                leaks(response.content, network),
+            )
+
+
+def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, network, edition):
+    client.force_login(network.hr_north)
+    schema = api.get_openapi_schema()
+    south_id = network.south_employee.pk
+    for path, methods in schema["paths"].items():
+        url = re.sub(r"\{pk\}", str(south_id), path).replace("{code}", edition.jobs.first().code)
+        for method in methods:
+            if method == "get":
+                response = client.get(url, {"q": "SUDRIE", "establishment": "CCI-SUD"})
+            elif method == "patch":
+                response = client.patch(
+                    url, {"last_name": "PIRATE"}, content_type="application/json"
+                )
+            elif method == "post" and "employees" in url:
+                response = client.post(
+                    url,
+                    {
+                        "matricule": "X1",
+                        "last_name": "X",
+                        "job_title": "X",
+                        "establishment": "CCI-SUD",
+                    },
+                    content_type="application/json",
+                )
+            else:
+                continue
+            assert response.status_code < 500, (method, url, response.content[:200])
+            assert not leaks(response.content, network), (method, url)
+    network.south_employee.refresh_from_db()
+    assert network.south_employee.last_name == "SUDRIE"
+    assert not network.south.employees.filter(matricule="X1").exists()
+
+
+def test_hr_sees_its_own_people_and_national_sees_everyone(client, network):
+    client.force_login(network.hr_north)
+    mine = client.get("/api/employees").json()
+    assert [item["last_name"] for item in mine["items"]] == ["NORDMANN"]
+    assert mine["count"] == 1
+    assert client.get(f"/api/employees/{network.south_employee.pk}").status_code == 404
+    assert client.get(f"/personnel/{network.south_employee.pk}/").status_code == 404
+    client.force_login(network.national)
+    everyone = client.get("/api/employees").json()
+    assert {item["last_name"] for item in everyone["items"]} == {"NORDMANN", "SUDRIE"}
+
+
+def test_readers_see_name_job_and_level_only(client, network):
+    client.force_login(network.reader_north)
+    item = client.get("/api/employees").json()["items"][0]
+    assert item["last_name"] == "NORDMANN" and item["current_level"] == 4
+    assert item["matricule"] is None and item["service"] is None and item["hire_date"] is None
+    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
+    assert "N001" not in page and "Direction" not in page
+    response = client.patch(
+        f"/api/employees/{network.north_employee.pk}",
+        {"job_title": "Autre"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert client.get("/journal/").status_code == 404
+
+
+def test_anonymous_users_get_no_personal_data(client, network):
+    assert client.get("/api/employees").status_code == 401
+    response = client.get("/personnel/")
+    assert response.status_code == 302 and "/compte/connexion/" in response.url
+    assert client.get("/journal/").status_code == 302
