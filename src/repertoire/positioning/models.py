@@ -29,7 +29,7 @@ class Employee(models.Model):
     establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="employees")
     matricule = models.CharField(_("matricule"), max_length=32)
     last_name = models.CharField(_("last name"), max_length=120)
-    first_name = models.CharField(_("first name"), max_length=120)
+    first_name = models.CharField(_("first name"), max_length=120, blank=True)
     job_title = models.CharField(_("local job title"), max_length=200)
     service = models.CharField(_("service"), max_length=200, blank=True)
     hire_date = models.DateField(_("hire date"), null=True, blank=True)

@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('matricule', models.CharField(max_length=32, verbose_name='matricule')),
                 ('last_name', models.CharField(max_length=120, verbose_name='last name')),
-                ('first_name', models.CharField(max_length=120, verbose_name='first name')),
+                ('first_name', models.CharField(blank=True, max_length=120, verbose_name='first name')),
                 ('job_title', models.CharField(max_length=200, verbose_name='local job title')),
                 ('service', models.CharField(blank=True, max_length=200, verbose_name='service')),
                 ('hire_date', models.DateField(blank=True, null=True, verbose_name='hire date')),
