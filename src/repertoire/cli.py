@@ -583,6 +583,29 @@ def demo(
     out.print(table)
 
 
+retention_app = typer.Typer(help="Durée de conservation des données personnelles.")
+app.add_typer(retention_app, name="retention")
+
+
+@retention_app.command("apply")
+def retention_apply(
+    years: Annotated[
+        int | None, typer.Option(help="Années après le départ (réglage par défaut sinon).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Compter sans effacer.")] = False,
+) -> None:
+    """Efface (pseudonymise) les collaborateurs partis depuis plus que la durée fixée."""
+    _database_ready()
+    from django.conf import settings
+
+    from repertoire.positioning import services
+
+    years = years if years is not None else settings.REPERTOIRE_RETENTION_YEARS
+    ids = services.apply_retention(years=years, dry_run=dry_run)
+    verb = "seraient effacés" if dry_run else "effacés"
+    out.print(f"{len(ids)} collaborateur(s) partis depuis plus de {years} ans {verb}.")
+
+
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def manage(ctx: typer.Context) -> None:
     """Commandes d'administration de Django (migrate, check --deploy, createsuperuser…)."""

@@ -148,6 +148,12 @@ REPERTOIRE_API_PUBLIC_READ = env_bool("REPERTOIRE_API_PUBLIC_READ", True)
 # Long work (whole-edition PDF, Word, Excel): "thread" runs it beside the request in the
 # app process; "inline" runs it within the request (tests, scripts).
 REPERTOIRE_BACKGROUND_TASKS = os.environ.get("REPERTOIRE_BACKGROUND_TASKS", "thread")
+# Departed employees are erased (pseudonymised) this many years after their departure,
+# by `repertoire retention apply` (run it from a daily scheduled task).
+REPERTOIRE_RETENTION_YEARS = int(os.environ.get("REPERTOIRE_RETENTION_YEARS", "5"))
+# Uploads (employee files, documents) are refused above this size.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # `repertoire demo` fills the database with a fake network: never with production settings.
 REPERTOIRE_DEMO_ALLOWED = True
 

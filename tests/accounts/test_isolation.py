@@ -32,6 +32,7 @@ def fill(route: str, network, edition) -> str:
     job = edition.jobs.first()
     route = route.replace("<int:pk>", str(network.south_employee.pk))
     route = route.replace("<slug:code>", job.code).replace("<slug:format>", "csv")
+    route = route.replace("<str:format>", "json")
     assert "<" not in route, route
     return "/" + route
 

@@ -9,6 +9,8 @@ from django.db.models import Q, QuerySet
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of
 from repertoire.audit.models import JournalEntry
+from repertoire.audit.services import unseal
+from repertoire.positioning.models import EmployeeKey
 
 
 def journal_for(
@@ -45,8 +47,33 @@ def journal_for(
     return entries.select_related("establishment")
 
 
-def history_of(user, instance) -> QuerySet[JournalEntry]:
-    """The entries about one object, oldest first (its history tab)."""
-    return journal_for(
-        user, object_type=instance._meta.label_lower, object_id=str(instance.pk)
-    ).order_by("at", "id")
+def history_of(user, instance) -> list[JournalEntry]:
+    """The entries about one object, oldest first, in clear (its history tab)."""
+    return in_clear(
+        journal_for(
+            user, object_type=instance._meta.label_lower, object_id=str(instance.pk)
+        ).order_by("at", "id")
+    )
+
+
+def in_clear(entries) -> list[JournalEntry]:
+    """The entries with people's sealed identities decrypted, where their key remains.
+
+    The values are replaced on the objects in memory only (the journal never changes).
+    """
+    entries = list(entries)
+    employee_ids = {
+        int(entry.object_id) for entry in entries if entry.object_type == "positioning.employee"
+    }
+    keys = dict(
+        EmployeeKey.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "key")
+    )
+    for entry in entries:
+        key = (
+            keys.get(int(entry.object_id)) if entry.object_type == "positioning.employee" else None
+        )
+        for side in ("before", "after"):
+            values = getattr(entry, side)
+            if isinstance(values, dict):
+                setattr(entry, side, {name: unseal(value, key) for name, value in values.items()})
+    return entries

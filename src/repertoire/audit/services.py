@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from repertoire.audit.models import JournalEntry
@@ -10,13 +14,44 @@ from repertoire.audit.models import JournalEntry
 NOT_JOURNALED = frozenset({"password", "digest", "content"})
 
 
-def snapshot(instance: models.Model) -> dict:
-    """The object's own fields as plain values, as the journal keeps them."""
-    return {
-        field.attname: getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-        if field.attname not in NOT_JOURNALED
-    }
+def snapshot(instance: models.Model, personal_key: str | None = None) -> dict:
+    """The object's own fields as plain values, as the journal keeps them.
+
+    A person's identifying fields (``PERSONAL_FIELDS``) are encrypted with their key:
+    ``{"chiffre": "…"}``; without a key they are not kept at all.
+    """
+    personal = set(getattr(instance, "PERSONAL_FIELDS", ()))
+    data = {}
+    for field in instance._meta.concrete_fields:
+        name = field.attname
+        if name in NOT_JOURNALED:
+            continue
+        value = getattr(instance, name)
+        if name in personal:
+            data[name] = seal(value, personal_key) if personal_key else ERASED
+        else:
+            data[name] = value
+    return data
+
+
+ERASED = "[effacé]"
+
+
+def seal(value, key: str) -> dict:
+    plain = json.dumps(value, cls=DjangoJSONEncoder).encode()
+    return {"chiffre": Fernet(key.encode()).encrypt(plain).decode()}
+
+
+def unseal(value, key: str | None):
+    """A journaled value in clear: sealed values need their person's key."""
+    if not (isinstance(value, dict) and set(value) == {"chiffre"}):
+        return value
+    if key is None:
+        return ERASED
+    try:
+        return json.loads(Fernet(key.encode()).decrypt(value["chiffre"].encode()))
+    except InvalidToken:
+        return ERASED
 
 
 def record(
@@ -34,7 +69,9 @@ def record(
         action=action,
         object_type=instance._meta.label_lower,
         object_id=str(instance.pk),
-        object_repr=str(instance)[:300],
+        object_repr=(
+            instance.journal_label() if hasattr(instance, "journal_label") else str(instance)
+        )[:300],
         establishment=establishment,
         before=before,
         after=after,

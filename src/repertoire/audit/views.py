@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
-from repertoire.audit.selectors import journal_for
+from repertoire.audit.selectors import in_clear, journal_for
 
 PAGE_SIZE = 100
 
@@ -41,6 +41,7 @@ def journal(request):
     if request.GET.get("format") == "csv":
         return _csv(entries)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = in_clear(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -69,7 +70,7 @@ def _csv(entries) -> HttpResponse:
             "apres",
         ]
     )
-    for entry in entries.iterator():
+    for entry in in_clear(entries):
         writer.writerow(
             [
                 entry.at.isoformat(),

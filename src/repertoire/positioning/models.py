@@ -26,6 +26,18 @@ class Establishment(models.Model):
 class Employee(models.Model):
     """A person employed by an establishment, with the job title payroll gives them."""
 
+    # What identifies the person. The journal keeps these encrypted with the person's own
+    # key (``EmployeeKey``); erasing the person destroys the key, so the journal keeps
+    # its structure and the anonymous facts (job, service, level) but no identity.
+    PERSONAL_FIELDS = (
+        "matricule",
+        "last_name",
+        "first_name",
+        "hire_date",
+        "departure_date",
+        "job_description",
+    )
+
     establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="employees")
     matricule = models.CharField(_("matricule"), max_length=32)
     last_name = models.CharField(_("last name"), max_length=120)
@@ -58,3 +70,17 @@ class Employee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name} {self.first_name} ({self.matricule})"
+
+    def journal_label(self) -> str:
+        """How the journal names the person: no identity in clear."""
+        return f"Collaborateur n° {self.pk} ({self.establishment.code})"
+
+
+class EmployeeKey(models.Model):
+    """The key that encrypts one person's identity in the journal; erased with them."""
+
+    employee = models.OneToOneField(Employee, models.CASCADE, related_name="journal_key")
+    key = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return f"clé du collaborateur n° {self.employee_id}"

@@ -45,3 +45,45 @@ def employees_for(
 def employee_for(user, pk: int) -> Employee:
     """One employee the user may see; ``Employee.DoesNotExist`` otherwise."""
     return employees_for(user).get(pk=pk)
+
+
+def personal_data_of(user, employee: Employee) -> dict:
+    """Everything held on one person, for their right of access (JSON and PDF)."""
+    from repertoire.audit.selectors import history_of
+
+    return {
+        "collaborateur": {
+            "id": employee.pk,
+            "etablissement": {
+                "code": employee.establishment.code,
+                "nom": employee.establishment.name,
+            },
+            **{name: getattr(employee, name) for name in EMPLOYEE_EXPORT_FIELDS},
+        },
+        "historique": [
+            {
+                "date": entry.at,
+                "auteur": entry.actor,
+                "action": entry.action,
+                "avant": entry.before,
+                "apres": entry.after,
+            }
+            for entry in history_of(user, employee)
+        ],
+    }
+
+
+EMPLOYEE_EXPORT_FIELDS = (
+    "matricule",
+    "last_name",
+    "first_name",
+    "job_title",
+    "service",
+    "hire_date",
+    "departure_date",
+    "current_level",
+    "job_description",
+    "pseudonymised_at",
+    "created_at",
+    "updated_at",
+)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from cryptography.fernet import Fernet
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.audit.services import record, snapshot
-from repertoire.positioning.models import Employee, Establishment
+from repertoire.positioning.models import Employee, EmployeeKey, Establishment
 
 EMPLOYEE_FIELDS = (
     "matricule",
@@ -53,14 +57,19 @@ def create_employee(user, establishment: Establishment, **fields) -> Employee:
     employee = Employee(establishment=establishment, **fields)
     employee.full_clean()
     employee.save()
+    key = EmployeeKey.objects.create(employee=employee, key=Fernet.generate_key().decode())
     record(
         actor=user.get_username(),
         action="employee.create",
         instance=employee,
-        after=snapshot(employee),
+        after=snapshot(employee, key.key),
         establishment=establishment,
     )
     return employee
+
+
+def _key_of(employee: Employee) -> str | None:
+    return EmployeeKey.objects.filter(employee=employee).values_list("key", flat=True).first()
 
 
 @transaction.atomic
@@ -69,7 +78,10 @@ def update_employee(user, employee: Employee, **changes) -> Employee:
     unknown = set(changes) - set(EMPLOYEE_FIELDS)
     if unknown:
         raise ValidationError({name: "champ inconnu" for name in unknown})
-    before = snapshot(employee)
+    if employee.pseudonymised_at is not None:
+        raise ValidationError("ce collaborateur a été effacé")
+    key = _key_of(employee)
+    before = snapshot(employee, key)
     for name, value in changes.items():
         setattr(employee, name, value)
     employee.full_clean()
@@ -79,7 +91,54 @@ def update_employee(user, employee: Employee, **changes) -> Employee:
         action="employee.update",
         instance=employee,
         before=before,
-        after=snapshot(employee),
+        after=snapshot(employee, key),
         establishment=employee.establishment,
     )
     return employee
+
+
+@transaction.atomic
+def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
+    """Pseudonymise a person (right to erasure, retention period over).
+
+    Their identity goes from the employee row and, by destroying their key, from the
+    journal; what statistics need stays: establishment, job title, service, level and
+    the years of hire and departure. ``user`` None is the retention command.
+    """
+    if user is not None:
+        _check_writer(user, employee.establishment)
+    if employee.pseudonymised_at is not None:
+        return employee
+    EmployeeKey.objects.filter(employee=employee).delete()
+    employee.matricule = f"anonyme-{employee.pk}"
+    employee.last_name = "ANONYME"
+    employee.first_name = ""
+    employee.job_description = ""
+    if employee.hire_date:
+        employee.hire_date = employee.hire_date.replace(month=1, day=1)
+    if employee.departure_date:
+        employee.departure_date = employee.departure_date.replace(month=1, day=1)
+    employee.pseudonymised_at = timezone.now()
+    employee.save()
+    record(
+        actor=user.get_username() if user is not None else "retention",
+        action="employee.erase",
+        instance=employee,
+        after={**snapshot(employee), "motif": reason},
+        establishment=employee.establishment,
+    )
+    return employee
+
+
+def apply_retention(
+    *, years: int, today: dt.date | None = None, dry_run: bool = False
+) -> list[int]:
+    """Erase the people who left more than ``years`` years ago; returns their ids."""
+    today = today or timezone.localdate()
+    limit = today.replace(year=today.year - years)
+    due = Employee.objects.filter(departure_date__lt=limit, pseudonymised_at__isnull=True)
+    ids = list(due.values_list("pk", flat=True))
+    if not dry_run:
+        for employee in due.select_related("establishment"):
+            erase_employee(None, employee, reason=f"durée de conservation ({years} ans) écoulée")
+    return ids

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
+import json
 
-from repertoire.accounts.selectors import role_of, sees_personal_details
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_POST
+
+from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.audit.selectors import history_of
-from repertoire.positioning import selectors
+from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Employee
+from repertoire.publishing import documents
 
 PAGE_SIZE = 50
 
@@ -36,12 +43,16 @@ def employee_list(request):
     )
 
 
-@login_required
-def employee_detail(request, pk: int):
+def _employee(request, pk: int) -> Employee:
     try:
-        employee = selectors.employee_for(request.user, pk)
+        return selectors.employee_for(request.user, pk)
     except Employee.DoesNotExist:
         raise Http404("aucun collaborateur à cette adresse") from None
+
+
+@login_required
+def employee_detail(request, pk: int):
+    employee = _employee(request, pk)
     details = sees_personal_details(request.user)
     return render(
         request,
@@ -50,5 +61,42 @@ def employee_detail(request, pk: int):
             "employee": employee,
             "details": details,
             "history": history_of(request.user, employee) if details else None,
+            "may_erase": may_write_personal_data(request.user, employee.establishment_id),
         },
     )
+
+
+@login_required
+def personal_data(request, pk: int, format: str):
+    """Everything held on the person, as JSON or PDF (right of access)."""
+    employee = _employee(request, pk)
+    if format not in ("json", "pdf") or not sees_personal_details(request.user):
+        raise Http404("réservé aux RH de l'établissement")
+    data = selectors.personal_data_of(request.user, employee)
+    name = f"donnees-collaborateur-{employee.pk}"
+    if format == "json":
+        response = HttpResponse(
+            json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    html = render_to_string(
+        "positioning/personal_data.html", {"data": data, "employee": employee}, request=request
+    )
+    response = HttpResponse(documents.pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def erase(request, pk: int):
+    employee = _employee(request, pk)
+    if request.POST.get("confirm") != "oui":
+        return redirect("positioning:employee", pk=pk)
+    try:
+        services.erase_employee(request.user, employee, reason="demande d'effacement")
+    except PermissionDenied:
+        raise Http404("réservé aux RH de l'établissement") from None
+    return redirect("positioning:employee", pk=pk)
