@@ -208,3 +208,14 @@ def test_production_settings_refuse_to_start_on_local_defaults(tmp_path, env, me
     )
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, edition):
+    policy = client.get("/")["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy
+        and "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in policy
+    html = client.get("/").content.decode()
+    assert "<script>" not in html and " onclick=" not in html
