@@ -29,6 +29,18 @@ class Employee(models.Model):
     # What identifies the person. The journal keeps these encrypted with the person's own
     # key (``EmployeeKey``); erasing the person destroys the key, so the journal keeps
     # its structure and the anonymous facts (job, service, level) but no identity.
+    # What HR may set through the services and the API.
+    EDITABLE_FIELDS = (
+        "matricule",
+        "last_name",
+        "first_name",
+        "job_title",
+        "service",
+        "hire_date",
+        "departure_date",
+        "current_level",
+        "job_description",
+    )
     PERSONAL_FIELDS = (
         "matricule",
         "last_name",

@@ -58,7 +58,10 @@ def personal_data_of(user, employee: Employee) -> dict:
                 "code": employee.establishment.code,
                 "nom": employee.establishment.name,
             },
-            **{name: getattr(employee, name) for name in EMPLOYEE_EXPORT_FIELDS},
+            **{
+                name: getattr(employee, name)
+                for name in (*Employee.EDITABLE_FIELDS, "pseudonymised_at", "created_at")
+            },
         },
         "historique": [
             {
@@ -71,19 +74,3 @@ def personal_data_of(user, employee: Employee) -> dict:
             for entry in history_of(user, employee)
         ],
     }
-
-
-EMPLOYEE_EXPORT_FIELDS = (
-    "matricule",
-    "last_name",
-    "first_name",
-    "job_title",
-    "service",
-    "hire_date",
-    "departure_date",
-    "current_level",
-    "job_description",
-    "pseudonymised_at",
-    "created_at",
-    "updated_at",
-)

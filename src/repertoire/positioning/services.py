@@ -13,18 +13,6 @@ from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.audit.services import record, snapshot
 from repertoire.positioning.models import Employee, EmployeeKey, Establishment
 
-EMPLOYEE_FIELDS = (
-    "matricule",
-    "last_name",
-    "first_name",
-    "job_title",
-    "service",
-    "hire_date",
-    "departure_date",
-    "current_level",
-    "job_description",
-)
-
 
 @transaction.atomic
 def create_establishment(code: str, name: str, *, actor: str) -> Establishment:
@@ -51,7 +39,7 @@ def _check_writer(user, establishment: Establishment) -> None:
 @transaction.atomic
 def create_employee(user, establishment: Establishment, **fields) -> Employee:
     _check_writer(user, establishment)
-    unknown = set(fields) - set(EMPLOYEE_FIELDS)
+    unknown = set(fields) - set(Employee.EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "champ inconnu" for name in unknown})
     employee = Employee(establishment=establishment, **fields)
@@ -75,7 +63,7 @@ def _key_of(employee: Employee) -> str | None:
 @transaction.atomic
 def update_employee(user, employee: Employee, **changes) -> Employee:
     _check_writer(user, employee.establishment)
-    unknown = set(changes) - set(EMPLOYEE_FIELDS)
+    unknown = set(changes) - set(Employee.EDITABLE_FIELDS)
     if unknown:
         raise ValidationError({name: "champ inconnu" for name in unknown})
     if employee.pseudonymised_at is not None:
