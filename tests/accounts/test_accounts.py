@@ -219,3 +219,17 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, ed
     assert "frame-ancestors 'none'" in policy
     html = client.get("/").content.decode()
     assert "<script>" not in html and " onclick=" not in html
+
+
+def test_job_sheet_history_reads_from_the_journal(client, network, edition):
+    from repertoire.catalog import services as catalog
+
+    job = edition.jobs.first()
+    catalog.add_appellation(job, "Intitulé maison", author="rh-nord")
+    client.force_login(network.hr_north)
+    page = client.get(f"/emplois/{job.code}/").content.decode()
+    history = page[page.index('id="job-history"') :]
+    assert "appellation.add" in history and "rh-nord" in history
+    assert "edition.import" in history
+    client.force_login(network.reader_north)
+    assert 'id="job-history"' not in client.get(f"/emplois/{job.code}/").content.decode()

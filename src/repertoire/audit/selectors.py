@@ -77,3 +77,12 @@ def in_clear(entries) -> list[JournalEntry]:
             if isinstance(values, dict):
                 setattr(entry, side, {name: unseal(value, key) for name, value in values.items()})
     return entries
+
+
+def job_history(user, job) -> list[JournalEntry]:
+    """What the journal holds about a reference job: its appellations and its edition."""
+    about_job = Q(object_type="catalog.jobtitlealias") & (
+        Q(after__job_id=job.pk) | Q(before__job_id=job.pk)
+    )
+    about_edition = Q(object_type="catalog.repertoireversion", object_id=str(job.version_id))
+    return list(journal_for(user).filter(about_job | about_edition).order_by("at", "id"))

@@ -15,6 +15,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import role_of
+from repertoire.audit.selectors import job_history
 from repertoire.catalog import selectors
 from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
 from repertoire.core.grid import MAX_DEGREE, RULES, calibrate
@@ -106,6 +109,10 @@ def job_sheet(request, code: str):
             "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),
             "neighbours": neighbours,
             "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
+            # Read from the journal, for those who may read it (national, HR).
+            "history": job_history(request.user, job)
+            if role_of(request.user) in (Role.NATIONAL, Role.HR)
+            else None,
         },
     )
 
