@@ -6,10 +6,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from repertoire.api.employees import BearerToken
 from repertoire.api.employees import router as employees_router
+from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.schemas import (
     ClassificationOut,
     ClassifyIn,
@@ -52,7 +54,9 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=repertoire_reader,
 )
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# 400: a body that is not JSON; 401: not signed in; 404: no such edition or object;
+# 422: parameters or body that do not validate.
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 api.add_router("/", employees_router)
 
 
@@ -123,7 +127,7 @@ def list_levels(request, edition: str | None = None):
 
 
 @api.get("/jobs", response={200: list[JobSummaryOut], **ERRORS}, tags=["repertoire"])
-@paginate(LimitOffsetPagination)
+@paginate(BoundedLimitOffset)
 def list_jobs(
     request,
     level: int | None = Query(None, ge=1, le=8, description="Level number, 1 to 8"),
@@ -225,7 +229,12 @@ def match(request, payload: MatchIn):
     }
 
 
-@api.post("/match/reindex", response={200: IndexOut, **ERRORS}, tags=["matching"], auth=django_auth)
+@api.post(
+    "/match/reindex",
+    response={200: IndexOut, 403: ErrorOut, **ERRORS},
+    tags=["matching"],
+    auth=[BearerToken(), django_auth],
+)
 def reindex(request, edition: str | None = None):
     """Rebuild the title-matching index of an edition (every process reloads it).
 

@@ -11,11 +11,12 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
 
 from repertoire.accounts.selectors import establishment_id_of, sees_personal_details
 from repertoire.accounts.services import user_for_token
+from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.schemas import ErrorOut
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Employee
@@ -101,8 +102,11 @@ def _invalid(exc: ValidationError) -> dict:
     }
 
 
-@router.get("/employees", response=list[EmployeeOut])
-@paginate(LimitOffsetPagination)
+ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/employees", response={200: list[EmployeeOut], **ERRORS})
+@paginate(BoundedLimitOffset)
 def list_employees(request, q: str = "", establishment: str | None = None):
     """The employees the caller may see (their establishment; all for national admins)."""
     user = request.user
@@ -112,12 +116,12 @@ def list_employees(request, q: str = "", establishment: str | None = None):
     ]
 
 
-@router.get("/employees/{pk}", response=EmployeeOut)
+@router.get("/employees/{pk}", response={200: EmployeeOut, **ERRORS})
 def get_employee(request, pk: int):
     return employee_dict(_employee(request, pk), request.user)
 
 
-@router.post("/employees", response={201: EmployeeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut})
+@router.post("/employees", response={201: EmployeeOut, 403: ErrorOut, **ERRORS})
 def create_employee(request, payload: EmployeeIn):
     data = payload.dict()
     code = data.pop("establishment")
@@ -137,9 +141,7 @@ def create_employee(request, payload: EmployeeIn):
     return Status(201, employee_dict(employee, request.user))
 
 
-@router.patch(
-    "/employees/{pk}", response={200: EmployeeOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-)
+@router.patch("/employees/{pk}", response={200: EmployeeOut, 403: ErrorOut, **ERRORS})
 def update_employee(request, pk: int, payload: EmployeePatch):
     employee = _employee(request, pk)
     try:

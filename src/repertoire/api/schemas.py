@@ -195,5 +195,5 @@ class SearchParams(Schema):
     level: list[int] = Field([], description="keep these levels (repeatable)")
     degree: list[str] = Field([], description="criterion:min-max, e.g. connaissances:4-6")
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**31 - 1)
     edition: str | None = None

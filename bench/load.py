@@ -1,0 +1,572 @@
+"""Load test: gunicorn (2 workers) on PostgreSQL, 50 concurrent clients for 60 s.
+
+    .venv/bin/python bench/load.py                  # 50 clients, 60 s
+    .venv/bin/python bench/load.py --quick          # 50 clients, 10 s: a fast check
+    .venv/bin/python bench/load.py --clients 100 --duration 120 --workers 4 --threads 8
+    .venv/bin/python bench/load.py --admin-url postgres://postgres@127.0.0.1:5432/postgres
+
+What it does, in one run:
+
+1. Creates a scratch PostgreSQL database ``bench_load_<pid>`` through ``--admin-url``
+   (default ``postgres://postgres@127.0.0.1:5432/postgres``) and points ``DATABASE_URL``
+   at it, with a temporary ``REPERTOIRE_HOME``.
+2. ``repertoire manage migrate``, then ``repertoire demo --employees N`` (300 by default:
+   the bundled 2014 edition, establishments DEMO-NORD and DEMO-SUD, their users and N
+   fake employees each), then ``repertoire tokens create demo-rh-nord``.
+3. Starts ``gunicorn -w 2 --threads 4 -b 127.0.0.1:<free port>
+   repertoire.wsgi:application`` (gthread workers) with the *local* settings
+   (``repertoire.settings``) and ``DATABASE_URL``: the production settings force an HTTPS
+   redirect and secure cookies, which a plain-HTTP test on 127.0.0.1 cannot follow. The
+   app code, the database and the server are those of a deployment; only TLS is missing.
+4. Warms up (every client sends each request kind once, not counted: each worker builds
+   its search index on its first search), measures each kind with one client alone (20
+   requests, p50: the service time without queueing), then runs ``--clients`` threads for
+   ``--duration`` seconds. Each client holds one keep-alive HTTP/1.1 connection
+   (``http.client``) and sends its next request as soon as the last one is answered
+   (closed loop, no think time), cycling over the four kinds:
+
+   - ``job sheet``: ``GET /emplois/<code>/`` (codes from ``GET /api/jobs?limit=100``)
+   - ``search page``: ``GET /recherche/?q=…``
+   - ``API jobs``: ``GET /api/jobs?limit=50``
+   - ``API employees``: ``GET /api/employees?limit=50`` with ``Authorization: Bearer``
+     (the token of demo-rh-nord: DEMO-NORD's employees)
+
+5. Prints, per kind and overall: requests, requests/s, p50/p95/p99/max latency (request
+   sent to body read, in ms) and errors (non-2xx answers and exceptions), then the target
+   (0 errors, p99 ≤ 200 ms) with ✓/✗, the machine, the gunicorn command and the database.
+
+Traffic goes to 127.0.0.1 only and stops after ``--duration`` seconds. gunicorn is always
+stopped and the scratch database always dropped, on success, error or Ctrl-C. The load
+generator runs on the same machine as the server and takes its share of the cores: the
+figures are those of the server *and* its clients. A benchmark prints figures; it never
+asserts (exit status 0 even when the target is missed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import random
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+from rich.console import Console
+from rich.table import Table
+
+DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+DEFAULT_DURATION = 60.0
+QUICK_DURATION = 10.0
+DEFAULT_CLIENTS = 50
+DEFAULT_WORKERS = 2
+DEFAULT_THREADS = 4
+DEFAULT_EMPLOYEES = 300
+TARGET_P99_MS = 200.0
+TARGET_ERRORS = 0
+SERVER_START_TIMEOUT = 60.0
+SERVER_STOP_TIMEOUT = 15.0
+COMMAND_TIMEOUT = 600.0
+REQUEST_TIMEOUT = 30.0
+HOST = "127.0.0.1"
+UNLOADED_REQUESTS = 20
+
+JOB_SHEET = "job sheet"
+SEARCH_PAGE = "search page"
+API_JOBS = "API jobs"
+API_EMPLOYEES = "API employees"
+KINDS = (JOB_SHEET, SEARCH_PAGE, API_JOBS, API_EMPLOYEES)
+# What people type in the search box: titles, without accents, feminine forms, typos,
+# words cut short, mission words, acronyms.
+QUERIES = (
+    "comptable",
+    "controleur de gestion",
+    "Chargé(e) de relation client",
+    "formatrice",
+    "conseillère",
+    "tecnicien paye",
+    "compta",
+    "pédago",
+    "relation client",
+    "accueil téléphonique",
+    "appels d'offres",
+    "DRH",
+    "assistant",
+    "juriste",
+    "développement économique",
+    "informatique",
+)
+
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 120)
+
+
+# --- the database and the app ------------------------------------------------------------
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def create_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_database(admin_url: str, name: str) -> None:
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def app_environment(home: Path, database_url: str) -> dict[str, str]:
+    env = dict(os.environ, REPERTOIRE_HOME=str(home), DATABASE_URL=database_url)
+    # Settings that would change what is measured are left at their defaults.
+    for name in ("DJANGO_SETTINGS_MODULE", "REPERTOIRE_DEBUG", "REPERTOIRE_API_PUBLIC_READ"):
+        env.pop(name, None)
+    return env
+
+
+def run(command: Sequence[str], env: dict[str, str]) -> str:
+    """Runs a command to completion; its standard output, or an error with its output."""
+    started = time.perf_counter()
+    result = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, check=False
+    )
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"{shlex.join(command)} exited with {result.returncode}:\n"
+            f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+        )
+    console.print(f"  {shlex.join(command[2:])}  ({time.perf_counter() - started:.1f} s)")
+    return result.stdout
+
+
+def repertoire(*args: str) -> list[str]:
+    return [sys.executable, "-m", "repertoire", *args]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(workers),
+        "--threads",
+        str(threads),
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        "60",
+        "repertoire.wsgi:application",
+    ]
+
+
+def wait_until_serving(process: subprocess.Popen, port: int, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"gunicorn exited ({process.returncode}):\n{log.read_text()[-3000:]}"
+            )
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gunicorn did not answer:\n{log.read_text()[-3000:]}")
+        try:
+            connection = http.client.HTTPConnection(HOST, port, timeout=2)
+            connection.request("GET", "/api/criteria")
+            if connection.getresponse().status == 200:
+                connection.close()
+                return
+            connection.close()
+        except OSError:
+            pass
+        time.sleep(0.2)
+
+
+def stop(process: subprocess.Popen | None) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()  # gunicorn: graceful shutdown of the arbiter and its workers
+    try:
+        process.wait(SERVER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(SERVER_STOP_TIMEOUT)
+
+
+# --- the clients -------------------------------------------------------------------------
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection; reconnects after an error or a ``close``."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+
+    def get(self, path: str, headers: dict[str, str]) -> tuple[int, bytes]:
+        try:
+            self.connection.request("GET", path, headers=headers)
+            response = self.connection.getresponse()
+            body = response.read()
+        except Exception:
+            self.connection.close()
+            raise
+        if response.getheader("Connection", "").lower() == "close":
+            self.connection.close()
+        return response.status, body
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+@dataclass
+class Requests:
+    """The paths of each kind of request and the headers they carry."""
+
+    codes: list[str]
+    token: str
+
+    def path(self, kind: str, rng: random.Random) -> tuple[str, dict[str, str]]:
+        if kind == JOB_SHEET:
+            return f"/emplois/{rng.choice(self.codes)}/", {}
+        if kind == SEARCH_PAGE:
+            return f"/recherche/?{urlencode({'q': rng.choice(QUERIES)})}", {}
+        if kind == API_JOBS:
+            return "/api/jobs?limit=50", {}
+        return "/api/employees?limit=50", {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Results:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
+    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    exceptions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    samples: dict[str, str] = field(default_factory=dict)  # kind → one error, as an example
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, other: Results) -> None:
+        with self.lock:
+            for kind in KINDS:
+                self.latencies[kind].extend(other.latencies[kind])
+                self.errors[kind] += other.errors[kind]
+                self.exceptions[kind] += other.exceptions[kind]
+                if kind in other.samples:
+                    self.samples.setdefault(kind, other.samples[kind])
+
+
+def client_loop(
+    number: int,
+    port: int,
+    requests: Requests,
+    start: threading.Barrier,
+    deadline_box: list[float],
+    think: float,
+    results: Results,
+) -> None:
+    rng = random.Random(number)
+    mine = Results()
+    client = Client(port)
+    start.wait()
+    deadline = deadline_box[0]
+    turn = number  # clients start on different kinds: the mix is even at every moment
+    try:
+        while True:
+            kind = KINDS[turn % len(KINDS)]
+            turn += 1
+            path, headers = requests.path(kind, rng)
+            started = time.perf_counter()
+            if started >= deadline:
+                break
+            try:
+                status, body = client.get(path, headers)
+            except Exception as exc:
+                mine.errors[kind] += 1
+                mine.exceptions[kind] += 1
+                mine.samples.setdefault(kind, f"{path}: {type(exc).__name__}: {exc}")
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            mine.latencies[kind].append(elapsed)
+            if not 200 <= status < 300:
+                mine.errors[kind] += 1
+                mine.samples.setdefault(kind, f"{path}: {status} {body[:200]!r}")
+            if think:
+                time.sleep(think)
+    finally:
+        client.close()
+        results.add(mine)
+
+
+def warm_up(port: int, requests: Requests, clients: int) -> float:
+    """Every client sends every kind once, concurrently; not counted. Seconds taken."""
+    started = time.perf_counter()
+
+    def one(number: int) -> None:
+        client = Client(port)
+        rng = random.Random(-number)
+        try:
+            for kind in KINDS:
+                path, headers = requests.path(kind, rng)
+                with contextlib.suppress(Exception):
+                    client.get(path, headers)
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def unloaded(port: int, requests: Requests, count: int) -> dict[str, float]:
+    """Median latency of each kind with one client alone: the service time, without queueing."""
+    client = Client(port)
+    rng = random.Random(0)
+    medians = {}
+    try:
+        for kind in KINDS:
+            values = []
+            for _ in range(count):
+                path, headers = requests.path(kind, rng)
+                started = time.perf_counter()
+                client.get(path, headers)
+                values.append((time.perf_counter() - started) * 1000)
+            medians[kind] = percentile(sorted(values), 50)
+    finally:
+        client.close()
+    return medians
+
+
+def drive(port: int, requests: Requests, clients: int, duration: float, think: float):
+    results = Results()
+    start = threading.Barrier(clients + 1)
+    deadline_box = [0.0]
+    threads = [
+        threading.Thread(
+            target=client_loop,
+            args=(n, port, requests, start, deadline_box, think, results),
+            daemon=True,
+        )
+        for n in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    deadline_box[0] = began + duration
+    start.wait()
+    for thread in threads:
+        thread.join(duration + REQUEST_TIMEOUT + 5)
+    elapsed = time.perf_counter() - began
+    return results, elapsed
+
+
+# --- reporting ---------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile of sorted values."""
+    if not values:
+        return float("nan")
+    rank = max(1, min(len(values), int(-(-p * len(values) // 100))))
+    return values[rank - 1]
+
+
+def ms(value: float) -> str:
+    return "–" if value != value else f"{value:.1f}"
+
+
+def report(results: Results, elapsed: float) -> Table:
+    """Requests counts answers and exceptions; latencies are those of the answers."""
+    table = Table(
+        "endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
+        title=f"{elapsed:.1f} s of load",
+    )  # fmt: skip
+    rows = [
+        (kind, results.latencies[kind], results.errors[kind], results.exceptions[kind])
+        for kind in KINDS
+    ]
+    rows.append(
+        (
+            "all",
+            [x for kind in KINDS for x in results.latencies[kind]],
+            sum(results.errors.values()),
+            sum(results.exceptions.values()),
+        )
+    )
+    for index, (name, values, errors, exceptions) in enumerate(rows):
+        values = sorted(values)
+        count = len(values) + exceptions
+        table.add_row(
+            name,
+            str(count),
+            f"{count / elapsed:.1f}",
+            ms(percentile(values, 50)),
+            ms(percentile(values, 95)),
+            ms(percentile(values, 99)),
+            ms(values[-1] if values else float("nan")),
+            f"[red]{errors}[/red]" if errors else "0",
+            end_section=index == len(rows) - 2,
+        )
+    return table
+
+
+def mark(ok: bool) -> str:
+    return "[green]✓[/green]" if ok else "[red]✗[/red]"
+
+
+# --- main --------------------------------------------------------------------------------
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=DEFAULT_DURATION, help="seconds (60)")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_DURATION:.0f} s of load")
+    parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS, help="concurrent (50)")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn (2)")
+    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker (4)")
+    parser.add_argument(
+        "--employees", type=int, default=DEFAULT_EMPLOYEES, help="per establishment (300)"
+    )
+    parser.add_argument(
+        "--think-ms", type=float, default=0.0, help="pause after each answer (0: closed loop)"
+    )
+    parser.add_argument("--admin-url", default=DEFAULT_ADMIN_URL, help="PostgreSQL, to create")
+    arguments = parser.parse_args()
+    if arguments.quick:
+        arguments.duration = QUICK_DURATION
+    if not 0 < arguments.duration <= 3600 or arguments.clients < 1:
+        parser.error("--duration must be in (0, 3600] and --clients at least 1")
+    if urlsplit(arguments.admin_url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        parser.error("--admin-url must point at this machine (127.0.0.1)")
+    return arguments
+
+
+def _terminate(signum, frame):
+    raise SystemExit(128 + signum)  # runs the ``finally`` blocks: gunicorn and the database
+
+
+def main() -> None:
+    arguments = parse_arguments()
+    signal.signal(signal.SIGTERM, _terminate)
+    name = f"bench_load_{os.getpid()}"
+    database_url = with_database(arguments.admin_url, name)
+    command: list[str] = []
+    server: subprocess.Popen | None = None
+    created = False
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        home = Path(tmp)
+        log = home / "gunicorn.log"
+        env = app_environment(home, database_url)
+        try:
+            console.print(f"Scratch database {name} on {urlsplit(database_url).netloc}")
+            create_database(arguments.admin_url, name)
+            created = True
+            run(repertoire("manage", "migrate", "--verbosity", "0"), env)
+            run(repertoire("demo", "--employees", str(arguments.employees)), env)
+            token = run(repertoire("tokens", "create", "demo-rh-nord", "--name", "bench"), env)
+            token = token.strip().splitlines()[-1].strip()
+
+            port = free_port()
+            command = gunicorn_command(port, arguments.workers, arguments.threads)
+            with log.open("wb") as output:
+                server = subprocess.Popen(
+                    command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=tmp
+                )
+            wait_until_serving(server, port, log)
+            probe = Client(port)
+            status, body = probe.get("/api/jobs?limit=100", {})
+            probe.close()
+            if status != 200:
+                raise RuntimeError(f"/api/jobs answered {status}: {body[:300]!r}")
+            codes = [job["code"] for job in json.loads(body)["items"]]
+            requests = Requests(codes=codes, token=token)
+            warm = warm_up(port, requests, arguments.clients)
+            console.print(
+                f"  gunicorn up; warm-up {warm:.1f} s; {len(codes)} job codes; "
+                f"{arguments.clients} clients for {arguments.duration:.0f} s …"
+            )
+            alone = unloaded(port, requests, UNLOADED_REQUESTS)
+            results, elapsed = drive(
+                port, requests, arguments.clients, arguments.duration, arguments.think_ms / 1000
+            )
+            if server.poll() is not None:
+                console.print(f"[red]gunicorn exited during the run ({server.returncode})[/red]")
+
+            console.print()
+            console.print(report(results, elapsed))
+            console.print(
+                f"One client alone ({UNLOADED_REQUESTS} requests each, before the load), p50: "
+                + ", ".join(f"{kind} {ms(value)} ms" for kind, value in alone.items())
+            )
+            for kind, sample in results.samples.items():
+                console.print(f"  first error, {kind}: {sample}", markup=False)
+            overall = sorted(x for kind in KINDS for x in results.latencies[kind])
+            errors = sum(results.errors.values())
+            p99 = percentile(overall, 99)
+            met = errors <= TARGET_ERRORS and p99 == p99 and p99 <= TARGET_P99_MS
+            console.print(
+                f"Target: errors {errors} (≤ {TARGET_ERRORS}) {mark(errors <= TARGET_ERRORS)}, "
+                f"p99 {ms(p99)} ms (≤ {TARGET_P99_MS:.0f} ms) "
+                f"{mark(p99 == p99 and p99 <= TARGET_P99_MS)} → {'met' if met else 'missed'}"
+            )
+            think = (
+                f"{arguments.think_ms:.0f} ms think time" if arguments.think_ms else "closed loop"
+            )
+            console.print(
+                f"Load: {arguments.clients} clients ({think}, one keep-alive connection each, "
+                f"http.client threads in one process), mix {' / '.join(KINDS)} in equal parts"
+            )
+            console.print(
+                f"Machine: {os.cpu_count()} cores ({platform.machine()}), "
+                f"{platform.python_implementation()} {platform.python_version()}, "
+                f"{platform.system()} {platform.release()}; clients and server share the cores"
+            )
+            console.print(f"Server: {shlex.join(['gunicorn', *command[3:]])}", markup=False)
+            console.print(
+                "Settings: repertoire.settings (local settings with DATABASE_URL; "
+                "production settings would redirect plain HTTP to HTTPS)"
+            )
+            with psycopg.connect(database_url, connect_timeout=5) as connection:
+                version = connection.execute("SHOW server_version").fetchone()[0]
+            console.print(
+                f"Database: PostgreSQL {version}, {name} on {urlsplit(database_url).netloc} "
+                f"(scratch, dropped at exit); {arguments.employees} employees per establishment"
+            )
+        except Exception:
+            if log.exists():
+                console.print("[red]gunicorn log (tail):[/red]")
+                console.print(log.read_text(errors="replace")[-3000:], markup=False)
+            raise
+        finally:
+            stop(server)
+            if created:
+                drop_database(arguments.admin_url, name)
+                console.print(f"Scratch database {name} dropped; gunicorn stopped.")
+
+
+if __name__ == "__main__":
+    main()
