@@ -80,7 +80,11 @@ def jobs_of(version: RepertoireVersion, level: int | None = None) -> QuerySet[Re
 
 
 def job_of(version: RepertoireVersion, code: str) -> ReferenceJob | None:
-    return jobs_of(version).filter(code=code).first()
+    # get(), not first(): an ORDER BY would walk the edition rather than its code index.
+    try:
+        return jobs_of(version).order_by().get(code=code)
+    except ReferenceJob.DoesNotExist:
+        return None
 
 
 def degrees_of(job: ReferenceJob) -> tuple[int, ...]:
@@ -253,7 +257,9 @@ def search_jobs(
 
 def jobs_by_code(version: RepertoireVersion, codes: Sequence[str]) -> list[ReferenceJob]:
     """The jobs with these codes, in the order given; unknown codes are left out."""
-    found = {job.code: job for job in jobs_of(version).filter(code__in=codes)}
+    # Unordered: the order is the caller's, and ordering by position would make the
+    # database walk the whole edition instead of the (edition, code) index.
+    found = {job.code: job for job in jobs_of(version).filter(code__in=codes).order_by()}
     return [found[code] for code in dict.fromkeys(codes) if code in found]
 
 
