@@ -41,7 +41,7 @@ def network(db) -> Network:
     north_employee = positioning.create_employee(
         national,
         north,
-        matricule="N001",
+        matricule="MAT-NORD-0017",
         last_name="NORDMANN",
         first_name="Alice",
         job_title="Assistante de direction",
@@ -51,9 +51,9 @@ def network(db) -> Network:
     south_employee = positioning.create_employee(
         national,
         south,
-        matricule="S001",
+        matricule="MAT-SUD-0042",
         last_name="SUDRIE",
-        first_name="Bruno",
+        first_name="Amédée",
         job_title="Comptable",
         service="Finances",
         current_level=5,

@@ -25,7 +25,7 @@ def raw_journal_text(employee) -> str:
 def test_the_journal_keeps_identities_sealed(network):
     services.update_employee(network.hr_north, network.north_employee, last_name="NORDMANN-ROY")
     raw = raw_journal_text(network.north_employee)
-    assert "NORDMANN" not in raw and "Alice" not in raw and "N001" not in raw
+    assert "NORDMANN" not in raw and "Alice" not in raw and "MAT-NORD-0017" not in raw
     assert "Assistante de direction" in raw  # what statistics need stays in clear
 
 
@@ -36,7 +36,7 @@ def test_history_and_export_show_the_identity_to_hr(client, network):
     page = client.get(f"/personnel/{employee.pk}/").content.decode()
     assert "NORDMANN → NORDMANN-ROY" in page
     data = client.get(f"/personnel/{employee.pk}/donnees.json").json()
-    assert data["collaborateur"]["matricule"] == "N001"
+    assert data["collaborateur"]["matricule"] == "MAT-NORD-0017"
     assert [entry["action"] for entry in data["historique"]] == [
         "employee.create",
         "employee.update",
