@@ -44,6 +44,28 @@ class EmployeeOut(Schema):
     service: str | None = Field(None, description="hidden from establishment readers")
     hire_date: dt.date | None = None
 
+    # Resolved per employee as the page is written, so that a list serialises only the
+    # page it returns; readers get name, job title and level, nothing else.
+    @staticmethod
+    def resolve_establishment(employee: Employee) -> str:
+        return employee.establishment.code
+
+    @staticmethod
+    def resolve_matricule(employee: Employee, context) -> str | None:
+        return employee.matricule if _details(context) else None
+
+    @staticmethod
+    def resolve_service(employee: Employee, context) -> str | None:
+        return employee.service if _details(context) else None
+
+    @staticmethod
+    def resolve_hire_date(employee: Employee, context) -> dt.date | None:
+        return employee.hire_date if _details(context) else None
+
+
+def _details(context) -> bool:
+    return sees_personal_details(context["request"].user)
+
 
 class EmployeeIn(Schema):
     matricule: str = Field(..., min_length=1, max_length=32)
@@ -64,22 +86,6 @@ class EmployeePatch(Schema):
     service: str | None = Field(None, max_length=200)
     hire_date: dt.date | None = None
     current_level: int | None = Field(None, ge=1, le=8)
-
-
-def employee_dict(employee: Employee, user) -> dict:
-    data = {
-        "id": employee.pk,
-        "establishment": employee.establishment.code,
-        "last_name": employee.last_name,
-        "first_name": employee.first_name,
-        "job_title": employee.job_title,
-        "current_level": employee.current_level,
-    }
-    if sees_personal_details(user):
-        data.update(
-            matricule=employee.matricule, service=employee.service, hire_date=employee.hire_date
-        )
-    return data
 
 
 def _employee(request, pk: int) -> Employee:
@@ -109,16 +115,12 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 @paginate(BoundedLimitOffset)
 def list_employees(request, q: str = "", establishment: str | None = None):
     """The employees the caller may see (their establishment; all for national admins)."""
-    user = request.user
-    return [
-        employee_dict(e, user)
-        for e in selectors.employees_for(user, search=q[:100], establishment=establishment)
-    ]
+    return selectors.employees_for(request.user, search=q[:100], establishment=establishment)
 
 
 @router.get("/employees/{pk}", response={200: EmployeeOut, **ERRORS})
 def get_employee(request, pk: int):
-    return employee_dict(_employee(request, pk), request.user)
+    return _employee(request, pk)
 
 
 @router.post("/employees", response={201: EmployeeOut, 403: ErrorOut, **ERRORS})
@@ -138,7 +140,7 @@ def create_employee(request, payload: EmployeeIn):
         return Status(403, {"error": {"code": "forbidden", "message": str(exc), "details": []}})
     except ValidationError as exc:
         return Status(422, _invalid(exc))
-    return Status(201, employee_dict(employee, request.user))
+    return Status(201, employee)
 
 
 @router.patch("/employees/{pk}", response={200: EmployeeOut, 403: ErrorOut, **ERRORS})
@@ -152,4 +154,4 @@ def update_employee(request, pk: int, payload: EmployeePatch):
         return Status(403, {"error": {"code": "forbidden", "message": str(exc), "details": []}})
     except ValidationError as exc:
         return Status(422, _invalid(exc))
-    return employee_dict(employee, request.user)
+    return employee

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import json
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -88,8 +90,4 @@ def _csv(entries) -> HttpResponse:
 
 
 def _json(value) -> str:
-    import json
-
-    from django.core.serializers.json import DjangoJSONEncoder
-
     return "" if value is None else json.dumps(value, ensure_ascii=False, cls=DjangoJSONEncoder)
