@@ -583,6 +583,72 @@ def demo(
     out.print(table)
 
 
+employees_app = typer.Typer(help="Collaborateurs des établissements.", no_args_is_help=True)
+app.add_typer(employees_app, name="employees")
+
+
+@employees_app.command("import")
+def employees_import(
+    path: Annotated[Path, typer.Argument(help="Export du personnel : CSV ou XLSX.")],
+    establishment: Annotated[str, typer.Option("--establishment", help="Code de l'établissement.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Montrer ce qui serait fait, sans rien écrire.")
+    ] = False,
+) -> None:
+    """Importe les collaborateurs d'un établissement et leur propose un emploi repère.
+
+    Le fichier est d'abord vérifié en entier : une ligne en erreur et rien n'est écrit.
+    Réimporter le même fichier ne change rien ; un fichier à jour met à jour par matricule.
+    """
+    _bootstrap()
+    from repertoire.accounts.selectors import CommandLineOperator
+    from repertoire.core.payroll import PayrollFileError, read_payroll
+    from repertoire.positioning import services
+    from repertoire.positioning.models import Establishment
+
+    place = Establishment.objects.filter(code=establishment).first()
+    if place is None:
+        _refuse(f"aucun établissement « {establishment} »")
+    try:
+        payroll = read_payroll(_read(path), path.name)
+    except PayrollFileError as exc:
+        _refuse(f"{path} : {exc}")
+    if payroll.errors:
+        table = Table("ligne", "colonne", "problème", title=f"{len(payroll.errors)} erreur(s)")
+        for error in payroll.errors[:200]:
+            table.add_row(str(error.line), error.column, error.message)
+        err.print(table)
+        _refuse(f"{path} : {len(payroll.errors)} ligne(s) en erreur, rien n'est importé")
+    plan = services.plan_import(place, payroll)
+    summary = (
+        f"{len(payroll.rows)} ligne(s) lue(s) : {len(plan.creates)} à créer, "
+        f"{len(plan.updates)} à mettre à jour, {plan.unchanged} inchangée(s) ; "
+        f"{plan.absent} collaborateur(s) de l'établissement absent(s) du fichier"
+    )
+    if payroll.ignored:
+        err.print(f"Colonnes ignorées : {', '.join(payroll.ignored)}")
+    if dry_run:
+        out.print(summary + " (rien n'est écrit).")
+        return
+    err.print(summary)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err
+    ) as bar:
+        task = bar.add_task("import", total=1.0)
+        result = services.import_employees(
+            CommandLineOperator(_author()),
+            place,
+            payroll,
+            progress=lambda fraction, stage: bar.update(
+                task, completed=fraction, description=stage
+            ),
+        )
+    out.print(
+        f"{result.created} créé(s), {result.updated} mis à jour, {result.unchanged} inchangé(s) ; "
+        f"{result.proposed} proposition(s) d'emploi."
+    )
+
+
 retention_app = typer.Typer(help="Durée de conservation des données personnelles.")
 app.add_typer(retention_app, name="retention")
 

@@ -168,6 +168,12 @@ REPERTOIRE_BACKGROUND_TASKS = os.environ.get("REPERTOIRE_BACKGROUND_TASKS", "thr
 # Departed employees are erased (pseudonymised) this many years after their departure,
 # by `repertoire retention apply` (run it from a daily scheduled task).
 REPERTOIRE_RETENTION_YEARS = int(os.environ.get("REPERTOIRE_RETENTION_YEARS", "5"))
+# Months an employee has to contest a positioning after receiving its notification
+# (one month in the 2015 campaign).
+REPERTOIRE_APPEAL_DEADLINE_MONTHS = int(os.environ.get("REPERTOIRE_APPEAL_DEADLINE_MONTHS", "1"))
+# Proposals scoring at least this may be accepted in bulk: on unseen titles, the first
+# proposal above it was right 97.9 % of the time (bench/matching.py).
+REPERTOIRE_BULK_ACCEPT_THRESHOLD = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 # Uploads (employee files, documents) are refused above this size.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024

@@ -54,7 +54,7 @@ def unseal(value, key: str | None):
         return ERASED
 
 
-def record(
+def entry(
     *,
     actor: str,
     action: str,
@@ -63,8 +63,8 @@ def record(
     after: dict | None = None,
     establishment=None,
 ) -> JournalEntry:
-    """Journal one write: who, what, which object, the object before and after."""
-    return JournalEntry.objects.create(
+    """One journal entry, not yet saved: bulk writes save theirs with ``record_many``."""
+    return JournalEntry(
         actor=actor or "?",
         action=action,
         object_type=instance._meta.label_lower,
@@ -76,3 +76,15 @@ def record(
         before=before,
         after=after,
     )
+
+
+def record(**fields) -> JournalEntry:
+    """Journal one write: who, what, which object, the object before and after."""
+    journal_entry = entry(**fields)
+    journal_entry.save()
+    return journal_entry
+
+
+def record_many(entries: list[JournalEntry]) -> None:
+    """Journal the writes of a bulk operation (an import, a bulk acceptance) at once."""
+    JournalEntry.objects.bulk_create(entries, batch_size=1000)

@@ -96,3 +96,194 @@ class EmployeeKey(models.Model):
 
     def __str__(self) -> str:
         return f"clé du collaborateur n° {self.employee_id}"
+
+
+class Positioning(models.Model):
+    """An employee placed on a reference job and a level of an edition (positionnement).
+
+    It starts as the matching engine's proposal; HR validates or changes it, notifies
+    the employee, who may contest it; the commission then confirms or revises it.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        VALIDATED = "validated", _("validated")
+        NOTIFIED = "notified", _("notified")
+        CONTESTED = "contested", _("contested")
+        CONFIRMED = "confirmed", _("confirmed")
+        REVISED = "revised", _("revised")
+
+    # Decided: counted in the level distribution handed to the social partners.
+    DECIDED = (
+        Status.VALIDATED,
+        Status.NOTIFIED,
+        Status.CONTESTED,
+        Status.CONFIRMED,
+        Status.REVISED,
+    )
+    # HR may still change the job or the level; afterwards only an appeal does.
+    OPEN_TO_REVIEW = (Status.PROPOSED, Status.VALIDATED)
+
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="positionings")
+    version = models.ForeignKey(
+        "catalog.RepertoireVersion", models.PROTECT, related_name="positionings"
+    )
+    # Denormalised from the employee: the worklists and reports filter and count by it.
+    establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="positionings")
+    job = models.ForeignKey(
+        "catalog.ReferenceJob", models.PROTECT, null=True, blank=True, related_name="positionings"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    # A level above the job's own, kept for the person (à titre personnel), and why.
+    personal_level_reason = models.TextField(_("reason for a personal level"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
+    )
+    # The engine's proposals: [{"code", "title", "level", "score", "reason"}], best first.
+    proposals = models.JSONField(_("proposals"), default=list)
+    confidence = models.FloatField(_("confidence"), default=0.0)
+    # The normalised local title: identical titles are reviewed together.
+    title_key = models.CharField(_("normalised title"), max_length=200, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    notified_on = models.DateField(_("notified on"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("positioning")
+        verbose_name_plural = _("positionings")
+        ordering = ["confidence", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employee", "version"], name="one_positioning_per_employee_and_edition"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__isnull=True) | Q(level__gte=MIN_LEVEL, level__lte=MAX_LEVEL),
+                name="positioning_level_in_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["establishment", "version", "status"]),
+            models.Index(fields=["establishment", "version", "title_key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employee.journal_label()} → {self.job or '?'} ({self.status})"
+
+    def journal_label(self) -> str:
+        return f"Positionnement du collaborateur n° {self.employee_id}"
+
+    @property
+    def is_personal_level(self) -> bool:
+        return bool(self.job_id and self.level and self.level > self.job.level.number)
+
+
+class PositioningEvent(models.Model):
+    """One step of a positioning's history: who did what, when, with which outcome."""
+
+    class Action(models.TextChoices):
+        PROPOSE = "propose", _("proposed by the matching engine")
+        VALIDATE = "validate", _("validated")
+        CHANGE = "change", _("job or level changed")
+        COMMENT = "comment", _("comment")
+        NOTIFY = "notify", _("notified")
+        CONTEST = "contest", _("contested")
+        CONFIRM = "confirm", _("confirmed by the commission")
+        REVISE = "revise", _("revised by the commission")
+
+    positioning = models.ForeignKey(Positioning, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+    author = models.CharField(_("author"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    status = models.CharField(_("status"), max_length=12, choices=Positioning.Status.choices)
+    job_code = models.CharField(_("job"), max_length=120, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("positioning event")
+        verbose_name_plural = _("positioning events")
+        ordering = ["positioning", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y})"
+
+
+class Appeal(models.Model):
+    """An employee's contestation of a notified positioning (recours), and its decision."""
+
+    class Kind(models.TextChoices):
+        WEIGHING = "weighing", _("on the weighing of the job")
+        ATTACHMENT = "attachment", _("on the attachment to the job")
+        DEFINITION = "definition", _("on the definition of the job")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        CONFIRMED = "confirmed", _("rejected: positioning confirmed")
+        REVISED = "revised", _("upheld: positioning revised")
+
+    positioning = models.ForeignKey(Positioning, models.PROTECT, related_name="appeals")
+    establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="appeals")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    argument = models.TextField(_("employee's argument"))
+    received_on = models.DateField(_("received on"))
+    deadline = models.DateField(_("deadline for appealing"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
+    reasoning = models.TextField(_("commission's reasoning"), blank=True)
+    opened_by = models.CharField(_("opened by"), max_length=150)
+    opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal")
+        verbose_name_plural = _("appeals")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [models.Index(fields=["establishment", "status"])]
+
+    def __str__(self) -> str:
+        return f"Recours n° {self.pk} ({self.get_status_display()})"
+
+    def journal_label(self) -> str:
+        return f"Recours n° {self.pk} du collaborateur n° {self.positioning.employee_id}"
+
+
+class EmployeeImport(models.Model):
+    """An employee file uploaded for an establishment: analysed, previewed, then committed."""
+
+    class Status(models.TextChoices):
+        ANALYSING = "analysing", _("being analysed")
+        READY = "ready", _("ready to import")
+        INVALID = "invalid", _("errors to fix")
+        IMPORTING = "importing", _("being imported")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
+
+    establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="imports")
+    filename = models.CharField(_("file name"), max_length=255)
+    # Kept until committed: every app server can analyse or import it.
+    content = models.BinaryField(_("content"), editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    progress = models.FloatField(_("progress"), default=0.0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    # What the analysis found: counts, per-row errors, the first changes (see services).
+    report = models.JSONField(_("report"), default=dict)
+    error = models.TextField(_("error"), blank=True)
+    created_by = models.CharField(_("uploaded by"), max_length=150)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.establishment.code})"
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)

@@ -7,11 +7,22 @@ ids reveal nothing).
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q, QuerySet
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of
-from repertoire.positioning.models import Employee, Establishment
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import RepertoireVersion
+from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.positioning.models import (
+    Appeal,
+    Employee,
+    EmployeeImport,
+    Establishment,
+    Positioning,
+)
 
 
 def establishments_for(user) -> QuerySet[Establishment]:
@@ -74,3 +85,272 @@ def personal_data_of(user, employee: Employee) -> dict:
             for entry in history_of(user, employee)
         ],
     }
+
+
+# --- positionings ---------------------------------------------------------------------
+
+
+def establishment_for(user, code: str) -> Establishment:
+    """One establishment the user may see; ``Establishment.DoesNotExist`` otherwise."""
+    return establishments_for(user).get(code=code)
+
+
+@dataclass(frozen=True)
+class WorklistFilters:
+    service: str = ""
+    status: str = ""
+    job: str = ""  # reference job code, proposed or decided
+    level: int | None = None
+    title_key: str = ""
+    search: str = ""  # name, matricule or local title
+
+
+def positionings_for(
+    user,
+    *,
+    establishment: Establishment | None = None,
+    filters: WorklistFilters = WorklistFilters(),
+    version: RepertoireVersion | None = None,
+) -> QuerySet[Positioning]:
+    """The positionings of the current edition the user may see, least certain first."""
+    version = version or catalog.get_version()
+    positionings = Positioning.objects.filter(
+        version=version, establishment__in=establishments_for(user)
+    ).select_related("employee", "job", "job__level", "establishment")
+    if establishment is not None:
+        positionings = positionings.filter(establishment=establishment)
+    if filters.service:
+        positionings = positionings.filter(employee__service=filters.service)
+    if filters.status:
+        positionings = positionings.filter(status=filters.status)
+    if filters.job:
+        positionings = positionings.filter(job__code=filters.job)
+    if filters.level:
+        positionings = positionings.filter(level=filters.level)
+    if filters.title_key:
+        positionings = positionings.filter(title_key=filters.title_key)
+    if filters.search:
+        positionings = positionings.filter(
+            Q(employee__last_name__icontains=filters.search)
+            | Q(employee__first_name__icontains=filters.search)
+            | Q(employee__matricule__icontains=filters.search)
+            | Q(employee__job_title__icontains=filters.search)
+        )
+    return positionings.order_by("confidence", "employee__last_name", "pk")
+
+
+def positioning_for(user, pk: int) -> Positioning:
+    """One positioning the user may see; ``Positioning.DoesNotExist`` otherwise."""
+    return Positioning.objects.select_related(
+        "employee", "job", "job__level", "establishment", "version"
+    ).get(pk=pk, establishment__in=establishments_for(user))
+
+
+def positioning_of(user, employee: Employee) -> Positioning | None:
+    """The employee's positioning in the current edition (None before any proposal)."""
+    return (
+        Positioning.objects.filter(employee=employee, version=catalog.get_version())
+        .select_related("job", "job__level", "establishment", "version")
+        .first()
+    )
+
+
+def events_of(positioning: Positioning):
+    return positioning.events.order_by("at", "pk")
+
+
+@dataclass(frozen=True)
+class TitleGroup:
+    """Employees of one establishment sharing a normalised local title: one decision."""
+
+    title_key: str
+    example_title: str
+    headcount: int
+    to_review: int  # still proposed
+    confidence: float  # lowest among those still proposed
+    job_code: str
+    job_title: str
+    level: int | None
+
+    @property
+    def priority(self) -> float:
+        """Uncertainty × headcount: the groups worth a person's attention first."""
+        return (1 - self.confidence) * self.to_review
+
+
+def title_groups(
+    user,
+    establishment: Establishment,
+    *,
+    filters: WorklistFilters = WorklistFilters(),
+    pending_only: bool = True,
+) -> list[TitleGroup]:
+    """The establishment's positionings grouped by normalised title and proposed job,
+    the most uncertain and most populated first."""
+    rows = (
+        positionings_for(user, establishment=establishment, filters=filters)
+        .order_by()
+        .values("title_key", "job__code", "job__title", "level")
+        .annotate(
+            headcount=Count("pk"),
+            to_review=Count("pk", filter=Q(status=Positioning.Status.PROPOSED)),
+            confidence=Min("confidence", filter=Q(status=Positioning.Status.PROPOSED)),
+            example_title=Min("employee__job_title"),
+        )
+    )
+    groups = [
+        TitleGroup(
+            title_key=row["title_key"],
+            example_title=row["example_title"],
+            headcount=row["headcount"],
+            to_review=row["to_review"],
+            confidence=row["confidence"] if row["confidence"] is not None else 1.0,
+            job_code=row["job__code"] or "",
+            job_title=row["job__title"] or "",
+            level=row["level"],
+        )
+        for row in rows
+        if row["to_review"] or not pending_only
+    ]
+    return sorted(groups, key=lambda group: (-group.priority, -group.headcount, group.title_key))
+
+
+def services_of(user, establishment: Establishment) -> list[str]:
+    return list(
+        employees_for(user)
+        .filter(establishment=establishment)
+        .exclude(service="")
+        .order_by("service")
+        .values_list("service", flat=True)
+        .distinct()
+    )
+
+
+def import_for(user, establishment: Establishment, pk: int) -> EmployeeImport:
+    return EmployeeImport.objects.get(
+        pk=pk, establishment=establishment_for(user, establishment.code)
+    )
+
+
+def imports_of(user, establishment: Establishment) -> QuerySet[EmployeeImport]:
+    return EmployeeImport.objects.filter(
+        establishment__in=establishments_for(user).filter(pk=establishment.pk)
+    ).defer("content")
+
+
+# --- appeals --------------------------------------------------------------------------
+
+
+def appeals_for(
+    user, *, establishment: Establishment | None = None, status: str = ""
+) -> QuerySet[Appeal]:
+    appeals = Appeal.objects.filter(establishment__in=establishments_for(user)).select_related(
+        "positioning__employee", "positioning__job", "establishment"
+    )
+    if establishment is not None:
+        appeals = appeals.filter(establishment=establishment)
+    if status:
+        appeals = appeals.filter(status=status)
+    return appeals
+
+
+def appeal_for(user, pk: int) -> Appeal:
+    return appeals_for(user).get(pk=pk)
+
+
+# --- reports --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the social partners are handed: headcounts and progress of the positioning."""
+
+    scope: str  # the establishment's name, or the network
+    employees: int
+    by_status: dict[str, int]
+    by_level: dict[int, int]  # decided positionings only
+    by_job: list[dict]  # code, title, level, headcount (decided)
+    by_establishment: list[dict]  # code, name, employees, decided, notified, appeals
+    appeals_by_status: dict[str, int]
+    appeals_by_kind: dict[str, int]
+
+    @property
+    def decided(self) -> int:
+        return sum(self.by_level.values())
+
+    @property
+    def progress(self) -> float:
+        return self.decided / self.employees if self.employees else 0.0
+
+
+def report_for(user, establishment: Establishment | None = None) -> Report:
+    """Headcounts by level, job and establishment, progress and appeals, in the user's scope."""
+    version = catalog.get_version()
+    scope = establishments_for(user)
+    if establishment is not None:
+        scope = scope.filter(pk=establishment.pk)
+    positionings = Positioning.objects.filter(version=version, establishment__in=scope)
+    decided = positionings.filter(status__in=Positioning.DECIDED)
+    by_status = dict.fromkeys(Positioning.Status.values, 0)
+    for row in positionings.order_by().values("status").annotate(n=Count("pk")):
+        by_status[row["status"]] = row["n"]
+    by_level = dict.fromkeys(range(MIN_LEVEL, MAX_LEVEL + 1), 0)
+    for row in decided.order_by().values("level").annotate(n=Count("pk")):
+        by_level[row["level"]] = row["n"]
+    by_job = [
+        {
+            "code": row["job__code"],
+            "title": row["job__title"],
+            "level": row["job__level__number"],
+            "headcount": row["n"],
+        }
+        for row in decided.order_by()
+        .values("job__code", "job__title", "job__level__number", "job__position")
+        .annotate(n=Count("pk"))
+        .order_by("job__position")
+    ]
+    appeals = Appeal.objects.filter(establishment__in=scope, positioning__version=version)
+    appeals_by_status = dict.fromkeys(Appeal.Status.values, 0)
+    for row in appeals.order_by().values("status").annotate(n=Count("pk")):
+        appeals_by_status[row["status"]] = row["n"]
+    appeals_by_kind = dict.fromkeys(Appeal.Kind.values, 0)
+    for row in appeals.order_by().values("kind").annotate(n=Count("pk")):
+        appeals_by_kind[row["kind"]] = row["n"]
+    by_establishment = [
+        {
+            "code": place.code,
+            "name": place.name,
+            "employees": place.n_employees,
+            "decided": place.n_decided,
+            "notified": place.n_notified,
+            "appeals": place.n_appeals,
+        }
+        for place in scope.annotate(
+            n_employees=Count(
+                "employees", filter=Q(employees__pseudonymised_at__isnull=True), distinct=True
+            ),
+            n_decided=Count(
+                "positionings",
+                filter=Q(
+                    positionings__version=version, positionings__status__in=Positioning.DECIDED
+                ),
+                distinct=True,
+            ),
+            n_notified=Count(
+                "positionings",
+                filter=Q(positionings__version=version, positionings__notified_on__isnull=False),
+                distinct=True,
+            ),
+            n_appeals=Count("appeals", distinct=True),
+        ).order_by("code")
+    ]
+    return Report(
+        scope=establishment.name if establishment is not None else "réseau",
+        employees=positionings.count(),
+        by_status=by_status,
+        by_level=by_level,
+        by_job=by_job,
+        by_establishment=by_establishment,
+        appeals_by_status=appeals_by_status,
+        appeals_by_kind=appeals_by_kind,
+    )

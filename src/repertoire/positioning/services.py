@@ -1,17 +1,46 @@
-"""Writes of establishments and employees; each checks the actor's scope and is journaled."""
+"""Writes of establishments, employees, positionings and appeals.
+
+Each checks the actor's scope, runs in one transaction and is journaled with its author;
+the rules themselves (statuses, levels, deadlines) live in ``core.positioning`` and the
+file reading in ``core.payroll``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
 
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from repertoire.accounts.selectors import may_write_personal_data
+from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
-from repertoire.positioning.models import Employee, EmployeeKey, Establishment
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.core import positioning as rules
+from repertoire.core.matching import TitleQuery
+from repertoire.core.payroll import PayrollFile, PayrollFileError, PayrollRow, read_payroll
+from repertoire.positioning.models import (
+    Appeal,
+    Employee,
+    EmployeeImport,
+    EmployeeKey,
+    Establishment,
+    Positioning,
+    PositioningEvent,
+)
+from repertoire.tasks import run_in_background, throttled
+
+logger = logging.getLogger(__name__)
+
+# Rows written per query in bulk operations.
+BATCH = 1000
 
 
 @transaction.atomic
@@ -53,7 +82,14 @@ def create_employee(user, establishment: Establishment, **fields) -> Employee:
         after=snapshot(employee, key.key),
         establishment=establishment,
     )
+    _propose_if_edition(employee, actor=user.get_username())
     return employee
+
+
+def _propose_if_edition(employee: Employee, *, actor: str) -> None:
+    """A new employee or a changed title gets proposals, once an edition is loaded."""
+    if RepertoireVersion.objects.exists():
+        propose([employee], actor=actor)
 
 
 def _key_of(employee: Employee) -> str | None:
@@ -82,6 +118,8 @@ def update_employee(user, employee: Employee, **changes) -> Employee:
         after=snapshot(employee, key),
         establishment=employee.establishment,
     )
+    if set(changes) & set(TITLE_FIELDS):
+        _propose_if_edition(employee, actor=user.get_username())
     return employee
 
 
@@ -130,3 +168,806 @@ def apply_retention(
         for employee in due.select_related("establishment"):
             erase_employee(None, employee, reason=f"durée de conservation ({years} ans) écoulée")
     return ids
+
+
+# --- proposals ------------------------------------------------------------------------
+
+PROPOSALS_KEPT = 3
+
+
+def _facts(positioning: Positioning) -> dict:
+    """What the journal keeps of a positioning: the decision, not the proposals."""
+    return {
+        "collaborateur": positioning.employee_id,
+        "statut": positioning.status,
+        "emploi": positioning.job.code if positioning.job_id else None,
+        "niveau": positioning.level,
+        "motif_niveau_personnel": positioning.personal_level_reason,
+    }
+
+
+def _event(positioning: Positioning, action: str, author: str, note: str = "") -> PositioningEvent:
+    job = positioning.job if positioning.job_id else None
+    return PositioningEvent(
+        positioning=positioning,
+        author=author,
+        action=action,
+        status=positioning.status,
+        job_code=job.code if job else "",
+        job_title=job.title if job else "",
+        level=positioning.level,
+        note=note,
+    )
+
+
+def propose(
+    employees: Iterable[Employee],
+    *,
+    actor: str,
+    version: RepertoireVersion | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> int:
+    """Give each employee the engine's best reference jobs, with scores and reasons.
+
+    A positioning still at the proposal stage takes the new first proposal; one already
+    decided keeps its decision and only its proposals are refreshed. Returns how many
+    employees were proposed a job.
+    """
+    employees = list(employees)
+    if not employees:
+        return 0
+    version = version or catalog.get_version()
+    jobs = {job.code: job for job in catalog.jobs_of(version).select_related("level")}
+    index = catalog.matching_index(version)
+    results = index.match_many(
+        [
+            TitleQuery(employee.job_title, employee.service, employee.job_description)
+            for employee in employees
+        ],
+        top=PROPOSALS_KEPT,
+    )
+    existing = {
+        positioning.employee_id: positioning
+        for positioning in Positioning.objects.filter(
+            version=version, employee__in=[employee.pk for employee in employees]
+        ).select_related("job")
+    }
+    created, updated, events, journal = [], [], [], []
+    for number, (employee, result) in enumerate(zip(employees, results, strict=True)):
+        proposals = [
+            {
+                "code": candidate.code,
+                "title": candidate.title,
+                "level": candidate.level,
+                "score": round(candidate.score, 4),
+                "reason": candidate.reason,
+            }
+            for candidate in result.candidates
+        ]
+        best = jobs.get(proposals[0]["code"]) if proposals else None
+        positioning = existing.get(employee.pk)
+        if positioning is None:
+            positioning = Positioning(
+                employee=employee, version=version, establishment_id=employee.establishment_id
+            )
+            created.append(positioning)
+        else:
+            updated.append(positioning)
+        positioning.proposals = proposals
+        positioning.confidence = proposals[0]["score"] if proposals else 0.0
+        positioning.title_key = result.normalized[:200]
+        if positioning.status == Positioning.Status.PROPOSED:
+            positioning.job = best
+            positioning.level = best.level.number if best else None
+        if progress is not None and number % BATCH == 0:
+            progress(number / len(employees))
+    Positioning.objects.bulk_create(created, batch_size=BATCH)
+    Positioning.objects.bulk_update(
+        updated, ["proposals", "confidence", "title_key", "job", "level"], batch_size=BATCH
+    )
+    for positioning in (*created, *updated):
+        note = positioning.proposals[0]["reason"] if positioning.proposals else "aucun emploi"
+        events.append(_event(positioning, PositioningEvent.Action.PROPOSE, actor, note))
+        journal.append(
+            audit.entry(
+                actor=actor,
+                action="positioning.propose",
+                instance=positioning,
+                after={**_facts(positioning), "confiance": positioning.confidence},
+                establishment=positioning.establishment,
+            )
+        )
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+    return sum(1 for positioning in (*created, *updated) if positioning.proposals)
+
+
+# --- decisions ------------------------------------------------------------------------
+
+
+def _job(version: RepertoireVersion, code: str) -> ReferenceJob:
+    job = catalog.job_of(version, code)
+    if job is None:
+        raise ValidationError({"job": f"aucun emploi « {code} » dans l'édition {version.label}"})
+    return job
+
+
+def _decide(
+    user,
+    positioning: Positioning,
+    action: str,
+    *,
+    job: ReferenceJob | None = None,
+    personal_level: int | None = None,
+    reason: str = "",
+    note: str = "",
+) -> Positioning:
+    """Move a positioning to its next status, with its job and level; history and journal."""
+    _check_writer(user, positioning.establishment)
+    try:
+        status = rules.next_status(positioning.status, action)
+    except rules.TransitionRefused as exc:
+        raise ValidationError(str(exc)) from None
+    job = job or positioning.job
+    if job is None:
+        raise ValidationError({"job": "choisissez l'emploi repère de ce collaborateur"})
+    try:
+        level = rules.positioned_level(job.level.number, personal_level, reason)
+    except rules.LevelRefused as exc:
+        raise ValidationError({"level": str(exc)}) from None
+    before = _facts(positioning)
+    positioning.status = status
+    positioning.job = job
+    positioning.level = level
+    positioning.personal_level_reason = reason.strip() if level > job.level.number else ""
+    if action in ("validate", "change", "confirm", "revise"):
+        positioning.decided_by = user.get_username()
+        positioning.decided_at = timezone.now()
+    positioning.save()
+    _event(positioning, action, user.get_username(), note.strip()).save()
+    record(
+        actor=user.get_username(),
+        action=f"positioning.{action}",
+        instance=positioning,
+        before=before,
+        after=_facts(positioning),
+        establishment=positioning.establishment,
+    )
+    return positioning
+
+
+@transaction.atomic
+def validate(user, positioning: Positioning, *, comment: str = "") -> Positioning:
+    """Accept the proposed job (and its level)."""
+    return _decide(user, positioning, "validate", note=comment)
+
+
+@transaction.atomic
+def change(
+    user,
+    positioning: Positioning,
+    *,
+    job_code: str,
+    personal_level: int | None = None,
+    reason: str = "",
+    comment: str = "",
+) -> Positioning:
+    """Place the employee on another job, or at a personal level above the job's, with a reason."""
+    job = _job(positioning.version, job_code)
+    return _decide(
+        user,
+        positioning,
+        "change",
+        job=job,
+        personal_level=personal_level,
+        reason=reason,
+        note=comment,
+    )
+
+
+@transaction.atomic
+def comment(user, positioning: Positioning, text: str) -> Positioning:
+    _check_writer(user, positioning.establishment)
+    if not text.strip():
+        raise ValidationError({"comment": "le commentaire est vide"})
+    positioning.comment = text.strip()
+    positioning.save(update_fields=["comment", "updated_at"])
+    _event(positioning, PositioningEvent.Action.COMMENT, user.get_username(), text.strip()).save()
+    record(
+        actor=user.get_username(),
+        action="positioning.comment",
+        instance=positioning,
+        after={**_facts(positioning), "commentaire": text.strip()},
+        establishment=positioning.establishment,
+    )
+    return positioning
+
+
+def _bulk(user, positionings: list[Positioning], action: str, note: str, **changes) -> int:
+    """One decision for many positionings at once: the same checks, written in batches."""
+    author = user.get_username()
+    events, journal = [], []
+    for positioning in positionings:
+        before = _facts(positioning)
+        positioning.status = rules.next_status(positioning.status, action)
+        for name, value in changes.items():
+            setattr(positioning, name, value)
+        events.append(_event(positioning, action, author, note))
+        journal.append(
+            audit.entry(
+                actor=author,
+                action=f"positioning.{action}",
+                instance=positioning,
+                before=before,
+                after=_facts(positioning),
+                establishment=positioning.establishment,
+            )
+        )
+    now = timezone.now()
+    for positioning in positionings:
+        positioning.updated_at = now
+    fields = list(dict.fromkeys(["status", "job", "level", *changes, "updated_at"]))
+    Positioning.objects.bulk_update(positionings, fields, batch_size=BATCH)
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+    return len(positionings)
+
+
+def bulk_accept_threshold() -> float:
+    return settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD
+
+
+@transaction.atomic
+def bulk_accept(
+    user,
+    establishment: Establishment,
+    *,
+    threshold: float,
+    title_key: str | None = None,
+    version: RepertoireVersion | None = None,
+) -> int:
+    """Validate every proposal of the establishment scoring at least ``threshold``
+    (optionally only the group of one normalised title); returns how many."""
+    _check_writer(user, establishment)
+    if not 0 < threshold <= 1:
+        raise ValidationError({"threshold": "le seuil de confiance est entre 0 et 1"})
+    version = version or catalog.get_version()
+    positionings = Positioning.objects.filter(
+        establishment=establishment,
+        version=version,
+        status=Positioning.Status.PROPOSED,
+        job__isnull=False,
+        confidence__gte=threshold,
+    ).select_related("job", "establishment")
+    if title_key is not None:
+        positionings = positionings.filter(title_key=title_key)
+    now = timezone.now()
+    return _bulk(
+        user,
+        list(positionings.select_for_update(of=("self",))),
+        "validate",
+        f"acceptation groupée (confiance ≥ {threshold:.2f})",
+        decided_by=user.get_username(),
+        decided_at=now,
+    )
+
+
+@transaction.atomic
+def decide_group(
+    user,
+    establishment: Establishment,
+    title_key: str,
+    *,
+    job_code: str,
+    version: RepertoireVersion | None = None,
+) -> int:
+    """Place every not-yet-notified employee of one normalised title on ``job_code``.
+
+    The title is then an appellation of the job (feedback for the matching engine):
+    a group decision is about the title, not about one person.
+    """
+    _check_writer(user, establishment)
+    version = version or catalog.get_version()
+    job = _job(version, job_code)
+    positionings = list(
+        Positioning.objects.filter(
+            establishment=establishment,
+            version=version,
+            title_key=title_key,
+            status__in=Positioning.OPEN_TO_REVIEW,
+        )
+        .select_related("job", "establishment", "employee")
+        .select_for_update(of=("self",))
+    )
+    if not positionings:
+        raise ValidationError({"group": "aucun positionnement à décider pour cet intitulé"})
+    corrected = any(p.proposals and p.proposals[0]["code"] != job.code for p in positionings)
+    count = _bulk(
+        user,
+        positionings,
+        "change" if corrected else "validate",
+        f"décision pour l'intitulé « {positionings[0].employee.job_title} »",
+        job=job,
+        level=job.level.number,
+        personal_level_reason="",
+        decided_by=user.get_username(),
+        decided_at=timezone.now(),
+    )
+    if corrected:
+        from repertoire.catalog.services import add_appellation
+
+        add_appellation(
+            job, positionings[0].employee.job_title, author=user.get_username(), source="validated"
+        )
+    return count
+
+
+@transaction.atomic
+def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = None) -> int:
+    """Record that the validated positionings were notified to their employees (the
+    decision letter), which opens the appeal period."""
+    positionings = [p for p in positionings if p.status == Positioning.Status.VALIDATED]
+    for establishment in {p.establishment for p in positionings}:
+        _check_writer(user, establishment)
+    on = on or timezone.localdate()
+    return _bulk(
+        user,
+        positionings,
+        "notify",
+        f"lettre de positionnement du {on:%d/%m/%Y}",
+        notified_on=on,
+    )
+
+
+# --- appeals --------------------------------------------------------------------------
+
+
+def appeal_months() -> int:
+    return settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
+
+
+@transaction.atomic
+def open_appeal(
+    user,
+    positioning: Positioning,
+    *,
+    kind: str,
+    argument: str,
+    received_on: dt.date | None = None,
+) -> Appeal:
+    """Record an employee's appeal against their notified positioning, within the deadline."""
+    _check_writer(user, positioning.establishment)
+    errors = {}
+    if kind not in Appeal.Kind.values:
+        errors["kind"] = "choisissez l'objet du recours"
+    if not argument.strip():
+        errors["argument"] = "l'argumentaire du collaborateur est obligatoire"
+    if errors:
+        raise ValidationError(errors)
+    if positioning.status != Positioning.Status.NOTIFIED or positioning.notified_on is None:
+        raise ValidationError("seul un positionnement notifié peut faire l'objet d'un recours")
+    received_on = received_on or timezone.localdate()
+    deadline = rules.appeal_deadline(positioning.notified_on, appeal_months())
+    if received_on > deadline:
+        raise ValidationError(
+            {
+                "received_on": f"recours reçu le {received_on:%d/%m/%Y}, après la date limite "
+                f"du {deadline:%d/%m/%Y} ({appeal_months()} mois après la notification)"
+            }
+        )
+    if received_on < positioning.notified_on:
+        raise ValidationError({"received_on": "un recours ne précède pas la notification"})
+    appeal = Appeal.objects.create(
+        positioning=positioning,
+        establishment=positioning.establishment,
+        kind=kind,
+        argument=argument.strip(),
+        received_on=received_on,
+        deadline=deadline,
+        opened_by=user.get_username(),
+    )
+    _decide(
+        user,
+        positioning,
+        "contest",
+        personal_level=positioning.level,
+        reason=positioning.personal_level_reason,
+        note=f"recours {appeal.get_kind_display()} : {appeal.argument}",
+    )
+    record(
+        actor=user.get_username(),
+        action="appeal.open",
+        instance=appeal,
+        after=snapshot(appeal),
+        establishment=appeal.establishment,
+    )
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(
+    user,
+    appeal: Appeal,
+    *,
+    outcome: str,
+    reasoning: str,
+    job_code: str = "",
+    personal_level: int | None = None,
+    reason: str = "",
+    decided_on: dt.date | None = None,
+) -> Appeal:
+    """The commission's decision: confirm the positioning, or revise its job or level."""
+    _check_writer(user, appeal.establishment)
+    if appeal.status != Appeal.Status.OPEN:
+        raise ValidationError("ce recours est déjà tranché")
+    if outcome not in (Appeal.Status.CONFIRMED, Appeal.Status.REVISED):
+        raise ValidationError({"outcome": "la décision confirme ou révise le positionnement"})
+    if not reasoning.strip():
+        raise ValidationError({"reasoning": "la décision de la commission se motive"})
+    positioning = appeal.positioning
+    note = f"commission : {reasoning.strip()}"
+    if outcome == Appeal.Status.CONFIRMED:
+        _decide(
+            user,
+            positioning,
+            "confirm",
+            personal_level=positioning.level,
+            reason=positioning.personal_level_reason,
+            note=note,
+        )
+    else:
+        job = _job(positioning.version, job_code) if job_code else positioning.job
+        if job == positioning.job and (personal_level or job.level.number) == positioning.level:
+            raise ValidationError({"job": "une révision change l'emploi ou le niveau"})
+        _decide(
+            user,
+            positioning,
+            "revise",
+            job=job,
+            personal_level=personal_level,
+            reason=reason,
+            note=note,
+        )
+    before = snapshot(appeal)
+    appeal.status = outcome
+    appeal.reasoning = reasoning.strip()
+    appeal.decided_by = user.get_username()
+    appeal.decided_on = decided_on or timezone.localdate()
+    appeal.save()
+    record(
+        actor=user.get_username(),
+        action="appeal.decide",
+        instance=appeal,
+        before=before,
+        after=snapshot(appeal),
+        establishment=appeal.establishment,
+    )
+    return appeal
+
+
+# --- imports --------------------------------------------------------------------------
+
+# Changes listed in an import's report (the counts cover all of them).
+REPORT_SAMPLE = 200
+# Problems listed in an import's report.
+REPORT_ERRORS = 1000
+TITLE_FIELDS = ("job_title", "service", "job_description")
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do to an establishment's employees."""
+
+    creates: list[PayrollRow] = field(default_factory=list)
+    updates: list[tuple[Employee, PayrollRow, dict]] = field(default_factory=list)
+    unchanged: int = 0
+    absent: int = 0  # employees of the establishment the file does not mention
+
+
+def plan_import(establishment: Establishment, payroll: PayrollFile) -> ImportPlan:
+    existing = {
+        employee.matricule: employee
+        for employee in Employee.objects.filter(establishment=establishment)
+    }
+    plan = ImportPlan()
+    for row in payroll.rows:
+        employee = existing.pop(row.values["matricule"], None)
+        if employee is None:
+            plan.creates.append(row)
+            continue
+        changes = {
+            name: value
+            for name, value in row.values.items()
+            if name != "matricule" and getattr(employee, name) != value
+        }
+        if changes:
+            plan.updates.append((employee, row, changes))
+        else:
+            plan.unchanged += 1
+    plan.absent = len(existing)
+    return plan
+
+
+def import_report(payroll: PayrollFile, plan: ImportPlan) -> dict:
+    """The preview an HR officer reads before committing (kept as JSON on the import)."""
+
+    def shown(value):
+        return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
+
+    return {
+        "format": payroll.format,
+        "encoding": payroll.encoding,
+        "delimiter": {"\t": "tabulation"}.get(payroll.delimiter, payroll.delimiter),
+        "columns": payroll.columns,
+        "ignored": payroll.ignored,
+        "rows": len(payroll.rows),
+        "error_count": len(payroll.errors),
+        "errors": [
+            {"line": e.line, "column": e.column, "message": e.message}
+            for e in payroll.errors[:REPORT_ERRORS]
+        ],
+        "create": len(plan.creates),
+        "update": len(plan.updates),
+        "unchanged": plan.unchanged,
+        "absent": plan.absent,
+        "creates": [
+            {
+                "line": row.line,
+                "matricule": row.values["matricule"],
+                "name": f"{row.values['last_name']} {row.values.get('first_name', '')}".strip(),
+                "job_title": row.values["job_title"],
+            }
+            for row in plan.creates[:REPORT_SAMPLE]
+        ],
+        "updates": [
+            {
+                "line": row.line,
+                "matricule": employee.matricule,
+                "name": f"{employee.last_name} {employee.first_name}".strip(),
+                "changes": [
+                    {
+                        "field": name,
+                        "before": shown(getattr(employee, name)),
+                        "after": shown(value),
+                    }
+                    for name, value in changes.items()
+                ],
+            }
+            for employee, row, changes in plan.updates[:REPORT_SAMPLE]
+        ],
+    }
+
+
+class ImportRefused(ValueError):
+    """The file has errors: nothing was written. ``report`` names them."""
+
+    def __init__(self, message: str, report: dict | None = None):
+        super().__init__(message)
+        self.report = report or {}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+    absent: int
+    proposed: int
+
+
+def import_employees(
+    user,
+    establishment: Establishment,
+    payroll: PayrollFile,
+    *,
+    progress: Callable[[float, str], None] | None = None,
+) -> ImportResult:
+    """Create and update the establishment's employees from a read file, and propose
+    a reference job to each new employee or changed title; all or nothing.
+
+    A file with errors is refused whole: nothing is written.
+    """
+    _check_writer(user, establishment)
+    if payroll.errors:
+        first = "; ".join(str(error) for error in payroll.errors[:3])
+        raise ImportRefused(
+            f"{len(payroll.errors)} ligne(s) en erreur, rien n'est importé : {first}"
+        )
+    progress = progress or (lambda fraction, stage: None)
+    author = user.get_username()
+    with transaction.atomic():
+        plan = plan_import(establishment, payroll)
+        progress(0.05, "collaborateurs créés")
+        created = _create_employees(author, establishment, plan.creates, progress)
+        changed = _update_employees(author, establishment, plan.updates)
+        progress(0.5, "propositions d'emplois")
+        to_propose = created + [
+            employee for employee, _, changes in plan.updates if set(changes) & set(TITLE_FIELDS)
+        ]
+        proposed = propose(
+            to_propose,
+            actor=author,
+            progress=lambda fraction: progress(0.5 + 0.45 * fraction, "propositions d'emplois"),
+        )
+    progress(1.0, "terminé")
+    return ImportResult(len(created), changed, plan.unchanged, plan.absent, proposed)
+
+
+def _create_employees(
+    author: str, establishment: Establishment, rows: list[PayrollRow], progress
+) -> list[Employee]:
+    employees = []
+    for row in rows:
+        values = {name: value for name, value in row.values.items()}
+        for name in ("first_name", "service", "job_description"):
+            values.setdefault(name, "")
+            values[name] = values[name] or ""
+        employees.append(Employee(establishment=establishment, **values))
+    created = []
+    for start in range(0, len(employees), BATCH):
+        chunk = Employee.objects.bulk_create(employees[start : start + BATCH])
+        keys = [EmployeeKey(employee=e, key=Fernet.generate_key().decode()) for e in chunk]
+        EmployeeKey.objects.bulk_create(keys)
+        audit.record_many(
+            [
+                audit.entry(
+                    actor=author,
+                    action="employee.import",
+                    instance=employee,
+                    after=snapshot(employee, key.key),
+                    establishment=establishment,
+                )
+                for employee, key in zip(chunk, keys, strict=True)
+            ]
+        )
+        created.extend(chunk)
+        progress(0.05 + 0.4 * len(created) / len(employees), "collaborateurs créés")
+    return created
+
+
+def _update_employees(
+    author: str, establishment: Establishment, updates: list[tuple[Employee, PayrollRow, dict]]
+) -> int:
+    if not updates:
+        return 0
+    keys = dict(
+        EmployeeKey.objects.filter(
+            employee__in=[employee.pk for employee, _, _ in updates]
+        ).values_list("employee_id", "key")
+    )
+    journal, fields = [], set()
+    for employee, _, changes in updates:
+        key = keys.get(employee.pk)
+        before = snapshot(employee, key)
+        for name, value in changes.items():
+            setattr(employee, name, value)
+        fields.update(changes)
+        journal.append(
+            audit.entry(
+                actor=author,
+                action="employee.import",
+                instance=employee,
+                before=before,
+                after=snapshot(employee, key),
+                establishment=establishment,
+            )
+        )
+    now = timezone.now()
+    for employee, _, _ in updates:
+        employee.updated_at = now
+    Employee.objects.bulk_update(
+        [employee for employee, _, _ in updates], [*fields, "updated_at"], batch_size=BATCH
+    )
+    audit.record_many(journal)
+    return len(updates)
+
+
+def upload_employee_file(
+    user, establishment: Establishment, *, filename: str, content: bytes
+) -> EmployeeImport:
+    """Keep an uploaded employee file and analyse it (in the background): the preview."""
+    _check_writer(user, establishment)
+    batch = EmployeeImport.objects.create(
+        establishment=establishment,
+        filename=filename[:255],
+        content=content,
+        status=EmployeeImport.Status.ANALYSING,
+        created_by=user.get_username(),
+    )
+    record(
+        actor=user.get_username(),
+        action="import.upload",
+        instance=batch,
+        after={"fichier": batch.filename, "taille": len(content)},
+        establishment=establishment,
+    )
+    transaction.on_commit(lambda: run_in_background(analyse_employee_file, batch.pk))
+    return batch
+
+
+def _progress_of(pk: int):
+    def write(fraction: float, stage: str) -> None:
+        EmployeeImport.objects.filter(pk=pk).update(
+            progress=min(fraction, 0.99), stage=stage, updated_at=timezone.now()
+        )
+
+    return throttled(write)
+
+
+def _read(batch: EmployeeImport, progress=None) -> PayrollFile:
+    return read_payroll(bytes(batch.content), batch.filename, progress=progress)
+
+
+def analyse_employee_file(pk: int) -> None:
+    """Read the file, compare it with the establishment's employees, keep the preview."""
+    batch = EmployeeImport.objects.select_related("establishment").get(pk=pk)
+    progress = _progress_of(pk)
+    progress(0.0, "lecture du fichier")
+    total_lines = max(bytes(batch.content).count(b"\n"), 1)
+    try:
+        payroll = _read(batch, lambda rows: progress(0.8 * rows / total_lines, "lecture"))
+    except PayrollFileError as exc:
+        EmployeeImport.objects.filter(pk=pk).update(
+            status=EmployeeImport.Status.INVALID,
+            report={"file_error": str(exc)},
+            progress=1.0,
+            stage="terminé",
+        )
+        return
+    plan = plan_import(batch.establishment, payroll)
+    EmployeeImport.objects.filter(pk=pk).update(
+        status=EmployeeImport.Status.INVALID if payroll.errors else EmployeeImport.Status.READY,
+        report=import_report(payroll, plan),
+        progress=1.0,
+        stage="terminé",
+        updated_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def commit_employee_file(user, batch: EmployeeImport) -> EmployeeImport:
+    """Import an analysed file without errors (in the background)."""
+    _check_writer(user, batch.establishment)
+    batch = EmployeeImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != EmployeeImport.Status.READY:
+        raise ValidationError("ce fichier n'est pas prêt à être importé")
+    batch.status = EmployeeImport.Status.IMPORTING
+    batch.progress = 0.0
+    batch.stage = "import"
+    batch.save()
+    transaction.on_commit(lambda: run_in_background(run_employee_import, batch.pk, user.pk))
+    return batch
+
+
+def run_employee_import(pk: int, user_pk: int) -> None:
+    from django.contrib.auth import get_user_model
+
+    batch = EmployeeImport.objects.select_related("establishment").get(pk=pk)
+    user = get_user_model().objects.get(pk=user_pk)
+    progress = _progress_of(pk)
+    try:
+        result = import_employees(user, batch.establishment, _read(batch), progress=progress)
+    except (ImportRefused, PayrollFileError, ValidationError, PermissionDenied) as exc:
+        EmployeeImport.objects.filter(pk=pk).update(
+            status=EmployeeImport.Status.FAILED, error=str(exc), updated_at=timezone.now()
+        )
+        return
+    except Exception as exc:  # kept for the person waiting on the page
+        logger.exception("employee import %s failed", pk)
+        EmployeeImport.objects.filter(pk=pk).update(
+            status=EmployeeImport.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            updated_at=timezone.now(),
+        )
+        return
+    report = {**batch.report, "result": asdict(result)}
+    # The file has done its work: the employees hold its content now.
+    EmployeeImport.objects.filter(pk=pk).update(
+        status=EmployeeImport.Status.DONE,
+        report=report,
+        content=b"",
+        progress=1.0,
+        stage="terminé",
+        committed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )

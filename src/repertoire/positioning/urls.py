@@ -1,11 +1,11 @@
 from django.urls import path
 
-from repertoire.positioning import views
+from repertoire.positioning.views import employees
 
 app_name = "positioning"
 urlpatterns = [
-    path("", views.employee_list, name="employees"),
-    path("<int:pk>/", views.employee_detail, name="employee"),
-    path("<int:pk>/donnees.<str:format>", views.personal_data, name="personal-data"),
-    path("<int:pk>/effacer/", views.erase, name="erase"),
+    path("", employees.employee_list, name="employees"),
+    path("<int:pk>/", employees.employee_detail, name="employee"),
+    path("<int:pk>/donnees.<str:format>", employees.personal_data, name="personal-data"),
+    path("<int:pk>/effacer/", employees.erase, name="erase"),
 ]

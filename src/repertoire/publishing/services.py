@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import timedelta
 
-from django.conf import settings
-from django.db import connections, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.publishing.documents import FORMATS
 from repertoire.publishing.models import Publication
+from repertoire.tasks import run_in_background, throttled
 
 logger = logging.getLogger(__name__)
 
@@ -65,23 +63,8 @@ def request_publication(version: RepertoireVersion, format: str, *, author: str)
             instance=publication,
             after=snapshot(publication),
         )
-        transaction.on_commit(lambda: _start(publication.pk))
+        transaction.on_commit(lambda: run_in_background(build_publication, publication.pk))
     return publication
-
-
-def _start(pk: int) -> None:
-    if settings.REPERTOIRE_BACKGROUND_TASKS == "inline":
-        build_publication(pk)
-        return
-    thread = threading.Thread(target=_build_in_thread, args=(pk,), daemon=True)
-    thread.start()
-
-
-def _build_in_thread(pk: int) -> None:
-    try:
-        build_publication(pk)
-    finally:
-        connections.close_all()  # the thread's own database connections
 
 
 def build_publication(pk: int) -> None:
@@ -90,16 +73,13 @@ def build_publication(pk: int) -> None:
     Publication.objects.filter(pk=pk).update(
         status=Publication.Status.RUNNING, stage="démarrage", updated_at=timezone.now()
     )
-    last_write = 0.0
 
-    def progress(fraction: float, stage: str) -> None:
-        nonlocal last_write
-        now = time.monotonic()
-        if now - last_write >= PROGRESS_INTERVAL or fraction >= 1:
-            last_write = now
-            Publication.objects.filter(pk=pk).update(
-                progress=min(fraction, 0.99), stage=stage, updated_at=timezone.now()
-            )
+    def write_progress(fraction: float, stage: str) -> None:
+        Publication.objects.filter(pk=pk).update(
+            progress=min(fraction, 0.99), stage=stage, updated_at=timezone.now()
+        )
+
+    progress = throttled(write_progress, PROGRESS_INTERVAL)
 
     try:
         content = FORMATS[publication.format].build(publication.version, progress)

@@ -1,0 +1,417 @@
+"""Read an employee file as HR systems export it: CSV (any usual encoding and separator)
+or XLSX, French or English column names in any order and case.
+
+The reader never stops at the first problem: it returns every row it understood and
+every problem it found, each named by its line and column, so that a person fixes the
+file once. Nothing here touches a database; the positioning app decides what to write.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from repertoire.core.text import from_roman, strip_accents
+
+# The fields an employee row may carry, and the column names HR exports give them
+# (compared without accents, case, punctuation or extra spaces).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "matricule": (
+        "matricule",
+        "mat",
+        "n matricule",
+        "no matricule",
+        "numero matricule",
+        "numero de matricule",
+        "id salarie",
+        "identifiant",
+        "employee id",
+        "employee number",
+        "personnel number",
+        "staff id",
+    ),
+    "last_name": (
+        "nom",
+        "nom de famille",
+        "nom usuel",
+        "nom patronymique",
+        "last name",
+        "lastname",
+        "surname",
+        "family name",
+        "name",
+    ),
+    "first_name": ("prenom", "prenoms", "first name", "firstname", "given name"),
+    "job_title": (
+        "intitule du poste",
+        "intitule de poste",
+        "intitule poste",
+        "intitule",
+        "poste",
+        "emploi",
+        "libelle emploi",
+        "libelle de l emploi",
+        "libelle du poste",
+        "libelle poste",
+        "fonction",
+        "job title",
+        "title",
+        "position",
+    ),
+    "service": ("service", "direction", "departement", "department", "unite", "unit"),
+    "hire_date": (
+        "date d entree",
+        "date entree",
+        "date d embauche",
+        "date embauche",
+        "entree",
+        "hire date",
+        "start date",
+        "entry date",
+    ),
+    "departure_date": (
+        "date de sortie",
+        "date sortie",
+        "date de depart",
+        "departure date",
+        "end date",
+        "leaving date",
+    ),
+    "current_level": (
+        "niveau",
+        "niveau actuel",
+        "niveau de classification",
+        "classification",
+        "level",
+        "current level",
+    ),
+    "job_description": (
+        "description",
+        "description du poste",
+        "description de poste",
+        "fiche de poste",
+        "missions",
+        "job description",
+    ),
+}
+REQUIRED = ("matricule", "last_name", "job_title")
+# Longest value each field holds (the database columns).
+MAX_LENGTHS = {
+    "matricule": 32,
+    "last_name": 120,
+    "first_name": 120,
+    "job_title": 200,
+    "service": 200,
+}
+# How the messages name the fields: the column names of a French export.
+FIELD_LABELS = {
+    "matricule": "Matricule",
+    "last_name": "Nom",
+    "first_name": "Prénom",
+    "job_title": "Intitulé du poste",
+    "service": "Service",
+    "hire_date": "Date d'entrée",
+    "departure_date": "Date de sortie",
+    "current_level": "Niveau",
+    "job_description": "Description du poste",
+}
+MIN_LEVEL, MAX_LEVEL = 1, 8
+DATE_FIELDS = ("hire_date", "departure_date")
+
+XLSX_MAGIC = b"PK\x03\x04"
+# Old binary Excel (.xls) and other compound documents.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class PayrollFileError(ValueError):
+    """The file as a whole cannot be read (wrong type, no header, missing columns)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"ligne {self.line}" + (f", colonne « {self.column} »" if self.column else "")
+        return f"{where} : {self.message}"
+
+
+@dataclass(frozen=True)
+class PayrollRow:
+    """One employee as the file gives them: only the fields the file has columns for."""
+
+    line: int
+    values: dict[str, Any]
+
+
+@dataclass
+class PayrollFile:
+    format: str  # "csv" or "xlsx"
+    columns: dict[str, str]  # field → the header it was read from
+    ignored: list[str]  # headers that name no field
+    rows: list[PayrollRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    encoding: str = ""
+    delimiter: str = ""
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(self.columns)
+
+    @property
+    def lines_read(self) -> int:
+        return len(self.rows) + len({error.line for error in self.errors if error.line > 1})
+
+
+def header_key(header: str) -> str:
+    text = strip_accents(str(header)).lower().replace("°", " ")
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
+
+
+def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
+    """Which column holds which field: (index → field, field → header, ignored headers)."""
+    by_index: dict[int, str] = {}
+    by_field: dict[str, str] = {}
+    ignored: list[str] = []
+    for index, header in enumerate(headers):
+        name = _ALIASES.get(header_key(header))
+        if name is None or name in by_field:
+            if str(header).strip():
+                ignored.append(str(header).strip())
+            continue
+        by_index[index] = name
+        by_field[name] = str(header).strip()
+    return by_index, by_field, ignored
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """The text of a CSV export and its encoding: UTF-8 (with or without BOM) or Windows-1252."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # Five byte values have no Windows-1252 character; Latin-1 reads everything.
+        return content.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The separator of the header line: the most frequent of ; , and tab."""
+    counts = {delimiter: header_line.count(delimiter) for delimiter in (";", "\t", ",")}
+    best = max(counts, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] else ";"
+
+
+def read_payroll(
+    content: bytes,
+    filename: str = "",
+    *,
+    progress: Callable[[float], None] | None = None,
+) -> PayrollFile:
+    """Read an employee file; raises ``PayrollFileError`` when it cannot be read at all."""
+    if not content.strip():
+        raise PayrollFileError("le fichier est vide")
+    name = filename.lower()
+    if content.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        raise PayrollFileError(
+            "format Excel 97-2003 (.xls) non lu : enregistrez le fichier en .xlsx ou en CSV"
+        )
+    if content.startswith(XLSX_MAGIC):
+        table, meta = _xlsx_rows(content), {"format": "xlsx", "encoding": "", "delimiter": ""}
+    elif name.endswith((".xlsx", ".xlsm")):
+        raise PayrollFileError("ce fichier .xlsx n'est pas un classeur Excel lisible")
+    else:
+        if b"\x00" in content[:4096]:
+            raise PayrollFileError(
+                "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
+                "exportez le personnel en CSV ou en XLSX"
+            )
+        text, encoding = decode(content)
+        first_line = text.lstrip("\r\n").split("\n", 1)[0]
+        delimiter = sniff_delimiter(first_line)
+        table = _csv_rows(text, delimiter)
+        meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
+    return _read_table(table, meta, progress)
+
+
+def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for cells in reader:
+        yield line, cells
+        line = reader.line_num + 1
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook  # only XLSX files need it
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # zip and XML errors of a damaged or foreign file
+        raise PayrollFileError(f"classeur Excel illisible ({type(exc).__name__})") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(cells)
+    finally:
+        workbook.close()
+
+
+def _blank(cells: list[Any]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+def _read_table(
+    table: Iterator[tuple[int, list[Any]]],
+    meta: dict[str, str],
+    progress: Callable[[float], None] | None,
+) -> PayrollFile:
+    rows = iter(table)
+    header = next(((line, cells) for line, cells in rows if not _blank(cells)), None)
+    if header is None:
+        raise PayrollFileError("aucune ligne d'en-tête : le fichier ne contient que des vides")
+    header_line, headers = header
+    headers = ["" if cell is None else str(cell) for cell in headers]
+    by_index, by_field, ignored = map_columns(headers)
+    missing = [FIELD_LABELS[name] for name in REQUIRED if name not in by_field]
+    if missing:
+        read = ", ".join(f"« {h.strip()} »" for h in headers if h.strip()) or "aucun"
+        raise PayrollFileError(
+            f"ligne {header_line} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}"
+            f" (en-têtes lus : {read})"
+        )
+    payroll = PayrollFile(
+        format=meta["format"],
+        columns=by_field,
+        ignored=ignored,
+        encoding=meta["encoding"],
+        delimiter=meta["delimiter"],
+    )
+    seen: dict[str, int] = {}
+    for count, (line, cells) in enumerate(rows, start=1):
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+        if _blank(cells):
+            continue
+        values, errors = _read_row(line, cells, by_index, by_field)
+        matricule = values.get("matricule")
+        if matricule:
+            if matricule in seen:
+                errors.append(
+                    RowError(
+                        line,
+                        by_field["matricule"],
+                        f"matricule « {matricule} » déjà présent ligne {seen[matricule]}",
+                    )
+                )
+            else:
+                seen[matricule] = line
+        if errors:
+            payroll.errors.extend(errors)
+        else:
+            payroll.rows.append(PayrollRow(line, values))
+    return payroll
+
+
+def _read_row(
+    line: int, cells: list[Any], by_index: dict[int, str], by_field: dict[str, str]
+) -> tuple[dict[str, Any], list[RowError]]:
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for index, name in by_index.items():
+        cell = cells[index] if index < len(cells) else None
+        try:
+            values[name] = _value(name, cell)
+        except ValueError as exc:
+            errors.append(RowError(line, by_field[name], str(exc)))
+    for name in REQUIRED:
+        if name in values and not values[name]:
+            errors.append(RowError(line, by_field[name], "valeur obligatoire manquante"))
+    return values, errors
+
+
+def _text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))  # a matricule typed as a number in Excel
+    if isinstance(cell, dt.datetime):
+        return cell.date().isoformat()
+    return " ".join(str(cell).split())
+
+
+def _value(name: str, cell: Any) -> Any:
+    if name in DATE_FIELDS:
+        return parse_date(cell)
+    if name == "current_level":
+        return parse_level(cell)
+    if name == "job_description":
+        return "" if cell is None else str(cell).strip()
+    text = _text(cell)
+    limit = MAX_LENGTHS.get(name)
+    if limit and len(text) > limit:
+        raise ValueError(f"{len(text)} caractères, {limit} au plus")
+    return text
+
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
+
+
+def parse_date(cell: Any) -> dt.date | None:
+    """dd/mm/yyyy as French exports write it (also - or . and two-digit years), ISO, Excel."""
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    if isinstance(cell, dt.date):
+        return cell
+    text = str(cell).strip()
+    if match := _DAY_FIRST.match(text):
+        day, month, year = (int(part) for part in match.groups())
+        if len(match.group(3)) == 2:
+            # Two-digit years: a hire date is in the past.
+            year += 2000 if year <= dt.date.today().year % 100 else 1900
+    elif match := _ISO.match(text):
+        year, month, day = (int(part) for part in match.groups())
+    else:
+        raise ValueError(f"date « {text} » illisible (attendu jj/mm/aaaa)")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"date « {text} » impossible") from None
+
+
+_LEVEL_PREFIX = re.compile(r"^(?:niveau|niv\.?|n)\s*", re.IGNORECASE)
+
+
+def parse_level(cell: Any) -> int | None:
+    """A classification level: 4, « IV », « niveau IV », « N4 »; 1 to 8."""
+    if cell is None:
+        return None
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
+        number = int(cell) if float(cell).is_integer() else None
+        text = str(cell)
+    else:
+        text = str(cell).strip()
+        if not text:
+            return None
+        bare = _LEVEL_PREFIX.sub("", text).strip()
+        number = int(bare) if bare.isdigit() else from_roman(bare.upper())
+    if number is None or not MIN_LEVEL <= number <= MAX_LEVEL:
+        raise ValueError(f"niveau « {text} » inconnu (de I à VIII, ou de 1 à 8)")
+    return number

@@ -1,0 +1,91 @@
+"""The rules of a positioning: its statuses and their order, its level, the appeal deadline.
+
+A positioning is proposed by the matching engine, validated (or changed) by HR, notified
+to the employee, who may contest it; the commission then confirms or revises it:
+
+    proposed → validated → notified → contested → confirmed | revised
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+PROPOSED = "proposed"
+VALIDATED = "validated"
+NOTIFIED = "notified"
+CONTESTED = "contested"
+CONFIRMED = "confirmed"
+REVISED = "revised"
+STATUSES = (PROPOSED, VALIDATED, NOTIFIED, CONTESTED, CONFIRMED, REVISED)
+
+# What each action may start from, and where it leads.
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "validate": (frozenset({PROPOSED, VALIDATED}), VALIDATED),
+    "change": (frozenset({PROPOSED, VALIDATED}), VALIDATED),
+    "notify": (frozenset({VALIDATED}), NOTIFIED),
+    "contest": (frozenset({NOTIFIED}), CONTESTED),
+    "confirm": (frozenset({CONTESTED}), CONFIRMED),
+    "revise": (frozenset({CONTESTED}), REVISED),
+}
+STATUS_LABELS = {
+    PROPOSED: "proposé",
+    VALIDATED: "validé",
+    NOTIFIED: "notifié",
+    CONTESTED: "contesté",
+    CONFIRMED: "confirmé",
+    REVISED: "révisé",
+}
+ACTION_LABELS = {
+    "validate": "valider",
+    "change": "changer l'emploi ou le niveau",
+    "notify": "notifier",
+    "contest": "ouvrir un recours",
+    "confirm": "confirmer",
+    "revise": "réviser",
+}
+
+
+class TransitionRefused(ValueError):
+    pass
+
+
+def next_status(current: str, action: str) -> str:
+    """The status after ``action``; refused, with the reason, when the order forbids it."""
+    allowed, result = TRANSITIONS[action]
+    if current not in allowed:
+        starts = ", ".join(STATUS_LABELS[status] for status in STATUSES if status in allowed)
+        raise TransitionRefused(
+            f"impossible de {ACTION_LABELS[action]} un positionnement "
+            f"{STATUS_LABELS[current]} (il faut qu'il soit : {starts})"
+        )
+    return result
+
+
+class LevelRefused(ValueError):
+    pass
+
+
+def positioned_level(job_level: int, personal_level: int | None, reason: str = "") -> int:
+    """The employee's level: the job's, or a higher one kept for the person with a reason."""
+    if personal_level is None or personal_level == job_level:
+        return job_level
+    if personal_level < job_level:
+        raise LevelRefused(
+            f"le niveau ne peut être inférieur à celui de l'emploi (niveau {job_level})"
+        )
+    if not reason.strip():
+        raise LevelRefused("un niveau à titre personnel supérieur à celui de l'emploi se motive")
+    return personal_level
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or the month's last day (31 January + 1 → 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def appeal_deadline(notified_on: dt.date, months: int) -> dt.date:
+    """The last day an employee may contest: ``months`` after receiving the notification."""
+    return add_months(notified_on, months)

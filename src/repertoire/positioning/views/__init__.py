@@ -1,0 +1,1 @@
+"""Pages of the positioning app, one module per subject; thin callers of services and selectors."""
