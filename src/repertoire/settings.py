@@ -175,8 +175,9 @@ REPERTOIRE_APPEAL_DEADLINE_MONTHS = int(os.environ.get("REPERTOIRE_APPEAL_DEADLI
 # proposal above it was right 97.9 % of the time (bench/matching.py).
 REPERTOIRE_BULK_ACCEPT_THRESHOLD = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 # Uploads (employee files, documents) are refused above this size.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+REPERTOIRE_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REPERTOIRE_MAX_UPLOAD_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = REPERTOIRE_MAX_UPLOAD_BYTES
 # `repertoire demo` fills the database with a fake network: never with production settings.
 REPERTOIRE_DEMO_ALLOWED = True
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("compte/", include("repertoire.accounts.urls")),
     path("personnel/", include("repertoire.positioning.urls")),
+    path("positionnement/", include("repertoire.positioning.urls_worklist")),
     path("journal/", include("repertoire.audit.urls")),
     path("", include("repertoire.publishing.urls")),
     path("", include("repertoire.catalog.urls")),

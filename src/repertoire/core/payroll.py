@@ -216,6 +216,25 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
+# Exports often open with a title line or two ("Export du personnel au …"): the header
+# is the first of the opening non-blank rows that names every required column.
+HEADER_SEARCH_ROWS = 10
+
+
+def _names_required(headers: list[Any]) -> bool:
+    fields = {_ALIASES.get(header_key("" if cell is None else str(cell))) for cell in headers}
+    return all(name in fields for name in REQUIRED)
+
+
+def _header_line(text: str) -> str:
+    """The line the separator is sniffed on: the header's, else the first non-blank one."""
+    lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
+    for line in lines:
+        if _names_required(line.split(sniff_delimiter(line))):
+            return line
+    return lines[0] if lines else ""
+
+
 def read_payroll(
     content: bytes,
     filename: str = "",
@@ -241,8 +260,7 @@ def read_payroll(
                 "exportez le personnel en CSV ou en XLSX"
             )
         text, encoding = decode(content)
-        first_line = text.lstrip("\r\n").split("\n", 1)[0]
-        delimiter = sniff_delimiter(first_line)
+        delimiter = sniff_delimiter(_header_line(text))
         table = _csv_rows(text, delimiter)
         meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
     return _read_table(table, meta, progress)
@@ -281,10 +299,17 @@ def _read_table(
     progress: Callable[[float], None] | None,
 ) -> PayrollFile:
     rows = iter(table)
-    header = next(((line, cells) for line, cells in rows if not _blank(cells)), None)
-    if header is None:
+    opening: list[tuple[int, list[Any]]] = []
+    for line, cells in rows:
+        if _blank(cells):
+            continue
+        opening.append((line, cells))
+        if _names_required(cells) or len(opening) == HEADER_SEARCH_ROWS:
+            break
+    if not opening:
         raise PayrollFileError("aucune ligne d'en-tête : le fichier ne contient que des vides")
-    header_line, headers = header
+    # No row names the required columns: report on the first, the likeliest header.
+    header_line, headers = opening[-1] if _names_required(opening[-1][1]) else opening[0]
     headers = ["" if cell is None else str(cell) for cell in headers]
     by_index, by_field, ignored = map_columns(headers)
     missing = [FIELD_LABELS[name] for name in REQUIRED if name not in by_field]

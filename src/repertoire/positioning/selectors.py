@@ -316,34 +316,7 @@ def report_for(user, establishment: Establishment | None = None) -> Report:
     appeals_by_kind = dict.fromkeys(Appeal.Kind.values, 0)
     for row in appeals.order_by().values("kind").annotate(n=Count("pk")):
         appeals_by_kind[row["kind"]] = row["n"]
-    by_establishment = [
-        {
-            "code": place.code,
-            "name": place.name,
-            "employees": place.n_employees,
-            "decided": place.n_decided,
-            "notified": place.n_notified,
-            "appeals": place.n_appeals,
-        }
-        for place in scope.annotate(
-            n_employees=Count(
-                "employees", filter=Q(employees__pseudonymised_at__isnull=True), distinct=True
-            ),
-            n_decided=Count(
-                "positionings",
-                filter=Q(
-                    positionings__version=version, positionings__status__in=Positioning.DECIDED
-                ),
-                distinct=True,
-            ),
-            n_notified=Count(
-                "positionings",
-                filter=Q(positionings__version=version, positionings__notified_on__isnull=False),
-                distinct=True,
-            ),
-            n_appeals=Count("appeals", distinct=True),
-        ).order_by("code")
-    ]
+    by_establishment = _counts_by_establishment(scope, positionings, decided, appeals)
     return Report(
         scope=establishment.name if establishment is not None else "réseau",
         employees=positionings.count(),
@@ -354,3 +327,32 @@ def report_for(user, establishment: Establishment | None = None) -> Report:
         appeals_by_status=appeals_by_status,
         appeals_by_kind=appeals_by_kind,
     )
+
+
+def _counts_by_establishment(scope, positionings, decided, appeals) -> list[dict]:
+    # One grouped query per count: joining them all at once multiplies the rows.
+    def per_establishment(queryset) -> dict[int, int]:
+        return dict(
+            queryset.order_by()
+            .values("establishment")
+            .annotate(n=Count("pk"))
+            .values_list("establishment", "n")
+        )
+
+    employees = per_establishment(
+        Employee.objects.filter(establishment__in=scope, pseudonymised_at__isnull=True)
+    )
+    decided_counts = per_establishment(decided)
+    notified = per_establishment(positionings.filter(notified_on__isnull=False))
+    appeal_counts = per_establishment(appeals)
+    return [
+        {
+            "code": place.code,
+            "name": place.name,
+            "employees": employees.get(place.pk, 0),
+            "decided": decided_counts.get(place.pk, 0),
+            "notified": notified.get(place.pk, 0),
+            "appeals": appeal_counts.get(place.pk, 0),
+        }
+        for place in scope.order_by("code")
+    ]

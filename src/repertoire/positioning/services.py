@@ -16,7 +16,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.audit import services as audit
@@ -25,7 +25,13 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import ReferenceJob, RepertoireVersion
 from repertoire.core import positioning as rules
 from repertoire.core.matching import TitleQuery
-from repertoire.core.payroll import PayrollFile, PayrollFileError, PayrollRow, read_payroll
+from repertoire.core.payroll import (
+    FIELD_LABELS,
+    PayrollFile,
+    PayrollFileError,
+    PayrollRow,
+    read_payroll,
+)
 from repertoire.positioning.models import (
     Appeal,
     Employee,
@@ -526,6 +532,13 @@ def appeal_months() -> int:
     return settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
 
 
+def _label(display) -> str:
+    """A choice's label in the application's language, whoever is acting (the history
+    keeps words, not codes)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(display())
+
+
 @transaction.atomic
 def open_appeal(
     user,
@@ -572,7 +585,7 @@ def open_appeal(
         "contest",
         personal_level=positioning.level,
         reason=positioning.personal_level_reason,
-        note=f"recours {appeal.get_kind_display()} : {appeal.argument}",
+        note=f"recours {_label(appeal.get_kind_display)} : {appeal.argument}",
     )
     record(
         actor=user.get_username(),
@@ -726,7 +739,7 @@ def import_report(payroll: PayrollFile, plan: ImportPlan) -> dict:
                 "name": f"{employee.last_name} {employee.first_name}".strip(),
                 "changes": [
                     {
-                        "field": name,
+                        "field": FIELD_LABELS.get(name, name),
                         "before": shown(getattr(employee, name)),
                         "after": shown(value),
                     }

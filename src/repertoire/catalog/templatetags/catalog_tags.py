@@ -29,8 +29,8 @@ def highlight(passage: Passage | None) -> SafeString:
 
 
 @register.filter
-def roman(number: int) -> str:
-    return to_roman(number)
+def roman(number: int | None) -> str:
+    return to_roman(number) if number else ""
 
 
 @register.simple_tag(takes_context=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -11,11 +12,15 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.audit.selectors import history_of
+from repertoire.catalog import selectors as catalog
+from repertoire.core import positioning as rules
 from repertoire.positioning import selectors, services
+from repertoire.positioning.forms import AppealForm, CommentForm, DecisionForm
 from repertoire.positioning.models import Employee
 from repertoire.publishing import documents
 
@@ -54,16 +59,39 @@ def _employee(request, pk: int) -> Employee:
 def employee_detail(request, pk: int):
     employee = _employee(request, pk)
     details = sees_personal_details(request.user)
-    return render(
-        request,
-        "positioning/employee.html",
-        {
-            "employee": employee,
-            "details": details,
-            "history": history_of(request.user, employee) if details else None,
-            "may_erase": may_write_personal_data(request.user, employee.establishment_id),
-        },
-    )
+    may_write = may_write_personal_data(request.user, employee.establishment_id)
+    positioning = selectors.positioning_of(request.user, employee)
+    context = {
+        "employee": employee,
+        "details": details,
+        "history": history_of(request.user, employee) if details else None,
+        "may_erase": may_write,
+        "may_write": may_write,
+        "positioning": positioning,
+    }
+    if positioning is not None:
+        jobs = catalog.jobs_of(positioning.version).select_related("level")
+        context |= {
+            "events": selectors.events_of(positioning),
+            "appeals": positioning.appeals.all(),
+            "jobs": jobs,
+            "decision_form": DecisionForm(
+                jobs=jobs,
+                initial={
+                    "job": positioning.job.title if positioning.job else "",
+                    "personal_level": positioning.level if positioning.is_personal_level else None,
+                    "reason": positioning.personal_level_reason,
+                },
+            ),
+            "comment_form": CommentForm(),
+            "appeal_form": AppealForm(initial={"received_on": timezone.localdate()}),
+            "appeal_deadline": rules.appeal_deadline(
+                positioning.notified_on, settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
+            )
+            if positioning.notified_on
+            else None,
+        }
+    return render(request, "positioning/employee.html", context)
 
 
 @login_required

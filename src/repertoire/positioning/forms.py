@@ -1,0 +1,158 @@
+"""Forms of the positioning pages: they check the input; the services apply the rules."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.core.text import to_roman
+from repertoire.positioning.models import Appeal, Positioning
+
+LEVEL_CHOICES = [("", "—")] + [
+    (number, to_roman(number)) for number in range(MIN_LEVEL, MAX_LEVEL + 1)
+]
+
+
+class WorklistFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, matricule or job title"), required=False, max_length=100)
+    service = forms.ChoiceField(label=_("Service"), required=False)
+    statut = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("all")), *list(Positioning.Status.choices)],
+    )
+    emploi = forms.ChoiceField(label=_("Reference job"), required=False)
+    niveau = forms.TypedChoiceField(
+        label=_("Level"), required=False, coerce=int, empty_value=None, choices=LEVEL_CHOICES
+    )
+
+    def __init__(self, *args, services: list[str], jobs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("all"))] + [(s, s) for s in services]
+        self.fields["emploi"].choices = [("", _("all"))] + [(job.code, job.title) for job in jobs]
+
+
+class BulkAcceptForm(forms.Form):
+    threshold = forms.FloatField(
+        label=_("Confidence at least"),
+        min_value=0.5,
+        max_value=1.0,
+        initial=lambda: settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
+
+
+class JobChoiceField(forms.CharField):
+    """A reference job typed or picked from the list (its code or its exact title)."""
+
+    def __init__(self, *args, jobs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.jobs = list(jobs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        for job in self.jobs:
+            if value in (job.code, job.title) or value.casefold() == job.title.casefold():
+                return job.code
+        raise forms.ValidationError(
+            _("No reference job is called “%(value)s”."), params={"value": value}
+        )
+
+
+class GroupDecisionForm(forms.Form):
+    title_key = forms.CharField(widget=forms.HiddenInput)
+    job = JobChoiceField(label=_("Reference job"))
+
+    def __init__(self, *args, jobs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job"].jobs = list(jobs)
+
+
+class DecisionForm(forms.Form):
+    """Change the job, or keep a personal level above the job's."""
+
+    job = JobChoiceField(label=_("Reference job"))
+    personal_level = forms.TypedChoiceField(
+        label=_("Personal level (above the job's)"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=LEVEL_CHOICES,
+    )
+    reason = forms.CharField(
+        label=_("Reason for a personal level"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, jobs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job"].jobs = list(jobs)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AppealForm(forms.Form):
+    kind = forms.ChoiceField(label=_("The appeal is"), choices=Appeal.Kind.choices)
+    argument = forms.CharField(
+        label=_("Employee's argument"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    received_on = forms.DateField(
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class AppealDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Decision of the commission"),
+        choices=[
+            (Appeal.Status.CONFIRMED, Appeal.Status.CONFIRMED.label),
+            (Appeal.Status.REVISED, Appeal.Status.REVISED.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 4}))
+    job = JobChoiceField(label=_("Reference job (if revised)"), required=False)
+    personal_level = DecisionForm.base_fields["personal_level"]
+    reason = DecisionForm.base_fields["reason"]
+    decided_on = forms.DateField(
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, jobs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["job"].jobs = list(jobs)
+
+
+# File types HR systems export; anything else is refused before it is read.
+IMPORT_EXTENSIONS = ["csv", "txt", "tsv", "xlsx"]
+
+
+class EmployeeFileForm(forms.Form):
+    file = forms.FileField(
+        label=_("Employee file (CSV or Excel .xlsx)"),
+        validators=[FileExtensionValidator(IMPORT_EXTENSIONS)],
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.REPERTOIRE_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB; %(limit)s MB at most)."),
+                params={
+                    "size": upload.size // 2**20,
+                    "limit": settings.REPERTOIRE_MAX_UPLOAD_BYTES // 2**20,
+                },
+            )
+        return upload

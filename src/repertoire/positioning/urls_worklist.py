@@ -1,0 +1,23 @@
+"""/positionnement/: the establishments' worklists, imports and appeals."""
+
+from django.urls import path
+
+from repertoire.positioning.views import appeals, imports, worklist
+
+app_name = "worklist"
+urlpatterns = [
+    path("", worklist.index, name="index"),
+    path("decision/<int:pk>/valider/", worklist.validate, name="validate"),
+    path("decision/<int:pk>/changer/", worklist.change, name="change"),
+    path("decision/<int:pk>/commenter/", worklist.comment, name="comment"),
+    path("decision/<int:pk>/recours/", appeals.open_appeal, name="open-appeal"),
+    path("recours/<int:pk>/", appeals.appeal_detail, name="appeal"),
+    path("<slug:code>/", worklist.worklist, name="worklist"),
+    path("<slug:code>/accepter/", worklist.bulk_accept, name="bulk-accept"),
+    path("<slug:code>/groupe/", worklist.decide_group, name="decide-group"),
+    path("<slug:code>/notifier/", worklist.notify, name="notify"),
+    path("<slug:code>/recours/", appeals.appeal_list, name="appeals"),
+    path("<slug:code>/importer/", imports.upload, name="import"),
+    path("<slug:code>/importer/<int:pk>/", imports.status, name="import-status"),
+    path("<slug:code>/importer/<int:pk>/importer/", imports.commit, name="import-commit"),
+]

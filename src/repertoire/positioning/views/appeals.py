@@ -1,0 +1,113 @@
+"""Appeals (recours): opened from a notified positioning, decided by the commission."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from repertoire.accounts.selectors import may_write_personal_data
+from repertoire.catalog import selectors as catalog
+from repertoire.positioning import selectors, services
+from repertoire.positioning.forms import AppealDecisionForm, AppealForm
+from repertoire.positioning.models import Appeal
+from repertoire.positioning.views.worklist import (
+    establishment_or_404,
+    positioning_or_404,
+    service_errors,
+)
+
+
+def _form_errors(request, form) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)
+
+
+@login_required
+def appeal_list(request, code: str):
+    establishment = establishment_or_404(request, code)
+    status = request.GET.get("statut", "")
+    if status not in Appeal.Status.values:
+        status = ""
+    appeals = selectors.appeals_for(request.user, establishment=establishment, status=status)
+    return render(
+        request,
+        "positioning/appeals.html",
+        {
+            "establishment": establishment,
+            "appeals": appeals,
+            "status": status,
+            "statuses": Appeal.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_appeal(request, pk: int):
+    positioning = positioning_or_404(request, pk)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+        return redirect("positioning:employee", pk=positioning.employee_id)
+    try:
+        appeal = services.open_appeal(request.user, positioning, **form.cleaned_data)
+    except ValidationError as exc:
+        service_errors(request, exc)
+        return redirect("positioning:employee", pk=positioning.employee_id)
+    messages.success(request, _("Appeal recorded; the positioning is contested."))
+    return redirect("worklist:appeal", pk=appeal.pk)
+
+
+@login_required
+def appeal_detail(request, pk: int):
+    try:
+        appeal = selectors.appeal_for(request.user, pk)
+    except Appeal.DoesNotExist:
+        raise Http404("aucun recours à cette adresse") from None
+    positioning = appeal.positioning
+    jobs = catalog.jobs_of(positioning.version).select_related("level")
+    form = AppealDecisionForm(
+        request.POST or None,
+        jobs=jobs,
+        initial={"decided_on": timezone.localdate()},
+    )
+    may_write = may_write_personal_data(request.user, appeal.establishment_id)
+    if request.method == "POST" and may_write and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decide_appeal(
+                request.user,
+                appeal,
+                outcome=data["outcome"],
+                reasoning=data["reasoning"],
+                job_code=data["job"],
+                personal_level=data["personal_level"],
+                reason=data["reason"],
+                decided_on=data["decided_on"],
+            )
+        except ValidationError as exc:
+            service_errors(request, exc)
+        else:
+            messages.success(request, _("The commission's decision is recorded."))
+            return redirect("worklist:appeal", pk=appeal.pk)
+    return render(
+        request,
+        "positioning/appeal.html",
+        {
+            "appeal": appeal,
+            "positioning": positioning,
+            "events": selectors.events_of(positioning),
+            "form": form,
+            "jobs": jobs,
+            "may_write": may_write,
+        },
+    )
