@@ -108,7 +108,7 @@ class AppealForm(forms.Form):
         label=_("Employee's argument"), widget=forms.Textarea(attrs={"rows": 4})
     )
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
 
@@ -126,7 +126,7 @@ class AppealDecisionForm(forms.Form):
     personal_level = DecisionForm.base_fields["personal_level"]
     reason = DecisionForm.base_fields["reason"]
     decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, jobs=(), **kwargs):
