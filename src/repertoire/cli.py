@@ -649,6 +649,43 @@ def employees_import(
     )
 
 
+reports_app = typer.Typer(help="Rapports de positionnement.", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
+
+
+class ReportFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@reports_app.command("export")
+def reports_export(
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Format de sortie.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier de sortie.")],
+    establishment: Annotated[
+        str | None,
+        typer.Option("--establishment", help="Code d'un établissement (par défaut : le réseau)."),
+    ] = None,
+) -> None:
+    """Exporte le rapport de positionnement : effectifs par niveau, emploi et établissement,
+    avancement, recours ; une feuille Excel ou une section CSV par tableau."""
+    _bootstrap()
+    from repertoire.accounts.selectors import CommandLineOperator
+    from repertoire.positioning import reports, selectors
+    from repertoire.positioning.models import Establishment
+
+    operator = CommandLineOperator(_author())
+    place = None
+    if establishment:
+        try:
+            place = selectors.establishment_for(operator, establishment)
+        except Establishment.DoesNotExist:
+            _refuse(f"aucun établissement « {establishment} »")
+    content, _type = reports.report_file(selectors.report_for(operator, place), format.value)
+    output.write_bytes(content)
+    err.print(f"{output} écrit ({len(content):,} octets).".replace(",", "\u202f"))
+
+
 retention_app = typer.Typer(help="Durée de conservation des données personnelles.")
 app.add_typer(retention_app, name="retention")
 

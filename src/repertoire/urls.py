@@ -7,6 +7,7 @@ urlpatterns = [
     path("compte/", include("repertoire.accounts.urls")),
     path("personnel/", include("repertoire.positioning.urls")),
     path("positionnement/", include("repertoire.positioning.urls_worklist")),
+    path("rapports/", include("repertoire.positioning.urls_reports")),
     path("journal/", include("repertoire.audit.urls")),
     path("", include("repertoire.publishing.urls")),
     path("", include("repertoire.catalog.urls")),

@@ -8,6 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from repertoire.api.api import api
+from repertoire.positioning import services as positioning
+from repertoire.positioning.models import Positioning
 
 pytestmark = pytest.mark.django_db
 
@@ -68,11 +70,34 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
 
 
 def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, network, edition):
+    # The south employee's positioning, notified and under appeal: an id for every path.
+    positioning.propose([network.south_employee], actor="test")  # hired before the edition
+    south_positioning = Positioning.objects.get(employee=network.south_employee)
+    positioning.validate(network.national, south_positioning)
+    positioning.notify(network.national, [south_positioning])
+    appeal = positioning.open_appeal(
+        network.national, south_positioning, kind="weighing", argument="PIRATE?"
+    )
+    events = south_positioning.events.count()
+    attempt = {
+        "establishment": "CCI-SUD",
+        "positioning": south_positioning.pk,
+        "ids": [south_positioning.pk],
+        "job": edition.jobs.last().code,
+        "title_key": south_positioning.title_key,
+        "threshold": 0.01,
+        **dict.fromkeys(("text", "comment", "argument", "reasoning", "reason"), "PIRATE"),
+        "kind": "weighing",
+        "outcome": "revised",
+    }
     client.force_login(network.hr_north)
     schema = api.get_openapi_schema()
     south_id = network.south_employee.pk
     for path, methods in schema["paths"].items():
-        url = re.sub(r"\{pk\}", str(south_id), path).replace("{code}", edition.jobs.first().code)
+        pk = {"positionings": south_positioning.pk, "appeals": appeal.pk}.get(
+            path.split("/")[2], south_id
+        )
+        url = re.sub(r"\{pk\}", str(pk), path).replace("{code}", edition.jobs.first().code)
         for method in methods:
             if method == "get":
                 response = client.get(url, {"q": "SUDRIE", "establishment": "CCI-SUD"})
@@ -91,6 +116,8 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
                     },
                     content_type="application/json",
                 )
+            elif method == "post" and ("positionings" in url or "appeals" in url):
+                response = client.post(url, attempt, content_type="application/json")
             else:
                 continue
             assert response.status_code < 500, (method, url, response.content[:200])
@@ -98,6 +125,10 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
     network.south_employee.refresh_from_db()
     assert network.south_employee.last_name == "SUDRIE"
     assert not network.south.employees.filter(matricule="X1").exists()
+    south_positioning.refresh_from_db()
+    assert south_positioning.status == "contested" and south_positioning.comment == ""
+    assert south_positioning.events.count() == events
+    assert south_positioning.appeals.get().status == "open"
 
 
 def test_hr_sees_its_own_people_and_national_sees_everyone(client, network):

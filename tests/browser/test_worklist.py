@@ -45,7 +45,9 @@ def hr_officer(live_edition, settings):
     # writing beside the request thread meets table locks there, not in the app.
     settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
     place = positioning.create_establishment("CCI-NAVIG", "CCI Navigateur", actor="test")
-    accounts.create_user("rh-navig", role="hr", password=PASSWORD, establishment=place, actor="test")
+    accounts.create_user(
+        "rh-navig", role="hr", password=PASSWORD, establishment=place, actor="test"
+    )
     return place
 
 
@@ -62,7 +64,9 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
 
     # 1. A file with one impossible date: named by line and column, nothing written.
     page.get_by_role("link", name="Importer un fichier du personnel").click()
-    page.set_input_files("input[type=file]", str(payroll_file(tmp_path / "paie.csv", bad_date=True)))
+    page.set_input_files(
+        "input[type=file]", str(payroll_file(tmp_path / "paie.csv", bad_date=True))
+    )
     page.get_by_role("button", name="Analyser le fichier").click()
     errors = page.locator("table.import-errors")
     errors.wait_for(timeout=30_000)

@@ -12,6 +12,8 @@ from ninja.security import django_auth
 from repertoire.api.employees import BearerToken
 from repertoire.api.employees import router as employees_router
 from repertoire.api.pagination import BoundedLimitOffset
+from repertoire.api.parser import NulFreeParser
+from repertoire.api.positionings import router as positionings_router
 from repertoire.api.schemas import (
     ClassificationOut,
     ClassifyIn,
@@ -53,10 +55,13 @@ api = NinjaAPI(
     description="Répertoire des emplois nationaux du réseau des CCI",
     urls_namespace="api",
     auth=repertoire_reader,
+    parser=NulFreeParser(),
 )
 # 400: a body that is not JSON; 401: not signed in; 404: no such edition or object;
 # 422: parameters or body that do not validate.
 ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Positionings first: its POST /employees/import must match before /employees/{pk}.
+api.add_router("/", positionings_router)
 api.add_router("/", employees_router)
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.core.text import to_roman
+
 PROPOSED = "proposed"
 VALIDATED = "validated"
 NOTIFIED = "notified"
@@ -70,6 +73,8 @@ def positioned_level(job_level: int, personal_level: int | None, reason: str = "
     """The employee's level: the job's, or a higher one kept for the person with a reason."""
     if personal_level is None or personal_level == job_level:
         return job_level
+    if not MIN_LEVEL <= personal_level <= MAX_LEVEL:
+        raise LevelRefused(f"le niveau va de {to_roman(MIN_LEVEL)} à {to_roman(MAX_LEVEL)}")
     if personal_level < job_level:
         raise LevelRefused(
             f"le niveau ne peut être inférieur à celui de l'emploi (niveau {job_level})"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Min, Q, QuerySet
 
 from repertoire.accounts.models import Role
-from repertoire.accounts.selectors import establishment_id_of, role_of
+from repertoire.accounts.selectors import establishment_id_of, role_of, sees_every_establishment
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
@@ -147,9 +147,16 @@ def positioning_for(user, pk: int) -> Positioning:
 
 
 def positioning_of(user, employee: Employee) -> Positioning | None:
-    """The employee's positioning in the current edition (None before any proposal)."""
+    """The employee's positioning in the current edition (None before any proposal, and
+    for an employee outside the user's scope, or while no edition is loaded)."""
+    if not RepertoireVersion.objects.exists():
+        return None
     return (
-        Positioning.objects.filter(employee=employee, version=catalog.get_version())
+        Positioning.objects.filter(
+            employee=employee,
+            version=catalog.get_version(),
+            establishment__in=establishments_for(user),
+        )
         .select_related("job", "job__level", "establishment", "version")
         .first()
     )
@@ -318,7 +325,9 @@ def report_for(user, establishment: Establishment | None = None) -> Report:
         appeals_by_kind[row["kind"]] = row["n"]
     by_establishment = _counts_by_establishment(scope, positionings, decided, appeals)
     return Report(
-        scope=establishment.name if establishment is not None else "réseau",
+        scope=establishment.name
+        if establishment is not None
+        else ("réseau" if sees_every_establishment(user) else ", ".join(p.name for p in scope)),
         employees=positionings.count(),
         by_status=by_status,
         by_level=by_level,

@@ -236,8 +236,10 @@ def propose(
         positioning.employee_id: positioning
         for positioning in Positioning.objects.filter(
             version=version, employee__in=[employee.pk for employee in employees]
-        ).select_related("job")
+        ).select_related("job", "establishment")
     }
+    # The journal names each positioning's establishment: one query, not one per row.
+    places = Establishment.objects.in_bulk({employee.establishment_id for employee in employees})
     created, updated, events, journal = [], [], [], []
     for number, (employee, result) in enumerate(zip(employees, results, strict=True)):
         proposals = [
@@ -254,7 +256,7 @@ def propose(
         positioning = existing.get(employee.pk)
         if positioning is None:
             positioning = Positioning(
-                employee=employee, version=version, establishment_id=employee.establishment_id
+                employee=employee, version=version, establishment=places[employee.establishment_id]
             )
             created.append(positioning)
         else:
@@ -345,7 +347,15 @@ def _decide(
 @transaction.atomic
 def validate(user, positioning: Positioning, *, comment: str = "") -> Positioning:
     """Accept the proposed job (and its level)."""
-    return _decide(user, positioning, "validate", note=comment)
+    # Validating again keeps a personal level decided earlier, with its reason.
+    return _decide(
+        user,
+        positioning,
+        "validate",
+        personal_level=positioning.level,
+        reason=positioning.personal_level_reason,
+        note=comment,
+    )
 
 
 @transaction.atomic
@@ -512,9 +522,11 @@ def decide_group(
 def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = None) -> int:
     """Record that the validated positionings were notified to their employees (the
     decision letter), which opens the appeal period."""
-    positionings = [p for p in positionings if p.status == Positioning.Status.VALIDATED]
+    positionings = list(positionings)
+    # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
         _check_writer(user, establishment)
+    positionings = [p for p in positionings if p.status == Positioning.Status.VALIDATED]
     on = on or timezone.localdate()
     return _bulk(
         user,
@@ -797,10 +809,15 @@ def import_employees(
         to_propose = created + [
             employee for employee, _, changes in plan.updates if set(changes) & set(TITLE_FIELDS)
         ]
-        proposed = propose(
-            to_propose,
-            actor=author,
-            progress=lambda fraction: progress(0.5 + 0.45 * fraction, "propositions d'emplois"),
+        # As for one employee: proposals wait until an edition is loaded.
+        proposed = (
+            propose(
+                to_propose,
+                actor=author,
+                progress=lambda fraction: progress(0.5 + 0.45 * fraction, "propositions d'emplois"),
+            )
+            if RepertoireVersion.objects.exists()
+            else 0
         )
     progress(1.0, "terminé")
     return ImportResult(len(created), changed, plan.unchanged, plan.absent, proposed)

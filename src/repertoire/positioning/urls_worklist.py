@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from repertoire.positioning.views import appeals, imports, worklist
+from repertoire.positioning.views import appeals, imports, letters, worklist
 
 app_name = "worklist"
 urlpatterns = [
@@ -17,6 +17,7 @@ urlpatterns = [
     path("<slug:code>/groupe/", worklist.decide_group, name="decide-group"),
     path("<slug:code>/notifier/", worklist.notify, name="notify"),
     path("<slug:code>/recours/", appeals.appeal_list, name="appeals"),
+    path("<slug:code>/lettres.pdf", letters.establishment_letters, name="letters"),
     path("<slug:code>/importer/", imports.upload, name="import"),
     path("<slug:code>/importer/<int:pk>/", imports.status, name="import-status"),
     path("<slug:code>/importer/<int:pk>/importer/", imports.commit, name="import-commit"),

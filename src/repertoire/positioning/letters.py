@@ -1,0 +1,120 @@
+"""Decision letters (lettres de positionnement): what each employee is handed.
+
+A letter states the reference job and the level the person is placed on, the reason for
+a personal level, and the way to contest: the deadline (counted from receipt of the
+letter), the three kinds of appeal and the commission that hears them. The job's sheet
+follows it, printed from the same fragment as the edition's PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from repertoire.catalog import selectors as catalog
+from repertoire.core import positioning as rules
+from repertoire.core.text import to_roman
+from repertoire.positioning.models import Appeal, Positioning
+from repertoire.publishing import documents
+
+# A letter states a decision: HR validated it, or it went further since.
+LETTER_STATUSES = Positioning.DECIDED
+# What a batch prints: decided and not yet contested (the letters to hand out).
+BATCH_STATUSES = (Positioning.Status.VALIDATED, Positioning.Status.NOTIFIED)
+
+
+@dataclass(frozen=True)
+class Letter:
+    positioning: Positioning
+    date: dt.date  # of the notification, or of the printing before it
+    deadline: dt.date
+    level_roman: str
+    job_level_roman: str
+    sheet: documents.SheetView
+
+    @property
+    def employee(self):
+        return self.positioning.employee
+
+    @property
+    def personal_level(self) -> bool:
+        return self.positioning.is_personal_level
+
+
+def letters_of(
+    positionings: Sequence[Positioning], *, today: dt.date | None = None
+) -> list[Letter]:
+    """The letters of decided positionings of one edition, with their jobs' sheets."""
+    if not positionings:
+        return []
+    today = today or timezone.localdate()
+    months = settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
+    version = positionings[0].version
+    jobs = list(catalog.jobs_of(version).filter(pk__in={p.job_id for p in positionings}))
+    # One reading of the edition for all the letters; one sheet per distinct job.
+    sheets = {sheet.job.pk: sheet for sheet in documents.edition_view(version, jobs=jobs).sheets}
+    letters = []
+    for positioning in positionings:
+        date = positioning.notified_on or today
+        letters.append(
+            Letter(
+                positioning=positioning,
+                date=date,
+                deadline=rules.appeal_deadline(date, months),
+                level_roman=to_roman(positioning.level),
+                job_level_roman=to_roman(positioning.job.level.number),
+                sheet=sheets[positioning.job_id],
+            )
+        )
+    return letters
+
+
+LETTER_START = '<section class="letter" '
+ID_ATTRIBUTE = re.compile(r'\b(id|aria-labelledby)="([^"]*)"')
+
+
+def _unique_ids(html: str) -> str:
+    """Several letters print the same job sheet (same anchors, same chart ids): prefix the
+    ids of each letter with its number, so that each anchor is defined once."""
+    head, *letters = html.split(LETTER_START)
+
+    def prefixed(number: int, chunk: str) -> str:
+        return ID_ATTRIBUTE.sub(
+            lambda m: f'{m[1]}="' + " ".join(f"l{number}-{i}" for i in m[2].split()) + '"',
+            chunk,
+        )
+
+    return head + "".join(
+        LETTER_START + prefixed(number, chunk) for number, chunk in enumerate(letters, start=1)
+    )
+
+
+def letters_html(positionings: Sequence[Positioning], *, today: dt.date | None = None) -> str:
+    letters = letters_of(positionings, today=today)
+    with translation.override("fr"):
+        html = render_to_string(
+            "positioning/letters.html",
+            {
+                "letters": letters,
+                "single": len(letters) == 1,
+                "months": settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS,
+                "kinds": [str(label) for label in Appeal.Kind.labels],
+                "version": positionings[0].version if positionings else None,
+            },
+        )
+    return _unique_ids(html)
+
+
+def letters_pdf(positionings: Sequence[Positioning], *, today: dt.date | None = None) -> bytes:
+    """One PDF, each letter starting on its own page."""
+    return documents.pdf(letters_html(positionings, today=today))
+
+
+def letter_pdf(positioning: Positioning, *, today: dt.date | None = None) -> bytes:
+    return letters_pdf([positioning], today=today)

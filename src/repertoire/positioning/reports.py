@@ -1,0 +1,150 @@
+"""The positioning report as files: one XLSX sheet or one CSV section per table.
+
+The page, the downloads and the ``repertoire reports export`` command all read the same
+``selectors.Report``; the tables here are its one flat form, in French like the other
+published documents (the columns of codes keep them machine-readable).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from django.utils import translation
+from openpyxl import Workbook
+
+from repertoire.core import positioning as rules
+from repertoire.core.text import to_roman
+from repertoire.positioning.models import Appeal
+from repertoire.positioning.selectors import Report
+from repertoire.publishing.documents import _table_layout
+from repertoire.publishing.exports import CSV_DELIMITER
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+FORMATS = ("xlsx", "csv")
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str  # the XLSX sheet's name (31 characters at most) and the CSV section's title
+    header: tuple[str, ...]
+    rows: list[tuple]
+    widths: tuple[int, ...]
+
+
+def tables(report: Report) -> list[Table]:
+    """The report's tables, in the order of the page."""
+    with translation.override("fr"):
+        appeal_status = {value: str(label) for value, label in Appeal.Status.choices}
+        appeal_kind = {value: str(label) for value, label in Appeal.Kind.choices}
+    return [
+        Table(
+            "Avancement",
+            ("Statut", "Libellé", "Effectif"),
+            [
+                *(
+                    (status, rules.STATUS_LABELS[status], n)
+                    for status, n in report.by_status.items()
+                ),
+                ("total", "Total", report.employees),
+                ("decides", "Décidés", report.decided),
+                ("pourcentage_decide", "Pourcentage décidé", round(report.progress * 100, 1)),
+            ],
+            (14, 24, 10),
+        ),
+        Table(
+            "Niveaux",
+            ("Niveau", "Niveau (romain)", "Effectif"),
+            [(level, to_roman(level), n) for level, n in report.by_level.items()],
+            (8, 14, 10),
+        ),
+        Table(
+            "Emplois repères",
+            ("Code", "Emploi", "Niveau", "Niveau (romain)", "Effectif"),
+            [
+                (row["code"], row["title"], row["level"], to_roman(row["level"]), row["headcount"])
+                for row in report.by_job
+            ],
+            (32, 48, 8, 14, 10),
+        ),
+        Table(
+            "Établissements",
+            ("Code", "Établissement", "Collaborateurs", "Décidés", "Notifiés", "Recours"),
+            [
+                (
+                    row["code"],
+                    row["name"],
+                    row["employees"],
+                    row["decided"],
+                    row["notified"],
+                    row["appeals"],
+                )
+                for row in report.by_establishment
+            ],
+            (18, 40, 14, 10, 10, 10),
+        ),
+        Table(
+            "Recours par statut",
+            ("Statut", "Libellé", "Nombre"),
+            [(status, appeal_status[status], n) for status, n in report.appeals_by_status.items()],
+            (12, 40, 10),
+        ),
+        Table(
+            "Recours par objet",
+            ("Objet", "Libellé", "Nombre"),
+            [(kind, appeal_kind[kind], n) for kind, n in report.appeals_by_kind.items()],
+            (12, 40, 10),
+        ),
+    ]
+
+
+def report_xlsx(report: Report) -> bytes:
+    """One sheet per table, bold frozen header, readable widths."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for table in tables(report):
+        sheet = workbook.create_sheet(table.title)
+        sheet.append(list(table.header))
+        for row in table.rows:
+            sheet.append(list(row))
+        _table_layout(sheet, list(table.widths))
+    workbook.properties.title = f"Positionnement — {report.scope}"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def report_csv(report: Report) -> bytes:
+    """The tables one after the other: a title line, the header, the rows, an empty line.
+
+    Excel's French convention, like the edition's CSV: ";" and a byte-order mark.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([f"Positionnement — {report.scope}"])
+    for table in tables(report):
+        writer.writerow([])
+        writer.writerow([table.title])
+        writer.writerow(table.header)
+        writer.writerows(tuple(_excel(value) for value in row) for row in table.rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def _excel(value):
+    # A French Excel reads "71,4" as a number and "71.4" as text (or a date).
+    return str(value).replace(".", ",") if isinstance(value, float) else value
+
+
+def report_file(report: Report, format: str) -> tuple[bytes, str]:
+    """The file's bytes and its content type."""
+    if format == "xlsx":
+        return report_xlsx(report), XLSX_CONTENT_TYPE
+    if format == "csv":
+        return report_csv(report), CSV_CONTENT_TYPE
+    raise ValueError(f"format de rapport inconnu : {format}")
+
+
+def file_name(scope_code: str, format: str) -> str:
+    return f"rapport-positionnement-{scope_code}.{format}"

@@ -1,0 +1,14 @@
+"""Fixtures of the positioning tests: the two-establishment network of the accounts tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.accounts.conftest import PASSWORD, Network, network  # noqa: F401  shared fixture
+from tests.positioning.decisions import decisions  # noqa: F401  shared fixture
+
+
+@pytest.fixture
+def inline_tasks(settings):
+    """Background work (file analysis, imports) runs before the call returns."""
+    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
