@@ -9,7 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from repertoire.api.api import api
 from repertoire.positioning import services as positioning
-from repertoire.positioning.models import Positioning
+from repertoire.positioning.models import Appeal, LetterBatch, Positioning
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,21 @@ def web_routes() -> list[str]:
     return [route for route in routes if not route.startswith("api/")]
 
 
-def fill(route: str, network, edition) -> str:
-    """The route with another establishment's ids in it (and real catalog codes)."""
+def fill(route: str, network, edition) -> list[str]:
+    """The route with another establishment's ids in it: its code, its employee, its
+    positioning and appeal (and real catalog codes where a code names a job)."""
     job = edition.jobs.first()
-    route = route.replace("<int:pk>", str(network.south_employee.pk))
-    route = route.replace("<slug:code>", job.code).replace("<slug:format>", "csv")
-    route = route.replace("<str:format>", "json")
-    assert "<" not in route, route
-    return "/" + route
+    south_positioning = Positioning.objects.filter(employee=network.south_employee).first()
+    ids = {network.south_employee.pk, *(p.pk for p in [south_positioning] if p)}
+    ids |= set(Appeal.objects.filter(establishment=network.south).values_list("pk", flat=True))
+    urls = []
+    for code in {job.code, network.south.code}:
+        for pk in ids:
+            url = route.replace("<int:pk>", str(pk)).replace("<slug:code>", code)
+            url = url.replace("<slug:format>", "csv").replace("<str:format>", "json")
+            assert "<" not in url, url
+            urls.append("/" + url)
+    return sorted(set(urls))
 
 
 def leaks(content: bytes, network) -> list[str]:
@@ -58,8 +65,13 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
     client.force_login(network.hr_north)
     routes = web_routes()
     assert any("personnel" in route for route in routes)
-    for route in routes:
-        url = fill(route, network, edition)
+    # The south employee's positioning, notified and under appeal: ids for every page.
+    positioning.propose([network.south_employee], actor="test")  # hired before the edition
+    south_positioning = Positioning.objects.get(employee=network.south_employee)
+    positioning.validate(network.national, south_positioning)
+    positioning.notify(network.national, [south_positioning])
+    positioning.open_appeal(network.national, south_positioning, kind="weighing", argument="?")
+    for url in (url for route in routes for url in fill(route, network, edition)):
         for query in ("", "?q=SUDRIE", "?format=csv", "?etablissement=CCI-SUD"):
             response = client.get(url + query)
             assert response.status_code in (200, 302, 403, 404, 405), (url, response.status_code)
@@ -67,6 +79,30 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
                 url + query,
                 leaks(response.content, network),
             )
+        if url.startswith("/compte/"):
+            continue  # signing out is not about anyone's data
+        # Every form of the app posted with the other establishment's ids changes nothing.
+        response = client.post(
+            url,
+            {
+                "threshold": "0.01",
+                "title_key": south_positioning.title_key,
+                "job": edition.jobs.last().title,
+                "positioning": south_positioning.pk,
+                "outcome": "revised",
+                "reasoning": "PIRATE",
+                "text": "PIRATE",
+                "confirm": "oui",
+                "statut": "notified",
+            },
+        )
+        assert response.status_code in (200, 302, 403, 404, 405), (url, response.status_code)
+        assert not leaks(response.content, network), url
+    south_positioning.refresh_from_db()
+    assert (south_positioning.status, south_positioning.comment) == ("contested", "")
+    assert not LetterBatch.objects.exists()
+    network.south_employee.refresh_from_db()
+    assert network.south_employee.pseudonymised_at is None
 
 
 def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, network, edition):

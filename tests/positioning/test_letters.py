@@ -6,8 +6,6 @@ import io
 
 import pytest
 from django.conf import settings
-from django.http import Http404
-from django.test import RequestFactory
 from django.utils import translation
 from django.utils.formats import date_format
 from pypdf import PdfReader
@@ -16,7 +14,6 @@ from repertoire.core.positioning import appeal_deadline
 from repertoire.core.text import to_roman
 from repertoire.positioning import services
 from repertoire.positioning.models import Appeal
-from repertoire.positioning.views.letters import establishment_letters
 from tests.positioning.decisions import NOTIFIED_ON, PERSONAL_REASON
 
 
@@ -113,13 +110,26 @@ def test_only_hr_of_the_establishment_and_national_administrators_print_letters(
     assert client.get(letter_url(d.gaspard)).status_code == 302
 
 
-def batch(user, code: str, **params):
-    request = RequestFactory().get(f"/positionnement/{code}/lettres.pdf", params)
-    request.user = user
-    return establishment_letters(request, code=code)
+@pytest.fixture
+def batch(client, settings, django_capture_on_commit_callbacks):
+    """Ask for a batch of letters as the user does, and fetch the PDF once made."""
+    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
+
+    def ask(user, code: str, **params):
+        client.force_login(user)
+        # The letters are made once the request's transaction commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/positionnement/{code}/lettres/", params)
+        if response.status_code != 302 or "/lettres/" not in response["Location"]:
+            return response
+        status = client.get(response["Location"])
+        assert status.status_code == 200
+        return client.get(response["Location"] + "lettres.pdf")
+
+    return ask
 
 
-def test_the_batch_prints_each_validated_or_notified_letter_from_a_new_page(decisions):
+def test_the_batch_prints_each_validated_or_notified_letter_from_a_new_page(decisions, batch):
     d = decisions
     response = batch(d.network.hr_north, d.network.north.code)
     assert response.status_code == 200
@@ -141,7 +151,7 @@ def test_the_batch_prints_each_validated_or_notified_letter_from_a_new_page(deci
         assert texts[index + 1].startswith(positioning.job.title)
 
 
-def test_the_batch_narrows_to_one_status(decisions):
+def test_the_batch_narrows_to_one_status(decisions, batch):
     d = decisions
     texts = pages(batch(d.network.hr_north, d.network.north.code, statut="validated").content)
     letter_pages = [text for text in texts if "Objet : votre positionnement" in text]
@@ -149,21 +159,38 @@ def test_the_batch_narrows_to_one_status(decisions):
     assert d.bruno.employee.matricule in letter_pages[0]
 
 
-def test_the_batch_is_in_scope_and_not_for_readers(decisions):
+def test_the_batch_is_in_scope_and_not_for_readers(decisions, batch):
     d = decisions
-    with pytest.raises(Http404):
-        batch(d.network.hr_south, d.network.north.code)
-    with pytest.raises(Http404):
-        batch(d.network.reader_north, d.network.north.code)
+    assert batch(d.network.hr_south, d.network.north.code).status_code == 404
+    assert batch(d.network.reader_north, d.network.north.code).status_code == 404
     south = pages(batch(d.network.national, d.network.south.code).content)
     assert len([text for text in south if "Objet : votre positionnement" in text]) == 1
 
 
-def test_an_establishment_without_letters_to_print_says_so(decisions):
+def test_an_establishment_without_letters_to_print_says_so(decisions, batch, client):
     d = decisions
     east = services.create_establishment("CCI-EST", "CCI Est", actor="test")
     services.create_employee(
         d.network.national, east, matricule="E-001", last_name="EVRARD", job_title="Comptable"
     )
-    with pytest.raises(Http404, match="aucun positionnement validé ou notifié"):
-        batch(d.network.national, east.code)
+    response = batch(d.network.national, east.code)
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert "aucun positionnement validé ou notifié" in page.content.decode()
+
+
+def test_a_large_batch_is_typeset_by_chunks_into_one_pdf(decisions, batch, settings):
+    from repertoire.positioning import letters
+
+    d = decisions
+    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
+    # Chunks of one letter: the same binding of pages as a batch of thousands.
+    original, letters.CHUNK = letters.CHUNK, 1
+    try:
+        texts = pages(batch(d.network.hr_north, d.network.north.code).content)
+    finally:
+        letters.CHUNK = original
+    letter_pages = [text for text in texts if "Objet : votre positionnement" in text]
+    assert [p for p in letter_pages if d.bruno.employee.matricule in p]
+    assert [p for p in letter_pages if d.gaspard.employee.matricule in p]
+    assert len(letter_pages) == 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -25,8 +25,6 @@ from repertoire.publishing import documents
 
 # A letter states a decision: HR validated it, or it went further since.
 LETTER_STATUSES = Positioning.DECIDED
-# What a batch prints: decided and not yet contested (the letters to hand out).
-BATCH_STATUSES = (Positioning.Status.VALIDATED, Positioning.Status.NOTIFIED)
 
 
 @dataclass(frozen=True)
@@ -111,9 +109,32 @@ def letters_html(positionings: Sequence[Positioning], *, today: dt.date | None =
     return _unique_ids(html)
 
 
-def letters_pdf(positionings: Sequence[Positioning], *, today: dt.date | None = None) -> bytes:
-    """One PDF, each letter starting on its own page."""
-    return documents.pdf(letters_html(positionings, today=today))
+# Letters typeset together: progress is told between chunks.
+CHUNK = 20
+
+
+def letters_pdf(
+    positionings: Sequence[Positioning],
+    *,
+    today: dt.date | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> bytes:
+    """One PDF, each letter starting on its own page; typeset by chunks whose pages are
+    then bound together, so that the progress of a long batch can be told."""
+    from weasyprint import HTML  # loads pango: only where PDFs are made
+
+    positionings = list(positionings)
+    if len(positionings) <= CHUNK:
+        return documents.pdf(letters_html(positionings, today=today))
+    rendered = []
+    for start in range(0, len(positionings), CHUNK):
+        chunk = positionings[start : start + CHUNK]
+        rendered.append(HTML(string=letters_html(chunk, today=today)).render())
+        if progress is not None:
+            done = start + len(chunk)
+            progress(0.95 * done / len(positionings), f"{done} lettres sur {len(positionings)}")
+    pages = [page for document in rendered for page in document.pages]
+    return rendered[0].copy(pages).write_pdf()
 
 
 def letter_pdf(positioning: Positioning, *, today: dt.date | None = None) -> bytes:

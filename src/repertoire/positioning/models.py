@@ -287,3 +287,40 @@ class EmployeeImport(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+
+class LetterBatch(models.Model):
+    """An establishment's decision letters in one PDF, typeset in the background
+    (about a third of a second per letter: a large establishment takes minutes)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="letter_batches")
+    # Which letters: validated or notified positionings, optionally one status, one service.
+    positioning_status = models.CharField(_("positioning status"), max_length=12, blank=True)
+    service = models.CharField(_("service"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    progress = models.FloatField(_("progress"), default=0.0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    letters = models.PositiveIntegerField(_("letters"), default=0)
+    content = models.BinaryField(_("content"), null=True, editable=False)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter batch")
+        verbose_name_plural = _("letter batches")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Lettres {self.establishment.code} n° {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)

@@ -21,6 +21,7 @@ from repertoire.positioning.models import (
     Employee,
     EmployeeImport,
     Establishment,
+    LetterBatch,
     Positioning,
 )
 
@@ -365,3 +366,30 @@ def _counts_by_establishment(scope, positionings, decided, appeals) -> list[dict
         }
         for place in scope.order_by("code")
     ]
+
+
+# --- letters --------------------------------------------------------------------------
+
+# What a batch of letters prints: decided and not yet contested (the letters to hand out).
+LETTER_BATCH_STATUSES = (Positioning.Status.VALIDATED, Positioning.Status.NOTIFIED)
+
+
+def letter_positionings(
+    user, establishment: Establishment, *, status: str = "", service: str = ""
+) -> list[Positioning]:
+    """The positionings whose letters an establishment hands out, by name."""
+    filters = WorklistFilters(
+        service=service.strip(), status=status if status in LETTER_BATCH_STATUSES else ""
+    )
+    return list(
+        positionings_for(user, establishment=establishment, filters=filters)
+        .filter(status__in=LETTER_BATCH_STATUSES, employee__pseudonymised_at__isnull=True)
+        .select_related("version")
+        .order_by("employee__last_name", "employee__first_name", "employee__matricule")
+    )
+
+
+def letter_batch_for(user, establishment: Establishment, pk: int) -> LetterBatch:
+    return LetterBatch.objects.get(
+        pk=pk, establishment=establishments_for(user).get(pk=establishment.pk)
+    )

@@ -38,6 +38,7 @@ from repertoire.positioning.models import (
     EmployeeImport,
     EmployeeKey,
     Establishment,
+    LetterBatch,
     Positioning,
     PositioningEvent,
 )
@@ -999,5 +1000,87 @@ def run_employee_import(pk: int, user_pk: int) -> None:
         progress=1.0,
         stage="terminé",
         committed_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+# --- decision letters -----------------------------------------------------------------
+
+
+@transaction.atomic
+def request_letters(
+    user, establishment: Establishment, *, status: str = "", service: str = ""
+) -> LetterBatch:
+    """Typeset the establishment's letters to hand out (in the background)."""
+    from repertoire.positioning.selectors import letter_positionings
+
+    _check_writer(user, establishment)
+    count = len(letter_positionings(user, establishment, status=status, service=service))
+    if not count:
+        raise ValidationError("aucun positionnement validé ou notifié à imprimer ici")
+    batch = LetterBatch.objects.create(
+        establishment=establishment,
+        positioning_status=status,
+        service=service,
+        status=LetterBatch.Status.PENDING,
+        letters=count,
+        requested_by=user.get_username(),
+    )
+    record(
+        actor=user.get_username(),
+        action="letters.request",
+        instance=batch,
+        after={"lettres": count, "statut": status, "service": service},
+        establishment=establishment,
+    )
+    user_pk = getattr(user, "pk", None)
+    transaction.on_commit(lambda: run_in_background(build_letters, batch.pk, user_pk))
+    return batch
+
+
+def build_letters(pk: int, user_pk: int | None) -> None:
+    """Typeset a batch of letters, writing its progress; a failure is kept with it."""
+    from django.contrib.auth import get_user_model
+
+    from repertoire.accounts.selectors import CommandLineOperator
+    from repertoire.positioning import letters
+    from repertoire.positioning.selectors import letter_positionings
+
+    batch = LetterBatch.objects.select_related("establishment").get(pk=pk)
+    user = (
+        get_user_model().objects.get(pk=user_pk)
+        if user_pk is not None
+        else CommandLineOperator(batch.requested_by)
+    )
+
+    def write(fraction: float, stage: str) -> None:
+        LetterBatch.objects.filter(pk=pk).update(
+            status=LetterBatch.Status.RUNNING,
+            progress=min(fraction, 0.99),
+            stage=stage,
+            updated_at=timezone.now(),
+        )
+
+    progress = throttled(write)
+    progress(0.0, "préparation")
+    try:
+        positionings = letter_positionings(
+            user, batch.establishment, status=batch.positioning_status, service=batch.service
+        )
+        content = letters.letters_pdf(positionings, progress=progress)
+    except Exception as exc:  # kept for the person waiting on the page
+        logger.exception("letter batch %s failed", pk)
+        LetterBatch.objects.filter(pk=pk).update(
+            status=LetterBatch.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            updated_at=timezone.now(),
+        )
+        return
+    LetterBatch.objects.filter(pk=pk).update(
+        status=LetterBatch.Status.DONE,
+        content=content,
+        letters=len(positionings),
+        progress=1.0,
+        stage="terminé",
         updated_at=timezone.now(),
     )

@@ -6,13 +6,17 @@ print letters; for anyone else, as for an employee outside their scope, there is
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
-from repertoire.accounts.selectors import sees_personal_details
+from repertoire.accounts.selectors import may_write_personal_data, sees_personal_details
 from repertoire.catalog.selectors import EditionNotFound
-from repertoire.positioning import letters, selectors
-from repertoire.positioning.models import Employee, Establishment
+from repertoire.positioning import letters, selectors, services
+from repertoire.positioning.models import Employee, Establishment, LetterBatch
 
 NOT_FOR_YOU = "aucune lettre de positionnement à votre portée : elles sont réservées aux RH"
 
@@ -49,39 +53,61 @@ def employee_letter(request, pk: int):
     )
 
 
-@login_required
-def establishment_letters(request, code: str):
-    """/positionnement/<code>/lettres.pdf: the letters of every validated or notified
-    positioning of the establishment, one after the other, each from a new page.
-
-    ``?statut=validated|notified`` and ``?service=`` narrow the batch: about 0.3 s of
-    typesetting per letter, so a large establishment prints by service."""
+def _establishment(request, code: str) -> Establishment:
     try:
         establishment = selectors.establishment_for(request.user, code)
     except Establishment.DoesNotExist:
         raise Http404("aucun établissement à votre portée sous ce code") from None
-    if not sees_personal_details(request.user):
+    if not may_write_personal_data(request.user, establishment.pk):
         raise Http404(NOT_FOR_YOU)
+    return establishment
+
+
+@login_required
+@require_POST
+def establishment_letters(request, code: str):
+    """The letters of every validated or notified positioning of the establishment (or
+    of one status, one service), typeset in the background: the page shows the progress."""
+    establishment = _establishment(request, code)
     try:
-        positionings = _batch(request, establishment)
-    except EditionNotFound as exc:
-        raise Http404(str(exc)) from None
-    if not positionings:
-        raise Http404("aucun positionnement validé ou notifié dans cet établissement")
-    return _pdf(
-        letters.letters_pdf(positionings), f"lettres-positionnement-{establishment.code}.pdf"
+        batch = services.request_letters(
+            request.user,
+            establishment,
+            status=request.POST.get("statut", ""),
+            service=request.POST.get("service", "")[:200],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("worklist:worklist", code=establishment.code)
+    return redirect("worklist:letters-status", code=establishment.code, pk=batch.pk)
+
+
+def _letter_batch(request, code: str, pk: int) -> LetterBatch:
+    establishment = _establishment(request, code)
+    try:
+        return selectors.letter_batch_for(request.user, establishment, pk)
+    except LetterBatch.DoesNotExist:
+        raise Http404("aucun lot de lettres à cette adresse") from None
+
+
+@login_required
+def letters_status(request, code: str, pk: int):
+    batch = _letter_batch(request, code, pk)
+    return render(
+        request,
+        "positioning/letters_status.html",
+        {
+            "batch": batch,
+            "establishment": batch.establishment,
+            "waiting": batch.status in (LetterBatch.Status.PENDING, LetterBatch.Status.RUNNING),
+        },
     )
 
 
-def _batch(request, establishment: Establishment) -> list:
-    status = request.GET.get("statut", "")
-    filters = selectors.WorklistFilters(
-        service=request.GET.get("service", "").strip(),
-        status=status if status in letters.BATCH_STATUSES else "",
-    )
-    return list(
-        selectors.positionings_for(request.user, establishment=establishment, filters=filters)
-        .filter(status__in=letters.BATCH_STATUSES, employee__pseudonymised_at__isnull=True)
-        .select_related("version")
-        .order_by("employee__last_name", "employee__first_name", "employee__matricule")
-    )
+@login_required
+def letters_download(request, code: str, pk: int):
+    batch = _letter_batch(request, code, pk)
+    if batch.status != LetterBatch.Status.DONE:
+        raise Http404("ces lettres ne sont pas encore prêtes")
+    return _pdf(bytes(batch.content), f"lettres-positionnement-{batch.establishment.code}-{pk}.pdf")

@@ -1,0 +1,330 @@
+"""Appeals (recours): opened within the deadline after the notification, of one of three
+kinds, decided once by the commission (confirmed or revised); every step in the history
+and the journal. Reference jobs and levels are read from the loaded edition."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from repertoire.audit.models import JournalEntry
+from repertoire.catalog import selectors as catalog
+from repertoire.positioning import selectors, services
+from repertoire.positioning.models import Appeal, Positioning
+
+pytestmark = pytest.mark.django_db
+
+NOTIFIED_ON = dt.date(2015, 3, 31)
+# One month later: 31 March → 30 April.
+DEADLINE = dt.date(2015, 4, 30)
+
+
+def placed(employee) -> Positioning:
+    return Positioning.objects.select_related("job__level").get(employee=employee)
+
+
+def history(positioning) -> list[tuple[str, str, str]]:
+    return [(e.action, e.author, e.status) for e in selectors.events_of(positioning)]
+
+
+def journal_actions(instance) -> list[tuple[str, str]]:
+    return list(
+        JournalEntry.objects.filter(
+            object_type=instance._meta.label_lower, object_id=str(instance.pk)
+        )
+        .order_by("pk")
+        .values_list("action", "actor")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _edition_first(edition):
+    """The edition is loaded before the network: its employees get their proposals."""
+
+
+@pytest.fixture
+def jobs(edition):
+    return list(catalog.jobs_of(edition).select_related("level"))
+
+
+@pytest.fixture
+def notified(edition, network):
+    """The north employee, positioned on the proposed job, validated and notified."""
+    positioning = placed(network.north_employee)
+    services.validate(network.hr_north, positioning)
+    services.notify(network.hr_north, [placed(network.north_employee)], on=NOTIFIED_ON)
+    return placed(network.north_employee)
+
+
+def appeal(network, positioning, **fields) -> Appeal:
+    values = {"kind": "attachment", "argument": "Mes missions dépassent la fiche"}
+    return services.open_appeal(network.hr_north, positioning, **{**values, **fields})
+
+
+# --- opening -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("received_on", [NOTIFIED_ON, dt.date(2015, 4, 15), DEADLINE])
+def test_an_appeal_within_the_deadline_is_opened(network, notified, received_on):
+    was = (notified.job_id, notified.level)
+    opened = appeal(network, notified, received_on=received_on, argument="  Mes missions  ")
+    assert opened.status == Appeal.Status.OPEN
+    assert (opened.received_on, opened.deadline) == (received_on, DEADLINE)
+    assert (opened.argument, opened.opened_by) == ("Mes missions", "rh-nord")
+    assert opened.establishment == network.north
+    positioning = placed(network.north_employee)
+    assert positioning.status == Positioning.Status.CONTESTED
+    assert (positioning.job_id, positioning.level) == was
+    event = selectors.events_of(positioning).last()
+    assert (event.action, event.author, event.status) == ("contest", "rh-nord", "contested")
+    assert "Mes missions" in event.note
+    assert opened.get_kind_display() in event.note
+    assert journal_actions(opened) == [("appeal.open", "rh-nord")]
+    assert journal_actions(positioning)[-1] == ("positioning.contest", "rh-nord")
+    assert list(selectors.appeals_for(network.hr_north)) == [opened]
+
+
+@pytest.mark.parametrize("kind", ["weighing", "attachment", "definition"])
+def test_the_three_kinds_of_appeal(network, notified, kind):
+    opened = appeal(network, notified, kind=kind, received_on=DEADLINE)
+    assert Appeal.objects.get().kind == kind == opened.kind
+
+
+def test_an_appeal_after_the_deadline_is_refused_and_nothing_is_written(network, notified):
+    journal = JournalEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        appeal(network, notified, received_on=DEADLINE + dt.timedelta(days=1))
+    (message,) = refused.value.message_dict["received_on"]
+    assert "01/05/2015" in message and "30/04/2015" in message and "1 mois" in message
+    assert Appeal.objects.count() == 0
+    assert placed(network.north_employee).status == Positioning.Status.NOTIFIED
+    assert JournalEntry.objects.count() == journal
+
+
+def test_the_deadline_follows_the_setting(network, notified, settings):
+    settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS = 2
+    opened = appeal(network, notified, received_on=dt.date(2015, 5, 31))
+    assert opened.deadline == dt.date(2015, 5, 31)
+
+
+def test_an_appeal_before_the_notification_is_refused(network, notified):
+    with pytest.raises(ValidationError) as refused:
+        appeal(network, notified, received_on=NOTIFIED_ON - dt.timedelta(days=1))
+    assert "received_on" in refused.value.message_dict
+    assert Appeal.objects.count() == 0
+
+
+def test_a_positioning_not_yet_notified_cannot_be_contested(edition, network):
+    positioning = placed(network.north_employee)
+    for step in ("proposed", "validated"):
+        assert positioning.status == step
+        with pytest.raises(ValidationError) as refused:
+            appeal(network, positioning, received_on=NOTIFIED_ON)
+        assert refused.value.messages == [
+            "seul un positionnement notifié peut faire l'objet d'un recours"
+        ]
+        services.validate(network.hr_north, positioning)
+        positioning = placed(network.north_employee)
+    assert Appeal.objects.count() == 0
+
+
+def test_a_contested_positioning_takes_no_second_appeal(network, notified):
+    appeal(network, notified, received_on=DEADLINE)
+    with pytest.raises(ValidationError):
+        appeal(network, placed(network.north_employee), received_on=DEADLINE, kind="weighing")
+    assert Appeal.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "errors"),
+    [
+        ({"kind": "salary"}, {"kind"}),
+        ({"argument": "  "}, {"argument"}),
+        ({"kind": "", "argument": ""}, {"kind", "argument"}),
+    ],
+)
+def test_an_appeal_needs_its_kind_and_argument(network, notified, fields, errors):
+    with pytest.raises(ValidationError) as refused:
+        appeal(network, notified, received_on=DEADLINE, **fields)
+    assert set(refused.value.message_dict) == errors
+
+
+@pytest.mark.parametrize("who", ["reader_north", "hr_south"])
+def test_only_hr_of_the_establishment_records_an_appeal(network, notified, who):
+    with pytest.raises(PermissionDenied):
+        services.open_appeal(
+            getattr(network, who), notified, kind="weighing", argument="x", received_on=DEADLINE
+        )
+    assert Appeal.objects.count() == 0
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+
+def test_the_commission_confirms_the_positioning(network, notified):
+    was = (notified.job_id, notified.level)
+    opened = appeal(network, notified, received_on=DEADLINE)
+    decided = services.decide_appeal(
+        network.national,
+        opened,
+        outcome="confirmed",
+        reasoning="  Les missions relèvent de l'emploi  ",
+        decided_on=dt.date(2015, 6, 15),
+    )
+    assert decided.status == Appeal.Status.CONFIRMED
+    assert decided.reasoning == "Les missions relèvent de l'emploi"
+    assert (decided.decided_by, decided.decided_on) == ("nationale", dt.date(2015, 6, 15))
+    positioning = placed(network.north_employee)
+    assert positioning.status == Positioning.Status.CONFIRMED
+    assert (positioning.job_id, positioning.level) == was
+    assert positioning.decided_by == "nationale"
+    assert history(positioning) == [
+        ("propose", "nationale", "proposed"),
+        ("validate", "rh-nord", "validated"),
+        ("notify", "rh-nord", "notified"),
+        ("contest", "rh-nord", "contested"),
+        ("confirm", "nationale", "confirmed"),
+    ]
+    assert selectors.events_of(positioning).last().note == (
+        "commission : Les missions relèvent de l'emploi"
+    )
+    assert journal_actions(decided) == [("appeal.open", "rh-nord"), ("appeal.decide", "nationale")]
+    entry = JournalEntry.objects.filter(action="appeal.decide").get()
+    assert (entry.before["status"], entry.after["status"]) == ("open", "confirmed")
+    assert journal_actions(positioning)[-1] == ("positioning.confirm", "nationale")
+
+
+def test_the_commission_revises_the_job(network, notified, jobs):
+    was = (notified.job.code, notified.level)  # the services update the object handed in
+    opened = appeal(network, notified, received_on=DEADLINE, kind="weighing")
+    job = next(j for j in jobs if j.code != was[0] and j.level.number > was[1])
+    decided = services.decide_appeal(
+        network.hr_north,
+        opened,
+        outcome="revised",
+        reasoning="Les missions sont celles d'un emploi plus élevé",
+        job_code=job.code,
+    )
+    assert decided.status == Appeal.Status.REVISED
+    assert decided.decided_on is not None
+    positioning = placed(network.north_employee)
+    assert positioning.status == Positioning.Status.REVISED
+    assert (positioning.job, positioning.level) == (job, job.level.number)
+    event = selectors.events_of(positioning).last()
+    assert (event.action, event.job_code, event.level) == ("revise", job.code, job.level.number)
+    entry = JournalEntry.objects.filter(action="positioning.revise").get()
+    assert (entry.before["emploi"], entry.after["emploi"]) == (was[0], job.code)
+    assert (entry.before["niveau"], entry.after["niveau"]) == (was[1], job.level.number)
+
+
+def test_the_commission_may_grant_a_personal_level_on_the_same_job(network, notified):
+    job_id, level = notified.job_id, notified.level
+    if level == 8:
+        pytest.skip("the proposed job is at the top of the grid")
+    opened = appeal(network, notified, received_on=DEADLINE)
+    services.decide_appeal(
+        network.hr_north,
+        opened,
+        outcome="revised",
+        reasoning="Ancienneté dans les fonctions",
+        personal_level=level + 1,
+        reason="maintien de la classification antérieure",
+    )
+    positioning = placed(network.north_employee)
+    assert (positioning.job_id, positioning.level) == (job_id, level + 1)
+    assert positioning.personal_level_reason == "maintien de la classification antérieure"
+
+
+def test_a_revision_that_changes_nothing_is_refused(network, notified):
+    opened = appeal(network, notified, received_on=DEADLINE)
+    with pytest.raises(ValidationError) as refused:
+        services.decide_appeal(
+            network.hr_north,
+            opened,
+            outcome="revised",
+            reasoning="Rien à changer",
+            job_code=notified.job.code,
+        )
+    assert "job" in refused.value.message_dict
+    opened.refresh_from_db()
+    assert opened.status == Appeal.Status.OPEN
+    assert placed(network.north_employee).status == Positioning.Status.CONTESTED
+
+
+def test_a_personal_level_kept_through_the_appeal(edition, network, jobs):
+    positioning = placed(network.north_employee)
+    job = next(j for j in jobs if j.level.number < 8)
+    services.change(
+        network.hr_north,
+        positioning,
+        job_code=job.code,
+        personal_level=job.level.number + 1,
+        reason="maintien",
+    )
+    services.notify(network.hr_north, [placed(network.north_employee)], on=NOTIFIED_ON)
+    opened = appeal(network, placed(network.north_employee), received_on=DEADLINE)
+    assert placed(network.north_employee).level == job.level.number + 1
+    services.decide_appeal(network.hr_north, opened, outcome="confirmed", reasoning="Confirmé")
+    positioning = placed(network.north_employee)
+    assert (positioning.level, positioning.personal_level_reason) == (
+        job.level.number + 1,
+        "maintien",
+    )
+
+
+def test_an_appeal_is_decided_once(network, notified):
+    opened = appeal(network, notified, received_on=DEADLINE)
+    services.decide_appeal(network.hr_north, opened, outcome="confirmed", reasoning="Confirmé")
+    journal = JournalEntry.objects.count()
+    for outcome in ("confirmed", "revised"):
+        with pytest.raises(ValidationError) as refused:
+            services.decide_appeal(
+                network.hr_north, Appeal.objects.get(), outcome=outcome, reasoning="Encore"
+            )
+        assert refused.value.messages == ["ce recours est déjà tranché"]
+    assert JournalEntry.objects.count() == journal
+    assert Appeal.objects.get().reasoning == "Confirmé"
+
+
+@pytest.mark.parametrize(
+    ("outcome", "reasoning", "field"),
+    [
+        ("open", "Motif", "outcome"),
+        ("rejected", "Motif", "outcome"),
+        ("confirmed", " ", "reasoning"),
+    ],
+)
+def test_a_decision_needs_an_outcome_and_its_reasoning(
+    network, notified, outcome, reasoning, field
+):
+    opened = appeal(network, notified, received_on=DEADLINE)
+    with pytest.raises(ValidationError) as refused:
+        services.decide_appeal(network.hr_north, opened, outcome=outcome, reasoning=reasoning)
+    assert set(refused.value.message_dict) == {field}
+    opened.refresh_from_db()
+    assert opened.status == Appeal.Status.OPEN
+
+
+@pytest.mark.parametrize("who", ["reader_north", "hr_south"])
+def test_only_hr_of_the_establishment_decides_an_appeal(network, notified, who):
+    opened = appeal(network, notified, received_on=DEADLINE)
+    with pytest.raises(PermissionDenied):
+        services.decide_appeal(
+            getattr(network, who), opened, outcome="confirmed", reasoning="Confirmé"
+        )
+    opened.refresh_from_db()
+    assert opened.status == Appeal.Status.OPEN
+
+
+def test_appeals_are_seen_in_their_establishment_only(network, notified):
+    opened = appeal(network, notified, received_on=DEADLINE)
+    assert list(selectors.appeals_for(network.hr_north, status="open")) == [opened]
+    assert list(selectors.appeals_for(network.hr_north, status="confirmed")) == []
+    assert list(selectors.appeals_for(network.reader_north)) == [opened]
+    assert list(selectors.appeals_for(network.hr_south)) == []
+    assert list(selectors.appeals_for(network.national, establishment=network.south)) == []
+    with pytest.raises(Appeal.DoesNotExist):
+        selectors.appeal_for(network.hr_south, opened.pk)
+    assert selectors.appeal_for(network.national, opened.pk) == opened
