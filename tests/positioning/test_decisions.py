@@ -297,25 +297,27 @@ def test_bulk_accept_needs_a_threshold_between_0_and_1(north, threshold):
 def test_a_group_decision_places_every_employee_of_the_title(north, jobs):
     group = placed("N-05")
     job = another_job(jobs, group)
+    # Decided one by one before: keeps its decision (and any personal level).
     services.validate(north.hr_north, placed("N-06"))
+    kept = placed("N-06").job
     journal_before = JournalEntry.objects.count()
 
     count = services.decide_group(north.hr_north, north.north, group.title_key, job_code=job.code)
 
-    assert count == 2
-    for matricule in ("N-05", "N-06"):
-        positioning = placed(matricule)
-        assert positioning.status == Positioning.Status.VALIDATED
-        assert (positioning.job, positioning.level) == (job, job.level.number)
-        assert positioning.decided_by == "rh-nord"
-        event = selectors.events_of(positioning).last()
-        assert (event.action, event.author, event.job_code) == ("change", "rh-nord", job.code)
-        assert MISSION in event.note
+    assert count == 1
+    positioning = placed("N-05")
+    assert positioning.status == Positioning.Status.VALIDATED
+    assert (positioning.job, positioning.level) == (job, job.level.number)
+    assert positioning.decided_by == "rh-nord"
+    event = selectors.events_of(positioning).last()
+    assert (event.action, event.author, event.job_code) == ("change", "rh-nord", job.code)
+    assert MISSION in event.note
+    assert (placed("N-06").status, placed("N-06").job) == (Positioning.Status.VALIDATED, kept)
     # The correction teaches the engine: the local title is now an appellation of the job.
     alias = JobTitleAlias.objects.get(job=job, title=MISSION)
     assert (alias.source, alias.created_by) == ("validated", "rh-nord")
     actions = JournalEntry.objects.order_by("pk")[journal_before:].values_list("action", flat=True)
-    assert sorted(actions) == ["appellation.add", "positioning.change", "positioning.change"]
+    assert sorted(actions) == ["appellation.add", "positioning.change"]
     # Other titles are untouched.
     assert placed("N-07").status == Positioning.Status.PROPOSED
 

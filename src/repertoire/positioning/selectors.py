@@ -179,6 +179,7 @@ class TitleGroup:
     job_code: str
     job_title: str
     level: int | None
+    jobs: int = 1  # distinct jobs proposed or decided within the group
 
     @property
     def priority(self) -> float:
@@ -193,33 +194,43 @@ def title_groups(
     filters: WorklistFilters = WorklistFilters(),
     pending_only: bool = True,
 ) -> list[TitleGroup]:
-    """The establishment's positionings grouped by normalised title and proposed job,
-    the most uncertain and most populated first."""
-    rows = (
-        positionings_for(user, establishment=establishment, filters=filters)
-        .order_by()
-        .values("title_key", "job__code", "job__title", "level")
-        .annotate(
-            headcount=Count("pk"),
-            to_review=Count("pk", filter=Q(status=Positioning.Status.PROPOSED)),
-            confidence=Min("confidence", filter=Q(status=Positioning.Status.PROPOSED)),
-            example_title=Min("employee__job_title"),
-        )
+    """The establishment's positionings grouped by normalised title, the most uncertain
+    and most populated first; each group shows the job proposed to most of its people
+    (the service or description columns may split a title's proposals: ``jobs`` > 1)."""
+    positionings = positionings_for(user, establishment=establishment, filters=filters).order_by()
+    rows = positionings.values("title_key").annotate(
+        headcount=Count("pk"),
+        to_review=Count("pk", filter=Q(status=Positioning.Status.PROPOSED)),
+        confidence=Min("confidence", filter=Q(status=Positioning.Status.PROPOSED)),
+        example_title=Min("employee__job_title"),
     )
-    groups = [
-        TitleGroup(
-            title_key=row["title_key"],
-            example_title=row["example_title"],
-            headcount=row["headcount"],
-            to_review=row["to_review"],
-            confidence=row["confidence"] if row["confidence"] is not None else 1.0,
-            job_code=row["job__code"] or "",
-            job_title=row["job__title"] or "",
-            level=row["level"],
+    if pending_only:
+        rows = rows.filter(to_review__gt=0)
+    # The job proposed (or decided) for most people of each title.
+    jobs: dict[str, tuple[int, dict]] = {}
+    proposed_jobs: dict[str, set[str]] = {}
+    for job in positionings.values("title_key", "job__code", "job__title", "level").annotate(
+        n=Count("pk")
+    ):
+        proposed_jobs.setdefault(job["title_key"], set()).add(job["job__code"])
+        if job["n"] > jobs.get(job["title_key"], (0, {}))[0]:
+            jobs[job["title_key"]] = (job["n"], job)
+    groups = []
+    for row in rows:
+        job = jobs.get(row["title_key"], (0, {}))[1]
+        groups.append(
+            TitleGroup(
+                title_key=row["title_key"],
+                example_title=row["example_title"],
+                headcount=row["headcount"],
+                to_review=row["to_review"],
+                confidence=row["confidence"] if row["confidence"] is not None else 1.0,
+                job_code=job.get("job__code") or "",
+                job_title=job.get("job__title") or "",
+                level=job.get("level"),
+                jobs=len(proposed_jobs.get(row["title_key"], ())),
+            )
         )
-        for row in rows
-        if row["to_review"] or not pending_only
-    ]
     return sorted(groups, key=lambda group: (-group.priority, -group.headcount, group.title_key))
 
 

@@ -478,7 +478,7 @@ def decide_group(
     job_code: str,
     version: RepertoireVersion | None = None,
 ) -> int:
-    """Place every not-yet-notified employee of one normalised title on ``job_code``.
+    """Place every employee of one normalised title still at the proposal stage on ``job_code``.
 
     The title is then an appellation of the job (feedback for the matching engine):
     a group decision is about the title, not about one person.
@@ -491,7 +491,8 @@ def decide_group(
             establishment=establishment,
             version=version,
             title_key=title_key,
-            status__in=Positioning.OPEN_TO_REVIEW,
+            # People decided one by one keep their decision (a personal level, a reason).
+            status=Positioning.Status.PROPOSED,
         )
         .select_related("job", "establishment", "employee")
         .select_for_update(of=("self",))
