@@ -234,6 +234,33 @@ def title_groups(
     return sorted(groups, key=lambda group: (-group.priority, -group.headcount, group.title_key))
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where an establishment's positioning stands: its worklist header, in one query."""
+
+    by_status: dict[str, int]
+    above_threshold: int  # proposals that bulk acceptance would validate
+
+    @property
+    def employees(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def decided(self) -> int:
+        return sum(self.by_status[status] for status in Positioning.DECIDED)
+
+
+def progress_of(user, establishment: Establishment, *, threshold: float) -> Progress:
+    counts = positionings_for(user, establishment=establishment).aggregate(
+        above_threshold=Count(
+            "pk", filter=Q(status=Positioning.Status.PROPOSED, confidence__gte=threshold)
+        ),
+        **{status: Count("pk", filter=Q(status=status)) for status in Positioning.Status.values},
+    )
+    above = counts.pop("above_threshold")
+    return Progress(by_status=counts, above_threshold=above)
+
+
 def services_of(user, establishment: Establishment) -> list[str]:
     return list(
         employees_for(user)

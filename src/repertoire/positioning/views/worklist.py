@@ -91,7 +91,8 @@ def worklist(request, code: str):
             search=data["q"].strip(),
         )
     as_list = request.GET.get("vue") == "liste" or bool(filters.title_key)
-    report = selectors.report_for(request.user, establishment)
+    threshold = settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD
+    report = selectors.progress_of(request.user, establishment, threshold=threshold)
     context = {
         "establishment": establishment,
         "form": form,
@@ -104,14 +105,9 @@ def worklist(request, code: str):
         "status_counts": [
             (value, label, report.by_status[value]) for value, label in Positioning.Status.choices
         ],
-        "threshold": settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD,
+        "threshold": threshold,
         "bulk_form": BulkAcceptForm(),
-        "above_threshold": selectors.positionings_for(request.user, establishment=establishment)
-        .filter(
-            status=Positioning.Status.PROPOSED,
-            confidence__gte=settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD,
-        )
-        .count(),
+        "above_threshold": report.above_threshold,
         "query": _query(request, exclude=("page",)),
     }
     if as_list:
