@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "repertoire.positioning",
     "repertoire.accounts",
     "repertoire.audit",
+    "repertoire.evaluation",
 ]
 
 MIDDLEWARE = [

@@ -272,8 +272,13 @@ class JobNeighbours:
     nearest: list[tuple[ReferenceJob, int]]
 
 
+def profile_index(version: RepertoireVersion) -> ProfileIndex:
+    """The reference jobs' profiles of an edition, for distances between profiles."""
+    return _cached_index("profiles", version, lambda v: ProfileIndex(searchable_jobs(v)))
+
+
 def neighbours_of(job: ReferenceJob, count: int = 4) -> JobNeighbours:
-    index = _cached_index("profiles", job.version, lambda v: ProfileIndex(searchable_jobs(v)))
+    index = profile_index(job.version)
     found = index.neighbours(job.code, count)
     codes = [found.below, found.above, *(code for code, _ in found.nearest)]
     jobs = {other.code: other for other in jobs_by_code(job.version, [c for c in codes if c])}

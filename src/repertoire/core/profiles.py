@@ -63,3 +63,14 @@ class ProfileIndex:
             above=self.jobs[min(above, key=lambda i: self.jobs[i].level)].code if above else None,
             nearest=nearest,
         )
+
+    def distances_to(self, degrees: Sequence[int]) -> dict[str, int]:
+        """How many degrees separate a profile (a local job's) from each job."""
+        distances = np.abs(self._degrees - np.array(degrees, dtype=np.int16)).sum(axis=1)
+        return {job.code: int(distance) for job, distance in zip(self.jobs, distances, strict=True)}
+
+    def nearest_to(self, degrees: Sequence[int], count: int = 5) -> tuple[tuple[str, int], ...]:
+        """The jobs nearest to a profile, nearest first (then the repertoire's order)."""
+        distances = np.abs(self._degrees - np.array(degrees, dtype=np.int16)).sum(axis=1)
+        order = np.lexsort((np.arange(len(self.jobs)), distances))
+        return tuple((self.jobs[i].code, int(distances[i])) for i in order[:count])

@@ -133,6 +133,14 @@ class Positioning(models.Model):
     job = models.ForeignKey(
         "catalog.ReferenceJob", models.PROTECT, null=True, blank=True, related_name="positionings"
     )
+    # Or a local job of the establishment, weighed and validated (no reference job fits).
+    evaluation = models.ForeignKey(
+        "evaluation.JobEvaluation",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="positionings",
+    )
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     # A level above the job's own, kept for the person (à titre personnel), and why.
     personal_level_reason = models.TextField(_("reason for a personal level"), blank=True)
@@ -169,14 +177,32 @@ class Positioning(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.employee.journal_label()} → {self.job or '?'} ({self.status})"
+        return f"{self.employee.journal_label()} → {self.placed_on or '?'} ({self.status})"
 
     def journal_label(self) -> str:
         return f"Positionnement du collaborateur n° {self.employee_id}"
 
     @property
+    def placed_on(self) -> str:
+        """The job the employee is placed on: a reference job, or a weighed local job."""
+        if self.job_id:
+            return self.job.title
+        if self.evaluation_id:
+            return f"{self.evaluation.title} (emploi local pesé)"
+        return ""
+
+    @property
     def is_personal_level(self) -> bool:
-        return bool(self.job_id and self.level and self.level > self.job.level.number)
+        return bool(self.level and self.base_level and self.level > self.base_level)
+
+    @property
+    def base_level(self) -> int | None:
+        """The level of the job itself, before any personal level."""
+        if self.job_id:
+            return self.job.level.number
+        if self.evaluation_id:
+            return self.evaluation.level
+        return None
 
 
 class PositioningEvent(models.Model):

@@ -188,6 +188,7 @@ def _facts(positioning: Positioning) -> dict:
         "collaborateur": positioning.employee_id,
         "statut": positioning.status,
         "emploi": positioning.job.code if positioning.job_id else None,
+        "pesee": positioning.evaluation_id,
         "niveau": positioning.level,
         "motif_niveau_personnel": positioning.personal_level_reason,
     }
@@ -201,7 +202,7 @@ def _event(positioning: Positioning, action: str, author: str, note: str = "") -
         action=action,
         status=positioning.status,
         job_code=job.code if job else "",
-        job_title=job.title if job else "",
+        job_title=positioning.placed_on[:200],
         level=positioning.level,
         note=note,
     )
@@ -307,28 +308,34 @@ def _decide(
     action: str,
     *,
     job: ReferenceJob | None = None,
+    evaluation=None,
     personal_level: int | None = None,
     reason: str = "",
     note: str = "",
 ) -> Positioning:
-    """Move a positioning to its next status, with its job and level; history and journal."""
+    """Move a positioning to its next status, with its job (a reference job, or a weighed
+    local job) and level; history and journal."""
     _check_writer(user, positioning.establishment)
     try:
         status = rules.next_status(positioning.status, action)
     except rules.TransitionRefused as exc:
         raise ValidationError(str(exc)) from None
-    job = job or positioning.job
-    if job is None:
+    if job is None and evaluation is None:
+        # Unchanged: the job or the weighed local job it is already placed on.
+        job, evaluation = positioning.job, positioning.evaluation
+    if job is None and evaluation is None:
         raise ValidationError({"job": "choisissez l'emploi repère de ce collaborateur"})
+    base_level = job.level.number if job is not None else evaluation.level
     try:
-        level = rules.positioned_level(job.level.number, personal_level, reason)
+        level = rules.positioned_level(base_level, personal_level, reason)
     except rules.LevelRefused as exc:
         raise ValidationError({"level": str(exc)}) from None
     before = _facts(positioning)
     positioning.status = status
     positioning.job = job
+    positioning.evaluation = evaluation if job is None else None
     positioning.level = level
-    positioning.personal_level_reason = reason.strip() if level > job.level.number else ""
+    positioning.personal_level_reason = reason.strip() if level > base_level else ""
     if action in ("validate", "change", "confirm", "revise"):
         positioning.decided_by = user.get_username()
         positioning.decided_at = timezone.now()
@@ -376,6 +383,40 @@ def change(
         positioning,
         "change",
         job=job,
+        personal_level=personal_level,
+        reason=reason,
+        note=comment,
+    )
+
+
+@transaction.atomic
+def place_on_evaluation(
+    user,
+    positioning: Positioning,
+    *,
+    evaluation_id: int,
+    personal_level: int | None = None,
+    reason: str = "",
+    comment: str = "",
+) -> Positioning:
+    """Place the employee on a local job of their establishment, weighed and validated
+    (no reference job describes it); its level is the weighing's."""
+    from repertoire.evaluation.models import JobEvaluation
+
+    evaluation = JobEvaluation.objects.filter(
+        pk=evaluation_id,
+        establishment=positioning.establishment,
+        status=JobEvaluation.Status.VALIDATED,
+    ).first()
+    if evaluation is None:
+        raise ValidationError(
+            {"evaluation": "aucune pesée validée de cet établissement sous ce numéro"}
+        )
+    return _decide(
+        user,
+        positioning,
+        "change",
+        evaluation=evaluation,
         personal_level=personal_level,
         reason=reason,
         note=comment,
@@ -643,8 +684,10 @@ def decide_appeal(
             note=note,
         )
     else:
-        job = _job(positioning.version, job_code) if job_code else positioning.job
-        if job == positioning.job and (personal_level or job.level.number) == positioning.level:
+        job = _job(positioning.version, job_code) if job_code else None
+        base_level = job.level.number if job is not None else positioning.base_level
+        unchanged_job = job is None or job == positioning.job
+        if unchanged_job and (personal_level or base_level) == positioning.level:
             raise ValidationError({"job": "une révision change l'emploi ou le niveau"})
         _decide(
             user,

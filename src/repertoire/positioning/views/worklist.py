@@ -212,7 +212,7 @@ def validate(request, pk: int):
         messages.success(
             request,
             _("%(name)s: %(job)s validated.")
-            % {"name": positioning.employee, "job": positioning.job.title},
+            % {"name": positioning.employee, "job": positioning.placed_on},
         )
     if request.POST.get("retour") is not None:
         return _back(request, positioning.establishment)

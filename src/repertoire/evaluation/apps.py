@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    name = "repertoire.evaluation"
+    verbose_name = _("Weighing of local jobs")
+    default_auto_field = "django.db.models.BigAutoField"

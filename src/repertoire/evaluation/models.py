@@ -1,0 +1,98 @@
+"""Weighings of local jobs (pesées): an establishment's job scored on the edition's criteria."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from repertoire.core import evaluation as rules
+
+
+class JobEvaluation(models.Model):
+    """A local job weighed with the criteria and the rule of an edition.
+
+    Edited as a draft, submitted by the establishment's HR, validated or sent back by a
+    national administrator. A validated weighing is frozen: revising it makes a new
+    version (``revision_of``), so that what positionings rest on never moves.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = rules.DRAFT, _("draft")
+        SUBMITTED = rules.SUBMITTED, _("submitted")
+        VALIDATED = rules.VALIDATED, _("validated")
+        RETURNED = rules.RETURNED, _("sent back")
+
+    establishment = models.ForeignKey(
+        "positioning.Establishment", models.PROTECT, related_name="evaluations"
+    )
+    version = models.ForeignKey(
+        "catalog.RepertoireVersion", models.PROTECT, related_name="evaluations"
+    )
+    title = models.CharField(_("local job title"), max_length=200)
+    missions = models.TextField(_("purpose and missions"), blank=True)
+    # {criterion code: degree}; {criterion code: why this degree}.
+    degrees = models.JSONField(_("degrees"), default=dict)
+    justifications = models.JSONField(_("justifications"), default=dict)
+    # The result under the edition's rule when last saved (kept: the rule may change).
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    rule = models.CharField(_("level rule"), max_length=32, blank=True)
+    explanation = models.TextField(_("explanation"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    revision_of = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("version number"), default=1)
+    created_by = models.CharField(_("created by"), max_length=150)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("job weighing")
+        verbose_name_plural = _("job weighings")
+        ordering = ["establishment", "title", "-number"]
+        indexes = [models.Index(fields=["establishment", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.number}, {self.establishment.code})"
+
+    def journal_label(self) -> str:
+        return f"Pesée n° {self.pk} « {self.title} » v{self.number} ({self.establishment.code})"
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status in (self.Status.SUBMITTED, self.Status.VALIDATED)
+
+
+class EvaluationEvent(models.Model):
+    """One step of a weighing's history: who changed or decided what, and when."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("created")
+        EDIT = "edit", _("changed")
+        SUBMIT = "submit", _("submitted")
+        VALIDATE = "validate", _("validated")
+        RETURN = "return", _("sent back")
+        COMMENT = "comment", _("comment")
+        REVISE = "revise", _("new version")
+
+    evaluation = models.ForeignKey(JobEvaluation, models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+    author = models.CharField(_("author"), max_length=150)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    status = models.CharField(_("status"), max_length=10, choices=JobEvaluation.Status.choices)
+    # The degrees and level after the step; for changes, what changed.
+    degrees = models.JSONField(_("degrees"), default=dict)
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
+    changes = models.JSONField(_("changes"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("weighing event")
+        verbose_name_plural = _("weighing events")
+        ordering = ["evaluation", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%d/%m/%Y})"

@@ -1,0 +1,303 @@
+"""Writes of weighings: create, change, submit, validate or send back, revise.
+
+Each checks the actor's role, runs in one transaction, keeps the weighing's history
+(``EvaluationEvent``) and is journaled. The order of the steps is in
+``core.evaluation``; the level is the edition's rule's (``catalog.grid_of``).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import may_write_personal_data, role_of
+from repertoire.audit.services import record
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import RepertoireVersion
+from repertoire.core import evaluation as rules
+from repertoire.core.grid import InvalidDegrees
+from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
+from repertoire.positioning.models import Establishment
+
+EDITABLE_FIELDS = ("title", "missions", "degrees", "justifications")
+
+
+def _check_editor(user, establishment: Establishment) -> None:
+    """The establishment's HR officers and national administrators weigh its jobs."""
+    if not may_write_personal_data(user, establishment.pk):
+        raise PermissionDenied("réservé aux RH de l'établissement")
+
+
+def _check_national(user) -> None:
+    if role_of(user) != Role.NATIONAL:
+        raise PermissionDenied("réservé aux administrateurs nationaux")
+
+
+def criteria_codes(version: RepertoireVersion) -> list[str]:
+    return [criterion.code for criterion in catalog.criteria_of(version)]
+
+
+def clean_degrees(version: RepertoireVersion, degrees: dict) -> dict[str, int]:
+    """One degree from 1 to 8 for each criterion of the edition, nothing else."""
+    codes = criteria_codes(version)
+    errors = {}
+    cleaned = {}
+    for code in codes:
+        value = degrees.get(code)
+        try:
+            degree = int(value)
+        except (TypeError, ValueError):
+            errors[code] = "choisissez un degré"
+            continue
+        if not 1 <= degree <= 8:
+            errors[code] = f"degré {degree} hors de l'échelle (1 à 8)"
+        cleaned[code] = degree
+    unknown = set(degrees) - set(codes)
+    if unknown:
+        errors["degrees"] = f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"
+    if errors:
+        raise ValidationError(errors)
+    return cleaned
+
+
+def _classify(evaluation: JobEvaluation) -> None:
+    """The level, rule and explanation of the weighing's degrees, as of now."""
+    grid = catalog.grid_of(evaluation.version)
+    codes = criteria_codes(evaluation.version)
+    try:
+        result = grid.classify([evaluation.degrees[code] for code in codes])
+    except InvalidDegrees as exc:
+        raise ValidationError({"degrees": str(exc)}) from None
+    evaluation.level = result.level
+    evaluation.rule = result.rule
+    evaluation.explanation = result.explanation
+
+
+def _facts(evaluation: JobEvaluation) -> dict:
+    return {
+        "intitule": evaluation.title,
+        "statut": evaluation.status,
+        "degres": evaluation.degrees,
+        "niveau": evaluation.level,
+        "version": evaluation.number,
+    }
+
+
+def _step(evaluation: JobEvaluation, action: str, author: str, *, note="", changes=None):
+    EvaluationEvent.objects.create(
+        evaluation=evaluation,
+        author=author,
+        action=action,
+        status=evaluation.status,
+        degrees=evaluation.degrees,
+        level=evaluation.level,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def _clean_texts(fields: dict) -> dict:
+    cleaned = dict(fields)
+    if "title" in cleaned:
+        cleaned["title"] = " ".join(str(cleaned["title"]).split())
+        if not cleaned["title"]:
+            raise ValidationError({"title": "l'intitulé de l'emploi est obligatoire"})
+    if "missions" in cleaned:
+        cleaned["missions"] = str(cleaned["missions"]).strip()
+    if "justifications" in cleaned:
+        cleaned["justifications"] = {
+            code: str(text).strip() for code, text in (cleaned["justifications"] or {}).items()
+        }
+    return cleaned
+
+
+@transaction.atomic
+def create_evaluation(
+    user,
+    establishment: Establishment,
+    *,
+    title: str,
+    degrees: dict,
+    missions: str = "",
+    justifications: dict | None = None,
+    version: RepertoireVersion | None = None,
+) -> JobEvaluation:
+    """A new weighing, as a draft."""
+    _check_editor(user, establishment)
+    version = version or catalog.get_version()
+    fields = _clean_texts(
+        {"title": title, "missions": missions, "justifications": justifications or {}}
+    )
+    evaluation = JobEvaluation(
+        establishment=establishment,
+        version=version,
+        degrees=clean_degrees(version, degrees),
+        created_by=user.get_username(),
+        **fields,
+    )
+    unknown = set(evaluation.justifications) - set(criteria_codes(version))
+    if unknown:
+        raise ValidationError({"justifications": f"critère(s) inconnu(s) : {sorted(unknown)}"})
+    _classify(evaluation)
+    evaluation.full_clean()
+    evaluation.save()
+    _step(evaluation, EvaluationEvent.Action.CREATE, user.get_username())
+    record(
+        actor=user.get_username(),
+        action="evaluation.create",
+        instance=evaluation,
+        after=_facts(evaluation),
+        establishment=establishment,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluation:
+    """Change a draft (or a weighing sent back); every changed field is in its history."""
+    _check_editor(user, evaluation.establishment)
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError({name: "champ inconnu" for name in unknown})
+    try:
+        status = rules.next_status(evaluation.status, "edit")
+    except rules.TransitionRefused as exc:
+        raise ValidationError(str(exc)) from None
+    changes = _clean_texts(changes)
+    if "degrees" in changes:
+        changes["degrees"] = clean_degrees(evaluation.version, changes["degrees"])
+    before = _facts(evaluation)
+    diff = {
+        name: {"avant": getattr(evaluation, name), "apres": value}
+        for name, value in changes.items()
+        if getattr(evaluation, name) != value
+    }
+    if not diff:
+        return evaluation
+    for name, value in changes.items():
+        setattr(evaluation, name, value)
+    evaluation.status = status
+    _classify(evaluation)
+    evaluation.save()
+    _step(evaluation, EvaluationEvent.Action.EDIT, user.get_username(), changes=diff)
+    record(
+        actor=user.get_username(),
+        action="evaluation.update",
+        instance=evaluation,
+        before=before,
+        after=_facts(evaluation),
+        establishment=evaluation.establishment,
+    )
+    return evaluation
+
+
+def _move(user, evaluation: JobEvaluation, action: str, note: str = "") -> JobEvaluation:
+    try:
+        evaluation.status = rules.next_status(evaluation.status, action)
+    except rules.TransitionRefused as exc:
+        raise ValidationError(str(exc)) from None
+    before = _facts(evaluation)
+    evaluation.save()
+    _step(evaluation, action, user.get_username(), note=note.strip())
+    record(
+        actor=user.get_username(),
+        action=f"evaluation.{action}",
+        instance=evaluation,
+        before=before,
+        after={**_facts(evaluation), "note": note.strip()},
+        establishment=evaluation.establishment,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
+    """Hand the weighing to the national administrators; each degree must be justified."""
+    _check_editor(user, evaluation.establishment)
+    missing = rules.missing_justifications(
+        criteria_codes(evaluation.version), evaluation.justifications
+    )
+    if missing:
+        labels = {c.code: c.label for c in catalog.criteria_of(evaluation.version)}
+        raise ValidationError(
+            {code: f"justifiez le degré retenu pour « {labels[code]} »" for code in missing}
+        )
+    _classify(evaluation)  # the rule in force when it is submitted
+    evaluation.submitted_at = timezone.now()
+    return _move(user, evaluation, "submit", comment)
+
+
+@transaction.atomic
+def validate(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
+    """A national administrator accepts the weighing: it is frozen from now on."""
+    _check_national(user)
+    evaluation.decided_by = user.get_username()
+    evaluation.decided_at = timezone.now()
+    return _move(user, evaluation, "validate", comment)
+
+
+@transaction.atomic
+def send_back(user, evaluation: JobEvaluation, *, comment: str) -> JobEvaluation:
+    """A national administrator returns the weighing to the establishment, saying why."""
+    _check_national(user)
+    if not comment.strip():
+        raise ValidationError({"comment": "dites à l'établissement ce qui est à revoir"})
+    evaluation.decided_by = user.get_username()
+    evaluation.decided_at = timezone.now()
+    return _move(user, evaluation, "return", comment)
+
+
+@transaction.atomic
+def comment(user, evaluation: JobEvaluation, text: str) -> JobEvaluation:
+    if role_of(user) != Role.NATIONAL:
+        _check_editor(user, evaluation.establishment)
+    if not text.strip():
+        raise ValidationError({"comment": "le commentaire est vide"})
+    _step(evaluation, EvaluationEvent.Action.COMMENT, user.get_username(), note=text.strip())
+    record(
+        actor=user.get_username(),
+        action="evaluation.comment",
+        instance=evaluation,
+        after={**_facts(evaluation), "note": text.strip()},
+        establishment=evaluation.establishment,
+    )
+    return evaluation
+
+
+@transaction.atomic
+def revise(user, evaluation: JobEvaluation) -> JobEvaluation:
+    """A new draft version of a validated weighing; the validated one stays as it was."""
+    _check_editor(user, evaluation.establishment)
+    if evaluation.status != JobEvaluation.Status.VALIDATED:
+        raise ValidationError("seule une pesée validée se révise ; modifiez le brouillon")
+    if evaluation.revisions.exists():
+        raise ValidationError("cette pesée a déjà une version plus récente")
+    revision = JobEvaluation(
+        establishment=evaluation.establishment,
+        version=evaluation.version,
+        title=evaluation.title,
+        missions=evaluation.missions,
+        degrees=dict(evaluation.degrees),
+        justifications=dict(evaluation.justifications),
+        revision_of=evaluation,
+        number=evaluation.number + 1,
+        created_by=user.get_username(),
+    )
+    _classify(revision)
+    revision.save()
+    _step(
+        revision,
+        EvaluationEvent.Action.REVISE,
+        user.get_username(),
+        note=f"nouvelle version de la pesée validée v{evaluation.number}",
+    )
+    record(
+        actor=user.get_username(),
+        action="evaluation.revise",
+        instance=revision,
+        after={**_facts(revision), "revision_de": evaluation.pk},
+        establishment=revision.establishment,
+    )
+    return revision
