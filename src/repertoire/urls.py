@@ -8,6 +8,7 @@ urlpatterns = [
     path("personnel/", include("repertoire.positioning.urls")),
     path("positionnement/", include("repertoire.positioning.urls_worklist")),
     path("rapports/", include("repertoire.positioning.urls_reports")),
+    path("pesees/", include("repertoire.evaluation.urls")),
     path("journal/", include("repertoire.audit.urls")),
     path("", include("repertoire.publishing.urls")),
     path("", include("repertoire.catalog.urls")),

@@ -8,6 +8,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from repertoire.api.api import api
+from repertoire.evaluation import services as evaluations
+from repertoire.evaluation.models import JobEvaluation
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Appeal, LetterBatch, Positioning
 
@@ -36,6 +38,9 @@ def fill(route: str, network, edition) -> list[str]:
     south_positioning = Positioning.objects.filter(employee=network.south_employee).first()
     ids = {network.south_employee.pk, *(p.pk for p in [south_positioning] if p)}
     ids |= set(Appeal.objects.filter(establishment=network.south).values_list("pk", flat=True))
+    ids |= set(
+        JobEvaluation.objects.filter(establishment=network.south).values_list("pk", flat=True)
+    )
     urls = []
     for code in {job.code, network.south.code}:
         for pk in ids:
@@ -71,6 +76,14 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
     positioning.validate(network.national, south_positioning)
     positioning.notify(network.national, [south_positioning])
     positioning.open_appeal(network.national, south_positioning, kind="weighing", argument="?")
+    south_weighing = evaluations.create_evaluation(
+        network.hr_south,
+        network.south,
+        title="Pesée de la CCI Sud",
+        degrees={criterion.code: 3 for criterion in edition.criteria.all()},
+        justifications={criterion.code: "motif" for criterion in edition.criteria.all()},
+    )
+    evaluations.submit(network.hr_south, south_weighing)
     for url in (url for route in routes for url in fill(route, network, edition)):
         for query in ("", "?q=SUDRIE", "?format=csv", "?etablissement=CCI-SUD"):
             response = client.get(url + query)
@@ -100,6 +113,8 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
         assert not leaks(response.content, network), url
     south_positioning.refresh_from_db()
     assert (south_positioning.status, south_positioning.comment) == ("contested", "")
+    south_weighing.refresh_from_db()
+    assert (south_weighing.status, south_weighing.events.count()) == ("submitted", 2)
     assert not LetterBatch.objects.exists()
     network.south_employee.refresh_from_db()
     assert network.south_employee.pseudonymised_at is None
@@ -115,6 +130,17 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
         network.national, south_positioning, kind="weighing", argument="PIRATE?"
     )
     events = south_positioning.events.count()
+    # A submitted weighing of the south, its title naming the south (a leak detector).
+    degrees = {criterion.code: 4 for criterion in edition.criteria.all()}
+    south_weighing = evaluations.create_evaluation(
+        network.hr_south,
+        network.south,
+        title=f"Chargé(e) d'études {network.south.name}",
+        degrees=degrees,
+        justifications=dict.fromkeys(degrees, "Justifié"),
+    )
+    evaluations.submit(network.hr_south, south_weighing)
+    weighing_events = south_weighing.events.count()
     attempt = {
         "establishment": "CCI-SUD",
         "positioning": south_positioning.pk,
@@ -125,14 +151,18 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
         **dict.fromkeys(("text", "comment", "argument", "reasoning", "reason"), "PIRATE"),
         "kind": "weighing",
         "outcome": "revised",
+        "title": "PIRATE",
+        "degrees": degrees,
     }
     client.force_login(network.hr_north)
     schema = api.get_openapi_schema()
     south_id = network.south_employee.pk
     for path, methods in schema["paths"].items():
-        pk = {"positionings": south_positioning.pk, "appeals": appeal.pk}.get(
-            path.split("/")[2], south_id
-        )
+        pk = {
+            "positionings": south_positioning.pk,
+            "appeals": appeal.pk,
+            "evaluations": south_weighing.pk,
+        }.get(path.split("/")[2], south_id)
         url = re.sub(r"\{pk\}", str(pk), path).replace("{code}", edition.jobs.first().code)
         for method in methods:
             if method == "get":
@@ -152,7 +182,9 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
                     },
                     content_type="application/json",
                 )
-            elif method == "post" and ("positionings" in url or "appeals" in url):
+            elif method == "post" and any(
+                part in url for part in ("positionings", "appeals", "evaluations")
+            ):
                 response = client.post(url, attempt, content_type="application/json")
             else:
                 continue
@@ -165,6 +197,13 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
     assert south_positioning.status == "contested" and south_positioning.comment == ""
     assert south_positioning.events.count() == events
     assert south_positioning.appeals.get().status == "open"
+    south_weighing.refresh_from_db()
+    assert (south_weighing.status, south_weighing.title) == (
+        "submitted",
+        f"Chargé(e) d'études {network.south.name}",
+    )
+    assert south_weighing.events.count() == weighing_events
+    assert not JobEvaluation.objects.filter(title="PIRATE").exists()
 
 
 def test_hr_sees_its_own_people_and_national_sees_everyone(client, network):

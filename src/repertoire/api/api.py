@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from repertoire.api.employees import BearerToken
 from repertoire.api.employees import router as employees_router
+from repertoire.api.evaluations import router as evaluations_router
 from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.parser import NulFreeParser
 from repertoire.api.positionings import router as positionings_router
@@ -63,6 +64,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # Positionings first: its POST /employees/import must match before /employees/{pk}.
 api.add_router("/", positionings_router)
 api.add_router("/", employees_router)
+api.add_router("/", evaluations_router)
 
 
 def _error(request, code: str, message: str, status: int, details=None):

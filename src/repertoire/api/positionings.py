@@ -47,6 +47,12 @@ class JobRefOut(Schema):
     level: int
 
 
+class EvaluationRefOut(Schema):
+    id: int
+    title: str
+    level: int | None
+
+
 class ProposalOut(Schema):
     code: str
     title: str
@@ -61,6 +67,14 @@ def _job_ref(job) -> dict | None:
     return {"code": job.code, "title": job.title, "level": job.level.number}
 
 
+def _evaluation_ref(positioning: Positioning) -> dict | None:
+    """The weighed local job a positioning rests on (instead of a reference job)."""
+    if positioning.job_id or not positioning.evaluation_id:
+        return None
+    evaluation = positioning.evaluation
+    return {"id": evaluation.pk, "title": evaluation.title, "level": evaluation.level}
+
+
 def _name(employee) -> str:
     return f"{employee.last_name} {employee.first_name}".strip()
 
@@ -73,6 +87,9 @@ class PositioningOut(Schema):
     job_title: str = Field(description="the local job title payroll gives the employee")
     status: PositioningStatus
     job: JobRefOut | None
+    evaluation: EvaluationRefOut | None = Field(
+        description="the weighed local job of the establishment it rests on, if no reference job"
+    )
     level: int | None
     personal_level_reason: str
     confidence: float
@@ -104,6 +121,10 @@ class PositioningOut(Schema):
     def resolve_job(positioning: Positioning) -> dict | None:
         return _job_ref(positioning.job)
 
+    @staticmethod
+    def resolve_evaluation(positioning: Positioning) -> dict | None:
+        return _evaluation_ref(positioning)
+
 
 class EventOut(Schema):
     at: dt.datetime
@@ -111,6 +132,7 @@ class EventOut(Schema):
     action: str
     status: str
     job_code: str
+    job_title: str = Field(description="the reference job, or the weighed local job")
     level: int | None
     note: str
 
@@ -141,6 +163,15 @@ class ChangeIn(Schema):
     job: str = Field(..., min_length=1, max_length=120, description="reference job code")
     personal_level: Level | None = Field(
         None, description="a level above the job's, kept for the person (needs a reason)"
+    )
+    reason: str = Field("", max_length=5000)
+    comment: str = Field("", max_length=5000)
+
+
+class PlaceOnEvaluationIn(Schema):
+    evaluation: Id = Field(..., description="a validated weighing of the employee's establishment")
+    personal_level: Level | None = Field(
+        None, description="a level above the weighing's, kept for the person (needs a reason)"
     )
     reason: str = Field("", max_length=5000)
     comment: str = Field("", max_length=5000)
@@ -203,6 +234,9 @@ class AppealOut(Schema):
     employee_name: str
     establishment: str
     job: JobRefOut | None = Field(description="the positioning's current job")
+    evaluation: EvaluationRefOut | None = Field(
+        description="or the weighed local job it currently rests on"
+    )
     level: int | None
     kind: AppealKind
     argument: str
@@ -240,6 +274,10 @@ class AppealOut(Schema):
         return _job_ref(appeal.positioning.job)
 
     @staticmethod
+    def resolve_evaluation(appeal: Appeal) -> dict | None:
+        return _evaluation_ref(appeal.positioning)
+
+    @staticmethod
     def resolve_level(appeal: Appeal) -> int | None:
         return appeal.positioning.level
 
@@ -260,10 +298,11 @@ class AppealDecisionIn(Schema):
 
 
 class JobHeadcountOut(Schema):
-    code: str | None
+    code: str | None = Field(description='a reference job code, or "pesee-<id>"')
     title: str | None
     level: int | None
     headcount: int
+    evaluation: int | None = Field(None, description="the weighed local job's id, if one")
 
 
 class EstablishmentCountsOut(Schema):
@@ -379,7 +418,9 @@ def _appeal(request, pk: int) -> Appeal:
 
 def _appeals(request, **filters):
     # The selector scopes; the job's level is read for each appeal of the page.
-    return selectors.appeals_for(request.user, **filters).select_related("positioning__job__level")
+    return selectors.appeals_for(request.user, **filters).select_related(
+        "positioning__job__level", "positioning__evaluation"
+    )
 
 
 def _forbidden(exc: PermissionDenied) -> Status:
@@ -533,6 +574,28 @@ def change(request, pk: int, payload: ChangeIn):
             request.user,
             positioning,
             job_code=payload.job,
+            personal_level=payload.personal_level,
+            reason=payload.reason,
+            comment=payload.comment,
+        )
+    except PermissionDenied as exc:
+        return _forbidden(exc)
+    except ValidationError as exc:
+        return _refused(exc, {"level": "personal_level"})
+
+
+@router.post(
+    "/positionings/{pk}/place-on-evaluation", response={200: PositioningOut, **WRITE_ERRORS}
+)
+def place_on_evaluation(request, pk: int, payload: PlaceOnEvaluationIn):
+    """Place the employee on a validated weighing of a local job of their establishment
+    (no reference job describes it): the level is the weighing's, or a personal level."""
+    positioning = _positioning(request, pk)
+    try:
+        return services.place_on_evaluation(
+            request.user,
+            positioning,
+            evaluation_id=payload.evaluation,
             personal_level=payload.personal_level,
             reason=payload.reason,
             comment=payload.comment,

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from repertoire.core import evaluation as rules
 
@@ -14,11 +15,12 @@ class JobEvaluation(models.Model):
     version (``revision_of``), so that what positionings rest on never moves.
     """
 
+    # A weighing (pesée) is feminine in French: its statuses have their own context.
     class Status(models.TextChoices):
-        DRAFT = rules.DRAFT, _("draft")
-        SUBMITTED = rules.SUBMITTED, _("submitted")
-        VALIDATED = rules.VALIDATED, _("validated")
-        RETURNED = rules.RETURNED, _("sent back")
+        DRAFT = rules.DRAFT, pgettext_lazy("weighing", "draft")
+        SUBMITTED = rules.SUBMITTED, pgettext_lazy("weighing", "submitted")
+        VALIDATED = rules.VALIDATED, pgettext_lazy("weighing", "validated")
+        RETURNED = rules.RETURNED, pgettext_lazy("weighing", "sent back")
 
     establishment = models.ForeignKey(
         "positioning.Establishment", models.PROTECT, related_name="evaluations"
@@ -30,7 +32,8 @@ class JobEvaluation(models.Model):
     missions = models.TextField(_("purpose and missions"), blank=True)
     # {criterion code: degree}; {criterion code: why this degree}.
     degrees = models.JSONField(_("degrees"), default=dict)
-    justifications = models.JSONField(_("justifications"), default=dict)
+    # A draft may leave them empty; submitting requires one per criterion.
+    justifications = models.JSONField(_("justifications"), default=dict, blank=True)
     # The result under the edition's rule when last saved (kept: the rule may change).
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     rule = models.CharField(_("level rule"), max_length=32, blank=True)

@@ -11,6 +11,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.core import evaluation as rules
 from repertoire.core.matching import TitleQuery
+from repertoire.core.text import title_words
 from repertoire.evaluation.models import JobEvaluation
 from repertoire.positioning.selectors import establishments_for
 
@@ -68,9 +69,18 @@ class CriterionScale:
     degrees: dict[int, tuple[Illustration, ...]]  # degree → the jobs that hold it
 
 
-def _quote(job) -> str:
-    items = job.requirements or job.missions or []
-    text = items[0]["text"] if items else ""
+def _quote(job, criterion_words: set[str]) -> str:
+    """The sentence of the job's requirements (or missions) that speaks most of what the
+    criterion measures; the first requirement when none does."""
+    items = [item["text"] for item in (job.requirements or [])] + [
+        item["text"] for item in (job.missions or [])
+    ]
+    if not items:
+        return ""
+    text = max(
+        items,
+        key=lambda item: (len(criterion_words & set(title_words(item))), -items.index(item)),
+    )
     return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
@@ -78,21 +88,24 @@ def yardstick(version: RepertoireVersion) -> list[CriterionScale]:
     """For each criterion, its eight degrees illustrated by the edition's own jobs: the
     document describes no degree in words, its jobs do (so the scale follows the edition)."""
     distribution = catalog.degree_distribution(version)
-    return [
-        CriterionScale(
-            criterion.code,
-            criterion.label,
-            criterion.description,
-            {
-                degree: tuple(
-                    Illustration(job.code, job.title, job.level.number, _quote(job))
-                    for job in jobs[:ILLUSTRATIONS]
-                )
-                for degree, jobs in distribution[criterion.code].items()
-            },
+    scales = []
+    for criterion in catalog.criteria_of(version):
+        words = set(title_words(f"{criterion.label} {criterion.description}"))
+        scales.append(
+            CriterionScale(
+                criterion.code,
+                criterion.label,
+                criterion.description,
+                {
+                    degree: tuple(
+                        Illustration(job.code, job.title, job.level.number, _quote(job, words))
+                        for job in jobs[:ILLUSTRATIONS]
+                    )
+                    for degree, jobs in distribution[criterion.code].items()
+                },
+            )
         )
-        for criterion in catalog.criteria_of(version)
-    ]
+    return scales
 
 
 def weighing_result(
@@ -113,4 +126,17 @@ def weighing_result(
         [degrees[code] for code in codes],
         profiles=profiles,
         by_text=by_text,
+    )
+
+
+def evaluations_in_force(user, establishment, version: RepertoireVersion):
+    """The weighings employees may be placed on: validated, of this establishment and
+    edition, not replaced by a newer validated version."""
+    return (
+        evaluations_for(
+            user, establishment=establishment.code, status=JobEvaluation.Status.VALIDATED
+        )
+        .filter(version=version)
+        .exclude(revisions__status=JobEvaluation.Status.VALIDATED)
+        .order_by("title", "-number", "pk")
     )

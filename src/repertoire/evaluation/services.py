@@ -62,6 +62,14 @@ def clean_degrees(version: RepertoireVersion, degrees: dict) -> dict[str, int]:
     return cleaned
 
 
+def _check_justified_criteria(version: RepertoireVersion, justifications: dict) -> None:
+    unknown = set(justifications) - set(criteria_codes(version))
+    if unknown:
+        raise ValidationError(
+            {"justifications": f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"}
+        )
+
+
 def _classify(evaluation: JobEvaluation) -> None:
     """The level, rule and explanation of the weighing's degrees, as of now."""
     grid = catalog.grid_of(evaluation.version)
@@ -137,10 +145,9 @@ def create_evaluation(
         created_by=user.get_username(),
         **fields,
     )
-    unknown = set(evaluation.justifications) - set(criteria_codes(version))
-    if unknown:
-        raise ValidationError({"justifications": f"critère(s) inconnu(s) : {sorted(unknown)}"})
+    _check_justified_criteria(version, evaluation.justifications)
     _classify(evaluation)
+    # A draft may justify nothing yet (the field is not blank=True): submit() checks them.
     evaluation.full_clean()
     evaluation.save()
     _step(evaluation, EvaluationEvent.Action.CREATE, user.get_username())
@@ -168,6 +175,7 @@ def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluati
     changes = _clean_texts(changes)
     if "degrees" in changes:
         changes["degrees"] = clean_degrees(evaluation.version, changes["degrees"])
+    _check_justified_criteria(evaluation.version, changes.get("justifications", {}))
     before = _facts(evaluation)
     diff = {
         name: {"avant": getattr(evaluation, name), "apres": value}

@@ -98,6 +98,26 @@ class DecisionForm(forms.Form):
         self.fields["job"].jobs = list(jobs)
 
 
+class EvaluationPlacementForm(forms.Form):
+    """Place the employee on a validated weighing of a local job of their establishment."""
+
+    evaluation = forms.TypedChoiceField(label=_("Weighed local job"), coerce=int)
+    personal_level = DecisionForm.base_fields["personal_level"]
+    reason = DecisionForm.base_fields["reason"]
+    comment = DecisionForm.base_fields["comment"]
+
+    def __init__(self, *args, evaluations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].choices = [
+            (
+                evaluation.pk,
+                f"{evaluation.title} — v{evaluation.number} — "
+                + _("level %(level)s") % {"level": to_roman(evaluation.level)},
+            )
+            for evaluation in evaluations
+        ]
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -3,7 +3,8 @@
 A letter states the reference job and the level the person is placed on, the reason for
 a personal level, and the way to contest: the deadline (counted from receipt of the
 letter), the three kinds of appeal and the commission that hears them. The job's sheet
-follows it, printed from the same fragment as the edition's PDF.
+follows it, printed from the same fragment as the edition's PDF; for a local job weighed
+by the establishment (no reference job describes it), the summary of its weighing does.
 """
 
 from __future__ import annotations
@@ -19,12 +20,25 @@ from django.utils import timezone, translation
 
 from repertoire.catalog import selectors as catalog
 from repertoire.core import positioning as rules
+from repertoire.core.grid import MAX_DEGREE
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
-from repertoire.publishing import documents
+from repertoire.publishing import charts, documents
 
 # A letter states a decision: HR validated it, or it went further since.
 LETTER_STATUSES = Positioning.DECIDED
+
+
+@dataclass(frozen=True)
+class WeighingView:
+    """What a letter prints of a weighed local job: its degrees with their justifications,
+    and the level and explanation as validated (frozen: the rule may change since)."""
+
+    evaluation: object  # evaluation.JobEvaluation
+    degrees: list[tuple]  # (criterion, degree, justification)
+    total: int
+    level_roman: str
+    chart: str
 
 
 @dataclass(frozen=True)
@@ -34,7 +48,8 @@ class Letter:
     deadline: dt.date
     level_roman: str
     job_level_roman: str
-    sheet: documents.SheetView
+    sheet: documents.SheetView | None  # a reference job's
+    weighing: WeighingView | None = None  # or a weighed local job's
 
     @property
     def employee(self):
@@ -54,9 +69,19 @@ def letters_of(
     today = today or timezone.localdate()
     months = settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
     version = positionings[0].version
-    jobs = list(catalog.jobs_of(version).filter(pk__in={p.job_id for p in positionings}))
+    job_ids = {p.job_id for p in positionings if p.job_id}
+    jobs = list(catalog.jobs_of(version).filter(pk__in=job_ids)) if job_ids else []
     # One reading of the edition for all the letters; one sheet per distinct job.
-    sheets = {sheet.job.pk: sheet for sheet in documents.edition_view(version, jobs=jobs).sheets}
+    sheets = (
+        {sheet.job.pk: sheet for sheet in documents.edition_view(version, jobs=jobs).sheets}
+        if jobs
+        else {}
+    )
+    weighings = {
+        p.evaluation_id: _weighing(p.evaluation)
+        for p in positionings
+        if not p.job_id and p.evaluation_id
+    }
     letters = []
     for positioning in positionings:
         date = positioning.notified_on or today
@@ -66,11 +91,36 @@ def letters_of(
                 date=date,
                 deadline=rules.appeal_deadline(date, months),
                 level_roman=to_roman(positioning.level),
-                job_level_roman=to_roman(positioning.job.level.number),
-                sheet=sheets[positioning.job_id],
+                job_level_roman=to_roman(positioning.base_level),
+                sheet=sheets.get(positioning.job_id),
+                weighing=None if positioning.job_id else weighings.get(positioning.evaluation_id),
             )
         )
     return letters
+
+
+def _weighing(evaluation) -> WeighingView:
+    criteria = catalog.criteria_of(evaluation.version)
+    degrees = [evaluation.degrees.get(criterion.code) for criterion in criteria]
+    rows = [
+        (criterion, degree, evaluation.justifications.get(criterion.code, ""))
+        for criterion, degree in zip(criteria, degrees, strict=True)
+    ]
+    return WeighingView(
+        evaluation=evaluation,
+        degrees=rows,
+        total=sum(degree or 0 for degree in degrees),
+        level_roman=to_roman(evaluation.level),
+        chart=charts.radar(
+            [criterion.label for criterion in criteria],
+            [charts.Series(evaluation.title, [degree or 0 for degree in degrees])],
+            maximum=MAX_DEGREE,
+            title=evaluation.title,
+            description=", ".join(f"{c.label} {d}" for c, d in zip(criteria, degrees, strict=True)),
+            size=220,
+            font_size=20,
+        ),
+    )
 
 
 LETTER_START = '<section class="letter" '

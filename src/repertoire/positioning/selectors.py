@@ -117,7 +117,7 @@ def positionings_for(
     version = version or catalog.get_version()
     positionings = Positioning.objects.filter(
         version=version, establishment__in=establishments_for(user)
-    ).select_related("employee", "job", "job__level", "establishment")
+    ).select_related("employee", "job", "job__level", "evaluation", "establishment")
     if establishment is not None:
         positionings = positionings.filter(establishment=establishment)
     if filters.service:
@@ -143,7 +143,7 @@ def positionings_for(
 def positioning_for(user, pk: int) -> Positioning:
     """One positioning the user may see; ``Positioning.DoesNotExist`` otherwise."""
     return Positioning.objects.select_related(
-        "employee", "job", "job__level", "establishment", "version"
+        "employee", "job", "job__level", "evaluation", "establishment", "version"
     ).get(pk=pk, establishment__in=establishments_for(user))
 
 
@@ -158,7 +158,7 @@ def positioning_of(user, employee: Employee) -> Positioning | None:
             version=catalog.get_version(),
             establishment__in=establishments_for(user),
         )
-        .select_related("job", "job__level", "establishment", "version")
+        .select_related("job", "job__level", "evaluation", "establishment", "version")
         .first()
     )
 
@@ -209,10 +209,15 @@ def title_groups(
     # The job proposed (or decided) for most people of each title.
     jobs: dict[str, tuple[int, dict]] = {}
     proposed_jobs: dict[str, set[str]] = {}
-    for job in positionings.values("title_key", "job__code", "job__title", "level").annotate(
-        n=Count("pk")
-    ):
-        proposed_jobs.setdefault(job["title_key"], set()).add(job["job__code"])
+    for job in positionings.values(
+        "title_key", "job__code", "job__title", "evaluation", "evaluation__title", "level"
+    ).annotate(n=Count("pk")):
+        # People placed on a weighed local job count as a job of their own.
+        proposed_jobs.setdefault(job["title_key"], set()).add(
+            job["job__code"] or (f"pesee-{job['evaluation']}" if job["evaluation"] else None)
+        )
+        if job["evaluation"] and not job["job__code"]:
+            job["job__title"] = f"{job['evaluation__title']} (emploi local pesé)"
         if job["n"] > jobs.get(job["title_key"], (0, {}))[0]:
             jobs[job["title_key"]] = (job["n"], job)
     groups = []
@@ -291,7 +296,7 @@ def appeals_for(
     user, *, establishment: Establishment | None = None, status: str = ""
 ) -> QuerySet[Appeal]:
     appeals = Appeal.objects.filter(establishment__in=establishments_for(user)).select_related(
-        "positioning__employee", "positioning__job", "establishment"
+        "positioning__employee", "positioning__job", "positioning__evaluation", "establishment"
     )
     if establishment is not None:
         appeals = appeals.filter(establishment=establishment)
@@ -315,7 +320,9 @@ class Report:
     employees: int
     by_status: dict[str, int]
     by_level: dict[int, int]  # decided positionings only
-    by_job: list[dict]  # code, title, level, headcount (decided)
+    # code, title, level, headcount (decided); a weighed local job is a row of its own
+    # (code "pesee-<id>", ``evaluation`` its id; None for a reference job).
+    by_job: list[dict]
     by_establishment: list[dict]  # code, name, employees, decided, notified, appeals
     appeals_by_status: dict[str, int]
     appeals_by_kind: dict[str, int]
@@ -349,11 +356,26 @@ def report_for(user, establishment: Establishment | None = None) -> Report:
             "title": row["job__title"],
             "level": row["job__level__number"],
             "headcount": row["n"],
+            "evaluation": None,
         }
-        for row in decided.order_by()
+        for row in decided.filter(job__isnull=False)
+        .order_by()
         .values("job__code", "job__title", "job__level__number", "job__position")
         .annotate(n=Count("pk"))
         .order_by("job__position")
+    ] + [
+        {
+            "code": f"pesee-{row['evaluation']}",
+            "title": f"{row['evaluation__title']} (emploi local pesé)",
+            "level": row["evaluation__level"],
+            "headcount": row["n"],
+            "evaluation": row["evaluation"],
+        }
+        for row in decided.filter(job__isnull=True, evaluation__isnull=False)
+        .order_by()
+        .values("evaluation", "evaluation__title", "evaluation__level")
+        .annotate(n=Count("pk"))
+        .order_by("evaluation__title", "evaluation")
     ]
     appeals = Appeal.objects.filter(establishment__in=scope, positioning__version=version)
     appeals_by_status = dict.fromkeys(Appeal.Status.values, 0)

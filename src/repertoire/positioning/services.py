@@ -403,11 +403,18 @@ def place_on_evaluation(
     (no reference job describes it); its level is the weighing's."""
     from repertoire.evaluation.models import JobEvaluation
 
-    evaluation = JobEvaluation.objects.filter(
-        pk=evaluation_id,
-        establishment=positioning.establishment,
-        status=JobEvaluation.Status.VALIDATED,
-    ).first()
+    # The weighing in force: validated, of this establishment and edition, not replaced
+    # by a newer validated version.
+    evaluation = (
+        JobEvaluation.objects.filter(
+            pk=evaluation_id,
+            establishment=positioning.establishment,
+            version=positioning.version,
+            status=JobEvaluation.Status.VALIDATED,
+        )
+        .exclude(revisions__status=JobEvaluation.Status.VALIDATED)
+        .first()
+    )
     if evaluation is None:
         raise ValidationError(
             {"evaluation": "aucune pesée validée de cet établissement sous ce numéro"}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", worklist.index, name="index"),
     path("decision/<int:pk>/valider/", worklist.validate, name="validate"),
     path("decision/<int:pk>/changer/", worklist.change, name="change"),
+    path("decision/<int:pk>/pesee/", worklist.place_on_evaluation, name="place-on-evaluation"),
     path("decision/<int:pk>/commenter/", worklist.comment, name="comment"),
     path("decision/<int:pk>/recours/", appeals.open_appeal, name="open-appeal"),
     path("recours/<int:pk>/", appeals.appeal_detail, name="appeal"),

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='local job title')),
                 ('missions', models.TextField(blank=True, verbose_name='purpose and missions')),
                 ('degrees', models.JSONField(default=dict, verbose_name='degrees')),
-                ('justifications', models.JSONField(default=dict, verbose_name='justifications')),
+                ('justifications', models.JSONField(blank=True, default=dict, verbose_name='justifications')),
                 ('level', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='level')),
                 ('rule', models.CharField(blank=True, max_length=32, verbose_name='level rule')),
                 ('explanation', models.TextField(blank=True, verbose_name='explanation')),

@@ -20,8 +20,14 @@ from repertoire.audit.selectors import history_of
 from repertoire.catalog import selectors as catalog
 from repertoire.core import positioning as rules
 from repertoire.positioning import selectors, services
-from repertoire.positioning.forms import AppealForm, CommentForm, DecisionForm
-from repertoire.positioning.models import Employee
+from repertoire.positioning.forms import (
+    AppealForm,
+    CommentForm,
+    DecisionForm,
+    EvaluationPlacementForm,
+)
+from repertoire.positioning.models import Employee, Positioning
+from repertoire.positioning.views.worklist import placement_evaluations
 from repertoire.publishing import documents
 
 PAGE_SIZE = 50
@@ -84,6 +90,7 @@ def employee_detail(request, pk: int):
                 },
             ),
             "comment_form": CommentForm(),
+            "evaluation_form": _evaluation_form(request.user, positioning, may_write),
             "appeal_form": AppealForm(initial={"received_on": timezone.localdate()}),
             "appeal_deadline": rules.appeal_deadline(
                 positioning.notified_on, settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
@@ -92,6 +99,27 @@ def employee_detail(request, pk: int):
             else None,
         }
     return render(request, "positioning/employee.html", context)
+
+
+def _evaluation_form(user, positioning, may_write: bool) -> EvaluationPlacementForm | None:
+    """The form placing the employee on a weighed local job: for those who decide, while
+    the positioning is open to review and the establishment has validated weighings."""
+    if not may_write or positioning.status not in Positioning.OPEN_TO_REVIEW:
+        return None
+    evaluations = list(placement_evaluations(user, positioning))
+    if not evaluations:
+        return None
+    return EvaluationPlacementForm(
+        evaluations=evaluations,
+        auto_id="weighing_%s",  # the job change form beside it has the same fields
+        initial={
+            "evaluation": positioning.evaluation_id,
+            "personal_level": positioning.level
+            if positioning.evaluation_id and positioning.is_personal_level
+            else None,
+            "reason": positioning.personal_level_reason if positioning.evaluation_id else "",
+        },
+    )
 
 
 @login_required

@@ -28,6 +28,7 @@ from repertoire.positioning.forms import (
     BulkAcceptForm,
     CommentForm,
     DecisionForm,
+    EvaluationPlacementForm,
     GroupDecisionForm,
     WorklistFilterForm,
 )
@@ -239,6 +240,47 @@ def change(request, pk: int):
             service_errors(request, exc)
         else:
             messages.success(request, _("Positioning changed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("positioning:employee", pk=positioning.employee_id)
+
+
+def placement_evaluations(user, positioning: Positioning):
+    from repertoire.evaluation.selectors import evaluations_in_force
+
+    return evaluations_in_force(user, positioning.establishment, positioning.version)
+
+
+@login_required
+@require_POST
+def place_on_evaluation(request, pk: int):
+    """Place the employee on a weighed local job of their establishment (no reference job
+    describes it), from the employee's page."""
+    positioning = positioning_or_404(request, pk)
+    form = EvaluationPlacementForm(
+        request.POST, evaluations=placement_evaluations(request.user, positioning)
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.place_on_evaluation(
+                request.user,
+                positioning,
+                evaluation_id=data["evaluation"],
+                personal_level=data["personal_level"],
+                reason=data["reason"],
+                comment=data["comment"],
+            )
+        except ValidationError as exc:
+            service_errors(request, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: placed on %(job)s.")
+                % {"name": positioning.employee, "job": positioning.placed_on},
+            )
     else:
         for errors in form.errors.values():
             for error in errors:

@@ -1,0 +1,390 @@
+"""Weighing pages: the lists, the guided form with its live result, the weighing with its
+review (submit, validate, send back, comment, revise) and its printed sheet.
+
+Views read through ``selectors`` and write through ``services``; a weighing outside the
+user's establishments does not exist for them (404), a role that may not act gets 403
+or the service's refusal as a message.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import may_write_personal_data, role_of
+from repertoire.catalog import selectors as catalog
+from repertoire.core.text import to_roman
+from repertoire.evaluation import documents, selectors, services
+from repertoire.evaluation.forms import (
+    CommentForm,
+    DecisionForm,
+    EvaluationFilterForm,
+    WeighingForm,
+)
+from repertoire.evaluation.models import JobEvaluation
+from repertoire.positioning.models import Establishment
+from repertoire.positioning.selectors import establishment_for, establishments_for
+from repertoire.publishing import charts
+
+PAGE_SIZE = 50
+EDITABLE = (JobEvaluation.Status.DRAFT, JobEvaluation.Status.RETURNED)
+
+
+def _evaluation(request, pk: int) -> JobEvaluation:
+    try:
+        return selectors.evaluation_for(request.user, pk)
+    except JobEvaluation.DoesNotExist:
+        raise Http404("aucune pesée à votre portée à cette adresse") from None
+
+
+def _version(label: str | None = None):
+    try:
+        return catalog.get_version(label)
+    except catalog.EditionNotFound as exc:
+        raise Http404(str(exc)) from None
+
+
+def _service_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+@login_required
+def evaluation_list(request):
+    """The weighings of the user's establishment, or of the whole network for national."""
+    if role_of(request.user) is None:
+        raise Http404("aucun établissement ne vous est rattaché")
+    establishments = list(establishments_for(request.user))
+    form = EvaluationFilterForm(request.GET or None, establishments=establishments)
+    filters = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "establishment": data["etablissement"],
+            "status": data["statut"],
+            "level": data["niveau"],
+            "search": data["q"].strip(),
+        }
+    evaluations = selectors.evaluations_for(request.user, **filters)
+    writable = [
+        place for place in establishments if may_write_personal_data(request.user, place.pk)
+    ]
+    chosen = filters.get("establishment", "")
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(
+        request,
+        "evaluation/list.html",
+        {
+            "form": form,
+            "page": Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "establishments": establishments,
+            "several": len(establishments) > 1,
+            # Where a new weighing can start straight away, and where one must be chosen.
+            "new_for": next((p for p in writable if p.code == chosen), None)
+            or (writable[0] if len(writable) == 1 else None),
+            "writable": writable,
+            "query": query,
+        },
+    )
+
+
+# --- The guided form and its live result ------------------------------------------------------
+
+
+def _live(version, scales, degrees: dict[str, int], title: str, missions: str) -> dict:
+    """The result panel's context: the level and the jobs around the profile, once every
+    criterion has its degree; until then, which criteria still lack one."""
+    missing = [scale.label for scale in scales if scale.code not in degrees]
+    context = {"version": version, "missing": missing, "result": None, "chart": None}
+    if missing:
+        return context
+    values = [degrees[scale.code] for scale in scales]
+    result = selectors.weighing_result(version, degrees, title=title, missions=missions)
+    labels = [scale.label for scale in scales]
+    series = [charts.Series(title.strip() or _("This job"), values)]
+    jobs = {job.code: job for job in catalog.profile_index(version).jobs}
+    if result.by_profile and result.by_profile[0].code in jobs:
+        nearest = jobs[result.by_profile[0].code]
+        series.append(charts.Series(nearest.title, list(nearest.degrees)))
+    context |= {
+        "result": result,
+        "classification": result.classification,
+        "roman": to_roman(result.classification.level),
+        "chart": documents.profile_chart(labels, series, _("Profile of the weighed job")),
+        "series": series,
+    }
+    return context
+
+
+def _weighing_page(request, *, establishment: Establishment, version, evaluation=None):
+    """New weighing or change of a draft: one page, one form, the result beside it."""
+    if not may_write_personal_data(request.user, establishment.pk):
+        raise PermissionDenied("réservé aux RH de l'établissement")
+    scales = selectors.yardstick(version)
+    show_errors = False
+    if request.method == "POST":
+        form = WeighingForm(request.POST, scales=scales)
+        action = request.POST.get("action", "draft")
+        if action != "compute":
+            show_errors = True
+            if form.is_valid():
+                saved = _save(request, form, establishment, version, evaluation, action)
+                if saved is not None:
+                    return redirect("evaluation:detail", pk=saved.pk)
+        degrees = form.degrees_given()
+        title, missions = form.text_given("title"), form.text_given("missions")
+    else:
+        initial = WeighingForm.initial_of(evaluation) if evaluation else {}
+        form = WeighingForm(initial=initial, scales=scales)
+        degrees = dict(evaluation.degrees) if evaluation else {}
+        title = evaluation.title if evaluation else ""
+        missions = evaluation.missions if evaluation else ""
+    return render(
+        request,
+        "evaluation/form.html",
+        {
+            "form": form,
+            "rows": form.rows(),
+            "show_errors": show_errors,
+            "establishment": establishment,
+            "evaluation": evaluation,
+            "version": version,
+            **_live(version, scales, degrees, title, missions),
+        },
+    )
+
+
+def _save(request, form, establishment, version, evaluation, action):
+    """Save the draft (and submit it): all or nothing, the refusal shown on the form."""
+    fields = form.weighing()
+    criteria_are = "degrees"
+    try:
+        with transaction.atomic():
+            if evaluation is None:
+                saved = services.create_evaluation(
+                    request.user, establishment, version=version, **fields
+                )
+            else:
+                saved = services.update_evaluation(request.user, evaluation, **fields)
+            if action == "submit":
+                criteria_are = "justifications"
+                services.submit(request.user, saved)
+    except ValidationError as exc:
+        if evaluation is not None:
+            evaluation.refresh_from_db()  # the service changed it in memory, rolled back
+        form.add_service_errors(exc, criteria_are=criteria_are)
+        return None
+    if action == "submit":
+        messages.success(request, _("Weighing submitted to the national administrators."))
+    else:
+        messages.success(request, _("Draft saved."))
+    return saved
+
+
+@login_required
+def new(request):
+    """/pesees/nouvelle/?etablissement=CODE: weigh a new local job of the establishment."""
+    code = request.GET.get("etablissement", "")
+    if code:
+        try:
+            establishment = establishment_for(request.user, code)
+        except Establishment.DoesNotExist:
+            raise Http404("aucun établissement à votre portée sous ce code") from None
+    else:
+        places = list(establishments_for(request.user))
+        if len(places) != 1:
+            if role_of(request.user) is None:
+                raise Http404("aucun établissement ne vous est rattaché")
+            messages.info(request, _("Choose the establishment of the job to weigh."))
+            return redirect("evaluation:list")
+        establishment = places[0]
+    return _weighing_page(request, establishment=establishment, version=_version())
+
+
+@login_required
+def edit(request, pk: int):
+    evaluation = _evaluation(request, pk)
+    if not may_write_personal_data(request.user, evaluation.establishment_id):
+        raise PermissionDenied("réservé aux RH de l'établissement")
+    if evaluation.status not in EDITABLE:
+        messages.error(
+            request,
+            _("Only a draft or a weighing sent back can be changed; revise a validated one."),
+        )
+        return redirect("evaluation:detail", pk=evaluation.pk)
+    return _weighing_page(
+        request,
+        establishment=evaluation.establishment,
+        version=evaluation.version,
+        evaluation=evaluation,
+    )
+
+
+@login_required
+@require_POST
+def result(request):
+    """The result panel for the degrees, title and missions posted (the form's script)."""
+    if role_of(request.user) is None:
+        raise Http404("aucun établissement ne vous est rattaché")
+    version = _version(request.POST.get("edition") or None)
+    scales = selectors.yardstick(version)
+    form = WeighingForm(request.POST, scales=scales)
+    context = _live(
+        version,
+        scales,
+        form.degrees_given(),
+        form.text_given("title"),
+        form.text_given("missions"),
+    )
+    return render(request, "evaluation/_result.html", context)
+
+
+# --- One weighing and its review --------------------------------------------------------------
+
+
+def _changes(event, labels: dict[str, str]) -> list[tuple[str, object, object]]:
+    """An event's changes as (what, before, after), criterion by criterion."""
+    names = {"title": _("Local job title"), "missions": _("Purpose and missions")}
+    lines = []
+    for name, change in (event.changes or {}).items():
+        before, after = change.get("avant"), change.get("apres")
+        if name in ("degrees", "justifications") and isinstance(after, dict):
+            before = before or {}
+            for code in dict.fromkeys([*before, *after]):
+                if before.get(code) != after.get(code):
+                    label = labels.get(code, code)
+                    if name == "justifications":
+                        label = _("Justification (%(criterion)s)") % {"criterion": label}
+                    lines.append((label, before.get(code, ""), after.get(code, "")))
+        else:
+            lines.append((names.get(name, name), before, after))
+    return lines
+
+
+@login_required
+def detail(request, pk: int):
+    evaluation = _evaluation(request, pk)
+    may_edit = may_write_personal_data(request.user, evaluation.establishment_id)
+    national = role_of(request.user) == Role.NATIONAL
+    sheet = documents.sheet_of(evaluation)
+    labels = {line.code: line.label for line in sheet.lines}
+    events = list(selectors.history_of(evaluation))
+    for event in events:
+        event.change_lines = _changes(event, labels)
+    revisions = list(evaluation.revisions.all())
+    status = evaluation.status
+    return render(
+        request,
+        "evaluation/detail.html",
+        {
+            "evaluation": evaluation,
+            "sheet": sheet,
+            "events": events,
+            "version": evaluation.version,
+            "previous": evaluation.revision_of,
+            "revisions": revisions,
+            "may_edit": may_edit and status in EDITABLE,
+            "may_revise": may_edit and status == JobEvaluation.Status.VALIDATED and not revisions,
+            "may_decide": national and status == JobEvaluation.Status.SUBMITTED,
+            "may_comment": may_edit or national,
+            "decision_form": DecisionForm(),
+            "comment_form": CommentForm(),
+        },
+    )
+
+
+def _act(request, pk: int, act, success: str):
+    """Run one review step; the service's refusal comes back as a message."""
+    evaluation = _evaluation(request, pk)
+    try:
+        result = act(evaluation)
+    except (ValidationError, PermissionDenied) as exc:
+        if isinstance(exc, PermissionDenied):
+            messages.error(request, str(exc) or _("Your role does not allow this action."))
+        else:
+            _service_errors(request, exc)
+        return redirect("evaluation:detail", pk=evaluation.pk)
+    messages.success(request, success)
+    return redirect("evaluation:detail", pk=(result or evaluation).pk)
+
+
+def _comment(request) -> str:
+    form = DecisionForm(request.POST)
+    return form.cleaned_data["comment"] if form.is_valid() else ""
+
+
+@login_required
+@require_POST
+def submit(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda ev: services.submit(request.user, ev, comment=_comment(request)),
+        _("Weighing submitted to the national administrators."),
+    )
+
+
+@login_required
+@require_POST
+def validate(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda ev: services.validate(request.user, ev, comment=_comment(request)),
+        _("Weighing validated."),
+    )
+
+
+@login_required
+@require_POST
+def send_back(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda ev: services.send_back(request.user, ev, comment=_comment(request)),
+        _("Weighing sent back to the establishment."),
+    )
+
+
+@login_required
+@require_POST
+def comment(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda ev: services.comment(request.user, ev, _comment(request)),
+        _("Comment recorded."),
+    )
+
+
+@login_required
+@require_POST
+def revise(request, pk: int):
+    return _act(
+        request,
+        pk,
+        lambda ev: services.revise(request.user, ev),
+        _("New version created as a draft."),
+    )
+
+
+@login_required
+def sheet_pdf(request, pk: int):
+    """/pesees/<pk>/fiche.pdf: the weighing sheet, for whoever may read the weighing."""
+    evaluation = _evaluation(request, pk)
+    response = HttpResponse(documents.evaluation_pdf(evaluation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{documents.filename_of(evaluation)}"'
+    return response
