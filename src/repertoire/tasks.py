@@ -12,7 +12,8 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, models
+from django.utils.translation import gettext_lazy as _
 
 
 def run_in_background(work: Callable[..., None], *args) -> None:
@@ -42,3 +43,19 @@ def throttled(write: Callable[[float, str], None], interval: float = 0.5):
             write(fraction, stage)
 
     return progress
+
+
+class BackgroundWork(models.Model):
+    """What a page polls while long work runs: how far it is, at which stage, what failed."""
+
+    progress = models.FloatField(_("progress"), default=0.0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        return round(self.progress * 100)

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.tasks import BackgroundWork
 
 
 class Establishment(models.Model):
@@ -276,7 +277,7 @@ class Appeal(models.Model):
         return f"Recours n° {self.pk} du collaborateur n° {self.positioning.employee_id}"
 
 
-class EmployeeImport(models.Model):
+class EmployeeImport(BackgroundWork):
     """An employee file uploaded for an establishment: analysed, previewed, then committed."""
 
     class Status(models.TextChoices):
@@ -292,14 +293,10 @@ class EmployeeImport(models.Model):
     # Kept until committed: every app server can analyse or import it.
     content = models.BinaryField(_("content"), editable=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
-    progress = models.FloatField(_("progress"), default=0.0)
-    stage = models.CharField(_("stage"), max_length=120, blank=True)
     # What the analysis found: counts, per-row errors, the first changes (see services).
     report = models.JSONField(_("report"), default=dict)
-    error = models.TextField(_("error"), blank=True)
     created_by = models.CharField(_("uploaded by"), max_length=150)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
@@ -310,12 +307,8 @@ class EmployeeImport(models.Model):
     def __str__(self) -> str:
         return f"{self.filename} ({self.establishment.code})"
 
-    @property
-    def percent(self) -> int:
-        return round(self.progress * 100)
 
-
-class LetterBatch(models.Model):
+class LetterBatch(BackgroundWork):
     """An establishment's decision letters in one PDF, typeset in the background
     (about a third of a second per letter: a large establishment takes minutes)."""
 
@@ -330,14 +323,10 @@ class LetterBatch(models.Model):
     positioning_status = models.CharField(_("positioning status"), max_length=12, blank=True)
     service = models.CharField(_("service"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
-    progress = models.FloatField(_("progress"), default=0.0)
-    stage = models.CharField(_("stage"), max_length=120, blank=True)
     letters = models.PositiveIntegerField(_("letters"), default=0)
     content = models.BinaryField(_("content"), null=True, editable=False)
-    error = models.TextField(_("error"), blank=True)
     requested_by = models.CharField(_("requested by"), max_length=150)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         verbose_name = _("letter batch")
@@ -346,7 +335,3 @@ class LetterBatch(models.Model):
 
     def __str__(self) -> str:
         return f"Lettres {self.establishment.code} n° {self.pk}"
-
-    @property
-    def percent(self) -> int:
-        return round(self.progress * 100)

@@ -4,9 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.catalog.models import RepertoireVersion
+from repertoire.tasks import BackgroundWork
 
 
-class Publication(models.Model):
+class Publication(BackgroundWork):
     """One file of an edition in one format (PDF, Word, Excel, HTML), and its progress."""
 
     class Status(models.TextChoices):
@@ -20,15 +21,11 @@ class Publication(models.Model):
     # The rule the sheets explain levels by: a file made under another rule is not reused.
     level_rule = models.CharField(_("level rule"), max_length=32)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
-    progress = models.FloatField(_("progress"), default=0.0)
-    stage = models.CharField(_("stage"), max_length=120, blank=True)
-    error = models.TextField(_("error"), blank=True)
     # Kept in the database: every app server of a deployment can hand it out.
     content = models.BinaryField(_("content"), null=True, editable=False)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
     requested_by = models.CharField(_("requested by"), max_length=150, blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -39,7 +36,3 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} ({self.format})"
-
-    @property
-    def percent(self) -> int:
-        return round(self.progress * 100)

@@ -18,16 +18,10 @@ from repertoire.positioning.forms import AppealDecisionForm, AppealForm
 from repertoire.positioning.models import Appeal
 from repertoire.positioning.views.worklist import (
     establishment_or_404,
+    form_errors,
     positioning_or_404,
     service_errors,
 )
-
-
-def _form_errors(request, form) -> None:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
 
 
 @login_required
@@ -56,7 +50,7 @@ def open_appeal(request, pk: int):
     positioning = positioning_or_404(request, pk)
     form = AppealForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        form_errors(request, form)
         return redirect("positioning:employee", pk=positioning.employee_id)
     try:
         appeal = services.open_appeal(request.user, positioning, **form.cleaned_data)

@@ -52,6 +52,14 @@ def positioning_or_404(request, pk: int) -> Positioning:
         raise Http404("aucun positionnement à cette adresse") from None
 
 
+def form_errors(request, form) -> None:
+    """A form's errors, told to the person on the page they come back to, by field."""
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label} : {error}" if label else error)
+
+
 def service_errors(request, exc: ValidationError) -> None:
     """A refused decision, told to the person on the page they come back to."""
     for message in exc.messages:
@@ -144,9 +152,7 @@ def bulk_accept(request, code: str):
     establishment = establishment_or_404(request, code)
     form = BulkAcceptForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors(request, form)
         return _back(request, establishment)
     threshold = form.cleaned_data["threshold"]
     try:
@@ -173,9 +179,7 @@ def decide_group(request, code: str):
     version = catalog.get_version()
     form = GroupDecisionForm(request.POST, jobs=catalog.jobs_of(version))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors(request, form)
         return _back(request, establishment)
     try:
         count = services.decide_group(
@@ -241,9 +245,7 @@ def change(request, pk: int):
         else:
             messages.success(request, _("Positioning changed."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors(request, form)
     return redirect("positioning:employee", pk=positioning.employee_id)
 
 
@@ -282,9 +284,7 @@ def place_on_evaluation(request, pk: int):
                 % {"name": positioning.employee, "job": positioning.placed_on},
             )
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        form_errors(request, form)
     return redirect("positioning:employee", pk=positioning.employee_id)
 
 
