@@ -76,8 +76,8 @@ class EvaluationEvent(models.Model):
         CREATE = "create", _("created")
         EDIT = "edit", _("changed")
         SUBMIT = "submit", _("submitted")
-        VALIDATE = "validate", _("validated")
-        RETURN = "return", _("sent back")
+        VALIDATE = "validate", pgettext_lazy("weighing", "validated")
+        RETURN = "return", pgettext_lazy("weighing", "sent back")
         COMMENT = "comment", _("comment")
         REVISE = "revise", _("new version")
 
