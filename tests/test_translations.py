@@ -10,7 +10,7 @@ LOCALE = files("repertoire") / "locale" / "fr" / "LC_MESSAGES"
 
 
 def po_entries() -> list[dict]:
-    """Entries of the .po file: flags, msgid, msgid_plural, msgstr / msgstr[n]."""
+    """Entries of the .po file: flags, msgctxt, msgid, msgid_plural, msgstr / msgstr[n]."""
     entries, entry, key = [], {"flags": set()}, None
     for line in [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
@@ -45,6 +45,10 @@ def test_compiled_catalogue_matches_the_po_file():
         if "msgid_plural" in entry:
             assert (
                 catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 2) == entry["msgstr[1]"]
+            )
+        elif "msgctxt" in entry:
+            assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"], (
+                "run msgfmt"
             )
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], "run msgfmt"

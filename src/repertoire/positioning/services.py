@@ -576,7 +576,17 @@ def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = No
     # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
         _check_writer(user, establishment)
-    positionings = [p for p in positionings if p.status == Positioning.Status.VALIDATED]
+    # Locked and read again: two requests at once must not notify the same person twice.
+    validated = set(
+        Positioning.objects.filter(
+            pk__in=[p.pk for p in positionings], status=Positioning.Status.VALIDATED
+        )
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    positionings = [p for p in positionings if p.pk in validated]
+    for positioning in positionings:
+        positioning.status = Positioning.Status.VALIDATED  # as the database has it now
     on = on or timezone.localdate()
     return _bulk(
         user,
