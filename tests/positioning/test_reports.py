@@ -286,3 +286,18 @@ def test_without_an_edition_the_report_says_so(client, network):
     response = client.get(REPORT)
     assert response.status_code == 404
     assert "Aucune édition" in response.content.decode()
+
+
+def test_the_positioning_index_leads_national_administrators_to_each_worklist(client, decisions):
+    d = decisions
+    client.force_login(d.network.national)
+    html = client.get("/positionnement/").content.decode()
+    for place in (d.network.north, d.network.south):
+        assert reverse("worklist:worklist", args=[place.code]) in html
+    north = next(row for row in client.get("/positionnement/").context["report"].by_establishment
+                 if row["code"] == d.network.north.code)  # fmt: skip
+    assert north["decided"] == len(decided(d, d.network.north))
+    # An HR officer goes straight to their own worklist.
+    client.force_login(d.network.hr_north)
+    response = client.get("/positionnement/")
+    assert response["Location"] == reverse("worklist:worklist", args=[d.network.north.code])
