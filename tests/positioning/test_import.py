@@ -453,6 +453,18 @@ def test_a_commit_that_fails_leaves_the_import_failed_and_writes_nothing(
     assert counts() == before
 
 
+def test_an_analysis_that_breaks_leaves_the_import_failed_not_analysing(
+    edition, network, upload, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("panne")
+
+    monkeypatch.setattr(services, "plan_import", broken)
+    batch = upload(csv_file(ROWS))
+    assert batch.status == EmployeeImport.Status.FAILED
+    assert "RuntimeError" in batch.error
+
+
 def test_an_import_before_any_edition_creates_the_employees_without_proposals(network):
     result = services.import_employees(network.hr_north, network.north, payroll(ROWS))
     assert (result.created, result.proposed) == (4, 0)

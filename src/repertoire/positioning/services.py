@@ -998,6 +998,7 @@ def analyse_employee_file(pk: int) -> None:
     total_lines = max(bytes(batch.content).count(b"\n"), 1)
     try:
         payroll = _read(batch, lambda rows: progress(0.8 * rows / total_lines, "lecture"))
+        plan = plan_import(batch.establishment, payroll)
     except PayrollFileError as exc:
         EmployeeImport.objects.filter(pk=pk).update(
             status=EmployeeImport.Status.INVALID,
@@ -1006,7 +1007,14 @@ def analyse_employee_file(pk: int) -> None:
             stage="terminé",
         )
         return
-    plan = plan_import(batch.establishment, payroll)
+    except Exception as exc:  # kept for the person waiting on the page, never "analysing" forever
+        logger.exception("analysis of employee file %s failed", pk)
+        EmployeeImport.objects.filter(pk=pk).update(
+            status=EmployeeImport.Status.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            updated_at=timezone.now(),
+        )
+        return
     EmployeeImport.objects.filter(pk=pk).update(
         status=EmployeeImport.Status.INVALID if payroll.errors else EmployeeImport.Status.READY,
         report=import_report(payroll, plan),
