@@ -28,6 +28,19 @@ class RepertoireVersion(models.Model):
     source_name = models.CharField(_("source file"), max_length=255, blank=True)
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
     imported_by = models.CharField(_("imported by"), max_length=150, blank=True)
+    # A copy names the edition it was made from; the diff compares them by default.
+    based_on = models.ForeignKey(
+        "self",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copied from"),
+    )
+    # Publishing freezes the edition: its jobs, texts, degrees and levels no longer change
+    # (positionings rest on them); it can only be copied into a new draft.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.CharField(_("published by"), max_length=150, blank=True)
     # Bumped by every write to the edition's appellations: title-matching indexes built
     # in any process compare it to know they are stale.
     appellations_revision = models.PositiveIntegerField(default=0, editable=False)
@@ -44,6 +57,10 @@ class RepertoireVersion(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.published_at is not None
 
 
 class Criterion(models.Model):
@@ -210,3 +227,28 @@ class JobTitleAlias(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EditionPairing(models.Model):
+    """An administrator's word on what became of a job from one edition to the next:
+    this new job is its successor (renamed, rewritten), or none is (retired)."""
+
+    before = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="+")
+    after = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="pairings")
+    before_code = models.SlugField(_("job of the earlier edition"), max_length=120)
+    # Blank: the job has no successor.
+    after_code = models.SlugField(_("job of the later edition"), max_length=120, blank=True)
+    decided_by = models.CharField(_("decided by"), max_length=150)
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pairing of jobs between editions")
+        verbose_name_plural = _("pairings of jobs between editions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["before", "after", "before_code"], name="one_pairing_per_job"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.before_code} → {self.after_code or '∅'}"

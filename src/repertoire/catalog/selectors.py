@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from repertoire.catalog.models import (
     Criterion,
+    EditionPairing,
     JobDegree,
     JobTitleAlias,
     Level,
@@ -17,6 +18,14 @@ from repertoire.catalog.models import (
     RepertoireVersion,
 )
 from repertoire.core.document import JobSheet, ListItem, RepertoireDocument, SommaireEntry
+from repertoire.core.editions import (
+    EditionContent,
+    EditionDiff,
+    EditionJob,
+    Successor,
+    diff_editions,
+    successors,
+)
 from repertoire.core.grid import (
     MAX_DEGREE,
     MIN_DEGREE,
@@ -25,7 +34,7 @@ from repertoire.core.grid import (
     get_rule,
 )
 from repertoire.core.grid import Criterion as CoreCriterion
-from repertoire.core.matching import JobEntry, MatchingIndex
+from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.profiles import ProfileIndex
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
 
@@ -299,3 +308,82 @@ def degree_distribution(version: RepertoireVersion) -> dict[str, dict[int, list[
         for degree in job.degrees.all():
             distribution[degree.criterion.code][degree.degree].append(job)
     return distribution
+
+
+# --- editions side by side ----------------------------------------------------------------------
+
+
+def edition_content(version: RepertoireVersion) -> EditionContent:
+    """The edition as the comparison sees it: jobs with degrees by criterion code."""
+    return EditionContent(
+        label=version.label,
+        criteria={c.code: c.label for c in criteria_of(version)},
+        rule=version.level_rule,
+        jobs=tuple(
+            EditionJob(
+                code=job.code,
+                title=job.title,
+                level=job.level.number,
+                degrees={d.criterion.code: d.degree for d in job.degrees.all()},
+                missions=_items(job.missions),
+                requirements=_items(job.requirements),
+            )
+            for job in jobs_of(version)
+        ),
+    )
+
+
+def pairings_between(before: RepertoireVersion, after: RepertoireVersion) -> dict[str, str | None]:
+    """The administrators' pairings: old code → new code, or None for "no successor"."""
+    return {
+        pairing.before_code: pairing.after_code or None
+        for pairing in EditionPairing.objects.filter(before=before, after=after)
+    }
+
+
+def edition_diff(before: RepertoireVersion, after: RepertoireVersion) -> EditionDiff:
+    return diff_editions(
+        edition_content(before), edition_content(after), pairings_between(before, after)
+    )
+
+
+def previous_edition(version: RepertoireVersion) -> RepertoireVersion | None:
+    """What an edition is compared with by default: the one it was copied from, else
+    the published edition before it."""
+    if version.based_on_id:
+        return version.based_on
+    return (
+        RepertoireVersion.objects.filter(published_at__isnull=False, date__lte=version.date)
+        .exclude(pk=version.pk)
+        .order_by("-date", "-published_at")
+        .first()
+    )
+
+
+def level_disagreements(version: RepertoireVersion) -> dict[str, int]:
+    """Jobs whose declared level is not the rule's for their degrees: code → rule's level."""
+    rule = get_rule(version.level_rule)
+    return {
+        job.code: rule.level(degrees_of(job))
+        for job in jobs_of(version)
+        if rule.level(degrees_of(job)) != job.level.number
+    }
+
+
+def successors_between(
+    before: RepertoireVersion, after: RepertoireVersion
+) -> tuple[EditionDiff, dict[str, Successor]]:
+    """The diff, and for every job of ``before`` the job proposed in ``after``: its pair
+    (same code, paired by similarity or by hand) or, for a retired job, the matching
+    engine's first choice for its title and text."""
+    diff = edition_diff(before, after)
+    engine = {}
+    if diff.retired:
+        index = matching_index(after)
+        results = index.match_many(
+            [TitleQuery(job.title, "", job.text) for job in diff.retired], top=1
+        )
+        for job, result in zip(diff.retired, results, strict=True):
+            best = result.candidates[0] if result.candidates else None
+            engine[job.code] = diff.after.job(best.code) if best else None
+    return diff, successors(diff, engine)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import role_of
 from repertoire.audit.services import record, snapshot
 from repertoire.bundled import (
     BUNDLED_EDITION,
@@ -15,6 +19,7 @@ from repertoire.bundled import (
 )
 from repertoire.catalog.models import (
     Criterion,
+    EditionPairing,
     JobDegree,
     JobTitleAlias,
     Level,
@@ -25,8 +30,11 @@ from repertoire.catalog.models import (
 )
 from repertoire.catalog.selectors import reference_profiles_of
 from repertoire.core.document import DocumentError, DocumentInvalid, RepertoireDocument
+from repertoire.core.editions import parse_items
 from repertoire.core.grid import (
+    MAX_DEGREE,
     MAX_LEVEL,
+    MIN_DEGREE,
     MIN_LEVEL,
     RuleRefused,
     calibrate,
@@ -34,7 +42,7 @@ from repertoire.core.grid import (
     get_rule,
 )
 from repertoire.core.tables import TableInvalid
-from repertoire.core.text import title_key
+from repertoire.core.text import slugify, title_key
 
 
 def import_edition(
@@ -84,6 +92,10 @@ def import_edition(
             source_name=source_name,
             imported_by=author,
         )
+        if version.is_current:
+            # The first edition is the one in force at once: published, frozen.
+            version.published_at, version.published_by = timezone.now(), author
+            version.save(update_fields=["published_at", "published_by"])
         descriptions = criteria_descriptions()
         criteria = Criterion.objects.bulk_create(
             Criterion(
@@ -311,3 +323,339 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
 def rebuild_matching_index(version: RepertoireVersion) -> None:
     """Make every process rebuild its title-matching index for the edition."""
     _appellations_changed(version)
+
+
+# --- preparing and publishing editions ------------------------------------------------------
+
+
+class EditionFrozen(ValueError):
+    """A published edition does not change: positionings and weighings rest on it."""
+
+
+def _check_national(user) -> None:
+    if role_of(user) != Role.NATIONAL:
+        raise PermissionDenied("seuls les administrateurs nationaux préparent les éditions")
+
+
+def _check_draft(version: RepertoireVersion) -> None:
+    if version.is_frozen:
+        raise EditionFrozen(
+            f"l'édition {version.label} est publiée : elle ne change plus, copiez-la pour "
+            "préparer la suivante"
+        )
+
+
+@transaction.atomic
+def copy_edition(
+    user, source: RepertoireVersion, *, label: str, title: str = ""
+) -> RepertoireVersion:
+    """A new draft edition with everything of ``source``: grid, jobs, appellations."""
+    _check_national(user)
+    label = label.strip()
+    if not label:
+        raise ValidationError({"label": "le libellé est obligatoire"})
+    if RepertoireVersion.objects.filter(label=label).exists():
+        raise ValidationError({"label": f"une édition « {label} » existe déjà"})
+    author = user.get_username()
+    copy = RepertoireVersion.objects.create(
+        label=label,
+        title=title.strip() or source.title,
+        status=source.status,
+        date=timezone.localdate(),
+        notes=list(source.notes),
+        missing_jobs=list(source.missing_jobs),
+        level_rule=source.level_rule,
+        is_current=False,
+        source_name=source.source_name,
+        imported_by=author,
+        based_on=source,
+    )
+    criteria = {}
+    for criterion in source.criteria.all():
+        old_pk = criterion.pk
+        criterion.pk, criterion.version = None, copy
+        criterion.save()
+        criteria[old_pk] = criterion
+    levels, definitions = {}, {}
+    for level in source.levels.prefetch_related("definitions"):
+        old_definitions = list(level.definitions.all())
+        old_pk = level.pk
+        level.pk, level.version = None, copy
+        level.save()
+        levels[old_pk] = level
+        for definition in old_definitions:
+            old_definition = definition.pk
+            definition.pk, definition.level = None, level
+            definition.save()
+            definitions[old_definition] = definition
+    jobs = list(source.jobs.prefetch_related("degrees", "appellations").order_by("position"))
+    degrees, appellations = [], []
+    for job in jobs:
+        old_degrees, old_appellations = list(job.degrees.all()), list(job.appellations.all())
+        job.pk, job.version = None, copy
+        job.level = levels[job.level_id]
+        job.level_definition = definitions.get(job.level_definition_id)
+        job.save()
+        degrees += [
+            JobDegree(job=job, criterion=criteria[d.criterion_id], degree=d.degree)
+            for d in old_degrees
+        ]
+        appellations += [
+            JobTitleAlias(job=job, title=a.title, source=a.source, created_by=a.created_by)
+            for a in old_appellations
+        ]
+    JobDegree.objects.bulk_create(degrees)
+    JobTitleAlias.objects.bulk_create(appellations)
+    _rebuild_sommaire(copy)
+    record(
+        actor=author,
+        action="edition.copy",
+        instance=copy,
+        after={**snapshot(copy), "jobs": len(jobs), "copied_from": source.label},
+    )
+    return copy
+
+
+def _rebuild_sommaire(version: RepertoireVersion) -> None:
+    """A draft's sommaire is its jobs by level; page numbers come when it is typeset."""
+    version.sommaire.all().delete()
+    SommaireEntry.objects.bulk_create(
+        SommaireEntry(
+            version=version,
+            level_number=job.level.number,
+            title=job.heading,
+            page=None,
+            position=position,
+            job=job,
+        )
+        for position, job in enumerate(
+            version.jobs.select_related("level").order_by("level__number", "position"), start=1
+        )
+    )
+
+
+@transaction.atomic
+def update_edition(
+    user, version: RepertoireVersion, *, title: str, status: str, date
+) -> RepertoireVersion:
+    _check_national(user)
+    _check_draft(version)
+    before = snapshot(version)
+    version.title, version.status, version.date = " ".join(title.split()), status, date
+    version.full_clean(exclude=["based_on"])
+    version.save(update_fields=["title", "status", "date"])
+    record(
+        actor=user.get_username(),
+        action="edition.update",
+        instance=version,
+        before=before,
+        after=snapshot(version),
+    )
+    return version
+
+
+def _job_snapshot(job: ReferenceJob) -> dict:
+    return {
+        **snapshot(job),
+        "level": job.level.number,
+        "degrees": {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")},
+    }
+
+
+def rule_level(version: RepertoireVersion, degrees: dict[str, int]) -> int:
+    """The level the edition's rule gives these degrees (criteria in the edition's order)."""
+    criteria = version.criteria.order_by("position").values_list("code", flat=True)
+    return get_rule(version.level_rule).level([degrees[code] for code in criteria])
+
+
+@transaction.atomic
+def save_job(
+    user,
+    version: RepertoireVersion,
+    job: ReferenceJob | None = None,
+    *,
+    title: str,
+    missions: str,
+    requirements: str,
+    degrees: dict[str, int],
+    declared_level: int | None = None,
+) -> ReferenceJob:
+    """Add a job to a draft edition (``job`` None) or change one: texts, degrees, level.
+
+    The level is the rule's for the degrees; a declared level that disagrees is kept,
+    and flagged until the degrees or the level are corrected (publishing waits for it).
+    Renaming keeps the job's code: the job is the same one, and links to it still work.
+    """
+    _check_national(user)
+    _check_draft(version)
+    errors: dict[str, list[str]] = {}
+    title = " ".join(title.split())
+    if not title:
+        errors.setdefault("title", []).append("l'intitulé est obligatoire")
+    elif version.jobs.filter(title__iexact=title).exclude(pk=getattr(job, "pk", None)).exists():
+        errors.setdefault("title", []).append(
+            f"l'édition {version.label} a déjà un emploi « {title} »"
+        )
+    parsed = {}
+    for name, text in (("missions", missions), ("requirements", requirements)):
+        try:
+            parsed[name] = [_item(item) for item in parse_items(text)]
+        except ValueError as exc:
+            errors.setdefault(name, []).append(str(exc))
+            continue
+        if not parsed[name]:
+            errors.setdefault(name, []).append("au moins un point est nécessaire")
+    criteria = list(version.criteria.order_by("position"))
+    for criterion in criteria:
+        value = degrees.get(criterion.code)
+        if not isinstance(value, int) or not MIN_DEGREE <= value <= MAX_DEGREE:
+            errors.setdefault(criterion.code, []).append(
+                f"degré de « {criterion.label} » entre {MIN_DEGREE} et {MAX_DEGREE} attendu"
+            )
+    if declared_level is not None and not MIN_LEVEL <= declared_level <= MAX_LEVEL:
+        errors.setdefault("level", []).append(f"niveau entre {MIN_LEVEL} et {MAX_LEVEL} attendu")
+    if errors:
+        raise ValidationError(errors)
+    number = declared_level or rule_level(version, degrees)
+    level = version.levels.get(number=number)
+    author = user.get_username()
+    before = _job_snapshot(job) if job else None
+    if job is None:
+        last = version.jobs.order_by("-position").values_list("position", flat=True).first()
+        job = ReferenceJob(
+            version=version, code=_free_code(version, title), position=(last or 0) + 1
+        )
+    if job.level_id != level.pk or job.level_definition_id is None:
+        job.level_definition = level.definitions.order_by("position").first()
+    job.title = job.heading = title
+    job.level = level
+    job.missions, job.requirements = parsed["missions"], parsed["requirements"]
+    job.save()
+    for criterion in criteria:
+        JobDegree.objects.update_or_create(
+            job=job, criterion=criterion, defaults={"degree": degrees[criterion.code]}
+        )
+    _rebuild_sommaire(version)
+    _appellations_changed(version)  # the indexes hold the titles and texts
+    after = _job_snapshot(job)
+    record(
+        actor=author,
+        action="job.update" if before else "job.add",
+        instance=job,
+        before=before,
+        after=after,
+    )
+    return job
+
+
+def _free_code(version: RepertoireVersion, title: str) -> str:
+    base = slugify(title) or "emploi"
+    code, counter = base, 2
+    while version.jobs.filter(code=code).exists():
+        code, counter = f"{base}-{counter}", counter + 1
+    return code
+
+
+@transaction.atomic
+def retire_job(user, job: ReferenceJob) -> None:
+    """Take a job out of a draft edition; the diff then lists it as retired."""
+    _check_national(user)
+    version = job.version
+    _check_draft(version)
+    before = _job_snapshot(job)
+    record(actor=user.get_username(), action="job.retire", instance=job, before=before)
+    job.delete()
+    _rebuild_sommaire(version)
+    _appellations_changed(version)
+
+
+class PublicationRefused(ValueError):
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+@transaction.atomic
+def publish_edition(user, version: RepertoireVersion) -> RepertoireVersion:
+    """Freeze a draft and make it the edition in force.
+
+    Refused while the rule does not give every job its level: an edition whose levels
+    contradict its own rule cannot be the reference of anyone's classification.
+    """
+    _check_national(user)
+    _check_draft(version)
+    reasons = []
+    if not version.jobs.exists():
+        reasons.append("l'édition n'a aucun emploi")
+    misclassified = calibrate(get_rule(version.level_rule), reference_profiles_of(version))
+    reasons += [m.describe() for m in misclassified]
+    if reasons:
+        raise PublicationRefused(reasons)
+    before = snapshot(version)
+    RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
+        is_current=False
+    )
+    version.published_at = timezone.now()
+    version.published_by = user.get_username()
+    version.is_current = True
+    version.save(update_fields=["published_at", "published_by", "is_current"])
+    record(
+        actor=user.get_username(),
+        action="edition.publish",
+        instance=version,
+        before=before,
+        after=snapshot(version),
+    )
+    return version
+
+
+@transaction.atomic
+def decide_pairing(
+    user,
+    before: RepertoireVersion,
+    after: RepertoireVersion,
+    before_code: str,
+    after_code: str | None,
+) -> EditionPairing:
+    """Confirm that ``after_code`` succeeds ``before_code`` (None: no successor)."""
+    _check_national(user)
+    if not before.jobs.filter(code=before_code).exists():
+        raise ValidationError({"before": f"aucun emploi « {before_code} » dans {before.label}"})
+    if after_code and not after.jobs.filter(code=after_code).exists():
+        raise ValidationError({"after": f"aucun emploi « {after_code} » dans {after.label}"})
+    if after_code and (
+        EditionPairing.objects.filter(before=before, after=after, after_code=after_code)
+        .exclude(before_code=before_code)
+        .exists()
+    ):
+        raise ValidationError({"after": f"« {after_code} » succède déjà à un autre emploi"})
+    pairing, _ = EditionPairing.objects.update_or_create(
+        before=before,
+        after=after,
+        before_code=before_code,
+        defaults={"after_code": after_code or "", "decided_by": user.get_username()},
+    )
+    record(
+        actor=user.get_username(),
+        action="edition.pairing",
+        instance=after,
+        after={"from": before.label, "job": before_code, "successor": after_code},
+    )
+    return pairing
+
+
+@transaction.atomic
+def forget_pairing(user, pairing: EditionPairing) -> None:
+    """Back to the automatic pairing for this job."""
+    _check_national(user)
+    record(
+        actor=user.get_username(),
+        action="edition.pairing.forget",
+        instance=pairing.after,
+        before={
+            "from": pairing.before.label,
+            "job": pairing.before_code,
+            "successor": pairing.after_code or None,
+        },
+    )
+    pairing.delete()

@@ -218,6 +218,7 @@ class PositioningEvent(models.Model):
         CONTEST = "contest", _("contested")
         CONFIRM = "confirm", _("confirmed by the commission")
         REVISE = "revise", _("revised by the commission")
+        MIGRATE = "migrate", _("proposed from the previous edition")
 
     positioning = models.ForeignKey(Positioning, models.CASCADE, related_name="events")
     at = models.DateTimeField(_("date"), auto_now_add=True)

@@ -15,6 +15,15 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of, sees_every_establishment
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
+from repertoire.core.editions import (
+    EditionDiff,
+    EstablishmentImpact,
+    Move,
+    PositionedPerson,
+    Successor,
+    impact,
+    moves,
+)
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 from repertoire.positioning.models import (
     Appeal,
@@ -453,3 +462,78 @@ def letter_batch_for(user, establishment: Establishment, pk: int) -> LetterBatch
     return LetterBatch.objects.get(
         pk=pk, establishment=establishments_for(user).get(pk=establishment.pk)
     )
+
+
+# --- a new edition: whom it affects -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditionImpact:
+    """What publishing ``after`` does to the people positioned on ``before``."""
+
+    before: RepertoireVersion
+    after: RepertoireVersion
+    diff: EditionDiff
+    successors: dict[str, Successor]
+    by_establishment: dict[str, EstablishmentImpact]
+    moves: list[Move]
+
+    @property
+    def total(self) -> EstablishmentImpact:
+        total = EstablishmentImpact("total")
+        for row in self.by_establishment.values():
+            for name in (
+                "positioned",
+                "unchanged",
+                "change_job",
+                "renamed",
+                "job_level_up",
+                "job_level_down",
+                "without_proposal",
+            ):
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+            total.by_level_before.update(row.by_level_before)
+            total.by_level_after.update(row.by_level_after)
+        return total
+
+
+def decided_on(
+    user, version: RepertoireVersion, establishment: Establishment | None = None
+) -> QuerySet[Positioning]:
+    """The decided positionings of an edition in the user's scope (erased people left out)."""
+    positionings = Positioning.objects.filter(
+        version=version,
+        status__in=Positioning.DECIDED,
+        establishment__in=establishments_for(user),
+        employee__pseudonymised_at__isnull=True,
+    )
+    if establishment is not None:
+        positionings = positionings.filter(establishment=establishment)
+    return positionings
+
+
+def edition_impact(
+    user,
+    before: RepertoireVersion,
+    after: RepertoireVersion,
+    establishment: Establishment | None = None,
+) -> EditionImpact:
+    """Per establishment in the user's scope, whose job or level the new edition changes."""
+    diff, mapping = catalog.successors_between(before, after)
+    people = [
+        PositionedPerson(code, employee_id, job_code, level, job_level or evaluation_level)
+        for code, employee_id, job_code, level, job_level, evaluation_level in decided_on(
+            user, before, establishment
+        )
+        .order_by("establishment__code", "employee_id")
+        .values_list(
+            "establishment__code",
+            "employee_id",
+            "job__code",
+            "level",
+            "job__level__number",
+            "evaluation__level",
+        )
+    ]
+    found = moves(people, mapping)
+    return EditionImpact(before, after, diff, mapping, impact(found), found)

@@ -24,6 +24,7 @@ from repertoire.audit.services import record, snapshot
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import ReferenceJob, RepertoireVersion
 from repertoire.core import positioning as rules
+from repertoire.core.editions import ENGINE_CONFIDENCE, kept_level
 from repertoire.core.matching import TitleQuery
 from repertoire.core.payroll import (
     FIELD_LABELS,
@@ -32,6 +33,7 @@ from repertoire.core.payroll import (
     PayrollRow,
     read_payroll,
 )
+from repertoire.core.text import to_roman
 from repertoire.positioning.models import (
     Appeal,
     Employee,
@@ -1152,4 +1154,199 @@ def build_letters(pk: int, user_pk: int | None) -> None:
         progress=1.0,
         stage="terminé",
         updated_at=timezone.now(),
+    )
+
+
+# --- migration to a new edition ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    mapped: int  # decided people given their job's successor as the proposal
+    proposed: int  # people without a decision in the earlier edition: the engine proposes
+    already_decided: int  # decided in the new edition already: left as they are
+
+
+@transaction.atomic
+def migrate_establishment(
+    user,
+    establishment: Establishment,
+    *,
+    source: RepertoireVersion,
+    target: RepertoireVersion | None = None,
+) -> MigrationResult:
+    """Propose to every employee a positioning in the edition in force, from their
+    decided positioning in ``source``: the same job (same code), its successor (a pair),
+    or the matching engine's choice for a retired job.
+
+    Nothing is decided: the proposals go through the worklist like any other, and the
+    positionings of ``source`` stay as they were (the journal keeps both). A level held
+    in ``source`` above the new job's is proposed as a personal level, with its reason.
+    """
+    _check_writer(user, establishment)
+    target = target or catalog.get_version()
+    if target.pk == source.pk:
+        raise ValidationError({"source": "choisissez une édition antérieure à celle en vigueur"})
+    if not target.is_frozen:
+        raise ValidationError({"target": f"l'édition {target.label} n'est pas publiée"})
+    actor = user.get_username()
+    _, mapping = catalog.successors_between(source, target)
+    jobs = {job.code: job for job in catalog.jobs_of(target).select_related("level")}
+    in_target = {
+        p.employee_id: p
+        for p in Positioning.objects.filter(version=target, establishment=establishment)
+        .select_related("job", "establishment")
+        .select_for_update(of=("self",))
+    }
+    decided = list(
+        Positioning.objects.filter(
+            version=source,
+            establishment=establishment,
+            status__in=Positioning.DECIDED,
+            employee__pseudonymised_at__isnull=True,
+        ).select_related("employee", "job", "job__level", "evaluation", "establishment")
+    )
+    already = [
+        p
+        for p in decided
+        if p.employee_id in in_target
+        and in_target[p.employee_id].status != Positioning.Status.PROPOSED
+    ]
+    to_map = [p for p in decided if p not in already]
+    results = catalog.matching_index(target).match_many(
+        [
+            TitleQuery(p.employee.job_title, p.employee.service, p.employee.job_description)
+            for p in to_map
+        ],
+        top=PROPOSALS_KEPT,
+    )
+    created, updated, notes = [], [], []
+    for old, result in zip(to_map, results, strict=True):
+        successor = mapping.get(old.job.code) if old.job_id else None
+        job = jobs.get(successor.code) if successor and successor.code else None
+        note = _migration_note(source, old, successor)
+        proposals = (
+            [
+                {
+                    "code": job.code,
+                    "title": job.title,
+                    "level": job.level.number,
+                    "score": successor.confidence,
+                    "reason": note,
+                }
+            ]
+            if job
+            else []
+        )
+        proposals += [
+            {
+                "code": c.code,
+                "title": c.title,
+                "level": c.level,
+                "score": round(c.score, 4),
+                "reason": c.reason,
+            }
+            for c in result.candidates
+            if not job or c.code != job.code
+        ][: PROPOSALS_KEPT - len(proposals)]
+        positioning = in_target.get(old.employee_id)
+        if positioning is None:
+            positioning = Positioning(
+                employee=old.employee, version=target, establishment=establishment
+            )
+            created.append(positioning)
+        else:
+            updated.append(positioning)
+        positioning.proposals = proposals
+        positioning.confidence = (
+            successor.confidence
+            if job
+            else (min(proposals[0]["score"], ENGINE_CONFIDENCE) if proposals else 0.0)
+        )
+        positioning.title_key = result.normalized[:200]
+        best = job or (jobs.get(proposals[0]["code"]) if proposals else None)
+        positioning.job = best
+        positioning.evaluation = None
+        positioning.level, positioning.personal_level_reason = _migrated_level(source, old, best)
+        notes.append((old, positioning, note))
+    Positioning.objects.bulk_create(created, batch_size=BATCH)
+    Positioning.objects.bulk_update(
+        updated,
+        [
+            "proposals",
+            "confidence",
+            "title_key",
+            "job",
+            "evaluation",
+            "level",
+            "personal_level_reason",
+        ],
+        batch_size=BATCH,
+    )
+    # Journaled once saved: the entries name the new positionings by their ids.
+    events, journal = [], []
+    for old, positioning, note in notes:
+        events.append(_event(positioning, PositioningEvent.Action.MIGRATE, actor, note))
+        journal.append(
+            audit.entry(
+                actor=actor,
+                action="positioning.migrate",
+                instance=positioning,
+                before={**_facts(old), "edition": source.label},
+                after={
+                    **_facts(positioning),
+                    "edition": target.label,
+                    "confiance": positioning.confidence,
+                },
+                establishment=establishment,
+            )
+        )
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+    # Everyone else (never decided in ``source``): the engine's proposals, as for a new file.
+    mapped_ids = {p.employee_id for p in decided}
+    others = (
+        Employee.objects.filter(establishment=establishment, pseudonymised_at__isnull=True)
+        .exclude(pk__in=mapped_ids)
+        .exclude(
+            pk__in=[pk for pk, p in in_target.items() if p.status != Positioning.Status.PROPOSED]
+        )
+    )
+    proposed = propose(others, actor=actor, version=target)
+    record(
+        actor=actor,
+        action="establishment.migrate",
+        instance=establishment,
+        after={
+            "from": source.label,
+            "to": target.label,
+            "mapped": len(to_map),
+            "proposed": proposed,
+            "already_decided": len(already),
+        },
+        establishment=establishment,
+    )
+    return MigrationResult(mapped=len(to_map), proposed=proposed, already_decided=len(already))
+
+
+def _migration_note(source: RepertoireVersion, old: Positioning, successor) -> str:
+    held = f"édition {source.label} : {old.placed_on}, niveau {to_roman(old.level)}"
+    if old.evaluation_id:
+        return f"{held} ; emploi local pesé sur l'édition précédente, à repositionner"
+    if successor is None or successor.code is None:
+        return f"{held} ; emploi retiré, aucun emploi proposé"
+    return f"{held} ; {successor.how}"
+
+
+def _migrated_level(source: RepertoireVersion, old: Positioning, job) -> tuple[int | None, str]:
+    """The new job's level, or the level held in ``source`` as a personal level."""
+    if job is None:
+        return None, ""
+    level = kept_level(old.level, job.level.number)
+    if level == job.level.number:
+        return level, ""
+    return level, (
+        old.personal_level_reason
+        or f"niveau {to_roman(level)} détenu dans l'édition {source.label}, maintenu "
+        "à titre personnel"
     )
