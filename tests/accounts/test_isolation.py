@@ -46,6 +46,7 @@ def fill(route: str, network, edition) -> list[str]:
         for pk in ids:
             url = route.replace("<int:pk>", str(pk)).replace("<slug:code>", code)
             url = url.replace("<slug:format>", "csv").replace("<str:format>", "json")
+            url = url.replace("<str:label>", edition.label)
             assert "<" not in url, url
             urls.append("/" + url)
     return sorted(set(urls))

@@ -51,7 +51,9 @@ def official(decisions):
     in_draft = lambda p: draft.jobs.get(code=p.job.code)  # noqa: E731
     _raise_level(national, draft, in_draft(decisions.alice))
     chloe_job = in_draft(decisions.chloe)
-    editions.save_job(national, draft, chloe_job, **{**_form(chloe_job), "title": "Comptable général(e)"})
+    editions.save_job(
+        national, draft, chloe_job, **{**_form(chloe_job), "title": "Comptable général(e)"}
+    )
     if decisions.gaspard.job.code not in {decisions.alice.job.code, decisions.chloe.job.code}:
         editions.retire_job(national, in_draft(decisions.gaspard))
     return editions.publish_edition(national, draft)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from repertoire.catalog.models import Criterion
+from repertoire.catalog.models import Criterion, RepertoireVersion
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
 from repertoire.core.search import MAX_QUERY_LENGTH
 from repertoire.core.text import to_roman
@@ -72,3 +72,75 @@ class SearchForm(forms.Form):
     @property
     def filtered(self) -> bool:
         return bool(self.cleaned_data.get("niveau") or self.degree_ranges())
+
+
+# --- preparing an edition (national administrators) -------------------------------------------
+
+
+class CopyEditionForm(forms.Form):
+    label = forms.CharField(
+        label=_("Label of the new edition"),
+        max_length=64,
+        help_text=_("For instance 2015-officielle: it names the edition in links and exports."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+
+
+class EditionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    status = forms.ChoiceField(label=_("Status"), choices=RepertoireVersion.Status.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+LEVEL_CHOICES = [("", _("the rule's level"))] + [
+    (str(n), to_roman(n)) for n in range(MIN_LEVEL, MAX_LEVEL + 1)
+]
+ITEMS_HELP = _("One point per line; a line starting with “- ” is a sub-point of the line above.")
+
+
+class JobForm(forms.Form):
+    """A reference job of a draft edition: title, texts, one degree per criterion."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    missions = forms.CharField(
+        label=_("Purpose and missions"),
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=ITEMS_HELP,
+    )
+    requirements = forms.CharField(
+        label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 8}), help_text=ITEMS_HELP
+    )
+    level = forms.TypedChoiceField(
+        label=_("Declared level"),
+        choices=LEVEL_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_(
+            "Leave it to the rule unless the level must differ: a level the rule does not "
+            "give is flagged, and the edition cannot be published until it agrees."
+        ),
+    )
+
+    def __init__(self, *args, criteria: list[Criterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"degree_{criterion.code}"] = forms.TypedChoiceField(
+                label=criterion.label,
+                choices=DEGREE_CHOICES[1:],
+                coerce=int,
+            )
+
+    def degree_fields(self):
+        return [self[f"degree_{criterion.code}"] for criterion in self.criteria]
+
+    def degrees(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"degree_{c.code}"] for c in self.criteria}
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        """The service's errors, by field: degrees are keyed by criterion code there."""
+        for name, messages in errors.items():
+            field = name if name in self.fields else f"degree_{name}"
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)

@@ -617,18 +617,14 @@ def decide_pairing(
     before_code: str,
     after_code: str | None,
 ) -> EditionPairing:
-    """Confirm that ``after_code`` succeeds ``before_code`` (None: no successor)."""
+    """Confirm that ``after_code`` succeeds ``before_code`` (None: no successor).
+
+    Several jobs may have the same successor: jobs merged into one."""
     _check_national(user)
     if not before.jobs.filter(code=before_code).exists():
         raise ValidationError({"before": f"aucun emploi « {before_code} » dans {before.label}"})
     if after_code and not after.jobs.filter(code=after_code).exists():
         raise ValidationError({"after": f"aucun emploi « {after_code} » dans {after.label}"})
-    if after_code and (
-        EditionPairing.objects.filter(before=before, after=after, after_code=after_code)
-        .exclude(before_code=before_code)
-        .exists()
-    ):
-        raise ValidationError({"after": f"« {after_code} » succède déjà à un autre emploi"})
     pairing, _ = EditionPairing.objects.update_or_create(
         before=before,
         after=after,

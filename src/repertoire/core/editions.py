@@ -167,9 +167,13 @@ def pair_jobs(
     old = {job.code: job for job in before}
     new = {job.code: job for job in after}
     pairs: list[Pair] = []
+    # Several old jobs may be paired by hand with one new job (jobs merged): the new job
+    # stays free for its own code, only the guessing by similarity leaves it alone.
+    by_hand = set()
     for old_code, new_code in decisions.items():
         if old_code in old and new_code in new:
-            pairs.append(Pair(old.pop(old_code), new.pop(new_code), Pairing.BY_HAND, 1.0))
+            pairs.append(Pair(old.pop(old_code), new[new_code], Pairing.BY_HAND, 1.0))
+            by_hand.add(new_code)
     # Decided "no successor": out of the automatic pairing.
     settled = {
         code: old.pop(code) for code, target in decisions.items() if target is None and code in old
@@ -180,7 +184,12 @@ def pair_jobs(
             Pair(pair_before, pair_after, Pairing.BY_CODE, similarity(pair_before, pair_after))
         )
     candidates = sorted(
-        ((similarity(a, b), a.code, b.code) for a in old.values() for b in new.values()),
+        (
+            (similarity(a, b), a.code, b.code)
+            for a in old.values()
+            for b in new.values()
+            if b.code not in by_hand
+        ),
         key=lambda c: (-c[0], c[1], c[2]),
     )
     for score, old_code, new_code in candidates:
@@ -191,7 +200,7 @@ def pair_jobs(
     order = {job.code: index for index, job in enumerate(before)}
     pairs.sort(key=lambda pair: order[pair.before.code])
     retired = [job for job in before if job.code in old or job.code in settled]
-    added = [job for job in after if job.code in new]
+    added = [job for job in after if job.code in new and job.code not in by_hand]
     return pairs, retired, added
 
 

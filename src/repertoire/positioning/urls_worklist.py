@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from repertoire.positioning.views import appeals, imports, letters, worklist
+from repertoire.positioning.views import appeals, imports, letters, migration, worklist
 
 app_name = "worklist"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("decision/<int:pk>/commenter/", worklist.comment, name="comment"),
     path("decision/<int:pk>/recours/", appeals.open_appeal, name="open-appeal"),
     path("recours/<int:pk>/", appeals.appeal_detail, name="appeal"),
+    path("impact/", migration.impact, name="impact"),
     path("<slug:code>/", worklist.worklist, name="worklist"),
     path("<slug:code>/accepter/", worklist.bulk_accept, name="bulk-accept"),
     path("<slug:code>/groupe/", worklist.decide_group, name="decide-group"),
@@ -21,6 +22,7 @@ urlpatterns = [
     path("<slug:code>/lettres/", letters.establishment_letters, name="letters"),
     path("<slug:code>/lettres/<int:pk>/", letters.letters_status, name="letters-status"),
     path("<slug:code>/lettres/<int:pk>/lettres.pdf", letters.letters_download, name="letters-pdf"),
+    path("<slug:code>/migration/", migration.migration, name="migration"),
     path("<slug:code>/importer/", imports.upload, name="import"),
     path("<slug:code>/importer/<int:pk>/", imports.status, name="import-status"),
     path("<slug:code>/importer/<int:pk>/importer/", imports.commit, name="import-commit"),

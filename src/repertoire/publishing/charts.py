@@ -170,6 +170,11 @@ def columns(
                 category,
             )
         )
+    return _column_chart(width, height, bottom, title, description, bars)
+
+
+def _column_chart(width, height, bottom, title, description, parts) -> SafeString:
+    """The frame of a column chart: its title and description for screen readers, the axis."""
     title_id, description_id = _ids(title)
     return format_html(
         '<svg class="chart columns" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
@@ -187,7 +192,7 @@ def columns(
         width,
         height - bottom,
         height - bottom,
-        mark_safe("".join(bars)),
+        mark_safe("".join(parts)),
     )
 
 
@@ -195,3 +200,63 @@ def _ids(title: str) -> tuple[str, str]:
     """Element ids for a chart's title and description, stable for a given title."""
     key = f"chart-{zlib.crc32(title.encode()):08x}"
     return f"{key}-t", f"{key}-d"
+
+
+def paired_columns(
+    categories: Sequence[str],
+    before: Sequence[int],
+    after: Sequence[int],
+    names: tuple[str, str],
+    title: str,
+    height: int = 180,
+) -> SafeString:
+    """Two columns per category (before, after), with a legend: a change at a glance."""
+    step, bar, top, bottom, legend = 72, 26, 20, 24, 22
+    width = step * len(categories) + 10
+    tallest = max([*before, *after], default=0) or 1
+    colours = ("#8fb3d6", "#0b4f8a")
+    parts = []
+    for index, category in enumerate(categories):
+        x = 10 + index * step
+        for offset, (values, colour) in enumerate(zip((before, after), colours, strict=True)):
+            value = values[index]
+            bar_height = (height - top - bottom - legend) * value / tallest
+            y = height - bottom - bar_height
+            left = x + offset * (bar + 4)
+            parts.append(
+                format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>'
+                    '<text x="{}" y="{}" text-anchor="middle" font-size="11">{}</text>',
+                    left,
+                    _fmt(y),
+                    bar,
+                    _fmt(bar_height),
+                    colour,
+                    left + bar / 2,
+                    _fmt(y - 4),
+                    value,
+                )
+            )
+        parts.append(
+            format_html(
+                '<text class="category" x="{}" y="{}" text-anchor="middle">{}</text>',
+                x + bar + 2,
+                height - 6,
+                category,
+            )
+        )
+    for offset, (name, colour) in enumerate(zip(names, colours, strict=True)):
+        parts.append(
+            format_html(
+                '<rect x="{}" y="4" width="12" height="12" fill="{}"/>'
+                '<text x="{}" y="15" font-size="12">{}</text>',
+                10 + offset * 160,
+                colour,
+                26 + offset * 160,
+                name,
+            )
+        )
+    description = "; ".join(
+        f"{category} : {b} → {a}" for category, b, a in zip(categories, before, after, strict=True)
+    )
+    return _column_chart(max(width, 330), height, bottom, title, description, parts)

@@ -43,3 +43,17 @@ def edition_url(context, name: str, *args, **params) -> str:
     if edition:
         query["edition"] = edition
     return f"{url}?{urlencode(query, doseq=True)}" if query else url
+
+
+@register.filter
+def word_changes(spans) -> SafeString:
+    """A word-level diff: removed words in ``<del>``, added ones in ``<ins>``, escaped."""
+    tags = {"-": "del", "+": "ins"}
+    return mark_safe(
+        "".join(
+            format_html("<{0}>{1}</{0}>", tags[span.op], span.text)
+            if span.op in tags
+            else escape(span.text)
+            for span in spans or ()
+        )
+    )

@@ -1,0 +1,19 @@
+"""/editions/: the editions side by side, preparing a draft, publishing, the diff."""
+
+from django.urls import path
+
+from repertoire.catalog import edition_views as views
+
+app_name = "editions"
+urlpatterns = [
+    path("", views.edition_list, name="list"),
+    path("comparer/", views.diff, name="diff"),
+    path("comparer/annexe.pdf", views.annex, name="annex"),
+    path("comparer/appariement/", views.pairing, name="pairing"),
+    path("<str:label>/", views.detail, name="detail"),
+    path("<str:label>/copier/", views.copy, name="copy"),
+    path("<str:label>/publier/", views.publish, name="publish"),
+    path("<str:label>/emplois/nouveau/", views.job_form, name="job-new"),
+    path("<str:label>/emplois/<slug:code>/", views.job_form, name="job-edit"),
+    path("<str:label>/emplois/<slug:code>/retirer/", views.retire, name="job-retire"),
+]

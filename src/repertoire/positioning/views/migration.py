@@ -1,0 +1,127 @@
+"""A new edition in force: whom it affects, and the migration of an establishment's
+positionings, which then go through the review worklist like any proposal."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from repertoire.accounts.selectors import may_write_personal_data
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.edition_views import compared, comparison_url
+from repertoire.core.text import to_roman
+from repertoire.positioning import selectors, services
+from repertoire.positioning.views.worklist import establishment_or_404, service_errors
+from repertoire.publishing import charts
+
+
+def _levels(row) -> list[tuple[str, int, int]]:
+    numbers = sorted(set(row.by_level_before) | set(row.by_level_after))
+    return [(to_roman(n), row.by_level_before[n], row.by_level_after[n]) for n in numbers]
+
+
+def _chart(row, before, after):
+    levels = _levels(row)
+    if not levels:
+        return None
+    return charts.paired_columns(
+        [roman for roman, _, _ in levels],
+        [count for _, count, _ in levels],
+        [count for _, _, count in levels],
+        names=(before.label, after.label),
+        title=_("Positioned employees by level, before and after"),
+    )
+
+
+@login_required
+def impact(request):
+    """Per establishment in the user's scope: whom the new edition moves, by level."""
+    before, after = compared(request)
+    found = selectors.edition_impact(request.user, before, after)
+    total = found.total
+    return render(
+        request,
+        "positioning/impact.html",
+        {
+            "before": before,
+            "after": after,
+            "impact": found,
+            "rows": sorted(found.by_establishment.values(), key=lambda row: row.establishment),
+            "total": total,
+            "levels": _levels(total),
+            "chart": _chart(total, before, after),
+            "diff_url": comparison_url("editions:diff", before, after),
+            "migratable": after.is_current and after.is_frozen,
+        },
+    )
+
+
+@login_required
+def migration(request, code: str):
+    """One establishment: who changes job or level, then the migration into the worklist."""
+    establishment = establishment_or_404(request, code)
+    after = catalog.get_version()
+    label = request.POST.get("de") or request.GET.get("de")
+    try:
+        before = catalog.get_version(label) if label else catalog.previous_edition(after)
+    except catalog.EditionNotFound as exc:
+        raise Http404(str(exc)) from exc
+    if request.method == "POST":
+        if before is None:
+            raise Http404(_("No earlier edition to migrate from."))
+        try:
+            result = services.migrate_establishment(
+                request.user, establishment, source=before, target=after
+            )
+        except ValidationError as exc:
+            service_errors(request, exc)
+            return redirect("worklist:migration", code=establishment.code)
+        messages.success(
+            request,
+            _(
+                "%(mapped)d positionings proposed from edition %(before)s, %(proposed)d "
+                "employees proposed by the engine, %(kept)d already decided in %(after)s "
+                "left as they are. Review them below: nothing changes until validated."
+            )
+            % {
+                "mapped": result.mapped,
+                "proposed": result.proposed,
+                "kept": result.already_decided,
+                "before": before.label,
+                "after": after.label,
+            },
+        )
+        return redirect("worklist:worklist", code=establishment.code)
+    found = (
+        selectors.edition_impact(request.user, before, after, establishment)
+        if before is not None
+        else None
+    )
+    row = found.by_establishment.get(establishment.code) if found else None
+    moved = (
+        [m for m in found.moves if m.changes_job or m.renamed or m.changes_level] if found else []
+    )
+    employees = selectors.employees_for(request.user).in_bulk([m.person.employee_id for m in moved])
+    old_titles = {job.code: job.title for job in found.diff.before.jobs} if found else {}
+    return render(
+        request,
+        "positioning/migration.html",
+        {
+            "establishment": establishment,
+            "before": before,
+            "after": after,
+            "row": row,
+            "levels": _levels(row) if row else [],
+            "chart": _chart(row, before, after) if row else None,
+            "moves": [
+                (employees.get(m.person.employee_id), m, old_titles.get(m.person.job_code, ""))
+                for m in moved
+            ],
+            "writable": may_write_personal_data(request.user, establishment.pk),
+            "editions": catalog.versions().filter(published_at__isnull=False).exclude(pk=after.pk),
+        },
+    )
