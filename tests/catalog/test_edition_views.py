@@ -177,6 +177,11 @@ def test_impact_and_migration_pages(client, decisions):
     client.force_login(network.hr_north)
     impact = client.get("/positionnement/impact/", {"de": old.label, "a": "officielle"})
     assert [row.establishment for row in impact.context["rows"]] == ["CCI-NORD"]
+    # The worklist says who waits for the migration; the employee page keeps the old edition.
+    worklist = client.get("/positionnement/CCI-NORD/")
+    assert worklist.context["pending_migration"].waiting == 4
+    employee_page = client.get(f"/personnel/{decisions.alice.employee_id}/")
+    assert list(employee_page.context["earlier"]) == [decisions.alice]
     page = client.get("/positionnement/CCI-NORD/migration/")
     assert page.status_code == 200 and "GARNIER" in page.content.decode()
     assert client.get("/positionnement/CCI-SUD/migration/").status_code == 404
@@ -185,4 +190,4 @@ def test_impact_and_migration_pages(client, decisions):
     new = Positioning.objects.filter(version__label="officielle", establishment=network.north)
     assert new.count() >= 4
     assert set(new.values_list("status", flat=True)) == {Positioning.Status.PROPOSED}
-    assert client.get("/positionnement/CCI-NORD/").status_code == 200
+    assert client.get("/positionnement/CCI-NORD/").context["pending_migration"] is None

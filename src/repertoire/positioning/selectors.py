@@ -537,3 +537,37 @@ def edition_impact(
     ]
     found = moves(people, mapping)
     return EditionImpact(before, after, diff, mapping, impact(found), found)
+
+
+@dataclass(frozen=True)
+class PendingMigration:
+    """Decided people of an earlier edition not yet proposed in the edition in force."""
+
+    source: RepertoireVersion
+    waiting: int
+
+
+def pending_migration(user, establishment: Establishment) -> PendingMigration | None:
+    current = catalog.get_version()
+    source = catalog.previous_edition(current)
+    if source is None:
+        return None
+    waiting = (
+        decided_on(user, source, establishment)
+        .exclude(employee__positionings__version=current)
+        .count()
+    )
+    return PendingMigration(source, waiting) if waiting else None
+
+
+def earlier_positionings(user, employee: Employee) -> QuerySet[Positioning]:
+    """The employee's positionings on other editions than the one in force, newest first:
+    each keeps the edition it was made on."""
+    if not RepertoireVersion.objects.exists():
+        return Positioning.objects.none()
+    return (
+        Positioning.objects.filter(employee=employee, establishment__in=establishments_for(user))
+        .exclude(version=catalog.get_version())
+        .select_related("version", "job", "evaluation")
+        .order_by("-version__date")
+    )

@@ -74,6 +74,7 @@ def employee_detail(request, pk: int):
         "may_erase": may_write,
         "may_write": may_write,
         "positioning": positioning,
+        "earlier": selectors.earlier_positionings(request.user, employee),
     }
     if positioning is not None:
         jobs = catalog.jobs_of(positioning.version).select_related("level")

@@ -118,6 +118,8 @@ def worklist(request, code: str):
         "bulk_form": BulkAcceptForm(),
         "above_threshold": report.above_threshold,
         "query": _query(request, exclude=("page",)),
+        "pending_migration": selectors.pending_migration(request.user, establishment),
+        "version": version,
     }
     if as_list:
         positionings = selectors.positionings_for(
