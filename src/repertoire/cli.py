@@ -1075,6 +1075,345 @@ def evaluations_pdf(
     err.print(f"{output} écrit ({len(content):,} octets).".replace(",", "\u202f"))
 
 
+# --- editions: prepare, publish, compare, migrate ------------------------------------------
+
+editions_app = typer.Typer(
+    help="Éditions du répertoire : liste, copie en brouillon, publication.", no_args_is_help=True
+)
+app.add_typer(editions_app, name="editions")
+
+EditionArgument = Annotated[str, typer.Argument(help="Libellé de l'édition.")]
+
+
+def _operator():
+    from repertoire.accounts.selectors import CommandLineOperator
+
+    return CommandLineOperator(_author())
+
+
+def _refused_edition(exc) -> None:
+    """A service's ValidationError, each problem on its line; exit 2."""
+    if hasattr(exc, "error_dict"):
+        for messages in exc.message_dict.values():
+            for message in messages:
+                err.print(message, markup=False, highlight=False)
+    else:
+        for message in exc.messages:
+            err.print(message, markup=False, highlight=False)
+    _refuse("rien n'a été écrit")
+
+
+def _edition_dict(version) -> dict:
+    return {
+        "label": version.label,
+        "title": version.title,
+        "date": version.date.isoformat(),
+        "status": version.status,
+        "level_rule": version.level_rule,
+        "is_current": version.is_current,
+        "published_at": version.published_at.isoformat() if version.published_at else None,
+        "published_by": version.published_by,
+        "based_on": version.based_on.label if version.based_on_id else None,
+        "job_count": version.job_count,
+    }
+
+
+@editions_app.command("list")
+def editions_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par édition.")] = False,
+) -> None:
+    """Liste les éditions : date, statut, en vigueur, publiée ou brouillon, origine, emplois."""
+    _bootstrap()
+    from django.utils import timezone
+
+    from repertoire.catalog import selectors
+
+    versions = list(selectors.versions().select_related("based_on"))
+    if as_json:
+        for version in versions:
+            print(json.dumps(_edition_dict(version), ensure_ascii=False))
+        return
+    table = Table("libellé", "date", "statut", "en vigueur", "publication", "copiée de", "emplois")
+    for version in versions:
+        published = (
+            f"publiée le {timezone.localtime(version.published_at):%d/%m/%Y}"
+            if version.published_at
+            else "[yellow]brouillon[/yellow]"
+        )
+        table.add_row(
+            version.label,
+            f"{version.date:%d/%m/%Y}",
+            version.get_status_display(),
+            "oui" if version.is_current else "",
+            published,
+            version.based_on.label if version.based_on_id else "",
+            str(version.job_count),
+        )
+    out.print(table)
+    out.print(f"{len(versions)} édition(s).")
+
+
+@editions_app.command("copy")
+def editions_copy(
+    source: Annotated[str, typer.Argument(help="Libellé de l'édition à copier.")],
+    label: Annotated[str, typer.Option("--label", help="Libellé de la nouvelle édition.")],
+    title: Annotated[
+        str, typer.Option("--title", help="Titre (par défaut : celui de l'édition copiée).")
+    ] = "",
+) -> None:
+    """Copie une édition en brouillon (grille, emplois, appellations) pour préparer la suivante."""
+    _bootstrap()
+    from django.core.exceptions import ValidationError
+
+    from repertoire.catalog import services
+
+    original = _version(source)
+    try:
+        copy = services.copy_edition(_operator(), original, label=label, title=title)
+    except ValidationError as exc:
+        _refused_edition(exc)
+    out.print(
+        f"Édition {copy.label} créée en brouillon, copie de {original.label} "
+        f"({copy.jobs.count()} emplois)."
+    )
+
+
+@editions_app.command("publish")
+def editions_publish(label: EditionArgument) -> None:
+    """Publie un brouillon : il est figé et devient l'édition en vigueur. Refusé tant que la
+    règle de classement ne retrouve pas le niveau de chaque emploi."""
+    _bootstrap()
+    from repertoire.catalog import services
+
+    version = _version(label)
+    try:
+        version = services.publish_edition(_operator(), version)
+    except services.PublicationRefused as exc:
+        for reason in exc.reasons:
+            err.print(f"- {reason}", markup=False, highlight=False)
+        _refuse(
+            f"publication de l'édition {version.label} refusée : {len(exc.reasons)} problème(s)"
+        )
+    except services.EditionFrozen as exc:
+        _refuse(str(exc))
+    out.print(f"Édition {version.label} publiée : c'est désormais l'édition en vigueur.")
+
+
+def _job_line(job) -> str:
+    return f"{job.title} ({_roman(job.level)})"
+
+
+@app.command()
+def diff(
+    before: Annotated[str, typer.Argument(help="Libellé de l'édition de départ.")],
+    after: Annotated[str, typer.Argument(help="Libellé de l'édition d'arrivée.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Les différences en JSON.")] = False,
+    pdf: Annotated[
+        Path | None, typer.Option("--pdf", help="Écrire l'annexe des changements en PDF.")
+    ] = None,
+) -> None:
+    """Compare deux éditions : emplois ajoutés, retirés, renommés, niveaux, degrés, textes."""
+    _bootstrap()
+    from repertoire.catalog import selectors
+
+    result = selectors.edition_diff(_version(before), _version(after))
+    if pdf is not None:
+        from repertoire.publishing.diff_annex import diff_pdf
+
+        content = diff_pdf(result)
+        try:
+            pdf.write_bytes(content)
+        except OSError as exc:
+            _refuse(f"écriture de {pdf} impossible : {exc.strerror}")
+        err.print(f"{pdf} écrit ({len(content):,} octets).".replace(",", "\u202f"))
+    if as_json:
+        print(json.dumps(result.to_dict(), ensure_ascii=False))
+        return
+    if pdf is not None:
+        return
+    _print_diff(result)
+
+
+def _print_diff(result) -> None:
+    summary = result.summary()
+    out.print(f"[bold]Édition {result.before.label} → édition {result.after.label}[/bold]")
+    table = Table("changement", "emplois")
+    for name, key in (
+        ("ajoutés", "added"),
+        ("retirés", "retired"),
+        ("renommés", "renamed"),
+        ("niveau changé", "level_changed"),
+        ("degrés changés", "degrees_changed"),
+        ("textes changés", "texts_changed"),
+        ("inchangés", "unchanged"),
+    ):
+        table.add_row(name, str(summary[key]))
+    out.print(table)
+    labels = {**result.before.criteria, **result.after.criteria}
+    if result.rule_changed:
+        from repertoire.core.grid import RULES
+
+        names = [
+            RULES[code].label if code in RULES else code
+            for code in (result.before.rule, result.after.rule)
+        ]
+        out.print(f"Règle de classement : {names[0]} → {names[1]}")
+    if result.criteria_added:
+        out.print("Critères ajoutés : " + ", ".join(labels[c] for c in result.criteria_added))
+    if result.criteria_removed:
+        out.print("Critères retirés : " + ", ".join(labels[c] for c in result.criteria_removed))
+    changed = result.changed
+
+    def section(title: str, lines: list[str]) -> None:
+        if lines:
+            out.print(f"\n[bold]{title}[/bold] ({len(lines)})")
+            for line in lines:
+                out.print(f"  {line}", markup=False, highlight=False)
+
+    section("Emplois ajoutés", [_job_line(job) for job in result.added])
+    section("Emplois retirés", [_job_line(job) for job in result.retired])
+    section(
+        "Emplois renommés",
+        [f"{c.pair.before.title} → {c.pair.after.title}" for c in changed if c.renamed],
+    )
+    section(
+        "Niveaux changés",
+        [
+            f"{c.pair.after.title} : {_roman(c.pair.before.level)} → {_roman(c.pair.after.level)}"
+            for c in changed
+            if c.level_changed
+        ],
+    )
+    section(
+        "Degrés changés",
+        [
+            f"{c.pair.after.title} : "
+            + ", ".join(
+                f"{labels.get(d.criterion, d.criterion)} {d.before or '—'} → {d.after or '—'}"
+                for d in c.degrees
+            )
+            for c in changed
+            if c.degrees
+        ],
+    )
+    if summary["texts_changed"]:
+        out.print(
+            f"\n{summary['texts_changed']} emploi(s) aux textes changés : le détail mot à mot "
+            "est dans --json et dans l'annexe --pdf."
+        )
+
+
+def _place(operator, code: str | None):
+    if not code:
+        return None
+    from repertoire.positioning.models import Establishment
+    from repertoire.positioning.selectors import establishment_for
+
+    try:
+        return establishment_for(operator, code)
+    except Establishment.DoesNotExist:
+        _refuse(f"--establishment : aucun établissement « {code} »")
+
+
+@app.command()
+def impact(
+    before: Annotated[str, typer.Argument(help="Libellé de l'édition des positionnements.")],
+    after: Annotated[str, typer.Argument(help="Libellé de la nouvelle édition.")],
+    establishment: Annotated[
+        str | None,
+        typer.Option("--establishment", help="Code d'un établissement (par défaut : le réseau)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Les effectifs en JSON.")] = False,
+) -> None:
+    """Effet d'une nouvelle édition sur les positionnements décidés, par établissement :
+    inchangés, renommés, changement d'emploi, niveau de l'emploi en hausse ou en baisse."""
+    _bootstrap()
+    from repertoire.positioning import selectors
+    from repertoire.publishing.impact import impact_dict
+
+    operator = _operator()
+    place = _place(operator, establishment)
+    result = selectors.edition_impact(operator, _version(before), _version(after), place)
+    data = impact_dict(result, include=[place.code] if place else [])
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(
+        "établissement",
+        "positionnés",
+        "inchangés",
+        "renommés",
+        "changent d'emploi",
+        "niveau emploi ↑",
+        "niveau emploi ↓",
+        "sans proposition",
+        title=f"Édition {data['from']} → édition {data['to']}",
+    )
+    rows = data["establishments"] + ([data["total"]] if len(data["establishments"]) > 1 else [])
+    for row in rows:
+        table.add_row(
+            "réseau" if row is data["total"] else row["establishment"],
+            *(
+                str(row[name])
+                for name in (
+                    "positioned",
+                    "unchanged",
+                    "renamed",
+                    "change_job",
+                    "job_level_up",
+                    "job_level_down",
+                    "without_proposal",
+                )
+            ),
+        )
+    out.print(table)
+    total = data["total"]
+    levels = sorted({*total["by_level_before"], *total["by_level_after"]}, key=int)
+    by_level = Table("niveau", "avant", "après", title="Effectifs par niveau")
+    for level in levels:
+        by_level.add_row(
+            _roman(int(level)),
+            str(total["by_level_before"].get(level, 0)),
+            str(total["by_level_after"].get(level, 0)),
+        )
+    if total["without_proposal"]:
+        by_level.add_row("sans proposition", "", str(total["without_proposal"]))
+    out.print(by_level)
+
+
+@app.command()
+def migrate(
+    establishment: Annotated[str, typer.Option("--establishment", help="Code de l'établissement.")],
+    source: Annotated[
+        str, typer.Option("--from", help="Libellé de l'édition des positionnements décidés.")
+    ],
+) -> None:
+    """Propose à chaque collaborateur d'un établissement un positionnement dans l'édition en
+    vigueur, depuis son positionnement décidé dans l'édition --from. Rien n'est décidé : les
+    propositions passent par la liste de travail."""
+    _bootstrap()
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from repertoire.positioning import services
+
+    operator = _operator()
+    place = _place(operator, establishment)
+    old, target = _version(source), _version(None)
+    try:
+        result = services.migrate_establishment(operator, place, source=old, target=target)
+    except PermissionDenied as exc:
+        _refuse(str(exc))
+    except ValidationError as exc:
+        _refused_edition(exc)
+    out.print(
+        f"{place.code}, de l'édition {old.label} à l'édition {target.label} : "
+        f"{result.mapped} positionnement(s) repris sur l'emploi qui succède, "
+        f"{result.proposed} proposition(s) du moteur pour les autres, "
+        f"{result.already_decided} déjà décidé(s) dans {target.label} (laissés tels quels)."
+    )
+    out.print("Les propositions attendent leur validation dans la liste de travail.")
+
+
 retention_app = typer.Typer(help="Durée de conservation des données personnelles.")
 app.add_typer(retention_app, name="retention")
 

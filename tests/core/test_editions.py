@@ -248,7 +248,7 @@ def test_a_renamed_job_is_paired_by_similarity(document, jobs, later):
     pair = by_code[later["renamed"]]
     assert pair.how == Pairing.BY_SIMILARITY
     assert pair.after.code == later["renamed_to"]
-    assert RENAME_SIMILARITY <= pair.similarity < 1
+    assert RENAME_SIMILARITY <= pair.similarity <= 1
     assert by_code[later["regraded"]].how == Pairing.BY_CODE
     assert [job.code for job in retired] == [later["removed"]]
     assert added == []
@@ -257,21 +257,42 @@ def test_a_renamed_job_is_paired_by_similarity(document, jobs, later):
     assert [p.before.code for p in pairs] == [j.code for j in jobs if j.code != later["removed"]]
 
 
-def test_a_decision_by_hand_overrides_code_and_similarity(jobs, later):
-    new = later["content"].jobs
-    # The regraded job is said to succeed the removed one: its own code pair is undone.
-    decisions = {later["removed"]: later["regraded"]}
-    pairs, retired, added = pair_jobs(jobs, new, decisions)
+def test_a_decision_by_hand_overrides_the_code(jobs, later):
+    # The renamed job is said to be succeeded by the regraded one: jobs merged into one,
+    # which stays paired by code with its own predecessor as well.
+    decisions = {later["renamed"]: later["regraded"]}
+    pairs, retired, added = pair_jobs(jobs, later["content"].jobs, decisions)
     by_code = {p.before.code: p for p in pairs}
-    pair = by_code[later["removed"]]
+    pair = by_code[later["renamed"]]
     assert pair.how == Pairing.BY_HAND and pair.after.code == later["regraded"]
     assert pair.similarity == 1.0
-    assert later["regraded"] in [job.code for job in retired] or (
-        by_code[later["regraded"]].how == Pairing.BY_SIMILARITY
-    )
-    assert all(p.how != Pairing.BY_CODE or p.before.code != later["regraded"] for p in pairs)
-    assert len({p.after.code for p in pairs}) == len(pairs)
+    assert by_code[later["regraded"]].how == Pairing.BY_CODE
+    assert by_code[later["regraded"]].after.code == later["regraded"]
+    # Nothing left to pair the renamed job's own successor with: it is new.
+    assert [job.code for job in added] == [later["renamed_to"]]
+    assert [job.code for job in retired] == [later["removed"]]
+
+
+def test_a_decision_by_hand_overrides_the_similarity(jobs, later):
+    decisions = {later["removed"]: later["renamed_to"]}
+    pairs, retired, added = pair_jobs(jobs, later["content"].jobs, decisions)
+    by_code = {p.before.code: p for p in pairs}
+    assert by_code[later["removed"]].how == Pairing.BY_HAND
+    assert by_code[later["removed"]].after.code == later["renamed_to"]
+    # The job taken by hand is no longer offered to the guessing by similarity.
+    assert later["renamed"] not in by_code
+    assert [job.code for job in retired] == [later["renamed"]]
     assert added == []
+
+
+def test_jobs_merged_by_hand_share_their_successor(jobs, later):
+    target = later["renamed_to"]
+    decisions = {later["renamed"]: target, later["removed"]: target}
+    pairs, retired, added = pair_jobs(jobs, later["content"].jobs, decisions)
+    merged = [p for p in pairs if p.after.code == target]
+    assert {p.before.code for p in merged} == {later["renamed"], later["removed"]}
+    assert all(p.how == Pairing.BY_HAND for p in merged)
+    assert retired == [] and added == []
 
 
 def test_a_decision_none_keeps_a_similar_job_retired(jobs, later):
@@ -448,7 +469,7 @@ def test_successors_by_code_pair_and_engine(diff, later):
     renamed = mapping[later["renamed"]]
     assert renamed.how == Succession.PAIRED and renamed.renamed
     assert renamed.code == later["renamed_to"]
-    assert renamed.confidence == diff.successor_of(later["renamed"]).similarity < 1
+    assert renamed.confidence == diff.successor_of(later["renamed"]).similarity
     none = mapping[later["removed"]]
     assert none.how == Succession.NONE and none.code is None and none.level is None
     assert none.confidence == 0.0

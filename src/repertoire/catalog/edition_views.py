@@ -292,6 +292,7 @@ def diff(request):
             "after": after,
             "diff": changes,
             "summary": changes.summary(),
+            "criteria": {**changes.before.criteria, **changes.after.criteria},
             "by_similarity": Pairing.BY_SIMILARITY,
             "by_hand": Pairing.BY_HAND,
             "national": national,

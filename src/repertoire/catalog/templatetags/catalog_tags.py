@@ -57,3 +57,9 @@ def word_changes(spans) -> SafeString:
             for span in spans or ()
         )
     )
+
+
+@register.filter
+def label_in(code: str, labels) -> str:
+    """The label of a code in a {code: label} mapping (the code itself when absent)."""
+    return labels.get(code, code)
