@@ -1133,19 +1133,25 @@ def editions_list(
         for version in versions:
             print(json.dumps(_edition_dict(version), ensure_ascii=False))
         return
-    table = Table("libellé", "date", "statut", "en vigueur", "publication", "copiée de", "emplois")
+    table = Table()
+    # Labels are never cut: they are what the other commands take.
+    table.add_column("libellé", no_wrap=True)
+    for name in ("date", "statut", "état", "copiée de"):
+        table.add_column(name)
+    table.add_column("emplois", justify="right")
     for version in versions:
-        published = (
+        state = (
             f"publiée le {timezone.localtime(version.published_at):%d/%m/%Y}"
             if version.published_at
             else "[yellow]brouillon[/yellow]"
         )
+        if version.is_current:
+            state = f"[bold]en vigueur[/bold], {state}"
         table.add_row(
             version.label,
             f"{version.date:%d/%m/%Y}",
             version.get_status_display(),
-            "oui" if version.is_current else "",
-            published,
+            state,
             version.based_on.label if version.based_on_id else "",
             str(version.job_count),
         )
@@ -1338,17 +1344,19 @@ def impact(
     if as_json:
         print(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(
-        "établissement",
+    table = Table(title=f"Édition {data['from']} → édition {data['to']}")
+    # Codes are never cut: they are what --establishment takes.
+    table.add_column("établissement", no_wrap=True)
+    for name in (
         "positionnés",
         "inchangés",
         "renommés",
-        "changent d'emploi",
+        "autre emploi",
         "niveau emploi ↑",
         "niveau emploi ↓",
         "sans proposition",
-        title=f"Édition {data['from']} → édition {data['to']}",
-    )
+    ):
+        table.add_column(name, justify="right")
     rows = data["establishments"] + ([data["total"]] if len(data["establishments"]) > 1 else [])
     for row in rows:
         table.add_row(

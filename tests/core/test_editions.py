@@ -8,8 +8,8 @@ derived from it by changing headings, degrees and sheets, never by typing a job'
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import replace
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -163,7 +163,7 @@ def _check_spans(before: str, after: str) -> None:
     assert "".join(s.text for s in spans if s.op in "=-") == before
     assert "".join(s.text for s in spans if s.op in "=+") == after
     assert all(s.op in ("=", "-", "+") and s.text for s in spans)
-    assert all(a.op != b.op for a, b in zip(spans, spans[1:]))
+    assert all(a.op != b.op for a, b in pairwise(spans))
 
 
 @given(words_text, words_text)
@@ -201,7 +201,9 @@ def jobs(document) -> tuple[EditionJob, ...]:
 
 
 def least_similar(job: EditionJob, others) -> EditionJob:
-    return min((other for other in others if other.code != job.code), key=lambda o: similarity(job, o))
+    return min(
+        (other for other in others if other.code != job.code), key=lambda o: similarity(job, o)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -303,9 +305,7 @@ def test_a_decision_none_keeps_a_similar_job_retired(jobs, later):
     assert [job.code for job in added] == [later["renamed_to"]]
     # Retired jobs keep the order of the earlier edition.
     order = [job.code for job in jobs]
-    assert [job.code for job in retired] == sorted(
-        (job.code for job in retired), key=order.index
-    )
+    assert [job.code for job in retired] == sorted((job.code for job in retired), key=order.index)
 
 
 def test_decisions_about_unknown_codes_change_nothing(jobs, later):
@@ -480,7 +480,9 @@ def test_successors_by_code_pair_and_engine(diff, later):
 
 
 def test_a_pair_by_hand_is_certain(document, later):
-    diff = diff_editions(content(document), later["content"], {later["renamed"]: later["renamed_to"]})
+    diff = diff_editions(
+        content(document), later["content"], {later["renamed"]: later["renamed_to"]}
+    )
     successor = successors(diff)[later["renamed"]]
     assert successor.how == Succession.PAIRED and successor.confidence == 1.0
 
@@ -530,20 +532,15 @@ def test_moves_same_code_renamed_and_retired(diff, later):
 
 def test_a_level_held_above_the_new_job_level_is_kept(document):
     sheets = list(document.jobs)
-    job = next(s for s in sheets if s.level > MIN_LEVEL)
-    index = sheets.index(job)
-    sheets[index] = replace(job, level=job.level - 1)
-    diff = diff_editions(content(document), content(document, "2015", tuple(sheets)))
-    old = diff.before.job(job.code)
-    (move,) = moves([_person("NORD", 1, old)], successors(diff))
-    assert move.successor.level == job.level - 1
-    assert move.new_level == job.level and not move.changes_level
-    # A level raised by the new edition is given.
-    sheets[index] = replace(job, level=job.level + 1) if job.level < MAX_LEVEL else job
-    if job.level < MAX_LEVEL:
-        up = diff_editions(content(document), content(document, "2016", tuple(sheets)))
-        (move,) = moves([_person("NORD", 1, old)], successors(up))
-        assert move.new_level == job.level + 1 and move.changes_level
+    index, job = next((i, s) for i, s in enumerate(sheets) if MIN_LEVEL < s.level < MAX_LEVEL)
+    old = content(document).job(job.code)
+    for new_level, expected in ((job.level - 1, job.level), (job.level + 1, job.level + 1)):
+        changed = [*sheets[:index], replace(job, level=new_level), *sheets[index + 1 :]]
+        diff = diff_editions(content(document), content(document, "2015", tuple(changed)))
+        (move,) = moves([_person("NORD", 1, old)], successors(diff))
+        assert move.successor.level == new_level
+        assert move.new_level == expected
+        assert move.changes_level == (expected != job.level)
 
 
 def test_impact_counts_per_establishment(document, later):
@@ -623,9 +620,7 @@ def official_text(document_text, document):
     lines[heading] = lines[heading].rstrip() + f" {RENAME_WORD.upper()}"
     entry = _sommaire_line(document, renamed)
     lines[entry] = lines[entry].replace(renamed.title, f"{renamed.title} {RENAME_WORD}")
-    table = next(
-        i for i in _lines_of_job(lines, document, regraded.code) if "\t" in lines[i] and i
-    )
+    table = next(i for i in _lines_of_job(lines, document, regraded.code) if "\t" in lines[i] and i)
     row = next(i for i in range(table + 1, len(lines)) if lines[i].strip())
     cells = lines[row].split("\t")
     assert int(cells[-1]) == regraded.degrees[-1]
@@ -703,11 +698,10 @@ def test_a_renamed_job_with_its_text_kept_is_always_found(document, jobs, rename
     assert [job.code for job in retired] == [jobs[drop].code]
 
 
-def test_the_heading_of_every_sheet_is_followed_by_missions(document_text, document):
-    """Guards the text edits above: a sheet runs from its heading to the next heading."""
+def test_every_sheet_runs_from_its_heading_to_the_missions_heading(document_text, document):
+    """Guards the text edits above: a sheet's heading line is followed by its missions."""
     lines = document_text.split("\n")
     for sheet in document.jobs:
-        following = next(
-            line for line in lines[sheet.line :] if line.strip() and not re.match(r"^\s*$", line)
-        )
+        assert lines[sheet.line - 1].strip() == sheet.heading
+        following = next(line for line in lines[sheet.line :] if line.strip())
         assert following.strip().lower().startswith(MISSIONS_HEADING.lower())

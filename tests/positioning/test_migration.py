@@ -136,3 +136,16 @@ def test_successor_of_a_retired_job_comes_from_the_engine(decisions, official):
     for job in diff.retired:
         assert mapping[job.code].how in (Succession.ENGINE, Succession.NONE)
         assert mapping[job.code].confidence < 0.95
+
+
+def test_reports_name_an_edition_positionings_keep_theirs(client, decisions, official):
+    national = decisions.network.national
+    old = decisions.alice.version
+    assert selectors.report_for(national).decided == 0  # nobody migrated yet
+    assert selectors.report_for(national, version=old).decided == 5
+    client.force_login(national)
+    page = client.get("/rapports/", {"edition": old.label})
+    assert page.context["report"].decided == 5
+    assert client.get("/rapports/", {"edition": "inconnue"}).status_code == 404
+    api = client.get("/api/reports", {"edition": old.label}).json()
+    assert api["decided"] == 5

@@ -21,6 +21,7 @@ from repertoire.accounts.selectors import may_write_personal_data, sees_personal
 from repertoire.api.employees import BearerToken
 from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.schemas import ErrorOut
+from repertoire.catalog import selectors as catalog
 from repertoire.core.payroll import PayrollFileError, read_payroll
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Appeal, Establishment, Positioning
@@ -680,10 +681,16 @@ def decide_appeal(request, pk: int, payload: AppealDecisionIn):
 
 
 @router.get("/reports", response={200: ReportOut, **ERRORS})
-def report(request, establishment: str | None = Query(None, max_length=32)):
+def report(
+    request,
+    establishment: str | None = Query(None, max_length=32),
+    edition: str | None = Query(
+        None, max_length=64, description="edition label; in force by default"
+    ),
+):
     """Headcounts by status, level, job and establishment, progress and appeals."""
     place = _establishment(request, establishment) if establishment else None
-    result = selectors.report_for(request.user, place)
+    result = selectors.report_for(request.user, place, catalog.get_version(edition))
     return {
         "scope": result.scope,
         "employees": result.employees,

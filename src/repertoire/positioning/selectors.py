@@ -345,9 +345,12 @@ class Report:
         return self.decided / self.employees if self.employees else 0.0
 
 
-def report_for(user, establishment: Establishment | None = None) -> Report:
-    """Headcounts by level, job and establishment, progress and appeals, in the user's scope."""
-    version = catalog.get_version()
+def report_for(
+    user, establishment: Establishment | None = None, version: RepertoireVersion | None = None
+) -> Report:
+    """Headcounts by level, job and establishment, progress and appeals, in the user's scope,
+    on the edition in force or on an earlier one (positionings keep their edition)."""
+    version = version or catalog.get_version()
     scope = establishments_for(user)
     if establishment is not None:
         scope = scope.filter(pk=establishment.pk)
