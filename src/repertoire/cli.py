@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
@@ -1243,7 +1244,8 @@ def diff(
 def _print_diff(result) -> None:
     summary = result.summary()
     out.print(f"[bold]Édition {result.before.label} → édition {result.after.label}[/bold]")
-    table = Table("changement", "emplois")
+    table = Table("changement")
+    table.add_column("emplois", justify="right")
     for name, key in (
         ("ajoutés", "added"),
         ("retirés", "retired"),
@@ -1344,19 +1346,27 @@ def impact(
     if as_json:
         print(json.dumps(data, ensure_ascii=False))
         return
-    table = Table(title=f"Édition {data['from']} → édition {data['to']}")
+    # Short headers, broken over lines: the table holds in 80 columns.
+    table = Table(
+        title=f"Édition {data['from']} → édition {data['to']}",
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+    )
     # Codes are never cut: they are what --establishment takes.
-    table.add_column("établissement", no_wrap=True)
+    table.add_column("établ.", no_wrap=True)
     for name in (
         "positionnés",
         "inchangés",
-        "renommés",
+        "emploi renommé",
         "autre emploi",
-        "niveau emploi ↑",
-        "niveau emploi ↓",
-        "sans proposition",
+        "niveau ↑",
+        "niveau ↓",
+        "sans emploi proposé",
     ):
-        table.add_column(name, justify="right")
+        # As wide as the header's longest word: neither cut nor stretched.
+        table.add_column(name, justify="right", width=max(map(len, name.split())))
     rows = data["establishments"] + ([data["total"]] if len(data["establishments"]) > 1 else [])
     for row in rows:
         table.add_row(
@@ -1375,9 +1385,13 @@ def impact(
             ),
         )
     out.print(table)
+    out.print("niveau ↑ / ↓ : le niveau de l'emploi monte ou descend dans la nouvelle édition.")
     total = data["total"]
     levels = sorted({*total["by_level_before"], *total["by_level_after"]}, key=int)
-    by_level = Table("niveau", "avant", "après", title="Effectifs par niveau")
+    by_level = Table(title="Effectifs par niveau", box=box.SIMPLE_HEAD)
+    by_level.add_column("niveau")
+    by_level.add_column(f"édition {data['from']}", justify="right")
+    by_level.add_column(f"édition {data['to']}", justify="right")
     for level in levels:
         by_level.add_row(
             _roman(int(level)),

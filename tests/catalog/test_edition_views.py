@@ -191,3 +191,21 @@ def test_impact_and_migration_pages(client, decisions):
     assert new.count() >= 4
     assert set(new.values_list("status", flat=True)) == {Positioning.Status.PROPOSED}
     assert client.get("/positionnement/CCI-NORD/").context["pending_migration"] is None
+
+
+def test_weighings_and_consultation_of_a_draft(client, network, draft):
+    from django.core.exceptions import ValidationError
+
+    from repertoire.evaluation import services as evaluations
+
+    with pytest.raises(ValidationError, match="préparation"):
+        evaluations.create_evaluation(
+            network.hr_north,
+            network.north,
+            title="Pesée sur un brouillon",
+            degrees={c.code: 3 for c in draft.criteria.all()},
+            version=draft,
+        )
+    page = client.get("/", {"edition": draft.label}).content.decode()
+    assert "draft-edition" in page
+    assert "draft-edition" not in client.get("/").content.decode()

@@ -135,6 +135,13 @@ def create_evaluation(
     """A new weighing, as a draft."""
     _check_editor(user, establishment)
     version = version or catalog.get_version()
+    if not version.is_frozen:
+        # A draft edition still changes: a weighing rests on a published one.
+        raise ValidationError(
+            {
+                "edition": f"l'édition {version.label} est en préparation : pesez sur une édition publiée"
+            }
+        )
     fields = _clean_texts(
         {"title": title, "missions": missions, "justifications": justifications or {}}
     )
