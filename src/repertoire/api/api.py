@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
+from repertoire.api.editions import router as editions_router
 from repertoire.api.employees import BearerToken
 from repertoire.api.employees import router as employees_router
 from repertoire.api.evaluations import router as evaluations_router
@@ -65,6 +66,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 api.add_router("/", positionings_router)
 api.add_router("/", employees_router)
 api.add_router("/", evaluations_router)
+api.add_router("/", editions_router)
 
 
 def _error(request, code: str, message: str, status: int, details=None):

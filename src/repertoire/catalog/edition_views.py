@@ -4,6 +4,8 @@ it affects. Reading is for every signed-in user; preparing is for national admin
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +24,8 @@ from repertoire.catalog.models import RepertoireVersion
 from repertoire.core.document import ListItem
 from repertoire.core.editions import Pairing, format_items
 from repertoire.core.text import to_roman
+from repertoire.evaluation.presenters import result_context
+from repertoire.evaluation.selectors import yardstick
 
 
 def _edition(label: str | None) -> RepertoireVersion:
@@ -223,14 +227,27 @@ def job_form(request, label: str, code: str | None = None):
         if job is None:
             initial["title"] = request.GET.get("intitule", "")[:200]
         form = JobForm(initial=initial, criteria=criteria)
+    # The weighing form's live result: level by the rule, profile, nearest jobs.
+    given = {}
+    for criterion in criteria:
+        with contextlib.suppress(TypeError, ValueError):
+            given[criterion.code] = int(form[f"degree_{criterion.code}"].value())
     return render(
         request,
         "catalog/editions/job_form.html",
         {
-            "version": version,
             "job": job,
             "form": form,
             "jobs": selectors.jobs_of(version),
+            # A job of the edition being changed resembles itself: no need to say so.
+            "editing_reference": job is not None,
+            **result_context(
+                version,
+                yardstick(version),
+                given,
+                form["title"].value() or "",
+                form["missions"].value() or "",
+            ),
         },
     )
 

@@ -354,6 +354,9 @@ def copy_edition(
     label = label.strip()
     if not label:
         raise ValidationError({"label": "le libellé est obligatoire"})
+    longest = RepertoireVersion._meta.get_field("label").max_length
+    if len(label) > longest:
+        raise ValidationError({"label": f"le libellé dépasse {longest} caractères"})
     if RepertoireVersion.objects.filter(label=label).exists():
         raise ValidationError({"label": f"une édition « {label} » existe déjà"})
     author = user.get_username()
@@ -423,7 +426,9 @@ def _rebuild_sommaire(version: RepertoireVersion) -> None:
         SommaireEntry(
             version=version,
             level_number=job.level.number,
-            title=job.heading,
+            # The sommaire spells titles, not the sheets' headings (often in capitals):
+            # the reader takes a job's title from it.
+            title=job.title,
             page=None,
             position=position,
             job=job,
@@ -488,10 +493,16 @@ def save_job(
     """
     _check_national(user)
     _check_draft(version)
+    if job is not None and job.version_id != version.pk:
+        # Otherwise a draft's check would let a published edition's job be changed.
+        raise ValueError(f"l'emploi « {job.code} » n'est pas de l'édition {version.label}")
     errors: dict[str, list[str]] = {}
     title = " ".join(title.split())
+    longest = ReferenceJob._meta.get_field("title").max_length
     if not title:
         errors.setdefault("title", []).append("l'intitulé est obligatoire")
+    elif len(title) > longest:
+        errors.setdefault("title", []).append(f"l'intitulé dépasse {longest} caractères")
     elif version.jobs.filter(title__iexact=title).exclude(pk=getattr(job, "pk", None)).exists():
         errors.setdefault("title", []).append(
             f"l'édition {version.label} a déjà un emploi « {title} »"
@@ -549,7 +560,9 @@ def save_job(
 
 
 def _free_code(version: RepertoireVersion, title: str) -> str:
-    base = slugify(title) or "emploi"
+    # Room for the "-2", "-3"… that tell apart jobs whose titles give the same code.
+    longest = ReferenceJob._meta.get_field("code").max_length - 4
+    base = slugify(title)[:longest].strip("-") or "emploi"
     code, counter = base, 2
     while version.jobs.filter(code=code).exists():
         code, counter = f"{base}-{counter}", counter + 1

@@ -1,10 +1,16 @@
-"""Plain dictionaries of weighings and of the live result, for the API and the command."""
+"""Weighings and the live result as plain dictionaries, for the API, the command and the
+result panel of the pages."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from repertoire.catalog import selectors as catalog
 from repertoire.core.evaluation import ProfileNeighbour, WeighingResult
 from repertoire.core.text import to_roman
+from repertoire.evaluation import documents, selectors
 from repertoire.evaluation.models import JobEvaluation
+from repertoire.publishing import charts
 
 
 def neighbour_dict(item: ProfileNeighbour) -> dict:
@@ -64,3 +70,29 @@ def evaluation_dict(evaluation: JobEvaluation) -> dict:
         "decided_by": evaluation.decided_by,
         "decided_at": evaluation.decided_at.isoformat() if evaluation.decided_at else None,
     }
+
+
+def result_context(version, scales, degrees: dict[str, int], title: str, missions: str) -> dict:
+    """The live result panel's context (weighing form, and the job form of a draft
+    edition): the level and the jobs around the profile, once every
+    criterion has its degree; until then, which criteria still lack one."""
+    missing = [scale.label for scale in scales if scale.code not in degrees]
+    context = {"version": version, "missing": missing, "result": None, "chart": None}
+    if missing:
+        return context
+    values = [degrees[scale.code] for scale in scales]
+    result = selectors.weighing_result(version, degrees, title=title, missions=missions)
+    labels = [scale.label for scale in scales]
+    series = [charts.Series(title.strip() or _("This job"), values)]
+    jobs = {job.code: job for job in catalog.profile_index(version).jobs}
+    if result.by_profile and result.by_profile[0].code in jobs:
+        nearest = jobs[result.by_profile[0].code]
+        series.append(charts.Series(nearest.title, list(nearest.degrees)))
+    context |= {
+        "result": result,
+        "classification": result.classification,
+        "roman": to_roman(result.classification.level),
+        "chart": documents.profile_chart(labels, series, _("Profile of the weighed job")),
+        "series": series,
+    }
+    return context

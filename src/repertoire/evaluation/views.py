@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import may_write_personal_data, role_of
 from repertoire.catalog import selectors as catalog
-from repertoire.core.text import to_roman
 from repertoire.evaluation import documents, selectors, services
 from repertoire.evaluation.forms import (
     CommentForm,
@@ -32,9 +31,9 @@ from repertoire.evaluation.forms import (
     WeighingForm,
 )
 from repertoire.evaluation.models import JobEvaluation
+from repertoire.evaluation.presenters import result_context
 from repertoire.positioning.models import Establishment
 from repertoire.positioning.selectors import establishment_for, establishments_for
-from repertoire.publishing import charts
 
 PAGE_SIZE = 50
 EDITABLE = (JobEvaluation.Status.DRAFT, JobEvaluation.Status.RETURNED)
@@ -104,31 +103,6 @@ def evaluation_list(request):
 # --- The guided form and its live result ------------------------------------------------------
 
 
-def _live(version, scales, degrees: dict[str, int], title: str, missions: str) -> dict:
-    """The result panel's context: the level and the jobs around the profile, once every
-    criterion has its degree; until then, which criteria still lack one."""
-    missing = [scale.label for scale in scales if scale.code not in degrees]
-    context = {"version": version, "missing": missing, "result": None, "chart": None}
-    if missing:
-        return context
-    values = [degrees[scale.code] for scale in scales]
-    result = selectors.weighing_result(version, degrees, title=title, missions=missions)
-    labels = [scale.label for scale in scales]
-    series = [charts.Series(title.strip() or _("This job"), values)]
-    jobs = {job.code: job for job in catalog.profile_index(version).jobs}
-    if result.by_profile and result.by_profile[0].code in jobs:
-        nearest = jobs[result.by_profile[0].code]
-        series.append(charts.Series(nearest.title, list(nearest.degrees)))
-    context |= {
-        "result": result,
-        "classification": result.classification,
-        "roman": to_roman(result.classification.level),
-        "chart": documents.profile_chart(labels, series, _("Profile of the weighed job")),
-        "series": series,
-    }
-    return context
-
-
 def _weighing_page(request, *, establishment: Establishment, version, evaluation=None):
     """New weighing or change of a draft: one page, one form, the result beside it."""
     if not may_write_personal_data(request.user, establishment.pk):
@@ -162,7 +136,7 @@ def _weighing_page(request, *, establishment: Establishment, version, evaluation
             "establishment": establishment,
             "evaluation": evaluation,
             "version": version,
-            **_live(version, scales, degrees, title, missions),
+            **result_context(version, scales, degrees, title, missions),
         },
     )
 
@@ -242,13 +216,15 @@ def result(request):
     version = _version(request.POST.get("edition") or None)
     scales = selectors.yardstick(version)
     form = WeighingForm(request.POST, scales=scales)
-    context = _live(
+    context = result_context(
         version,
         scales,
         form.degrees_given(),
         form.text_given("title"),
         form.text_given("missions"),
     )
+    # The job form of a draft edition: a reference job resembles itself.
+    context["editing_reference"] = request.POST.get("reference") == "1"
     return render(request, "evaluation/_result.html", context)
 
 
