@@ -68,6 +68,7 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
         select.select_option("8")
     # The weighing panel follows the degrees live: the level by the edition's rule.
     page.wait_for_selector(".level-value[data-level='8']")
+    screenshot("edition-job-form")
     page.locator("form.job-form button[type=submit]").click()
     page.wait_for_url("**/editions/2015-officielle/")
 

@@ -317,10 +317,11 @@ def test_adding_an_announced_job(network, edition, draft):
     diff = selectors.edition_diff(edition, draft)
     assert [job.code for job in diff.added] == [added.code]
     assert diff.changed == ()
-    # The announced job is in the edition now: the search finds it.
-    found = selectors.matching_index(draft).match_many([TitleQuery(title, "", "")], top=3)
-    print([(c.code, c.score) for c in found[0].candidates])
-    assert found[0].candidates[0].code == added.code
+    # The announced job is in the edition now: matching finds it among the best. (The
+    # 2014 appellations give its title to another job too: they tie.)
+    (found,) = selectors.matching_index(draft).match_many([TitleQuery(title, "", "")], top=3)
+    best = found.candidates[0].score
+    assert added.code in {c.code for c in found.candidates if c.score == best}
 
 
 def test_two_jobs_added_with_the_same_code_get_distinct_codes(network, draft, job):
