@@ -149,10 +149,14 @@ def test_diff_pdf_writes_the_annex(edition, made, tmp_path):
     assert "Annex" in text and made.new_title in text
 
 
-def test_diff_of_an_unknown_edition_exits_2(edition):
+def test_diff_of_an_unknown_edition_or_to_an_unwritable_file_exits_2(edition, tmp_path):
     result = run("diff", edition.label, "pas-une-edition")
     assert result.exit_code == 2
     assert "aucune édition « pas-une-edition »" in result.stderr
+    target = tmp_path / "absent" / "annexe.pdf"
+    unwritable = run("diff", edition.label, edition.label, "--pdf", target)
+    assert unwritable.exit_code == 2
+    assert "impossible" in unwritable.stderr and not target.exists()
 
 
 # --- impact and migration ---------------------------------------------------------------
@@ -231,3 +235,11 @@ def test_new_commands_have_help():
     ):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_impact_without_decided_positionings_says_so(edition, made):
+    result = run("impact", edition.label, made.version.label)
+    assert result.exit_code == 0, result.output
+    assert "Aucun positionnement décidé" in flat(result.stdout)
+    data = json.loads(run("impact", edition.label, made.version.label, "--json").stdout)
+    assert data["establishments"] == [] and data["total"]["positioned"] == 0

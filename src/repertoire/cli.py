@@ -1346,6 +1346,9 @@ def impact(
     if as_json:
         print(json.dumps(data, ensure_ascii=False))
         return
+    if not data["establishments"]:
+        out.print(f"Aucun positionnement décidé sur l'édition {data['from']}.")
+        return
     # Short headers, broken over lines: the table holds in 80 columns.
     table = Table(
         title=f"Édition {data['from']} → édition {data['to']}",

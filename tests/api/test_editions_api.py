@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+import jsonschema_rs
 import pytest
 
 from repertoire.accounts import services as accounts
@@ -168,3 +169,27 @@ def test_migration_refuses_the_edition_in_force_and_unknown_editions(client, dec
     error_of(post(client, url, {"from": "pas-une-edition"}), 404)
     error_of(post(client, url, {}), 422)
     assert not Positioning.objects.filter(version=official.version).exists()
+
+
+# --- the published shapes ----------------------------------------------------------------
+
+
+def test_answers_conform_to_the_openapi_document(client, decisions, official):  # noqa: F811
+    """Schemathesis walks these operations with random labels (404s); real answers here."""
+    document = client.get("/api/openapi.json").json()
+
+    def check(response, name: str) -> None:
+        assert response.status_code == 200, response.content[:500]
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "components": document["components"],
+            "$ref": f"#/components/schemas/{name}",
+        }
+        jsonschema_rs.validator_for(schema).validate(response.json())
+
+    client.force_login(decisions.network.national)
+    labels = pair(decisions, official)
+    check(client.get("/api/editions/diff", labels), "EditionDiffOut")
+    check(client.get("/api/editions/impact", labels), "ImpactOut")
+    body = {"from": labels["from"]}
+    check(post(client, "/api/establishments/CCI-NORD/migration", body), "MigrationOut")

@@ -9,8 +9,6 @@ from django.utils.html import escape
 from repertoire.catalog import selectors
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.positioning.models import Positioning
-from tests.accounts.conftest import network  # noqa: F401  shared fixture
-from tests.positioning.decisions import decisions  # noqa: F401  shared fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +108,7 @@ def test_diff_page_json_and_pairing_by_hand(client, network, edition, draft):
             draft,
             job,
             missions="\n".join(
-                [" ".join(words[:-1] + ["nouveau"])] + [item["text"] for item in job.missions[1:]]
+                [" ".join([*words[:-1], "nouveau"])] + [item["text"] for item in job.missions[1:]]
             ),
         ),
     )

@@ -3,6 +3,8 @@ previous edition's, publish. Jobs, titles, texts and degrees come from the loade
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -110,6 +112,39 @@ def test_a_later_import_is_a_draft(edition, document):
     assert selectors.previous_edition(later) == edition
     diff = selectors.edition_diff(edition, later)
     assert diff.changed == () and diff.added == () and diff.retired == ()
+
+
+def test_a_later_document_renaming_a_job_is_paired_by_similarity(network, edition, document):
+    """An imported document derives codes from headings: a renamed job arrives under a new
+    code, and the diff pairs it with its predecessor by similarity."""
+    renamed = document.jobs[len(document.jobs) // 2]
+    new_title = f"{renamed.title} {RENAME_WORD}"
+    later = dataclasses.replace(
+        document,
+        jobs=tuple(
+            dataclasses.replace(sheet, title=new_title, heading=new_title)
+            if sheet is renamed
+            else sheet
+            for sheet in document.jobs
+        ),
+        sommaire=tuple(
+            dataclasses.replace(entry, title=new_title) if entry.title == renamed.title else entry
+            for entry in document.sommaire
+        ),
+    )
+    imported = services.import_edition(later, author="test", label="import-2015")
+    new_code = slugify(new_title)
+    assert imported.jobs.filter(code=new_code).exists()
+    diff, mapping = selectors.successors_between(edition, imported)
+    pair = diff.successor_of(renamed.code)
+    assert pair.how == Pairing.BY_SIMILARITY and pair.after.code == new_code
+    assert diff.retired == () and diff.added == ()
+    assert mapping[renamed.code].how == Succession.PAIRED and mapping[renamed.code].renamed
+    # An administrator who disagrees says there is no successor.
+    services.decide_pairing(network.national, edition, imported, renamed.code, None)
+    diff = selectors.edition_diff(edition, imported)
+    assert [job.code for job in diff.retired] == [renamed.code]
+    assert [job.code for job in diff.added] == [new_code]
 
 
 def test_a_copy_has_everything_of_its_source(network, edition, draft):
@@ -324,17 +359,29 @@ def test_adding_an_announced_job(network, edition, draft):
     assert added.code in {c.code for c in found.candidates if c.score == best}
 
 
-def test_two_jobs_added_with_the_same_code_get_distinct_codes(network, draft, job):
-    form = _form(job)
-    first = services.save_job(
-        network.national, draft, None, **{**form, "title": f"{job.title} {RENAME_WORD}"}
+def test_a_new_job_does_not_take_the_code_a_renamed_job_kept(network, draft, job):
+    old_title, form = job.title, _form(job)
+    services.save_job(
+        network.national, draft, job, **{**form, "title": f"{old_title} {RENAME_WORD}"}
     )
-    # Same words, other spelling: another title, the same slug.
-    second = services.save_job(
-        network.national, draft, None, **{**form, "title": f"{job.title} ({RENAME_WORD})"}
+    added = services.save_job(network.national, draft, None, **{**form, "title": old_title})
+    assert added.code != job.code and added.code.startswith(job.code)
+    assert draft.jobs.filter(code=job.code).get().pk == job.pk
+
+
+def test_a_title_differing_only_by_case_accents_or_brackets_is_a_duplicate(network, draft, job):
+    other = selectors.jobs_of(draft).exclude(pk=job.pk).first()
+    for title in (other.title.upper(), other.heading, other.title.replace("a", "à", 1)):
+        assert set(_errors(network, draft, job, title=title)) == {"title"}, title
+        assert set(_errors(network, draft, job, adding=True, title=title)) == {"title"}, title
+    services.save_job(
+        network.national, draft, None, **{**_form(job), "title": f"{other.title} ({RENAME_WORD})"}
     )
-    assert first.code == slugify(first.title)
-    assert second.code != first.code and second.code.startswith(first.code)
+    title = f"{other.title} {RENAME_WORD}"
+    assert set(_errors(network, draft, job, adding=True, title=title)) == {"title"}
+    # Whatever was accepted can be written as a document and read back.
+    document = selectors.document_of(draft)
+    assert parse_document(write_document(document)).jobs == document.jobs
 
 
 def test_renaming_keeps_the_code(network, edition, draft, job):

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from repertoire.core.document import (
+    CRITERIA_HEADING,
     MISSIONS_HEADING,
     STATUS_OFFICIAL,
     STATUS_PROVISIONAL,
@@ -620,7 +621,11 @@ def official_text(document_text, document):
     lines[heading] = lines[heading].rstrip() + f" {RENAME_WORD.upper()}"
     entry = _sommaire_line(document, renamed)
     lines[entry] = lines[entry].replace(renamed.title, f"{renamed.title} {RENAME_WORD}")
-    table = next(i for i in _lines_of_job(lines, document, regraded.code) if "\t" in lines[i] and i)
+    table = next(
+        i
+        for i in _lines_of_job(lines, document, regraded.code)
+        if lines[i].strip().startswith(CRITERIA_HEADING)
+    )
     row = next(i for i in range(table + 1, len(lines)) if lines[i].strip())
     cells = lines[row].split("\t")
     assert int(cells[-1]) == regraded.degrees[-1]

@@ -503,7 +503,15 @@ def save_job(
         errors.setdefault("title", []).append("l'intitulé est obligatoire")
     elif len(title) > longest:
         errors.setdefault("title", []).append(f"l'intitulé dépasse {longest} caractères")
-    elif version.jobs.filter(title__iexact=title).exclude(pk=getattr(job, "pk", None)).exists():
+    elif title_key(title) in {
+        # The document tells jobs apart by title key (case, accents, gender marks aside):
+        # two jobs with one key could not be written out and read back.
+        title_key(other)
+        for pair in version.jobs.exclude(pk=getattr(job, "pk", None)).values_list(
+            "title", "heading"
+        )
+        for other in pair
+    }:
         errors.setdefault("title", []).append(
             f"l'édition {version.label} a déjà un emploi « {title} »"
         )
