@@ -352,11 +352,14 @@ def test_adding_an_announced_job(network, edition, draft):
     diff = selectors.edition_diff(edition, draft)
     assert [job.code for job in diff.added] == [added.code]
     assert diff.changed == ()
-    # The announced job is in the edition now: matching finds it among the best. (The
-    # 2014 appellations give its title to another job too: they tie.)
+    # The announced job is in the edition now: no longer missing, and the appellations
+    # that gave its title to another job while it was missing are gone (journaled).
+    draft.refresh_from_db()
+    assert title not in draft.missing_jobs
+    assert JournalEntry.objects.filter(action="appellation.remove").exists()
     (found,) = selectors.matching_index(draft).match_many([TitleQuery(title, "", "")], top=3)
-    best = found.candidates[0].score
-    assert added.code in {c.code for c in found.candidates if c.score == best}
+    assert found.candidates[0].code == added.code
+    assert found.candidates[1].score < found.candidates[0].score
 
 
 def test_a_new_job_does_not_take_the_code_a_renamed_job_kept(network, draft, job):
@@ -697,3 +700,13 @@ def test_the_sommaire_of_a_draft_follows_its_jobs(network, draft, job):
         title_key(entry.title) == title_key(entry.job.title)
         for entry in draft.sommaire.select_related("job")
     )
+
+
+def test_a_degree_must_be_a_number_not_a_yes(network, draft, job):
+    form = _form(job)
+    code = next(iter(form["degrees"]))
+    with pytest.raises(ValidationError) as refused:
+        services.save_job(
+            network.national, draft, job, **{**form, "degrees": {**form["degrees"], code: True}}
+        )
+    assert code in refused.value.message_dict

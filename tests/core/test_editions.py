@@ -27,6 +27,7 @@ from repertoire.core.document import (
 )
 from repertoire.core.editions import (
     ENGINE_CONFIDENCE,
+    GUESSED_PAIR_CONFIDENCE,
     RENAME_SIMILARITY,
     EditionContent,
     EditionJob,
@@ -470,7 +471,11 @@ def test_successors_by_code_pair_and_engine(diff, later):
     renamed = mapping[later["renamed"]]
     assert renamed.how == Succession.PAIRED and renamed.renamed
     assert renamed.code == later["renamed_to"]
-    assert renamed.confidence == diff.successor_of(later["renamed"]).similarity
+    # A guessed pair waits for an administrator's confirmation: never bulk-acceptable.
+    assert renamed.confidence == min(
+        diff.successor_of(later["renamed"]).similarity, GUESSED_PAIR_CONFIDENCE
+    )
+    assert renamed.confidence < 0.95
     none = mapping[later["removed"]]
     assert none.how == Succession.NONE and none.code is None and none.level is None
     assert none.confidence == 0.0
@@ -710,3 +715,34 @@ def test_every_sheet_runs_from_its_heading_to_the_missions_heading(document_text
         assert lines[sheet.line - 1].strip() == sheet.heading
         following = next(line for line in lines[sheet.line :] if line.strip())
         assert following.strip().lower().startswith(MISSIONS_HEADING.lower())
+
+
+def test_different_jobs_stay_apart_and_renamed_jobs_are_found(jobs):
+    """The threshold between them, measured on the 2014 edition: no two of its jobs are
+    taken for one renamed job, and a job renamed with up to 15 % of its words rewritten
+    (every 7th word) is still found."""
+    for index, job in enumerate(jobs):
+        for other in jobs[index + 1 :]:
+            assert similarity(job, other) < RENAME_SIMILARITY, (job.title, other.title)
+    for job in jobs:
+
+        def rewritten(items):
+            return tuple(
+                ListItem(
+                    " ".join(
+                        "réécrit" if n % 7 == 6 else word
+                        for n, word in enumerate(item.text.split())
+                    ),
+                    item.subitems,
+                )
+                for item in items
+            )
+
+        renamed = replace(
+            job,
+            code=f"{job.code}-{RENAME_WORD}",
+            title=f"{job.title} {RENAME_WORD}",
+            missions=rewritten(job.missions),
+            requirements=rewritten(job.requirements),
+        )
+        assert similarity(job, renamed) >= RENAME_SIMILARITY, job.title

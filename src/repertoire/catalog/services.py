@@ -338,7 +338,11 @@ def _check_national(user) -> None:
 
 
 def _check_draft(version: RepertoireVersion) -> None:
-    if version.is_frozen:
+    """Refused once published; the edition's row stays locked until the write commits,
+    so an edit and a publication at the same moment cannot both go through."""
+    locked = RepertoireVersion.objects.select_for_update().filter(pk=version.pk)
+    published_at = locked.values_list("published_at", flat=True).first()
+    if published_at is not None or version.is_frozen:
         raise EditionFrozen(
             f"l'édition {version.label} est publiée : elle ne change plus, copiez-la pour "
             "préparer la suivante"
@@ -527,7 +531,11 @@ def save_job(
     criteria = list(version.criteria.order_by("position"))
     for criterion in criteria:
         value = degrees.get(criterion.code)
-        if not isinstance(value, int) or not MIN_DEGREE <= value <= MAX_DEGREE:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not MIN_DEGREE <= value <= MAX_DEGREE
+        ):
             errors.setdefault(criterion.code, []).append(
                 f"degré de « {criterion.label} » entre {MIN_DEGREE} et {MAX_DEGREE} attendu"
             )
@@ -555,6 +563,7 @@ def save_job(
             job=job, criterion=criterion, defaults={"degree": degrees[criterion.code]}
         )
     _rebuild_sommaire(version)
+    _settle_title(version, job, author=author)
     _appellations_changed(version)  # the indexes hold the titles and texts
     after = _job_snapshot(job)
     record(
@@ -565,6 +574,26 @@ def save_job(
         after=after,
     )
     return job
+
+
+def _settle_title(version: RepertoireVersion, job: ReferenceJob, *, author: str) -> None:
+    """A job now bears this title: appellations of other jobs that say the same are
+    removed (they stood in for a job the edition lacked, as "Chargé d'accueil" did), and
+    an announced job it describes is no longer listed as missing."""
+    key = title_key(job.title)
+    for alias in JobTitleAlias.objects.filter(job__version=version).exclude(job=job):
+        if title_key(alias.title) == key:
+            record(
+                actor=author,
+                action="appellation.remove",
+                instance=alias,
+                before={**snapshot(alias), "reason": f"intitulé de l'emploi {job.code}"},
+            )
+            alias.delete()
+    missing = [title for title in version.missing_jobs if title_key(title) != key]
+    if missing != version.missing_jobs:
+        version.missing_jobs = missing
+        version.save(update_fields=["missing_jobs"])
 
 
 def _free_code(version: RepertoireVersion, title: str) -> str:
