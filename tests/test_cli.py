@@ -29,8 +29,12 @@ def corrupt(source_text: str, needle: str, replacement: str, occurrence: int = 0
 
 
 @pytest.mark.parametrize(
-    "command", ["serve", "import", "export", "check", "classify", "match", "appellations"]
-)
+    "command",
+    [
+        "serve", "import", "export", "check", "classify", "match", "appellations",
+        "editions", "diff", "impact", "migrate",
+    ],
+)  # fmt: skip
 def test_every_command_has_help(command):
     result = run(command, "--help")
     assert result.exit_code == 0
