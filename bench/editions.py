@@ -115,24 +115,12 @@ def next_edition(user, edition):
     """Copy, raise a few jobs' degrees, rename, retire, add an announced job, publish."""
     from repertoire.catalog import selectors as catalog
     from repertoire.catalog import services
-    from repertoire.core.document import ListItem
-    from repertoire.core.editions import format_items
 
     draft = services.copy_edition(user, edition, label="bench-suivante")
     jobs = list(catalog.jobs_of(draft))
 
     def form(job, **changes):
-        data = {
-            "title": job.title,
-            "missions": format_items(
-                ListItem(m["text"], tuple(m["subitems"])) for m in job.missions
-            ),
-            "requirements": format_items(
-                ListItem(r["text"], tuple(r["subitems"])) for r in job.requirements
-            ),
-            "degrees": {d.criterion.code: d.degree for d in job.degrees.all()},
-        }
-        return data | changes
+        return catalog.job_content(job) | changes
 
     for job in jobs[:5]:
         data = form(job)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
-from repertoire.core.document import ListItem
 from repertoire.core.editions import format_items, similarity
 
 # Appended to an existing title: a rename the pairing by code must see through.
@@ -18,14 +17,7 @@ ADDED_SUFFIX = " adjoint(e)"
 
 def form(job) -> dict:
     """A job's current content as the edition form holds it."""
-    return {
-        "title": job.title,
-        "missions": format_items(ListItem(m["text"], tuple(m["subitems"])) for m in job.missions),
-        "requirements": format_items(
-            ListItem(r["text"], tuple(r["subitems"])) for r in job.requirements
-        ),
-        "degrees": {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")},
-    }
+    return catalog.job_content(job)
 
 
 def raise_level(user, version, job):

@@ -1336,6 +1336,7 @@ def impact(
     """Effet d'une nouvelle édition sur les positionnements décidés, par établissement :
     inchangés, renommés, changement d'emploi, niveau de l'emploi en hausse ou en baisse."""
     _bootstrap()
+    from repertoire.core.editions import EstablishmentImpact
     from repertoire.positioning import selectors
     from repertoire.publishing.impact import impact_dict
 
@@ -1374,18 +1375,7 @@ def impact(
     for row in rows:
         table.add_row(
             "réseau" if row is data["total"] else row["establishment"],
-            *(
-                str(row[name])
-                for name in (
-                    "positioned",
-                    "unchanged",
-                    "renamed",
-                    "change_job",
-                    "job_level_up",
-                    "job_level_down",
-                    "without_proposal",
-                )
-            ),
+            *(str(row[name]) for name in EstablishmentImpact.COUNTS),
         )
     out.print(table)
     out.print("niveau ↑ / ↓ : le niveau de l'emploi monte ou descend dans la nouvelle édition.")

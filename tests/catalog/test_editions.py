@@ -40,13 +40,7 @@ def _items(items: list[dict]) -> tuple[ListItem, ...]:
 
 
 def _form(job: ReferenceJob) -> dict:
-    """A job's current content as the edition form holds it."""
-    return {
-        "title": job.title,
-        "missions": format_items(_items(job.missions)),
-        "requirements": format_items(_items(job.requirements)),
-        "degrees": {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")},
-    }
+    return selectors.job_content(job)
 
 
 def _degrees(job: ReferenceJob) -> dict[str, int]:

@@ -9,36 +9,12 @@ from django.core.exceptions import ValidationError
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
-from repertoire.core.document import ListItem
-from repertoire.core.editions import Succession, format_items
+from repertoire.core.editions import Succession
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Positioning, PositioningEvent
+from tests.edition_builder import form, raise_level
 
 pytestmark = pytest.mark.django_db
-
-
-def _form(job) -> dict:
-    """A job's current content as the edition form holds it."""
-    return {
-        "title": job.title,
-        "missions": format_items(ListItem(m["text"], tuple(m["subitems"])) for m in job.missions),
-        "requirements": format_items(
-            ListItem(r["text"], tuple(r["subitems"])) for r in job.requirements
-        ),
-        "degrees": {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")},
-    }
-
-
-def _raise_level(user, version, job):
-    """Raise one degree until the rule gives the job the next level."""
-    form = _form(job)
-    start = job.level.number
-    for code in form["degrees"]:
-        while form["degrees"][code] < 8:
-            form["degrees"][code] += 1
-            if editions.rule_level(version, form["degrees"]) > start:
-                return editions.save_job(user, version, job, **form)
-    raise AssertionError("no degree raises the level")
 
 
 @pytest.fixture
@@ -49,10 +25,10 @@ def official(decisions):
     old = decisions.alice.version
     draft = editions.copy_edition(national, old, label="officielle")
     in_draft = lambda p: draft.jobs.get(code=p.job.code)  # noqa: E731
-    _raise_level(national, draft, in_draft(decisions.alice))
+    raise_level(national, draft, in_draft(decisions.alice))
     chloe_job = in_draft(decisions.chloe)
     editions.save_job(
-        national, draft, chloe_job, **{**_form(chloe_job), "title": "Comptable général(e)"}
+        national, draft, chloe_job, **{**form(chloe_job), "title": "Comptable général(e)"}
     )
     if decisions.gaspard.job.code not in {decisions.alice.job.code, decisions.chloe.job.code}:
         editions.retire_job(national, in_draft(decisions.gaspard))

@@ -21,8 +21,7 @@ from repertoire.accounts.selectors import role_of
 from repertoire.catalog import selectors, services
 from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm
 from repertoire.catalog.models import RepertoireVersion
-from repertoire.core.document import ListItem
-from repertoire.core.editions import Pairing, format_items
+from repertoire.core.editions import Pairing
 from repertoire.core.text import to_roman
 from repertoire.evaluation.presenters import result_context
 from repertoire.evaluation.selectors import yardstick
@@ -151,15 +150,9 @@ def detail(request, label: str):
 
 
 def _initial(job) -> dict:
-    initial = {
-        "title": job.title,
-        "missions": format_items(ListItem(m["text"], tuple(m["subitems"])) for m in job.missions),
-        "requirements": format_items(
-            ListItem(r["text"], tuple(r["subitems"])) for r in job.requirements
-        ),
-    }
-    initial |= {f"degree_{d.criterion.code}": d.degree for d in job.degrees.all()}
-    return initial
+    content = selectors.job_content(job)
+    degrees = content.pop("degrees")
+    return content | {f"degree_{code}": degree for code, degree in degrees.items()}
 
 
 @login_required

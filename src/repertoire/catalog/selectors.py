@@ -24,6 +24,7 @@ from repertoire.core.editions import (
     EditionJob,
     Successor,
     diff_editions,
+    format_items,
     successors,
 )
 from repertoire.core.grid import (
@@ -387,3 +388,14 @@ def successors_between(
             best = result.candidates[0] if result.candidates else None
             engine[job.code] = diff.after.job(best.code) if best else None
     return diff, successors(diff, engine)
+
+
+def job_content(job: ReferenceJob) -> dict:
+    """A job as ``services.save_job`` takes it: title, the lists as editable text, degrees
+    by criterion code (the job form starts from it)."""
+    return {
+        "title": job.title,
+        "missions": format_items(_items(job.missions)),
+        "requirements": format_items(_items(job.requirements)),
+        "degrees": {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")},
+    }

@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rapidfuzz import fuzz
 
@@ -492,6 +493,17 @@ def moves(people: Iterable[PositionedPerson], mapping: Mapping[str, Successor]) 
 
 @dataclass
 class EstablishmentImpact:
+    # The headcounts, in the order tables and exports show them.
+    COUNTS: ClassVar[tuple[str, ...]] = (
+        "positioned",
+        "unchanged",
+        "renamed",
+        "change_job",
+        "job_level_up",
+        "job_level_down",
+        "without_proposal",
+    )
+
     establishment: str
     positioned: int = 0
     unchanged: int = 0
@@ -506,6 +518,16 @@ class EstablishmentImpact:
     @property
     def affected(self) -> int:
         return self.positioned - self.unchanged
+
+    @classmethod
+    def total_of(cls, rows: Iterable[EstablishmentImpact], name: str = "total"):
+        total = cls(name)
+        for row in rows:
+            for count in cls.COUNTS:
+                setattr(total, count, getattr(total, count) + getattr(row, count))
+            total.by_level_before.update(row.by_level_before)
+            total.by_level_after.update(row.by_level_after)
+        return total
 
 
 def impact(all_moves: Iterable[Move]) -> dict[str, EstablishmentImpact]:

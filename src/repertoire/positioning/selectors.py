@@ -483,21 +483,7 @@ class EditionImpact:
 
     @property
     def total(self) -> EstablishmentImpact:
-        total = EstablishmentImpact("total")
-        for row in self.by_establishment.values():
-            for name in (
-                "positioned",
-                "unchanged",
-                "change_job",
-                "renamed",
-                "job_level_up",
-                "job_level_down",
-                "without_proposal",
-            ):
-                setattr(total, name, getattr(total, name) + getattr(row, name))
-            total.by_level_before.update(row.by_level_before)
-            total.by_level_after.update(row.by_level_after)
-        return total
+        return EstablishmentImpact.total_of(self.by_establishment.values())
 
 
 def decided_on(

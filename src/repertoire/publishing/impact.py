@@ -7,16 +7,8 @@ from collections.abc import Iterable
 
 from repertoire.core.editions import EstablishmentImpact
 
-COUNTS = (
-    "positioned",
-    "unchanged",
-    "renamed",
-    "change_job",
-    "job_level_up",
-    "job_level_down",
-    "without_proposal",
-    "affected",
-)
+# The headcounts, then who is affected at all.
+COUNTS = (*EstablishmentImpact.COUNTS, "affected")
 
 
 def _by_level(counter) -> dict[str, int]:
