@@ -105,6 +105,17 @@ def test_import_writes_a_new_edition(db, source_text, tmp_path):
     assert RepertoireVersion.objects.get(label="copie").level_rule == "median"
 
 
+def test_a_later_import_is_a_draft_to_compare_and_publish(db, source_text, tmp_path):
+    assert run("export").exit_code == 0  # loads the bundled edition, in force
+    path = tmp_path / "doc.txt"
+    path.write_bytes(source_text.encode("cp1252"))
+    result = run("import", path, "--label", "suivante")
+    assert result.exit_code == 0, result.output
+    assert "repertoire editions publish suivante" in result.stdout
+    draft = RepertoireVersion.objects.get(label="suivante")
+    assert not draft.is_frozen and not draft.is_current
+
+
 @pytest.mark.parametrize(
     ("problem", "make"),
     [

@@ -149,7 +149,7 @@ def import_(
 
     document = _document(path)
     _database_ready()
-    from repertoire.catalog import services
+    from repertoire.catalog import selectors, services
 
     try:
         version = services.import_edition(
@@ -165,6 +165,12 @@ def import_(
         f"Édition {version.label} importée : {len(document.jobs)} emplois, "
         f"règle « {version.level_rule} »{', édition courante' if version.is_current else ''}."
     )
+    if not version.is_frozen:
+        in_force = selectors.get_version().label
+        out.print(
+            f"C'est un brouillon : comparez-le (repertoire diff {in_force} {version.label}), "
+            f"puis publiez-le (repertoire editions publish {version.label})."
+        )
 
 
 def _print_errors(exc) -> None:

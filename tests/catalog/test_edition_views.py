@@ -118,6 +118,8 @@ def test_diff_page_json_and_pairing_by_hand(client, network, edition, draft):
     html = page.content.decode()
     assert "<ins>nouveau</ins>" in html and f"<del>{words[-1]}</del>" in html
     assert escape(retired.title) in html
+    annex = client.get("/editions/comparer/annexe.pdf", {"de": edition.label, "a": draft.label})
+    assert annex["Content-Type"] == "application/pdf" and annex.content.startswith(b"%PDF")
     data = client.get(
         "/editions/comparer/", {"de": edition.label, "a": draft.label, "format": "json"}
     ).json()
