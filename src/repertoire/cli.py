@@ -163,7 +163,7 @@ def import_(
         raise typer.Exit(EXIT_INVALID_INPUT) from None
     out.print(
         f"Édition {version.label} importée : {len(document.jobs)} emplois, "
-        f"règle « {version.level_rule} »{', édition courante' if version.is_current else ''}."
+        f"règle « {version.level_rule} »{', édition en vigueur' if version.is_current else ''}."
     )
     if not version.is_frozen:
         in_force = selectors.get_version().label
@@ -1374,6 +1374,7 @@ def impact(
         "niveau ↑",
         "niveau ↓",
         "sans emploi proposé",
+        "emploi local pesé",
     ):
         # As wide as the header's longest word: neither cut nor stretched.
         table.add_column(name, justify="right", width=max(map(len, name.split())))

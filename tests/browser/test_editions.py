@@ -81,8 +81,9 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     assert official.jobs.get(code=changed.code).level.number == 8
 
     page.goto(f"{live_server.url}/editions/comparer/?de={live_edition.label}&a=2015-officielle")
-    summary = page.locator("table.diff-summary").inner_text()
-    assert "1" in summary
+    counts = [row.split()[-1] for row in page.locator("table.diff-summary tr").all_inner_texts()]
+    # added, retired, renamed, levels, degrees, texts changed, unchanged
+    assert counts == ["1", "1", "0", "1", "1", "0", str(len(jobs) - 2)]
     assert page.locator("section[aria-labelledby=added]").inner_text().count(announced) == 1
     assert retired.title in page.locator("section[aria-labelledby=retired]").inner_text()
     screenshot("edition-diff")

@@ -209,3 +209,35 @@ def test_weighings_and_consultation_of_a_draft(client, network, draft):
     page = client.get("/", {"edition": draft.label}).content.decode()
     assert "draft-edition" in page
     assert "draft-edition" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("label", ["2015/officielle", "comparer", "édition 2015", ""])
+def test_a_label_that_cannot_name_an_edition_in_a_url_is_refused(client, network, edition, label):
+    client.force_login(network.national)
+    response = client.post(f"/editions/{edition.label}/copier/", {"label": label}, follow=True)
+    assert response.status_code == 200
+    assert RepertoireVersion.objects.count() == 1
+    assert client.get("/editions/").status_code == 200
+
+
+def test_pairings_stop_with_publication_and_bad_degrees_never_crash(
+    client, network, edition, draft
+):
+    job = selectors.jobs_of(draft).first()
+    degree = next(name for name in _job_post(draft, job) if name.startswith("degree_"))
+    response = client.post(
+        f"/editions/{draft.label}/emplois/{job.code}/", _job_post(draft, job, **{degree: "9"})
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    retired = selectors.jobs_of(draft).last()
+    client.post(f"/editions/{draft.label}/emplois/{retired.code}/retirer/")
+    client.post(f"/editions/{draft.label}/publier/", {"statut": "officiel"})
+    draft.refresh_from_db()
+    assert draft.is_frozen and draft.status == "officiel"
+    page = client.get("/editions/comparer/", {"de": edition.label, "a": draft.label})
+    assert not page.context["national"]  # no pairing controls on a published edition
+    client.post(
+        "/editions/comparer/appariement/",
+        {"de": edition.label, "a": draft.label, "emploi": retired.code, "successeur": job.code},
+    )
+    assert not draft.pairings.exists()

@@ -18,9 +18,27 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def official(decisions):
-    """The 2014 edition copied, edited and published: Alice's job one level up, Gaspard's
-    retired, Chloé's renamed."""
+def hugo(decisions):
+    """A fifth person of the north, validated on a job nobody else holds (retired below)."""
+    taken = {p.job.code for p in Positioning.objects.filter(job__isnull=False)}
+    job = next(j for j in catalog.jobs_of(decisions.alice.version) if j.code not in taken)
+    employee = services.create_employee(
+        decisions.network.national,
+        decisions.network.north,
+        matricule="N-009",
+        last_name="HUGUET",
+        first_name="Hugo",
+        job_title=job.title,
+    )
+    positioning = Positioning.objects.get(employee=employee)
+    services.change(decisions.network.hr_north, positioning, job_code=job.code)
+    return Positioning.objects.get(employee=employee)
+
+
+@pytest.fixture
+def official(decisions, hugo):
+    """The 2014 edition copied, edited and published: Alice's job (Gaspard's too) one level
+    up, Chloé's renamed, Hugo's retired; Bruno's untouched."""
     national = decisions.network.national
     old = decisions.alice.version
     draft = editions.copy_edition(national, old, label="officielle")
@@ -30,22 +48,25 @@ def official(decisions):
     editions.save_job(
         national, draft, chloe_job, **{**form(chloe_job), "title": "Comptable général(e)"}
     )
-    if decisions.gaspard.job.code not in {decisions.alice.job.code, decisions.chloe.job.code}:
-        editions.retire_job(national, in_draft(decisions.gaspard))
+    editions.retire_job(national, in_draft(hugo))
     return editions.publish_edition(national, draft)
 
 
 def test_impact_counts_who_changes_job_or_level_per_establishment(decisions, official):
     impact = selectors.edition_impact(decisions.network.national, decisions.alice.version, official)
     north = impact.by_establishment["CCI-NORD"]
-    # Alice, Bruno, Chloé, Gaspard decided in the north; Denis was only proposed.
-    assert north.positioned == 4
-    assert north.job_level_up >= 1
-    assert north.renamed >= 1
+    # Alice, Bruno, Chloé, Gaspard, Hugo decided in the north; Denis was only proposed.
+    assert decisions.gaspard.job == decisions.alice.job
+    assert north.positioned == 5
+    assert (north.unchanged, north.renamed, north.change_job) == (1, 1, 1)  # Bruno, Chloé, Hugo
+    assert north.job_level_up >= 2  # Alice and Gaspard (and Hugo, if the engine goes up)
+    assert north.affected == 4 and north.local_job == 0
     move = {m.person.employee_id: m for m in impact.moves}
     assert move[decisions.alice.employee_id].new_level == decisions.alice.level + 1
     assert move[decisions.chloe.employee_id].renamed
-    assert sum(north.by_level_before.values()) == 4
+    assert sum(north.by_level_before.values()) == 5
+    assert sum(north.by_level_after.values()) == 5
+    assert north.by_level_after[decisions.alice.level + 1] >= 2
     # HR of the north sees their establishment only.
     scoped = selectors.edition_impact(decisions.network.hr_north, decisions.alice.version, official)
     assert set(scoped.by_establishment) == {"CCI-NORD"}
@@ -55,7 +76,7 @@ def test_migration_proposes_the_successor_and_changes_nothing_until_validated(de
     hr = decisions.network.hr_north
     old = decisions.alice.version
     result = services.migrate_establishment(hr, decisions.network.north, source=old)
-    assert result.mapped == 4 and result.already_decided == 0
+    assert result.mapped == 5 and result.already_decided == 0
     new = {
         p.employee_id: p
         for p in Positioning.objects.filter(version=official, establishment=decisions.network.north)
@@ -77,8 +98,16 @@ def test_migration_proposes_the_successor_and_changes_nothing_until_validated(de
     assert entry.before["edition"] == old.label and entry.after["edition"] == official.label
     assert alice.events.get().action == PositioningEvent.Action.MIGRATE
     # The review: bulk acceptance validates the certain mappings.
-    accepted = services.bulk_accept(hr, decisions.network.north, threshold=0.95)
-    assert accepted >= 3
+    services.bulk_accept(hr, decisions.network.north, threshold=0.95)
+    # Same code: Alice, Bruno, Gaspard. Chloé's renamed job kept its code, but she is
+    # under appeal on the earlier edition: she waits, like Hugo (his job retired).
+    statuses = dict(
+        Positioning.objects.filter(version=official).values_list("employee_id", "status")
+    )
+    validated = {e for e, status in statuses.items() if status == Positioning.Status.VALIDATED}
+    d = decisions
+    assert {d.alice.employee_id, d.bruno.employee_id, d.gaspard.employee_id} <= validated
+    assert d.chloe.employee_id not in validated
     alice.refresh_from_db()
     assert alice.status == Positioning.Status.VALIDATED
 
@@ -89,7 +118,7 @@ def test_migrating_twice_leaves_decisions_made_in_the_new_edition(decisions, off
     services.migrate_establishment(hr, decisions.network.north, source=old)
     services.bulk_accept(hr, decisions.network.north, threshold=0.95)
     again = services.migrate_establishment(hr, decisions.network.north, source=old)
-    assert again.already_decided >= 3
+    assert (again.already_decided, again.mapped) == (3, 2)
 
 
 def test_migration_is_refused_to_another_establishments_hr_and_from_the_edition_in_force(
@@ -118,10 +147,56 @@ def test_reports_name_an_edition_positionings_keep_theirs(client, decisions, off
     national = decisions.network.national
     old = decisions.alice.version
     assert selectors.report_for(national).decided == 0  # nobody migrated yet
-    assert selectors.report_for(national, version=old).decided == 5
+    assert selectors.report_for(national, version=old).decided == 6  # with Hugo
     client.force_login(national)
     page = client.get("/rapports/", {"edition": old.label})
-    assert page.context["report"].decided == 5
+    assert page.context["report"].decided == 6  # with Hugo
+    assert f"edition={old.label}" in page.context["query"]
     assert client.get("/rapports/", {"edition": "inconnue"}).status_code == 404
     api = client.get("/api/reports", {"edition": old.label}).json()
-    assert api["decided"] == 5
+    assert api["decided"] == 6
+
+
+def test_a_group_decision_after_migration_keeps_a_level_held_before(decisions, official):
+    hr = decisions.network.hr_north
+    services.migrate_establishment(hr, decisions.network.north, source=decisions.alice.version)
+    bruno = Positioning.objects.get(version=official, employee=decisions.bruno.employee)
+    assert bruno.personal_level_reason
+    services.decide_group(
+        hr, decisions.network.north, bruno.title_key, job_code=bruno.job.code, version=official
+    )
+    bruno.refresh_from_db()
+    assert bruno.status == Positioning.Status.VALIDATED
+    assert bruno.level == decisions.bruno.level
+    assert bruno.personal_level_reason == decisions.bruno.personal_level_reason
+
+
+def test_people_under_appeal_wait_for_hr_and_people_gone_are_not_migrated(decisions, official):
+    import datetime as dt
+
+    hr = decisions.network.hr_north
+    gaspard = decisions.gaspard.employee
+    services.update_employee(hr, gaspard, departure_date=dt.date(2015, 1, 31))
+    impact = selectors.edition_impact(hr, decisions.alice.version, official)
+    assert gaspard.pk not in {m.person.employee_id for m in impact.moves}
+    services.migrate_establishment(hr, decisions.network.north, source=decisions.alice.version)
+    assert not Positioning.objects.filter(version=official, employee=gaspard).exists()
+    chloe = Positioning.objects.get(version=official, employee=decisions.chloe.employee)
+    assert chloe.confidence < 0.95 and "recours en cours" in chloe.proposals[0]["reason"]
+
+
+def test_a_copy_of_a_copy_migrates_from_the_edition_in_force_before(decisions):
+    national = decisions.network.national
+    old = decisions.alice.version
+    work = editions.copy_edition(national, old, label="travail")
+    final = editions.copy_edition(national, work, label="finale")
+    assert catalog.previous_edition(final) == old  # the draft in between held nobody
+    editions.publish_edition(national, final)
+    final.refresh_from_db()
+    assert catalog.previous_edition(final) == old
+    pending = selectors.pending_migration(decisions.network.hr_north, decisions.network.north)
+    assert pending.source == old and pending.waiting == 4
+    with pytest.raises(ValidationError, match="jamais été publiée"):
+        services.migrate_establishment(
+            decisions.network.hr_north, decisions.network.north, source=work
+        )

@@ -115,8 +115,10 @@ def list_editions(request):
             "is_current": v.is_current,
             "missing_jobs": v.missing_jobs,
             "job_count": v.job_count,
+            "published_at": v.published_at,
+            "based_on": v.based_on.label if v.based_on else None,
         }
-        for v in selectors.versions()
+        for v in selectors.versions().select_related("based_on")
     ]
 
 

@@ -80,6 +80,11 @@ class DiffJobOut(Schema):
     degrees: dict[str, int] = Field(description="criterion code → degree (1–8)")
 
 
+class AddedJobOut(DiffJobOut):
+    missions: list[str] = Field(description="its missions, sub-items after '- '")
+    requirements: list[str] = Field(description="its requirements, sub-items after '- '")
+
+
 class LevelChangeOut(Schema):
     from_: int = Field(alias="from")
     to: int
@@ -117,7 +122,7 @@ class EditionDiffOut(Schema):
     summary: DiffSummaryOut
     criteria: CriteriaChangesOut
     rule_changed: bool
-    added: list[DiffJobOut] = Field(description="jobs of the later edition only")
+    added: list[AddedJobOut] = Field(description="jobs of the later edition only")
     retired: list[DiffJobOut] = Field(description="jobs of the earlier edition only")
     changed: list[JobChangeOut] = Field(description="jobs in both editions that changed")
 
@@ -140,6 +145,7 @@ class EstablishmentImpactOut(Schema):
     job_level_up: int = Field(description="their job's level goes up")
     job_level_down: int = Field(description="their job's level goes down")
     without_proposal: int = Field(description="no job to propose in the later edition")
+    local_job: int = Field(description="placed on a weighed local job of the earlier edition")
     affected: int = Field(description="positioned minus unchanged")
     by_level_before: dict[str, int] = Field(description="level number → people, earlier edition")
     by_level_after: dict[str, int] = Field(description="level number → people, later edition")

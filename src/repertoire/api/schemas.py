@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from ninja import Field, Schema
 
@@ -33,6 +33,10 @@ class EditionOut(Schema):
     is_current: bool
     missing_jobs: list[str]
     job_count: int
+    published_at: datetime | None = Field(
+        description="when it was published (frozen); null for a draft in preparation"
+    )
+    based_on: str | None = Field(description="label of the edition it was copied from")
 
 
 class CriterionOut(Schema):

@@ -22,6 +22,7 @@ from repertoire.catalog import selectors, services
 from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.core.editions import Pairing
+from repertoire.core.grid import MAX_DEGREE, MIN_DEGREE, RULES
 from repertoire.core.text import to_roman
 from repertoire.evaluation.presenters import result_context
 from repertoire.evaluation.selectors import yardstick
@@ -145,6 +146,7 @@ def detail(request, label: str):
             "announced": [title for title in version.missing_jobs if title not in described],
             "previous": selectors.previous_edition(version),
             "copy_form": CopyEditionForm(),
+            "statuses": RepertoireVersion.Status.choices,
         },
     )
 
@@ -224,7 +226,9 @@ def job_form(request, label: str, code: str | None = None):
     given = {}
     for criterion in criteria:
         with contextlib.suppress(TypeError, ValueError):
-            given[criterion.code] = int(form[f"degree_{criterion.code}"].value())
+            value = int(form[f"degree_{criterion.code}"].value())
+            if MIN_DEGREE <= value <= MAX_DEGREE:  # the form says what is wrong otherwise
+                given[criterion.code] = value
     return render(
         request,
         "catalog/editions/job_form.html",
@@ -268,7 +272,10 @@ def publish(request, label: str):
     _require_national(request)
     version = _edition(label)
     try:
-        services.publish_edition(request.user, version)
+        services.publish_edition(request.user, version, status=request.POST.get("statut") or None)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
     except services.PublicationRefused as exc:
         messages.error(request, _("Not published:") + " " + "; ".join(exc.reasons))
     except services.EditionFrozen as exc:
@@ -305,7 +312,9 @@ def diff(request):
             "criteria": {**changes.before.criteria, **changes.after.criteria},
             "by_similarity": Pairing.BY_SIMILARITY,
             "by_hand": Pairing.BY_HAND,
-            "national": national,
+            # Pairs are decided while the later edition is a draft.
+            "national": national and not after.is_frozen,
+            "rules": {code: rule.label for code, rule in RULES.items()},
             # What a retired job may be paired with by hand: the added jobs first, then
             # any other (jobs merged into one).
             "candidates": [
@@ -346,8 +355,12 @@ def pairing(request):
     if request.POST.get("action") == "oublier":
         found = after.pairings.filter(before=before, before_code=code).first()
         if found is not None:
-            services.forget_pairing(request.user, found)
-            messages.success(request, _("Back to the automatic pairing."))
+            try:
+                services.forget_pairing(request.user, found)
+            except services.EditionFrozen as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Back to the automatic pairing."))
     else:
         successor = request.POST.get("successeur", "") or None
         try:
@@ -355,6 +368,8 @@ def pairing(request):
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
+        except services.EditionFrozen as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Pairing recorded."))
     return redirect(comparison_url("editions:diff", before, after))

@@ -349,16 +349,24 @@ def edition_diff(before: RepertoireVersion, after: RepertoireVersion) -> Edition
 
 
 def previous_edition(version: RepertoireVersion) -> RepertoireVersion | None:
-    """What an edition is compared with by default: the one it was copied from, else
-    the published edition before it."""
-    if version.based_on_id:
-        return version.based_on
-    return (
-        RepertoireVersion.objects.filter(published_at__isnull=False, date__lte=version.date)
-        .exclude(pk=version.pk)
-        .order_by("-date", "-published_at")
-        .first()
-    )
+    """The edition an edition follows, what it is compared and migrated from by default.
+
+    A published edition follows the one published before it; a draft, the published
+    edition it descends from through its copies (else the edition in force)."""
+    published = RepertoireVersion.objects.filter(published_at__isnull=False).exclude(pk=version.pk)
+    if version.is_frozen:
+        return (
+            published.filter(published_at__lt=version.published_at)
+            .order_by("-published_at")
+            .first()
+        )
+    seen, ancestor = {version.pk}, version.based_on
+    while ancestor is not None and not ancestor.is_frozen and ancestor.pk not in seen:
+        seen.add(ancestor.pk)
+        ancestor = ancestor.based_on
+    if ancestor is not None and ancestor.is_frozen:
+        return ancestor
+    return published.filter(is_current=True).first()
 
 
 def level_disagreements(version: RepertoireVersion) -> dict[str, int]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -44,6 +46,28 @@ from repertoire.core.grid import (
 from repertoire.core.tables import TableInvalid
 from repertoire.core.text import slugify, title_key
 
+# An edition's label names it in URLs (/editions/<label>/) and on the command line.
+LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+# Paths under /editions/ that are not editions.
+RESERVED_LABELS = frozenset({"comparer"})
+
+
+def label_problem(label: str) -> str | None:
+    """Why a label cannot name an edition, or None."""
+    longest = RepertoireVersion._meta.get_field("label").max_length
+    if not label:
+        return "le libellé est obligatoire"
+    if len(label) > longest:
+        return f"le libellé dépasse {longest} caractères"
+    if not LABEL.match(label) or label in RESERVED_LABELS:
+        return (
+            f"libellé « {label} » refusé : lettres sans accent, chiffres, points, tirets "
+            "(par exemple 2015-officielle)"
+        )
+    if RepertoireVersion.objects.filter(label=label).exists():
+        return f"une édition « {label} » existe déjà"
+    return None
+
 
 def import_edition(
     document: RepertoireDocument,
@@ -60,8 +84,9 @@ def import_edition(
     """
     label = label or document.date.isoformat()
     errors = []
-    if RepertoireVersion.objects.filter(label=label).exists():
-        errors.append(DocumentError(1, f"une édition « {label} » existe déjà (choisir --label)"))
+    problem = label_problem(label)
+    if problem:
+        errors.append(DocumentError(1, f"{problem} (choisir --label)"))
     try:
         level_rule = choose_rule(document.reference_profiles(), rule)
     except RuleRefused as refused:
@@ -356,13 +381,9 @@ def copy_edition(
     """A new draft edition with everything of ``source``: grid, jobs, appellations."""
     _check_national(user)
     label = label.strip()
-    if not label:
-        raise ValidationError({"label": "le libellé est obligatoire"})
-    longest = RepertoireVersion._meta.get_field("label").max_length
-    if len(label) > longest:
-        raise ValidationError({"label": f"le libellé dépasse {longest} caractères"})
-    if RepertoireVersion.objects.filter(label=label).exists():
-        raise ValidationError({"label": f"une édition « {label} » existe déjà"})
+    problem = label_problem(label)
+    if problem:
+        raise ValidationError({"label": problem})
     author = user.get_username()
     copy = RepertoireVersion.objects.create(
         label=label,
@@ -626,14 +647,21 @@ class PublicationRefused(ValueError):
 
 
 @transaction.atomic
-def publish_edition(user, version: RepertoireVersion) -> RepertoireVersion:
+def publish_edition(
+    user, version: RepertoireVersion, *, status: str | None = None
+) -> RepertoireVersion:
     """Freeze a draft and make it the edition in force.
 
     Refused while the rule does not give every job its level: an edition whose levels
     contradict its own rule cannot be the reference of anyone's classification.
     """
     _check_national(user)
+    # Every edition locked, in one order: two publications at once must not both leave
+    # their edition in force.
+    list(RepertoireVersion.objects.select_for_update().order_by("pk").values_list("pk"))
     _check_draft(version)
+    if status is not None and status not in RepertoireVersion.Status.values:
+        raise ValidationError({"status": f"statut « {status} » inconnu"})
     reasons = []
     if not version.jobs.exists():
         reasons.append("l'édition n'a aucun emploi")
@@ -648,7 +676,8 @@ def publish_edition(user, version: RepertoireVersion) -> RepertoireVersion:
     version.published_at = timezone.now()
     version.published_by = user.get_username()
     version.is_current = True
-    version.save(update_fields=["published_at", "published_by", "is_current"])
+    version.status = status or version.status
+    version.save(update_fields=["published_at", "published_by", "is_current", "status"])
     record(
         actor=user.get_username(),
         action="edition.publish",
@@ -671,6 +700,13 @@ def decide_pairing(
 
     Several jobs may have the same successor: jobs merged into one."""
     _check_national(user)
+    if before.pk == after.pk:
+        raise ValidationError({"after": "une édition ne s'apparie pas avec elle-même"})
+    if after.is_frozen:
+        # Establishments migrate by these pairs: they do not move under them.
+        raise EditionFrozen(
+            f"l'édition {after.label} est publiée : ses appariements ne changent plus"
+        )
     if not before.jobs.filter(code=before_code).exists():
         raise ValidationError({"before": f"aucun emploi « {before_code} » dans {before.label}"})
     if after_code and not after.jobs.filter(code=after_code).exists():
@@ -694,6 +730,10 @@ def decide_pairing(
 def forget_pairing(user, pairing: EditionPairing) -> None:
     """Back to the automatic pairing for this job."""
     _check_national(user)
+    if pairing.after.is_frozen:
+        raise EditionFrozen(
+            f"l'édition {pairing.after.label} est publiée : ses appariements ne changent plus"
+        )
     record(
         actor=user.get_username(),
         action="edition.pairing.forget",

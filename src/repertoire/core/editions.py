@@ -314,7 +314,15 @@ class EditionDiff:
                 "removed": list(self.criteria_removed),
             },
             "rule_changed": self.rule_changed,
-            "added": [job(j) for j in self.added],
+            # A new job is read whole: its texts, not only its place in the grid.
+            "added": [
+                job(j)
+                | {
+                    "missions": [item.as_text() for item in j.missions],
+                    "requirements": [item.as_text() for item in j.requirements],
+                }
+                for j in self.added
+            ],
             "retired": [job(j) for j in self.retired],
             "changed": [
                 {
@@ -502,6 +510,7 @@ class EstablishmentImpact:
         "job_level_up",
         "job_level_down",
         "without_proposal",
+        "local_job",
     )
 
     establishment: str
@@ -512,6 +521,7 @@ class EstablishmentImpact:
     job_level_up: int = 0
     job_level_down: int = 0
     without_proposal: int = 0
+    local_job: int = 0  # placed on a weighed local job of the earlier edition
     by_level_before: Counter = field(default_factory=Counter)
     by_level_after: Counter = field(default_factory=Counter)
 
@@ -539,6 +549,11 @@ def impact(all_moves: Iterable[Move]) -> dict[str, EstablishmentImpact]:
         )
         row.positioned += 1
         row.by_level_before[move.person.level] += 1
+        if move.person.job_code is None:
+            # A weighing belongs to its edition: the local job is weighed again, or the
+            # person is placed on a reference job, in the worklist.
+            row.local_job += 1
+            continue
         if move.new_level is None:
             row.without_proposal += 1
         else:

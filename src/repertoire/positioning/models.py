@@ -89,6 +89,16 @@ class Employee(models.Model):
         return f"Collaborateur n° {self.pk} ({self.establishment.code})"
 
 
+def still_employed(path: str = "", today=None) -> Q:
+    """Employees neither erased nor gone (``path`` reaches the employee, e.g. "employee__")."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return Q(**{f"{path}pseudonymised_at__isnull": True}) & (
+        Q(**{f"{path}departure_date__isnull": True}) | Q(**{f"{path}departure_date__gt": today})
+    )
+
+
 class EmployeeKey(models.Model):
     """The key that encrypts one person's identity in the journal; erased with them."""
 

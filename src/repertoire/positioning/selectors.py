@@ -32,6 +32,7 @@ from repertoire.positioning.models import (
     Establishment,
     LetterBatch,
     Positioning,
+    still_employed,
 )
 
 
@@ -489,13 +490,13 @@ class EditionImpact:
 def decided_on(
     user, version: RepertoireVersion, establishment: Establishment | None = None
 ) -> QuerySet[Positioning]:
-    """The decided positionings of an edition in the user's scope (erased people left out)."""
+    """The decided positionings of an edition in the user's scope (people erased or gone
+    left out)."""
     positionings = Positioning.objects.filter(
         version=version,
         status__in=Positioning.DECIDED,
         establishment__in=establishments_for(user),
-        employee__pseudonymised_at__isnull=True,
-    )
+    ).filter(still_employed("employee__"))
     if establishment is not None:
         positionings = positionings.filter(establishment=establishment)
     return positionings
@@ -537,16 +538,27 @@ class PendingMigration:
 
 
 def pending_migration(user, establishment: Establishment) -> PendingMigration | None:
+    """Who still works here, was decided on an earlier edition and has no positioning in
+    the edition in force; migrated from the latest edition they were decided on."""
     current = catalog.get_version()
-    source = catalog.previous_edition(current)
-    if source is None:
-        return None
     waiting = (
-        decided_on(user, source, establishment)
+        Positioning.objects.filter(
+            establishment=establishment,
+            establishment__in=establishments_for(user),
+            status__in=Positioning.DECIDED,
+            version__published_at__isnull=False,
+        )
+        .exclude(version=current)
+        .filter(still_employed("employee__"))
         .exclude(employee__positionings__version=current)
-        .count()
     )
-    return PendingMigration(source, waiting) if waiting else None
+    latest = waiting.order_by("-version__published_at").values_list("version", flat=True).first()
+    if latest is None:
+        return None
+    return PendingMigration(
+        RepertoireVersion.objects.get(pk=latest),
+        waiting.values("employee").distinct().count(),
+    )
 
 
 def earlier_positionings(user, employee: Employee) -> QuerySet[Positioning]:

@@ -43,6 +43,7 @@ from repertoire.positioning.models import (
     LetterBatch,
     Positioning,
     PositioningEvent,
+    still_employed,
 )
 from repertoire.tasks import run_in_background, throttled
 
@@ -550,16 +551,31 @@ def decide_group(
     if not positionings:
         raise ValidationError({"group": "aucun positionnement à décider pour cet intitulé"})
     corrected = any(p.proposals and p.proposals[0]["code"] != job.code for p in positionings)
-    count = _bulk(
-        user,
-        positionings,
-        "change" if corrected else "validate",
-        f"décision pour l'intitulé « {positionings[0].employee.job_title} »",
-        job=job,
-        level=job.level.number,
-        personal_level_reason="",
-        decided_by=user.get_username(),
-        decided_at=timezone.now(),
+    note = f"décision pour l'intitulé « {positionings[0].employee.job_title} »"
+    # A personal level proposed with its reason (a level held in an earlier edition) is
+    # kept when it is above the job's: the group decides the job, not anyone's level.
+    by_level: dict[tuple[int, str], list[Positioning]] = {}
+    for positioning in positionings:
+        kept = positioning.personal_level_reason and (positioning.level or 0) > job.level.number
+        key = (
+            (positioning.level, positioning.personal_level_reason)
+            if kept
+            else (job.level.number, "")
+        )
+        by_level.setdefault(key, []).append(positioning)
+    count = sum(
+        _bulk(
+            user,
+            group,
+            "change" if corrected else "validate",
+            note,
+            job=job,
+            level=level,
+            personal_level_reason=reason,
+            decided_by=user.get_username(),
+            decided_at=timezone.now(),
+        )
+        for (level, reason), group in by_level.items()
     )
     if corrected:
         from repertoire.catalog.services import add_appellation
@@ -1189,6 +1205,11 @@ def migrate_establishment(
         raise ValidationError({"source": "choisissez une édition antérieure à celle en vigueur"})
     if not target.is_frozen:
         raise ValidationError({"target": f"l'édition {target.label} n'est pas publiée"})
+    if not source.is_frozen:
+        # A draft holds nobody's positioning: migrating from it would throw decisions away.
+        raise ValidationError({"source": f"l'édition {source.label} n'a jamais été publiée"})
+    # One migration of an establishment at a time: two would create the same rows.
+    Establishment.objects.select_for_update().filter(pk=establishment.pk).first()
     actor = user.get_username()
     _, mapping = catalog.successors_between(source, target)
     jobs = {job.code: job for job in catalog.jobs_of(target).select_related("level")}
@@ -1203,16 +1224,13 @@ def migrate_establishment(
             version=source,
             establishment=establishment,
             status__in=Positioning.DECIDED,
-            employee__pseudonymised_at__isnull=True,
-        ).select_related("employee", "job", "job__level", "evaluation", "establishment")
+        )
+        .filter(still_employed("employee__"))
+        .select_related("employee", "job", "job__level", "evaluation", "establishment")
     )
-    already = [
-        p
-        for p in decided
-        if p.employee_id in in_target
-        and in_target[p.employee_id].status != Positioning.Status.PROPOSED
-    ]
-    to_map = [p for p in decided if p not in already]
+    decided_anew = {pk for pk, p in in_target.items() if p.status != Positioning.Status.PROPOSED}
+    already = [p for p in decided if p.employee_id in decided_anew]
+    to_map = [p for p in decided if p.employee_id not in decided_anew]
     results = catalog.matching_index(target).match_many(
         [
             TitleQuery(p.employee.job_title, p.employee.service, p.employee.job_description)
@@ -1263,6 +1281,9 @@ def migrate_establishment(
             if job
             else (min(proposals[0]["score"], ENGINE_CONFIDENCE) if proposals else 0.0)
         )
+        if old.status == Positioning.Status.CONTESTED:
+            # The commission has yet to decide on the earlier edition: HR looks first.
+            positioning.confidence = min(positioning.confidence, ENGINE_CONFIDENCE)
         positioning.title_key = result.normalized[:200]
         best = job or (jobs.get(proposals[0]["code"]) if proposals else None)
         positioning.job = best
@@ -1306,11 +1327,9 @@ def migrate_establishment(
     # Everyone else (never decided in ``source``): the engine's proposals, as for a new file.
     mapped_ids = {p.employee_id for p in decided}
     others = (
-        Employee.objects.filter(establishment=establishment, pseudonymised_at__isnull=True)
+        Employee.objects.filter(still_employed(), establishment=establishment)
         .exclude(pk__in=mapped_ids)
-        .exclude(
-            pk__in=[pk for pk, p in in_target.items() if p.status != Positioning.Status.PROPOSED]
-        )
+        .exclude(pk__in=decided_anew)
     )
     proposed = propose(others, actor=actor, version=target)
     record(
@@ -1331,6 +1350,8 @@ def migrate_establishment(
 
 def _migration_note(source: RepertoireVersion, old: Positioning, successor) -> str:
     held = f"édition {source.label} : {old.placed_on}, niveau {to_roman(old.level)}"
+    if old.status == Positioning.Status.CONTESTED:
+        held += " (recours en cours)"
     if old.evaluation_id:
         return f"{held} ; emploi local pesé sur l'édition précédente, à repositionner"
     if successor is None or successor.code is None:

@@ -92,6 +92,7 @@ class AnnexView:
     after_criteria: tuple[str, ...]  # labels, the columns of the added jobs
     before_criteria: tuple[str, ...]  # labels, the columns of the retired jobs
     added: tuple[JobRow, ...]
+    added_sheets: tuple[EditionJob, ...]  # their texts: the partners read the new jobs
     retired: tuple[JobRow, ...]
     changes: tuple[ChangeView, ...]
 
@@ -176,6 +177,7 @@ def annex_view(diff: EditionDiff) -> AnnexView:
         after_criteria=tuple(diff.after.criteria.values()),
         before_criteria=tuple(diff.before.criteria.values()),
         added=tuple(_row(job, diff.after.criteria) for job in diff.added),
+        added_sheets=diff.added,
         retired=tuple(_row(job, diff.before.criteria) for job in diff.retired),
         changes=tuple(_change(change, labels) for change in diff.changed),
     )

@@ -67,7 +67,11 @@ def migration(request, code: str):
     after = catalog.get_version()
     label = request.POST.get("de") or request.GET.get("de")
     try:
-        before = catalog.get_version(label) if label else catalog.previous_edition(after)
+        if label:
+            before = catalog.get_version(label)
+        else:
+            pending = selectors.pending_migration(request.user, establishment)
+            before = pending.source if pending else catalog.previous_edition(after)
     except catalog.EditionNotFound as exc:
         raise Http404(str(exc)) from exc
     if request.method == "POST":

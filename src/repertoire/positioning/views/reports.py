@@ -6,6 +6,8 @@ HR officers and readers see their establishment. Only counts: no personal data h
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -60,7 +62,10 @@ def report(request):
     statuses = dict(Positioning.Status.choices)
     appeal_statuses = dict(Appeal.Status.choices)
     appeal_kinds = dict(Appeal.Kind.choices)
-    query = f"?etablissement={establishment.code}" if establishment is not None else ""
+    # The exports are of the same scope and edition as the page.
+    params = {"etablissement": establishment.code if establishment is not None else ""}
+    params["edition"] = request.GET.get("edition", "")
+    query = "?" + urlencode({k: v for k, v in params.items() if v}) if any(params.values()) else ""
     return render(
         request,
         "positioning/report.html",
