@@ -200,3 +200,14 @@ def test_a_copy_of_a_copy_migrates_from_the_edition_in_force_before(decisions):
         services.migrate_establishment(
             decisions.network.hr_north, decisions.network.north, source=work
         )
+
+
+def test_the_api_lists_the_positionings_of_a_named_edition(client, decisions, official):
+    client.force_login(decisions.network.hr_north)
+    old = decisions.alice.version
+    in_force = client.get("/api/positionings").json()
+    assert in_force["count"] == 0  # nobody migrated yet
+    earlier = client.get("/api/positionings", {"edition": old.label}).json()
+    assert {item["edition"] for item in earlier["items"]} == {old.label}
+    assert decisions.alice.pk in {item["id"] for item in earlier["items"]}
+    assert client.get("/api/positionings", {"edition": "inconnue"}).status_code == 404

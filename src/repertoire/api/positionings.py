@@ -85,6 +85,7 @@ class PositioningOut(Schema):
     employee: int
     employee_name: str = Field(description="last and first name (no matricule, no service)")
     establishment: str
+    edition: str = Field(description="label of the edition it was made on")
     job_title: str = Field(description="the local job title payroll gives the employee")
     status: PositioningStatus
     job: JobRefOut | None
@@ -109,6 +110,10 @@ class PositioningOut(Schema):
     @staticmethod
     def resolve_employee_name(positioning: Positioning) -> str:
         return _name(positioning.employee)
+
+    @staticmethod
+    def resolve_edition(positioning: Positioning) -> str:
+        return positioning.version.label
 
     @staticmethod
     def resolve_establishment(positioning: Positioning) -> str:
@@ -154,6 +159,9 @@ class PositioningFilters(Schema):
     level: Level | None = None
     title_key: str = Field("", max_length=200, description="normalised local title")
     q: str = Field("", max_length=100, description="name, matricule or local title")
+    edition: str | None = Field(
+        None, max_length=64, description="edition label; the edition in force by default"
+    )
 
 
 class ValidateIn(Schema):
@@ -453,13 +461,15 @@ def _refused(exc: ValidationError, fields: dict[str, str] | None = None) -> Stat
 @router.get("/positionings", response={200: list[PositioningOut], **ERRORS})
 @paginate(BoundedLimitOffset)
 def list_positionings(request, filters: Query[PositioningFilters]):
-    """The positionings of the current edition in the caller's scope, least certain first."""
+    """The positionings of an edition (the one in force by default) in the caller's scope,
+    least certain first."""
     establishment = (
         _establishment(request, filters.establishment) if filters.establishment else None
     )
     return selectors.positionings_for(
         request.user,
         establishment=establishment,
+        version=catalog.get_version(filters.edition),
         filters=selectors.WorklistFilters(
             # Readers do not see services: they may not sort people by them either.
             service=filters.service if sees_personal_details(request.user) else "",

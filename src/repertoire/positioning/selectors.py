@@ -127,7 +127,7 @@ def positionings_for(
     version = version or catalog.get_version()
     positionings = Positioning.objects.filter(
         version=version, establishment__in=establishments_for(user)
-    ).select_related("employee", "job", "job__level", "evaluation", "establishment")
+    ).select_related("employee", "job", "job__level", "evaluation", "establishment", "version")
     if establishment is not None:
         positionings = positionings.filter(establishment=establishment)
     if filters.service:
