@@ -2,6 +2,7 @@ import dataclasses
 
 import pytest
 
+from repertoire.accounts.selectors import CommandLineOperator
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import JobDegree, ReferenceJob, RepertoireVersion, SommaireEntry
 from repertoire.core.document import DocumentInvalid, parse_document, write_document
@@ -145,6 +146,10 @@ def test_set_level_rule_accepts_a_calibrated_rule(edition):
 
 def test_make_current_keeps_a_single_current_edition(edition, document):
     other = services.import_edition(document, author="test", label="autre")
+    with pytest.raises(ValueError, match="brouillon"):
+        services.make_current(other)  # a draft is put in force by publishing it
+    services.publish_edition(CommandLineOperator("test"), other)
+    services.make_current(edition)
     services.make_current(other)
     assert list(RepertoireVersion.objects.filter(is_current=True)) == [other]
     assert selectors.get_version() == other

@@ -222,6 +222,9 @@ def set_level_rule(
 
 
 def make_current(version: RepertoireVersion, *, author: str = "system") -> RepertoireVersion:
+    """Put a published edition back in force (a draft is put in force by publishing it)."""
+    if not version.is_frozen:
+        raise ValueError(f"l'édition {version.label} est un brouillon : publiez-la")
     with transaction.atomic():
         RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
             is_current=False
