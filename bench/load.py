@@ -3,6 +3,8 @@
     .venv/bin/python bench/load.py                  # 50 clients, 60 s
     .venv/bin/python bench/load.py --quick          # 50 clients, 10 s: a fast check
     .venv/bin/python bench/load.py --clients 100 --duration 120 --workers 4 --threads 8
+
+It needs wrk (``apt-get install wrk``).
     .venv/bin/python bench/load.py --admin-url postgres://postgres@127.0.0.1:5432/postgres
 
 What it does, in one run:
@@ -13,27 +15,31 @@ What it does, in one run:
 2. ``repertoire manage migrate``, then ``repertoire demo --employees N`` (300 by default:
    the bundled 2014 edition, establishments DEMO-NORD and DEMO-SUD, their users and N
    fake employees each), then ``repertoire tokens create demo-rh-nord``.
-3. Starts ``gunicorn -w 2 --threads 4 -b 127.0.0.1:<free port>
-   repertoire.wsgi:application`` (gthread workers) with the *local* settings
-   (``repertoire.settings``) and ``DATABASE_URL``: the production settings force an HTTPS
-   redirect and secure cookies, which a plain-HTTP test on 127.0.0.1 cannot follow. The
-   app code, the database and the server are those of a deployment; only TLS is missing.
-4. Warms up (every client sends each request kind once, not counted: each worker builds
-   its search index on its first search), measures each kind with one client alone (20
-   requests, p50: the service time without queueing), then runs ``--clients`` threads for
-   ``--duration`` seconds. Each client holds one keep-alive HTTP/1.1 connection
-   (``http.client``) and sends its next request as soon as the last one is answered
-   (closed loop, no think time), cycling over the four kinds:
+3. Starts ``gunicorn -w 2 -b 127.0.0.1:<free port> repertoire.wsgi:application`` (sync
+   workers, as the README deploys it; ``--threads N`` for gthread workers) with the
+   *local* settings (``repertoire.settings``) and ``DATABASE_URL``: the production
+   settings force an HTTPS redirect and secure cookies, which a plain-HTTP test on
+   127.0.0.1 cannot follow. The app code, the database and the server are those of a
+   deployment; only TLS is missing.
+4. Warms up (every path of every kind, eight times, not counted: each worker builds its
+   indexes and renders its pages on first use), measures each kind with one client
+   alone (20 requests, p50: the service time without queueing), then runs ``--clients``
+   clients for ``--duration`` seconds with wrk (Debian's ``wrk``; a C load generator,
+   so that the clients take little of the cores the server needs). The clients are split
+   evenly over the four kinds, one wrk process per kind; each client holds one
+   keep-alive connection and sends its next request as soon as the last one is answered
+   (closed loop, no think time unless ``--think-ms``):
 
-   - ``job sheet``: ``GET /emplois/<code>/`` (codes from ``GET /api/jobs?limit=100``)
-   - ``search page``: ``GET /recherche/?q=…``
+   - ``job sheet``: ``GET /emplois/<code>/`` (every code of ``GET /api/jobs?limit=100``)
+   - ``search page``: ``GET /recherche/?q=…`` (sixteen queries)
    - ``API jobs``: ``GET /api/jobs?limit=50``
    - ``API employees``: ``GET /api/employees?limit=50`` with ``Authorization: Bearer``
      (the token of demo-rh-nord: DEMO-NORD's employees)
 
 5. Prints, per kind and overall: requests, requests/s, p50/p95/p99/max latency (request
-   sent to body read, in ms) and errors (non-2xx answers and exceptions), then the target
-   (0 errors, p99 ≤ 200 ms) with ✓/✗, the machine, the gunicorn command and the database.
+   written to answer read, in ms, timed by bench/load.lua) and errors (connection errors,
+   timeouts and answers of status 400 or more), then the target (0 errors,
+   p99 ≤ 200 ms) with ✓/✗, the machine, the gunicorn command and the database.
 
 Traffic goes to 127.0.0.1 only and stops after ``--duration`` seconds. gunicorn is always
 stopped and the scratch database always dropped, on success, error or Ctrl-C. The load
@@ -52,6 +58,7 @@ import os
 import platform
 import random
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -60,7 +67,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -74,7 +81,7 @@ DEFAULT_DURATION = 60.0
 QUICK_DURATION = 10.0
 DEFAULT_CLIENTS = 50
 DEFAULT_WORKERS = 2
-DEFAULT_THREADS = 4
+DEFAULT_THREADS = 1  # sync workers, as deployed
 DEFAULT_EMPLOYEES = 300
 TARGET_P99_MS = 200.0
 TARGET_ERRORS = 0
@@ -84,6 +91,7 @@ COMMAND_TIMEOUT = 600.0
 REQUEST_TIMEOUT = 30.0
 HOST = "127.0.0.1"
 UNLOADED_REQUESTS = 20
+WARM_UP_ROUNDS = 8
 
 JOB_SHEET = "job sheet"
 SEARCH_PAGE = "search page"
@@ -168,20 +176,10 @@ def free_port() -> int:
 
 
 def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "60",
-        "repertoire.wsgi:application",
-    ]
+    command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
+    if threads > 1:
+        command += ["--threads", str(threads)]  # gthread workers
+    return [*command, "--bind", f"{HOST}:{port}", "--timeout", "60", "repertoire.wsgi:application"]
 
 
 def wait_until_serving(process: subprocess.Popen, port: int, log: Path) -> None:
@@ -249,86 +247,63 @@ class Requests:
     codes: list[str]
     token: str
 
-    def path(self, kind: str, rng: random.Random) -> tuple[str, dict[str, str]]:
+    def paths(self, kind: str) -> list[str]:
         if kind == JOB_SHEET:
-            return f"/emplois/{rng.choice(self.codes)}/", {}
+            return [f"/emplois/{code}/" for code in self.codes]
         if kind == SEARCH_PAGE:
-            return f"/recherche/?{urlencode({'q': rng.choice(QUERIES)})}", {}
+            return [f"/recherche/?{urlencode({'q': query})}" for query in QUERIES]
         if kind == API_JOBS:
-            return "/api/jobs?limit=50", {}
-        return "/api/employees?limit=50", {"Authorization": f"Bearer {self.token}"}
+            return ["/api/jobs?limit=50"]
+        return ["/api/employees?limit=50"]
+
+    def headers(self, kind: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if kind == API_EMPLOYEES else {}
+
+    def path(self, kind: str, rng: random.Random) -> tuple[str, dict[str, str]]:
+        return rng.choice(self.paths(kind)), self.headers(kind)
 
 
 @dataclass
-class Results:
-    latencies: dict[str, list[float]] = field(default_factory=lambda: {k: [] for k in KINDS})
-    errors: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    exceptions: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
-    samples: dict[str, str] = field(default_factory=dict)  # kind → one error, as an example
-    lock: threading.Lock = field(default_factory=threading.Lock)
+class KindResult:
+    """What the clients of one kind saw: every latency (ms), the errors by kind, and the
+    first failed answer."""
 
-    def add(self, other: Results) -> None:
-        with self.lock:
-            for kind in KINDS:
-                self.latencies[kind].extend(other.latencies[kind])
-                self.errors[kind] += other.errors[kind]
-                self.exceptions[kind] += other.exceptions[kind]
-                if kind in other.samples:
-                    self.samples.setdefault(kind, other.samples[kind])
+    latencies: list[float]
+    errors: dict[str, int]
+    sample: str
 
+    @classmethod
+    def read(cls, path: Path) -> KindResult:
+        counts, latencies, sample = path.read_text(errors="replace").split("\n", 2)
+        names = ("connect", "read", "write", "timeout", "status")
+        return cls(
+            latencies=sorted(int(value) / 1000 for value in latencies.split()),
+            errors=dict(zip(names, map(int, counts.split()), strict=True)),
+            sample=sample.strip(),
+        )
 
-def client_loop(
-    number: int,
-    port: int,
-    requests: Requests,
-    start: threading.Barrier,
-    deadline_box: list[float],
-    think: float,
-    results: Results,
-) -> None:
-    rng = random.Random(number)
-    mine = Results()
-    client = Client(port)
-    start.wait()
-    deadline = deadline_box[0]
-    turn = number  # clients start on different kinds: the mix is even at every moment
-    try:
-        while True:
-            kind = KINDS[turn % len(KINDS)]
-            turn += 1
-            path, headers = requests.path(kind, rng)
-            started = time.perf_counter()
-            if started >= deadline:
-                break
-            try:
-                status, body = client.get(path, headers)
-            except Exception as exc:
-                mine.errors[kind] += 1
-                mine.exceptions[kind] += 1
-                mine.samples.setdefault(kind, f"{path}: {type(exc).__name__}: {exc}")
-                continue
-            elapsed = (time.perf_counter() - started) * 1000
-            mine.latencies[kind].append(elapsed)
-            if not 200 <= status < 300:
-                mine.errors[kind] += 1
-                mine.samples.setdefault(kind, f"{path}: {status} {body[:200]!r}")
-            if think:
-                time.sleep(think)
-    finally:
-        client.close()
-        results.add(mine)
+    @property
+    def error_count(self) -> int:
+        return sum(self.errors.values())
 
 
 def warm_up(port: int, requests: Requests, clients: int) -> float:
-    """Every client sends every kind once, concurrently; not counted. Seconds taken."""
+    """Every path of every kind, ``WARM_UP_ROUNDS`` times, spread over the clients; not
+    counted. Each worker then has its indexes built and its pages rendered, as a server
+    has after its first minutes (a worker misses a path with odds of 2 ** -rounds).
+    Seconds taken."""
     started = time.perf_counter()
+    work = [
+        (path, requests.headers(kind))
+        for _ in range(WARM_UP_ROUNDS)
+        for kind in KINDS
+        for path in requests.paths(kind)
+    ]
 
     def one(number: int) -> None:
         client = Client(port)
-        rng = random.Random(-number)
         try:
-            for kind in KINDS:
-                path, headers = requests.path(kind, rng)
+            for path, headers in work[number::clients]:
                 with contextlib.suppress(Exception):
                     client.get(path, headers)
         finally:
@@ -361,27 +336,45 @@ def unloaded(port: int, requests: Requests, count: int) -> dict[str, float]:
     return medians
 
 
-def drive(port: int, requests: Requests, clients: int, duration: float, think: float):
-    results = Results()
-    start = threading.Barrier(clients + 1)
-    deadline_box = [0.0]
-    threads = [
-        threading.Thread(
-            target=client_loop,
-            args=(n, port, requests, start, deadline_box, think, results),
-            daemon=True,
+def drive(
+    port: int, requests: Requests, clients: int, duration: float, think_ms: float, tmp: Path
+) -> tuple[dict[str, KindResult], float]:
+    """The load: one wrk process per kind, all at once, the clients split evenly."""
+    script = Path(__file__).with_name("load.lua")
+    processes = {}
+    for index, kind in enumerate(KINDS):
+        connections = clients // len(KINDS) + (index < clients % len(KINDS))
+        env = dict(
+            os.environ,
+            LOAD_PATHS="\n".join(requests.paths(kind)),
+            LOAD_TOKEN=requests.token if kind == API_EMPLOYEES else "",
+            LOAD_THINK=f"{think_ms:.0f}",
+            LOAD_OUT=str(tmp / f"wrk-{index}.txt"),
         )
-        for n in range(clients)
-    ]
-    for thread in threads:
-        thread.start()
+        # One thread per connection: each thread's requests and answers alternate, which
+        # the script needs to time them.
+        command = [
+            "wrk", "--threads", str(connections), "--connections", str(connections),
+            "--duration", f"{duration:.0f}s", "--timeout", f"{REQUEST_TIMEOUT:.0f}s",
+            "--script", str(script), f"http://{HOST}:{port}",
+        ]  # fmt: skip
+        processes[kind] = subprocess.Popen(
+            command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
     began = time.perf_counter()
-    deadline_box[0] = began + duration
-    start.wait()
-    for thread in threads:
-        thread.join(duration + REQUEST_TIMEOUT + 5)
-    elapsed = time.perf_counter() - began
-    return results, elapsed
+    results = {}
+    try:
+        for index, (kind, process) in enumerate(processes.items()):
+            output, _ = process.communicate(timeout=duration + REQUEST_TIMEOUT + 30)
+            if process.returncode != 0:
+                raise RuntimeError(f"wrk ({kind}) exited with {process.returncode}:\n{output}")
+            results[kind] = KindResult.read(tmp / f"wrk-{index}.txt")
+    finally:
+        for process in processes.values():
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    return results, time.perf_counter() - began
 
 
 # --- reporting ---------------------------------------------------------------------------
@@ -399,27 +392,17 @@ def ms(value: float) -> str:
     return "–" if value != value else f"{value:.1f}"
 
 
-def report(results: Results, elapsed: float) -> Table:
-    """Requests counts answers and exceptions; latencies are those of the answers."""
+def report(results: dict[str, KindResult], elapsed: float) -> Table:
+    """Requests counts answers and socket errors; latencies are those of the answers."""
     table = Table(
         "endpoint", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors",
         title=f"{elapsed:.1f} s of load",
     )  # fmt: skip
-    rows = [
-        (kind, results.latencies[kind], results.errors[kind], results.exceptions[kind])
-        for kind in KINDS
-    ]
-    rows.append(
-        (
-            "all",
-            [x for kind in KINDS for x in results.latencies[kind]],
-            sum(results.errors.values()),
-            sum(results.exceptions.values()),
-        )
-    )
-    for index, (name, values, errors, exceptions) in enumerate(rows):
-        values = sorted(values)
-        count = len(values) + exceptions
+    rows = [(kind, result.latencies, result.errors) for kind, result in results.items()]
+    rows.append(("all", overall_latencies(results), overall_errors(results)))
+    for index, (name, values, errors) in enumerate(rows):
+        sockets = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+        count, failed = len(values) + sockets, sum(errors.values())
         table.add_row(
             name,
             str(count),
@@ -428,10 +411,21 @@ def report(results: Results, elapsed: float) -> Table:
             ms(percentile(values, 95)),
             ms(percentile(values, 99)),
             ms(values[-1] if values else float("nan")),
-            f"[red]{errors}[/red]" if errors else "0",
+            f"[red]{failed}[/red]" if failed else "0",
             end_section=index == len(rows) - 2,
         )
     return table
+
+
+def overall_latencies(results: dict[str, KindResult]) -> list[float]:
+    return sorted(value for result in results.values() for value in result.latencies)
+
+
+def overall_errors(results: dict[str, KindResult]) -> dict[str, int]:
+    return {
+        name: sum(result.errors[name] for result in results.values())
+        for name in next(iter(results.values())).errors
+    }
 
 
 def mark(ok: bool) -> str:
@@ -447,7 +441,9 @@ def parse_arguments() -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_DURATION:.0f} s of load")
     parser.add_argument("--clients", type=int, default=DEFAULT_CLIENTS, help="concurrent (50)")
     parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="gunicorn (2)")
-    parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="per worker (4)")
+    parser.add_argument(
+        "--threads", type=int, default=DEFAULT_THREADS, help="per worker (1: sync workers)"
+    )
     parser.add_argument(
         "--employees", type=int, default=DEFAULT_EMPLOYEES, help="per establishment (300)"
     )
@@ -458,8 +454,10 @@ def parse_arguments() -> argparse.Namespace:
     arguments = parser.parse_args()
     if arguments.quick:
         arguments.duration = QUICK_DURATION
-    if not 0 < arguments.duration <= 3600 or arguments.clients < 1:
-        parser.error("--duration must be in (0, 3600] and --clients at least 1")
+    if not 0 < arguments.duration <= 3600 or arguments.clients < len(KINDS):
+        parser.error(f"--duration must be in (0, 3600] and --clients at least {len(KINDS)}")
+    if shutil.which("wrk") is None:
+        parser.error("wrk drives the load: install it (apt-get install wrk)")
     if urlsplit(arguments.admin_url).hostname not in ("127.0.0.1", "localhost", "::1"):
         parser.error("--admin-url must point at this machine (127.0.0.1)")
     return arguments
@@ -511,7 +509,7 @@ def main() -> None:
             )
             alone = unloaded(port, requests, UNLOADED_REQUESTS)
             results, elapsed = drive(
-                port, requests, arguments.clients, arguments.duration, arguments.think_ms / 1000
+                port, requests, arguments.clients, arguments.duration, arguments.think_ms, home
             )
             if server.poll() is not None:
                 console.print(f"[red]gunicorn exited during the run ({server.returncode})[/red]")
@@ -522,11 +520,13 @@ def main() -> None:
                 f"One client alone ({UNLOADED_REQUESTS} requests each, before the load), p50: "
                 + ", ".join(f"{kind} {ms(value)} ms" for kind, value in alone.items())
             )
-            for kind, sample in results.samples.items():
-                console.print(f"  first error, {kind}: {sample}", markup=False)
-            overall = sorted(x for kind in KINDS for x in results.latencies[kind])
-            errors = sum(results.errors.values())
-            p99 = percentile(overall, 99)
+            for kind, result in results.items():
+                if result.error_count:
+                    console.print(f"  errors, {kind}: {result.errors}", markup=False)
+                    if result.sample:
+                        console.print(f"  first failed answer: {result.sample}", markup=False)
+            errors = sum(overall_errors(results).values())
+            p99 = percentile(overall_latencies(results), 99)
             met = errors <= TARGET_ERRORS and p99 == p99 and p99 <= TARGET_P99_MS
             console.print(
                 f"Target: errors {errors} (≤ {TARGET_ERRORS}) {mark(errors <= TARGET_ERRORS)}, "
@@ -537,8 +537,8 @@ def main() -> None:
                 f"{arguments.think_ms:.0f} ms think time" if arguments.think_ms else "closed loop"
             )
             console.print(
-                f"Load: {arguments.clients} clients ({think}, one keep-alive connection each, "
-                f"http.client threads in one process), mix {' / '.join(KINDS)} in equal parts"
+                f"Load: {arguments.clients} clients ({think}, one keep-alive connection each), "
+                f"split evenly over {' / '.join(KINDS)}: one wrk process per kind"
             )
             console.print(
                 f"Machine: {os.cpu_count()} cores ({platform.machine()}), "

@@ -136,6 +136,15 @@ else:
             "NAME": HOME / "repertoire.sqlite3",
         }
     }
+# Each process keeps its own cache: what is cached (parts of the consultation pages) is
+# keyed by the edition's content, so processes never need to tell each other anything.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "repertoire",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

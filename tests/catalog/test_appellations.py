@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def revision(version) -> int:
-    return RepertoireVersion.objects.get(pk=version.pk).appellations_revision
+    return RepertoireVersion.objects.get(pk=version.pk).revision
 
 
 def test_the_bundled_edition_is_seeded_with_the_curated_appellations(edition):

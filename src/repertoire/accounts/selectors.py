@@ -24,10 +24,11 @@ def establishment_id_of(user) -> int | None:
 
 
 def _membership(user) -> Membership | None:
-    # Cached on the user object for the request: every selector asks.
-    if not hasattr(user, "_repertoire_membership"):
-        user._repertoire_membership = Membership.objects.filter(user=user).first()
-    return user._repertoire_membership
+    # Django keeps the answer (even "none") on the user object: every selector asks.
+    try:
+        return user.membership
+    except Membership.DoesNotExist:
+        return None
 
 
 def sees_every_establishment(user) -> bool:

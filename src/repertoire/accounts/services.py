@@ -41,7 +41,7 @@ def create_user(
     validate_password(password, user)
     user.set_password(password)
     user.save()
-    membership = Membership.objects.create(user=user, role=role, establishment=establishment)
+    Membership.objects.create(user=user, role=role, establishment=establishment)
     record(
         actor=actor,
         action="user.create",
@@ -53,7 +53,6 @@ def create_user(
         },
         establishment=establishment,
     )
-    user._repertoire_membership = membership
     return user
 
 
@@ -78,12 +77,12 @@ def revoke_token(token: ApiToken, *, actor: str) -> None:
 
 def user_for_token(secret: str):
     """The user a bearer token belongs to, or None (unknown or revoked)."""
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True)
-        .first()
-    )
-    if token is None:
+    try:
+        # The membership with it: every personal-data selector asks for it next.
+        token = ApiToken.objects.select_related("user", "user__membership").get(
+            digest=token_digest(secret), revoked_at__isnull=True, user__is_active=True
+        )
+    except ApiToken.DoesNotExist:
         return None
     # Written at most once a minute: tokens are used on every API call.
     now = timezone.now()

@@ -35,6 +35,7 @@ from repertoire.catalog import selectors, services
 from repertoire.catalog.presenters import (
     classification_dict,
     job_detail,
+    job_summaries,
     level_dict,
     search_dict,
 )
@@ -145,7 +146,7 @@ def list_jobs(
     edition: str | None = None,
 ):
     version = selectors.get_version(edition)
-    return selectors.jobs_of(version, level=level)
+    return [job for job in job_summaries(version) if level is None or job["level"] == level]
 
 
 @api.get("/jobs/{code}", response={200: JobOut, **ERRORS}, tags=["repertoire"])

@@ -13,6 +13,7 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import HttpBearer, django_auth
+from pydantic import AliasChoices, BaseModel
 
 from repertoire.accounts.selectors import establishment_id_of, sees_personal_details
 from repertoire.accounts.services import user_for_token
@@ -33,9 +34,16 @@ class BearerToken(HttpBearer):
 router = Router(auth=[BearerToken(), django_auth], tags=["employees"])
 
 
-class EmployeeOut(Schema):
+class EmployeeOut(BaseModel):
+    # A plain pydantic model, not a ninja Schema: it is given dicts, never models, and a
+    # list of them validates without ninja's per-attribute getter.
     id: int
-    establishment: str
+    # A row of a list names it by its path, an employee by its field.
+    establishment: str = Field(
+        ...,
+        description="code",
+        validation_alias=AliasChoices("establishment__code", "establishment"),
+    )
     last_name: str
     first_name: str
     job_title: str
@@ -44,27 +52,21 @@ class EmployeeOut(Schema):
     service: str | None = Field(None, description="hidden from establishment readers")
     hire_date: dt.date | None = None
 
-    # Resolved per employee as the page is written, so that a list serialises only the
-    # page it returns; readers get name, job title and level, nothing else.
-    @staticmethod
-    def resolve_establishment(employee: Employee) -> str:
-        return employee.establishment.code
 
-    @staticmethod
-    def resolve_matricule(employee: Employee, context) -> str | None:
-        return employee.matricule if _details(context) else None
-
-    @staticmethod
-    def resolve_service(employee: Employee, context) -> str | None:
-        return employee.service if _details(context) else None
-
-    @staticmethod
-    def resolve_hire_date(employee: Employee, context) -> dt.date | None:
-        return employee.hire_date if _details(context) else None
+# Readers get name, job title and level, nothing else.
+FIELDS = ("id", "last_name", "first_name", "job_title", "current_level")
+DETAILS = ("matricule", "service", "hire_date")
 
 
-def _details(context) -> bool:
-    return sees_personal_details(context["request"].user)
+def _fields(request) -> tuple[str, ...]:
+    return FIELDS + DETAILS if sees_personal_details(request.user) else FIELDS
+
+
+def _out(request, employee: Employee) -> dict:
+    return {
+        "establishment": employee.establishment.code,
+        **{name: getattr(employee, name) for name in _fields(request)},
+    }
 
 
 class EmployeeIn(Schema):
@@ -115,12 +117,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 @paginate(BoundedLimitOffset)
 def list_employees(request, q: str = "", establishment: str | None = None):
     """The employees the caller may see (their establishment; all for national admins)."""
-    return selectors.employees_for(request.user, search=q[:100], establishment=establishment)
+    employees = selectors.employees_for(request.user, search=q[:100], establishment=establishment)
+    # Rows, not models: the paginator slices them, and a page is read in one query.
+    return employees.values(*_fields(request), "establishment__code")
 
 
 @router.get("/employees/{pk}", response={200: EmployeeOut, **ERRORS})
 def get_employee(request, pk: int):
-    return _employee(request, pk)
+    return _out(request, _employee(request, pk))
 
 
 @router.post("/employees", response={201: EmployeeOut, 403: ErrorOut, **ERRORS})
@@ -140,7 +144,7 @@ def create_employee(request, payload: EmployeeIn):
         return Status(403, {"error": {"code": "forbidden", "message": str(exc), "details": []}})
     except ValidationError as exc:
         return Status(422, _invalid(exc))
-    return Status(201, employee)
+    return Status(201, _out(request, employee))
 
 
 @router.patch("/employees/{pk}", response={200: EmployeeOut, 403: ErrorOut, **ERRORS})
@@ -154,4 +158,4 @@ def update_employee(request, pk: int, payload: EmployeePatch):
         return Status(403, {"error": {"code": "forbidden", "message": str(exc), "details": []}})
     except ValidationError as exc:
         return Status(422, _invalid(exc))
-    return employee
+    return _out(request, employee)

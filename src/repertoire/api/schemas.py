@@ -6,8 +6,6 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from repertoire.catalog.presenters import degrees_by_code
-
 
 class ErrorDetail(Schema):
     loc: list[str | int] = []
@@ -64,19 +62,6 @@ class JobSummaryOut(Schema):
     level: int
     roman: str
     degrees: dict[str, int]
-
-    # Resolvers let the paginator slice the queryset before anything is loaded.
-    @staticmethod
-    def resolve_level(job) -> int:
-        return job.level.number
-
-    @staticmethod
-    def resolve_roman(job) -> str:
-        return job.level.roman
-
-    @staticmethod
-    def resolve_degrees(job) -> dict[str, int]:
-        return degrees_by_code(job)
 
 
 class JobOut(Schema):

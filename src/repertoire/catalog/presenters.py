@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from repertoire.catalog import selectors
 from repertoire.catalog.models import Level, ReferenceJob, RepertoireVersion
 from repertoire.catalog.selectors import degrees_of
 from repertoire.core.document import ListItem
@@ -28,6 +29,14 @@ def job_summary(job: ReferenceJob) -> dict:
         "roman": job.level.roman,
         "degrees": degrees_by_code(job),
     }
+
+
+def job_summaries(version: RepertoireVersion) -> list[dict]:
+    """Every job of the edition as ``job_summary`` gives it, built once per process and
+    content of the edition (the API lists them on every call)."""
+    return selectors.per_edition(
+        "job summaries", version, lambda v: [job_summary(job) for job in selectors.jobs_of(v)]
+    )
 
 
 def job_detail(job: ReferenceJob, grid: Grid) -> dict:

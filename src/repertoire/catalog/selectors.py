@@ -97,6 +97,16 @@ def job_of(version: RepertoireVersion, code: str) -> ReferenceJob | None:
         return None
 
 
+def job_heading(version: RepertoireVersion, code: str) -> ReferenceJob | None:
+    """The job's identity, title and level, without its texts and degrees."""
+    return (
+        version.jobs.select_related("level")
+        .only("pk", "code", "title", "version_id", "level__number")
+        .filter(code=code)
+        .first()
+    )
+
+
 def degrees_of(job: ReferenceJob) -> tuple[int, ...]:
     """The job's degrees in criteria order (uses the prefetch of ``jobs_of``)."""
     return tuple(d.degree for d in sorted(job.degrees.all(), key=lambda d: d.criterion.position))
@@ -110,7 +120,7 @@ def reference_profiles_of(version: RepertoireVersion) -> list[ReferenceProfile]:
 
 def grid_of(version: RepertoireVersion) -> Grid:
     """The edition's grid, calibrated on its reference jobs (built once per process)."""
-    return _cached_index("grid", version, build_grid)
+    return per_edition("grid", version, build_grid)
 
 
 def build_grid(version: RepertoireVersion) -> Grid:
@@ -161,17 +171,24 @@ def appellations_of(version: RepertoireVersion) -> QuerySet[JobTitleAlias]:
     )
 
 
-# Indexes built from an edition, per process: {(kind, edition id): (stamp, index)}.
-_indexes: dict[tuple[str, int], tuple[tuple, object]] = {}
+def edition_key(version: RepertoireVersion) -> str:
+    """What names an edition's content as it is now: it changes with every write to it.
 
-
-def _cached_index(kind: str, version: RepertoireVersion, build):
-    """The index of an edition, rebuilt when its appellations or rule changed in any process."""
+    Read from the instance: fetch the edition in the same request (``get_version``)."""
     # The import time tells apart two editions that reused an id (tests, re-imports).
-    stamp = (
-        RepertoireVersion.objects.filter(pk=version.pk)
-        .values_list("appellations_revision", "imported_at", "level_rule")
-        .get()
+    return f"{version.pk}.{version.imported_at.timestamp()}.{version.revision}"
+
+
+# Indexes built from an edition, per process: {(kind, edition id): (key, index)}.
+_indexes: dict[tuple[str, int], tuple[str, object]] = {}
+
+
+def per_edition(kind: str, version: RepertoireVersion, build):
+    """What ``build`` makes of an edition (an index, a list), kept in the process and
+    rebuilt when the edition's content changed in any process. Treat it as read-only."""
+    # Read afresh: the instance may be older than the last write (services, commands).
+    stamp = edition_key(
+        RepertoireVersion.objects.only("pk", "imported_at", "revision").get(pk=version.pk)
     )
     entry = _indexes.get((kind, version.pk))
     if entry is None or entry[0] != stamp:
@@ -182,7 +199,7 @@ def _cached_index(kind: str, version: RepertoireVersion, build):
 
 def matching_index(version: RepertoireVersion) -> MatchingIndex:
     """The title-matching index of an edition."""
-    return _cached_index("matching", version, build_matching_index)
+    return per_edition("matching", version, build_matching_index)
 
 
 def _appellation_titles(version: RepertoireVersion) -> dict[str, list[str]]:
@@ -231,12 +248,12 @@ def build_searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
 
 def searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
     """The edition's jobs as plain data, for the search and profile indexes."""
-    return _cached_index("jobs", version, build_searchable_jobs)
+    return per_edition("jobs", version, build_searchable_jobs)
 
 
 def search_index(version: RepertoireVersion) -> SearchIndex:
     """The full-text index of an edition's jobs and appellations."""
-    return _cached_index("search", version, lambda v: SearchIndex.build(searchable_jobs(v)))
+    return per_edition("search", version, lambda v: SearchIndex.build(searchable_jobs(v)))
 
 
 def search_jobs(
@@ -284,7 +301,7 @@ class JobNeighbours:
 
 def profile_index(version: RepertoireVersion) -> ProfileIndex:
     """The reference jobs' profiles of an edition, for distances between profiles."""
-    return _cached_index("profiles", version, lambda v: ProfileIndex(searchable_jobs(v)))
+    return per_edition("profiles", version, lambda v: ProfileIndex(searchable_jobs(v)))
 
 
 def neighbours_of(job: ReferenceJob, count: int = 4) -> JobNeighbours:

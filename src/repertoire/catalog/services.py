@@ -211,6 +211,7 @@ def set_level_rule(
     before = snapshot(version)
     version.level_rule = rule.code
     version.save(update_fields=["level_rule"])
+    _edition_changed(version)
     record(
         actor=author,
         action="edition.level_rule",
@@ -245,10 +246,8 @@ def make_current(version: RepertoireVersion, *, author: str = "system") -> Reper
 # --- appellations ----------------------------------------------------------------------------
 
 
-def _appellations_changed(version: RepertoireVersion) -> None:
-    RepertoireVersion.objects.filter(pk=version.pk).update(
-        appellations_revision=F("appellations_revision") + 1
-    )
+def _edition_changed(version: RepertoireVersion) -> None:
+    RepertoireVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
 
 
 def seed_curated_appellations(version: RepertoireVersion, *, author: str) -> int:
@@ -265,7 +264,7 @@ def seed_curated_appellations(version: RepertoireVersion, *, author: str) -> int
         if row["code"] in jobs and row["appellation"]
     ]
     created = JobTitleAlias.objects.bulk_create(aliases, ignore_conflicts=True)
-    _appellations_changed(version)
+    _edition_changed(version)
     return len(created)
 
 
@@ -282,7 +281,7 @@ def add_appellation(
             job=job, title=title, defaults={"source": source, "created_by": author}
         )
         if created:
-            _appellations_changed(job.version)
+            _edition_changed(job.version)
             record(actor=author, action="appellation.add", instance=alias, after=snapshot(alias))
     return alias, created
 
@@ -293,7 +292,7 @@ def remove_appellation(alias: JobTitleAlias, *, author: str = "system") -> None:
         before = snapshot(alias)
         record(actor=author, action="appellation.remove", instance=alias, before=before)
         alias.delete()
-        _appellations_changed(version)
+        _edition_changed(version)
 
 
 def import_appellations(version: RepertoireVersion, data: bytes, *, author: str) -> dict:
@@ -338,7 +337,7 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
     with transaction.atomic():
         JobTitleAlias.objects.bulk_create(new)
         if new:
-            _appellations_changed(version)
+            _edition_changed(version)
             record(
                 actor=author,
                 action="appellation.import",
@@ -350,7 +349,7 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
 
 def rebuild_matching_index(version: RepertoireVersion) -> None:
     """Make every process rebuild its title-matching index for the edition."""
-    _appellations_changed(version)
+    _edition_changed(version)
 
 
 # --- preparing and publishing editions ------------------------------------------------------
@@ -477,6 +476,7 @@ def update_edition(
     version.title, version.status, version.date = " ".join(title.split()), status, date
     version.full_clean(exclude=["based_on"])
     version.save(update_fields=["title", "status", "date"])
+    _edition_changed(version)
     record(
         actor=user.get_username(),
         action="edition.update",
@@ -588,7 +588,7 @@ def save_job(
         )
     _rebuild_sommaire(version)
     _settle_title(version, job, author=author)
-    _appellations_changed(version)  # the indexes hold the titles and texts
+    _edition_changed(version)
     after = _job_snapshot(job)
     record(
         actor=author,
@@ -640,7 +640,7 @@ def retire_job(user, job: ReferenceJob) -> None:
     record(actor=user.get_username(), action="job.retire", instance=job, before=before)
     job.delete()
     _rebuild_sommaire(version)
-    _appellations_changed(version)
+    _edition_changed(version)
 
 
 class PublicationRefused(ValueError):
@@ -681,6 +681,7 @@ def publish_edition(
     version.is_current = True
     version.status = status or version.status
     version.save(update_fields=["published_at", "published_by", "is_current", "status"])
+    _edition_changed(version)
     record(
         actor=user.get_username(),
         action="edition.publish",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -20,6 +20,7 @@ from repertoire.accounts.selectors import role_of
 from repertoire.audit.selectors import job_history
 from repertoire.catalog import selectors
 from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
+from repertoire.catalog.page_parts import rendered_part
 from repertoire.core.grid import MAX_DEGREE, RULES, calibrate
 from repertoire.core.text import gender_forms, to_roman
 from repertoire.publishing import charts
@@ -90,25 +91,18 @@ def home(request):
 
 def job_sheet(request, code: str):
     version = _version(request)
-    job = selectors.job_of(version, code)
+    job = selectors.job_heading(version, code)
     if job is None:
         raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
-    grid = selectors.grid_of(version)
-    criteria = selectors.criteria_of(version)
-    degrees = selectors.degrees_of(job)
-    neighbours = selectors.neighbours_of(job)
     return render(
         request,
         "catalog/job.html",
         {
             "version": version,
             "job": job,
-            "gender_forms": forms if len(set(forms := gender_forms(job.title))) == 2 else None,
-            "degrees": list(zip(criteria, degrees, strict=True)),
-            "classification": grid.classify(degrees),
-            "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),
-            "neighbours": neighbours,
-            "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
+            "sheet": rendered_part(
+                request, version, "catalog/_job_sheet.html", partial(_sheet_context, version, code)
+            ),
             # Read from the journal, for those who may read it (national, HR).
             "history": job_history(request.user, job)
             if role_of(request.user) in (Role.NATIONAL, Role.HR)
@@ -117,12 +111,45 @@ def job_sheet(request, code: str):
     )
 
 
+def _sheet_context(version, code: str) -> dict:
+    job = selectors.job_of(version, code)
+    grid = selectors.grid_of(version)
+    criteria = selectors.criteria_of(version)
+    degrees = selectors.degrees_of(job)
+    neighbours = selectors.neighbours_of(job)
+    return {
+        "version": version,
+        "job": job,
+        "gender_forms": forms if len(set(forms := gender_forms(job.title))) == 2 else None,
+        "degrees": list(zip(criteria, degrees, strict=True)),
+        "classification": grid.classify(degrees),
+        "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),
+        "neighbours": neighbours,
+        "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
+    }
+
+
 def search(request):
     """Search as you type: the full page, or only the results for the page's script.
 
     Without words (``?q=``) the page browses the jobs the filters keep, as the API does.
     """
     version = _version(request)
+    context = partial(_search_context, request, version)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return HttpResponse(rendered_part(request, version, "catalog/_results.html", context))
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "version": version,
+            "q": request.GET.get("q", ""),
+            "search": rendered_part(request, version, "catalog/_search.html", context),
+        },
+    )
+
+
+def _search_context(request, version) -> dict:
     criteria = selectors.criteria_of(version)
     form = SearchForm(request.GET, criteria)
     results = None
@@ -141,7 +168,7 @@ def search(request):
         if page > last_page:  # an old link past the end: show the last page
             page = last_page
             results = search_page(offset=(page - 1) * RESULTS_PER_PAGE)
-    context = {
+    return {
         "version": version,
         "form": form,
         "results": results,
@@ -151,9 +178,6 @@ def search(request):
         "has_next": results is not None and page * RESULTS_PER_PAGE < results.total,
         "query_string": _without_page(request),
     }
-    if request.headers.get("X-Requested-With") == "fetch":
-        return render(request, "catalog/_results.html", context)
-    return render(request, "catalog/search.html", context)
 
 
 def _page_number(value: str | None) -> int:
