@@ -129,6 +129,16 @@ TEMPLATES = [
 DATABASE_URL = os.environ.get("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+        "REPERTOIRE_DB_PREPARED_STATEMENTS", True
+    ):
+        # Parameters bound by the server, and a statement run five times on a connection
+        # prepared there: every request asks the same few reads (the edition, a job, a
+        # page of employees), which PostgreSQL took as long to plan as to run. Set to
+        # false behind a pooler that cannot keep prepared statements.
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
 else:
     DATABASES = {
         "default": {

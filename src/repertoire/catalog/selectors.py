@@ -50,15 +50,16 @@ def versions() -> QuerySet[RepertoireVersion]:
 
 def get_version(label: str | None = None) -> RepertoireVersion:
     """The edition with this label, or the current edition."""
+    # get(), not first(): every page asks, and labels and "current" are unique.
     if label:
-        version = RepertoireVersion.objects.filter(label=label).first()
-        if version is None:
-            raise EditionNotFound(f"aucune édition « {label} »")
-        return version
-    version = (
-        RepertoireVersion.objects.filter(is_current=True).first()
-        or RepertoireVersion.objects.order_by("-date", "-imported_at").first()
-    )
+        try:
+            return RepertoireVersion.objects.get(label=label)
+        except RepertoireVersion.DoesNotExist:
+            raise EditionNotFound(f"aucune édition « {label} »") from None
+    try:
+        return RepertoireVersion.objects.get(is_current=True)
+    except RepertoireVersion.DoesNotExist:
+        version = RepertoireVersion.objects.order_by("-date", "-imported_at").first()
     if version is None:
         raise EditionNotFound("aucune édition n'est chargée")
     return version
@@ -99,12 +100,10 @@ def job_of(version: RepertoireVersion, code: str) -> ReferenceJob | None:
 
 def job_heading(version: RepertoireVersion, code: str) -> ReferenceJob | None:
     """The job's identity, title and level, without its texts and degrees."""
-    return (
-        version.jobs.select_related("level")
-        .only("pk", "code", "title", "version_id", "level__number")
-        .filter(code=code)
-        .first()
-    )
+    try:
+        return version.jobs.select_related("level").get(code=code)
+    except ReferenceJob.DoesNotExist:
+        return None
 
 
 def degrees_of(job: ReferenceJob) -> tuple[int, ...]:
@@ -175,8 +174,12 @@ def edition_key(version: RepertoireVersion) -> str:
     """What names an edition's content as it is now: it changes with every write to it.
 
     Read from the instance: fetch the edition in the same request (``get_version``)."""
+    return _content_key(version.pk, version.imported_at, version.revision)
+
+
+def _content_key(pk: int, imported_at, revision: int) -> str:
     # The import time tells apart two editions that reused an id (tests, re-imports).
-    return f"{version.pk}.{version.imported_at.timestamp()}.{version.revision}"
+    return f"{pk}.{imported_at.timestamp()}.{revision}"
 
 
 # Indexes built from an edition, per process: {(kind, edition id): (key, index)}.
@@ -187,8 +190,11 @@ def per_edition(kind: str, version: RepertoireVersion, build):
     """What ``build`` makes of an edition (an index, a list), kept in the process and
     rebuilt when the edition's content changed in any process. Treat it as read-only."""
     # Read afresh: the instance may be older than the last write (services, commands).
-    stamp = edition_key(
-        RepertoireVersion.objects.only("pk", "imported_at", "revision").get(pk=version.pk)
+    stamp = _content_key(
+        version.pk,
+        *RepertoireVersion.objects.filter(pk=version.pk)
+        .values_list("imported_at", "revision")
+        .get(),
     )
     entry = _indexes.get((kind, version.pk))
     if entry is None or entry[0] != stamp:
