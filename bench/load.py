@@ -26,9 +26,10 @@ What it does, in one run:
    alone (20 requests, p50: the service time without queueing), then runs ``--clients``
    clients for ``--duration`` seconds with wrk (Debian's ``wrk``; a C load generator,
    so that the clients take little of the cores the server needs). The clients are split
-   evenly over the four kinds, one wrk process per kind; each client holds one
-   keep-alive connection and sends its next request as soon as the last one is answered
-   (closed loop, no think time unless ``--think-ms``):
+   evenly over the four kinds, one wrk process per kind; each client has one connection
+   (which sync workers close after each answer, and wrk opens again) and sends its next
+   request as soon as the last one is answered (closed loop, no think time unless
+   ``--think-ms``):
 
    - ``job sheet``: ``GET /emplois/<code>/`` (every code of ``GET /api/jobs?limit=100``)
    - ``search page``: ``GET /recherche/?q=…`` (sixteen queries)
@@ -537,7 +538,7 @@ def main() -> None:
                 f"{arguments.think_ms:.0f} ms think time" if arguments.think_ms else "closed loop"
             )
             console.print(
-                f"Load: {arguments.clients} clients ({think}, one keep-alive connection each), "
+                f"Load: {arguments.clients} clients ({think}, one connection each), "
                 f"split evenly over {' / '.join(KINDS)}: one wrk process per kind"
             )
             console.print(

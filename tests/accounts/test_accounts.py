@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from typer.testing import CliRunner
 
 from repertoire.accounts import services as accounts
@@ -53,6 +54,33 @@ def test_tokens_are_shown_once_kept_as_digests_and_revocable(client, network):
         client.get("/api/employees", headers={"Authorization": "Bearer rep_nope"}).status_code
         == 401
     )
+
+
+def test_employee_pages_count_every_employee_in_scope_and_read_once(client, network):
+    for number in range(5):
+        positioning.create_employee(
+            network.hr_north,
+            network.north,
+            matricule=f"MAT-PAGE-{number}",
+            last_name=f"PAGE-{number}",
+            job_title="Comptable",
+        )
+    client.force_login(network.hr_north)
+
+    def page(query: str) -> tuple[int, list[str], int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"/api/employees?{query}").json()
+        return body["count"], [item["matricule"] for item in body["items"]], len(queries)
+
+    first_count, first, first_queries = page("limit=4")
+    assert first_count == 6 and len(first) == 4
+    last_count, last, last_queries = page("limit=4&offset=4")
+    assert last_count == 6 and len(last) == 2 and not set(first) & set(last)
+    assert page("limit=4&offset=40")[:2] == (6, [])
+    assert page("limit=4&q=PAGE-3")[:2] == (1, ["MAT-PAGE-3"])
+    assert page("limit=4&q=nobody")[:2] == (0, [])
+    # The page and its total come in one query: session, user, membership, then the page.
+    assert first_queries == last_queries == page("limit=4&offset=40")[2] - 1
 
 
 def test_api_creates_and_updates_employees_in_the_callers_establishment(client, network):

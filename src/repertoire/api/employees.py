@@ -17,7 +17,7 @@ from pydantic import AliasChoices, BaseModel
 
 from repertoire.accounts.selectors import establishment_id_of, sees_personal_details
 from repertoire.accounts.services import user_for_token
-from repertoire.api.pagination import BoundedLimitOffset
+from repertoire.api.pagination import CountedInOnePass
 from repertoire.api.schemas import ErrorOut
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Employee
@@ -114,7 +114,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/employees", response={200: list[EmployeeOut], **ERRORS})
-@paginate(BoundedLimitOffset)
+@paginate(CountedInOnePass)
 def list_employees(request, q: str = "", establishment: str | None = None):
     """The employees the caller may see (their establishment; all for national admins)."""
     employees = selectors.employees_for(request.user, search=q[:100], establishment=establishment)

@@ -98,10 +98,12 @@ def job_of(version: RepertoireVersion, code: str) -> ReferenceJob | None:
         return None
 
 
-def job_heading(version: RepertoireVersion, code: str) -> ReferenceJob | None:
-    """The job's identity, title and level, without its texts and degrees."""
+def job_heading(code: str, label: str | None = None) -> ReferenceJob | None:
+    """The job with this code in the edition with this label (else the edition in force),
+    with its edition and level but not its texts and degrees: one query, or None."""
+    where = {"version__label": label} if label else {"version__is_current": True}
     try:
-        return version.jobs.select_related("level").get(code=code)
+        return ReferenceJob.objects.select_related("version", "level").get(code=code, **where)
     except ReferenceJob.DoesNotExist:
         return None
 

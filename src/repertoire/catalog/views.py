@@ -90,10 +90,13 @@ def home(request):
 
 
 def job_sheet(request, code: str):
-    version = _version(request)
-    job = selectors.job_heading(version, code)
+    job = selectors.job_heading(code, request.GET.get("edition"))
     if job is None:
-        raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
+        version = _version(request)  # 404 for an unknown edition; else the edition shown
+        job = selectors.job_heading(code, version.label)
+        if job is None:
+            raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
+    version = job.version
     return render(
         request,
         "catalog/job.html",
