@@ -41,9 +41,10 @@ class RepertoireVersion(models.Model):
     # (positionings rest on them); it can only be copied into a new draft.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.CharField(_("published by"), max_length=150, blank=True)
-    # Bumped by every write to the edition's content (jobs, texts, degrees, appellations,
-    # rule): the indexes and rendered pages cached in any process hold it in their key,
-    # so they go stale everywhere at once without being told.
+    # Bumped by every catalog service that writes to the edition (jobs, texts, degrees,
+    # appellations, rule, title, status, publication): the indexes and rendered pages
+    # cached in any process hold it in their key, so they go stale everywhere at once
+    # without being told.
     revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
