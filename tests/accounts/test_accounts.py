@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import subprocess
 import sys
 
@@ -14,6 +17,8 @@ from typer.testing import CliRunner
 
 from repertoire.accounts import services as accounts
 from repertoire.accounts.models import ApiToken
+from repertoire.audit import selectors as audit_selectors
+from repertoire.audit import views as audit_views
 from repertoire.audit.models import JournalEntry
 from repertoire.cli import app
 from repertoire.positioning import services as positioning
@@ -153,12 +158,37 @@ def test_journal_page_filters_and_exports(client, network):
     positioning.update_employee(network.hr_north, network.north_employee, service="Accueil")
     page = client.get("/journal/", {"actor": "rh-nord"}).content.decode()
     assert "employee.update" in page and "Accueil" in page
-    csv = client.get("/journal/", {"format": "csv", "object_type": "positioning.employee"})
-    text = csv.content.decode("utf-8-sig")
+    export = client.get("/journal/", {"format": "csv", "object_type": "positioning.employee"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("date;auteur;action")
     assert "NORDMANN" in text and "SUDRIE" not in text
     history = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
     assert "Accueil" in history and "employee.update" in history
+
+
+def test_the_journal_export_streams_every_entry_in_clear_batch_after_batch(
+    client, network, monkeypatch
+):
+    monkeypatch.setattr(audit_views, "CSV_BATCH", 2)
+    for number in range(5):
+        positioning.update_employee(
+            network.hr_north, network.north_employee, service=f"Service {number}"
+        )
+    client.force_login(network.hr_north)
+    response = client.get("/journal/", {"format": "csv", "actor": "rh-nord"})
+    assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = list(
+        csv.reader(
+            io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig")), delimiter=";"
+        )
+    )
+    updates = [row for row in rows[1:] if row[2] == "employee.update"]
+    # Newest first, as on the page; the sealed name is in clear in every batch.
+    assert [json.loads(row[8])["service"] for row in updates] == [
+        f"Service {number}" for number in reversed(range(5))
+    ]
+    assert all(json.loads(row[8])["last_name"] == "NORDMANN" for row in updates)
+    assert len(rows) - 1 == audit_selectors.journal_for(network.hr_north, actor="rh-nord").count()
 
 
 def test_sign_in_pages_are_french_and_lock_out_after_failures(client, network, settings):

@@ -89,10 +89,8 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
         for query in ("", "?q=SUDRIE", "?format=csv", "?etablissement=CCI-SUD"):
             response = client.get(url + query)
             assert response.status_code in (200, 302, 403, 404, 405), (url, response.status_code)
-            assert not leaks(response.content, network), (
-                url + query,
-                leaks(response.content, network),
-            )
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            assert not leaks(body, network), (url + query, leaks(body, network))
         if url.startswith("/compte/"):
             continue  # signing out is not about anyone's data
         # Every form of the app posted with the other establishment's ids changes nothing.

@@ -5,6 +5,7 @@ and the journal. Reference jobs and levels are read from the loaded edition."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -328,3 +329,71 @@ def test_appeals_are_seen_in_their_establishment_only(network, notified):
     with pytest.raises(Appeal.DoesNotExist):
         selectors.appeal_for(network.hr_south, opened.pk)
     assert selectors.appeal_for(network.national, opened.pk) == opened
+
+
+def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
+    client, network, notified, jobs
+):
+    """Staff representatives read name, job and level: not the employee's argument, the
+    commission's reasoning, the comments or the reason for a personal level."""
+    services.comment(network.hr_north, notified, "Entretien avec le manager le 3 mars")
+    opened = appeal(
+        network,
+        placed(network.north_employee),
+        argument="Ma santé ne me permet plus",
+        received_on=DEADLINE,
+    )
+    services.decide_appeal(
+        network.hr_north,
+        opened,
+        outcome="revised",
+        reasoning="Situation familiale examinée",
+        job_code=notified.job.code,
+        personal_level=notified.level + 1,
+        reason="Expérience reconnue par la commission",
+    )
+    written = (
+        "Entretien avec le manager",
+        "Ma santé ne me permet plus",
+        "Situation familiale examinée",
+        "Expérience reconnue par la commission",
+    )
+    positioning = placed(network.north_employee)
+    pages = (
+        f"/positionnement/recours/{opened.pk}/",
+        f"/personnel/{network.north_employee.pk}/",
+    )
+    api = (
+        f"/api/appeals/{opened.pk}",
+        "/api/appeals",
+        f"/api/positionings/{positioning.pk}",
+        "/api/positionings",
+    )
+
+    def text_of(response) -> str:
+        if response["Content-Type"].startswith("application/json"):
+            return json.dumps(response.json(), ensure_ascii=False)
+        return response.content.decode()
+
+    client.force_login(network.hr_north)
+    for url in pages + api:
+        text = text_of(client.get(url))
+        assert any(phrase in text for phrase in written), url
+    assert client.get(f"/api/appeals/{opened.pk}").json()["argument"] == (
+        "Ma santé ne me permet plus"
+    )
+
+    client.force_login(network.reader_north)
+    for url in pages + api:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        text = text_of(response)
+        assert "NORDMANN" in text, url
+        for phrase in written:
+            assert phrase not in text, (url, phrase)
+    seen = client.get(f"/api/appeals/{opened.pk}").json()
+    assert (seen["argument"], seen["reasoning"], seen["status"]) == (None, None, "revised")
+    detail = client.get(f"/api/positionings/{positioning.pk}").json()
+    assert (detail["comment"], detail["personal_level_reason"]) == (None, None)
+    assert detail["level"] == notified.level + 1
+    assert all(event["note"] is None for event in detail["history"])

@@ -80,6 +80,15 @@ def _name(employee) -> str:
     return f"{employee.last_name} {employee.first_name}".strip()
 
 
+HIDDEN_FROM_READERS = "hidden from establishment readers (null)"
+
+
+def _for_writers(context, text: str) -> str | None:
+    """What was written about a person (comments, reasons, arguments): readers see name,
+    job and level, not this."""
+    return text if sees_personal_details(context["request"].user) else None
+
+
 class PositioningOut(Schema):
     id: int
     employee: int
@@ -93,11 +102,11 @@ class PositioningOut(Schema):
         description="the weighed local job of the establishment it rests on, if no reference job"
     )
     level: int | None
-    personal_level_reason: str
+    personal_level_reason: str | None = Field(description=HIDDEN_FROM_READERS)
     confidence: float
     proposals: list[ProposalOut]
     title_key: str
-    comment: str
+    comment: str | None = Field(description=HIDDEN_FROM_READERS)
     decided_by: str
     decided_at: dt.datetime | None
     notified_on: dt.date | None
@@ -131,6 +140,14 @@ class PositioningOut(Schema):
     def resolve_evaluation(positioning: Positioning) -> dict | None:
         return _evaluation_ref(positioning)
 
+    @staticmethod
+    def resolve_personal_level_reason(positioning: Positioning, context) -> str | None:
+        return _for_writers(context, positioning.personal_level_reason)
+
+    @staticmethod
+    def resolve_comment(positioning: Positioning, context) -> str | None:
+        return _for_writers(context, positioning.comment)
+
 
 class EventOut(Schema):
     at: dt.datetime
@@ -140,7 +157,11 @@ class EventOut(Schema):
     job_code: str
     job_title: str = Field(description="the reference job, or the weighed local job")
     level: int | None
-    note: str
+    note: str | None = Field(description=HIDDEN_FROM_READERS)
+
+    @staticmethod
+    def resolve_note(event, context) -> str | None:
+        return _for_writers(context, event.note)
 
 
 class PositioningDetailOut(PositioningOut):
@@ -248,11 +269,11 @@ class AppealOut(Schema):
     )
     level: int | None
     kind: AppealKind
-    argument: str
+    argument: str | None = Field(description=HIDDEN_FROM_READERS)
     received_on: dt.date
     deadline: dt.date
     status: AppealStatus
-    reasoning: str
+    reasoning: str | None = Field(description=HIDDEN_FROM_READERS)
     opened_by: str
     opened_at: dt.datetime
     decided_by: str
@@ -289,6 +310,14 @@ class AppealOut(Schema):
     @staticmethod
     def resolve_level(appeal: Appeal) -> int | None:
         return appeal.positioning.level
+
+    @staticmethod
+    def resolve_argument(appeal: Appeal, context) -> str | None:
+        return _for_writers(context, appeal.argument)
+
+    @staticmethod
+    def resolve_reasoning(appeal: Appeal, context) -> str | None:
+        return _for_writers(context, appeal.reasoning)
 
 
 class AppealIn(Schema):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from repertoire.accounts.selectors import may_write_personal_data
+from repertoire.accounts.selectors import may_write_personal_data, sees_personal_details
 from repertoire.catalog import selectors as catalog
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import AppealDecisionForm, AppealForm
@@ -103,5 +103,6 @@ def appeal_detail(request, pk: int):
             "form": form,
             "jobs": jobs,
             "may_write": may_write,
+            "details": sees_personal_details(request.user),
         },
     )
