@@ -397,3 +397,34 @@ def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
     assert (detail["comment"], detail["personal_level_reason"]) == (None, None)
     assert detail["level"] == notified.level + 1
     assert all(event["note"] is None for event in detail["history"])
+
+
+def test_erasure_takes_what_was_written_about_the_person_and_keeps_the_decisions(network, notified):
+    services.comment(network.hr_north, notified, "Entretien avec le manager le 3 mars")
+    opened = appeal(network, placed(network.north_employee), received_on=DEADLINE)
+    services.decide_appeal(
+        network.hr_north,
+        opened,
+        outcome="revised",
+        reasoning="Situation familiale examinée",
+        job_code=notified.job.code,
+        personal_level=notified.level + 1,
+        reason="Expérience reconnue par la commission",
+    )
+    services.erase_employee(network.hr_north, network.north_employee, reason="demande")
+
+    positioning = placed(network.north_employee)
+    opened.refresh_from_db()
+    assert (positioning.comment, positioning.personal_level_reason) == ("[effacé]", "[effacé]")
+    assert (opened.argument, opened.reasoning) == ("[effacé]", "[effacé]")
+    notes = [event.note for event in selectors.events_of(positioning) if event.note]
+    assert notes and set(notes) == {"[effacé]"}
+    # The decisions stay, for the statistics and the appeal counts.
+    assert (positioning.job, positioning.level) == (notified.job, notified.level + 1)
+    assert (opened.status, opened.kind) == (Appeal.Status.REVISED, "attachment")
+    # Nobody else's texts are touched.
+    south = placed(network.south_employee)
+    services.comment(network.hr_south, south, "Texte du Sud")
+    services.erase_employee(network.hr_north, network.north_employee, reason="encore")
+    south.refresh_from_db()
+    assert south.comment == "Texte du Sud"

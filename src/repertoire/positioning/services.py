@@ -138,8 +138,10 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
     """Pseudonymise a person (right to erasure, retention period over).
 
     Their identity goes from the employee row and, by destroying their key, from the
-    journal; what statistics need stays: establishment, job title, service, level and
-    the years of hire and departure. ``user`` None is the retention command.
+    journal; what was written about them (comments, reasons for a personal level, notes
+    of the steps, appeal arguments and reasonings) goes from their positionings and
+    appeals. What statistics need stays: establishment, job title, service, level, the
+    decisions and the years of hire and departure. ``user`` None is the retention command.
     """
     if user is not None:
         _check_writer(user, employee.establishment)
@@ -156,6 +158,7 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
         employee.departure_date = employee.departure_date.replace(month=1, day=1)
     employee.pseudonymised_at = timezone.now()
     employee.save()
+    _erase_what_was_written_about(employee)
     record(
         actor=user.get_username() if user is not None else "retention",
         action="employee.erase",
@@ -164,6 +167,18 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
         establishment=employee.establishment,
     )
     return employee
+
+
+def _erase_what_was_written_about(employee: Employee) -> None:
+    positionings = Positioning.objects.filter(employee=employee)
+    positionings.exclude(comment="").update(comment=audit.ERASED)
+    positionings.exclude(personal_level_reason="").update(personal_level_reason=audit.ERASED)
+    PositioningEvent.objects.filter(positioning__in=positionings).exclude(note="").update(
+        note=audit.ERASED
+    )
+    appeals = Appeal.objects.filter(positioning__in=positionings)
+    appeals.update(argument=audit.ERASED)
+    appeals.exclude(reasoning="").update(reasoning=audit.ERASED)
 
 
 def apply_retention(
