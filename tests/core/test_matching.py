@@ -2,6 +2,7 @@
 
 import pytest
 
+from repertoire.core import matching
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.text import normalize_title, title_words
 
@@ -217,3 +218,38 @@ def test_academic_and_trade_acronyms_are_expanded():
     assert normalize_title("Technicien CVC") == normalize_title(
         "Technicien chauffage ventilation climatisation"
     )
+
+
+def test_the_other_grades_of_a_field_come_next_and_never_first(monkeypatch):
+    """A local title seldom tells the grade: when one job of a field fits, its other
+    grades (same title bar the role, or bar the numeral) are the next proposals, ahead of
+    an unrelated job that merely looks alike; the first proposal and its score stay."""
+    jobs = [
+        JobEntry("agent-mg", "Agent des moyens généraux", 1, ("Coursier",)),
+        JobEntry("employe-mg", "Employé(e) des moyens généraux", 2, ("Plombier",)),
+        JobEntry(
+            "tech-mg", "Technicien(ne) des moyens généraux", 4, ("Technicien de maintenance",)
+        ),
+        JobEntry("courtier", "Courtier(ère)", 5, ("Coursier international",)),
+        JobEntry("compta-1", "Comptable I", 4, ("Comptable fournisseurs",)),
+        JobEntry("compta-2", "Comptable II", 5),
+        JobEntry("achat", "Acheteur(euse)", 5, ("Gestionnaire fournisseurs",)),
+    ]
+
+    def proposals(title: str) -> list[tuple[str, float]]:
+        candidates = MatchingIndex.build(jobs).match(title, top=3).candidates
+        return [(candidate.code, candidate.score) for candidate in candidates]
+
+    coursier = proposals("Coursier")
+    assert [code for code, _ in coursier] == ["agent-mg", "employe-mg", "tech-mg"]
+    assert coursier[0][1] == 1.0 and all(score < 0.9 for _, score in coursier[1:])
+    assert [code for code, _ in proposals("Comptable fournisseurs")][:2] == [
+        "compta-1",
+        "compta-2",
+    ]
+
+    monkeypatch.setattr(matching, "RELATED_SHARE", 0.0)
+    monkeypatch.setattr(matching, "RELATED_OWN", 0.0)
+    without = proposals("Coursier")
+    assert [code for code, _ in without][:2] == ["agent-mg", "courtier"]
+    assert without[0] == coursier[0]

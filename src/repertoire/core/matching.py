@@ -47,6 +47,13 @@ CONTEXT_WEIGHT = 0.15
 # A seniority word gives the job of the level it points to the best score of its family,
 # plus this share of the way to 1: it reorders a family, never lifts one over another.
 LEVEL_CUE = 0.05
+# Jobs of one field at other levels (Employé(e), Technicien(ne) des moyens généraux;
+# Comptable I, II) score at least this share of the best of them, plus RELATED_OWN of
+# their own score: a local title seldom tells the grade, so the field's other grades,
+# in the order of their own scores, are the next proposals. The floor stays below the
+# best (0.8 + 0.1 < 1): the first proposal never changes.
+RELATED_SHARE = 0.8
+RELATED_OWN = 0.1
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -148,6 +155,7 @@ class MatchingIndex:
         self._head_ids = {head: number for number, head in enumerate(dict.fromkeys(heads))}
         self._name_head = np.array([self._head_ids[head] for head in heads])
         self._families = self._job_families()
+        self._fields = self._families + self._field_families()
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -193,6 +201,17 @@ class MatchingIndex:
             for members in families.values()
             if len(members) > 1
         ]
+
+    def _field_families(self) -> list[list[int]]:
+        """Jobs whose titles differ only by their first word, the role: the same field at
+        other levels (Agent, Employé(e) des moyens généraux; Chargé(e), Responsable
+        d'études)."""
+        fields: dict[tuple[str, ...], list[int]] = {}
+        for index, job in enumerate(self.jobs):
+            words = title_words(job.title)
+            if len(words) > 1 and family_key(job.title) is None:
+                fields.setdefault(tuple(words[1:]), []).append(index)
+        return [members for members in fields.values() if len(members) > 1]
 
     @classmethod
     def build(cls, jobs: Iterable[JobEntry]) -> MatchingIndex:
@@ -267,6 +286,7 @@ class MatchingIndex:
             best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
 
             self._apply_level_cues(titles, best)
+            self._propose_related_grades(best)
 
         results = []
         top = min(top, len(self.jobs))
@@ -299,6 +319,12 @@ class MatchingIndex:
                 target = family[cues[0]]
                 leader = best[row, family].max()
                 best[row, target] = leader + LEVEL_CUE * (1 - leader)
+
+    def _propose_related_grades(self, best: np.ndarray) -> None:
+        for field in self._fields:
+            scores = best[:, field]
+            floor = RELATED_SHARE * scores.max(axis=1, keepdims=True) + RELATED_OWN * scores
+            best[:, field] = np.maximum(scores, floor)
 
     def _candidate(self, title, row, job, best, scores) -> Candidate:
         start = self._starts[job]
