@@ -13,7 +13,9 @@ The best appellation gives the job its score; the words of the job's own mission
 requirements, then the service and description columns, can lift a weak score part of
 the way to 1 (never past it). A title identical, once normalised, to an appellation
 scores 1. Scores are therefore comparable across titles, and the benchmark reports the
-precision of the first proposal above each threshold (``bench/matching.py``).
+precision of the first proposal above each threshold (``bench/matching.py``). The
+other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
+after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
 
 Everything is computed in batches with sparse matrices, and identical normalised
 titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
