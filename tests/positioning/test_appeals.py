@@ -331,33 +331,43 @@ def test_appeals_are_seen_in_their_establishment_only(network, notified):
     assert selectors.appeal_for(network.national, opened.pk) == opened
 
 
-def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
-    client, network, notified, jobs
-):
-    """Staff representatives read name, job and level: not the employee's argument, the
-    commission's reasoning, the comments or the reason for a personal level."""
-    services.comment(network.hr_north, notified, "Entretien avec le manager le 3 mars")
+# What HR write about a person along the way: a comment, the employee's argument, the
+# commission's reasoning and the reason for the personal level it grants.
+WRITTEN = (
+    "Entretien avec le manager le 3 mars",
+    "Ma santé ne me permet plus",
+    "Situation familiale examinée",
+    "Expérience reconnue par la commission",
+)
+
+
+@pytest.fixture
+def revised(network, notified) -> Appeal:
+    """The north employee's appeal, upheld with a personal level, and a comment."""
+    comment, argument, reasoning, reason = WRITTEN
+    services.comment(network.hr_north, notified, comment)
     opened = appeal(
-        network,
-        placed(network.north_employee),
-        argument="Ma santé ne me permet plus",
-        received_on=DEADLINE,
+        network, placed(network.north_employee), argument=argument, received_on=DEADLINE
     )
     services.decide_appeal(
         network.hr_north,
         opened,
         outcome="revised",
-        reasoning="Situation familiale examinée",
+        reasoning=reasoning,
         job_code=notified.job.code,
         personal_level=notified.level + 1,
-        reason="Expérience reconnue par la commission",
+        reason=reason,
     )
-    written = (
-        "Entretien avec le manager",
-        "Ma santé ne me permet plus",
-        "Situation familiale examinée",
-        "Expérience reconnue par la commission",
-    )
+    opened.refresh_from_db()
+    return opened
+
+
+def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
+    client, network, notified, revised
+):
+    """Staff representatives read name, job and level: not the employee's argument, the
+    commission's reasoning, the comments or the reason for a personal level."""
+    opened = revised
     positioning = placed(network.north_employee)
     pages = (
         f"/positionnement/recours/{opened.pk}/",
@@ -378,10 +388,8 @@ def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
     client.force_login(network.hr_north)
     for url in pages + api:
         text = text_of(client.get(url))
-        assert any(phrase in text for phrase in written), url
-    assert client.get(f"/api/appeals/{opened.pk}").json()["argument"] == (
-        "Ma santé ne me permet plus"
-    )
+        assert any(phrase in text for phrase in WRITTEN), url
+    assert client.get(f"/api/appeals/{opened.pk}").json()["argument"] == opened.argument
 
     client.force_login(network.reader_north)
     for url in pages + api:
@@ -389,7 +397,7 @@ def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
         assert response.status_code == 200, url
         text = text_of(response)
         assert "NORDMANN" in text, url
-        for phrase in written:
+        for phrase in WRITTEN:
             assert phrase not in text, (url, phrase)
     seen = client.get(f"/api/appeals/{opened.pk}").json()
     assert (seen["argument"], seen["reasoning"], seen["status"]) == (None, None, "revised")
@@ -399,18 +407,10 @@ def test_readers_see_the_appeal_but_not_what_was_written_about_the_person(
     assert all(event["note"] is None for event in detail["history"])
 
 
-def test_erasure_takes_what_was_written_about_the_person_and_keeps_the_decisions(network, notified):
-    services.comment(network.hr_north, notified, "Entretien avec le manager le 3 mars")
-    opened = appeal(network, placed(network.north_employee), received_on=DEADLINE)
-    services.decide_appeal(
-        network.hr_north,
-        opened,
-        outcome="revised",
-        reasoning="Situation familiale examinée",
-        job_code=notified.job.code,
-        personal_level=notified.level + 1,
-        reason="Expérience reconnue par la commission",
-    )
+def test_erasure_takes_what_was_written_about_the_person_and_keeps_the_decisions(
+    network, notified, revised
+):
+    opened = revised
     services.erase_employee(network.hr_north, network.north_employee, reason="demande")
 
     positioning = placed(network.north_employee)
