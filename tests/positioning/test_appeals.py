@@ -428,3 +428,60 @@ def test_erasure_takes_what_was_written_about_the_person_and_keeps_the_decisions
     services.erase_employee(network.hr_north, network.north_employee, reason="encore")
     south.refresh_from_db()
     assert south.comment == "Texte du Sud"
+
+
+def test_the_journal_seals_what_was_written_about_the_person_until_erasure(
+    client, network, revised
+):
+    """Sealed with the employee's key like their name: in clear to HR, unreadable in the
+    database, and gone with the key when the person is erased."""
+    raw = json.dumps(list(JournalEntry.objects.values_list("before", "after")), ensure_ascii=False)
+    for phrase in WRITTEN:
+        assert phrase not in raw
+    client.force_login(network.hr_north)
+
+    def exported() -> str:
+        response = client.get("/journal/", {"format": "csv", "actor": "rh-nord"})
+        return b"".join(response.streaming_content).decode("utf-8-sig")
+
+    journal = exported()
+    for phrase in WRITTEN:
+        assert phrase in journal, phrase
+
+    services.erase_employee(network.hr_north, network.north_employee, reason="demande")
+    journal = exported()
+    for phrase in WRITTEN:
+        assert phrase not in journal, phrase
+    assert "[effacé]" in journal
+    # The structure stays: who decided what, when, on which appeal.
+    assert JournalEntry.objects.filter(action="appeal.decide", object_id=str(revised.pk)).exists()
+
+
+def test_the_right_of_access_holds_the_positionings_their_appeals_and_their_journal(
+    client, network, notified, revised
+):
+    client.force_login(network.hr_north)
+    employee = network.north_employee
+    data = client.get(f"/personnel/{employee.pk}/donnees.json").json()
+    (held,) = data["positionnements"]
+    assert (held["code_emploi"], held["niveau"]) == (notified.job.code, notified.level + 1)
+    assert (held["commentaire"], held["motif_niveau_personnel"]) == (WRITTEN[0], WRITTEN[3])
+    (contested,) = held["recours"]
+    assert (contested["argumentaire"], contested["motivation"]) == WRITTEN[1:3]
+    assert [step["note"] for step in held["etapes"]] == [
+        event.note for event in selectors.events_of(placed(employee))
+    ]
+    actions = [entry["action"] for entry in data["historique"]]
+    assert actions[0] == "employee.create"
+    assert {"positioning.propose", "positioning.comment", "appeal.open", "appeal.decide"} <= set(
+        actions
+    )
+    decided = next(e for e in data["historique"] if e["action"] == "appeal.decide")
+    assert decided["apres"]["reasoning"] == WRITTEN[2]  # in clear for the person
+    pdf = client.get(f"/personnel/{employee.pk}/donnees.pdf")
+    assert pdf.content.startswith(b"%PDF")
+
+    services.erase_employee(network.hr_north, employee, reason="demande")
+    after = json.dumps(client.get(f"/personnel/{employee.pk}/donnees.json").json())
+    for phrase in WRITTEN:
+        assert json.dumps(phrase)[1:-1] not in after

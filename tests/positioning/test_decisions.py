@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from repertoire.audit.models import JournalEntry
+from repertoire.audit.selectors import in_clear
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import JobTitleAlias
 from repertoire.core.payroll import read_payroll
@@ -171,7 +172,10 @@ def test_a_personal_level_above_the_job_is_kept_with_its_reason(north, jobs):
     assert (positioning.job, positioning.level) == (job, job.level.number + 1)
     assert positioning.personal_level_reason == "niveau acquis avant la classification"
     assert positioning.is_personal_level
-    assert journal(positioning)[-1].after["motif_niveau_personnel"] == (
+    # The journal seals the reason with the person's key; it reads in clear to HR.
+    (entry,) = journal(positioning)[-1:]
+    assert "niveau acquis" not in str(entry.after)
+    assert in_clear([entry])[0].after["motif_niveau_personnel"] == (
         "niveau acquis avant la classification"
     )
     # Back to the job's own level: the reason goes with the personal level.
@@ -238,7 +242,8 @@ def test_a_comment_is_kept_in_history_and_journal_without_changing_the_decision(
     )
     entry = journal(positioning)[-1]
     assert entry.action == "positioning.comment"
-    assert entry.after["commentaire"] == "à revoir avec le manager"
+    assert "revoir" not in str(entry.after)  # sealed with the person's key
+    assert in_clear([entry])[0].after["commentaire"] == "à revoir avec le manager"
     with pytest.raises(ValidationError):
         services.comment(north.hr_north, positioning, "   ")
     assert len(history(placed("N-06"))) == 2

@@ -56,27 +56,48 @@ def history_of(user, instance) -> list[JournalEntry]:
     )
 
 
-def in_clear(entries) -> list[JournalEntry]:
-    """The entries with people's sealed identities decrypted, where their key remains.
+def person_history(user, employee) -> list[JournalEntry]:
+    """The entries about one person, their positionings and their appeals, oldest first,
+    in clear (their right of access)."""
+    about = (
+        Q(object_type="positioning.employee", object_id=str(employee.pk))
+        | Q(after__collaborateur=employee.pk)
+        | Q(before__collaborateur=employee.pk)
+    )
+    return in_clear(journal_for(user).filter(about).order_by("at", "id"))
 
-    The values are replaced on the objects in memory only (the journal never changes).
+
+def in_clear(entries) -> list[JournalEntry]:
+    """The entries with what they sealed about people decrypted, where the key remains.
+
+    An entry about an employee is sealed with their key; one about their positioning or
+    appeal names them as ``collaborateur``. The values are replaced on the objects in
+    memory only (the journal never changes).
     """
     entries = list(entries)
-    employee_ids = {
-        int(entry.object_id) for entry in entries if entry.object_type == "positioning.employee"
-    }
+    people = {entry.pk: _person_of(entry) for entry in entries}
     keys = dict(
-        EmployeeKey.objects.filter(employee_id__in=employee_ids).values_list("employee_id", "key")
+        EmployeeKey.objects.filter(
+            employee_id__in={person for person in people.values() if person is not None}
+        ).values_list("employee_id", "key")
     )
     for entry in entries:
-        key = (
-            keys.get(int(entry.object_id)) if entry.object_type == "positioning.employee" else None
-        )
+        key = keys.get(people[entry.pk])
         for side in ("before", "after"):
             values = getattr(entry, side)
             if isinstance(values, dict):
                 setattr(entry, side, {name: unseal(value, key) for name, value in values.items()})
     return entries
+
+
+def _person_of(entry: JournalEntry) -> int | None:
+    """The employee whose key seals this entry's personal values, if any."""
+    if entry.object_type == "positioning.employee":
+        return int(entry.object_id)
+    for values in (entry.after, entry.before):
+        if isinstance(values, dict) and isinstance(values.get("collaborateur"), int):
+            return values["collaborateur"]
+    return None
 
 
 def job_history(user, job) -> list[JournalEntry]:

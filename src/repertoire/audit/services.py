@@ -28,13 +28,19 @@ def snapshot(instance: models.Model, personal_key: str | None = None) -> dict:
             continue
         value = getattr(instance, name)
         if name in personal:
-            data[name] = seal(value, personal_key) if personal_key else ERASED
+            data[name] = sealed(value, personal_key)
         else:
             data[name] = value
     return data
 
 
 ERASED = "[effacé]"
+
+
+def sealed(value, key: str | None):
+    """A value about a person as the journal keeps it: sealed with their key; erased
+    when they have none left."""
+    return seal(value, key) if key else ERASED
 
 
 def seal(value, key: str) -> dict:

@@ -265,6 +265,9 @@ class Appeal(models.Model):
         CONFIRMED = "confirmed", _("rejected: positioning confirmed")
         REVISED = "revised", _("upheld: positioning revised")
 
+    # Sealed in the journal with the employee's key (audit.services.snapshot).
+    PERSONAL_FIELDS = ("argument", "reasoning")
+
     positioning = models.ForeignKey(Positioning, models.PROTECT, related_name="appeals")
     establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="appeals")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

@@ -70,9 +70,17 @@ def employee_for(user, pk: int) -> Employee:
 
 
 def personal_data_of(user, employee: Employee) -> dict:
-    """Everything held on one person, for their right of access (JSON and PDF)."""
-    from repertoire.audit.selectors import history_of
+    """Everything held on one person, for their right of access (JSON and PDF): who they
+    are, their positionings on every edition with their steps and appeals, and what the
+    journal recorded about them, their positionings and their appeals."""
+    from repertoire.audit.selectors import person_history
 
+    positionings = (
+        Positioning.objects.filter(employee=employee)
+        .select_related("version", "job__level", "evaluation")
+        .prefetch_related("events", "appeals")
+        .order_by("version__date", "pk")
+    )
     return {
         "collaborateur": {
             "id": employee.pk,
@@ -85,15 +93,54 @@ def personal_data_of(user, employee: Employee) -> dict:
                 for name in (*Employee.EDITABLE_FIELDS, "pseudonymised_at", "created_at")
             },
         },
+        "positionnements": [_positioning_held(positioning) for positioning in positionings],
         "historique": [
             {
                 "date": entry.at,
                 "auteur": entry.actor,
                 "action": entry.action,
+                "objet": entry.object_repr,
                 "avant": entry.before,
                 "apres": entry.after,
             }
-            for entry in history_of(user, employee)
+            for entry in person_history(user, employee)
+        ],
+    }
+
+
+def _positioning_held(positioning: Positioning) -> dict:
+    return {
+        "edition": positioning.version.label,
+        "statut": positioning.get_status_display(),
+        "emploi": positioning.placed_on,
+        "code_emploi": positioning.job.code if positioning.job_id else None,
+        "niveau": positioning.level,
+        "motif_niveau_personnel": positioning.personal_level_reason,
+        "commentaire": positioning.comment,
+        "decide_par": positioning.decided_by,
+        "decide_le": positioning.decided_at,
+        "notifie_le": positioning.notified_on,
+        "etapes": [
+            {
+                "date": event.at,
+                "auteur": event.author,
+                "action": event.get_action_display(),
+                "emploi": event.job_title,
+                "niveau": event.level,
+                "note": event.note,
+            }
+            for event in sorted(positioning.events.all(), key=lambda event: (event.at, event.pk))
+        ],
+        "recours": [
+            {
+                "objet": appeal.get_kind_display(),
+                "argumentaire": appeal.argument,
+                "recu_le": appeal.received_on,
+                "statut": appeal.get_status_display(),
+                "motivation": appeal.reasoning,
+                "decide_le": appeal.decided_on,
+            }
+            for appeal in positioning.appeals.all()
         ],
     }
 

@@ -102,7 +102,8 @@ def _propose_if_edition(employee: Employee, *, actor: str) -> None:
         propose([employee], actor=actor)
 
 
-def _key_of(employee: Employee) -> str | None:
+def _key_of(employee: Employee | int) -> str | None:
+    """The person's journal key (an employee or its id); None once they are erased."""
     return EmployeeKey.objects.filter(employee=employee).values_list("key", flat=True).first()
 
 
@@ -201,14 +202,18 @@ PROPOSALS_KEPT = 3
 
 
 def _facts(positioning: Positioning) -> dict:
-    """What the journal keeps of a positioning: the decision, not the proposals."""
+    """What the journal keeps of a positioning: the decision, not the proposals. The
+    reason for a personal level is about the person: sealed with their key."""
+    reason = positioning.personal_level_reason
     return {
         "collaborateur": positioning.employee_id,
         "statut": positioning.status,
         "emploi": positioning.job.code if positioning.job_id else None,
         "pesee": positioning.evaluation_id,
         "niveau": positioning.level,
-        "motif_niveau_personnel": positioning.personal_level_reason,
+        "motif_niveau_personnel": (
+            audit.sealed(reason, _key_of(positioning.employee_id)) if reason else ""
+        ),
     }
 
 
@@ -460,7 +465,10 @@ def comment(user, positioning: Positioning, text: str) -> Positioning:
         actor=user.get_username(),
         action="positioning.comment",
         instance=positioning,
-        after={**_facts(positioning), "commentaire": text.strip()},
+        after={
+            **_facts(positioning),
+            "commentaire": audit.sealed(text.strip(), _key_of(positioning.employee_id)),
+        },
         establishment=positioning.establishment,
     )
     return positioning
@@ -696,7 +704,7 @@ def open_appeal(
         actor=user.get_username(),
         action="appeal.open",
         instance=appeal,
-        after=snapshot(appeal),
+        after=_appeal_facts(appeal),
         establishment=appeal.establishment,
     )
     return appeal
@@ -748,7 +756,7 @@ def decide_appeal(
             reason=reason,
             note=note,
         )
-    before = snapshot(appeal)
+    before = _appeal_facts(appeal)
     appeal.status = outcome
     appeal.reasoning = reasoning.strip()
     appeal.decided_by = user.get_username()
@@ -759,10 +767,17 @@ def decide_appeal(
         action="appeal.decide",
         instance=appeal,
         before=before,
-        after=snapshot(appeal),
+        after=_appeal_facts(appeal),
         establishment=appeal.establishment,
     )
     return appeal
+
+
+def _appeal_facts(appeal: Appeal) -> dict:
+    """An appeal as the journal keeps it: its argument and reasoning sealed with the
+    employee's key, and the employee named so that the journal can unseal them."""
+    employee_id = appeal.positioning.employee_id
+    return {**snapshot(appeal, _key_of(employee_id)), "collaborateur": employee_id}
 
 
 # --- imports --------------------------------------------------------------------------
