@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of, sees_every_establishment
@@ -32,6 +32,7 @@ from repertoire.positioning.models import (
     Establishment,
     LetterBatch,
     Positioning,
+    PositioningEvent,
     still_employed,
 )
 
@@ -78,7 +79,9 @@ def personal_data_of(user, employee: Employee) -> dict:
     positionings = (
         Positioning.objects.filter(employee=employee)
         .select_related("version", "job__level", "evaluation")
-        .prefetch_related("events", "appeals")
+        .prefetch_related(
+            Prefetch("events", PositioningEvent.objects.order_by("at", "pk")), "appeals"
+        )
         .order_by("version__date", "pk")
     )
     return {
@@ -129,7 +132,7 @@ def _positioning_held(positioning: Positioning) -> dict:
                 "niveau": event.level,
                 "note": event.note,
             }
-            for event in sorted(positioning.events.all(), key=lambda event: (event.at, event.pk))
+            for event in positioning.events.all()
         ],
         "recours": [
             {
