@@ -1,0 +1,86 @@
+"""How a web view calls a service and tells the person what happened: the one place where a
+refusal becomes messages on the page (or errors on the form the page shows again).
+
+    done = attempt(request, lambda: services.validate(request.user, positioning),
+                   success=_("Validated."))
+    return redirect(...)
+
+The API translates the same refusals in ``api/errors.py``, the command line in
+``cli/_output.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from repertoire.core.refusals import WHOLE, NotAllowed, Refused
+
+# What a view may be refused with: the family, and Django's own two when Django raises them
+# (a model's full_clean, a decorator's permission check).
+REFUSALS = (Refused, ValidationError, PermissionDenied)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``attempt`` did: ``ok`` and the service's result, or the refusal it told."""
+
+    ok: bool
+    result: Any = None
+    refusal: Exception | None = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def problems_of(exc: Exception) -> dict[str, list[str]]:
+    """A refusal's messages by field (``WHOLE`` for the request), whatever raised it."""
+    if isinstance(exc, Refused):
+        problems = exc.problems
+    elif isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            problems = {
+                WHOLE if name == "__all__" else name: list(texts)
+                for name, texts in exc.message_dict.items()
+            }
+        else:
+            problems = {WHOLE: list(exc.messages)}
+    else:
+        problems = {WHOLE: [str(exc)]} if str(exc) else {}
+    if not problems and isinstance(exc, NotAllowed | PermissionDenied):
+        problems = {WHOLE: [_("Your role does not allow this action.")]}
+    return problems
+
+
+def tell_refusal(request, exc: Exception, form=None) -> None:
+    """Tell the person why nothing was written: on the form's fields when the page shows
+    the form again, else as messages on the next page."""
+    for field, texts in problems_of(exc).items():
+        for text in texts:
+            if form is not None:
+                form.add_error(field if field in form.fields else None, text)
+            else:
+                messages.error(request, text)
+
+
+def attempt(
+    request,
+    action: Callable[[], Any],
+    *,
+    success: str | Callable[[Any], str] | None = None,
+    form=None,
+) -> Outcome:
+    """Run ``action`` (a service call); tell its refusal, or ``success``, on the next page."""
+    try:
+        result = action()
+    except REFUSALS as exc:
+        tell_refusal(request, exc, form=form)
+        return Outcome(ok=False, refusal=exc)
+    if success:
+        messages.success(request, success(result) if callable(success) else success)
+    return Outcome(ok=True, result=result)
