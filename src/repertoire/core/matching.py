@@ -116,6 +116,18 @@ class Candidate:
         shared = f" ; mots communs : {', '.join(self.words)}" if self.words else ""
         return f"{source} « {self.matched} »{shared}"
 
+    def as_proposal(self, *, digits: int | None = None) -> dict:
+        """The candidate as every interface shows and stores it (``digits`` rounds the
+        score, as stored proposals keep it)."""
+        return {
+            "code": self.code,
+            "title": self.title,
+            "level": self.level,
+            "score": self.score if digits is None else round(self.score, digits),
+            "matched": self.matched,
+            "reason": self.reason,
+        }
+
 
 @dataclass(frozen=True)
 class MatchResult:
