@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connections, models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -59,3 +60,33 @@ class BackgroundWork(models.Model):
     @property
     def percent(self) -> int:
         return round(self.progress * 100)
+
+    # Every subclass has ``status`` with ``Status.DONE`` and ``Status.FAILED``; a subclass
+    # with a ``finished_at`` field has it stamped when the work ends, either way.
+
+    def finish(self, *, status: str | None = None, **fields) -> None:
+        """The work is over: ``status`` (``DONE`` unless told), full progress, stage
+        "terminé", and the subclass's own ``fields`` (its content, its report...)."""
+        self._end(
+            status=status if status is not None else self.Status.DONE,
+            progress=1.0,
+            stage="terminé",
+            **fields,
+        )
+
+    def fail(self, reason: str | BaseException) -> None:
+        """The work failed: kept with its reason for the person waiting on the page
+        (an exception is told by its type and message)."""
+        if isinstance(reason, BaseException):
+            reason = f"{type(reason).__name__}: {reason}"
+        self._end(status=self.Status.FAILED, error=reason)
+
+    def _end(self, **fields) -> None:
+        now = timezone.now()
+        fields["updated_at"] = now
+        if any(field.name == "finished_at" for field in self._meta.concrete_fields):
+            fields["finished_at"] = now
+        # An update of these fields only: the progress written meanwhile is not overwritten.
+        type(self)._default_manager.filter(pk=self.pk).update(**fields)
+        for name, value in fields.items():
+            setattr(self, name, value)

@@ -85,19 +85,6 @@ def build_publication(pk: int) -> None:
         content = FORMATS[publication.format].build(publication.version, progress)
     except Exception as exc:  # kept on the publication for the person waiting for it
         logger.exception("publication %s failed", pk)
-        Publication.objects.filter(pk=pk).update(
-            status=Publication.Status.FAILED,
-            error=f"{type(exc).__name__}: {exc}",
-            updated_at=timezone.now(),
-            finished_at=timezone.now(),
-        )
+        publication.fail(exc)
         return
-    Publication.objects.filter(pk=pk).update(
-        status=Publication.Status.DONE,
-        content=content,
-        size=len(content),
-        progress=1.0,
-        stage="terminé",
-        updated_at=timezone.now(),
-        finished_at=timezone.now(),
-    )
+    publication.finish(content=content, size=len(content))
