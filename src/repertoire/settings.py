@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "repertoire.organisation",
     "repertoire.catalog",
     "repertoire.publishing",
     "repertoire.positioning",

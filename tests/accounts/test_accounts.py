@@ -166,6 +166,29 @@ def test_journal_page_filters_and_exports(client, network):
     assert "Accueil" in history and "employee.update" in history
 
 
+def test_entries_written_before_the_establishment_moved_app_are_still_read(network):
+    # Written when establishments belonged to the positioning app; the journal never changes.
+    JournalEntry.objects.create(
+        actor="avant",
+        action="establishment.create",
+        object_type="positioning.establishment",
+        object_id=str(network.north.pk),
+        object_repr=str(network.north),
+        after={"code": "CCI-NORD"},
+    )
+    now = JournalEntry.objects.get(
+        actor="test", action="establishment.create", object_id=str(network.north.pk)
+    )
+    assert now.object_type == "organisation.establishment"
+    history = audit_selectors.history_of(network.national, network.north)
+    assert [entry.actor for entry in history] == ["test", "avant"]
+    for label in ("organisation.establishment", "positioning.establishment"):
+        found = audit_selectors.journal_for(
+            network.national, object_type=label, object_id=str(network.north.pk)
+        )
+        assert {entry.actor for entry in found} == {"test", "avant"}
+
+
 def test_the_journal_export_streams_every_entry_in_clear_batch_after_batch(
     client, network, monkeypatch
 ):

@@ -20,7 +20,7 @@ class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, models.CASCADE, related_name="membership")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     establishment = models.ForeignKey(
-        "positioning.Establishment",
+        "organisation.Establishment",
         models.PROTECT,
         null=True,
         blank=True,

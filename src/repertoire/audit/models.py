@@ -21,7 +21,7 @@ class JournalEntry(models.Model):
     object_repr = models.CharField(_("object"), max_length=300)
     # The establishment whose data the entry is about (None: national data).
     establishment = models.ForeignKey(
-        "positioning.Establishment",
+        "organisation.Establishment",
         models.PROTECT,
         null=True,
         blank=True,

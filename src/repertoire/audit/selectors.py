@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of
 from repertoire.audit.models import JournalEntry
 from repertoire.audit.services import unseal
-from repertoire.positioning.models import EmployeeKey
+
+# The journal names every object by its label, as foreign keys name their model, and
+# imports none of the apps it records. A person's entries are sealed with the key the
+# positioning app keeps beside them (``EmployeeKey``, erased with them); the journal finds
+# that model by its label too, through the app registry.
+PERSON = "positioning.employee"
+PERSON_KEY = "positioning.EmployeeKey"
+
+# What the journal once called an object that has since moved to another app: the entries
+# written before the move keep the old label (the journal never changes) and are read
+# with the new ones.
+FORMER_LABELS = {"organisation.establishment": ("positioning.establishment",)}
+
+
+def labels_of(object_type: str) -> tuple[str, ...]:
+    """The label and every other label the journal has known the same objects by."""
+    for label, former in FORMER_LABELS.items():
+        if object_type == label or object_type in former:
+            return (label, *former)
+    return (object_type,)
 
 
 def journal_for(
@@ -35,7 +55,7 @@ def journal_for(
     else:
         return JournalEntry.objects.none()
     if object_type:
-        entries = entries.filter(object_type=object_type)
+        entries = entries.filter(object_type__in=labels_of(object_type))
     if object_id:
         entries = entries.filter(object_id=object_id)
     if actor:
@@ -60,7 +80,7 @@ def person_history(user, employee) -> list[JournalEntry]:
     """The entries about one person, their positionings and their appeals, oldest first,
     in clear (their right of access)."""
     about = (
-        Q(object_type="positioning.employee", object_id=str(employee.pk))
+        Q(object_type=PERSON, object_id=str(employee.pk))
         | Q(after__collaborateur=employee.pk)
         | Q(before__collaborateur=employee.pk)
     )
@@ -76,11 +96,9 @@ def in_clear(entries) -> list[JournalEntry]:
     """
     entries = list(entries)
     people = {entry.pk: _person_of(entry) for entry in entries}
-    keys = dict(
-        EmployeeKey.objects.filter(
-            employee_id__in={person for person in people.values() if person is not None}
-        ).values_list("employee_id", "key")
-    )
+    named = {person for person in people.values() if person is not None}
+    person_keys = apps.get_model(PERSON_KEY).objects.filter(employee_id__in=named)
+    keys = dict(person_keys.values_list("employee_id", "key"))
     for entry in entries:
         key = keys.get(people[entry.pk])
         for side in ("before", "after"):
@@ -92,7 +110,7 @@ def in_clear(entries) -> list[JournalEntry]:
 
 def _person_of(entry: JournalEntry) -> int | None:
     """The employee whose key seals this entry's personal values, if any."""
-    if entry.object_type == "positioning.employee":
+    if entry.object_type == PERSON:
         return int(entry.object_id)
     for values in (entry.after, entry.before):
         if isinstance(values, dict) and isinstance(values.get("collaborateur"), int):

@@ -23,7 +23,7 @@ class JobEvaluation(models.Model):
         RETURNED = rules.RETURNED, pgettext_lazy("weighing", "sent back")
 
     establishment = models.ForeignKey(
-        "positioning.Establishment", models.PROTECT, related_name="evaluations"
+        "organisation.Establishment", models.PROTECT, related_name="evaluations"
     )
     version = models.ForeignKey(
         "catalog.RepertoireVersion", models.PROTECT, related_name="evaluations"

@@ -1,27 +1,16 @@
-"""Establishments (CCI) and their employees: the personal data of the system."""
+"""Employees of the establishments, their positionings and appeals: the personal data of
+the system. ``Establishment`` lives in ``repertoire.organisation`` (it is imported here,
+under its old address too)."""
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+
+# Also imported from here by callers that knew it here (positioning sits above organisation).
+from repertoire.organisation.models import Establishment
 from repertoire.tasks import BackgroundWork
-
-
-class Establishment(models.Model):
-    """One chamber of the network; it owns its employees (établissement)."""
-
-    code = models.SlugField(_("code"), max_length=32, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("establishment")
-        verbose_name_plural = _("establishments")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
 
 
 class Employee(models.Model):
