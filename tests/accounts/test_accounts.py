@@ -10,7 +10,7 @@ import sys
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from typer.testing import CliRunner
@@ -31,7 +31,7 @@ runner = CliRunner()
 
 def test_passwords_are_hashed_with_argon2_and_validated(network):
     assert network.hr_north.password.startswith("argon2")
-    with pytest.raises(ValidationError):
+    with pytest.raises(accounts.AccountError, match="mot de passe refusé"):
         accounts.create_user(
             "faible", role="hr", password="123", establishment=network.north, actor="t"
         )

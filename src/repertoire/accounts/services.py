@@ -6,18 +6,21 @@ import secrets
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from repertoire.accounts.models import ApiToken, Membership, Role, token_digest
 from repertoire.audit.services import record, snapshot
-from repertoire.positioning.models import Establishment
+from repertoire.core.refusals import Refused
+from repertoire.organisation.models import Establishment
 
 TOKEN_PREFIX = "rep_"
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(Refused):
+    """A user or a token refused: unknown role, role without its establishment, name
+    taken, password the validators reject."""
 
 
 @transaction.atomic
@@ -29,16 +32,31 @@ def create_user(
     The password goes through the password validators (Django's, as configured).
     """
     if role not in Role.values:
-        raise AccountError(f"rôle inconnu « {role} » (rôles : {', '.join(Role.values)})")
+        raise AccountError(
+            problems={"role": f"rôle inconnu « {role} » (rôles : {', '.join(Role.values)})"}
+        )
     if role == Role.NATIONAL and establishment is not None:
-        raise AccountError("un administrateur national n'est rattaché à aucun établissement")
+        raise AccountError(
+            problems={
+                "establishment": "un administrateur national n'est rattaché à aucun établissement"
+            }
+        )
     if role != Role.NATIONAL and establishment is None:
-        raise AccountError(f"le rôle « {role} » demande un établissement (--establishment)")
+        raise AccountError(
+            problems={
+                "establishment": f"le rôle « {role} » demande un établissement (--establishment)"
+            }
+        )
     User = get_user_model()
     if User.objects.filter(username=username).exists():
-        raise AccountError(f"l'utilisateur « {username} » existe déjà")
+        raise AccountError(problems={"username": f"l'utilisateur « {username} » existe déjà"})
     user = User(username=username)
-    validate_password(password, user)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise AccountError(
+            problems={"password": "mot de passe refusé : " + " ".join(exc.messages)}
+        ) from exc
     user.set_password(password)
     user.save()
     Membership.objects.create(user=user, role=role, establishment=establishment)
