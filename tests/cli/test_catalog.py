@@ -1,4 +1,5 @@
-"""The `repertoire` command, run in-process against the test database."""
+"""`repertoire import`, `export`, `check`, `classify`, `match` and `appellations …`, run
+in-process against the test database."""
 
 import csv
 import io
@@ -26,19 +27,6 @@ def corrupt(source_text: str, needle: str, replacement: str, occurrence: int = 0
     index = indexes[occurrence]
     lines[index] = replacement
     return "\n".join(lines), index + 1
-
-
-@pytest.mark.parametrize(
-    "command",
-    [
-        "serve", "import", "export", "check", "classify", "match", "appellations",
-        "editions", "diff", "impact", "migrate",
-    ],
-)  # fmt: skip
-def test_every_command_has_help(command):
-    result = run(command, "--help")
-    assert result.exit_code == 0
-    assert "Usage" in result.output
 
 
 def test_export_json_on_a_fresh_database_gives_the_51_jobs(db, document):
@@ -246,6 +234,8 @@ def test_match_json_one_object_per_row(db, monkeypatch):
     for o in objects:
         assert len(o["candidates"]) == 3
         assert {"code", "title", "score"} <= set(o["candidates"][0])
+        # Each candidate is the one dict every interface gives (Candidate.as_proposal).
+        assert {"level", "matched", "reason"} <= set(o["candidates"][0])
     assert objects[1]["candidates"][0]["code"] == "juriste"
 
 

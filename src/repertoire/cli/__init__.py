@@ -1,0 +1,52 @@
+"""The ``repertoire`` command. Thin: it parses arguments and calls services and selectors.
+
+One module per topic holds its commands: ``catalog`` (import, export, check, classify,
+match, appellations), ``evaluations`` (weigh, evaluations), ``editions`` (editions, diff,
+impact, migrate), ``positioning`` (employees, reports), ``accounts`` (establishments,
+users, tokens, demo, retention) and ``server`` (serve, manage). ``_output`` prints and
+tells refusals (exit 2); ``_session`` starts Django, only when a command runs, so that
+``repertoire --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from repertoire.cli import accounts, catalog, editions, evaluations, positioning, server
+
+app = typer.Typer(
+    help="Répertoire des emplois nationaux du réseau des CCI.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+# The commands, in the order ``--help`` lists them; then the groups of commands.
+app.command()(server.serve)
+app.command("import")(catalog.import_)
+app.command()(catalog.export)
+app.command()(catalog.check)
+app.command()(catalog.classify)
+app.command()(evaluations.weigh)
+app.command()(catalog.match)
+app.command()(accounts.demo)
+app.command()(editions.diff)
+app.command()(editions.impact)
+app.command()(editions.migrate)
+app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    server.manage
+)
+
+app.add_typer(catalog.appellations_app, name="appellations")
+app.add_typer(accounts.establishments_app, name="establishments")
+app.add_typer(accounts.users_app, name="users")
+app.add_typer(accounts.tokens_app, name="tokens")
+app.add_typer(positioning.employees_app, name="employees")
+app.add_typer(positioning.reports_app, name="reports")
+app.add_typer(evaluations.evaluations_app, name="evaluations")
+app.add_typer(editions.editions_app, name="editions")
+app.add_typer(accounts.retention_app, name="retention")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,348 @@
+"""The repertoire itself: import and export an edition, check its data, classify a
+profile, match local job titles, and the appellations."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table
+
+from repertoire.cli._arguments import (
+    EditionOption,
+    OutputOption,
+    edition_named,
+    read,
+    read_document,
+)
+from repertoire.cli._output import (
+    err,
+    out,
+    refusals,
+    refuse,
+    write_bytes,
+    write_text,
+)
+from repertoire.cli._session import author, bootstrap, database_ready
+
+
+def import_(
+    path: Annotated[
+        Path, typer.Argument(help="Document du répertoire (texte, UTF-8 ou Windows-1252).")
+    ],
+    label: Annotated[
+        str | None, typer.Option(help="Libellé de l'édition (par défaut : sa date).")
+    ] = None,
+    rule: Annotated[
+        str | None, typer.Option(help="Règle de classement : total_points ou median.")
+    ] = None,
+) -> None:
+    """Importe un document comme nouvelle édition. Tout ou rien : une erreur n'écrit rien."""
+    document = read_document(path)
+    database_ready()
+    from repertoire.catalog import selectors, services
+
+    try:
+        with refusals({"label": "--label", "rule": "--rule"}):
+            version = services.import_edition(
+                document, author=author(), label=label, rule=rule, source_name=path.name
+            )
+    except ValueError as exc:  # an unknown --rule
+        refuse(f"Erreur : {exc}")
+    out.print(
+        f"Édition {version.label} importée : {len(document.jobs)} emplois, "
+        f"règle « {version.level_rule} »{', édition en vigueur' if version.is_current else ''}."
+    )
+    if not version.is_frozen:
+        in_force = selectors.get_version().label
+        out.print(
+            f"C'est un brouillon : comparez-le (repertoire diff {in_force} {version.label}), "
+            f"puis publiez-le (repertoire editions publish {version.label})."
+        )
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    text = "text"
+    xlsx = "xlsx"
+    pdf = "pdf"
+    docx = "docx"
+    html = "html"
+
+
+TEXT_FORMATS = (ExportFormat.json, ExportFormat.csv, ExportFormat.text)
+
+
+def export(
+    format: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Format de sortie.")
+    ] = ExportFormat.json,
+    edition: EditionOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Exporte une édition : JSON, CSV, texte du document, Excel, PDF, Word ou HTML."""
+    bootstrap()
+    version = edition_named(edition)
+    if format in TEXT_FORMATS:
+        _export_text(version, format, output)
+    else:
+        _export_file(version, format, output)
+
+
+def _export_text(version, format: ExportFormat, output: Path | None) -> None:
+    from repertoire.catalog import selectors
+    from repertoire.publishing import exports
+
+    document = selectors.document_of(version)
+    if format is ExportFormat.json:
+        content = exports.to_json(document, label=version.label, level_rule=version.level_rule)
+    elif format is ExportFormat.csv:
+        content = exports.to_csv(document)
+    else:
+        content = exports.to_text(document)
+    write_text(content, output, for_excel=format is ExportFormat.csv)
+
+
+def _export_file(version, format: ExportFormat, output: Path | None) -> None:
+    """An office or PDF file, built with a progress bar on standard error."""
+    from repertoire.publishing import documents
+
+    if output is None and sys.stdout.isatty():
+        refuse(f"Un fichier {format.value.upper()} ne s'affiche pas : utiliser -o FICHIER.")
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err
+    ) as progress:
+        task = progress.add_task("export", total=1.0)
+        content = documents.FORMATS[format.value].build(
+            version, lambda done, stage: progress.update(task, completed=done, description=stage)
+        )
+    if output is None:
+        sys.stdout.buffer.write(content)
+        return
+    write_bytes(content, output)
+
+
+def check(
+    path: Annotated[
+        Path | None, typer.Argument(help="Un document à vérifier sans l'importer.")
+    ] = None,
+    edition: EditionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par constat.")] = False,
+) -> None:
+    """Rapport de qualité des données. Avertissements : code 0 ; erreurs : code 1."""
+    from repertoire.core.grid import DEFAULT_RULE
+    from repertoire.core.quality import ERROR, check_document
+
+    if path is not None:
+        document, rule, subject = read_document(path), DEFAULT_RULE, str(path)
+    else:
+        bootstrap()
+        from repertoire.catalog import selectors
+
+        version = edition_named(edition)
+        document, rule, subject = (
+            selectors.document_of(version),
+            version.level_rule,
+            f"édition {version.label}",
+        )
+    findings = check_document(document, rule)
+    errors = sum(1 for f in findings if f.severity == ERROR)
+    if as_json:
+        for finding in findings:
+            print(json.dumps(finding.__dict__, ensure_ascii=False))
+    else:
+        table = Table(title=f"Qualité des données — {subject}", show_lines=False)
+        table.add_column("Gravité")
+        table.add_column("Ligne", justify="right")
+        table.add_column("Constat")
+        for finding in findings:
+            severity = (
+                "[red]erreur[/red]"
+                if finding.severity == ERROR
+                else "[yellow]avertissement[/yellow]"
+            )
+            table.add_row(severity, str(finding.line or ""), finding.message)
+        out.print(table)
+        out.print(f"{errors} erreur(s), {len(findings) - errors} avertissement(s).")
+    if errors:
+        raise typer.Exit(1)
+
+
+def classify(
+    degrees: Annotated[
+        str, typer.Option(help="Un degré par critère, dans l'ordre des critères : 4,4,3,4,3.")
+    ],
+    edition: EditionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Résultat en JSON.")] = False,
+) -> None:
+    """Calcule le niveau d'un profil de degrés, avec son explication et ses alertes."""
+    bootstrap()
+    from repertoire.catalog import selectors
+    from repertoire.catalog.presenters import classification_dict
+    from repertoire.core.grid import InvalidDegrees
+
+    grid = selectors.grid_of(edition_named(edition))
+    try:
+        values = [int(part) for part in degrees.replace(" ", "").split(",")]
+        result = grid.classify(values)
+    except (ValueError, InvalidDegrees) as exc:
+        labels = ", ".join(c.label for c in grid.criteria)
+        message = (
+            exc
+            if isinstance(exc, InvalidDegrees)
+            else "des degrés entiers séparés par des virgules sont attendus"
+        )
+        refuse(f"Erreur : {message} (critères : {labels}).")
+    if as_json:
+        data = classification_dict(result)
+        data["degrees"] = {c.code: d for c, d in zip(grid.criteria, values, strict=True)}
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    out.print(f"Niveau {result.roman} ({result.level})")
+    out.print(f"Règle : {grid.rule.label} ({result.rule})")
+    out.print(result.explanation)
+    for notice in result.warnings:
+        out.print(f"[yellow]Attention :[/yellow] {notice.message}")
+
+
+# --- matching local job titles -----------------------------------------------------------
+
+MATCH_FIELDS = {
+    "intitule": {"intitule", "intitule_du_poste", "libelle", "libelle_du_poste", "poste", "title"},
+    "service": {"service", "direction", "departement", "unite"},
+    "description": {"description", "description_du_poste", "missions"},
+}
+
+
+def match(
+    top: Annotated[
+        int,
+        typer.Option("--top", "-k", min=1, max=20, help="Nombre d'emplois proposés par intitulé."),
+    ] = 3,
+    input: Annotated[
+        Path | None,
+        typer.Option(
+            "--input",
+            "-i",
+            help="CSV avec une colonne intitule (et service, description) ; sinon un intitulé par ligne sur l'entrée standard.",
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Un objet JSON par intitulé.")] = False,
+    edition: EditionOption = None,
+) -> None:
+    """Propose les emplois repères les plus proches d'intitulés de poste locaux."""
+    queries = _title_queries(input)
+    bootstrap()
+    from repertoire.catalog import selectors
+
+    index = selectors.matching_index(edition_named(edition))
+    results = index.match_many(queries, top=top)
+    if as_json:
+        for result in results:
+            print(json.dumps(_match_dict(result), ensure_ascii=False))
+        return
+    writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+    ranks = range(1, top + 1)
+    writer.writerow(
+        [
+            "intitule",
+            "service",
+            *(f"{name}_{rank}" for rank in ranks for name in ("code", "emploi", "score")),
+        ]
+    )
+    for result in results:
+        cells = [(c.code, c.title, f"{c.score:.2f}") for c in result.candidates]
+        writer.writerow(
+            [result.query.intitule, result.query.service, *(v for cell in cells for v in cell)]
+        )
+
+
+def _title_queries(path: Path | None) -> list:
+    """The titles to match: a CSV file's rows, or one title per line of standard input."""
+    from repertoire.core.matching import TitleQuery
+    from repertoire.core.tables import TableInvalid, read_table
+
+    if path is None:
+        return [TitleQuery(line.strip()) for line in sys.stdin if line.strip()]
+    try:
+        table = read_table(read(path), MATCH_FIELDS, required={"intitule"})
+    except TableInvalid as exc:
+        refuse(str(exc))
+    return [
+        TitleQuery(row["intitule"], row.get("service", ""), row.get("description", ""))
+        for _, row in table.rows
+    ]
+
+
+def _match_dict(result) -> dict:
+    return {
+        "intitule": result.query.intitule,
+        "candidates": [candidate.as_proposal() for candidate in result.candidates],
+    }
+
+
+# --- appellations -------------------------------------------------------------------------
+
+appellations_app = typer.Typer(
+    help="Appellations : les autres intitulés qui désignent un emploi repère.", no_args_is_help=True
+)
+
+
+@appellations_app.command("import")
+def appellations_import(
+    path: Annotated[Path, typer.Argument(help="CSV : code, appellation[, source].")],
+    edition: EditionOption = None,
+) -> None:
+    """Ajoute les appellations d'un fichier CSV. Tout ou rien ; réimporter ne change rien."""
+    data = read(path)
+    bootstrap()
+    from repertoire.catalog import services
+
+    version = edition_named(edition)
+    with refusals():
+        counts = services.import_appellations(version, data, author=author())
+    out.print(
+        f"{counts['created']} appellation(s) ajoutée(s), {counts['unchanged']} déjà connue(s)."
+    )
+
+
+@appellations_app.command("export")
+def appellations_export(
+    edition: EditionOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Exporte les appellations de l'édition (CSV : code, emploi, appellation, source)."""
+    bootstrap()
+    from repertoire.catalog import selectors
+    from repertoire.publishing import exports
+
+    rows = [
+        (alias.job.code, alias.job.title, alias.title, alias.source)
+        for alias in selectors.appellations_of(edition_named(edition))
+    ]
+    write_text(exports.appellations_csv(rows), output, for_excel=True)
+
+
+@appellations_app.command("reindex")
+def appellations_reindex(edition: EditionOption = None) -> None:
+    """Reconstruit l'index de rapprochement des intitulés (tous les processus le relisent)."""
+    bootstrap()
+    import time
+
+    from repertoire.catalog import selectors, services
+
+    version = edition_named(edition)
+    services.rebuild_matching_index(version)
+    started = time.perf_counter()
+    index = selectors.matching_index(version)
+    elapsed = time.perf_counter() - started
+    out.print(
+        f"Index reconstruit : {index.size} intitulés pour {len(index.jobs)} emplois en {elapsed:.2f} s."
+    )

@@ -1,0 +1,113 @@
+"""Positioning: import an establishment's employees (each proposed a reference job) and
+export the positioning report."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+from rich.table import Table
+
+from repertoire.cli._arguments import establishment_named, read
+from repertoire.cli._output import err, out, refusals, refuse, write_bytes
+from repertoire.cli._session import bootstrap, operator
+
+employees_app = typer.Typer(help="Collaborateurs des établissements.", no_args_is_help=True)
+reports_app = typer.Typer(help="Rapports de positionnement.", no_args_is_help=True)
+
+
+def _payroll(path: Path):
+    """The staff file, read and checked whole; its errors shown in a table, exit 2."""
+    from repertoire.core.payroll import PayrollFileError, read_payroll
+
+    try:
+        payroll = read_payroll(read(path), path.name)
+    except PayrollFileError as exc:
+        refuse(f"{path} : {exc}")
+    if payroll.errors:
+        table = Table("ligne", "colonne", "problème", title=f"{len(payroll.errors)} erreur(s)")
+        for error in payroll.errors[:200]:
+            table.add_row(str(error.line), error.column, error.message)
+        err.print(table)
+        refuse(f"{path} : {len(payroll.errors)} ligne(s) en erreur, rien n'est importé")
+    return payroll
+
+
+@employees_app.command("import")
+def employees_import(
+    path: Annotated[Path, typer.Argument(help="Export du personnel : CSV ou XLSX.")],
+    establishment: Annotated[str, typer.Option("--establishment", help="Code de l'établissement.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Montrer ce qui serait fait, sans rien écrire.")
+    ] = False,
+) -> None:
+    """Importe les collaborateurs d'un établissement et leur propose un emploi repère.
+
+    Le fichier est d'abord vérifié en entier : une ligne en erreur et rien n'est écrit.
+    Réimporter le même fichier ne change rien ; un fichier à jour met à jour par matricule.
+    """
+    bootstrap()
+    from repertoire.positioning import services
+
+    who = operator()
+    place = establishment_named(who, establishment)
+    payroll = _payroll(path)
+    plan = services.plan_import(place, payroll)
+    summary = (
+        f"{len(payroll.rows)} ligne(s) lue(s) : {len(plan.creates)} à créer, "
+        f"{len(plan.updates)} à mettre à jour, {plan.unchanged} inchangée(s) ; "
+        f"{plan.absent} collaborateur(s) de l'établissement absent(s) du fichier"
+    )
+    if payroll.ignored:
+        err.print(f"Colonnes ignorées : {', '.join(payroll.ignored)}")
+    if dry_run:
+        out.print(summary + " (rien n'est écrit).")
+        return
+    err.print(summary)
+    with (
+        refusals(),
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err
+        ) as bar,
+    ):
+        task = bar.add_task("import", total=1.0)
+        result = services.import_employees(
+            who,
+            place,
+            payroll,
+            progress=lambda fraction, stage: bar.update(
+                task, completed=fraction, description=stage
+            ),
+        )
+    out.print(
+        f"{result.created} créé(s), {result.updated} mis à jour, {result.unchanged} inchangé(s) ; "
+        f"{result.proposed} proposition(s) d'emploi."
+    )
+
+
+class ReportFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+@reports_app.command("export")
+def reports_export(
+    format: Annotated[ReportFormat, typer.Option("--format", "-f", help="Format de sortie.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Fichier de sortie.")],
+    establishment: Annotated[
+        str | None,
+        typer.Option("--establishment", help="Code d'un établissement (par défaut : le réseau)."),
+    ] = None,
+) -> None:
+    """Exporte le rapport de positionnement : effectifs par niveau, emploi et établissement,
+    avancement, recours ; une feuille Excel ou une section CSV par tableau."""
+    bootstrap()
+    from repertoire.positioning import reports, selectors
+
+    who = operator()
+    place = establishment_named(who, establishment) if establishment else None
+    content, _type = reports.report_file(selectors.report_for(who, place), format.value)
+    write_bytes(content, output)

@@ -1,0 +1,51 @@
+"""The `repertoire` command as a whole: every command answers --help, and --help does not
+start Django."""
+
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from repertoire.cli import app, main
+
+runner = CliRunner()
+
+
+def run(*args):
+    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "serve", "import", "export", "check", "classify", "match", "appellations",
+        "editions", "diff", "impact", "migrate",
+    ],
+)  # fmt: skip
+def test_every_command_has_help(command):
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.output
+
+
+def test_help_does_not_start_django():
+    code = (
+        "import sys\n"
+        "from repertoire.cli import main\n"
+        "sys.argv = ['repertoire', '--help']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('django.apps' in sys.modules or 'repertoire.catalog.models' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "Commands" in result.stdout
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_main_is_the_console_script():
+    assert callable(main)
