@@ -194,11 +194,10 @@ def test_impact_and_migration_pages(client, decisions):
 
 
 def test_weighings_and_consultation_of_a_draft(client, network, draft):
-    from django.core.exceptions import ValidationError
-
+    from repertoire.core.refusals import Refused
     from repertoire.evaluation import services as evaluations
 
-    with pytest.raises(ValidationError, match="préparation"):
+    with pytest.raises(Refused, match="préparation"):
         evaluations.create_evaluation(
             network.hr_north,
             network.north,

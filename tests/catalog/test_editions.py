@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors, services
@@ -24,6 +23,7 @@ from repertoire.core.document import ListItem, parse_document, write_document
 from repertoire.core.editions import Pairing, Succession, format_items
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE
 from repertoire.core.matching import TitleQuery
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.core.text import slugify, title_key
 
 pytestmark = pytest.mark.django_db
@@ -213,25 +213,25 @@ def test_a_copy_written_as_a_document_reads_back_with_its_titles(draft):
 
 @pytest.mark.parametrize("label", ["", "   "])
 def test_a_copy_needs_a_label(network, edition, label):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.copy_edition(network.national, edition, label=label)
-    assert "label" in refused.value.message_dict
+    assert "label" in refused.value.problems
     assert RepertoireVersion.objects.count() == 1
 
 
 def test_a_copy_needs_a_label_of_its_own(network, edition, draft):
     for label in (edition.label, draft.label, f"  {draft.label} "):
-        with pytest.raises(ValidationError) as refused:
+        with pytest.raises(Refused) as refused:
             services.copy_edition(network.national, edition, label=label)
-        assert "label" in refused.value.message_dict
+        assert "label" in refused.value.problems
     assert RepertoireVersion.objects.count() == 2
 
 
 def test_a_copy_label_too_long_is_refused_by_field(network, edition):
     too_long = "x" * (RepertoireVersion._meta.get_field("label").max_length + 1)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.copy_edition(network.national, edition, label=too_long)
-    assert "label" in refused.value.message_dict
+    assert "label" in refused.value.problems
 
 
 def test_a_draft_can_be_copied_too(network, draft):
@@ -405,11 +405,11 @@ def test_changing_only_the_case_of_a_title_is_not_a_duplicate(network, draft, jo
 
 def _errors(network, draft, job, *, adding: bool = False, **changes) -> dict[str, list[str]]:
     """The errors of saving ``job`` with ``changes`` (or of adding a job filled from it)."""
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.save_job(
             network.national, draft, None if adding else job, **{**_form(job), **changes}
         )
-    return refused.value.message_dict
+    return refused.value.problems
 
 
 def test_errors_are_reported_by_field_and_change_nothing(network, draft, job):
@@ -461,7 +461,7 @@ def test_a_job_of_another_edition_is_not_edited_through_a_draft(network, edition
     """A draft's check must not let a published edition's job be changed."""
     published = selectors.jobs_of(edition).first()
     form = _form(published)
-    with pytest.raises((ValueError, ValidationError)):
+    with pytest.raises(Refused):
         services.save_job(
             network.national, draft, published, **{**form, "title": f"{form['title']} x"}
         )
@@ -544,15 +544,15 @@ def test_hr_and_readers_prepare_no_edition(network, edition, draft, job):
     other = selectors.jobs_of(draft).exclude(pk=job.pk).first()
     for user in (network.hr_north, network.reader_north):
         for edit in _edits(draft, job).values():
-            with pytest.raises(PermissionDenied):
+            with pytest.raises(NotAllowed):
                 edit(user)
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.copy_edition(user, edition, label="par-rh")
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.decide_pairing(user, edition, draft, job.code, other.code)
     pairing = services.decide_pairing(network.national, edition, draft, job.code, other.code)
     for user in (network.hr_north, network.reader_north):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.forget_pairing(user, pairing)
     assert draft.jobs.count() == edition.jobs.count()
     assert not draft.is_frozen and EditionPairing.objects.count() == 1
@@ -567,7 +567,7 @@ def test_update_edition_changes_title_status_and_date(network, draft):
     assert draft.title.endswith(" bis") and "  " not in draft.title
     assert draft.status == "officiel" and draft.date == later
     assert _journal("edition.update", draft).after["status"] == "officiel"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.update_edition(
             network.national, draft, title=draft.title, status="inconnu", date=later
         )
@@ -662,16 +662,16 @@ def test_jobs_merged_into_one_share_their_successor(network, edition, draft, rep
 
 def test_pairing_unknown_codes_is_refused(network, edition, draft, replaced):
     old_code, new_code = replaced
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.decide_pairing(network.national, edition, draft, f"{old_code}-x", new_code)
-    assert "before" in refused.value.message_dict
-    with pytest.raises(ValidationError) as refused:
+    assert "before" in refused.value.problems
+    with pytest.raises(Refused) as refused:
         services.decide_pairing(network.national, edition, draft, old_code, f"{new_code}-x")
-    assert "after" in refused.value.message_dict
+    assert "after" in refused.value.problems
     # The new job is not a job of the earlier edition, the retired one not of the draft.
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_pairing(network.national, edition, draft, new_code, new_code)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_pairing(network.national, edition, draft, old_code, old_code)
     assert not EditionPairing.objects.exists()
 
@@ -699,8 +699,8 @@ def test_the_sommaire_of_a_draft_follows_its_jobs(network, draft, job):
 def test_a_degree_must_be_a_number_not_a_yes(network, draft, job):
     form = _form(job)
     code = next(iter(form["degrees"]))
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.save_job(
             network.national, draft, job, **{**form, "degrees": {**form["degrees"], code: True}}
         )
-    assert code in refused.value.message_dict
+    assert code in refused.value.problems

@@ -7,10 +7,10 @@ Criteria and levels are read from the loaded edition; the local job titles are t
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors as catalog
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.evaluation import services
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
 from tests.accounts.conftest import network  # noqa: F401  shared fixture
@@ -112,12 +112,12 @@ def test_texts_are_tidied_and_a_title_is_required(edition, network):  # noqa: F8
     )
     assert evaluation.title == "Chargé de mission" and evaluation.missions == "Animer le réseau"
     assert evaluation.justifications == {codes_of(edition)[0]: "parce que"}
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.create_evaluation(
             network.national, network.south, title="  ", degrees=profile(edition)
         )
-    assert set(refused.value.message_dict) == {"title"}
-    with pytest.raises(ValidationError) as refused:
+    assert set(refused.value.problems) == {"title"}
+    with pytest.raises(Refused) as refused:
         services.create_evaluation(
             network.national,
             network.south,
@@ -125,13 +125,13 @@ def test_texts_are_tidied_and_a_title_is_required(edition, network):  # noqa: F8
             degrees=profile(edition),
             justifications={"inconnu": "texte"},
         )
-    assert set(refused.value.message_dict) == {"justifications"}
+    assert set(refused.value.problems) == {"justifications"}
     assert JobEvaluation.objects.count() == 1
 
 
 @pytest.mark.parametrize("who", ["reader_north", "hr_south"])
 def test_readers_and_other_establishments_may_not_create(who, edition, network):  # noqa: F811
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.create_evaluation(
             getattr(network, who), network.north, title=LOCAL_TITLE, degrees=profile(edition)
         )
@@ -152,9 +152,9 @@ def test_clean_degrees_names_each_criterion_in_error(edition):
     degrees[codes[2]] = "beaucoup"
     degrees[codes[3]] = 0
     degrees["inconnu"] = 4
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.clean_degrees(edition, degrees)
-    errors = refused.value.message_dict
+    errors = refused.value.problems
     assert set(errors) == {codes[0], codes[1], codes[2], codes[3], "degrees"}
     assert "choisissez" in errors[codes[0]][0] and "choisissez" in errors[codes[2]][0]
     assert "9" in errors[codes[1]][0] and "0" in errors[codes[3]][0]
@@ -164,11 +164,11 @@ def test_clean_degrees_names_each_criterion_in_error(edition):
 def test_create_with_bad_degrees_writes_nothing(edition, network):  # noqa: F811
     degrees = profile(edition)
     degrees[codes_of(edition)[-1]] = 12
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.create_evaluation(
             network.hr_north, network.north, title=LOCAL_TITLE, degrees=degrees
         )
-    assert set(refused.value.message_dict) == {codes_of(edition)[-1]}
+    assert set(refused.value.problems) == {codes_of(edition)[-1]}
     assert (
         not JobEvaluation.objects.exists()
         and not JournalEntry.objects.filter(action__startswith="evaluation.").exists()
@@ -202,11 +202,11 @@ def test_update_records_what_changed_and_reclassifies(draft, edition, network): 
 
 
 def test_update_refuses_unknown_fields_and_other_roles(draft, network):  # noqa: F811
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.update_evaluation(network.hr_north, draft, level=8)
-    assert set(refused.value.message_dict) == {"level"}
+    assert set(refused.value.problems) == {"level"}
     for user in (network.reader_north, network.hr_south):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.update_evaluation(user, draft, title="Piraté")
     draft.refresh_from_db()
     assert draft.title == LOCAL_TITLE and draft.events.count() == 1
@@ -218,11 +218,11 @@ def test_update_refuses_unknown_fields_and_other_roles(draft, network):  # noqa:
 def test_submit_needs_every_justification(draft, edition, network):  # noqa: F811
     codes = codes_of(edition)
     services.update_evaluation(network.hr_north, draft, justifications={codes[0]: "Diplôme"})
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit(network.hr_north, draft)
-    assert set(refused.value.message_dict) == set(codes[1:])
+    assert set(refused.value.problems) == set(codes[1:])
     labels = {c.code: c.label for c in catalog.criteria_of(edition)}
-    assert labels[codes[1]] in refused.value.message_dict[codes[1]][0]
+    assert labels[codes[1]] in refused.value.problems[codes[1]][0]
     draft.refresh_from_db()
     assert draft.status == "draft" and draft.submitted_at is None
 
@@ -231,7 +231,7 @@ def test_submitted_then_validated_by_a_national_administrator(submitted, network
     assert submitted.status == "submitted" and submitted.submitted_at is not None
     assert submitted.is_frozen
     for user in (network.hr_north, network.reader_north):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.validate(user, submitted)
     services.validate(network.national, submitted, comment="Conforme")
     submitted.refresh_from_db()
@@ -257,27 +257,27 @@ def test_submitted_then_validated_by_a_national_administrator(submitted, network
 def test_frozen_once_submitted_and_once_validated(state, request, network):  # noqa: F811
     evaluation = request.getfixturevalue(state)
     for user in (network.hr_north, network.national):
-        with pytest.raises(ValidationError, match="impossible de modifier"):
+        with pytest.raises(Refused, match="impossible de modifier"):
             services.update_evaluation(user, evaluation, title="Autre intitulé")
-        with pytest.raises(ValidationError, match="impossible de soumettre"):
+        with pytest.raises(Refused, match="impossible de soumettre"):
             services.submit(user, evaluation)
     evaluation.refresh_from_db()
     assert (evaluation.title, evaluation.status) == (LOCAL_TITLE, state)
     if state == "validated":
-        with pytest.raises(ValidationError, match="impossible de valider"):
+        with pytest.raises(Refused, match="impossible de valider"):
             services.validate(network.national, evaluation)
-        with pytest.raises(ValidationError, match="impossible de renvoyer"):
+        with pytest.raises(Refused, match="impossible de renvoyer"):
             services.send_back(network.national, evaluation, comment="Non")
         evaluation.refresh_from_db()
         assert evaluation.status == "validated"
 
 
 def test_send_back_says_why_and_the_establishment_edits_again(submitted, network):  # noqa: F811
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.send_back(network.hr_north, submitted, comment="Je me renvoie")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.send_back(network.national, submitted, comment="   ")
-    assert set(refused.value.message_dict) == {"comment"}
+    assert set(refused.value.problems) == {"comment"}
     services.send_back(network.national, submitted, comment="Degré de relations trop haut")
     submitted.refresh_from_db()
     assert submitted.status == "returned" and not submitted.is_frozen
@@ -306,11 +306,11 @@ def test_comments_by_the_establishment_and_national_not_readers(draft, network):
     services.comment(network.hr_north, draft, "  Vu avec le directeur  ")
     services.comment(network.national, draft, "Comparer avec l'emploi repère voisin")
     for user in (network.reader_north, network.hr_south):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.comment(user, draft, "Intrusion")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.comment(network.hr_north, draft, "  ")
-    assert set(refused.value.message_dict) == {"comment"}
+    assert set(refused.value.problems) == {"comment"}
     notes = list(draft.events.filter(action="comment").values_list("author", "note"))
     assert notes == [
         ("rh-nord", "Vu avec le directeur"),
@@ -324,7 +324,7 @@ def test_comments_by_the_establishment_and_national_not_readers(draft, network):
 
 
 def test_revise_makes_a_new_version_and_leaves_the_validated_one(validated, network):  # noqa: F811
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.revise(network.reader_north, validated)
     revision = services.revise(network.hr_north, validated)
     assert revision.pk != validated.pk
@@ -338,11 +338,11 @@ def test_revise_makes_a_new_version_and_leaves_the_validated_one(validated, netw
     services.update_evaluation(network.hr_north, revision, title="Intitulé révisé")
     validated.refresh_from_db()
     assert validated.title == LOCAL_TITLE and validated.status == "validated"
-    with pytest.raises(ValidationError, match="plus récente"):
+    with pytest.raises(Refused, match="plus récente"):
         services.revise(network.hr_north, validated)
 
 
 def test_only_a_validated_weighing_is_revised(draft, submitted, network):  # noqa: F811
-    with pytest.raises(ValidationError, match="validée"):
+    with pytest.raises(Refused, match="validée"):
         services.revise(network.hr_north, submitted)
     assert JobEvaluation.objects.count() == 1

@@ -4,12 +4,10 @@ it affects. Reading is for every signed-in user; preparing is for national admin
 
 from __future__ import annotations
 
-import contextlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -22,10 +20,10 @@ from repertoire.catalog import selectors, services
 from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.core.editions import Pairing
-from repertoire.core.grid import MAX_DEGREE, MIN_DEGREE, RULES
+from repertoire.core.grid import RULES
+from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
-from repertoire.evaluation.presenters import result_context
-from repertoire.evaluation.selectors import yardstick
+from repertoire.web import REFUSALS, attempt, tell_refusal
 
 
 def _edition(label: str | None) -> RepertoireVersion:
@@ -79,28 +77,23 @@ def copy(request, label: str):
     _require_national(request)
     source = _edition(label)
     form = CopyEditionForm(request.POST)
-    if form.is_valid():
-        try:
-            draft = services.copy_edition(
-                request.user,
-                source,
-                label=form.cleaned_data["label"],
-                title=form.cleaned_data["title"],
-            )
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(
-                request,
-                _("Edition %(label)s created as a draft from %(source)s.")
-                % {"label": draft.label, "source": source.label},
-            )
-            return redirect("editions:detail", draft.label)
-    else:
+    if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
+        return redirect("editions:list")
+    done = attempt(
+        request,
+        lambda: services.copy_edition(
+            request.user, source, label=form.cleaned_data["label"], title=form.cleaned_data["title"]
+        ),
+        success=lambda draft: (
+            _("Edition %(label)s created as a draft from %(source)s.")
+            % {"label": draft.label, "source": source.label}
+        ),
+    )
+    if done:
+        return redirect("editions:detail", done.result.label)
     return redirect("editions:list")
 
 
@@ -113,15 +106,13 @@ def detail(request, label: str):
     if editable:
         if request.method == "POST":
             form = EditionForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.update_edition(request.user, version, **form.cleaned_data)
-                except ValidationError as exc:
-                    for message in exc.messages:
-                        form.add_error(None, message)
-                else:
-                    messages.success(request, _("Edition saved."))
-                    return redirect("editions:detail", version.label)
+            if form.is_valid() and attempt(
+                request,
+                lambda: services.update_edition(request.user, version, **form.cleaned_data),
+                success=_("Edition saved."),
+                form=form,
+            ):
+                return redirect("editions:detail", version.label)
         else:
             form = EditionForm(
                 initial={"title": version.title, "status": version.status, "date": version.date}
@@ -177,76 +168,80 @@ def job_form(request, label: str, code: str | None = None):
     criteria = selectors.criteria_of(version)
     if request.method == "POST":
         form = JobForm(request.POST, criteria=criteria)
-        if form.is_valid():
-            try:
-                saved = services.save_job(
-                    request.user,
-                    version,
-                    job,
-                    title=form.cleaned_data["title"],
-                    missions=form.cleaned_data["missions"],
-                    requirements=form.cleaned_data["requirements"],
-                    degrees=form.degrees(),
-                    declared_level=form.cleaned_data["level"],
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc.message_dict)
-            else:
-                rule = services.rule_level(version, form.degrees())
-                if rule != saved.level.number:
-                    messages.warning(
-                        request,
-                        _(
-                            "%(job)s is saved at level %(declared)s, but the rule gives "
-                            "level %(rule)s for its degrees: the edition cannot be "
-                            "published until they agree."
-                        )
-                        % {
-                            "job": saved.title,
-                            "declared": to_roman(saved.level.number),
-                            "rule": to_roman(rule),
-                        },
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("%(job)s saved, level %(level)s.")
-                        % {"job": saved.title, "level": to_roman(saved.level.number)},
-                    )
-                return redirect("editions:detail", version.label)
+        if form.is_valid() and _save_job(request, version, job, form):
+            return redirect("editions:detail", version.label)
     else:
-        initial = {}
-        model = job or selectors.job_of(version, request.GET.get("modele", ""))
-        if model is not None:
-            initial = _initial(model)
-        if job is None:
-            initial["title"] = request.GET.get("intitule", "")[:200]
-        form = JobForm(initial=initial, criteria=criteria)
-    # The weighing form's live result: level by the rule, profile, nearest jobs.
-    given = {}
-    for criterion in criteria:
-        with contextlib.suppress(TypeError, ValueError):
-            value = int(form[f"degree_{criterion.code}"].value())
-            if MIN_DEGREE <= value <= MAX_DEGREE:  # the form says what is wrong otherwise
-                given[criterion.code] = value
+        form = JobForm(initial=_job_form_initial(request, version, job), criteria=criteria)
     return render(
         request,
         "catalog/editions/job_form.html",
         {
+            "version": version,
             "job": job,
             "form": form,
             "jobs": selectors.jobs_of(version),
+            # The live result beside the form (level by the rule, profile, nearest jobs)
+            # is the weighing panel, drawn from these.
+            "given_degrees": form.degrees_given(),
+            "given_title": form.text_given("title"),
+            "given_missions": form.text_given("missions"),
             # A job of the edition being changed resembles itself: no need to say so.
             "editing_reference": job is not None,
-            **result_context(
-                version,
-                yardstick(version),
-                given,
-                form["title"].value() or "",
-                form["missions"].value() or "",
-            ),
         },
     )
+
+
+def _job_form_initial(request, version, job) -> dict:
+    """The job's own content, or a model job's (``?modele=``) and an announced title
+    (``?intitule=``) for a new one."""
+    initial = {}
+    model = job or selectors.job_of(version, request.GET.get("modele", ""))
+    if model is not None:
+        initial = _initial(model)
+    if job is None:
+        initial["title"] = request.GET.get("intitule", "")[:200]
+    return initial
+
+
+def _save_job(request, version, job, form) -> bool:
+    """Save the form's job; its refusal goes on the form's fields, a level the rule does
+    not give is saved but flagged."""
+    try:
+        saved = services.save_job(
+            request.user,
+            version,
+            job,
+            title=form.cleaned_data["title"],
+            missions=form.cleaned_data["missions"],
+            requirements=form.cleaned_data["requirements"],
+            degrees=form.degrees(),
+            declared_level=form.cleaned_data["level"],
+        )
+    except REFUSALS as exc:
+        tell_refusal(request, form.refusal_on_fields(exc), form=form)
+        return False
+    rule = services.rule_level(version, form.degrees())
+    if rule != saved.level.number:
+        messages.warning(
+            request,
+            _(
+                "%(job)s is saved at level %(declared)s, but the rule gives "
+                "level %(rule)s for its degrees: the edition cannot be "
+                "published until they agree."
+            )
+            % {
+                "job": saved.title,
+                "declared": to_roman(saved.level.number),
+                "rule": to_roman(rule),
+            },
+        )
+    else:
+        messages.success(
+            request,
+            _("%(job)s saved, level %(level)s.")
+            % {"job": saved.title, "level": to_roman(saved.level.number)},
+        )
+    return True
 
 
 @login_required
@@ -257,12 +252,11 @@ def retire(request, label: str, code: str):
     job = selectors.job_of(version, code)
     if job is None:
         raise Http404(_("No such job in this edition."))
-    try:
-        services.retire_job(request.user, job)
-    except services.EditionFrozen as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("%(job)s retired from this edition.") % {"job": job.title})
+    attempt(
+        request,
+        lambda: services.retire_job(request.user, job),
+        success=_("%(job)s retired from this edition.") % {"job": job.title},
+    )
     return redirect("editions:detail", version.label)
 
 
@@ -271,24 +265,24 @@ def retire(request, label: str, code: str):
 def publish(request, label: str):
     _require_national(request)
     version = _edition(label)
-    try:
-        services.publish_edition(request.user, version, status=request.POST.get("statut") or None)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    except services.PublicationRefused as exc:
-        messages.error(request, _("Not published:") + " " + "; ".join(exc.reasons))
-    except services.EditionFrozen as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _(
-                "Edition %(label)s is published and in force. Each establishment can now "
-                "migrate its positionings."
+
+    def publish_it():
+        try:
+            return services.publish_edition(
+                request.user, version, status=request.POST.get("statut") or None
             )
-            % {"label": version.label},
+        except services.PublicationRefused as exc:  # its reasons, after one word
+            raise Refused(_("Not published:") + " " + "; ".join(exc.reasons)) from exc
+
+    attempt(
+        request,
+        publish_it,
+        success=_(
+            "Edition %(label)s is published and in force. Each establishment can now "
+            "migrate its positionings."
         )
+        % {"label": version.label},
+    )
     return redirect("editions:detail", version.label)
 
 
@@ -330,21 +324,6 @@ def diff(request):
 
 
 @login_required
-def annex(request):
-    """The diff as a PDF annex, to join to the edition sent to the social partners."""
-    from repertoire.publishing.diff_annex import diff_pdf
-
-    before, after = compared(request)
-    response = HttpResponse(
-        diff_pdf(selectors.edition_diff(before, after)), content_type="application/pdf"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="changements-{before.label}-{after.label}.pdf"'
-    )
-    return response
-
-
-@login_required
 @require_POST
 def pairing(request):
     """Confirm a pair, pair a retired job by hand, declare it without successor, or undo."""
@@ -355,21 +334,16 @@ def pairing(request):
     if request.POST.get("action") == "oublier":
         found = after.pairings.filter(before=before, before_code=code).first()
         if found is not None:
-            try:
-                services.forget_pairing(request.user, found)
-            except services.EditionFrozen as exc:
-                messages.error(request, str(exc))
-            else:
-                messages.success(request, _("Back to the automatic pairing."))
+            attempt(
+                request,
+                lambda: services.forget_pairing(request.user, found),
+                success=_("Back to the automatic pairing."),
+            )
     else:
         successor = request.POST.get("successeur", "") or None
-        try:
-            services.decide_pairing(request.user, before, after, code, successor)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        except services.EditionFrozen as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Pairing recorded."))
+        attempt(
+            request,
+            lambda: services.decide_pairing(request.user, before, after, code, successor),
+            success=_("Pairing recorded."),
+        )
     return redirect(comparison_url("editions:diff", before, after))

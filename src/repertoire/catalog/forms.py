@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.catalog.models import Criterion, RepertoireVersion
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
+from repertoire.core.refusals import Refused
 from repertoire.core.search import MAX_QUERY_LENGTH
 from repertoire.core.text import to_roman
+from repertoire.web import problems_of
 
 DEGREE_CHOICES = [("", "—")] + [(str(d), str(d)) for d in range(MIN_DEGREE, MAX_DEGREE + 1)]
 RESULTS_PER_PAGE = 20
@@ -138,9 +142,26 @@ class JobForm(forms.Form):
     def degrees(self) -> dict[str, int]:
         return {c.code: self.cleaned_data[f"degree_{c.code}"] for c in self.criteria}
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        """The service's errors, by field: degrees are keyed by criterion code there."""
-        for name, messages in errors.items():
-            field = name if name in self.fields else f"degree_{name}"
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+    def degrees_given(self) -> dict[str, int]:
+        """The degrees chosen so far, valid ones only: the live result needs no more (the
+        form says what is wrong with the others)."""
+        given = {}
+        for criterion in self.criteria:
+            with contextlib.suppress(TypeError, ValueError):
+                value = int(self[f"degree_{criterion.code}"].value())
+                if MIN_DEGREE <= value <= MAX_DEGREE:
+                    given[criterion.code] = value
+        return given
+
+    def text_given(self, name: str) -> str:
+        return self[name].value() or ""
+
+    def refusal_on_fields(self, exc: Exception) -> Refused:
+        """The service's refusal with its problems named by this form's fields: degrees
+        are keyed by criterion code there."""
+        return Refused(
+            problems={
+                name if name in self.fields or not name else f"degree_{name}": texts
+                for name, texts in problems_of(exc).items()
+            }
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -43,6 +43,7 @@ from repertoire.core.grid import (
     choose_rule,
     get_rule,
 )
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.core.tables import TableInvalid
 from repertoire.core.text import slugify, title_key
 
@@ -225,7 +226,7 @@ def set_level_rule(
 def make_current(version: RepertoireVersion, *, author: str = "system") -> RepertoireVersion:
     """Put a published edition back in force (a draft is put in force by publishing it)."""
     if not version.is_frozen:
-        raise ValueError(f"l'édition {version.label} est un brouillon : publiez-la")
+        raise Refused(f"l'édition {version.label} est un brouillon : publiez-la")
     with transaction.atomic():
         RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
             is_current=False
@@ -275,7 +276,7 @@ def add_appellation(
     ``source="validated"`` when a positioning is validated. Returns (alias, created)."""
     title = " ".join(title.split())
     if not title:
-        raise ValueError("une appellation ne peut pas être vide")
+        raise Refused("une appellation ne peut pas être vide")
     with transaction.atomic():
         alias, created = JobTitleAlias.objects.get_or_create(
             job=job, title=title, defaults={"source": source, "created_by": author}
@@ -355,13 +356,25 @@ def rebuild_matching_index(version: RepertoireVersion) -> None:
 # --- preparing and publishing editions ------------------------------------------------------
 
 
-class EditionFrozen(ValueError):
+class EditionFrozen(Refused):
     """A published edition does not change: positionings and weighings rest on it."""
+
+
+def _full_clean(instance, **options) -> None:
+    """The model's own checks, refused with the same fields and messages."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as exc:
+        raise Refused(
+            problems={
+                "" if name == "__all__" else name: texts for name, texts in exc.message_dict.items()
+            }
+        ) from None
 
 
 def _check_national(user) -> None:
     if role_of(user) != Role.NATIONAL:
-        raise PermissionDenied("seuls les administrateurs nationaux préparent les éditions")
+        raise NotAllowed("seuls les administrateurs nationaux préparent les éditions")
 
 
 def _check_draft(version: RepertoireVersion) -> None:
@@ -385,7 +398,7 @@ def copy_edition(
     label = label.strip()
     problem = label_problem(label)
     if problem:
-        raise ValidationError({"label": problem})
+        raise Refused(problems={"label": problem})
     author = user.get_username()
     copy = RepertoireVersion.objects.create(
         label=label,
@@ -474,7 +487,7 @@ def update_edition(
     _check_draft(version)
     before = snapshot(version)
     version.title, version.status, version.date = " ".join(title.split()), status, date
-    version.full_clean(exclude=["based_on"])
+    _full_clean(version, exclude=["based_on"])
     version.save(update_fields=["title", "status", "date"])
     _edition_changed(version)
     record(
@@ -523,7 +536,7 @@ def save_job(
     _check_draft(version)
     if job is not None and job.version_id != version.pk:
         # Otherwise a draft's check would let a published edition's job be changed.
-        raise ValueError(f"l'emploi « {job.code} » n'est pas de l'édition {version.label}")
+        raise Refused(f"l'emploi « {job.code} » n'est pas de l'édition {version.label}")
     errors: dict[str, list[str]] = {}
     title = " ".join(title.split())
     longest = ReferenceJob._meta.get_field("title").max_length
@@ -566,7 +579,7 @@ def save_job(
     if declared_level is not None and not MIN_LEVEL <= declared_level <= MAX_LEVEL:
         errors.setdefault("level", []).append(f"niveau entre {MIN_LEVEL} et {MAX_LEVEL} attendu")
     if errors:
-        raise ValidationError(errors)
+        raise Refused(problems=errors)
     number = declared_level or rule_level(version, degrees)
     level = version.levels.get(number=number)
     author = user.get_username()
@@ -643,10 +656,12 @@ def retire_job(user, job: ReferenceJob) -> None:
     _edition_changed(version)
 
 
-class PublicationRefused(ValueError):
+class PublicationRefused(Refused):
+    """A draft that cannot be published yet, with every reason why."""
+
     def __init__(self, reasons: list[str]):
         self.reasons = reasons
-        super().__init__("; ".join(reasons))
+        super().__init__(reasons)
 
 
 @transaction.atomic
@@ -664,7 +679,7 @@ def publish_edition(
     list(RepertoireVersion.objects.select_for_update().order_by("pk").values_list("pk"))
     _check_draft(version)
     if status is not None and status not in RepertoireVersion.Status.values:
-        raise ValidationError({"status": f"statut « {status} » inconnu"})
+        raise Refused(problems={"status": f"statut « {status} » inconnu"})
     reasons = []
     if not version.jobs.exists():
         reasons.append("l'édition n'a aucun emploi")
@@ -705,16 +720,16 @@ def decide_pairing(
     Several jobs may have the same successor: jobs merged into one."""
     _check_national(user)
     if before.pk == after.pk:
-        raise ValidationError({"after": "une édition ne s'apparie pas avec elle-même"})
+        raise Refused(problems={"after": "une édition ne s'apparie pas avec elle-même"})
     if after.is_frozen:
         # Establishments migrate by these pairs: they do not move under them.
         raise EditionFrozen(
             f"l'édition {after.label} est publiée : ses appariements ne changent plus"
         )
     if not before.jobs.filter(code=before_code).exists():
-        raise ValidationError({"before": f"aucun emploi « {before_code} » dans {before.label}"})
+        raise Refused(problems={"before": f"aucun emploi « {before_code} » dans {before.label}"})
     if after_code and not after.jobs.filter(code=after_code).exists():
-        raise ValidationError({"after": f"aucun emploi « {after_code} » dans {after.label}"})
+        raise Refused(problems={"after": f"aucun emploi « {after_code} » dans {after.label}"})
     pairing, _ = EditionPairing.objects.update_or_create(
         before=before,
         after=after,

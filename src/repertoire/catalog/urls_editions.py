@@ -1,4 +1,8 @@
-"""/editions/: the editions side by side, preparing a draft, publishing, the diff."""
+"""/editions/: the editions side by side, preparing a draft, publishing, the diff.
+
+Apps above the catalog add their own pages under /editions/, in this namespace, from their
+``AppConfig.ready()`` (publishing: the diff's PDF annex, ``editions:annex``): the catalog
+imports none of them."""
 
 from django.urls import path
 
@@ -8,7 +12,6 @@ app_name = "editions"
 urlpatterns = [
     path("", views.edition_list, name="list"),
     path("comparer/", views.diff, name="diff"),
-    path("comparer/annexe.pdf", views.annex, name="annex"),
     path("comparer/appariement/", views.pairing, name="pairing"),
     path("<str:label>/", views.detail, name="detail"),
     path("<str:label>/copier/", views.copy, name="copy"),

@@ -1,7 +1,8 @@
 """Consultation pages: the repertoire, job sheets, search, comparison, criteria, levels.
 
-Views read through ``selectors`` and draw charts through ``publishing.charts``; the
-rules (levels, families, distances, ranking) live in ``core``.
+Views read through ``selectors``; the rules (levels, families, distances, ranking) live in
+``core``. The charts and the download formats are publishing's: the templates draw them
+with its ``publishing_pages`` tags.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
@@ -21,10 +21,8 @@ from repertoire.audit.selectors import job_history
 from repertoire.catalog import selectors
 from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
 from repertoire.catalog.page_parts import rendered_part
-from repertoire.core.grid import MAX_DEGREE, RULES, calibrate
+from repertoire.core.grid import RULES, calibrate
 from repertoire.core.text import gender_forms, to_roman
-from repertoire.publishing import charts
-from repertoire.publishing.documents import FORMATS
 
 
 def _version(request):
@@ -42,37 +40,6 @@ def _levels_with_jobs(version):
     return levels
 
 
-def _levels_chart(levels, highlight: int | None = None):
-    return charts.columns(
-        [level.roman for level in levels],
-        [level.job_count for level in levels],
-        title=_("Reference jobs by level"),
-        description=", ".join(
-            f"{level.roman} : {level.job_count}" for level in levels if level.job_count
-        ),
-        highlight=highlight,
-    )
-
-
-def _profile_series(jobs) -> list[charts.Series]:
-    return [charts.Series(job.title, selectors.degrees_of(job)) for job in jobs]
-
-
-def _radar(criteria, jobs, title: str):
-    series = _profile_series(jobs)
-    return charts.radar(
-        [criterion.label for criterion in criteria],
-        series,
-        maximum=MAX_DEGREE,
-        title=title,
-        description="; ".join(
-            f"{item.name} : "
-            + ", ".join(f"{c.label} {d}" for c, d in zip(criteria, item.values, strict=True))
-            for item in series
-        ),
-    )
-
-
 def home(request):
     """The edition and its jobs by level: the document's sommaire, from the database."""
     version = _version(request)
@@ -83,8 +50,6 @@ def home(request):
         {
             "version": version,
             "levels": levels,
-            "levels_chart": _levels_chart(levels),
-            "formats": FORMATS.values(),
         },
     )
 
@@ -126,7 +91,7 @@ def _sheet_context(version, code: str) -> dict:
         "gender_forms": forms if len(set(forms := gender_forms(job.title))) == 2 else None,
         "degrees": list(zip(criteria, degrees, strict=True)),
         "classification": grid.classify(degrees),
-        "profile_chart": _radar(criteria, [job], _("Profile of %(job)s") % {"job": job.title}),
+        "criteria": criteria,
         "neighbours": neighbours,
         "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
     }
@@ -254,7 +219,7 @@ def compare(request):
             ],
             "rows": rows,
             "levels_differ": len({job.level.number for job in jobs}) > 1,
-            "chart": _radar(criteria, jobs, _("Compared profiles")) if jobs else None,
+            "criteria": criteria,
             "messages": messages,
             "can_add": len(jobs) < MAX_COMPARED,
             "max_compared": MAX_COMPARED,
@@ -272,22 +237,6 @@ def criteria_page(request):
         sections.append(
             {
                 "criterion": criterion,
-                "chart": charts.columns(
-                    [str(degree) for degree in by_degree],
-                    [len(jobs) for jobs in by_degree.values()],
-                    title=_("Reference jobs by degree of %(criterion)s")
-                    % {"criterion": criterion.label},
-                    description=", ".join(
-                        ngettext(
-                            "degree %(degree)d: %(count)d job",
-                            "degree %(degree)d: %(count)d jobs",
-                            len(jobs),
-                        )
-                        % {"degree": degree, "count": len(jobs)}
-                        for degree, jobs in by_degree.items()
-                        if jobs
-                    ),
-                ),
                 "degrees": list(by_degree.items()),
             }
         )
@@ -323,7 +272,6 @@ def levels_page(request):
             "criteria_count": len(grid.criteria),
             "reference_count": len(references),
             "calibrations": calibrations,
-            "levels_chart": _levels_chart(levels),
             "level_names": {level.number: to_roman(level.number) for level in levels},
         },
     )

@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
+from repertoire.core.refusals import WHOLE, Refused
 from repertoire.core.text import to_roman
 from repertoire.evaluation.models import JobEvaluation
 from repertoire.evaluation.selectors import CriterionScale, Illustration
+from repertoire.web import problems_of
 
 LEVEL_CHOICES = [("", _("all"))] + [
     (number, to_roman(number)) for number in range(MIN_LEVEL, MAX_LEVEL + 1)
@@ -161,28 +162,23 @@ class WeighingForm(forms.Form):
             },
         }
 
-    def add_service_errors(self, exc: ValidationError, *, criteria_are: str) -> None:
-        """Put a service's refusal next to the fields it names: criterion codes go to the
-        degree or the justification field (``criteria_are``), other keys to their field,
-        the rest above the form."""
+    def refusal_on_fields(self, exc: Exception, *, criteria_are: str) -> Refused:
+        """A service's refusal with its problems named by this form's fields: criterion
+        codes name the degree or the justification field (``criteria_are``), other keys
+        their own field; what names no field goes above the form."""
         codes = {scale.code for scale in self.scales}
-        if not hasattr(exc, "error_dict"):
-            for message in exc.messages:
-                self.add_error(None, message)
-            return
-        for key, errors in exc.message_dict.items():
-            if key in codes:
-                name = (
-                    justification_field(key)
-                    if criteria_are == "justifications"
-                    else degree_field(key)
-                )
-            elif key in ("title", "missions"):
-                name = key
-            else:
-                name = None
-            for message in errors:
-                self.add_error(name, message)
+
+        def field_of(key: str) -> str:
+            if key not in codes:
+                return key if key in ("title", "missions") else WHOLE
+            if criteria_are == "justifications":
+                return justification_field(key)
+            return degree_field(key)
+
+        problems: dict[str, list[str]] = {}
+        for key, texts in problems_of(exc).items():
+            problems.setdefault(field_of(key), []).extend(texts)
+        return Refused(problems=problems)
 
 
 class CommentForm(forms.Form):

@@ -7,7 +7,7 @@ Each checks the actor's role, runs in one transaction, keeps the weighing's hist
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
 from repertoire.core import evaluation as rules
 from repertoire.core.grid import InvalidDegrees
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
 from repertoire.positioning.models import Establishment
 
@@ -27,12 +28,24 @@ EDITABLE_FIELDS = ("title", "missions", "degrees", "justifications")
 def _check_editor(user, establishment: Establishment) -> None:
     """The establishment's HR officers and national administrators weigh its jobs."""
     if not may_write_personal_data(user, establishment.pk):
-        raise PermissionDenied("réservé aux RH de l'établissement")
+        raise NotAllowed("réservé aux RH de l'établissement")
 
 
 def _check_national(user) -> None:
     if role_of(user) != Role.NATIONAL:
-        raise PermissionDenied("réservé aux administrateurs nationaux")
+        raise NotAllowed("réservé aux administrateurs nationaux")
+
+
+def _full_clean(instance) -> None:
+    """The model's own checks, refused with the same fields and messages."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise Refused(
+            problems={
+                "" if name == "__all__" else name: texts for name, texts in exc.message_dict.items()
+            }
+        ) from None
 
 
 def criteria_codes(version: RepertoireVersion) -> list[str]:
@@ -58,15 +71,15 @@ def clean_degrees(version: RepertoireVersion, degrees: dict) -> dict[str, int]:
     if unknown:
         errors["degrees"] = f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"
     if errors:
-        raise ValidationError(errors)
+        raise Refused(problems=errors)
     return cleaned
 
 
 def _check_justified_criteria(version: RepertoireVersion, justifications: dict) -> None:
     unknown = set(justifications) - set(criteria_codes(version))
     if unknown:
-        raise ValidationError(
-            {"justifications": f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"}
+        raise Refused(
+            problems={"justifications": f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"}
         )
 
 
@@ -77,7 +90,7 @@ def _classify(evaluation: JobEvaluation) -> None:
     try:
         result = grid.classify([evaluation.degrees[code] for code in codes])
     except InvalidDegrees as exc:
-        raise ValidationError({"degrees": str(exc)}) from None
+        raise Refused(problems={"degrees": str(exc)}) from None
     evaluation.level = result.level
     evaluation.rule = result.rule
     evaluation.explanation = result.explanation
@@ -111,7 +124,7 @@ def _clean_texts(fields: dict) -> dict:
     if "title" in cleaned:
         cleaned["title"] = " ".join(str(cleaned["title"]).split())
         if not cleaned["title"]:
-            raise ValidationError({"title": "l'intitulé de l'emploi est obligatoire"})
+            raise Refused(problems={"title": "l'intitulé de l'emploi est obligatoire"})
     if "missions" in cleaned:
         cleaned["missions"] = str(cleaned["missions"]).strip()
     if "justifications" in cleaned:
@@ -137,8 +150,8 @@ def create_evaluation(
     version = version or catalog.get_version()
     if not version.is_frozen:
         # A draft edition still changes: a weighing rests on a published one.
-        raise ValidationError(
-            {
+        raise Refused(
+            problems={
                 "edition": f"l'édition {version.label} est en préparation : pesez sur une édition publiée"
             }
         )
@@ -155,7 +168,7 @@ def create_evaluation(
     _check_justified_criteria(version, evaluation.justifications)
     _classify(evaluation)
     # A draft may justify nothing yet (the field is not blank=True): submit() checks them.
-    evaluation.full_clean()
+    _full_clean(evaluation)
     evaluation.save()
     _step(evaluation, EvaluationEvent.Action.CREATE, user.get_username())
     record(
@@ -174,11 +187,11 @@ def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluati
     _check_editor(user, evaluation.establishment)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError({name: "champ inconnu" for name in unknown})
+        raise Refused(problems={name: "champ inconnu" for name in unknown})
     try:
         status = rules.next_status(evaluation.status, "edit")
     except rules.TransitionRefused as exc:
-        raise ValidationError(str(exc)) from None
+        raise Refused(str(exc)) from None
     changes = _clean_texts(changes)
     if "degrees" in changes:
         changes["degrees"] = clean_degrees(evaluation.version, changes["degrees"])
@@ -212,7 +225,7 @@ def _move(user, evaluation: JobEvaluation, action: str, note: str = "") -> JobEv
     try:
         evaluation.status = rules.next_status(evaluation.status, action)
     except rules.TransitionRefused as exc:
-        raise ValidationError(str(exc)) from None
+        raise Refused(str(exc)) from None
     before = _facts(evaluation)
     evaluation.save()
     _step(evaluation, action, user.get_username(), note=note.strip())
@@ -236,8 +249,10 @@ def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluati
     )
     if missing:
         labels = {c.code: c.label for c in catalog.criteria_of(evaluation.version)}
-        raise ValidationError(
-            {code: f"justifiez le degré retenu pour « {labels[code]} »" for code in missing}
+        raise Refused(
+            problems={
+                code: f"justifiez le degré retenu pour « {labels[code]} »" for code in missing
+            }
         )
     _classify(evaluation)  # the rule in force when it is submitted
     evaluation.submitted_at = timezone.now()
@@ -258,7 +273,7 @@ def send_back(user, evaluation: JobEvaluation, *, comment: str) -> JobEvaluation
     """A national administrator returns the weighing to the establishment, saying why."""
     _check_national(user)
     if not comment.strip():
-        raise ValidationError({"comment": "dites à l'établissement ce qui est à revoir"})
+        raise Refused(problems={"comment": "dites à l'établissement ce qui est à revoir"})
     evaluation.decided_by = user.get_username()
     evaluation.decided_at = timezone.now()
     return _move(user, evaluation, "return", comment)
@@ -269,7 +284,7 @@ def comment(user, evaluation: JobEvaluation, text: str) -> JobEvaluation:
     if role_of(user) != Role.NATIONAL:
         _check_editor(user, evaluation.establishment)
     if not text.strip():
-        raise ValidationError({"comment": "le commentaire est vide"})
+        raise Refused(problems={"comment": "le commentaire est vide"})
     _step(evaluation, EvaluationEvent.Action.COMMENT, user.get_username(), note=text.strip())
     record(
         actor=user.get_username(),
@@ -286,9 +301,9 @@ def revise(user, evaluation: JobEvaluation) -> JobEvaluation:
     """A new draft version of a validated weighing; the validated one stays as it was."""
     _check_editor(user, evaluation.establishment)
     if evaluation.status != JobEvaluation.Status.VALIDATED:
-        raise ValidationError("seule une pesée validée se révise ; modifiez le brouillon")
+        raise Refused("seule une pesée validée se révise ; modifiez le brouillon")
     if evaluation.revisions.exists():
-        raise ValidationError("cette pesée a déjà une version plus récente")
+        raise Refused("cette pesée a déjà une version plus récente")
     revision = JobEvaluation(
         establishment=evaluation.establishment,
         version=evaluation.version,

@@ -12,11 +12,11 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -33,17 +33,16 @@ from repertoire.evaluation.forms import (
 from repertoire.evaluation.models import JobEvaluation
 from repertoire.evaluation.presenters import result_context
 from repertoire.positioning.models import Establishment
-from repertoire.positioning.selectors import establishment_for, establishments_for
+from repertoire.positioning.selectors import establishments_for
+from repertoire.web import REFUSALS, attempt, tell_refusal
 
 PAGE_SIZE = 50
 EDITABLE = (JobEvaluation.Status.DRAFT, JobEvaluation.Status.RETURNED)
 
 
 def _evaluation(request, pk: int) -> JobEvaluation:
-    try:
-        return selectors.evaluation_for(request.user, pk)
-    except JobEvaluation.DoesNotExist:
-        raise Http404("aucune pesée à votre portée à cette adresse") from None
+    """A weighing outside the user's establishments does not exist for them."""
+    return get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
 
 
 def _version(label: str | None = None):
@@ -51,11 +50,6 @@ def _version(label: str | None = None):
         return catalog.get_version(label)
     except catalog.EditionNotFound as exc:
         raise Http404(str(exc)) from None
-
-
-def _service_errors(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -156,10 +150,10 @@ def _save(request, form, establishment, version, evaluation, action):
             if action == "submit":
                 criteria_are = "justifications"
                 services.submit(request.user, saved)
-    except ValidationError as exc:
+    except REFUSALS as exc:
         if evaluation is not None:
             evaluation.refresh_from_db()  # the service changed it in memory, rolled back
-        form.add_service_errors(exc, criteria_are=criteria_are)
+        tell_refusal(request, form.refusal_on_fields(exc, criteria_are=criteria_are), form=form)
         return None
     if action == "submit":
         messages.success(request, _("Weighing submitted to the national administrators."))
@@ -173,10 +167,7 @@ def new(request):
     """/pesees/nouvelle/?etablissement=CODE: weigh a new local job of the establishment."""
     code = request.GET.get("etablissement", "")
     if code:
-        try:
-            establishment = establishment_for(request.user, code)
-        except Establishment.DoesNotExist:
-            raise Http404("aucun établissement à votre portée sous ce code") from None
+        establishment = get_object_or_404(establishments_for(request.user), code=code)
     else:
         places = list(establishments_for(request.user))
         if len(places) != 1:
@@ -285,16 +276,8 @@ def detail(request, pk: int):
 def _act(request, pk: int, act, success: str):
     """Run one review step; the service's refusal comes back as a message."""
     evaluation = _evaluation(request, pk)
-    try:
-        result = act(evaluation)
-    except (ValidationError, PermissionDenied) as exc:
-        if isinstance(exc, PermissionDenied):
-            messages.error(request, str(exc) or _("Your role does not allow this action."))
-        else:
-            _service_errors(request, exc)
-        return redirect("evaluation:detail", pk=evaluation.pk)
-    messages.success(request, success)
-    return redirect("evaluation:detail", pk=(result or evaluation).pk)
+    done = attempt(request, lambda: act(evaluation), success=success)
+    return redirect("evaluation:detail", pk=(done.result or evaluation).pk)
 
 
 def _comment(request) -> str:

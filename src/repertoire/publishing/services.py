@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import RepertoireVersion
+from repertoire.core.refusals import Refused
 from repertoire.publishing.documents import FORMATS
 from repertoire.publishing.models import Publication
 from repertoire.tasks import run_in_background, throttled
@@ -22,8 +23,8 @@ STALE_AFTER = timedelta(minutes=15)
 PROGRESS_INTERVAL = 0.5
 
 
-class UnknownFormat(ValueError):
-    pass
+class UnknownFormat(Refused):
+    """A format no edition is published in."""
 
 
 def request_publication(version: RepertoireVersion, format: str, *, author: str) -> Publication:

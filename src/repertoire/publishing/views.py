@@ -1,13 +1,17 @@
-"""Downloads: a job sheet's PDF at once, a whole edition through a background publication."""
+"""Downloads: a job sheet's PDF at once, a whole edition through a background publication,
+the diff of two editions as a PDF annex."""
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from repertoire.catalog import selectors
+from repertoire.catalog.edition_views import compared
 from repertoire.publishing import documents, services
+from repertoire.publishing.diff_annex import diff_pdf
 from repertoire.publishing.models import Publication
 
 
@@ -68,4 +72,16 @@ def download(request, pk: int):
         bytes(publication.content),
         format.content_type,
         documents.file_name(publication.version, format.extension),
+    )
+
+
+@login_required
+def diff_annex(request):
+    """The diff of two editions as a PDF annex, to join to the edition sent to the social
+    partners (``editions:annex``, beside the diff page)."""
+    before, after = compared(request)
+    return _download(
+        diff_pdf(selectors.edition_diff(before, after)),
+        "application/pdf",
+        f"changements-{before.label}-{after.label}.pdf",
     )
