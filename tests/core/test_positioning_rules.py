@@ -24,6 +24,7 @@ from repertoire.core.positioning import (
     next_status,
     positioned_level,
 )
+from repertoire.core.refusals import Refused
 
 # The workflow, written out: (status, action) → next status; every other pair is refused.
 ALLOWED = {
@@ -83,6 +84,16 @@ def test_decided_statuses_are_final():
         for action in ACTIONS:
             with pytest.raises(TransitionRefused):
                 next_status(status, action)
+
+
+def test_hr_reviews_until_notification_and_everything_but_a_proposal_is_decided():
+    assert rules.OPEN_TO_REVIEW == (PROPOSED, VALIDATED)
+    assert all(next_status(status, "change") == VALIDATED for status in rules.OPEN_TO_REVIEW)
+    assert tuple(status for status in STATUSES if status != PROPOSED) == rules.DECIDED
+
+
+def test_a_refused_transition_or_level_is_a_refusal():
+    assert issubclass(TransitionRefused, Refused) and issubclass(LevelRefused, Refused)
 
 
 # --- level -------------------------------------------------------------------------------

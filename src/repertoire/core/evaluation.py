@@ -17,6 +17,10 @@ from repertoire.core.matching import Candidate
 from repertoire.core.profiles import ProfileIndex
 from repertoire.core.text import to_roman
 
+# TransitionRefused: what next_status raises, caught by the callers from here.
+from repertoire.core.transitions import TransitionRefused as TransitionRefused
+from repertoire.core.transitions import Workflow
+
 DRAFT = "draft"
 SUBMITTED = "submitted"
 VALIDATED = "validated"
@@ -47,19 +51,19 @@ SAME_JOB_TEXT_SCORE = 0.85
 SAME_JOB_PROFILE_DISTANCE = 2
 
 
-class TransitionRefused(ValueError):
-    pass
+WORKFLOW = Workflow(
+    statuses=STATUSES,
+    transitions=TRANSITIONS,
+    status_labels=STATUS_LABELS,
+    action_labels=ACTION_LABELS,
+    refusal="impossible de {action} une pesée {status} (il faut qu'elle soit {allowed})",
+    joiner=" ou ",
+)
 
 
 def next_status(current: str, action: str) -> str:
-    allowed, result = TRANSITIONS[action]
-    if current not in allowed:
-        starts = " ou ".join(STATUS_LABELS[status] for status in STATUSES if status in allowed)
-        raise TransitionRefused(
-            f"impossible de {ACTION_LABELS[action]} une pesée {STATUS_LABELS[current]} "
-            f"(il faut qu'elle soit {starts})"
-        )
-    return result
+    """The status after ``action``; refused, with the reason, when the order forbids it."""
+    return WORKFLOW.next_status(current, action)
 
 
 def missing_justifications(

@@ -12,7 +12,12 @@ import calendar
 import datetime as dt
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
+
+# TransitionRefused: what next_status raises, caught by the callers from here.
+from repertoire.core.transitions import TransitionRefused as TransitionRefused
+from repertoire.core.transitions import Workflow
 
 PROPOSED = "proposed"
 VALIDATED = "validated"
@@ -49,24 +54,27 @@ ACTION_LABELS = {
 }
 
 
-class TransitionRefused(ValueError):
-    pass
+WORKFLOW = Workflow(
+    statuses=STATUSES,
+    transitions=TRANSITIONS,
+    status_labels=STATUS_LABELS,
+    action_labels=ACTION_LABELS,
+    refusal="impossible de {action} un positionnement {status} (il faut qu'il soit : {allowed})",
+)
+
+# Decided: counted in the level distribution handed to the social partners.
+DECIDED = (VALIDATED, NOTIFIED, CONTESTED, CONFIRMED, REVISED)
+# HR may still change the job or the level; afterwards only an appeal does.
+OPEN_TO_REVIEW = WORKFLOW.starts_of("change")
 
 
 def next_status(current: str, action: str) -> str:
     """The status after ``action``; refused, with the reason, when the order forbids it."""
-    allowed, result = TRANSITIONS[action]
-    if current not in allowed:
-        starts = ", ".join(STATUS_LABELS[status] for status in STATUSES if status in allowed)
-        raise TransitionRefused(
-            f"impossible de {ACTION_LABELS[action]} un positionnement "
-            f"{STATUS_LABELS[current]} (il faut qu'il soit : {starts})"
-        )
-    return result
+    return WORKFLOW.next_status(current, action)
 
 
-class LevelRefused(ValueError):
-    pass
+class LevelRefused(Refused):
+    """A level the rules do not allow for this job, or a personal level without its reason."""
 
 
 def positioned_level(job_level: int, personal_level: int | None, reason: str = "") -> int:

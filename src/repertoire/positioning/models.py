@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 
 # Also imported from here by callers that knew it here (positioning sits above organisation).
@@ -108,24 +109,19 @@ class Positioning(models.Model):
     the employee, who may contest it; the commission then confirms or revises it.
     """
 
+    # The statuses and their order are the core's (core/positioning.py); these are their names.
     class Status(models.TextChoices):
-        PROPOSED = "proposed", _("proposed")
-        VALIDATED = "validated", _("validated")
-        NOTIFIED = "notified", _("notified")
-        CONTESTED = "contested", _("contested")
-        CONFIRMED = "confirmed", _("confirmed")
-        REVISED = "revised", _("revised")
+        PROPOSED = rules.PROPOSED, _("proposed")
+        VALIDATED = rules.VALIDATED, _("validated")
+        NOTIFIED = rules.NOTIFIED, _("notified")
+        CONTESTED = rules.CONTESTED, _("contested")
+        CONFIRMED = rules.CONFIRMED, _("confirmed")
+        REVISED = rules.REVISED, _("revised")
 
     # Decided: counted in the level distribution handed to the social partners.
-    DECIDED = (
-        Status.VALIDATED,
-        Status.NOTIFIED,
-        Status.CONTESTED,
-        Status.CONFIRMED,
-        Status.REVISED,
-    )
+    DECIDED = rules.DECIDED
     # HR may still change the job or the level; afterwards only an appeal does.
-    OPEN_TO_REVIEW = (Status.PROPOSED, Status.VALIDATED)
+    OPEN_TO_REVIEW = rules.OPEN_TO_REVIEW
 
     employee = models.ForeignKey(Employee, models.CASCADE, related_name="positionings")
     version = models.ForeignKey(
