@@ -249,6 +249,13 @@ def test_admin_commands(network):
         app, ["users", "create", "z", "--role", "national"], input=f"{PASSWORD}\nautre\n"
     )
     assert mismatch.exit_code == 2 and "diffèrent" in mismatch.output
+    weak = runner.invoke(app, ["users", "create", "z", "--role", "national"], input="123\n123\n")
+    assert weak.exit_code == 2 and "mot de passe refusé" in weak.output
+    alone = runner.invoke(
+        app, ["users", "create", "z", "--role", "hr"], input=f"{PASSWORD}\n{PASSWORD}\n"
+    )
+    assert alone.exit_code == 2
+    assert "--establishment : le rôle « hr » demande un établissement" in alone.output
     result = runner.invoke(app, ["tokens", "create", "rh-est", "--name", "sirh"])
     assert result.exit_code == 0
     secret = result.stdout.strip().splitlines()[-1]

@@ -43,9 +43,7 @@ def create_user(
         )
     if role != Role.NATIONAL and establishment is None:
         raise AccountError(
-            problems={
-                "establishment": f"le rôle « {role} » demande un établissement (--establishment)"
-            }
+            problems={"establishment": f"le rôle « {role} » demande un établissement"}
         )
     User = get_user_model()
     if User.objects.filter(username=username).exists():
