@@ -49,3 +49,21 @@ def test_help_does_not_start_django():
 
 def test_main_is_the_console_script():
     assert callable(main)
+
+
+def test_a_document_is_refused_before_django_starts(tmp_path, source_text):
+    """`check FILE` reads a document without a database: its refusal needs no Django."""
+    lines = source_text.split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("Classification niveau"))
+    lines[index] = "Classification niveau IX"
+    path = tmp_path / "bad.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "repertoire", "check", str(path)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "REPERTOIRE_HOME": str(tmp_path)},
+    )
+    assert result.returncode == 2, result.stderr
+    assert f"line {index + 1}: " in result.stderr
+    assert "rien n'a été écrit" in result.stderr

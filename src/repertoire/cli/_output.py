@@ -61,30 +61,38 @@ def refusals(
 
 
 def _refusal_types() -> tuple[type[Exception], ...]:
-    """Every exception that means "refused, nothing written". Imported when a refusal is
-    raised, not before: Django is started by then, and ``--help`` does not pay for it."""
+    """Every exception that means "refused, nothing written". Looked up when an exception
+    is raised, not before, so that ``--help`` does not pay for Django; the apps' own
+    exceptions only once Django is started (before, no service can have raised them)."""
+    from django.apps import apps
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from repertoire.accounts.services import AccountError
-    from repertoire.catalog.services import EditionFrozen, PublicationRefused
     from repertoire.core.document import DocumentInvalid
     from repertoire.core.refusals import Refused
+
+    types: tuple[type[Exception], ...] = (
+        Refused,
+        ValidationError,
+        PermissionDenied,
+        DocumentInvalid,
+    )
+    if not apps.ready:
+        return types
+    from repertoire.accounts.services import AccountError
+    from repertoire.catalog.services import EditionFrozen, PublicationRefused
     from repertoire.positioning.demo import DemoExists
     from repertoire.positioning.services import ImportRefused
     from repertoire.publishing.services import UnknownFormat
 
+    # Still apart from the family: told the same way.
     return (
-        Refused,
-        ValidationError,
-        PermissionDenied,
-        # Still apart from the family: told the same way.
+        *types,
         EditionFrozen,
         PublicationRefused,
         ImportRefused,
         AccountError,
         UnknownFormat,
         DemoExists,
-        DocumentInvalid,
     )
 
 
