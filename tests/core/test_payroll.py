@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,10 +14,14 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from repertoire.core.payroll import (
+    Pay,
     PayrollFileError,
     header_key,
+    parse_amount,
     parse_date,
     parse_level,
+    parse_sex,
+    parse_working_time,
     read_payroll,
 )
 
@@ -599,3 +604,300 @@ def test_any_safe_table_reads_back_as_written(table, delimiter, encoding, newlin
     assert payroll.columns == dict(zip(fields, headers, strict=True))
     assert [row.values for row in payroll.rows] == records
     assert [row.line for row in payroll.rows] == list(range(2, len(records) + 2))
+
+
+# --- pay columns (Directive (EU) 2023/970) -----------------------------------------------
+
+PAY_HEADERS = [
+    "Matricule",
+    "Nom",
+    "Intitulé du poste",
+    "Sexe",
+    "Salaire de base annuel brut",
+    "Rémunération variable annuelle brute",
+    "Temps de travail",
+]
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def test_pay_columns_of_a_windows_1252_csv_are_read_apart_from_the_employee():
+    rows = [
+        PAY_HEADERS,
+        ["A1", "DUPRÉ", "Chargée d'études", "Féminin", "32 450,50", "", "80 %"],
+        ["A2", "MARTIN", "Comptable", "H", f"41{NBSP}000 €", f"2{NBSP}500,00", "100"],
+        ["A3", "LEROY", "Assistante", "femme", "28.900,00", "1200", "0,5"],
+    ]
+    payroll = read_payroll(csv_bytes(rows, encoding="cp1252"), "rh.csv")
+    assert payroll.encoding == "cp1252"
+    assert not payroll.errors, payroll.errors
+    # The employee columns are today's; pay never flows into what an employee is given.
+    assert payroll.columns == {
+        "matricule": "Matricule",
+        "last_name": "Nom",
+        "job_title": "Intitulé du poste",
+    }
+    assert payroll.pay_columns == {
+        "sex": "Sexe",
+        "base_pay": "Salaire de base annuel brut",
+        "variable_pay": "Rémunération variable annuelle brute",
+        "working_time": "Temps de travail",
+    }
+    assert payroll.ignored == []
+    assert [set(row.values) for row in payroll.rows] == [
+        {"matricule", "last_name", "job_title"}
+    ] * 3
+    assert [row.pay for row in payroll.rows] == [
+        Pay("F", Decimal("32450.50"), Decimal("0"), Decimal("0.8")),
+        Pay("M", Decimal("41000.00"), Decimal("2500.00"), Decimal("1")),
+        Pay("F", Decimal("28900.00"), Decimal("1200.00"), Decimal("0.5")),
+    ]
+
+
+def test_narrow_no_break_spaces_of_a_utf8_csv():
+    # Windows-1252 has no narrow no-break space: Excel writes it in UTF-8 files only.
+    rows = [PAY_HEADERS, ["A1", "DUPRÉ", "Chargée", "F", f"32{NNBSP}450,50 €", "", f"80{NNBSP}%"]]
+    row = only_row(read_payroll(csv_bytes(rows, encoding="utf-8-sig"), "rh.csv"))
+    assert row.pay == Pay("F", Decimal("32450.50"), Decimal("0"), Decimal("0.8"))
+
+
+def test_english_pay_headers():
+    rows = [
+        ["Employee ID", "Last name", "Job title", "Gender", "Base pay", "Bonus", "FTE"],
+        ["7", "SMITH", "Accountant", "Female", "30000", "", "1"],
+    ]
+    row = only_row(read_payroll(csv_bytes(rows, delimiter=","), "hr.csv"))
+    assert row.pay == Pay("F", Decimal("30000.00"), Decimal("0"), Decimal("1"))
+
+
+def test_pay_cells_of_an_xlsx_are_excel_numbers():
+    rows = [
+        ["Matricule", "Nom", "Poste", "Sex", "Annual base salary", "Variable pay", "Working time"],
+        [1, "DUPONT", "Comptable", "W", 32450.5, 1000, 0.8],
+        [2, "DURAND", "Comptable", "male", 36000, 0, 1],
+        [3, "DUVAL", "Comptable", "M", "36 000", None, 80],
+    ]
+    payroll = read_payroll(xlsx_bytes(rows), "export.xlsx")
+    assert not payroll.errors, payroll.errors
+    assert [row.pay for row in payroll.rows] == [
+        Pay("F", Decimal("32450.50"), Decimal("1000.00"), Decimal("0.8")),
+        Pay("M", Decimal("36000.00"), Decimal("0.00"), Decimal("1")),
+        Pay("M", Decimal("36000.00"), Decimal("0"), Decimal("0.8")),
+    ]
+
+
+def test_a_file_without_pay_columns_has_no_pay():
+    row = only_row(read_payroll(csv_bytes(HELENE), "rh.csv"))
+    assert row.pay is None
+    assert read_payroll(csv_bytes(HELENE), "rh.csv").pay_columns == {}
+
+
+def test_sex_or_working_time_without_an_amount_column_stay_ignored_as_before():
+    rows = [
+        ["Matricule", "Sexe", "Nom", "Intitulé", "Temps de travail"],
+        ["12", "X", "MARTIN", "Comptable", "plein"],
+    ]
+    payroll = read_payroll(csv_bytes(rows), "rh.csv")
+    assert payroll.ignored == ["Sexe", "Temps de travail"]
+    assert payroll.pay_columns == {}
+    assert only_row(payroll).pay is None
+
+
+def test_an_amount_column_needs_the_sex_and_working_time_columns():
+    rows = [["Matricule", "Nom", "Intitulé", "Salaire de base"], ["12", "MARTIN", "Comptable", "1"]]
+    with pytest.raises(PayrollFileError) as caught:
+        read_payroll(csv_bytes(rows), "rh.csv")
+    message = str(caught.value)
+    assert message.startswith("ligne 1 : colonne(s) de rémunération absente(s) : ")
+    assert "Sexe, Temps de travail" in message
+
+
+def test_a_row_without_any_pay_cell_has_no_pay_and_is_kept():
+    rows = [PAY_HEADERS, ["A1", "DUPRÉ", "Chargée d'études", "", "", "", ""]]
+    assert only_row(read_payroll(csv_bytes(rows), "rh.csv")).pay is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "missing"),
+    [
+        (["F", "", "", "100"], ["Salaire de base annuel brut"]),
+        (["", "32000", "", "100"], ["Sexe"]),
+        (["", "", "500", ""], ["Sexe", "Salaire de base annuel brut", "Temps de travail"]),
+        (["M", "32000", "", ""], ["Temps de travail"]),
+    ],
+)
+def test_pay_is_all_or_nothing_on_a_row(cells, missing):
+    rows = [PAY_HEADERS, ["A1", "DUPRÉ", "Chargée d'études", *cells], ["A2", "X", "Y"]]
+    payroll = read_payroll(csv_bytes(rows, encoding="cp1252"), "rh.csv")
+    assert [(e.line, e.column) for e in payroll.errors] == [(2, column) for column in missing]
+    assert all(e.message.startswith("valeur obligatoire") for e in payroll.errors)
+    # The row in error is refused whole; the others are kept.
+    assert [row.line for row in payroll.rows] == [3]
+
+
+def test_bad_pay_values_name_their_line_and_column_in_french():
+    rows = [
+        PAY_HEADERS,
+        ["A1", "DUPRÉ", "Chargée", "X", "-100", "beaucoup", "120 %"],
+        ["A2", "MARTIN", "Comptable", "M", "0", "", "0"],
+        ["A3", "LEROY", "Comptable", "F", "32.450", "", "100"],
+    ]
+    payroll = read_payroll(csv_bytes(rows, encoding="cp1252"), "rh.csv")
+    assert payroll.rows == []
+    assert [str(e) for e in payroll.errors] == [
+        "ligne 2, colonne « Sexe » : sexe « X » non reconnu (F ou M, Femme ou Homme)",
+        "ligne 2, colonne « Salaire de base annuel brut » : montant « -100 » négatif",
+        "ligne 2, colonne « Rémunération variable annuelle brute » : montant « beaucoup »"
+        " illisible (attendu par exemple 32 450,50)",
+        "ligne 2, colonne « Temps de travail » : temps de travail « 120 % » hors limites"
+        " (plus de 0 et au plus 100 % d'un temps plein)",
+        "ligne 3, colonne « Temps de travail » : temps de travail « 0 » hors limites"
+        " (plus de 0 et au plus 100 % d'un temps plein)",
+        "ligne 3, colonne « Salaire de base annuel brut » : salaire de base nul : laissez"
+        " vides les cellules de rémunération d'une personne non rémunérée sur l'année",
+        "ligne 4, colonne « Salaire de base annuel brut » : montant « 32.450 » ambigu"
+        " (milliers ou décimales ?) : écrivez par exemple 32450 ou 32 450,00",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "sex"),
+    [
+        ("F", "F"),
+        ("f", "F"),
+        ("Femme", "F"),
+        ("FÉMININ", "F"),
+        ("Female", "F"),
+        ("W", "F"),
+        (" femme ", "F"),
+        ("M", "M"),
+        ("H", "M"),
+        ("homme", "M"),
+        ("Masculin", "M"),
+        ("Male", "M"),
+        ("M.", "M"),
+        (2, "F"),
+        (1, "M"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_sexes_as_exports_write_them(cell, sex):
+    assert parse_sex(cell) == sex
+
+
+@pytest.mark.parametrize("cell", ["X", "autre", "FM", "3"])
+def test_unknown_sexes_are_refused(cell):
+    with pytest.raises(ValueError, match="non reconnu"):
+        parse_sex(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount"),
+    [
+        ("32 450,50", "32450.50"),
+        (f"32{NBSP}450,50", "32450.50"),
+        (f"32{NNBSP}450,50", "32450.50"),
+        ("32450.5", "32450.50"),
+        ("32450,5", "32450.50"),
+        ("32 450 €", "32450.00"),
+        ("32450€", "32450.00"),
+        ("€ 32 450", "32450.00"),
+        ("32 450 EUR", "32450.00"),
+        ("32.450,50", "32450.50"),
+        ("1.032.450", "1032450.00"),
+        ("32,450.50", "32450.50"),
+        ("32450,555", "32450.56"),  # to the cent, half up
+        ("0", "0.00"),
+        (32450, "32450.00"),
+        (32450.5, "32450.50"),
+        (0.1 + 0.2, "0.30"),
+        (Decimal("12.345"), "12.35"),
+        ("", None),
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_amounts_as_exports_write_them(cell, amount):
+    assert parse_amount(cell) == (None if amount is None else Decimal(amount))
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("-1", "négatif"),
+        ("\u22121 000", "négatif"),
+        (-1, "négatif"),
+        ("32.450", "ambigu"),
+        ("1,500", "ambigu"),
+        ("12,3,4", "illisible"),
+        ("1.23.4", "illisible"),
+        ("trente mille", "illisible"),
+        (True, "illisible"),
+        (float("nan"), "illisible"),
+    ],
+)
+def test_unreadable_negative_or_ambiguous_amounts_are_refused(cell, message):
+    with pytest.raises(ValueError, match=message):
+        parse_amount(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "share"),
+    [
+        ("100", "1"),
+        ("80 %", "0.8"),
+        (f"80{NBSP}%", "0.8"),
+        ("80%", "0.8"),
+        ("0,8", "0.8"),
+        ("0.8", "0.8"),
+        ("80", "0.8"),
+        ("1", "1"),
+        ("50,5", "0.505"),
+        (1, "1"),
+        (0.8, "0.8"),
+        (80, "0.8"),
+        (100.0, "1"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_working_time_as_exports_write_it(cell, share):
+    assert parse_working_time(cell) == (None if share is None else Decimal(share))
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        ("0", "hors limites"),
+        ("0 %", "hors limites"),
+        ("101", "hors limites"),
+        ("120 %", "hors limites"),
+        ("-0,5", "hors limites"),
+        ("plein", "illisible"),
+        ("%", "illisible"),
+        (True, "illisible"),
+    ],
+)
+def test_working_time_outside_full_time_is_refused(cell, message):
+    with pytest.raises(ValueError, match=message):
+        parse_working_time(cell)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    cents=st.integers(min_value=1, max_value=10**9),
+    style=st.sampled_from(["fr", "fr_nbsp", "fr_nnbsp", "en", "dots", "euro", "bare"]),
+)
+def test_any_amount_reads_back_to_the_cent(cents, style):
+    whole, fraction = divmod(cents, 100)
+    grouped = f"{whole:,}"
+    written_amount = {
+        "fr": f"{grouped.replace(',', ' ')},{fraction:02d}",
+        "fr_nbsp": f"{grouped.replace(',', NBSP)},{fraction:02d}",
+        "fr_nnbsp": f"{grouped.replace(',', NNBSP)},{fraction:02d}",
+        "en": f"{grouped}.{fraction:02d}",
+        "dots": f"{grouped.replace(',', '.')},{fraction:02d}",
+        "euro": f"{grouped.replace(',', ' ')},{fraction:02d} €",
+        "bare": f"{whole}.{fraction:02d}",
+    }[style]
+    assert parse_amount(written_amount) == Decimal(cents) / 100

@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from repertoire.core.text import from_roman, strip_accents
@@ -98,6 +99,50 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "missions",
         "job description",
     ),
+    # Pay data (Directive (EU) 2023/970): read apart from the fields above, see PAY_FIELDS.
+    "sex": ("sexe", "genre", "sexe f m", "sexe h f", "sex", "gender"),
+    "base_pay": (
+        "salaire de base annuel brut",
+        "salaire de base annuel",
+        "salaire annuel de base",
+        "salaire annuel brut de base",
+        "salaire brut de base annuel",
+        "salaire de base",
+        "remuneration de base annuelle brute",
+        "remuneration de base annuelle",
+        "remuneration de base",
+        "annual base salary",
+        "gross annual base salary",
+        "base salary",
+        "annual base pay",
+        "base pay",
+    ),
+    "variable_pay": (
+        "remuneration variable annuelle brute",
+        "remuneration variable annuelle",
+        "remuneration variable",
+        "part variable",
+        "primes et variable",
+        "primes",
+        "complements de remuneration",
+        "variable",
+        "annual variable pay",
+        "variable pay",
+        "bonus",
+        "bonuses",
+    ),
+    "working_time": (
+        "temps de travail",
+        "quotite de temps de travail",
+        "quotite",
+        "taux d activite",
+        "taux de temps de travail",
+        "etp",
+        "working time",
+        "work time",
+        "fte",
+        "full time equivalent",
+    ),
 }
 REQUIRED = ("matricule", "last_name", "job_title")
 # Longest value each field holds (the database columns).
@@ -119,9 +164,27 @@ FIELD_LABELS = {
     "departure_date": "Date de sortie",
     "current_level": "Niveau",
     "job_description": "Description du poste",
+    "sex": "Sexe",
+    "base_pay": "Salaire de base annuel brut",
+    "variable_pay": "Rémunération variable annuelle brute",
+    "working_time": "Temps de travail",
 }
 MIN_LEVEL, MAX_LEVEL = 1, 8
 DATE_FIELDS = ("hire_date", "departure_date")
+
+# Pay data, for the pay-transparency reports (core.pay). It never joins a row's
+# ``values`` (what the positioning import writes on an employee): it is read into
+# ``PayrollRow.pay``. A file is a pay file when it has an amount column; then a row
+# gives its pay whole (sex, base pay, working time; variable pay may be blank) or not
+# at all. Sex or working time without an amount column is not pay data: those columns
+# stay ignored, as they always were.
+PAY_FIELDS = ("sex", "base_pay", "variable_pay", "working_time")
+PAY_AMOUNT_FIELDS = ("base_pay", "variable_pay")
+PAY_REQUIRED = ("sex", "base_pay", "working_time")
+SEXES = {
+    "F": ("f", "femme", "feminin", "female", "w", "woman", "mme", "madame", "2"),
+    "M": ("m", "h", "homme", "masculin", "male", "man", "monsieur", "mr", "1"),
+}
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) and other compound documents.
@@ -144,11 +207,26 @@ class RowError:
 
 
 @dataclass(frozen=True)
+class Pay:
+    """One person's pay for the year as the file gives it (see ``core.pay``)."""
+
+    sex: str  # "F" or "M"
+    base: Decimal  # annual gross base salary actually paid, > 0
+    variable: Decimal  # annual gross variable and complementary pay, >= 0
+    working_time: Decimal  # share of full time, in (0, 1]
+
+
+@dataclass(frozen=True)
 class PayrollRow:
-    """One employee as the file gives them: only the fields the file has columns for."""
+    """One employee as the file gives them: only the fields the file has columns for.
+
+    ``values`` holds the employee's fields; ``pay`` their pay, None when the file has no
+    pay column or the row leaves every pay cell blank.
+    """
 
     line: int
     values: dict[str, Any]
+    pay: Pay | None = None
 
 
 @dataclass
@@ -160,6 +238,7 @@ class PayrollFile:
     errors: list[RowError] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    pay_columns: dict[str, str] = field(default_factory=dict)  # pay field → header
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -314,17 +393,29 @@ def _read_table(
     by_index, by_field, ignored = map_columns(headers)
     missing = [FIELD_LABELS[name] for name in REQUIRED if name not in by_field]
     if missing:
-        read = ", ".join(f"« {h.strip()} »" for h in headers if h.strip()) or "aucun"
         raise PayrollFileError(
             f"ligne {header_line} : colonne(s) obligatoire(s) absente(s) : {', '.join(missing)}"
-            f" (en-têtes lus : {read})"
+            f" (en-têtes lus : {_headers_read(headers)})"
         )
+    pay_index, pay_columns = _split_pay_columns(by_index, by_field)
+    if pay_columns:
+        missing = [FIELD_LABELS[name] for name in PAY_REQUIRED if name not in pay_columns]
+        if missing:
+            raise PayrollFileError(
+                f"ligne {header_line} : colonne(s) de rémunération absente(s) : "
+                f"{', '.join(missing)} (une rémunération se lit avec le sexe, le salaire de "
+                f"base et le temps de travail ; en-têtes lus : {_headers_read(headers)})"
+            )
+    else:
+        # Without an amount column, sex or working time are not read, as before.
+        ignored = [h.strip() for i, h in enumerate(headers) if h.strip() and i not in by_index]
     payroll = PayrollFile(
         format=meta["format"],
         columns=by_field,
         ignored=ignored,
         encoding=meta["encoding"],
         delimiter=meta["delimiter"],
+        pay_columns=pay_columns,
     )
     seen: dict[str, int] = {}
     for count, (line, cells) in enumerate(rows, start=1):
@@ -333,6 +424,8 @@ def _read_table(
         if _blank(cells):
             continue
         values, errors = _read_row(line, cells, by_index, by_field)
+        pay, pay_errors = _read_pay(line, cells, pay_index, pay_columns)
+        errors.extend(pay_errors)
         matricule = values.get("matricule")
         if matricule:
             if matricule in seen:
@@ -348,8 +441,77 @@ def _read_table(
         if errors:
             payroll.errors.extend(errors)
         else:
-            payroll.rows.append(PayrollRow(line, values))
+            payroll.rows.append(PayrollRow(line, values, pay))
     return payroll
+
+
+def _headers_read(headers: list[str]) -> str:
+    return ", ".join(f"« {h.strip()} »" for h in headers if h.strip()) or "aucun"
+
+
+def _split_pay_columns(
+    by_index: dict[int, str], by_field: dict[str, str]
+) -> tuple[dict[int, str], dict[str, str]]:
+    """Take the pay columns out of the employee columns (both changed in place): the pay
+    columns by index and by field; none when the file has no amount column."""
+    pay_index = {index: name for index, name in by_index.items() if name in PAY_FIELDS}
+    pay_columns = {name: by_field[name] for name in PAY_FIELDS if name in by_field}
+    for index in pay_index:
+        del by_index[index]
+    for name in pay_columns:
+        del by_field[name]
+    if not any(name in pay_columns for name in PAY_AMOUNT_FIELDS):
+        return {}, {}
+    return pay_index, pay_columns
+
+
+def _read_pay(
+    line: int, cells: list[Any], pay_index: dict[int, str], pay_columns: dict[str, str]
+) -> tuple[Pay | None, list[RowError]]:
+    """A row's pay, all or nothing: None when every pay cell is blank."""
+    raw = {name: cells[index] if index < len(cells) else None for index, name in pay_index.items()}
+    if all(_blank([cell]) for cell in raw.values()):
+        return None, []
+    parsers: dict[str, Callable[[Any], Any]] = {
+        "sex": parse_sex,
+        "base_pay": parse_amount,
+        "variable_pay": parse_amount,
+        "working_time": parse_working_time,
+    }
+    values: dict[str, Any] = {}
+    errors: list[RowError] = []
+    for name, cell in raw.items():
+        try:
+            values[name] = parsers[name](cell)
+        except ValueError as exc:
+            errors.append(RowError(line, pay_columns[name], str(exc)))
+            continue
+        if values[name] is None and name in PAY_REQUIRED:
+            errors.append(
+                RowError(
+                    line,
+                    pay_columns[name],
+                    "valeur obligatoire : la ligne donne une rémunération (sexe, salaire de "
+                    "base et temps de travail vont ensemble)",
+                )
+            )
+    if values.get("base_pay") == 0:
+        errors.append(
+            RowError(
+                line,
+                pay_columns["base_pay"],
+                "salaire de base nul : laissez vides les cellules de rémunération "
+                "d'une personne non rémunérée sur l'année",
+            )
+        )
+    if errors:
+        return None, errors
+    return Pay(
+        sex=values["sex"],
+        base=values["base_pay"],
+        variable=values.get("variable_pay") or Decimal(0),
+        working_time=values["working_time"],
+    ), []
 
 
 def _read_row(
@@ -440,3 +602,110 @@ def parse_level(cell: Any) -> int | None:
     if number is None or not MIN_LEVEL <= number <= MAX_LEVEL:
         raise ValueError(f"niveau « {text} » inconnu (de I à VIII, ou de 1 à 8)")
     return number
+
+
+_SEX_BY_KEY = {key: sex for sex, keys in SEXES.items() for key in keys}
+
+
+def parse_sex(cell: Any) -> str | None:
+    """« F » or « M » from F/M, Femme/Homme/H, Female/Male/W (any case or accents), and
+    the INSEE codes 2/1 of the social security number."""
+    text = _text(cell)
+    if not text:
+        return None
+    sex = _SEX_BY_KEY.get(header_key(text))
+    if sex is None:
+        raise ValueError(f"sexe « {text} » non reconnu (F ou M, Femme ou Homme)")
+    return sex
+
+
+CENT = Decimal("0.01")
+_CURRENCY = re.compile(r"^(?:€|eur(?:os?)?)|(?:€|eur(?:os?)?)$", re.IGNORECASE)
+_SPACES = re.compile(r"\s+")  # Unicode: also the no-break and narrow no-break spaces
+_LONE_SEPARATOR = re.compile(r"^(\d+)[.,](\d+)$")
+_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 32.450,50
+_COMMA_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 32,450.50
+
+
+def parse_amount(cell: Any) -> Decimal | None:
+    """A yearly amount in euros, to the cent: ``32 450,50`` (any kind of space), ``32450.5``,
+    ``32 450 €``, ``32.450,50``, or an Excel number; never negative.
+
+    A lone separator followed by exactly three digits after one to three digits
+    (``32.450``, ``32,450``) may be a thousands separator or a decimal point: refused
+    rather than guessed.
+    """
+    if cell is None or isinstance(cell, bool):
+        if cell is None:
+            return None
+        raise ValueError(f"montant « {cell} » illisible")
+    if isinstance(cell, (int, float, Decimal)):
+        text = str(cell)
+        try:
+            amount = Decimal(repr(cell) if isinstance(cell, float) else cell)
+        except InvalidOperation:
+            raise ValueError(f"montant « {text} » illisible") from None
+        if not amount.is_finite():
+            raise ValueError(f"montant « {text} » illisible")
+    else:
+        text = " ".join(str(cell).split())
+        if not text:
+            return None
+        amount = _amount_of_text(text)
+    if amount < 0:
+        raise ValueError(f"montant « {text} » négatif")
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _amount_of_text(text: str) -> Decimal:
+    bare = _SPACES.sub("", _CURRENCY.sub("", text.strip()).strip())
+    negative = bare[:1] in ("-", "\u2212")
+    digits = bare[1:] if negative else bare
+    if digits.isdigit():
+        number = digits
+    elif match := _LONE_SEPARATOR.match(digits):
+        whole, fraction = match.groups()
+        if len(whole) <= 3 and len(fraction) == 3:
+            raise ValueError(
+                f"montant « {text} » ambigu (milliers ou décimales ?) : "
+                "écrivez par exemple 32450 ou 32 450,00"
+            )
+        number = f"{whole}.{fraction}"
+    elif _DOT_GROUPS.match(digits):
+        number = digits.replace(".", "").replace(",", ".")
+    elif _COMMA_GROUPS.match(digits):
+        number = digits.replace(",", "")
+    else:
+        raise ValueError(f"montant « {text} » illisible (attendu par exemple 32 450,50)")
+    return -Decimal(number) if negative else Decimal(number)
+
+
+_PERCENT = re.compile(r"^(.*?)\s*%$")
+
+
+def parse_working_time(cell: Any) -> Decimal | None:
+    """The share of full time, in (0, 1]: ``1`` or ``0,8`` (a share), ``80`` or ``80 %``
+    (a percentage: any number above 1, or any number followed by %)."""
+    if cell is None:
+        return None
+    if isinstance(cell, bool):
+        raise ValueError(f"temps de travail « {cell} » illisible")
+    text = _text(cell) if not isinstance(cell, float) else repr(cell)
+    if not text:
+        return None
+    percent = _PERCENT.match(text)
+    number = (percent.group(1) if percent else text).replace(",", ".").replace(" ", "")
+    try:
+        share = Decimal(number)
+    except InvalidOperation:
+        share = None
+    if share is None or not share.is_finite():
+        raise ValueError(f"temps de travail « {text} » illisible (attendu 100, 80 % ou 0,8)")
+    if percent or share > 1:
+        share = share / 100
+    if not 0 < share <= 1:
+        raise ValueError(
+            f"temps de travail « {text} » hors limites (plus de 0 et au plus 100 % "
+            "d'un temps plein)"
+        )
+    return share
