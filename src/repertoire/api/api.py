@@ -5,23 +5,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query
-from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
+from repertoire.api import errors
+from repertoire.api.appeals import router as appeals_router
+from repertoire.api.auth import signed_in
 from repertoire.api.editions import router as editions_router
-from repertoire.api.employees import BearerToken
 from repertoire.api.employees import router as employees_router
+from repertoire.api.errors import ERRORS, WRITE_ERRORS
 from repertoire.api.evaluations import router as evaluations_router
 from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.parser import NulFreeParser
 from repertoire.api.positionings import router as positionings_router
+from repertoire.api.reports import router as reports_router
 from repertoire.api.schemas import (
     ClassificationOut,
     ClassifyIn,
     CriterionOut,
     EditionOut,
-    ErrorOut,
     IndexOut,
     JobOut,
     JobSummaryOut,
@@ -60,48 +61,19 @@ api = NinjaAPI(
     auth=repertoire_reader,
     parser=NulFreeParser(),
 )
-# 400: a body that is not JSON; 401: not signed in; 404: no such edition or object;
-# 422: parameters or body that do not validate.
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-# Positionings first: its POST /employees/import must match before /employees/{pk}.
+errors.register(api)
+# In the order of the paths of the OpenAPI document; the employee files' POST
+# /employees/import comes before /employees/{pk} in its router.
 api.add_router("/", positionings_router)
+api.add_router("/", appeals_router)
+api.add_router("/", reports_router)
 api.add_router("/", employees_router)
 api.add_router("/", evaluations_router)
 api.add_router("/", editions_router)
 
 
 def _error(request, code: str, message: str, status: int, details=None):
-    body = {"error": {"code": code, "message": message, "details": details or []}}
-    return api.create_response(request, body, status=status)
-
-
-@api.exception_handler(ValidationError)
-def on_validation_error(request, exc: ValidationError):
-    details = [
-        {"loc": [str(part) for part in error.get("loc", [])], "msg": error.get("msg", "")}
-        for error in exc.errors
-    ]
-    return _error(request, "invalid_request", "Requête invalide", 422, details)
-
-
-@api.exception_handler(AuthenticationError)
-def on_authentication_error(request, exc):
-    return _error(request, "unauthorized", "Authentification requise", 401)
-
-
-@api.exception_handler(Http404)
-def on_not_found(request, exc):
-    return _error(request, "not_found", str(exc) or "Introuvable", 404)
-
-
-@api.exception_handler(selectors.EditionNotFound)
-def on_edition_not_found(request, exc):
-    return _error(request, "edition_not_found", str(exc), 404)
-
-
-@api.exception_handler(HttpError)
-def on_http_error(request, exc: HttpError):
-    return _error(request, "error", str(exc), exc.status_code)
+    return api.create_response(request, errors.body(code, message, details or []), status=status)
 
 
 @api.get("/editions", response={200: list[EditionOut], **ERRORS}, tags=["repertoire"])
@@ -224,17 +196,7 @@ def match(request, payload: MatchIn):
             {
                 "intitule": result.query.intitule,
                 "service": result.query.service,
-                "candidates": [
-                    {
-                        "code": c.code,
-                        "title": c.title,
-                        "level": c.level,
-                        "score": c.score,
-                        "matched": c.matched,
-                        "reason": c.reason,
-                    }
-                    for c in result.candidates
-                ],
+                "candidates": [candidate.as_proposal() for candidate in result.candidates],
             }
             for result in results
         ]
@@ -243,9 +205,9 @@ def match(request, payload: MatchIn):
 
 @api.post(
     "/match/reindex",
-    response={200: IndexOut, 403: ErrorOut, **ERRORS},
+    response={200: IndexOut, **WRITE_ERRORS},
     tags=["matching"],
-    auth=[BearerToken(), django_auth],
+    auth=signed_in(),
 )
 def reindex(request, edition: str | None = None):
     """Rebuild the title-matching index of an edition (every process reloads it).

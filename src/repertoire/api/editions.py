@@ -5,29 +5,25 @@ Signed in by session or ``Authorization: Bearer``. The difference between editio
 catalog data, open to every signed-in user; the impact counts only the people in the
 caller's scope (their establishment, the network for national administrators). An
 establishment outside that scope answers 404, as if it did not exist; a role that may not
-migrate gets 403; a service's refusal is a 422. An unknown edition is a 404. The endpoints
+migrate gets 403; a service's refusal is a 422 (answered by ``api.errors``). An unknown edition is a 404. The endpoints
 are thin callers of ``catalog.selectors``, ``positioning.selectors`` and
 ``positioning.services``.
 """
 
 from typing import Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Field, Path, Query, Router, Schema
-from ninja.security import django_auth
 
-from repertoire.api.employees import BearerToken
-from repertoire.api.positionings import _establishment, _forbidden, _refused
-from repertoire.api.schemas import ErrorOut
+from repertoire.api import lookups
+from repertoire.api.auth import signed_in
+from repertoire.api.errors import ERRORS, WRITE_ERRORS, refusals
 from repertoire.catalog import selectors as catalog
 from repertoire.core.editions import Pairing
 from repertoire.positioning import selectors, services
 from repertoire.publishing.impact import impact_dict
 
-router = Router(auth=[BearerToken(), django_auth], tags=["editions"])
+router = Router(auth=signed_in(), tags=["editions"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {403: ErrorOut, **ERRORS}
 # RepertoireVersion.label and Establishment.code hold no more.
 LABEL_LENGTH = 64
 CODE_LENGTH = 32
@@ -193,7 +189,9 @@ def edition_impact(request, params: Query[ImpactParams]):
     """Per establishment in the caller's scope, how many decided positionings of the earlier
     edition keep their job, see it renamed, change job, or see its level move. Headcounts
     only."""
-    place = _establishment(request, params.establishment) if params.establishment else None
+    place = (
+        lookups.establishment(request.user, params.establishment) if params.establishment else None
+    )
     before, after = catalog.get_version(params.from_), catalog.get_version(params.to)
     result = selectors.edition_impact(request.user, before, after, place)
     return impact_dict(result, include=[place.code] if place else [])
@@ -204,6 +202,7 @@ def edition_impact(request, params: Query[ImpactParams]):
     response={200: MigrationOut, **WRITE_ERRORS},
     by_alias=True,
 )
+@refusals(fields={"source": "from"})
 def migrate(
     request,
     payload: MigrationIn,
@@ -215,14 +214,9 @@ def migrate(
     the worklist. HR officers of the establishment and national administrators only.
 
     Synchronous: an establishment's employees are matched in the request."""
-    place = _establishment(request, code)
+    place = lookups.establishment(request.user, code)
     source, target = catalog.get_version(payload.from_), catalog.get_version()
-    try:
-        result = services.migrate_establishment(request.user, place, source=source, target=target)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc, {"source": "from"})
+    result = services.migrate_establishment(request.user, place, source=source, target=target)
     return {
         "establishment": place.code,
         "from": source.label,

@@ -1,37 +1,40 @@
-"""Employees over HTTP, scoped to the caller's establishment (DESIGN.md contract).
+"""Employees over HTTP, scoped to the caller's establishment (DESIGN.md contract), and
+employee files (CSV or XLSX) imported all or nothing.
 
-Signed in by session or by ``Authorization: Bearer <token>``; an employee outside the
-caller's scope answers 404, as if it did not exist.
+Signed in by session or by ``Authorization: Bearer <token>``; an employee or an
+establishment outside the caller's scope answers 404, as if it did not exist. A refusal is
+answered by ``api.errors``.
 """
-
-from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from ninja import Field, Router, Schema, Status
+from django.conf import settings
+from ninja import Field, File, Form, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
-from ninja.security import HttpBearer, django_auth
 from pydantic import AliasChoices, BaseModel
 
-from repertoire.accounts.selectors import establishment_id_of, sees_personal_details
-from repertoire.accounts.services import user_for_token
+from repertoire.accounts.selectors import (
+    establishment_id_of,
+    may_write_personal_data,
+    sees_personal_details,
+)
+from repertoire.api import lookups
+from repertoire.api.auth import signed_in
+from repertoire.api.errors import ERRORS, WRITE_ERRORS, body, refusals
 from repertoire.api.pagination import CountedInOnePass
 from repertoire.api.schemas import ErrorOut
+from repertoire.core.payroll import PayrollFile, PayrollFileError, read_payroll
+from repertoire.core.refusals import NotAllowed
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Employee
 
+router = Router(auth=signed_in(), tags=["employees"])
 
-class BearerToken(HttpBearer):
-    def authenticate(self, request, token: str):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+# An employee refused: the fields in error, under the code the employees API always had.
+EMPLOYEE_REFUSED = {"code": "invalid_employee", "message": "Collaborateur invalide"}
 
 
-router = Router(auth=[BearerToken(), django_auth], tags=["employees"])
+# --- shapes: employees ------------------------------------------------------------------
 
 
 class EmployeeOut(BaseModel):
@@ -90,27 +93,161 @@ class EmployeePatch(Schema):
     current_level: int | None = Field(None, ge=1, le=8)
 
 
-def _employee(request, pk: int) -> Employee:
-    try:
-        return selectors.employee_for(request.user, pk)
-    except Employee.DoesNotExist:
-        raise Http404(f"aucun collaborateur {pk}") from None
+# --- shapes: employee files -------------------------------------------------------------
 
 
-def _invalid(exc: ValidationError) -> dict:
-    return {
-        "error": {
-            "code": "invalid_employee",
-            "message": "Collaborateur invalide",
-            "details": [
-                {"loc": ["body", field], "msg": " ".join(str(m) for m in messages)}
-                for field, messages in exc.message_dict.items()
-            ],
+class ImportErrorDetail(Schema):
+    loc: list[str | int] = []
+    msg: str
+    line: int | None = Field(None, description="line of the file (rows in error)")
+    column: str | None = Field(None, description="column header as the file writes it")
+    message: str | None = None
+
+
+class ImportErrorBody(Schema):
+    code: str
+    message: str
+    details: list[ImportErrorDetail] = []
+
+
+class ImportErrorOut(Schema):
+    error: ImportErrorBody
+
+
+class ImportCreateOut(Schema):
+    line: int
+    matricule: str
+    name: str
+    job_title: str
+
+
+class ImportChangeOut(Schema):
+    field: str
+    before: str | int | None
+    after: str | int | None
+
+
+class ImportUpdateOut(Schema):
+    line: int
+    matricule: str
+    name: str
+    changes: list[ImportChangeOut]
+
+
+class ImportPreviewOut(Schema):
+    """What committing the file would do (``dry_run``); nothing was written."""
+
+    dry_run: bool = True
+    format: str
+    encoding: str
+    delimiter: str
+    columns: dict[str, str]
+    ignored: list[str]
+    rows: int
+    create: int
+    update: int
+    unchanged: int
+    absent: int = Field(description="employees of the establishment the file does not list")
+    creates: list[ImportCreateOut] = Field(description="the first rows to create")
+    updates: list[ImportUpdateOut] = Field(description="the first employees to update")
+
+
+class ImportResultOut(Schema):
+    dry_run: bool = False
+    created: int
+    updated: int
+    unchanged: int
+    absent: int
+    proposed: int
+
+
+# --- employee files ---------------------------------------------------------------------
+# Before /employees/{pk}: a route is matched in order.
+
+
+def _file_refused(code: str, message: str, details: list[dict]) -> Status:
+    return Status(422, body(code, message, details))
+
+
+def _rows_in_error(payroll: PayrollFile) -> Status:
+    """The file's rows in error, each named by line and column; nothing is imported."""
+    details = [
+        {
+            "loc": ["body", "file", error.line, error.column],
+            "msg": str(error),
+            "line": error.line,
+            "column": error.column,
+            "message": error.message,
         }
-    }
+        for error in payroll.errors[: services.REPORT_ERRORS]
+    ]
+    message = f"{len(payroll.errors)} erreur(s) dans le fichier, rien n'est importé"
+    return _file_refused("invalid_rows", message, details)
 
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+@router.post(
+    "/employees/import",
+    response={
+        200: ImportPreviewOut,
+        201: ImportResultOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ImportErrorOut,
+    },
+    tags=["positioning"],
+    # Its id is kept from when it was served beside the positionings.
+    operation_id="repertoire_api_positionings_import_employees",
+)
+@refusals(code="invalid_rows")
+def import_employees(
+    request,
+    file: File[UploadedFile],
+    establishment: Form[str],
+    dry_run: Form[bool] = True,
+):
+    """Read an employee file (CSV or XLSX) and preview (``dry_run``, the default) or
+    import it, all or nothing: a file with any row in error is refused whole (422, every
+    error named by line and column).
+
+    Synchronous: the web pages run large files in the background."""
+    place = lookups.establishment(request.user, establishment[:32])
+    # The preview names the people of the establishment: for those who may write them.
+    if not may_write_personal_data(request.user, place.pk):
+        raise NotAllowed("réservé aux RH de l'établissement")
+    limit = settings.REPERTOIRE_MAX_UPLOAD_BYTES
+    if file.size > limit:
+        message = f"fichier trop volumineux ({file.size // 2**20} Mo ; {limit // 2**20} Mo au plus)"
+        return _file_refused("invalid_file", message, [{"loc": ["body", "file"], "msg": message}])
+    try:
+        payroll = read_payroll(file.read(), file.name or "")
+    except PayrollFileError as exc:
+        return _file_refused("invalid_file", str(exc), [{"loc": ["body", "file"], "msg": str(exc)}])
+    if payroll.errors:
+        return _rows_in_error(payroll)
+    if dry_run:
+        plan = services.plan_import(place, payroll)
+        return {"dry_run": True, **services.import_report(payroll, plan)}
+    try:
+        result = services.import_employees(request.user, place, payroll)
+    except services.ImportRefused as exc:
+        return _file_refused("invalid_rows", str(exc), [])
+    return Status(
+        201,
+        {
+            "dry_run": False,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "absent": result.absent,
+            "proposed": result.proposed,
+        },
+    )
+
+
+# --- employees --------------------------------------------------------------------------
 
 
 @router.get("/employees", response={200: list[EmployeeOut], **ERRORS})
@@ -124,38 +261,31 @@ def list_employees(request, q: str = "", establishment: str | None = None):
 
 @router.get("/employees/{pk}", response={200: EmployeeOut, **ERRORS})
 def get_employee(request, pk: int):
-    return _out(request, _employee(request, pk))
+    return _out(request, lookups.employee(request.user, pk))
 
 
-@router.post("/employees", response={201: EmployeeOut, 403: ErrorOut, **ERRORS})
+@router.post("/employees", response={201: EmployeeOut, **WRITE_ERRORS})
+@refusals(**EMPLOYEE_REFUSED)
 def create_employee(request, payload: EmployeeIn):
     data = payload.dict()
     code = data.pop("establishment")
-    visible = selectors.establishments_for(request.user)
     if code:
-        establishment = visible.filter(code=code).first()
+        establishment = lookups.establishment(request.user, code)
     else:
-        establishment = visible.filter(pk=establishment_id_of(request.user)).first()
-    if establishment is None:
-        raise Http404(f"aucun établissement « {code or ''} » à votre portée")
-    try:
-        employee = services.create_employee(request.user, establishment, **data)
-    except PermissionDenied as exc:
-        return Status(403, {"error": {"code": "forbidden", "message": str(exc), "details": []}})
-    except ValidationError as exc:
-        return Status(422, _invalid(exc))
+        # HR officers: their own establishment.
+        establishment = lookups.found(
+            selectors.establishments_for(request.user),
+            "aucun établissement «  » à votre portée",
+            pk=establishment_id_of(request.user),
+        )
+    employee = services.create_employee(request.user, establishment, **data)
     return Status(201, _out(request, employee))
 
 
-@router.patch("/employees/{pk}", response={200: EmployeeOut, 403: ErrorOut, **ERRORS})
+@router.patch("/employees/{pk}", response={200: EmployeeOut, **WRITE_ERRORS})
+@refusals(**EMPLOYEE_REFUSED)
 def update_employee(request, pk: int, payload: EmployeePatch):
-    employee = _employee(request, pk)
-    try:
-        employee = services.update_employee(
-            request.user, employee, **payload.dict(exclude_unset=True)
-        )
-    except PermissionDenied as exc:
-        return Status(403, {"error": {"code": "forbidden", "message": str(exc), "details": []}})
-    except ValidationError as exc:
-        return Status(422, _invalid(exc))
+    employee = services.update_employee(
+        request.user, lookups.employee(request.user, pk), **payload.dict(exclude_unset=True)
+    )
     return _out(request, employee)

@@ -4,33 +4,31 @@ the weighing with its review (submit, validate, send back, comment, revise) and 
 The same rules as the positionings API: signed in by session or ``Authorization: Bearer``;
 a weighing or an establishment outside the caller's scope answers 404, as if it did not
 exist; a role that may not act gets 403; a service's refusal is a 422 naming the field or
-the criterion code. The endpoints are thin callers of ``evaluation.services`` and
+the criterion code (answered by ``api.errors``). The endpoints are thin callers of ``evaluation.services`` and
 ``evaluation.selectors``.
 """
 
 import datetime as dt
 from typing import Any, Literal
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from ninja.security import django_auth
 
-from repertoire.api.employees import BearerToken
+from repertoire.api import lookups
+from repertoire.api.auth import signed_in
+from repertoire.api.errors import ERRORS, WRITE_ERRORS, refusals
 from repertoire.api.pagination import BoundedLimitOffset
-from repertoire.api.positionings import Level, _establishment, _forbidden, _refused
-from repertoire.api.schemas import ErrorOut, NoticeOut
+from repertoire.api.schemas import NoticeOut
+from repertoire.api.shapes import Level
 from repertoire.catalog import selectors as catalog
 from repertoire.core.text import to_roman
 from repertoire.evaluation import selectors, services
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
 from repertoire.evaluation.presenters import weighing_dict
 
-router = Router(auth=[BearerToken(), django_auth], tags=["evaluations"])
+router = Router(auth=signed_in(), tags=["evaluations"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS = {403: ErrorOut, **ERRORS}
 EvaluationStatus = Literal[tuple(JobEvaluation.Status.values)]
 EventAction = Literal[tuple(EvaluationEvent.Action.values)]
 # A criterion code per key: an edition has a handful of criteria, never hundreds.
@@ -203,27 +201,14 @@ class WeighingOut(Schema):
 # --- helpers --------------------------------------------------------------------------
 
 
-def _evaluation(request, pk: int) -> JobEvaluation:
-    try:
-        return selectors.evaluation_for(request.user, pk)
-    except JobEvaluation.DoesNotExist:
-        raise Http404(f"aucune pesée {pk}") from None
-
-
 def _detail(request, evaluation: JobEvaluation) -> JobEvaluation:
     # Read back through the selector: the answer is what the caller may see, as stored.
-    return _evaluation(request, evaluation.pk)
+    return lookups.evaluation(request.user, evaluation.pk)
 
 
-def _act(request, pk: int, action, fields: dict[str, str] | None = None):
-    evaluation = _evaluation(request, pk)
-    try:
-        evaluation = action(evaluation)
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc, fields)
-    return _detail(request, evaluation)
+def _act(request, pk: int, action) -> JobEvaluation:
+    """``action`` on the weighing in the caller's scope; the weighing as it now stands."""
+    return _detail(request, action(lookups.evaluation(request.user, pk)))
 
 
 # --- weighings ------------------------------------------------------------------------
@@ -236,7 +221,7 @@ def list_evaluations(request, filters: Query[EvaluationFilters]):
     """The weighings in the caller's scope: their establishment's, the network's for
     national administrators."""
     if filters.establishment:
-        _establishment(request, filters.establishment)
+        lookups.establishment(request.user, filters.establishment)
     return selectors.evaluations_for(
         request.user,
         establishment=filters.establishment or "",
@@ -252,10 +237,7 @@ def preview(request, payload: PreviewIn):
     the nearest reference jobs by profile and by text, and whether the local job is in
     fact a reference job. Nothing is written."""
     version = catalog.get_version(payload.edition)
-    try:
-        degrees = services.clean_degrees(version, payload.degrees)
-    except ValidationError as exc:
-        return _refused(exc)
+    degrees = services.clean_degrees(version, payload.degrees)
     result = selectors.weighing_result(
         version, degrees, title=payload.title, missions=payload.missions
     )
@@ -265,27 +247,21 @@ def preview(request, payload: PreviewIn):
 @router.post("/evaluations", response={201: EvaluationDetailOut, **WRITE_ERRORS})
 def create_evaluation(request, payload: EvaluationIn):
     """A new weighing of a local job, as a draft, on the current edition."""
-    establishment = _establishment(request, payload.establishment)
-    try:
-        evaluation = services.create_evaluation(
-            request.user,
-            establishment,
-            title=payload.title,
-            missions=payload.missions,
-            degrees=payload.degrees,
-            justifications=payload.justifications,
-        )
-    except PermissionDenied as exc:
-        return _forbidden(exc)
-    except ValidationError as exc:
-        return _refused(exc)
+    evaluation = services.create_evaluation(
+        request.user,
+        lookups.establishment(request.user, payload.establishment),
+        title=payload.title,
+        missions=payload.missions,
+        degrees=payload.degrees,
+        justifications=payload.justifications,
+    )
     return Status(201, _detail(request, evaluation))
 
 
 @router.get("/evaluations/{pk}", response={200: EvaluationDetailOut, **ERRORS})
 def get_evaluation(request, pk: int):
     """One weighing with its history: every change and decision with its author."""
-    return _evaluation(request, pk)
+    return lookups.evaluation(request.user, pk)
 
 
 @router.patch("/evaluations/{pk}", response={200: EvaluationDetailOut, **WRITE_ERRORS})
@@ -329,20 +305,15 @@ def send_back(request, pk: int, payload: ReturnIn):
 
 
 @router.post("/evaluations/{pk}/comment", response={200: EvaluationDetailOut, **WRITE_ERRORS})
+@refusals(fields={"comment": "text"})
 def comment(request, pk: int, payload: CommentIn):
-    return _act(
-        request,
-        pk,
-        lambda ev: services.comment(request.user, ev, payload.text),
-        {"comment": "text"},
-    )
+    return _act(request, pk, lambda ev: services.comment(request.user, ev, payload.text))
 
 
 @router.post("/evaluations/{pk}/revise", response={201: EvaluationDetailOut, **WRITE_ERRORS})
 def revise(request, pk: int):
     """A new draft version of a validated weighing; the validated one stays as it was."""
-    answer = _act(request, pk, lambda ev: services.revise(request.user, ev))
-    return answer if isinstance(answer, Status) else Status(201, answer)
+    return Status(201, _act(request, pk, lambda ev: services.revise(request.user, ev)))
 
 
 @router.get(
@@ -360,7 +331,7 @@ def revise(request, pk: int):
 def evaluation_pdf(request, pk: int):
     """The weighing sheet as PDF: job, degrees with justifications, level, explanation,
     signatures block."""
-    evaluation = _evaluation(request, pk)
+    evaluation = lookups.evaluation(request.user, pk)
     # WeasyPrint is loaded by the first sheet printed, not by every process that serves.
     from repertoire.evaluation import documents
 
