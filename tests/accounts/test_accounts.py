@@ -21,6 +21,7 @@ from repertoire.audit import selectors as audit_selectors
 from repertoire.audit import views as audit_views
 from repertoire.audit.models import JournalEntry
 from repertoire.cli import app
+from repertoire.core.refusals import NotAllowed
 from repertoire.positioning import services as positioning
 
 from .conftest import PASSWORD
@@ -132,7 +133,7 @@ def test_every_write_names_its_author_in_the_journal(network):
     positioning.update_employee(network.hr_north, network.north_employee, service="Accueil")
     entry = JournalEntry.objects.filter(action="employee.update").get()
     assert entry.actor == "rh-nord" and entry.establishment == network.north
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         positioning.update_employee(network.hr_south, network.north_employee, service="x")
     actions = set(JournalEntry.objects.values_list("action", flat=True))
     assert {"establishment.create", "user.create", "employee.create", "employee.update"} <= actions
