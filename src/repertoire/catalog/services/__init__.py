@@ -1,0 +1,61 @@
+"""Writes to the catalog: one function per business action, each atomic, by sub-domain.
+
+- ``editions``: import, bundled edition, level rule, edition in force, copy, draft's header;
+- ``jobs``: a draft's reference jobs (add, change, retire);
+- ``appellations``: the other titles of a job;
+- ``publication``: publishing a draft, pairing jobs across editions.
+
+Callers import from here.
+"""
+
+from repertoire.catalog.services.appellations import (
+    add_appellation,
+    import_appellations,
+    rebuild_matching_index,
+    remove_appellation,
+    seed_curated_appellations,
+)
+from repertoire.catalog.services.common import EditionFrozen
+from repertoire.catalog.services.editions import (
+    LABEL,
+    RESERVED_LABELS,
+    copy_edition,
+    ensure_bundled_edition,
+    import_edition,
+    label_problem,
+    make_current,
+    set_level_rule,
+    update_edition,
+)
+from repertoire.catalog.services.jobs import retire_job, rule_level, save_job
+from repertoire.catalog.services.publication import (
+    PublicationRefused,
+    decide_pairing,
+    forget_pairing,
+    publish_edition,
+)
+
+__all__ = [
+    "LABEL",
+    "RESERVED_LABELS",
+    "EditionFrozen",
+    "PublicationRefused",
+    "add_appellation",
+    "copy_edition",
+    "decide_pairing",
+    "ensure_bundled_edition",
+    "forget_pairing",
+    "import_appellations",
+    "import_edition",
+    "label_problem",
+    "make_current",
+    "publish_edition",
+    "rebuild_matching_index",
+    "remove_appellation",
+    "retire_job",
+    "rule_level",
+    "save_job",
+    "seed_curated_appellations",
+    "set_level_rule",
+    "update_edition",
+]

@@ -1,0 +1,73 @@
+"""What the catalog's writes share: the edition's revision, the national administrators'
+check, the draft's lock, the model's own checks as a refusal, the draft's sommaire."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import role_of
+from repertoire.catalog.models import RepertoireVersion, SommaireEntry
+from repertoire.core.refusals import NotAllowed, Refused
+
+
+def edition_changed(version: RepertoireVersion) -> None:
+    RepertoireVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
+
+
+def item_dict(item) -> dict:
+    return {"text": item.text, "subitems": list(item.subitems)}
+
+
+class EditionFrozen(Refused):
+    """A published edition does not change: positionings and weighings rest on it."""
+
+
+def full_clean(instance, **options) -> None:
+    """The model's own checks, refused with the same fields and messages."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as exc:
+        raise Refused(
+            problems={
+                "" if name == "__all__" else name: texts for name, texts in exc.message_dict.items()
+            }
+        ) from None
+
+
+def check_national(user) -> None:
+    if role_of(user) != Role.NATIONAL:
+        raise NotAllowed("seuls les administrateurs nationaux préparent les éditions")
+
+
+def check_draft(version: RepertoireVersion) -> None:
+    """Refused once published; the edition's row stays locked until the write commits,
+    so an edit and a publication at the same moment cannot both go through."""
+    locked = RepertoireVersion.objects.select_for_update().filter(pk=version.pk)
+    published_at = locked.values_list("published_at", flat=True).first()
+    if published_at is not None or version.is_frozen:
+        raise EditionFrozen(
+            f"l'édition {version.label} est publiée : elle ne change plus, copiez-la pour "
+            "préparer la suivante"
+        )
+
+
+def rebuild_sommaire(version: RepertoireVersion) -> None:
+    """A draft's sommaire is its jobs by level; page numbers come when it is typeset."""
+    version.sommaire.all().delete()
+    SommaireEntry.objects.bulk_create(
+        SommaireEntry(
+            version=version,
+            level_number=job.level.number,
+            # The sommaire spells titles, not the sheets' headings (often in capitals):
+            # the reader takes a job's title from it.
+            title=job.title,
+            page=None,
+            position=position,
+            job=job,
+        )
+        for position, job in enumerate(
+            version.jobs.select_related("level").order_by("level__number", "position"), start=1
+        )
+    )

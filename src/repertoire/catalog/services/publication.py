@@ -1,0 +1,128 @@
+"""Publishing a draft edition, and the pairs of jobs from one edition to the next."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from repertoire.audit.services import record, snapshot
+from repertoire.catalog.models import EditionPairing, RepertoireVersion
+from repertoire.catalog.selectors import reference_profiles_of
+from repertoire.catalog.services.common import (
+    EditionFrozen,
+    check_draft,
+    check_national,
+    edition_changed,
+)
+from repertoire.core.grid import calibrate, get_rule
+from repertoire.core.refusals import Refused
+
+
+class PublicationRefused(Refused):
+    """A draft that cannot be published yet, with every reason why."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(reasons)
+
+
+@transaction.atomic
+def publish_edition(
+    user, version: RepertoireVersion, *, status: str | None = None
+) -> RepertoireVersion:
+    """Freeze a draft and make it the edition in force.
+
+    Refused while the rule does not give every job its level: an edition whose levels
+    contradict its own rule cannot be the reference of anyone's classification.
+    """
+    check_national(user)
+    # Every edition locked, in one order: two publications at once must not both leave
+    # their edition in force.
+    list(RepertoireVersion.objects.select_for_update().order_by("pk").values_list("pk"))
+    check_draft(version)
+    if status is not None and status not in RepertoireVersion.Status.values:
+        raise Refused(problems={"status": f"statut « {status} » inconnu"})
+    reasons = []
+    if not version.jobs.exists():
+        reasons.append("l'édition n'a aucun emploi")
+    misclassified = calibrate(get_rule(version.level_rule), reference_profiles_of(version))
+    reasons += [m.describe() for m in misclassified]
+    if reasons:
+        raise PublicationRefused(reasons)
+    before = snapshot(version)
+    RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
+        is_current=False
+    )
+    version.published_at = timezone.now()
+    version.published_by = user.get_username()
+    version.is_current = True
+    version.status = status or version.status
+    version.save(update_fields=["published_at", "published_by", "is_current", "status"])
+    edition_changed(version)
+    record(
+        actor=user.get_username(),
+        action="edition.publish",
+        instance=version,
+        before=before,
+        after=snapshot(version),
+    )
+    return version
+
+
+@transaction.atomic
+def decide_pairing(
+    user,
+    before: RepertoireVersion,
+    after: RepertoireVersion,
+    before_code: str,
+    after_code: str | None,
+) -> EditionPairing:
+    """Confirm that ``after_code`` succeeds ``before_code`` (None: no successor).
+
+    Several jobs may have the same successor: jobs merged into one."""
+    check_national(user)
+    if before.pk == after.pk:
+        raise Refused(problems={"after": "une édition ne s'apparie pas avec elle-même"})
+    if after.is_frozen:
+        # Establishments migrate by these pairs: they do not move under them.
+        raise EditionFrozen(
+            f"l'édition {after.label} est publiée : ses appariements ne changent plus"
+        )
+    if not before.jobs.filter(code=before_code).exists():
+        raise Refused(problems={"before": f"aucun emploi « {before_code} » dans {before.label}"})
+    if after_code and not after.jobs.filter(code=after_code).exists():
+        raise Refused(problems={"after": f"aucun emploi « {after_code} » dans {after.label}"})
+    pairing, _ = EditionPairing.objects.update_or_create(
+        before=before,
+        after=after,
+        before_code=before_code,
+        defaults={"after_code": after_code or "", "decided_by": user.get_username()},
+    )
+    record(
+        actor=user.get_username(),
+        action="edition.pairing",
+        instance=after,
+        after={"from": before.label, "job": before_code, "successor": after_code},
+    )
+    return pairing
+
+
+@transaction.atomic
+def forget_pairing(user, pairing: EditionPairing) -> None:
+    """Back to the automatic pairing for this job."""
+    check_national(user)
+    if pairing.after.is_frozen:
+        raise EditionFrozen(
+            f"l'édition {pairing.after.label} est publiée : ses appariements ne changent plus"
+        )
+    record(
+        actor=user.get_username(),
+        action="edition.pairing.forget",
+        instance=pairing.after,
+        before={
+            "from": pairing.before.label,
+            "job": pairing.before_code,
+            "successor": pairing.after_code or None,
+        },
+    )
+    pairing.delete()
