@@ -33,6 +33,31 @@ def _fmt(number: float) -> str:
     return f"{number:.1f}"
 
 
+@dataclass(frozen=True)
+class _RadarFrame:
+    """Where a radar's axes lie: one per criterion, from the centre to ``maximum``."""
+
+    count: int
+    maximum: int
+    radius: float
+    centre_x: float
+    centre_y: float
+
+    def point(self, axis: int, value: float) -> tuple[float, float]:
+        angle = -math.pi / 2 + 2 * math.pi * axis / self.count
+        distance = self.radius * value / self.maximum
+        return (
+            self.centre_x + distance * math.cos(angle),
+            self.centre_y + distance * math.sin(angle),
+        )
+
+    def polygon(self, value_of) -> str:
+        return " ".join(
+            f"{_fmt(x)},{_fmt(y)}"
+            for x, y in (self.point(i, value_of(i)) for i in range(self.count))
+        )
+
+
 def radar(
     axes: Sequence[str],
     series: Sequence[Series],
@@ -43,70 +68,11 @@ def radar(
     font_size: int = 13,
 ) -> SafeString:
     """A radar (spider) chart: one axis per criterion, one polygon per series."""
-    count = len(axes)
     # Room for the axis labels: wide on the sides, a line above and below.
     side, above = 10 * font_size, 2.3 * font_size
-    radius = size / 2
     width, height = size + 2 * side, size + 2 * above
-    centre_x, centre_y = width / 2, height / 2 + 6
-
-    def point(axis: int, value: float) -> tuple[float, float]:
-        angle = -math.pi / 2 + 2 * math.pi * axis / count
-        distance = radius * value / maximum
-        return centre_x + distance * math.cos(angle), centre_y + distance * math.sin(angle)
-
-    def polygon(value_of) -> str:
-        return " ".join(
-            f"{_fmt(x)},{_fmt(y)}" for x, y in (point(i, value_of(i)) for i in range(count))
-        )
-
-    rings = format_html_join(
-        "",
-        '<polygon class="ring" points="{}" fill="none" stroke="#d7dde3"/>',
-        ((polygon(lambda _axis, step=step: step),) for step in range(2, maximum + 1, 2)),
-    )
-    spokes = format_html_join(
-        "",
-        '<line class="spoke" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#9aa5b1"/>',
-        ((_fmt(centre_x), _fmt(centre_y), *map(_fmt, point(i, maximum))) for i in range(count)),
-    )
-    labels = []
-    for index, label in enumerate(axes):
-        x, y = point(index, maximum + 0.6)
-        anchor = "middle" if abs(x - centre_x) < 1 else ("start" if x > centre_x else "end")
-        y += 4 if y > centre_y else 0
-        labels.append(
-            format_html(
-                '<text x="{}" y="{}" text-anchor="{}">{}</text>', _fmt(x), _fmt(y), anchor, label
-            )
-        )
-    scale = format_html_join(
-        "",
-        '<text class="scale" x="{}" y="{}" font-size="10" fill="#4a5560">{}</text>',
-        (
-            (_fmt(centre_x + 3), _fmt(point(0, step)[1] + 4), step)
-            for step in range(2, maximum + 1, 2)
-        ),
-    )
-    shapes = []
-    for number, item in enumerate(series):
-        colour, dash = SERIES_STYLES[number % len(SERIES_STYLES)]
-        dots = format_html_join(
-            "",
-            '<circle cx="{}" cy="{}" r="4" fill="{}"/>',
-            ((*map(_fmt, point(i, value)), colour) for i, value in enumerate(item.values)),
-        )
-        shapes.append(
-            format_html(
-                '<g class="series"><polygon points="{}" fill="{}" fill-opacity="0.12" '
-                'stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>{}</g>',
-                polygon(lambda i, values=item.values: values[i]),
-                colour,
-                colour,
-                dash,
-                dots,
-            )
-        )
+    frame = _RadarFrame(len(axes), maximum, size / 2, width / 2, height / 2 + 6)
+    rings, spokes, scale = _radar_grid(frame)
     title_id, description_id = _ids(title)
     return format_html(
         '<svg class="chart radar" viewBox="0 0 {} {}" role="img" aria-labelledby="{} {}" '
@@ -124,10 +90,76 @@ def radar(
         description,
         rings,
         spokes,
-        mark_safe("".join(labels)),
+        _radar_labels(frame, axes),
         scale,
-        mark_safe("".join(shapes)),
+        _radar_series(frame, series),
     )
+
+
+def _radar_grid(frame: _RadarFrame) -> tuple[SafeString, SafeString, SafeString]:
+    """The rings every two degrees, the spokes, and the degrees written on the first axis."""
+    steps = range(2, frame.maximum + 1, 2)
+    rings = format_html_join(
+        "",
+        '<polygon class="ring" points="{}" fill="none" stroke="#d7dde3"/>',
+        ((frame.polygon(lambda _axis, step=step: step),) for step in steps),
+    )
+    spokes = format_html_join(
+        "",
+        '<line class="spoke" x1="{}" y1="{}" x2="{}" y2="{}" stroke="#9aa5b1"/>',
+        (
+            (_fmt(frame.centre_x), _fmt(frame.centre_y), *map(_fmt, frame.point(i, frame.maximum)))
+            for i in range(frame.count)
+        ),
+    )
+    scale = format_html_join(
+        "",
+        '<text class="scale" x="{}" y="{}" font-size="10" fill="#4a5560">{}</text>',
+        ((_fmt(frame.centre_x + 3), _fmt(frame.point(0, step)[1] + 4), step) for step in steps),
+    )
+    return rings, spokes, scale
+
+
+def _radar_labels(frame: _RadarFrame, axes: Sequence[str]) -> SafeString:
+    """Each axis's name just beyond its end, anchored away from the centre."""
+    labels = []
+    for index, label in enumerate(axes):
+        x, y = frame.point(index, frame.maximum + 0.6)
+        if abs(x - frame.centre_x) < 1:
+            anchor = "middle"
+        else:
+            anchor = "start" if x > frame.centre_x else "end"
+        y += 4 if y > frame.centre_y else 0
+        labels.append(
+            format_html(
+                '<text x="{}" y="{}" text-anchor="{}">{}</text>', _fmt(x), _fmt(y), anchor, label
+            )
+        )
+    return mark_safe("".join(labels))
+
+
+def _radar_series(frame: _RadarFrame, series: Sequence[Series]) -> SafeString:
+    """One polygon with its dots per series, in the series' colour and dash."""
+    shapes = []
+    for number, item in enumerate(series):
+        colour, dash = SERIES_STYLES[number % len(SERIES_STYLES)]
+        dots = format_html_join(
+            "",
+            '<circle cx="{}" cy="{}" r="4" fill="{}"/>',
+            ((*map(_fmt, frame.point(i, value)), colour) for i, value in enumerate(item.values)),
+        )
+        shapes.append(
+            format_html(
+                '<g class="series"><polygon points="{}" fill="{}" fill-opacity="0.12" '
+                'stroke="{}" stroke-width="2.5" stroke-dasharray="{}"/>{}</g>',
+                frame.polygon(lambda i, values=item.values: values[i]),
+                colour,
+                colour,
+                dash,
+                dots,
+            )
+        )
+    return mark_safe("".join(shapes))
 
 
 def columns(

@@ -186,7 +186,35 @@ def edition_docx(version: RepertoireVersion, progress: Progress = _silent) -> by
     document.core_properties.title = view.version.title
     document.core_properties.subject = f"Édition du {view.date_text}"
     document.styles["Normal"].font.size = Pt(10)
+    _docx_title_page(document, view)
+    document.add_section(WD_SECTION.NEW_PAGE)
+    _docx_grid(document, view)
 
+    sheets_by_level: dict[int, list[SheetView]] = {}
+    for sheet in view.sheets:
+        sheets_by_level.setdefault(sheet.job.level.number, []).append(sheet)
+    done = 0
+    for level in view.levels:
+        sheets = sheets_by_level.get(level.number, [])
+        if not sheets:
+            continue
+        document.add_section(WD_SECTION.NEW_PAGE)
+        document.add_heading(f"Niveau {level.roman}", level=1)
+        for definition in level.definitions.all()[:1]:
+            for paragraph in definition.paragraphs:
+                document.add_paragraph(french_typography(paragraph))
+        for sheet in sheets:
+            _docx_sheet(document, sheet, level.roman)
+            done += 1
+            progress(done / len(view.sheets), f"fiche {done} sur {len(view.sheets)}")
+    out = io.BytesIO()
+    document.save(out)
+    progress(1.0, "terminé")
+    return out.getvalue()
+
+
+def _docx_title_page(document, view: EditionView) -> None:
+    """Title, date and status, the edition's notes, the jobs announced, the contents."""
     document.add_paragraph(view.version.title, style="Title")
     document.add_paragraph(f"Édition du {view.date_text} — {view.version.get_status_display()}")
     for note in view.version.notes:
@@ -198,7 +226,9 @@ def edition_docx(version: RepertoireVersion, progress: Progress = _silent) -> by
     document.add_heading("Sommaire", level=1)
     _toc_field(document.add_paragraph())
 
-    document.add_section(WD_SECTION.NEW_PAGE)
+
+def _docx_grid(document, view: EditionView) -> None:
+    """The criteria, the level rule and its band for each level."""
     document.add_heading("Critères et niveaux", level=1)
     for criterion in view.criteria:
         paragraph = document.add_paragraph()
@@ -218,47 +248,30 @@ def edition_docx(version: RepertoireVersion, progress: Progress = _silent) -> by
         row[1].text = str(low) if low == high else f"{low}–{high}"
         row[2].text = str(level.job_count)
 
-    sheets_by_level: dict[int, list[SheetView]] = {}
-    for sheet in view.sheets:
-        sheets_by_level.setdefault(sheet.job.level.number, []).append(sheet)
-    done = 0
-    for level in view.levels:
-        sheets = sheets_by_level.get(level.number, [])
-        if not sheets:
-            continue
-        document.add_section(WD_SECTION.NEW_PAGE)
-        document.add_heading(f"Niveau {level.roman}", level=1)
-        for definition in level.definitions.all()[:1]:
-            for paragraph in definition.paragraphs:
-                document.add_paragraph(french_typography(paragraph))
-        for sheet in sheets:
-            document.add_page_break()
-            document.add_heading(sheet.job.title, level=2)
-            if sheet.gender_forms:
-                document.add_paragraph(" · ".join(sheet.gender_forms))
-            document.add_paragraph(f"Niveau de classification {level.roman}")
-            document.add_heading("Finalité et missions", level=3)
-            _bullets(document, sheet.missions)
-            document.add_heading("Exigences", level=3)
-            _bullets(document, sheet.requirements)
-            document.add_heading("Degrés sur les critères classants", level=3)
-            degrees = document.add_table(rows=1, cols=2, style="Table Grid")
-            degrees.rows[0].cells[0].text = "Critère"
-            degrees.rows[0].cells[1].text = "Degré"
-            for criterion, degree in sheet.degrees:
-                row = degrees.add_row().cells
-                row[0].text = criterion.label
-                row[1].text = str(degree)
-            total = degrees.add_row().cells
-            total[0].text = "Total"
-            total[1].text = str(sheet.classification.total)
-            document.add_paragraph(french_typography(sheet.classification.explanation))
-            done += 1
-            progress(done / len(view.sheets), f"fiche {done} sur {len(view.sheets)}")
-    out = io.BytesIO()
-    document.save(out)
-    progress(1.0, "terminé")
-    return out.getvalue()
+
+def _docx_sheet(document, sheet: SheetView, roman: str) -> None:
+    """One job's sheet, on its own page: texts, degrees and why its level."""
+    document.add_page_break()
+    document.add_heading(sheet.job.title, level=2)
+    if sheet.gender_forms:
+        document.add_paragraph(" · ".join(sheet.gender_forms))
+    document.add_paragraph(f"Niveau de classification {roman}")
+    document.add_heading("Finalité et missions", level=3)
+    _bullets(document, sheet.missions)
+    document.add_heading("Exigences", level=3)
+    _bullets(document, sheet.requirements)
+    document.add_heading("Degrés sur les critères classants", level=3)
+    degrees = document.add_table(rows=1, cols=2, style="Table Grid")
+    degrees.rows[0].cells[0].text = "Critère"
+    degrees.rows[0].cells[1].text = "Degré"
+    for criterion, degree in sheet.degrees:
+        row = degrees.add_row().cells
+        row[0].text = criterion.label
+        row[1].text = str(degree)
+    total = degrees.add_row().cells
+    total[0].text = "Total"
+    total[1].text = str(sheet.classification.total)
+    document.add_paragraph(french_typography(sheet.classification.explanation))
 
 
 # --- XLSX -----------------------------------------------------------------------------------
