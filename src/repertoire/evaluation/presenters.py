@@ -33,16 +33,7 @@ def weighing_dict(edition: str, degrees: dict[str, int], result: WeighingResult)
         "band": list(classification.band),
         "warnings": [{"code": n.code, "message": n.message} for n in classification.warnings],
         "by_profile": [neighbour_dict(item) for item in result.by_profile],
-        "by_text": [
-            {
-                "code": c.code,
-                "title": c.title,
-                "level": c.level,
-                "score": c.score,
-                "reason": c.reason,
-            }
-            for c in result.by_text
-        ],
+        "by_text": [candidate.as_proposal() for candidate in result.by_text],
         "same_job": neighbour_dict(result.same_job) if result.same_job else None,
         "same_job_statement": result.same_job_statement,
     }
