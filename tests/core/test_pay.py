@@ -7,6 +7,7 @@ full time. Gap = (men − women) ÷ men × 100, one decimal, half up.
 
 from __future__ import annotations
 
+import json
 import random
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from repertoire.core.pay import (
     PayRecord,
     pay_gap_report,
     pay_ranges,
+    percent,
     quartile_bands,
     worker_information,
 )
@@ -75,6 +77,8 @@ def test_the_report_has_the_documented_shape(report):
     assert report["scope"] == "CCI Test"
     assert report["year"] == 2026
     assert report["population"] == {"women": 8, "men": 8}
+    # JSON-ready: plain numbers, strings, None, lists and dicts.
+    assert json.loads(json.dumps(report)) == report
 
 
 def test_a_mean_gap_on_total_fte_pay(report):
@@ -245,6 +249,16 @@ def test_the_flag_threshold(women_pay, shown, flag):
     category = category_with(women_pay)
     assert category["mean_gap_pct"] == shown
     assert category["flag"] is flag
+
+
+def test_percentages_round_half_away_from_zero_and_never_show_minus_zero():
+    assert percent(Decimal("4.95")) == 5.0
+    assert percent(Decimal("-4.95")) == -5.0
+    assert percent(Decimal("4.94999")) == 4.9
+    assert json.dumps(percent(Decimal("-0.04"))) == "0.0"
+    assert percent(None) is None
+    # A gap of −0.04 %: women paid 8 € more than men at 20000.
+    assert json.dumps(category_with(20008)["mean_gap_pct"]) == "0.0"
 
 
 # --- quartile cutting ------------------------------------------------------------------

@@ -104,10 +104,11 @@ def gap(men: Decimal, women: Decimal) -> Decimal | None:
 
 
 def percent(value: Decimal | None) -> float | None:
-    """A percentage as shown: one decimal, rounded half up (a JSON number)."""
+    """A percentage as shown: one decimal, rounded half up — half away from zero, so a
+    gap and its opposite show the same digits — as a JSON number (never ``-0.0``)."""
     if value is None:
         return None
-    return float(value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP))
+    return float(value.quantize(PERCENT_PLACES, rounding=ROUND_HALF_UP)) + 0.0
 
 
 def money(value: Decimal) -> Decimal:
