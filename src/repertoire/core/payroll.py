@@ -4,6 +4,10 @@ or XLSX, French or English column names in any order and case.
 The reader never stops at the first problem: it returns every row it understood and
 every problem it found, each named by its line and column, so that a person fixes the
 file once. Nothing here touches a database; the positioning app decides what to write.
+
+A file may also give each person's pay for the year (sex, base and variable pay,
+working time), for the pay-transparency reports of ``core.pay``: it is read into
+``PayrollRow.pay``, apart from the employee's fields (see ``PAY_FIELDS``).
 """
 
 from __future__ import annotations
