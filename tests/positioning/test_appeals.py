@@ -8,10 +8,10 @@ import datetime as dt
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors as catalog
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Appeal, Positioning
 
@@ -95,9 +95,9 @@ def test_the_three_kinds_of_appeal(network, notified, kind):
 
 def test_an_appeal_after_the_deadline_is_refused_and_nothing_is_written(network, notified):
     journal = JournalEntry.objects.count()
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         appeal(network, notified, received_on=DEADLINE + dt.timedelta(days=1))
-    (message,) = refused.value.message_dict["received_on"]
+    (message,) = refused.value.problems["received_on"]
     assert "01/05/2015" in message and "30/04/2015" in message and "1 mois" in message
     assert Appeal.objects.count() == 0
     assert placed(network.north_employee).status == Positioning.Status.NOTIFIED
@@ -111,9 +111,9 @@ def test_the_deadline_follows_the_setting(network, notified, settings):
 
 
 def test_an_appeal_before_the_notification_is_refused(network, notified):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         appeal(network, notified, received_on=NOTIFIED_ON - dt.timedelta(days=1))
-    assert "received_on" in refused.value.message_dict
+    assert "received_on" in refused.value.problems
     assert Appeal.objects.count() == 0
 
 
@@ -121,7 +121,7 @@ def test_a_positioning_not_yet_notified_cannot_be_contested(edition, network):
     positioning = placed(network.north_employee)
     for step in ("proposed", "validated"):
         assert positioning.status == step
-        with pytest.raises(ValidationError) as refused:
+        with pytest.raises(Refused) as refused:
             appeal(network, positioning, received_on=NOTIFIED_ON)
         assert refused.value.messages == [
             "seul un positionnement notifié peut faire l'objet d'un recours"
@@ -133,7 +133,7 @@ def test_a_positioning_not_yet_notified_cannot_be_contested(edition, network):
 
 def test_a_contested_positioning_takes_no_second_appeal(network, notified):
     appeal(network, notified, received_on=DEADLINE)
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         appeal(network, placed(network.north_employee), received_on=DEADLINE, kind="weighing")
     assert Appeal.objects.count() == 1
 
@@ -147,14 +147,14 @@ def test_a_contested_positioning_takes_no_second_appeal(network, notified):
     ],
 )
 def test_an_appeal_needs_its_kind_and_argument(network, notified, fields, errors):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         appeal(network, notified, received_on=DEADLINE, **fields)
-    assert set(refused.value.message_dict) == errors
+    assert set(refused.value.problems) == errors
 
 
 @pytest.mark.parametrize("who", ["reader_north", "hr_south"])
 def test_only_hr_of_the_establishment_records_an_appeal(network, notified, who):
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.open_appeal(
             getattr(network, who), notified, kind="weighing", argument="x", received_on=DEADLINE
         )
@@ -240,7 +240,7 @@ def test_the_commission_may_grant_a_personal_level_on_the_same_job(network, noti
 
 def test_a_revision_that_changes_nothing_is_refused(network, notified):
     opened = appeal(network, notified, received_on=DEADLINE)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.decide_appeal(
             network.hr_north,
             opened,
@@ -248,7 +248,7 @@ def test_a_revision_that_changes_nothing_is_refused(network, notified):
             reasoning="Rien à changer",
             job_code=notified.job.code,
         )
-    assert "job" in refused.value.message_dict
+    assert "job" in refused.value.problems
     opened.refresh_from_db()
     assert opened.status == Appeal.Status.OPEN
     assert placed(network.north_employee).status == Positioning.Status.CONTESTED
@@ -280,7 +280,7 @@ def test_an_appeal_is_decided_once(network, notified):
     services.decide_appeal(network.hr_north, opened, outcome="confirmed", reasoning="Confirmé")
     journal = JournalEntry.objects.count()
     for outcome in ("confirmed", "revised"):
-        with pytest.raises(ValidationError) as refused:
+        with pytest.raises(Refused) as refused:
             services.decide_appeal(
                 network.hr_north, Appeal.objects.get(), outcome=outcome, reasoning="Encore"
             )
@@ -301,9 +301,9 @@ def test_a_decision_needs_an_outcome_and_its_reasoning(
     network, notified, outcome, reasoning, field
 ):
     opened = appeal(network, notified, received_on=DEADLINE)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.decide_appeal(network.hr_north, opened, outcome=outcome, reasoning=reasoning)
-    assert set(refused.value.message_dict) == {field}
+    assert set(refused.value.problems) == {field}
     opened.refresh_from_db()
     assert opened.status == Appeal.Status.OPEN
 
@@ -311,7 +311,7 @@ def test_a_decision_needs_an_outcome_and_its_reasoning(
 @pytest.mark.parametrize("who", ["reader_north", "hr_south"])
 def test_only_hr_of_the_establishment_decides_an_appeal(network, notified, who):
     opened = appeal(network, notified, received_on=DEADLINE)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.decide_appeal(
             getattr(network, who), opened, outcome="confirmed", reasoning="Confirmé"
         )

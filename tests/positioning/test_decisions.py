@@ -8,13 +8,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from repertoire.audit.models import JournalEntry
 from repertoire.audit.selectors import in_clear
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import JobTitleAlias
 from repertoire.core.payroll import read_payroll
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Positioning, PositioningEvent
 
@@ -124,13 +124,13 @@ def test_validate_again_is_allowed_and_recorded(north):
 @pytest.mark.parametrize("who", ["reader_north", "hr_south"])
 def test_only_hr_of_the_establishment_decides(north, who):
     positioning = placed("N-04")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.validate(getattr(north, who), positioning)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.comment(getattr(north, who), positioning, "vu")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.bulk_accept(getattr(north, who), north.north, threshold=0.5)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.notify(getattr(north, who), [positioning])
     assert placed("N-04").status == Positioning.Status.PROPOSED
     assert len(history(placed("N-04"))) == 1
@@ -187,7 +187,7 @@ def test_a_personal_level_above_the_job_is_kept_with_its_reason(north, jobs):
 def test_a_level_below_the_job_is_refused_and_nothing_changes(north, jobs):
     positioning = placed("N-05")
     job = another_job(jobs, positioning, above_bottom=True)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.change(
             north.hr_north,
             positioning,
@@ -195,7 +195,7 @@ def test_a_level_below_the_job_is_refused_and_nothing_changes(north, jobs):
             personal_level=job.level.number - 1,
             reason="demande du collaborateur",
         )
-    assert refused.value.message_dict == {
+    assert refused.value.problems == {
         "level": [
             f"le niveau ne peut être inférieur à celui de l'emploi (niveau {job.level.number})"
         ]
@@ -209,18 +209,18 @@ def test_a_level_below_the_job_is_refused_and_nothing_changes(north, jobs):
 def test_a_higher_level_without_a_reason_is_refused(north, jobs):
     positioning = placed("N-05")
     job = another_job(jobs, positioning, below_top=True)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.change(
             north.hr_north, positioning, job_code=job.code, personal_level=job.level.number + 1
         )
-    assert "se motive" in refused.value.message_dict["level"][0]
+    assert "se motive" in refused.value.problems["level"][0]
     assert placed("N-05").status == Positioning.Status.PROPOSED
 
 
 def test_an_unknown_job_is_refused(north, edition):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.change(north.hr_north, placed("N-05"), job_code="emploi-inexistant")
-    assert refused.value.message_dict == {
+    assert refused.value.problems == {
         "job": [f"aucun emploi « emploi-inexistant » dans l'édition {edition.label}"]
     }
 
@@ -244,7 +244,7 @@ def test_a_comment_is_kept_in_history_and_journal_without_changing_the_decision(
     assert entry.action == "positioning.comment"
     assert "revoir" not in str(entry.after)  # sealed with the person's key
     assert in_clear([entry])[0].after["commentaire"] == "à revoir avec le manager"
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.comment(north.hr_north, positioning, "   ")
     assert len(history(placed("N-06"))) == 2
 
@@ -292,7 +292,7 @@ def test_bulk_accept_of_one_title_group(north):
 
 @pytest.mark.parametrize("threshold", [0, -0.5, 1.01])
 def test_bulk_accept_needs_a_threshold_between_0_and_1(north, threshold):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.bulk_accept(north.hr_north, north.north, threshold=threshold)
 
 
@@ -365,9 +365,9 @@ def test_a_group_decision_leaves_notified_positionings_alone(north, jobs):
 
 
 def test_a_group_decision_on_an_empty_group_is_refused(north, jobs):
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.decide_group(north.hr_north, north.north, "aucun intitule", job_code=jobs[0].code)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.decide_group(
             north.hr_south, north.north, placed("N-01").title_key, job_code=jobs[0].code
         )
@@ -400,13 +400,13 @@ def test_after_notification_only_an_appeal_changes_the_positioning(north, jobs):
     services.validate(north.hr_north, placed("N-04"))
     services.notify(north.hr_north, [placed("N-04")], on=NOTIFIED_ON)
     positioning = placed("N-04")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.change(north.hr_north, positioning, job_code=another_job(jobs, positioning).code)
     assert refused.value.messages == [
         "impossible de changer l'emploi ou le niveau un positionnement notifié "
         "(il faut qu'il soit : proposé, validé)"
     ]
-    with pytest.raises(ValidationError, match="impossible de valider"):
+    with pytest.raises(Refused, match="impossible de valider"):
         services.validate(north.hr_north, positioning)
     assert placed("N-04").status == Positioning.Status.NOTIFIED
     assert placed("N-04").job_id == positioning.job_id
@@ -444,7 +444,7 @@ def test_the_history_tells_every_step_in_order_with_its_author(north, jobs):
 
 def test_a_personal_level_above_the_grid_is_refused(north, jobs):
     positioning = placed("N-05")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.change(
             north.hr_north,
             positioning,
@@ -452,7 +452,7 @@ def test_a_personal_level_above_the_grid_is_refused(north, jobs):
             personal_level=9,
             reason="maintien à titre personnel",
         )
-    assert refused.value.message_dict == {"level": ["le niveau va de I à VIII"]}
+    assert refused.value.problems == {"level": ["le niveau va de I à VIII"]}
     assert placed("N-05").status == Positioning.Status.PROPOSED
 
 
@@ -479,8 +479,8 @@ def test_a_positioning_without_a_job_is_changed_not_validated(north, jobs):
     positioning = selectors.positioning_of(north.hr_north, employee)
     # A title of no words: the engine proposes nothing, HR chooses.
     assert (positioning.proposals, positioning.job, positioning.confidence) == ([], None, 0.0)
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.validate(north.hr_north, positioning)
-    assert refused.value.message_dict == {"job": ["choisissez l'emploi repère de ce collaborateur"]}
+    assert refused.value.problems == {"job": ["choisissez l'emploi repère de ce collaborateur"]}
     services.change(north.hr_north, positioning, job_code=jobs[0].code)
     assert selectors.positioning_of(north.hr_north, employee).job == jobs[0]

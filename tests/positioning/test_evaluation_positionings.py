@@ -12,10 +12,10 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from pypdf import PdfReader
 
 from repertoire.catalog import selectors as catalog
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.core.text import to_roman
 from repertoire.evaluation import services as weighings
 from repertoire.positioning import letters, reports, selectors, services
@@ -118,9 +118,9 @@ def test_an_employee_is_placed_on_a_validated_weighing_of_their_establishment(ne
 
 
 def test_a_personal_level_above_the_weighing_needs_its_reason(network, weighing):
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(Refused) as refused:
         placed(network, weighing, personal_level=weighing.level + 1)
-    assert "level" in refused.value.message_dict
+    assert "level" in refused.value.problems
     positioning = placed(
         network, weighing, personal_level=weighing.level + 1, reason="Niveau acquis maintenu"
     )
@@ -144,9 +144,9 @@ def test_only_a_validated_weighing_of_the_same_establishment_is_a_reference(
         justifications=dict(weighing.justifications),
     )
     for evaluation in (south, submitted, draft):
-        with pytest.raises(ValidationError) as refused:
+        with pytest.raises(Refused) as refused:
             placed(network, evaluation)
-        assert "evaluation" in refused.value.message_dict
+        assert "evaluation" in refused.value.problems
     positioning = positioning_of(network.north_employee)
     assert positioning.evaluation is None and positioning.job is not None
     assert positioning.status == Positioning.Status.PROPOSED
@@ -155,7 +155,7 @@ def test_only_a_validated_weighing_of_the_same_establishment_is_a_reference(
 def test_readers_and_other_establishments_do_not_place(network, weighing):
     positioning = positioning_of(network.north_employee)
     for user in (network.reader_north, network.hr_south):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(NotAllowed):
             services.place_on_evaluation(user, positioning, evaluation_id=weighing.pk)
     assert positioning_of(network.north_employee).evaluation is None
 
@@ -198,7 +198,7 @@ def test_the_commission_grants_a_personal_level_on_the_same_weighing(network, we
         argument="La pesée ignore l'encadrement exercé",
         received_on=NOTIFIED_ON,
     )
-    with pytest.raises(ValidationError):  # a revision changes something
+    with pytest.raises(Refused):  # a revision changes something
         services.decide_appeal(
             network.hr_north, appeal, outcome=Appeal.Status.REVISED, reasoning="Rien"
         )

@@ -9,13 +9,13 @@ import io
 import json
 
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
 from openpyxl import Workbook
 
 from repertoire.audit.models import JournalEntry
 from repertoire.audit.services import unseal
 from repertoire.catalog import selectors as catalog
 from repertoire.core.payroll import read_payroll
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning import services
 from repertoire.positioning.models import (
     Employee,
@@ -24,6 +24,7 @@ from repertoire.positioning.models import (
     Positioning,
     PositioningEvent,
 )
+from repertoire.positioning.services import imports
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_each_new_employee_is_proposed_reference_jobs_with_scores_and_reasons(no
         assert placed.status == Positioning.Status.PROPOSED
         assert 1 <= len(placed.proposals) <= services.PROPOSALS_KEPT
         for proposal in placed.proposals:
-            assert set(proposal) == {"code", "title", "level", "score", "reason"}
+            assert {"code", "title", "level", "score", "reason"} <= set(proposal)
             assert 0.0 <= proposal["score"] <= 1.0
             assert proposal["reason"].strip()
             job = jobs[proposal["code"]]
@@ -265,7 +266,7 @@ def test_a_failure_midway_rolls_everything_back(edition, network, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("panne pendant les propositions")
 
-    monkeypatch.setattr(services, "propose", broken)
+    monkeypatch.setattr(imports, "propose", broken)
     before = counts()
     with pytest.raises(RuntimeError):
         services.import_employees(network.hr_north, network.north, payroll(ROWS))
@@ -281,9 +282,9 @@ def test_a_failure_midway_rolls_everything_back(edition, network, monkeypatch):
 )
 def test_only_hr_of_the_establishment_or_national_may_import(edition, network, who, where):
     before = counts()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.import_employees(getattr(network, who), getattr(network, where), payroll(ROWS))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.upload_employee_file(
             getattr(network, who),
             getattr(network, where),
@@ -369,7 +370,7 @@ def test_an_uploaded_file_is_analysed_then_committed(edition, network, upload, c
     assert bytes(batch.content) == b""  # the employees hold the file's content now
     assert Employee.objects.filter(establishment=network.north).count() == 5
     assert positioning("N-003").status == Positioning.Status.PROPOSED
-    with pytest.raises(ValidationError, match="pas prêt"):
+    with pytest.raises(Refused, match="pas prêt"):
         commit(batch)
 
 
@@ -403,7 +404,7 @@ def test_a_file_with_errors_is_reported_line_by_line_and_cannot_be_committed(
         (6, "Matricule"),
     ]
     assert "ligne 2" in report["errors"][2]["message"]
-    with pytest.raises(ValidationError, match="pas prêt"):
+    with pytest.raises(Refused, match="pas prêt"):
         commit(batch)
     batch.refresh_from_db()
     assert batch.status == EmployeeImport.Status.INVALID
@@ -429,9 +430,9 @@ def test_an_unreadable_file_is_reported_as_a_whole(
 
 def test_another_establishment_may_not_commit_an_import(edition, network, upload, commit):
     batch = upload(csv_file(ROWS))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         commit(batch, network.hr_south)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         commit(batch, network.reader_north)
     batch.refresh_from_db()
     assert batch.status == EmployeeImport.Status.READY
@@ -445,7 +446,7 @@ def test_a_commit_that_fails_leaves_the_import_failed_and_writes_nothing(
     def broken(*args, **kwargs):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr(services, "propose", broken)
+    monkeypatch.setattr(imports, "propose", broken)
     before = counts()
     batch = commit(batch)
     assert batch.status == EmployeeImport.Status.FAILED
@@ -459,7 +460,7 @@ def test_an_analysis_that_breaks_leaves_the_import_failed_not_analysing(
     def broken(*args, **kwargs):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr(services, "plan_import", broken)
+    monkeypatch.setattr(imports, "plan_import", broken)
     batch = upload(csv_file(ROWS))
     assert batch.status == EmployeeImport.Status.FAILED
     assert "RuntimeError" in batch.error

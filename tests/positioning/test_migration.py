@@ -4,12 +4,12 @@ the worklist. Jobs, levels and degrees come from the loaded edition, never typed
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
 from repertoire.core.editions import Succession
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Positioning, PositioningEvent
 from tests.edition_builder import form, raise_level
@@ -124,13 +124,11 @@ def test_migrating_twice_leaves_decisions_made_in_the_new_edition(decisions, off
 def test_migration_is_refused_to_another_establishments_hr_and_from_the_edition_in_force(
     decisions, official
 ):
-    from django.core.exceptions import PermissionDenied
-
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(NotAllowed):
         services.migrate_establishment(
             decisions.network.hr_south, decisions.network.north, source=decisions.alice.version
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(Refused):
         services.migrate_establishment(
             decisions.network.hr_north, decisions.network.north, source=official
         )
@@ -196,7 +194,7 @@ def test_a_copy_of_a_copy_migrates_from_the_edition_in_force_before(decisions):
     assert catalog.previous_edition(final) == old
     pending = selectors.pending_migration(decisions.network.hr_north, decisions.network.north)
     assert pending.source == old and pending.waiting == 4
-    with pytest.raises(ValidationError, match="jamais été publiée"):
+    with pytest.raises(Refused, match="jamais été publiée"):
         services.migrate_establishment(
             decisions.network.hr_north, decisions.network.north, source=work
         )

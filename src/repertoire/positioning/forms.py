@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
+from repertoire.positioning.selectors import bulk_accept_threshold
 
 LEVEL_CHOICES = [("", "—")] + [
     (number, to_roman(number)) for number in range(MIN_LEVEL, MAX_LEVEL + 1)
@@ -40,7 +41,7 @@ class BulkAcceptForm(forms.Form):
         label=_("Confidence at least"),
         min_value=0.5,
         max_value=1.0,
-        initial=lambda: settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD,
+        initial=bulk_accept_threshold,
         widget=forms.NumberInput(attrs={"step": "0.01"}),
     )
 

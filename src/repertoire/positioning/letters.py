@@ -14,15 +14,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from repertoire.catalog import selectors as catalog
-from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_DEGREE
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
+from repertoire.positioning.selectors import appeal_deadline, appeal_months
 from repertoire.publishing import charts, documents
 
 # A letter states a decision: HR validated it, or it went further since.
@@ -67,7 +66,6 @@ def letters_of(
     if not positionings:
         return []
     today = today or timezone.localdate()
-    months = settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
     version = positionings[0].version
     job_ids = {p.job_id for p in positionings if p.job_id}
     jobs = list(catalog.jobs_of(version).filter(pk__in=job_ids)) if job_ids else []
@@ -89,7 +87,7 @@ def letters_of(
             Letter(
                 positioning=positioning,
                 date=date,
-                deadline=rules.appeal_deadline(date, months),
+                deadline=appeal_deadline(date),
                 level_roman=to_roman(positioning.level),
                 job_level_roman=to_roman(positioning.base_level),
                 sheet=sheets.get(positioning.job_id),
@@ -151,7 +149,7 @@ def letters_html(positionings: Sequence[Positioning], *, today: dt.date | None =
             {
                 "letters": letters,
                 "single": len(letters) == 1,
-                "months": settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS,
+                "months": appeal_months(),
                 "kinds": [str(label) for label in Appeal.Kind.labels],
                 "version": positionings[0].version if positionings else None,
             },

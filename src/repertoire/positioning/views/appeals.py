@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,17 +13,13 @@ from repertoire.catalog import selectors as catalog
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import AppealDecisionForm, AppealForm
 from repertoire.positioning.models import Appeal
-from repertoire.positioning.views.worklist import (
-    establishment_or_404,
-    form_errors,
-    positioning_or_404,
-    service_errors,
-)
+from repertoire.positioning.views import form_errors, writer_only
+from repertoire.web import attempt
 
 
 @login_required
 def appeal_list(request, code: str):
-    establishment = establishment_or_404(request, code)
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     status = request.GET.get("statut", "")
     if status not in Appeal.Status.values:
         status = ""
@@ -47,26 +40,25 @@ def appeal_list(request, code: str):
 @login_required
 @require_POST
 def open_appeal(request, pk: int):
-    positioning = positioning_or_404(request, pk)
+    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
+    writer_only(request, positioning.establishment_id)
     form = AppealForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
         return redirect("positioning:employee", pk=positioning.employee_id)
-    try:
-        appeal = services.open_appeal(request.user, positioning, **form.cleaned_data)
-    except ValidationError as exc:
-        service_errors(request, exc)
+    opened = attempt(
+        request,
+        lambda: services.open_appeal(request.user, positioning, **form.cleaned_data),
+        success=_("Appeal recorded; the positioning is contested."),
+    )
+    if not opened:
         return redirect("positioning:employee", pk=positioning.employee_id)
-    messages.success(request, _("Appeal recorded; the positioning is contested."))
-    return redirect("worklist:appeal", pk=appeal.pk)
+    return redirect("worklist:appeal", pk=opened.result.pk)
 
 
 @login_required
 def appeal_detail(request, pk: int):
-    try:
-        appeal = selectors.appeal_for(request.user, pk)
-    except Appeal.DoesNotExist:
-        raise Http404("aucun recours à cette adresse") from None
+    appeal = get_object_or_404(selectors.appeals_for(request.user), pk=pk)
     positioning = appeal.positioning
     jobs = catalog.jobs_of(positioning.version).select_related("level")
     form = AppealDecisionForm(
@@ -77,8 +69,9 @@ def appeal_detail(request, pk: int):
     may_write = may_write_personal_data(request.user, appeal.establishment_id)
     if request.method == "POST" and may_write and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.decide_appeal(
+        decided = attempt(
+            request,
+            lambda: services.decide_appeal(
                 request.user,
                 appeal,
                 outcome=data["outcome"],
@@ -87,11 +80,10 @@ def appeal_detail(request, pk: int):
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 decided_on=data["decided_on"],
-            )
-        except ValidationError as exc:
-            service_errors(request, exc)
-        else:
-            messages.success(request, _("The commission's decision is recorded."))
+            ),
+            success=_("The commission's decision is recorded."),
+        )
+        if decided:
             return redirect("worklist:appeal", pk=appeal.pk)
     return render(
         request,

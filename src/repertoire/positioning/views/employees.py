@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import json
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_POST
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.audit.selectors import history_of
 from repertoire.catalog import selectors as catalog
-from repertoire.core import positioning as rules
+from repertoire.evaluation.selectors import evaluations_in_force
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import (
     AppealForm,
@@ -26,8 +24,7 @@ from repertoire.positioning.forms import (
     DecisionForm,
     EvaluationPlacementForm,
 )
-from repertoire.positioning.models import Employee, Positioning
-from repertoire.positioning.views.worklist import placement_evaluations
+from repertoire.positioning.models import Positioning
 from repertoire.publishing import documents
 
 PAGE_SIZE = 50
@@ -54,16 +51,9 @@ def employee_list(request):
     )
 
 
-def _employee(request, pk: int) -> Employee:
-    try:
-        return selectors.employee_for(request.user, pk)
-    except Employee.DoesNotExist:
-        raise Http404("aucun collaborateur à cette adresse") from None
-
-
 @login_required
 def employee_detail(request, pk: int):
-    employee = _employee(request, pk)
+    employee = get_object_or_404(selectors.employees_for(request.user), pk=pk)
     details = sees_personal_details(request.user)
     may_write = may_write_personal_data(request.user, employee.establishment_id)
     positioning = selectors.positioning_of(request.user, employee)
@@ -93,9 +83,7 @@ def employee_detail(request, pk: int):
             "comment_form": CommentForm(),
             "evaluation_form": _evaluation_form(request.user, positioning, may_write),
             "appeal_form": AppealForm(initial={"received_on": timezone.localdate()}),
-            "appeal_deadline": rules.appeal_deadline(
-                positioning.notified_on, settings.REPERTOIRE_APPEAL_DEADLINE_MONTHS
-            )
+            "appeal_deadline": selectors.appeal_deadline(positioning.notified_on)
             if positioning.notified_on
             else None,
         }
@@ -107,7 +95,7 @@ def _evaluation_form(user, positioning, may_write: bool) -> EvaluationPlacementF
     the positioning is open to review and the establishment has validated weighings."""
     if not may_write or positioning.status not in Positioning.OPEN_TO_REVIEW:
         return None
-    evaluations = list(placement_evaluations(user, positioning))
+    evaluations = list(evaluations_in_force(user, positioning.establishment, positioning.version))
     if not evaluations:
         return None
     return EvaluationPlacementForm(
@@ -126,7 +114,7 @@ def _evaluation_form(user, positioning, may_write: bool) -> EvaluationPlacementF
 @login_required
 def personal_data(request, pk: int, format: str):
     """Everything held on the person, as JSON or PDF (right of access)."""
-    employee = _employee(request, pk)
+    employee = get_object_or_404(selectors.employees_for(request.user), pk=pk)
     if format not in ("json", "pdf") or not sees_personal_details(request.user):
         raise Http404("réservé aux RH de l'établissement")
     data = selectors.personal_data_of(request.user, employee)
@@ -149,11 +137,11 @@ def personal_data(request, pk: int, format: str):
 @login_required
 @require_POST
 def erase(request, pk: int):
-    employee = _employee(request, pk)
+    employee = get_object_or_404(selectors.employees_for(request.user), pk=pk)
     if request.POST.get("confirm") != "oui":
         return redirect("positioning:employee", pk=pk)
-    try:
-        services.erase_employee(request.user, employee, reason="demande d'effacement")
-    except PermissionDenied:
-        raise Http404("réservé aux RH de l'établissement") from None
+    # Only those who may write erase; for anyone else there is nothing to erase here.
+    if not may_write_personal_data(request.user, employee.establishment_id):
+        raise Http404("réservé aux RH de l'établissement")
+    services.erase_employee(request.user, employee, reason="demande d'effacement")
     return redirect("positioning:employee", pk=pk)

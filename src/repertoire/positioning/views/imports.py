@@ -7,23 +7,21 @@ Both steps run in the background with their progress on the page, so that a
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.core.payroll import FIELD_LABELS
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import EmployeeFileForm
 from repertoire.positioning.models import EmployeeImport
-from repertoire.positioning.views.worklist import establishment_or_404, service_errors
+from repertoire.positioning.views import writer_only
+from repertoire.web import attempt
 
 
 def _writer_establishment(request, code: str):
-    establishment = establishment_or_404(request, code)
-    if not may_write_personal_data(request.user, establishment.pk):
-        raise PermissionDenied("réservé aux RH de l'établissement")
+    """The establishment, for those who write its personal data only (403 for readers)."""
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    writer_only(request, establishment.pk)
     return establishment
 
 
@@ -51,10 +49,7 @@ def upload(request, code: str):
 
 def _batch(request, code: str, pk: int) -> EmployeeImport:
     establishment = _writer_establishment(request, code)
-    try:
-        return selectors.import_for(request.user, establishment, pk)
-    except EmployeeImport.DoesNotExist:
-        raise Http404("aucun import à cette adresse") from None
+    return get_object_or_404(selectors.imports_of(request.user, establishment), pk=pk)
 
 
 @login_required
@@ -82,8 +77,5 @@ def status(request, code: str, pk: int):
 @require_POST
 def commit(request, code: str, pk: int):
     batch = _batch(request, code, pk)
-    try:
-        services.commit_employee_file(request.user, batch)
-    except ValidationError as exc:
-        service_errors(request, exc)
+    attempt(request, lambda: services.commit_employee_file(request.user, batch))
     return redirect("worklist:import-status", code=batch.establishment.code, pk=batch.pk)

@@ -6,17 +6,16 @@ print letters; for anyone else, as for an employee outside their scope, there is
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, sees_personal_details
 from repertoire.catalog.selectors import EditionNotFound
 from repertoire.positioning import letters, selectors, services
-from repertoire.positioning.models import Employee, Establishment, LetterBatch
+from repertoire.positioning.models import Establishment, LetterBatch
+from repertoire.web import attempt
 
 NOT_FOR_YOU = "aucune lettre de positionnement à votre portée : elles sont réservées aux RH"
 
@@ -30,10 +29,7 @@ def _pdf(content: bytes, name: str) -> HttpResponse:
 @login_required
 def employee_letter(request, pk: int):
     """/personnel/<pk>/lettre.pdf: the letter of one employee's decided positioning."""
-    try:
-        employee = selectors.employee_for(request.user, pk)
-    except Employee.DoesNotExist:
-        raise Http404("aucun collaborateur à cette adresse") from None
+    employee = get_object_or_404(selectors.employees_for(request.user), pk=pk)
     if not sees_personal_details(request.user):
         raise Http404(NOT_FOR_YOU)
     if employee.pseudonymised_at is not None:
@@ -54,10 +50,8 @@ def employee_letter(request, pk: int):
 
 
 def _establishment(request, code: str) -> Establishment:
-    try:
-        establishment = selectors.establishment_for(request.user, code)
-    except Establishment.DoesNotExist:
-        raise Http404("aucun établissement à votre portée sous ce code") from None
+    """The establishment, for those who print its letters; for anyone else there is none."""
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     if not may_write_personal_data(request.user, establishment.pk):
         raise Http404(NOT_FOR_YOU)
     return establishment
@@ -69,26 +63,23 @@ def establishment_letters(request, code: str):
     """The letters of every validated or notified positioning of the establishment (or
     of one status, one service), typeset in the background: the page shows the progress."""
     establishment = _establishment(request, code)
-    try:
-        batch = services.request_letters(
+    requested = attempt(
+        request,
+        lambda: services.request_letters(
             request.user,
             establishment,
             status=request.POST.get("statut", ""),
             service=request.POST.get("service", "")[:200],
-        )
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        ),
+    )
+    if not requested:
         return redirect("worklist:worklist", code=establishment.code)
-    return redirect("worklist:letters-status", code=establishment.code, pk=batch.pk)
+    return redirect("worklist:letters-status", code=establishment.code, pk=requested.result.pk)
 
 
 def _letter_batch(request, code: str, pk: int) -> LetterBatch:
     establishment = _establishment(request, code)
-    try:
-        return selectors.letter_batch_for(request.user, establishment, pk)
-    except LetterBatch.DoesNotExist:
-        raise Http404("aucun lot de lettres à cette adresse") from None
+    return get_object_or_404(selectors.letter_batches_of(request.user, establishment), pk=pk)
 
 
 @login_required

@@ -3,11 +3,9 @@ positionings, which then go through the review worklist like any proposal."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from repertoire.accounts.selectors import may_write_personal_data
@@ -15,8 +13,9 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.edition_views import compared, comparison_url
 from repertoire.core.text import to_roman
 from repertoire.positioning import selectors, services
-from repertoire.positioning.views.worklist import establishment_or_404, service_errors
+from repertoire.positioning.views import writer_only
 from repertoire.publishing import charts
+from repertoire.web import attempt
 
 
 def _levels(row) -> list[tuple[str, int, int]]:
@@ -63,7 +62,7 @@ def impact(request):
 @login_required
 def migration(request, code: str):
     """One establishment: who changes job or level, then the migration into the worklist."""
-    establishment = establishment_or_404(request, code)
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     after = catalog.get_version()
     label = request.POST.get("de") or request.GET.get("de")
     try:
@@ -77,28 +76,29 @@ def migration(request, code: str):
     if request.method == "POST":
         if before is None:
             raise Http404(_("No earlier edition to migrate from."))
-        try:
-            result = services.migrate_establishment(
-                request.user, establishment, source=before, target=after
-            )
-        except ValidationError as exc:
-            service_errors(request, exc)
-            return redirect("worklist:migration", code=establishment.code)
-        messages.success(
+        writer_only(request, establishment.pk)
+        migrated = attempt(
             request,
-            _(
-                "%(mapped)d positionings proposed from edition %(before)s, %(proposed)d "
-                "employees proposed by the engine, %(kept)d already decided in %(after)s "
-                "left as they are. Review them below: nothing changes until validated."
-            )
-            % {
-                "mapped": result.mapped,
-                "proposed": result.proposed,
-                "kept": result.already_decided,
-                "before": before.label,
-                "after": after.label,
-            },
+            lambda: services.migrate_establishment(
+                request.user, establishment, source=before, target=after
+            ),
+            success=lambda result: (
+                _(
+                    "%(mapped)d positionings proposed from edition %(before)s, %(proposed)d "
+                    "employees proposed by the engine, %(kept)d already decided in %(after)s "
+                    "left as they are. Review them below: nothing changes until validated."
+                )
+                % {
+                    "mapped": result.mapped,
+                    "proposed": result.proposed,
+                    "kept": result.already_decided,
+                    "before": before.label,
+                    "after": after.label,
+                }
+            ),
         )
+        if not migrated:
+            return redirect("worklist:migration", code=establishment.code)
         return redirect("worklist:worklist", code=establishment.code)
     found = (
         selectors.edition_impact(request.user, before, after, establishment)

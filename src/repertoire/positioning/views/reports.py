@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from repertoire.accounts.selectors import role_of, sees_every_establishment
@@ -27,10 +27,7 @@ def _scope(request) -> Establishment | None:
         raise Http404("aucun établissement ne vous est rattaché")
     code = request.GET.get("etablissement", "").strip()
     if code:
-        try:
-            return selectors.establishment_for(request.user, code)
-        except Establishment.DoesNotExist:
-            raise Http404("aucun établissement à votre portée sous ce code") from None
+        return get_object_or_404(selectors.establishments_for(request.user), code=code)
     if sees_every_establishment(request.user):
         return None
     # HR and readers: their own establishment, named as the report's scope.

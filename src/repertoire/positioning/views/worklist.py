@@ -9,13 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -23,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.catalog import selectors as catalog
+from repertoire.evaluation.selectors import evaluations_in_force
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import (
     BulkAcceptForm,
@@ -33,37 +31,11 @@ from repertoire.positioning.forms import (
     WorklistFilterForm,
 )
 from repertoire.positioning.models import Establishment, Positioning
+from repertoire.positioning.views import form_errors, writer_only
+from repertoire.web import attempt
 
 PAGE_SIZE = 50
 GROUPS_PAGE_SIZE = 100
-
-
-def establishment_or_404(request, code: str) -> Establishment:
-    try:
-        return selectors.establishment_for(request.user, code)
-    except Establishment.DoesNotExist:
-        raise Http404("aucun établissement à votre portée sous ce code") from None
-
-
-def positioning_or_404(request, pk: int) -> Positioning:
-    try:
-        return selectors.positioning_for(request.user, pk)
-    except Positioning.DoesNotExist:
-        raise Http404("aucun positionnement à cette adresse") from None
-
-
-def form_errors(request, form) -> None:
-    """A form's errors, told to the person on the page they come back to, by field."""
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label} : {error}" if label else error)
-
-
-def service_errors(request, exc: ValidationError) -> None:
-    """A refused decision, told to the person on the page they come back to."""
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @login_required
@@ -80,7 +52,7 @@ def index(request):
 
 @login_required
 def worklist(request, code: str):
-    establishment = establishment_or_404(request, code)
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     version = catalog.get_version()
     jobs = list(catalog.jobs_of(version).select_related("level"))
     form = WorklistFilterForm(
@@ -100,7 +72,7 @@ def worklist(request, code: str):
             search=data["q"].strip(),
         )
     as_list = request.GET.get("vue") == "liste" or bool(filters.title_key)
-    threshold = settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD
+    threshold = selectors.bulk_accept_threshold()
     report = selectors.progress_of(request.user, establishment, threshold=threshold)
     context = {
         "establishment": establishment,
@@ -151,58 +123,53 @@ def _back(request, establishment: Establishment):
 @login_required
 @require_POST
 def bulk_accept(request, code: str):
-    establishment = establishment_or_404(request, code)
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    writer_only(request, establishment.pk)
     form = BulkAcceptForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
         return _back(request, establishment)
     threshold = form.cleaned_data["threshold"]
-    try:
-        count = services.bulk_accept(request.user, establishment, threshold=threshold)
-    except ValidationError as exc:
-        service_errors(request, exc)
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: services.bulk_accept(request.user, establishment, threshold=threshold),
+        success=lambda count: (
             ngettext(
                 "%(count)d proposal with a confidence of at least %(threshold).2f validated.",
                 "%(count)d proposals with a confidence of at least %(threshold).2f validated.",
                 count,
             )
-            % {"count": count, "threshold": threshold},
-        )
+            % {"count": count, "threshold": threshold}
+        ),
+    )
     return _back(request, establishment)
 
 
 @login_required
 @require_POST
 def decide_group(request, code: str):
-    establishment = establishment_or_404(request, code)
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    writer_only(request, establishment.pk)
     version = catalog.get_version()
     form = GroupDecisionForm(request.POST, jobs=catalog.jobs_of(version))
     if not form.is_valid():
         form_errors(request, form)
         return _back(request, establishment)
-    try:
-        count = services.decide_group(
-            request.user,
-            establishment,
-            form.cleaned_data["title_key"],
-            job_code=form.cleaned_data["job"],
-        )
-    except ValidationError as exc:
-        service_errors(request, exc)
-    else:
-        job = catalog.job_of(version, form.cleaned_data["job"])
-        messages.success(
-            request,
+    job_code = form.cleaned_data["job"]
+    attempt(
+        request,
+        lambda: services.decide_group(
+            request.user, establishment, form.cleaned_data["title_key"], job_code=job_code
+        ),
+        success=lambda count: (
             ngettext(
                 "%(count)d employee placed on %(job)s.",
                 "%(count)d employees placed on %(job)s.",
                 count,
             )
-            % {"count": count, "job": job.title},
-        )
+            % {"count": count, "job": catalog.job_of(version, job_code).title}
+        ),
+    )
     return _back(request, establishment)
 
 
@@ -210,17 +177,17 @@ def decide_group(request, code: str):
 @require_POST
 def validate(request, pk: int):
     """Accept one proposal, from the worklist or the employee's page."""
-    positioning = positioning_or_404(request, pk)
-    try:
-        services.validate(request.user, positioning, comment=request.POST.get("comment", ""))
-    except ValidationError as exc:
-        service_errors(request, exc)
-    else:
-        messages.success(
-            request,
-            _("%(name)s: %(job)s validated.")
-            % {"name": positioning.employee, "job": positioning.placed_on},
-        )
+    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
+    writer_only(request, positioning.establishment_id)
+    attempt(
+        request,
+        lambda: services.validate(
+            request.user, positioning, comment=request.POST.get("comment", "")
+        ),
+        success=lambda done: (
+            _("%(name)s: %(job)s validated.") % {"name": done.employee, "job": done.placed_on}
+        ),
+    )
     if request.POST.get("retour") is not None:
         return _back(request, positioning.establishment)
     return redirect("positioning:employee", pk=positioning.employee_id)
@@ -229,32 +196,26 @@ def validate(request, pk: int):
 @login_required
 @require_POST
 def change(request, pk: int):
-    positioning = positioning_or_404(request, pk)
+    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
+    writer_only(request, positioning.establishment_id)
     form = DecisionForm(request.POST, jobs=catalog.jobs_of(positioning.version))
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.change(
+        attempt(
+            request,
+            lambda: services.change(
                 request.user,
                 positioning,
                 job_code=data["job"],
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 comment=data["comment"],
-            )
-        except ValidationError as exc:
-            service_errors(request, exc)
-        else:
-            messages.success(request, _("Positioning changed."))
+            ),
+            success=_("Positioning changed."),
+        )
     else:
         form_errors(request, form)
     return redirect("positioning:employee", pk=positioning.employee_id)
-
-
-def placement_evaluations(user, positioning: Positioning):
-    from repertoire.evaluation.selectors import evaluations_in_force
-
-    return evaluations_in_force(user, positioning.establishment, positioning.version)
 
 
 @login_required
@@ -262,29 +223,30 @@ def placement_evaluations(user, positioning: Positioning):
 def place_on_evaluation(request, pk: int):
     """Place the employee on a weighed local job of their establishment (no reference job
     describes it), from the employee's page."""
-    positioning = positioning_or_404(request, pk)
+    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
+    writer_only(request, positioning.establishment_id)
     form = EvaluationPlacementForm(
-        request.POST, evaluations=placement_evaluations(request.user, positioning)
+        request.POST,
+        evaluations=evaluations_in_force(
+            request.user, positioning.establishment, positioning.version
+        ),
     )
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.place_on_evaluation(
+        attempt(
+            request,
+            lambda: services.place_on_evaluation(
                 request.user,
                 positioning,
                 evaluation_id=data["evaluation"],
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 comment=data["comment"],
-            )
-        except ValidationError as exc:
-            service_errors(request, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s: placed on %(job)s.")
-                % {"name": positioning.employee, "job": positioning.placed_on},
-            )
+            ),
+            success=lambda done: (
+                _("%(name)s: placed on %(job)s.") % {"name": done.employee, "job": done.placed_on}
+            ),
+        )
     else:
         form_errors(request, form)
     return redirect("positioning:employee", pk=positioning.employee_id)
@@ -293,11 +255,15 @@ def place_on_evaluation(request, pk: int):
 @login_required
 @require_POST
 def comment(request, pk: int):
-    positioning = positioning_or_404(request, pk)
+    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
+    writer_only(request, positioning.establishment_id)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment(request.user, positioning, form.cleaned_data["text"])
-        messages.success(request, _("Comment recorded."))
+        attempt(
+            request,
+            lambda: services.comment(request.user, positioning, form.cleaned_data["text"]),
+            success=_("Comment recorded."),
+        )
     return redirect("positioning:employee", pk=positioning.employee_id)
 
 
@@ -305,22 +271,21 @@ def comment(request, pk: int):
 @require_POST
 def notify(request, code: str):
     """Record that the validated positionings (all, or the one posted) were notified."""
-    establishment = establishment_or_404(request, code)
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    writer_only(request, establishment.pk)
     positionings = selectors.positionings_for(request.user, establishment=establishment).filter(
         status=Positioning.Status.VALIDATED
     )
     if request.POST.get("positioning"):
         positionings = positionings.filter(pk=request.POST["positioning"])
-    try:
-        count = services.notify(request.user, list(positionings))
-    except ValidationError as exc:
-        service_errors(request, exc)
-    else:
-        messages.success(
-            request,
+    attempt(
+        request,
+        lambda: services.notify(request.user, list(positionings)),
+        success=lambda count: (
             ngettext("%(count)d positioning notified.", "%(count)d positionings notified.", count)
-            % {"count": count},
-        )
+            % {"count": count}
+        ),
+    )
     if request.POST.get("employee"):
         return redirect("positioning:employee", pk=int(request.POST["employee"]))
     return _back(request, establishment)

@@ -1,0 +1,85 @@
+"""Reads of personal data. Each takes the acting user and scopes by establishment.
+
+Views, API, exports and commands read employees only through these functions; an
+employee outside the user's scope does not exist for them (404, never 403, so that
+ids reveal nothing). The ``x_for(user)`` functions that return a queryset are already
+scoped: a view looks one object up in them (``get_object_or_404``). One module per
+subject; callers import from here.
+"""
+
+from repertoire.positioning.selectors.appeals import (
+    appeal_deadline,
+    appeal_for,
+    appeal_months,
+    appeals_for,
+)
+from repertoire.positioning.selectors.editions import (
+    EditionImpact,
+    PendingMigration,
+    decided_on,
+    edition_impact,
+    pending_migration,
+)
+from repertoire.positioning.selectors.establishments import (
+    employees_for,
+    establishment_for,
+    establishments_for,
+    personal_data_of,
+    services_of,
+)
+from repertoire.positioning.selectors.imports import imports_of
+from repertoire.positioning.selectors.letters import (
+    LETTER_BATCH_STATUSES,
+    letter_batches_of,
+    letter_positionings,
+)
+from repertoire.positioning.selectors.positionings import (
+    Progress,
+    TitleGroup,
+    WorklistFilters,
+    all_positionings_for,
+    bulk_accept_threshold,
+    earlier_positionings,
+    events_of,
+    positioning_for,
+    positioning_of,
+    positionings_for,
+    progress_of,
+    title_groups,
+)
+from repertoire.positioning.selectors.reports import Report, report_for
+
+__all__ = [
+    "LETTER_BATCH_STATUSES",
+    "EditionImpact",
+    "PendingMigration",
+    "Progress",
+    "Report",
+    "TitleGroup",
+    "WorklistFilters",
+    "all_positionings_for",
+    "appeal_deadline",
+    "appeal_for",
+    "appeal_months",
+    "appeals_for",
+    "bulk_accept_threshold",
+    "decided_on",
+    "earlier_positionings",
+    "edition_impact",
+    "employees_for",
+    "establishment_for",
+    "establishments_for",
+    "events_of",
+    "imports_of",
+    "letter_batches_of",
+    "letter_positionings",
+    "pending_migration",
+    "personal_data_of",
+    "positioning_for",
+    "positioning_of",
+    "positionings_for",
+    "progress_of",
+    "report_for",
+    "services_of",
+    "title_groups",
+]

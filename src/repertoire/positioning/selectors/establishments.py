@@ -1,0 +1,135 @@
+"""The establishments and employees a user may see, and everything held on one person.
+
+Every function takes the acting user and scopes by establishment here: an employee outside
+the user's scope does not exist for them (404, never 403, so that ids reveal nothing).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from repertoire.accounts.models import Role
+from repertoire.accounts.selectors import establishment_id_of, role_of
+from repertoire.positioning.models import Employee, Establishment, Positioning, PositioningEvent
+
+
+def establishments_for(user) -> QuerySet[Establishment]:
+    role = role_of(user)
+    if role == Role.NATIONAL:
+        return Establishment.objects.all()
+    if role in (Role.HR, Role.READER):
+        return Establishment.objects.filter(pk=establishment_id_of(user))
+    return Establishment.objects.none()
+
+
+def employees_for(
+    user, *, search: str = "", establishment: str | None = None
+) -> QuerySet[Employee]:
+    """The employees the user may see, optionally by name/matricule/title and establishment."""
+    employees = Employee.objects.select_related("establishment").filter(
+        establishment__in=establishments_for(user)
+    )
+    if establishment:
+        employees = employees.filter(establishment__code=establishment)
+    if search:
+        employees = employees.filter(
+            Q(last_name__icontains=search)
+            | Q(first_name__icontains=search)
+            | Q(matricule__icontains=search)
+            | Q(job_title__icontains=search)
+        )
+    return employees
+
+
+def personal_data_of(user, employee: Employee) -> dict:
+    """Everything held on one person, for their right of access (JSON and PDF): who they
+    are, their positionings on every edition with their steps and appeals, and what the
+    journal recorded about them, their positionings and their appeals."""
+    from repertoire.audit.selectors import person_history
+
+    positionings = (
+        Positioning.objects.filter(employee=employee)
+        .select_related("version", "job__level", "evaluation")
+        .prefetch_related(
+            Prefetch("events", PositioningEvent.objects.order_by("at", "pk")), "appeals"
+        )
+        .order_by("version__date", "pk")
+    )
+    return {
+        "collaborateur": {
+            "id": employee.pk,
+            "etablissement": {
+                "code": employee.establishment.code,
+                "nom": employee.establishment.name,
+            },
+            **{
+                name: getattr(employee, name)
+                for name in (*Employee.EDITABLE_FIELDS, "pseudonymised_at", "created_at")
+            },
+        },
+        "positionnements": [_positioning_held(positioning) for positioning in positionings],
+        "historique": [
+            {
+                "date": entry.at,
+                "auteur": entry.actor,
+                "action": entry.action,
+                "objet": entry.object_repr,
+                "avant": entry.before,
+                "apres": entry.after,
+            }
+            for entry in person_history(user, employee)
+        ],
+    }
+
+
+def _positioning_held(positioning: Positioning) -> dict:
+    return {
+        "edition": positioning.version.label,
+        "statut": positioning.get_status_display(),
+        "emploi": positioning.placed_on,
+        "code_emploi": positioning.job.code if positioning.job_id else None,
+        "niveau": positioning.level,
+        "motif_niveau_personnel": positioning.personal_level_reason,
+        "commentaire": positioning.comment,
+        "decide_par": positioning.decided_by,
+        "decide_le": positioning.decided_at,
+        "notifie_le": positioning.notified_on,
+        "etapes": [
+            {
+                "date": event.at,
+                "auteur": event.author,
+                "action": event.get_action_display(),
+                "emploi": event.job_title,
+                "niveau": event.level,
+                "note": event.note,
+            }
+            for event in positioning.events.all()
+        ],
+        "recours": [
+            {
+                "objet": appeal.get_kind_display(),
+                "argumentaire": appeal.argument,
+                "recu_le": appeal.received_on,
+                "statut": appeal.get_status_display(),
+                "motivation": appeal.reasoning,
+                "decide_le": appeal.decided_on,
+            }
+            for appeal in positioning.appeals.all()
+        ],
+    }
+
+
+def establishment_for(user, code: str) -> Establishment:
+    """One establishment the user may see; ``Establishment.DoesNotExist`` otherwise."""
+    return establishments_for(user).get(code=code)
+
+
+def services_of(user, establishment: Establishment) -> list[str]:
+    return list(
+        employees_for(user)
+        .filter(establishment=establishment)
+        .exclude(service="")
+        .order_by("service")
+        .values_list("service", flat=True)
+        .distinct()
+    )

@@ -1,0 +1,71 @@
+"""Writes of the positioning app: establishments and employees, proposals and decisions,
+appeals, employee imports, decision letters, migration to a new edition.
+
+One module per subject; each says how it checks scope (most take the acting user and
+refuse, with ``core.refusals.NotAllowed``, anyone who may not write the establishment's
+personal data). Every refusal is a ``core.refusals.Refused``. Callers import from here.
+"""
+
+from repertoire.positioning.services._common import PROPOSALS_KEPT
+from repertoire.positioning.services.appeals import decide_appeal, open_appeal
+from repertoire.positioning.services.decisions import (
+    bulk_accept,
+    change,
+    comment,
+    decide_group,
+    notify,
+    place_on_evaluation,
+    propose,
+    validate,
+)
+from repertoire.positioning.services.employees import (
+    apply_retention,
+    create_employee,
+    create_establishment,
+    erase_employee,
+    update_employee,
+)
+from repertoire.positioning.services.imports import (
+    REPORT_ERRORS,
+    ImportPlan,
+    ImportRefused,
+    ImportResult,
+    commit_employee_file,
+    import_employees,
+    import_report,
+    plan_import,
+    upload_employee_file,
+)
+from repertoire.positioning.services.letters import request_letters
+from repertoire.positioning.services.migration import MigrationResult, migrate_establishment
+
+__all__ = [
+    "PROPOSALS_KEPT",
+    "REPORT_ERRORS",
+    "ImportPlan",
+    "ImportRefused",
+    "ImportResult",
+    "MigrationResult",
+    "apply_retention",
+    "bulk_accept",
+    "change",
+    "comment",
+    "commit_employee_file",
+    "create_employee",
+    "create_establishment",
+    "decide_appeal",
+    "decide_group",
+    "erase_employee",
+    "import_employees",
+    "import_report",
+    "migrate_establishment",
+    "notify",
+    "open_appeal",
+    "place_on_evaluation",
+    "plan_import",
+    "propose",
+    "request_letters",
+    "update_employee",
+    "upload_employee_file",
+    "validate",
+]

@@ -1,0 +1,106 @@
+"""What the positioning services share: the scope check, the refusal of a model that does
+not validate, the person's journal key, and how a positioning is told to its history and
+to the journal."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import translation
+
+from repertoire.accounts.selectors import may_write_personal_data
+from repertoire.audit import services as audit
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.core.matching import TitleQuery
+from repertoire.core.refusals import WHOLE, NotAllowed, Refused
+from repertoire.positioning.models import (
+    Employee,
+    EmployeeKey,
+    Establishment,
+    Positioning,
+    PositioningEvent,
+)
+
+# Rows written per query in bulk operations.
+BATCH = 1000
+# Proposals kept on a positioning: the engine's best reference jobs.
+PROPOSALS_KEPT = 3
+# The employee columns a proposal is made from: changing one proposes again.
+TITLE_FIELDS = ("job_title", "service", "job_description")
+
+
+def check_writer(user, establishment: Establishment) -> None:
+    """Refused unless ``user`` may write the establishment's personal data (its HR, or a
+    national administrator)."""
+    if not may_write_personal_data(user, establishment.pk):
+        raise NotAllowed("vous ne pouvez pas modifier le personnel de cet établissement")
+
+
+def cleaned(instance) -> None:
+    """``full_clean`` the model, its problems refused by field as Django words them."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        raise Refused(
+            problems={
+                WHOLE if name == NON_FIELD_ERRORS else name: texts
+                for name, texts in exc.message_dict.items()
+            }
+        ) from None
+
+
+def job_in(version: RepertoireVersion, code: str) -> ReferenceJob:
+    """The edition's job under ``code``; refused when it has none."""
+    job = catalog.job_of(version, code)
+    if job is None:
+        raise Refused(problems={"job": f"aucun emploi « {code} » dans l'édition {version.label}"})
+    return job
+
+
+def key_of(employee: Employee | int) -> str | None:
+    """The person's journal key (an employee or its id); None once they are erased."""
+    return EmployeeKey.objects.filter(employee=employee).values_list("key", flat=True).first()
+
+
+def title_query(employee: Employee) -> TitleQuery:
+    """What the matching engine reads of an employee."""
+    return TitleQuery(employee.job_title, employee.service, employee.job_description)
+
+
+def facts(positioning: Positioning) -> dict:
+    """What the journal keeps of a positioning: the decision, not the proposals. The
+    reason for a personal level is about the person: sealed with their key."""
+    reason = positioning.personal_level_reason
+    return {
+        "collaborateur": positioning.employee_id,
+        "statut": positioning.status,
+        "emploi": positioning.job.code if positioning.job_id else None,
+        "pesee": positioning.evaluation_id,
+        "niveau": positioning.level,
+        "motif_niveau_personnel": (
+            audit.sealed(reason, key_of(positioning.employee_id)) if reason else ""
+        ),
+    }
+
+
+def event(positioning: Positioning, action: str, author: str, note: str = "") -> PositioningEvent:
+    """A step of the positioning's history (unsaved), as it stands now."""
+    job = positioning.job if positioning.job_id else None
+    return PositioningEvent(
+        positioning=positioning,
+        author=author,
+        action=action,
+        status=positioning.status,
+        job_code=job.code if job else "",
+        job_title=positioning.placed_on[:200],
+        level=positioning.level,
+        note=note,
+    )
+
+
+def label(display) -> str:
+    """A choice's label in the application's language, whoever is acting (the history
+    keeps words, not codes)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(display())

@@ -1,0 +1,157 @@
+"""Appeals (recours): an employee contests their notified positioning within the deadline,
+and the commission confirms or revises it.
+
+Both writes take the acting user and refuse (``NotAllowed``) anyone who may not write the
+establishment's personal data; each runs in one transaction, moves the positioning through
+``decisions.decide`` and journals the appeal, its argument and reasoning sealed with the
+person's key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from repertoire.audit.services import record, snapshot
+from repertoire.core.refusals import Refused
+from repertoire.positioning.models import Appeal, Positioning
+from repertoire.positioning.selectors.appeals import appeal_deadline, appeal_months
+from repertoire.positioning.services._common import check_writer, job_in, key_of, label
+from repertoire.positioning.services.decisions import decide
+
+
+@transaction.atomic
+def open_appeal(
+    user,
+    positioning: Positioning,
+    *,
+    kind: str,
+    argument: str,
+    received_on: dt.date | None = None,
+) -> Appeal:
+    """Record an employee's appeal against their notified positioning, within the deadline."""
+    check_writer(user, positioning.establishment)
+    problems = {}
+    if kind not in Appeal.Kind.values:
+        problems["kind"] = "choisissez l'objet du recours"
+    if not argument.strip():
+        problems["argument"] = "l'argumentaire du collaborateur est obligatoire"
+    if problems:
+        raise Refused(problems=problems)
+    if positioning.status != Positioning.Status.NOTIFIED or positioning.notified_on is None:
+        raise Refused("seul un positionnement notifié peut faire l'objet d'un recours")
+    received_on = received_on or timezone.localdate()
+    deadline = appeal_deadline(positioning.notified_on)
+    if received_on > deadline:
+        raise Refused(
+            problems={
+                "received_on": f"recours reçu le {received_on:%d/%m/%Y}, après la date limite "
+                f"du {deadline:%d/%m/%Y} ({appeal_months()} mois après la notification)"
+            }
+        )
+    if received_on < positioning.notified_on:
+        raise Refused(problems={"received_on": "un recours ne précède pas la notification"})
+    appeal = Appeal.objects.create(
+        positioning=positioning,
+        establishment=positioning.establishment,
+        kind=kind,
+        argument=argument.strip(),
+        received_on=received_on,
+        deadline=deadline,
+        opened_by=user.get_username(),
+    )
+    decide(
+        user,
+        positioning,
+        "contest",
+        personal_level=positioning.level,
+        reason=positioning.personal_level_reason,
+        note=f"recours {label(appeal.get_kind_display)} : {appeal.argument}",
+    )
+    record(
+        actor=user.get_username(),
+        action="appeal.open",
+        instance=appeal,
+        after=_appeal_facts(appeal),
+        establishment=appeal.establishment,
+    )
+    return appeal
+
+
+@transaction.atomic
+def decide_appeal(
+    user,
+    appeal: Appeal,
+    *,
+    outcome: str,
+    reasoning: str,
+    job_code: str = "",
+    personal_level: int | None = None,
+    reason: str = "",
+    decided_on: dt.date | None = None,
+) -> Appeal:
+    """The commission's decision: confirm the positioning, or revise its job or level."""
+    check_writer(user, appeal.establishment)
+    if appeal.status != Appeal.Status.OPEN:
+        raise Refused("ce recours est déjà tranché")
+    if outcome not in (Appeal.Status.CONFIRMED, Appeal.Status.REVISED):
+        raise Refused(problems={"outcome": "la décision confirme ou révise le positionnement"})
+    if not reasoning.strip():
+        raise Refused(problems={"reasoning": "la décision de la commission se motive"})
+    positioning = appeal.positioning
+    note = f"commission : {reasoning.strip()}"
+    if outcome == Appeal.Status.CONFIRMED:
+        decide(
+            user,
+            positioning,
+            "confirm",
+            personal_level=positioning.level,
+            reason=positioning.personal_level_reason,
+            note=note,
+        )
+    else:
+        _revise(user, positioning, job_code, personal_level, reason, note)
+    before = _appeal_facts(appeal)
+    appeal.status = outcome
+    appeal.reasoning = reasoning.strip()
+    appeal.decided_by = user.get_username()
+    appeal.decided_on = decided_on or timezone.localdate()
+    appeal.save()
+    record(
+        actor=user.get_username(),
+        action="appeal.decide",
+        instance=appeal,
+        before=before,
+        after=_appeal_facts(appeal),
+        establishment=appeal.establishment,
+    )
+    return appeal
+
+
+def _revise(
+    user, positioning: Positioning, job_code: str, personal_level: int | None, reason: str, note
+) -> None:
+    """The commission revises the job or the level; refused when it changes neither."""
+    job = job_in(positioning.version, job_code) if job_code else None
+    base_level = job.level.number if job is not None else positioning.base_level
+    unchanged_job = job is None or job == positioning.job
+    if unchanged_job and (personal_level or base_level) == positioning.level:
+        raise Refused(problems={"job": "une révision change l'emploi ou le niveau"})
+    decide(
+        user,
+        positioning,
+        "revise",
+        job=job,
+        personal_level=personal_level,
+        reason=reason,
+        note=note,
+    )
+
+
+def _appeal_facts(appeal: Appeal) -> dict:
+    """An appeal as the journal keeps it: its argument and reasoning sealed with the
+    employee's key, and the employee named so that the journal can unseal them."""
+    employee_id = appeal.positioning.employee_id
+    return {**snapshot(appeal, key_of(employee_id)), "collaborateur": employee_id}

@@ -1,0 +1,452 @@
+"""Proposals and decisions on positionings: the engine's proposals, then HR's decisions one
+by one or in groups, and the notification that opens the appeal period.
+
+Every decision takes the acting user and refuses (``NotAllowed``) anyone who may not write
+the establishment's personal data; ``propose`` takes only the name of its author: it is
+called by writes that checked the scope already (an employee created or imported, an
+establishment migrated) and by national commands. Each write runs in one transaction and
+leaves a step in the positioning's history and an entry in the journal; the rules
+themselves (statuses, levels) live in ``core.positioning``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from repertoire.audit import services as audit
+from repertoire.audit.services import record
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.core import positioning as rules
+from repertoire.core.matching import MatchResult
+from repertoire.core.refusals import Refused
+from repertoire.positioning.models import (
+    Employee,
+    Establishment,
+    Positioning,
+    PositioningEvent,
+)
+from repertoire.positioning.services._common import (
+    BATCH,
+    PROPOSALS_KEPT,
+    check_writer,
+    event,
+    facts,
+    job_in,
+    key_of,
+    title_query,
+)
+
+# --- proposals ------------------------------------------------------------------------
+
+
+def propose(
+    employees: Iterable[Employee],
+    *,
+    actor: str,
+    version: RepertoireVersion | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> int:
+    """Give each employee the engine's best reference jobs, with scores and reasons.
+
+    A positioning still at the proposal stage takes the new first proposal; one already
+    decided keeps its decision and only its proposals are refreshed. Returns how many
+    employees were proposed a job. No scope is checked here: callers checked it.
+    """
+    employees = list(employees)
+    if not employees:
+        return 0
+    version = version or catalog.get_version()
+    jobs = {job.code: job for job in catalog.jobs_of(version).select_related("level")}
+    results = catalog.matching_index(version).match_many(
+        [title_query(employee) for employee in employees], top=PROPOSALS_KEPT
+    )
+    existing = {
+        positioning.employee_id: positioning
+        for positioning in Positioning.objects.filter(
+            version=version, employee__in=[employee.pk for employee in employees]
+        ).select_related("job", "establishment")
+    }
+    # The journal names each positioning's establishment: one query, not one per row.
+    places = Establishment.objects.in_bulk({employee.establishment_id for employee in employees})
+    created, updated = [], []
+    for number, (employee, result) in enumerate(zip(employees, results, strict=True)):
+        positioning = existing.get(employee.pk)
+        if positioning is None:
+            positioning = Positioning(
+                employee=employee, version=version, establishment=places[employee.establishment_id]
+            )
+            created.append(positioning)
+        else:
+            updated.append(positioning)
+        _take_proposals(positioning, result, jobs)
+        if progress is not None and number % BATCH == 0:
+            progress(number / len(employees))
+    Positioning.objects.bulk_create(created, batch_size=BATCH)
+    Positioning.objects.bulk_update(
+        updated, ["proposals", "confidence", "title_key", "job", "level"], batch_size=BATCH
+    )
+    _journal_proposals([*created, *updated], actor)
+    return sum(1 for positioning in (*created, *updated) if positioning.proposals)
+
+
+def _take_proposals(
+    positioning: Positioning, result: MatchResult, jobs: dict[str, ReferenceJob]
+) -> None:
+    """The engine's candidates as the positioning's proposals; one still at the proposal
+    stage is placed on the first of them."""
+    proposals = [candidate.as_proposal(digits=4) for candidate in result.candidates]
+    best = jobs.get(proposals[0]["code"]) if proposals else None
+    positioning.proposals = proposals
+    positioning.confidence = proposals[0]["score"] if proposals else 0.0
+    positioning.title_key = result.normalized[:200]
+    if positioning.status == Positioning.Status.PROPOSED:
+        positioning.job = best
+        positioning.level = best.level.number if best else None
+
+
+def _journal_proposals(positionings: list[Positioning], actor: str) -> None:
+    """A "propose" step and a journal entry per positioning, written in batches."""
+    events, journal = [], []
+    for positioning in positionings:
+        note = positioning.proposals[0]["reason"] if positioning.proposals else "aucun emploi"
+        events.append(event(positioning, PositioningEvent.Action.PROPOSE, actor, note))
+        journal.append(
+            audit.entry(
+                actor=actor,
+                action="positioning.propose",
+                instance=positioning,
+                after={**facts(positioning), "confiance": positioning.confidence},
+                establishment=positioning.establishment,
+            )
+        )
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+
+
+# --- decisions ------------------------------------------------------------------------
+
+
+def decide(
+    user,
+    positioning: Positioning,
+    action: str,
+    *,
+    job: ReferenceJob | None = None,
+    evaluation=None,
+    personal_level: int | None = None,
+    reason: str = "",
+    note: str = "",
+) -> Positioning:
+    """Move a positioning to its next status, with its job (a reference job, or a weighed
+    local job) and level; history and journal. The scope is checked here."""
+    check_writer(user, positioning.establishment)
+    try:
+        status = rules.next_status(positioning.status, action)
+    except rules.TransitionRefused as exc:
+        raise Refused(str(exc)) from None
+    if job is None and evaluation is None:
+        # Unchanged: the job or the weighed local job it is already placed on.
+        job, evaluation = positioning.job, positioning.evaluation
+    if job is None and evaluation is None:
+        raise Refused(problems={"job": "choisissez l'emploi repère de ce collaborateur"})
+    base_level = job.level.number if job is not None else evaluation.level
+    try:
+        level = rules.positioned_level(base_level, personal_level, reason)
+    except rules.LevelRefused as exc:
+        raise Refused(problems={"level": str(exc)}) from None
+    before = facts(positioning)
+    positioning.status = status
+    positioning.job = job
+    positioning.evaluation = evaluation if job is None else None
+    positioning.level = level
+    positioning.personal_level_reason = reason.strip() if level > base_level else ""
+    if action in ("validate", "change", "confirm", "revise"):
+        positioning.decided_by = user.get_username()
+        positioning.decided_at = timezone.now()
+    positioning.save()
+    event(positioning, action, user.get_username(), note.strip()).save()
+    record(
+        actor=user.get_username(),
+        action=f"positioning.{action}",
+        instance=positioning,
+        before=before,
+        after=facts(positioning),
+        establishment=positioning.establishment,
+    )
+    return positioning
+
+
+@transaction.atomic
+def validate(user, positioning: Positioning, *, comment: str = "") -> Positioning:
+    """Accept the proposed job (and its level)."""
+    # Validating again keeps a personal level decided earlier, with its reason.
+    return decide(
+        user,
+        positioning,
+        "validate",
+        personal_level=positioning.level,
+        reason=positioning.personal_level_reason,
+        note=comment,
+    )
+
+
+@transaction.atomic
+def change(
+    user,
+    positioning: Positioning,
+    *,
+    job_code: str,
+    personal_level: int | None = None,
+    reason: str = "",
+    comment: str = "",
+) -> Positioning:
+    """Place the employee on another job, or at a personal level above the job's, with a reason."""
+    job = job_in(positioning.version, job_code)
+    return decide(
+        user,
+        positioning,
+        "change",
+        job=job,
+        personal_level=personal_level,
+        reason=reason,
+        note=comment,
+    )
+
+
+@transaction.atomic
+def place_on_evaluation(
+    user,
+    positioning: Positioning,
+    *,
+    evaluation_id: int,
+    personal_level: int | None = None,
+    reason: str = "",
+    comment: str = "",
+) -> Positioning:
+    """Place the employee on a local job of their establishment, weighed and validated
+    (no reference job describes it); its level is the weighing's."""
+    from repertoire.evaluation.models import JobEvaluation
+
+    # The weighing in force: validated, of this establishment and edition, not replaced
+    # by a newer validated version.
+    evaluation = (
+        JobEvaluation.objects.filter(
+            pk=evaluation_id,
+            establishment=positioning.establishment,
+            version=positioning.version,
+            status=JobEvaluation.Status.VALIDATED,
+        )
+        .exclude(revisions__status=JobEvaluation.Status.VALIDATED)
+        .first()
+    )
+    if evaluation is None:
+        raise Refused(
+            problems={"evaluation": "aucune pesée validée de cet établissement sous ce numéro"}
+        )
+    return decide(
+        user,
+        positioning,
+        "change",
+        evaluation=evaluation,
+        personal_level=personal_level,
+        reason=reason,
+        note=comment,
+    )
+
+
+@transaction.atomic
+def comment(user, positioning: Positioning, text: str) -> Positioning:
+    """A comment on the positioning, sealed in the journal with the person's key."""
+    check_writer(user, positioning.establishment)
+    if not text.strip():
+        raise Refused(problems={"comment": "le commentaire est vide"})
+    positioning.comment = text.strip()
+    positioning.save(update_fields=["comment", "updated_at"])
+    event(positioning, PositioningEvent.Action.COMMENT, user.get_username(), text.strip()).save()
+    record(
+        actor=user.get_username(),
+        action="positioning.comment",
+        instance=positioning,
+        after={
+            **facts(positioning),
+            "commentaire": audit.sealed(text.strip(), key_of(positioning.employee_id)),
+        },
+        establishment=positioning.establishment,
+    )
+    return positioning
+
+
+# --- decisions for many ---------------------------------------------------------------
+
+
+def _bulk(user, positionings: list[Positioning], action: str, note: str, **changes) -> int:
+    """One decision for many positionings at once: the same checks, written in batches."""
+    author = user.get_username()
+    events, journal = [], []
+    for positioning in positionings:
+        before = facts(positioning)
+        positioning.status = rules.next_status(positioning.status, action)
+        for name, value in changes.items():
+            setattr(positioning, name, value)
+        events.append(event(positioning, action, author, note))
+        journal.append(
+            audit.entry(
+                actor=author,
+                action=f"positioning.{action}",
+                instance=positioning,
+                before=before,
+                after=facts(positioning),
+                establishment=positioning.establishment,
+            )
+        )
+    now = timezone.now()
+    for positioning in positionings:
+        positioning.updated_at = now
+    fields = list(dict.fromkeys(["status", "job", "level", *changes, "updated_at"]))
+    Positioning.objects.bulk_update(positionings, fields, batch_size=BATCH)
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+    return len(positionings)
+
+
+@transaction.atomic
+def bulk_accept(
+    user,
+    establishment: Establishment,
+    *,
+    threshold: float,
+    title_key: str | None = None,
+    version: RepertoireVersion | None = None,
+) -> int:
+    """Validate every proposal of the establishment scoring at least ``threshold``
+    (optionally only the group of one normalised title); returns how many."""
+    check_writer(user, establishment)
+    if not 0 < threshold <= 1:
+        raise Refused(problems={"threshold": "le seuil de confiance est entre 0 et 1"})
+    version = version or catalog.get_version()
+    positionings = Positioning.objects.filter(
+        establishment=establishment,
+        version=version,
+        status=Positioning.Status.PROPOSED,
+        job__isnull=False,
+        confidence__gte=threshold,
+    ).select_related("job", "establishment")
+    if title_key is not None:
+        positionings = positionings.filter(title_key=title_key)
+    now = timezone.now()
+    return _bulk(
+        user,
+        list(positionings.select_for_update(of=("self",))),
+        "validate",
+        f"acceptation groupée (confiance ≥ {threshold:.2f})",
+        decided_by=user.get_username(),
+        decided_at=now,
+    )
+
+
+@transaction.atomic
+def decide_group(
+    user,
+    establishment: Establishment,
+    title_key: str,
+    *,
+    job_code: str,
+    version: RepertoireVersion | None = None,
+) -> int:
+    """Place every employee of one normalised title still at the proposal stage on ``job_code``.
+
+    The title is then an appellation of the job (feedback for the matching engine):
+    a group decision is about the title, not about one person.
+    """
+    check_writer(user, establishment)
+    version = version or catalog.get_version()
+    job = job_in(version, job_code)
+    positionings = list(
+        Positioning.objects.filter(
+            establishment=establishment,
+            version=version,
+            title_key=title_key,
+            # People decided one by one keep their decision (a personal level, a reason).
+            status=Positioning.Status.PROPOSED,
+        )
+        .select_related("job", "establishment", "employee")
+        .select_for_update(of=("self",))
+    )
+    if not positionings:
+        raise Refused(problems={"group": "aucun positionnement à décider pour cet intitulé"})
+    corrected = any(p.proposals and p.proposals[0]["code"] != job.code for p in positionings)
+    note = f"décision pour l'intitulé « {positionings[0].employee.job_title} »"
+    count = sum(
+        _bulk(
+            user,
+            group,
+            "change" if corrected else "validate",
+            note,
+            job=job,
+            level=level,
+            personal_level_reason=reason,
+            decided_by=user.get_username(),
+            decided_at=timezone.now(),
+        )
+        for (level, reason), group in _by_level_kept(positionings, job).items()
+    )
+    if corrected:
+        from repertoire.catalog.services import add_appellation
+
+        add_appellation(
+            job, positionings[0].employee.job_title, author=user.get_username(), source="validated"
+        )
+    return count
+
+
+def _by_level_kept(
+    positionings: list[Positioning], job: ReferenceJob
+) -> dict[tuple[int, str], list[Positioning]]:
+    """The positionings by the level (and its reason) they will hold on ``job``.
+
+    A personal level proposed with its reason (a level held in an earlier edition) is kept
+    when it is above the job's: the group decides the job, not anyone's level."""
+    by_level: dict[tuple[int, str], list[Positioning]] = {}
+    for positioning in positionings:
+        kept = positioning.personal_level_reason and (positioning.level or 0) > job.level.number
+        key = (
+            (positioning.level, positioning.personal_level_reason)
+            if kept
+            else (job.level.number, "")
+        )
+        by_level.setdefault(key, []).append(positioning)
+    return by_level
+
+
+@transaction.atomic
+def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = None) -> int:
+    """Record that the validated positionings were notified to their employees (the
+    decision letter), which opens the appeal period."""
+    positionings = list(positionings)
+    # Checked on every positioning handed in: a reader is refused, not told "none".
+    for establishment in {p.establishment for p in positionings}:
+        check_writer(user, establishment)
+    # Locked and read again: two requests at once must not notify the same person twice.
+    validated = set(
+        Positioning.objects.filter(
+            pk__in=[p.pk for p in positionings], status=Positioning.Status.VALIDATED
+        )
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    positionings = [p for p in positionings if p.pk in validated]
+    for positioning in positionings:
+        positioning.status = Positioning.Status.VALIDATED  # as the database has it now
+    on = on or timezone.localdate()
+    return _bulk(
+        user,
+        positionings,
+        "notify",
+        f"lettre de positionnement du {on:%d/%m/%Y}",
+        notified_on=on,
+    )

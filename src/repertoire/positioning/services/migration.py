@@ -1,0 +1,278 @@
+"""Migration of an establishment's positionings to the edition in force: every decided
+person is proposed their job's successor (or the engine's choice for a retired job), and
+everyone else the engine's proposals.
+
+``migrate_establishment`` takes the acting user and refuses (``NotAllowed``) anyone who may
+not write the establishment's personal data; it runs in one transaction, decides nothing
+(the proposals go through the worklist) and journals every positioning it proposes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from repertoire.audit import services as audit
+from repertoire.audit.services import record
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.core.editions import ENGINE_CONFIDENCE, Successor, kept_level
+from repertoire.core.matching import MatchResult
+from repertoire.core.refusals import Refused
+from repertoire.core.text import to_roman
+from repertoire.positioning.models import (
+    Employee,
+    Establishment,
+    Positioning,
+    PositioningEvent,
+    still_employed,
+)
+from repertoire.positioning.services._common import (
+    BATCH,
+    PROPOSALS_KEPT,
+    check_writer,
+    event,
+    facts,
+    title_query,
+)
+from repertoire.positioning.services.decisions import propose
+
+
+@dataclass(frozen=True)
+class MigrationResult:
+    mapped: int  # decided people given their job's successor as the proposal
+    proposed: int  # people without a decision in the earlier edition: the engine proposes
+    already_decided: int  # decided in the new edition already: left as they are
+
+
+@dataclass(frozen=True)
+class _Migrated:
+    """A decided positioning of ``source`` and the one proposed for it in the target."""
+
+    old: Positioning
+    new: Positioning
+    note: str
+
+
+@transaction.atomic
+def migrate_establishment(
+    user,
+    establishment: Establishment,
+    *,
+    source: RepertoireVersion,
+    target: RepertoireVersion | None = None,
+) -> MigrationResult:
+    """Propose to every employee a positioning in the edition in force, from their
+    decided positioning in ``source``: the same job (same code), its successor (a pair),
+    or the matching engine's choice for a retired job.
+
+    Nothing is decided: the proposals go through the worklist like any other, and the
+    positionings of ``source`` stay as they were (the journal keeps both). A level held
+    in ``source`` above the new job's is proposed as a personal level, with its reason.
+    """
+    check_writer(user, establishment)
+    target = target or catalog.get_version()
+    _check_editions(source, target)
+    # One migration of an establishment at a time: two would create the same rows.
+    Establishment.objects.select_for_update().filter(pk=establishment.pk).first()
+    actor = user.get_username()
+    in_target = {
+        p.employee_id: p
+        for p in Positioning.objects.filter(version=target, establishment=establishment)
+        .select_related("job", "establishment")
+        .select_for_update(of=("self",))
+    }
+    decided = list(
+        Positioning.objects.filter(
+            version=source,
+            establishment=establishment,
+            status__in=Positioning.DECIDED,
+        )
+        .filter(still_employed("employee__"))
+        .select_related("employee", "job", "job__level", "evaluation", "establishment")
+    )
+    decided_anew = {pk for pk, p in in_target.items() if p.status != Positioning.Status.PROPOSED}
+    already = [p for p in decided if p.employee_id in decided_anew]
+    to_map = [p for p in decided if p.employee_id not in decided_anew]
+    migrated = _map_decisions(source, target, establishment, to_map, in_target)
+    _journal_migration(source, target, establishment, migrated, actor)
+    # Everyone else (never decided in ``source``): the engine's proposals, as for a new file.
+    others = (
+        Employee.objects.filter(still_employed(), establishment=establishment)
+        .exclude(pk__in={p.employee_id for p in decided})
+        .exclude(pk__in=decided_anew)
+    )
+    proposed = propose(others, actor=actor, version=target)
+    record(
+        actor=actor,
+        action="establishment.migrate",
+        instance=establishment,
+        after={
+            "from": source.label,
+            "to": target.label,
+            "mapped": len(to_map),
+            "proposed": proposed,
+            "already_decided": len(already),
+        },
+        establishment=establishment,
+    )
+    return MigrationResult(mapped=len(to_map), proposed=proposed, already_decided=len(already))
+
+
+def _check_editions(source: RepertoireVersion, target: RepertoireVersion) -> None:
+    """Refused unless both editions were published and ``source`` is another one."""
+    if target.pk == source.pk:
+        raise Refused(problems={"source": "choisissez une édition antérieure à celle en vigueur"})
+    if not target.is_frozen:
+        raise Refused(problems={"target": f"l'édition {target.label} n'est pas publiée"})
+    if not source.is_frozen:
+        # A draft holds nobody's positioning: migrating from it would throw decisions away.
+        raise Refused(problems={"source": f"l'édition {source.label} n'a jamais été publiée"})
+
+
+def _map_decisions(
+    source: RepertoireVersion,
+    target: RepertoireVersion,
+    establishment: Establishment,
+    to_map: list[Positioning],
+    in_target: dict[int, Positioning],
+) -> list[_Migrated]:
+    """Propose in ``target``, for each decided positioning of ``source``, its job's
+    successor first, then the engine's candidates; saved in batches."""
+    _, mapping = catalog.successors_between(source, target)
+    jobs = {job.code: job for job in catalog.jobs_of(target).select_related("level")}
+    results = catalog.matching_index(target).match_many(
+        [title_query(p.employee) for p in to_map], top=PROPOSALS_KEPT
+    )
+    created, updated, migrated = [], [], []
+    for old, result in zip(to_map, results, strict=True):
+        successor = mapping.get(old.job.code) if old.job_id else None
+        job = jobs.get(successor.code) if successor and successor.code else None
+        note = _migration_note(source, old, successor)
+        positioning = in_target.get(old.employee_id)
+        if positioning is None:
+            positioning = Positioning(
+                employee=old.employee, version=target, establishment=establishment
+            )
+            created.append(positioning)
+        else:
+            updated.append(positioning)
+        _take_migrated_proposals(positioning, old, result, job, successor, note, jobs)
+        positioning.level, positioning.personal_level_reason = _migrated_level(
+            source, old, positioning.job
+        )
+        migrated.append(_Migrated(old, positioning, note))
+    Positioning.objects.bulk_create(created, batch_size=BATCH)
+    Positioning.objects.bulk_update(
+        updated,
+        [
+            "proposals",
+            "confidence",
+            "title_key",
+            "job",
+            "evaluation",
+            "level",
+            "personal_level_reason",
+        ],
+        batch_size=BATCH,
+    )
+    return migrated
+
+
+def _take_migrated_proposals(
+    positioning: Positioning,
+    old: Positioning,
+    result: MatchResult,
+    job: ReferenceJob | None,
+    successor: Successor | None,
+    note: str,
+    jobs: dict[str, ReferenceJob],
+) -> None:
+    """The successor job (when there is one) then the engine's candidates, at most
+    ``PROPOSALS_KEPT``; the positioning is placed on the first of them."""
+    proposals = (
+        [
+            {
+                "code": job.code,
+                "title": job.title,
+                "level": job.level.number,
+                "score": successor.confidence,
+                "reason": note,
+            }
+        ]
+        if job
+        else []
+    )
+    proposals += [
+        candidate.as_proposal(digits=4)
+        for candidate in result.candidates
+        if not job or candidate.code != job.code
+    ][: PROPOSALS_KEPT - len(proposals)]
+    positioning.proposals = proposals
+    positioning.confidence = (
+        successor.confidence
+        if job
+        else (min(proposals[0]["score"], ENGINE_CONFIDENCE) if proposals else 0.0)
+    )
+    if old.status == Positioning.Status.CONTESTED:
+        # The commission has yet to decide on the earlier edition: HR looks first.
+        positioning.confidence = min(positioning.confidence, ENGINE_CONFIDENCE)
+    positioning.title_key = result.normalized[:200]
+    positioning.job = job or (jobs.get(proposals[0]["code"]) if proposals else None)
+    positioning.evaluation = None
+
+
+def _journal_migration(
+    source: RepertoireVersion,
+    target: RepertoireVersion,
+    establishment: Establishment,
+    migrated: list[_Migrated],
+    actor: str,
+) -> None:
+    """A "migrate" step and a journal entry (both editions' facts) per positioning;
+    journaled once saved: the entries name the new positionings by their ids."""
+    events, journal = [], []
+    for item in migrated:
+        events.append(event(item.new, PositioningEvent.Action.MIGRATE, actor, item.note))
+        journal.append(
+            audit.entry(
+                actor=actor,
+                action="positioning.migrate",
+                instance=item.new,
+                before={**facts(item.old), "edition": source.label},
+                after={
+                    **facts(item.new),
+                    "edition": target.label,
+                    "confiance": item.new.confidence,
+                },
+                establishment=establishment,
+            )
+        )
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+
+
+def _migration_note(source: RepertoireVersion, old: Positioning, successor) -> str:
+    held = f"édition {source.label} : {old.placed_on}, niveau {to_roman(old.level)}"
+    if old.status == Positioning.Status.CONTESTED:
+        held += " (recours en cours)"
+    if old.evaluation_id:
+        return f"{held} ; emploi local pesé sur l'édition précédente, à repositionner"
+    if successor is None or successor.code is None:
+        return f"{held} ; emploi retiré, aucun emploi proposé"
+    return f"{held} ; {successor.how}"
+
+
+def _migrated_level(source: RepertoireVersion, old: Positioning, job) -> tuple[int | None, str]:
+    """The new job's level, or the level held in ``source`` as a personal level."""
+    if job is None:
+        return None, ""
+    level = kept_level(old.level, job.level.number)
+    if level == job.level.number:
+        return level, ""
+    return level, (
+        old.personal_level_reason
+        or f"niveau {to_roman(level)} détenu dans l'édition {source.label}, maintenu "
+        "à titre personnel"
+    )
