@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from repertoire.catalog import selectors as catalog
+from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_DEGREE
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
@@ -25,7 +26,7 @@ from repertoire.positioning.selectors import appeal_deadline, appeal_months
 from repertoire.publishing import charts, documents
 
 # A letter states a decision: HR validated it, or it went further since.
-LETTER_STATUSES = Positioning.DECIDED
+LETTER_STATUSES = rules.DECIDED
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
+from repertoire.core import positioning as rules
 from repertoire.core.editions import (
     EditionDiff,
     EstablishmentImpact,
@@ -45,7 +46,7 @@ def decided_on(
     left out)."""
     positionings = Positioning.objects.filter(
         version=version,
-        status__in=Positioning.DECIDED,
+        status__in=rules.DECIDED,
         establishment__in=establishments_for(user),
     ).filter(still_employed("employee__"))
     if establishment is not None:
@@ -96,7 +97,7 @@ def pending_migration(user, establishment: Establishment) -> PendingMigration | 
         Positioning.objects.filter(
             establishment=establishment,
             establishment__in=establishments_for(user),
-            status__in=Positioning.DECIDED,
+            status__in=rules.DECIDED,
             version__published_at__isnull=False,
         )
         .exclude(version=current)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from repertoire.core import positioning as rules
 from repertoire.positioning.models import Establishment, LetterBatch, Positioning
 from repertoire.positioning.selectors.establishments import establishments_for
 from repertoire.positioning.selectors.positionings import WorklistFilters, positionings_for
 
 # What a batch of letters prints: decided and not yet contested (the letters to hand out).
-LETTER_BATCH_STATUSES = (Positioning.Status.VALIDATED, Positioning.Status.NOTIFIED)
+LETTER_BATCH_STATUSES = (rules.VALIDATED, rules.NOTIFIED)
 
 
 def letter_positionings(

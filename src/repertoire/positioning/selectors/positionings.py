@@ -14,6 +14,7 @@ from django.db.models import Count, Min, Q, QuerySet
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
+from repertoire.core import positioning as rules
 from repertoire.positioning.models import Employee, Establishment, Positioning
 from repertoire.positioning.selectors.establishments import establishments_for
 
@@ -197,7 +198,7 @@ class Progress:
 
     @property
     def decided(self) -> int:
-        return sum(self.by_status[status] for status in Positioning.DECIDED)
+        return sum(self.by_status[status] for status in rules.DECIDED)
 
 
 def progress_of(user, establishment: Establishment, *, threshold: float) -> Progress:

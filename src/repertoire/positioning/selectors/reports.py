@@ -10,6 +10,7 @@ from django.db.models import Count
 from repertoire.accounts.selectors import sees_every_establishment
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import RepertoireVersion
+from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 from repertoire.positioning.models import Appeal, Employee, Establishment, Positioning
 from repertoire.positioning.selectors.establishments import establishments_for
@@ -49,7 +50,7 @@ def report_for(
     if establishment is not None:
         scope = scope.filter(pk=establishment.pk)
     positionings = Positioning.objects.filter(version=version, establishment__in=scope)
-    decided = positionings.filter(status__in=Positioning.DECIDED)
+    decided = positionings.filter(status__in=rules.DECIDED)
     by_status = dict.fromkeys(Positioning.Status.values, 0)
     for row in positionings.order_by().values("status").annotate(n=Count("pk")):
         by_status[row["status"]] = row["n"]

@@ -145,10 +145,7 @@ def decide(
     """Move a positioning to its next status, with its job (a reference job, or a weighed
     local job) and level; history and journal. The scope is checked here."""
     check_writer(user, positioning.establishment)
-    try:
-        status = rules.next_status(positioning.status, action)
-    except rules.TransitionRefused as exc:
-        raise Refused(str(exc)) from None
+    status = rules.next_status(positioning.status, action)  # refused with its reason
     if job is None and evaluation is None:
         # Unchanged: the job or the weighed local job it is already placed on.
         job, evaluation = positioning.job, positioning.evaluation
@@ -157,8 +154,8 @@ def decide(
     base_level = job.level.number if job is not None else evaluation.level
     try:
         level = rules.positioned_level(base_level, personal_level, reason)
-    except rules.LevelRefused as exc:
-        raise Refused(problems={"level": str(exc)}) from None
+    except rules.LevelRefused as exc:  # about the level asked for
+        raise Refused(problems={"level": exc.messages}) from None
     before = facts(positioning)
     positioning.status = status
     positioning.job = job

@@ -17,6 +17,7 @@ from repertoire.audit import services as audit
 from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.core import positioning as rules
 from repertoire.core.editions import ENGINE_CONFIDENCE, Successor, kept_level
 from repertoire.core.matching import MatchResult
 from repertoire.core.refusals import Refused
@@ -87,7 +88,7 @@ def migrate_establishment(
         Positioning.objects.filter(
             version=source,
             establishment=establishment,
-            status__in=Positioning.DECIDED,
+            status__in=rules.DECIDED,
         )
         .filter(still_employed("employee__"))
         .select_related("employee", "job", "job__level", "evaluation", "establishment")

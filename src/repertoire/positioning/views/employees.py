@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.audit.selectors import history_of
 from repertoire.catalog import selectors as catalog
+from repertoire.core import positioning as rules
 from repertoire.evaluation.selectors import evaluations_in_force
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import (
@@ -24,7 +25,6 @@ from repertoire.positioning.forms import (
     DecisionForm,
     EvaluationPlacementForm,
 )
-from repertoire.positioning.models import Positioning
 from repertoire.publishing import documents
 
 PAGE_SIZE = 50
@@ -93,7 +93,7 @@ def employee_detail(request, pk: int):
 def _evaluation_form(user, positioning, may_write: bool) -> EvaluationPlacementForm | None:
     """The form placing the employee on a weighed local job: for those who decide, while
     the positioning is open to review and the establishment has validated weighings."""
-    if not may_write or positioning.status not in Positioning.OPEN_TO_REVIEW:
+    if not may_write or positioning.status not in rules.OPEN_TO_REVIEW:
         return None
     evaluations = list(evaluations_in_force(user, positioning.establishment, positioning.version))
     if not evaluations:
