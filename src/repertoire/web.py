@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
 from repertoire.core.refusals import WHOLE, NotAllowed, Refused
+from repertoire.core.refusals import problems_of as core_problems_of
 
 # What a view may be refused with: the family, and Django's own two when Django raises them
 # (a model's full_clean, a decorator's permission check).
@@ -39,19 +40,9 @@ class Outcome:
 
 
 def problems_of(exc: Exception) -> dict[str, list[str]]:
-    """A refusal's messages by field (``WHOLE`` for the request), whatever raised it."""
-    if isinstance(exc, Refused):
-        problems = exc.problems
-    elif isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            problems = {
-                WHOLE if name == "__all__" else name: list(texts)
-                for name, texts in exc.message_dict.items()
-            }
-        else:
-            problems = {WHOLE: list(exc.messages)}
-    else:
-        problems = {WHOLE: [str(exc)]} if str(exc) else {}
+    """A refusal's messages by field (``WHOLE`` for the request), worded by default when
+    the refusal says nothing."""
+    problems = core_problems_of(exc)
     if not problems and isinstance(exc, NotAllowed | PermissionDenied):
         problems = {WHOLE: [_("Your role does not allow this action.")]}
     return problems

@@ -29,7 +29,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from repertoire.api.schemas import ErrorOut
 from repertoire.catalog.selectors import EditionNotFound
-from repertoire.core.refusals import WHOLE, Conflict, NotAllowed, Refused
+from repertoire.core.refusals import WHOLE, Conflict, NotAllowed, Refused, problems_of
 
 # 400: a body that is not JSON; 401: not signed in; 404: no such edition or object (or one
 # outside the caller's scope); 422: parameters or body that do not validate, or a refusal.
@@ -94,20 +94,6 @@ def wording_of(request) -> Wording:
 
 
 # --- refusals as details --------------------------------------------------------------------
-
-
-def problems_of(exc: Exception) -> dict[str, list[str]]:
-    """A refusal's messages by field (``WHOLE`` for the request), whatever raised it."""
-    if isinstance(exc, Refused):
-        return exc.problems
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            return {
-                WHOLE if name == "__all__" else name: [str(text) for text in texts]
-                for name, texts in exc.message_dict.items()
-            }
-        return {WHOLE: [str(text) for text in exc.messages]}
-    return {WHOLE: [str(exc)]} if str(exc) else {}
 
 
 def details_of(problems: Mapping[str, list[str]], fields: Mapping[str, str]) -> list[dict]:

@@ -11,7 +11,6 @@ The endpoints are thin callers of ``positioning.services`` and ``positioning.sel
 
 import datetime as dt
 
-from django.conf import settings
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -279,7 +278,7 @@ def bulk_accept(request, payload: BulkAcceptIn):
     establishment = lookups.establishment(request.user, payload.establishment)
     threshold = payload.threshold
     if threshold is None:
-        threshold = settings.REPERTOIRE_BULK_ACCEPT_THRESHOLD
+        threshold = selectors.bulk_accept_threshold()
     accepted = services.bulk_accept(
         request.user, establishment, threshold=threshold, title_key=payload.title_key
     )

@@ -61,65 +61,24 @@ def refusals(
 
 
 def _refusal_types() -> tuple[type[Exception], ...]:
-    """Every exception that means "refused, nothing written". Looked up when an exception
-    is raised, not before, so that ``--help`` does not pay for Django; the apps' own
-    exceptions only once Django is started (before, no service can have raised them)."""
-    from django.apps import apps
+    """Every exception that means "refused, nothing written": the core's family, and
+    Django's two when Django raised them. Looked up when an exception is raised, not
+    before, so that ``--help`` does not pay for Django."""
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from repertoire.core.document import DocumentInvalid
     from repertoire.core.refusals import Refused
 
-    types: tuple[type[Exception], ...] = (
-        Refused,
-        ValidationError,
-        PermissionDenied,
-        DocumentInvalid,
-    )
-    if not apps.ready:
-        return types
-    from repertoire.accounts.services import AccountError
-    from repertoire.catalog.services import EditionFrozen, PublicationRefused
-    from repertoire.positioning.demo import DemoExists
-    from repertoire.positioning.services import ImportRefused
-    from repertoire.publishing.services import UnknownFormat
-
-    # Still apart from the family: told the same way.
-    return (
-        *types,
-        EditionFrozen,
-        PublicationRefused,
-        ImportRefused,
-        AccountError,
-        UnknownFormat,
-        DemoExists,
-    )
+    return (Refused, ValidationError, PermissionDenied)
 
 
 def problems_of(exc: Exception) -> dict[str, list[str]]:
-    """A refusal's messages by field (``WHOLE`` for the request as a whole)."""
-    from django.core.exceptions import PermissionDenied, ValidationError
+    """A refusal's messages by field (``WHOLE`` for the request as a whole), worded by
+    default when the refusal says nothing."""
+    from django.core.exceptions import PermissionDenied
 
-    from repertoire.core.document import DocumentInvalid
-    from repertoire.core.refusals import NotAllowed, Refused
+    from repertoire.core.refusals import NotAllowed, problems_of
 
-    if isinstance(exc, Refused):
-        problems = {field: list(messages) for field, messages in exc.problems.items()}
-    elif isinstance(exc, ValidationError):
-        if hasattr(exc, "error_dict"):
-            problems = {
-                WHOLE if name == "__all__" else name: list(messages)
-                for name, messages in exc.message_dict.items()
-            }
-        else:
-            problems = {WHOLE: list(exc.messages)}
-    elif isinstance(exc, DocumentInvalid):
-        # Each problem of a document with its line: "line 12: ...".
-        problems = {WHOLE: [str(error) for error in exc.errors]}
-    elif getattr(exc, "reasons", None):  # PublicationRefused: one reason per job
-        problems = {WHOLE: [str(reason) for reason in exc.reasons]}
-    else:
-        problems = {WHOLE: [str(exc)]} if str(exc) else {}
+    problems = problems_of(exc)
     if not problems:
         if isinstance(exc, NotAllowed | PermissionDenied):
             problems = {WHOLE: ["votre rôle ne permet pas cette action"]}

@@ -37,6 +37,7 @@ from repertoire.core.grid import (
     ReferenceProfile,
     get_rule,
 )
+from repertoire.core.refusals import Refused
 from repertoire.core.text import (
     from_roman,
     sentence_case,
@@ -127,10 +128,15 @@ class DocumentError:
         return f"line {self.line}: {self.message}"
 
 
-class DocumentInvalid(ValueError):
+class DocumentInvalid(Refused):
+    """A document refused, every problem named by its line."""
+
     def __init__(self, errors: list[DocumentError]):
         self.errors = sorted(errors, key=lambda error: error.line)
-        super().__init__("\n".join(str(error) for error in self.errors))
+        super().__init__([str(error) for error in self.errors])
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
 
 
 # --- level definitions -------------------------------------------------------------------

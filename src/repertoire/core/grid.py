@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
 
 MIN_DEGREE = 1
@@ -62,7 +63,7 @@ class Classification:
         return to_roman(self.level)
 
 
-class InvalidDegrees(ValueError):
+class InvalidDegrees(Refused):
     """Degrees that no rule can classify: wrong count or outside the scale."""
 
 
@@ -199,7 +200,7 @@ class Misclassification:
         )
 
 
-class RuleRefused(ValueError):
+class RuleRefused(Refused):
     """A rule that does not reproduce the level of every reference job of its edition."""
 
     def __init__(self, rule: LevelRule, misclassified: Sequence[Misclassification]):

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from repertoire.core.refusals import Refused
 from repertoire.core.text import from_roman, strip_accents
 
 # The fields an employee row may carry, and the column names HR exports give them
@@ -195,7 +196,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
-class PayrollFileError(ValueError):
+class PayrollFileError(Refused):
     """The file as a whole cannot be read (wrong type, no header, missing columns)."""
 
 

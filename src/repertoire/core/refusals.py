@@ -2,8 +2,9 @@
 
 The core's rules and the apps' services raise these, never Django's ``ValidationError`` or
 ``PermissionDenied``, so that each interface translates a refusal in exactly one place:
-the API's exception handlers (``api/errors.py``), the web's ``act`` helper
-(``repertoire/web.py``) and the command line's ``refuse`` (``cli/_output.py``).
+the API's exception handlers (``api/errors.py``), the web's ``attempt`` helper
+(``repertoire/web.py``) and the command line's ``refusals`` (``cli/_output.py``).
+``problems_of`` reads any refusal the same way for all three.
 
 - ``Refused``: the request is wrong or the state forbids it (HTTP 422, CLI exit 2);
 - ``NotAllowed``: the actor's role or scope does not allow it (HTTP 403);
@@ -48,6 +49,29 @@ class Refused(ValueError):
 
     def __str__(self) -> str:
         return "; ".join(self.messages)
+
+
+def problems_of(exc: BaseException) -> dict[str, list[str]]:
+    """Any refusal's messages by field (``WHOLE`` for the request as a whole): the family's
+    own, and Django's ``ValidationError`` and ``PermissionDenied`` when Django raised them
+    (read by their attributes: the core imports no Django). Empty when the refusal says
+    nothing; each interface then words its own default."""
+    if isinstance(exc, Refused):
+        return {field: list(messages) for field, messages in exc.problems.items()}
+    if hasattr(exc, "error_dict"):  # a ValidationError by field
+        return {
+            WHOLE if name == "__all__" else name: [str(text) for text in texts]
+            for name, texts in exc.message_dict.items()
+        }
+    if hasattr(exc, "error_list"):  # a ValidationError without fields
+        return {WHOLE: [str(text) for text in exc.messages]}
+    return {WHOLE: [str(exc)]} if str(exc) else {}
+
+
+def refusal_of(exc: BaseException) -> Refused:
+    """A refusal of the family carrying the same problems (for a Django ``ValidationError``
+    a service lets through from ``full_clean``)."""
+    return exc if isinstance(exc, Refused) else Refused(problems=problems_of(exc))
 
 
 class NotAllowed(Refused):

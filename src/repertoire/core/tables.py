@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from repertoire.core.document import decode
+from repertoire.core.refusals import Refused
 from repertoire.core.text import strip_accents
 
 DELIMITERS = (";", ",", "\t")
@@ -27,7 +28,7 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (line number, field → value)
 
 
-class TableInvalid(ValueError):
+class TableInvalid(Refused):
     def __init__(self, line: int, message: str):
         self.line = line
         self.message = message

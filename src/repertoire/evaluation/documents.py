@@ -18,7 +18,8 @@ from repertoire.core import evaluation as rules
 from repertoire.core.grid import MAX_DEGREE, Classification
 from repertoire.core.text import to_roman
 from repertoire.evaluation.models import JobEvaluation
-from repertoire.publishing import charts, documents
+from repertoire.typesetting import charts
+from repertoire.typesetting.pdf import pdf
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def evaluation_html(evaluation: JobEvaluation) -> str:
 
 def evaluation_pdf(evaluation: JobEvaluation) -> bytes:
     """The weighing sheet as PDF (the web page, the API and the command print the same)."""
-    return documents.pdf(evaluation_html(evaluation))
+    return pdf(evaluation_html(evaluation))
 
 
 def filename_of(evaluation: JobEvaluation) -> str:

@@ -10,7 +10,7 @@ from repertoire.core.evaluation import ProfileNeighbour, WeighingResult
 from repertoire.core.text import to_roman
 from repertoire.evaluation import documents, selectors
 from repertoire.evaluation.models import JobEvaluation
-from repertoire.publishing import charts
+from repertoire.typesetting import charts
 
 
 def neighbour_dict(item: ProfileNeighbour) -> dict:

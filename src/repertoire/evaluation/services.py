@@ -7,7 +7,6 @@ Each checks the actor's role, runs in one transaction, keeps the weighing's hist
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -21,6 +20,7 @@ from repertoire.core.grid import InvalidDegrees
 from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
 from repertoire.positioning.models import Establishment
+from repertoire.validation import full_clean
 
 EDITABLE_FIELDS = ("title", "missions", "degrees", "justifications")
 
@@ -34,18 +34,6 @@ def _check_editor(user, establishment: Establishment) -> None:
 def _check_national(user) -> None:
     if role_of(user) != Role.NATIONAL:
         raise NotAllowed("réservé aux administrateurs nationaux")
-
-
-def _full_clean(instance) -> None:
-    """The model's own checks, refused with the same fields and messages."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise Refused(
-            problems={
-                "" if name == "__all__" else name: texts for name, texts in exc.message_dict.items()
-            }
-        ) from None
 
 
 def criteria_codes(version: RepertoireVersion) -> list[str]:
@@ -168,7 +156,7 @@ def create_evaluation(
     _check_justified_criteria(version, evaluation.justifications)
     _classify(evaluation)
     # A draft may justify nothing yet (the field is not blank=True): submit() checks them.
-    _full_clean(evaluation)
+    full_clean(evaluation)
     evaluation.save()
     _step(evaluation, EvaluationEvent.Action.CREATE, user.get_username())
     record(

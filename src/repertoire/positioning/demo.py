@@ -15,6 +15,7 @@ from faker import Faker
 from repertoire.accounts import services as accounts
 from repertoire.accounts.models import Role
 from repertoire.catalog import selectors as catalog
+from repertoire.core.refusals import Refused
 from repertoire.positioning import services
 from repertoire.positioning.models import Establishment
 
@@ -36,8 +37,8 @@ SERVICES = (
 )
 
 
-class DemoExists(RuntimeError):
-    pass
+class DemoExists(Refused):
+    """The demo network is already there."""
 
 
 @transaction.atomic

@@ -23,7 +23,9 @@ from repertoire.core.grid import MAX_DEGREE
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
 from repertoire.positioning.selectors import appeal_deadline, appeal_months
-from repertoire.publishing import charts, documents
+from repertoire.typesetting import charts
+from repertoire.typesetting.pdf import pdf
+from repertoire.typesetting.sheets import SheetView, edition_view
 
 # A letter states a decision: HR validated it, or it went further since.
 LETTER_STATUSES = rules.DECIDED
@@ -48,7 +50,7 @@ class Letter:
     deadline: dt.date
     level_roman: str
     job_level_roman: str
-    sheet: documents.SheetView | None  # a reference job's
+    sheet: SheetView | None  # a reference job's
     weighing: WeighingView | None = None  # or a weighed local job's
 
     @property
@@ -72,9 +74,7 @@ def letters_of(
     jobs = list(catalog.jobs_of(version).filter(pk__in=job_ids)) if job_ids else []
     # One reading of the edition for all the letters; one sheet per distinct job.
     sheets = (
-        {sheet.job.pk: sheet for sheet in documents.edition_view(version, jobs=jobs).sheets}
-        if jobs
-        else {}
+        {sheet.job.pk: sheet for sheet in edition_view(version, jobs=jobs).sheets} if jobs else {}
     )
     weighings = {
         p.evaluation_id: _weighing(p.evaluation)
@@ -174,7 +174,7 @@ def letters_pdf(
 
     positionings = list(positionings)
     if len(positionings) <= CHUNK:
-        return documents.pdf(letters_html(positionings, today=today))
+        return pdf(letters_html(positionings, today=today))
     rendered = []
     for start in range(0, len(positionings), CHUNK):
         chunk = positionings[start : start + CHUNK]

@@ -18,8 +18,7 @@ from repertoire.core import positioning as rules
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal
 from repertoire.positioning.selectors import Report
-from repertoire.publishing.documents import _table_layout
-from repertoire.publishing.exports import CSV_DELIMITER
+from repertoire.typesetting.spreadsheets import CSV_DELIMITER, table_layout
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -109,7 +108,7 @@ def report_xlsx(report: Report) -> bytes:
         sheet.append(list(table.header))
         for row in table.rows:
             sheet.append(list(row))
-        _table_layout(sheet, list(table.widths))
+        table_layout(sheet, list(table.widths))
     workbook.properties.title = f"Positionnement — {report.scope}"
     out = io.BytesIO()
     workbook.save(out)

@@ -16,7 +16,7 @@ from django.utils import translation
 from repertoire.core.editions import EditionDiff, EditionJob, JobChange, Pairing, Span
 from repertoire.core.grid import RULES
 from repertoire.core.text import to_roman
-from repertoire.publishing import documents
+from repertoire.typesetting.pdf import pdf
 
 SUBITEM_MARK = "- "
 # Shown where a line break itself was removed or added (two items merged or split).
@@ -191,7 +191,7 @@ def diff_html(diff: EditionDiff) -> str:
 
 def diff_pdf(diff: EditionDiff) -> bytes:
     """The annex as PDF (``repertoire diff A B --pdf FILE``)."""
-    return documents.pdf(diff_html(diff))
+    return pdf(diff_html(diff))
 
 
 def filename_of(diff: EditionDiff) -> str:

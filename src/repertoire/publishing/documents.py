@@ -8,112 +8,26 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.formats import date_format
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment
 
 from repertoire.catalog import selectors
 from repertoire.catalog.models import ReferenceJob, RepertoireVersion
 from repertoire.core.document import ListItem
-from repertoire.core.grid import MAX_DEGREE, RULES, Classification, calibrate
-from repertoire.core.text import french_typography, gender_forms
-from repertoire.publishing import charts, exports
-
-# progress(fraction done in [0, 1], what is being done)
-Progress = Callable[[float, str], None]
-
-
-def _silent(fraction: float, stage: str) -> None:
-    pass
-
-
-@dataclass
-class SheetView:
-    job: ReferenceJob
-    degrees: list[tuple]
-    classification: Classification
-    chart: str
-    gender_forms: tuple[str, str] | None
-    missions: list[ListItem]
-    requirements: list[ListItem]
-
-
-@dataclass
-class EditionView:
-    """An edition read once for publishing: its grid, its levels and its job sheets."""
-
-    version: RepertoireVersion
-    criteria: list
-    levels: list
-    rule: object
-    calibrations: list
-    sheets: list[SheetView] = field(default_factory=list)
-
-    @property
-    def date_text(self) -> str:
-        return date_format(self.version.date, "j F Y")
-
-
-def _items(items: list[dict]) -> list[ListItem]:
-    return [ListItem(item["text"], tuple(item["subitems"])) for item in items]
-
-
-def _sheet(job: ReferenceJob, criteria, grid) -> SheetView:
-    degrees = selectors.degrees_of(job)
-    forms = gender_forms(job.title)
-    return SheetView(
-        job=job,
-        degrees=list(zip(criteria, degrees, strict=True)),
-        classification=grid.classify(degrees),
-        chart=charts.radar(
-            [criterion.label for criterion in criteria],
-            [charts.Series(job.title, degrees)],
-            maximum=MAX_DEGREE,
-            title=job.title,
-            description=", ".join(f"{c.label} {d}" for c, d in zip(criteria, degrees, strict=True)),
-            size=220,
-            font_size=20,
-        ),
-        gender_forms=forms if forms[0] != forms[1] else None,
-        missions=_items(job.missions),
-        requirements=_items(job.requirements),
-    )
-
-
-def edition_view(version: RepertoireVersion, jobs: list[ReferenceJob] | None = None) -> EditionView:
-    """The edition, with the sheets of ``jobs`` (all of its jobs by default)."""
-    grid = selectors.grid_of(version)
-    criteria = selectors.criteria_of(version)
-    levels = list(selectors.levels_of(version))
-    all_jobs = list(selectors.jobs_of(version))
-    bands = grid.rule.bands(len(criteria))
-    observed = grid.observed_quantities()
-    for level in levels:
-        level.job_list = [job for job in all_jobs if job.level_id == level.pk]
-        level.band = bands[level.number]
-        level.observed = observed.get(level.number)
-    return EditionView(
-        version=version,
-        criteria=criteria,
-        levels=levels,
-        rule=grid.rule,
-        calibrations=[
-            {"rule": rule, "misclassified": calibrate(rule, grid.references)}
-            for rule in RULES.values()
-        ],
-        sheets=[_sheet(job, criteria, grid) for job in (all_jobs if jobs is None else jobs)],
-    )
-
+from repertoire.core.text import french_typography
+from repertoire.publishing import exports
+from repertoire.typesetting.pdf import Progress, pdf, silent
+from repertoire.typesetting.sheets import EditionView, SheetView, edition_view
+from repertoire.typesetting.spreadsheets import table_layout
 
 # --- HTML and PDF -------------------------------------------------------------------------
 
@@ -126,16 +40,7 @@ def edition_html(view: EditionView, *, whole_edition: bool = True) -> str:
         )
 
 
-def pdf(html: str, progress: Progress = _silent) -> bytes:
-    from weasyprint import HTML  # imported here: it loads pango, which the CLI rarely needs
-
-    progress(0.2, "mise en page")
-    document = HTML(string=html).render()
-    progress(0.8, "écriture du PDF")
-    return document.write_pdf()
-
-
-def edition_pdf(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+def edition_pdf(version: RepertoireVersion, progress: Progress = silent) -> bytes:
     progress(0.0, "lecture de l'édition")
     content = pdf(edition_html(edition_view(version)), progress)
     progress(1.0, "terminé")
@@ -177,7 +82,7 @@ def _bullets(document, items: list[ListItem]) -> None:
             document.add_paragraph(french_typography(sub), style="List Bullet 2")
 
 
-def edition_docx(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+def edition_docx(version: RepertoireVersion, progress: Progress = silent) -> bytes:
     """An editable Word document: heading styles, a table of contents, degree tables."""
 
     progress(0.0, "lecture de l'édition")
@@ -277,7 +182,7 @@ def _docx_sheet(document, sheet: SheetView, roman: str) -> None:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
-def edition_xlsx(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+def edition_xlsx(version: RepertoireVersion, progress: Progress = silent) -> bytes:
     """A workbook: one row per job (degrees in columns), and the grid."""
 
     progress(0.0, "lecture de l'édition")
@@ -311,7 +216,7 @@ def edition_xlsx(version: RepertoireVersion, progress: Progress = _silent) -> by
         )
         progress(index / len(view.sheets) * 0.9, f"emploi {index} sur {len(view.sheets)}")
     widths = [28, 42, 8, 10, *(14 for _ in view.criteria), 8, 80, 80]
-    _table_layout(jobs, widths)
+    table_layout(jobs, widths)
     for row in jobs.iter_rows(min_row=2):
         for cell in row[-2:]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -332,7 +237,7 @@ def edition_xlsx(version: RepertoireVersion, progress: Progress = _silent) -> by
                 definitions[0] if definitions else "",
             ]
         )
-    _table_layout(grid, [8, 10, 18, 16, 100])
+    table_layout(grid, [8, 10, 18, 16, 100])
     for row in grid.iter_rows(min_row=2):
         row[-1].alignment = Alignment(wrap_text=True, vertical="top")
     grid.append([])
@@ -348,16 +253,6 @@ def edition_xlsx(version: RepertoireVersion, progress: Progress = _silent) -> by
     return out.getvalue()
 
 
-def _table_layout(sheet, widths: list[int]) -> None:
-    """Bold frozen header with filters, and readable column widths."""
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-
-
 # --- the formats -----------------------------------------------------------------------------
 
 
@@ -370,19 +265,19 @@ class Format:
     build: Callable[[RepertoireVersion, Progress], bytes]
 
 
-def _html_file(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+def _html_file(version: RepertoireVersion, progress: Progress = silent) -> bytes:
     progress(0.0, "lecture de l'édition")
     content = edition_html(edition_view(version)).encode()
     progress(1.0, "terminé")
     return content
 
 
-def _csv_file(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+def _csv_file(version: RepertoireVersion, progress: Progress = silent) -> bytes:
     # A byte-order mark lets Excel recognise UTF-8; the delimiter is Excel's French ";".
     return exports.to_csv(selectors.document_of(version)).encode("utf-8-sig")
 
 
-def _json_file(version: RepertoireVersion, progress: Progress = _silent) -> bytes:
+def _json_file(version: RepertoireVersion, progress: Progress = silent) -> bytes:
     document = selectors.document_of(version)
     return exports.to_json(document, label=version.label, level_rule=version.level_rule).encode()
 

@@ -8,9 +8,9 @@ import json
 
 from repertoire.core.document import RepertoireDocument, write_document
 from repertoire.core.text import to_roman
+from repertoire.typesetting.spreadsheets import CSV_DELIMITER
 
 # Excel opens a semicolon-separated file with a byte-order mark correctly in French locales.
-CSV_DELIMITER = ";"
 
 
 def edition_dict(document: RepertoireDocument, *, label: str, level_rule: str) -> dict:

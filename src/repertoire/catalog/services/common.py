@@ -3,7 +3,6 @@ check, the draft's lock, the model's own checks as a refusal, the draft's sommai
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db.models import F
 
 from repertoire.accounts.models import Role
@@ -22,18 +21,6 @@ def item_dict(item) -> dict:
 
 class EditionFrozen(Refused):
     """A published edition does not change: positionings and weighings rest on it."""
-
-
-def full_clean(instance, **options) -> None:
-    """The model's own checks, refused with the same fields and messages."""
-    try:
-        instance.full_clean(**options)
-    except ValidationError as exc:
-        raise Refused(
-            problems={
-                "" if name == "__all__" else name: texts for name, texts in exc.message_dict.items()
-            }
-        ) from None
 
 
 def check_national(user) -> None:

@@ -26,7 +26,6 @@ from repertoire.catalog.services.common import (
     check_draft,
     check_national,
     edition_changed,
-    full_clean,
     item_dict,
     rebuild_sommaire,
 )
@@ -42,6 +41,7 @@ from repertoire.core.grid import (
 )
 from repertoire.core.refusals import Refused
 from repertoire.core.text import title_key
+from repertoire.validation import full_clean
 
 # An edition's label names it in URLs (/editions/<label>/) and on the command line.
 LABEL = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")

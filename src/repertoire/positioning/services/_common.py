@@ -5,7 +5,6 @@ to the journal."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import translation
 
 from repertoire.accounts.selectors import may_write_personal_data
@@ -13,7 +12,7 @@ from repertoire.audit import services as audit
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import ReferenceJob, RepertoireVersion
 from repertoire.core.matching import TitleQuery
-from repertoire.core.refusals import WHOLE, NotAllowed, Refused
+from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning.models import (
     Employee,
     EmployeeKey,
@@ -35,19 +34,6 @@ def check_writer(user, establishment: Establishment) -> None:
     national administrator)."""
     if not may_write_personal_data(user, establishment.pk):
         raise NotAllowed("vous ne pouvez pas modifier le personnel de cet établissement")
-
-
-def cleaned(instance) -> None:
-    """``full_clean`` the model, its problems refused by field as Django words them."""
-    try:
-        instance.full_clean()
-    except ValidationError as exc:
-        raise Refused(
-            problems={
-                WHOLE if name == NON_FIELD_ERRORS else name: texts
-                for name, texts in exc.message_dict.items()
-            }
-        ) from None
 
 
 def job_in(version: RepertoireVersion, code: str) -> ReferenceJob:

@@ -26,8 +26,9 @@ from repertoire.positioning.models import (
     Positioning,
     PositioningEvent,
 )
-from repertoire.positioning.services._common import TITLE_FIELDS, check_writer, cleaned, key_of
+from repertoire.positioning.services._common import TITLE_FIELDS, check_writer, key_of
 from repertoire.positioning.services.decisions import propose
+from repertoire.validation import full_clean
 
 
 @transaction.atomic
@@ -37,7 +38,7 @@ def create_establishment(code: str, name: str, *, actor: str) -> Establishment:
     if Establishment.objects.filter(code=code).exists():
         raise Refused(problems={"code": f"l'établissement « {code} » existe déjà"})
     establishment = Establishment(code=code, name=name)
-    cleaned(establishment)
+    full_clean(establishment)
     establishment.save()
     record(
         actor=actor,
@@ -60,7 +61,7 @@ def create_employee(user, establishment: Establishment, **fields) -> Employee:
     check_writer(user, establishment)
     _unknown_fields(fields)
     employee = Employee(establishment=establishment, **fields)
-    cleaned(employee)
+    full_clean(employee)
     employee.save()
     key = EmployeeKey.objects.create(employee=employee, key=Fernet.generate_key().decode())
     record(
@@ -90,7 +91,7 @@ def update_employee(user, employee: Employee, **changes) -> Employee:
     before = snapshot(employee, key)
     for name, value in changes.items():
         setattr(employee, name, value)
-    cleaned(employee)
+    full_clean(employee)
     employee.save()
     record(
         actor=user.get_username(),

@@ -25,7 +25,7 @@ from repertoire.positioning.forms import (
     DecisionForm,
     EvaluationPlacementForm,
 )
-from repertoire.publishing import documents
+from repertoire.typesetting.pdf import pdf
 
 PAGE_SIZE = 50
 
@@ -129,7 +129,7 @@ def personal_data(request, pk: int, format: str):
     html = render_to_string(
         "positioning/personal_data.html", {"data": data, "employee": employee}, request=request
     )
-    response = HttpResponse(documents.pdf(html), content_type="application/pdf")
+    response = HttpResponse(pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 

@@ -14,7 +14,7 @@ from repertoire.catalog.edition_views import compared, comparison_url
 from repertoire.core.text import to_roman
 from repertoire.positioning import selectors, services
 from repertoire.positioning.views import writer_only
-from repertoire.publishing import charts
+from repertoire.typesetting import charts
 from repertoire.web import attempt
 
 

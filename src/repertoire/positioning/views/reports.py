@@ -18,7 +18,7 @@ from repertoire.catalog.selectors import EditionNotFound, get_version
 from repertoire.core.text import to_roman
 from repertoire.positioning import reports, selectors
 from repertoire.positioning.models import Appeal, Establishment, Positioning
-from repertoire.publishing import charts
+from repertoire.typesetting import charts
 
 
 def _scope(request) -> Establishment | None:

@@ -11,8 +11,8 @@ from django.utils.translation import ngettext
 
 from repertoire.catalog import selectors
 from repertoire.core.grid import MAX_DEGREE
-from repertoire.publishing import charts
 from repertoire.publishing.documents import FORMATS
+from repertoire.typesetting import charts
 
 register = template.Library()
 
