@@ -337,3 +337,53 @@ class LetterBatch(BackgroundWork):
 
     def __str__(self) -> str:
         return f"Lettres {self.establishment.code} n° {self.pk}"
+
+
+class PayRecord(models.Model):
+    """One person's pay for a reference year, as their establishment's employee file gave it.
+
+    Personal data (sex and pay): read by national administrators and the establishment's HR
+    only, sealed in the journal with the person's key, erased with the person. One record
+    per person and year: a later import for another year keeps the earlier years.
+    """
+
+    class Sex(models.TextChoices):
+        WOMAN = "F", _("woman")
+        MAN = "M", _("man")
+
+    # Sealed in the journal with the employee's key (audit.services.snapshot).
+    PERSONAL_FIELDS = ("sex", "base_pay", "variable_pay", "working_time")
+
+    employee = models.ForeignKey(Employee, models.CASCADE, related_name="pay_records")
+    year = models.PositiveSmallIntegerField(_("reference year"))
+    reference_date = models.DateField(_("reference date of the pay data"))
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    # Annual gross amounts as paid (not full-time equivalent), in euros.
+    base_pay = models.DecimalField(_("annual gross base pay"), max_digits=12, decimal_places=2)
+    variable_pay = models.DecimalField(
+        _("annual gross variable pay"), max_digits=12, decimal_places=2, default=0
+    )
+    # Share of full time, in (0, 1].
+    working_time = models.DecimalField(_("share of full time"), max_digits=5, decimal_places=4)
+    source = models.ForeignKey(
+        EmployeeImport, models.SET_NULL, null=True, blank=True, related_name="pay_records"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("pay record")
+        verbose_name_plural = _("pay records")
+        ordering = ["employee", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["employee", "year"], name="one_pay_record_a_year"),
+            models.CheckConstraint(
+                condition=Q(working_time__gt=0, working_time__lte=1),
+                name="pay_working_time_share",
+            ),
+            models.CheckConstraint(
+                condition=Q(base_pay__gte=0, variable_pay__gte=0), name="pay_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rémunération {self.year} du collaborateur n° {self.employee_id}"
