@@ -1,9 +1,22 @@
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 
 from repertoire import bundled
 from repertoire.catalog import services
 from repertoire.core.document import RepertoireDocument, decode, parse_document
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing():
+    """Passwords hashed with argon2 (as in production) at the lowest cost."""
+    with override_settings(
+        PASSWORD_HASHERS=[
+            "tests.hashers.CheapArgon2PasswordHasher",
+            "django.contrib.auth.hashers.Argon2PasswordHasher",
+        ]
+    ):
+        yield
 
 
 @pytest.fixture(scope="session")
