@@ -96,7 +96,7 @@ def populate(employees: int, establishments: int, big: int):
         (
             Positioning(
                 employee=person,
-                version=edition,
+                edition=edition,
                 establishment=place,
                 job=job,
                 level=job.level.number,
@@ -228,7 +228,7 @@ def run(arguments) -> None:
          f"{result.proposed} by the engine")
     )  # fmt: skip
     people = list(Employee.objects.filter(establishment=big))
-    seconds, count = timed(lambda: services.propose(people, actor="bench", version=official))
+    seconds, count = timed(lambda: services.propose(people, actor="bench", edition=official))
     rows.append((f"Baseline: engine proposals for the same {arguments.big}", seconds, f"{count}"))
 
     width = max(len(row[0]) for row in rows)

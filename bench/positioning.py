@@ -328,7 +328,7 @@ def generate(employees: int, establishments: int, directory: Path) -> Network:
         xlsx = number % XLSX_EVERY == XLSX_EVERY - 1
         spellings: dict[int, list[str]] = {}
         # Each establishment has its own mix of titles; over the network every dev title
-        # weighs about the same, so the precision is that of the dev set, with noise.
+        # evaluates about the same, so the precision is that of the dev set, with noise.
         weights = [rng.lognormvariate(0, 0.6) for _ in titles]
         table = []
         for index in range(1, size + 1):
@@ -458,7 +458,7 @@ def child(workdir: Path, profile: bool) -> None:
     cpu = _cpu_seconds()
     started = time.perf_counter()
     # The one matching-index build of the process, as `repertoire employees import` pays it.
-    catalog.matching_index(catalog.get_version())
+    catalog.matching_index(catalog.get_edition())
     index_seconds = time.perf_counter() - started
     files = []
     with connection.execute_wrapper(count_query):
@@ -578,7 +578,7 @@ def baseline(network: Network, sample: int) -> tuple[int, float]:
     rows = rng.sample(network.rows, min(sample, len(network.rows)))
     place = Establishment.objects.get(code=BASELINE_CODE)
     operator = CommandLineOperator("cli:bench")
-    catalog.matching_index(catalog.get_version())  # built once, as in the imports
+    catalog.matching_index(catalog.get_edition())  # built once, as in the imports
     started = time.perf_counter()
     for number, (_, fields) in enumerate(rows):
         services.create_employee(operator, place, **{**fields, "matricule": f"B{number:05d}"})

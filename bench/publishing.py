@@ -39,8 +39,8 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     services.ensure_bundled_edition(author="bench")
-    version = selectors.get_version()
-    jobs = list(selectors.jobs_of(version))
+    edition = selectors.get_edition()
+    jobs = list(selectors.jobs_of(edition))
     longest = max(jobs, key=lambda job: len(str(job.missions)) + len(str(job.requirements)))
 
     def measure(build) -> tuple[float, bytes]:
@@ -53,15 +53,15 @@ def main() -> None:
 
     rows = []
     for label, target, build in (
-        ("PDF, whole edition", 10.0, lambda: documents.edition_pdf(version)),
+        ("PDF, whole edition", 10.0, lambda: documents.edition_pdf(edition)),
         ("PDF, one job sheet (longest)", 0.5, lambda: documents.job_pdf(longest)),
         ("PDF, one job sheet (first)", 0.5, lambda: documents.job_pdf(jobs[0])),
-        ("Word, whole edition", None, lambda: documents.edition_docx(version)),
-        ("Excel, whole edition", None, lambda: documents.edition_xlsx(version)),
+        ("Word, whole edition", None, lambda: documents.edition_docx(edition)),
+        ("Excel, whole edition", None, lambda: documents.edition_xlsx(edition)),
         (
             "HTML, whole edition",
             None,
-            lambda: documents.FORMATS["html"].build(version, lambda done, stage: None),
+            lambda: documents.FORMATS["html"].build(edition, lambda done, stage: None),
         ),
     ):
         seconds, content = measure(build)
@@ -69,8 +69,8 @@ def main() -> None:
         rows.append((label, seconds, target, pages, len(content)))
 
     print(
-        f"Edition {version.label}: {len(jobs)} jobs; median of {args.runs} runs; "
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
+        f"Edition {edition.label}: {len(jobs)} jobs; median of {args.runs} runs; "
+        f"Python {sys.edition.split()[0]}, {os.cpu_count()} cores"
     )
     print(f"{'document':32} {'seconds':>8} {'target':>8} {'ok':>3} {'pages':>6} {'bytes':>10}")
     for label, seconds, target, pages, size in rows:

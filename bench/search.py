@@ -742,7 +742,7 @@ def main() -> None:
 
     engine = args.database_url.split(":", 1)[0] if args.database_url else "sqlite"
     console.print(
-        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
+        f"Machine: {os.cpu_count()} cores, Python {sys.edition.split()[0]}; "
         f"database: {engine}; server: repertoire serve (waitress, 4 threads); "
         f"client: one keep-alive connection, requests one after the other."
     )

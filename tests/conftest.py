@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from repertoire import bundled
 from repertoire.catalog import services
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core.document import RepertoireDocument, decode, parse_document
 
 
@@ -54,7 +54,7 @@ def edition(db):
     next ones get the same rows written back in one insert per table. Django's foreign
     keys are checked at commit on both databases, so the order of the tables is free."""
     global _edition_rows
-    if RepertoireVersion.objects.exists():
+    if Edition.objects.exists():
         return None  # as the importer's ensure_bundled_edition: only into an empty database
     if _edition_rows is None:
         before = _pks_by_model()
@@ -79,8 +79,8 @@ def edition(db):
             for row in copies:
                 row.pk = None
         model._base_manager.bulk_create(copies)
-    (loaded,) = _edition_rows[RepertoireVersion]
-    return RepertoireVersion.objects.get(pk=loaded.pk)
+    (loaded,) = _edition_rows[Edition]
+    return Edition.objects.get(pk=loaded.pk)
 
 
 @pytest.fixture(autouse=True)

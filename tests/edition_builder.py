@@ -20,31 +20,31 @@ def form(job) -> dict:
     return catalog.job_content(job)
 
 
-def raise_level(user, version, job):
+def raise_level(user, edition, job):
     """Raise one degree until the rule gives the job the next level."""
     content = form(job)
     start = job.level.number
     for code in content["degrees"]:
         while content["degrees"][code] < 8:
             content["degrees"][code] += 1
-            if editions.rule_level(version, content["degrees"]) > start:
-                return editions.save_job(user, version, job, **content)
+            if editions.rule_level(edition, content["degrees"]) > start:
+                return editions.save_job(user, edition, job, **content)
     raise AssertionError("no degree raises the level")
 
 
-def rename_and_reorder(user, version, job):
+def rename_and_reorder(user, edition, job):
     """A new title, and the first mission moved to the end: words removed and added."""
     content = form(job)
-    items = list(catalog.edition_content(version).job(job.code).missions)
+    items = list(catalog.edition_content(edition).job(job.code).missions)
     assert len(items) > 1, "a job with one mission cannot be reordered"
     content["title"] = job.title + RENAME_SUFFIX
     content["missions"] = format_items([*items[1:], items[0]])
-    return editions.save_job(user, version, job, **content)
+    return editions.save_job(user, edition, job, **content)
 
 
 @dataclass
 class NextEdition:
-    version: object
+    edition: object
     raised: str  # codes in the old edition
     renamed: str
     new_title: str
@@ -92,7 +92,7 @@ def next_edition(
     if publish:
         draft = editions.publish_edition(national, draft)
     return NextEdition(
-        version=draft,
+        edition=draft,
         raised=raise_code,
         renamed=rename_code,
         new_title=renamed.title,

@@ -77,14 +77,14 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
     positioning.validate(network.national, south_positioning)
     positioning.notify(network.national, [south_positioning])
     positioning.open_appeal(network.national, south_positioning, kind="weighing", argument="?")
-    south_weighing = evaluations.create_evaluation(
+    south_evaluation = evaluations.create_evaluation(
         network.hr_south,
         network.south,
         title="Pesée de la CCI Sud",
         degrees={criterion.code: 3 for criterion in edition.criteria.all()},
         justifications={criterion.code: "motif" for criterion in edition.criteria.all()},
     )
-    evaluations.submit(network.hr_south, south_weighing)
+    evaluations.submit(network.hr_south, south_evaluation)
     for url in (url for route in routes for url in fill(route, network, edition)):
         for query in ("", "?q=SUDRIE", "?format=csv", "?etablissement=CCI-SUD"):
             response = client.get(url + query)
@@ -112,8 +112,8 @@ def test_every_page_with_another_establishments_ids_leaks_nothing(client, networ
         assert not leaks(response.content, network), url
     south_positioning.refresh_from_db()
     assert (south_positioning.status, south_positioning.comment) == ("contested", "")
-    south_weighing.refresh_from_db()
-    assert (south_weighing.status, south_weighing.events.count()) == ("submitted", 2)
+    south_evaluation.refresh_from_db()
+    assert (south_evaluation.status, south_evaluation.events.count()) == ("submitted", 2)
     assert not LetterBatch.objects.exists()
     network.south_employee.refresh_from_db()
     assert network.south_employee.pseudonymised_at is None
@@ -129,17 +129,17 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
         network.national, south_positioning, kind="weighing", argument="PIRATE?"
     )
     events = south_positioning.events.count()
-    # A submitted weighing of the south, its title naming the south (a leak detector).
+    # A submitted evaluation of the south, its title naming the south (a leak detector).
     degrees = {criterion.code: 4 for criterion in edition.criteria.all()}
-    south_weighing = evaluations.create_evaluation(
+    south_evaluation = evaluations.create_evaluation(
         network.hr_south,
         network.south,
         title=f"Chargé(e) d'études {network.south.name}",
         degrees=degrees,
         justifications=dict.fromkeys(degrees, "Justifié"),
     )
-    evaluations.submit(network.hr_south, south_weighing)
-    weighing_events = south_weighing.events.count()
+    evaluations.submit(network.hr_south, south_evaluation)
+    evaluation_events = south_evaluation.events.count()
     attempt = {
         "establishment": "CCI-SUD",
         "positioning": south_positioning.pk,
@@ -160,7 +160,7 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
         pk = {
             "positionings": south_positioning.pk,
             "appeals": appeal.pk,
-            "evaluations": south_weighing.pk,
+            "evaluations": south_evaluation.pk,
         }.get(path.split("/")[2], south_id)
         url = re.sub(r"\{pk\}", str(pk), path).replace("{code}", edition.jobs.first().code)
         for method in methods:
@@ -196,12 +196,12 @@ def test_every_api_route_with_another_establishments_ids_leaks_nothing(client, n
     assert south_positioning.status == "contested" and south_positioning.comment == ""
     assert south_positioning.events.count() == events
     assert south_positioning.appeals.get().status == "open"
-    south_weighing.refresh_from_db()
-    assert (south_weighing.status, south_weighing.title) == (
+    south_evaluation.refresh_from_db()
+    assert (south_evaluation.status, south_evaluation.title) == (
         "submitted",
         f"Chargé(e) d'études {network.south.name}",
     )
-    assert south_weighing.events.count() == weighing_events
+    assert south_evaluation.events.count() == evaluation_events
     assert not JobEvaluation.objects.filter(title="PIRATE").exists()
 
 

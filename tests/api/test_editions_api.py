@@ -40,14 +40,14 @@ def official(decisions):  # noqa: F811
     assert alice != chloe
     return next_edition(
         decisions.network.national,
-        decisions.alice.version,
+        decisions.alice.edition,
         raise_code=alice,
         rename_code=chloe,
     )
 
 
 def pair(decisions, official) -> dict[str, str]:  # noqa: F811
-    return {"from": decisions.alice.version.label, "to": official.version.label}
+    return {"from": decisions.alice.edition.label, "to": official.edition.label}
 
 
 # --- the difference ---------------------------------------------------------------------
@@ -60,7 +60,7 @@ def test_diff_is_the_json_of_the_command_for_any_signed_in_user(client, decision
     response = client.get("/api/editions/diff", labels)
     assert response.status_code == 200, response.content[:500]
     data = response.json()
-    expected = catalog.edition_diff(decisions.alice.version, official.version).to_dict()
+    expected = catalog.edition_diff(decisions.alice.edition, official.edition).to_dict()
     assert data == json.loads(json.dumps(expected))
     assert data["from"]["label"] == labels["from"] and data["to"]["label"] == labels["to"]
     renamed = next(change for change in data["changed"] if change["renamed"])
@@ -83,11 +83,11 @@ def test_diff_with_a_bearer_token(client, decisions, official):  # noqa: F811
 def test_diff_of_an_unknown_edition_is_404_and_missing_labels_422(client, decisions, official):  # noqa: F811
     client.force_login(decisions.network.national)
     error = error_of(
-        client.get("/api/editions/diff", {"from": "pas-une-edition", "to": official.version.label}),
+        client.get("/api/editions/diff", {"from": "pas-une-edition", "to": official.edition.label}),
         404,
     )
     assert error["code"] == "edition_not_found" and "pas-une-edition" in error["message"]
-    error_of(client.get("/api/editions/diff", {"from": official.version.label}), 422)
+    error_of(client.get("/api/editions/diff", {"from": official.edition.label}), 422)
 
 
 # --- the impact ---------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def test_impact_is_scoped_to_the_callers_establishment(client, decisions, offici
 
 
 def test_migration_by_the_establishments_hr(client, decisions, official):  # noqa: F811
-    old = decisions.alice.version
+    old = decisions.alice.edition
     url = "/api/establishments/CCI-NORD/migration"
     error_of(post(client, url, {"from": old.label}), 401)
     client.force_login(decisions.network.hr_north)
@@ -135,12 +135,12 @@ def test_migration_by_the_establishments_hr(client, decisions, official):  # noq
     assert response.json() == {
         "establishment": "CCI-NORD",
         "from": old.label,
-        "to": official.version.label,
+        "to": official.edition.label,
         "mapped": 4,
         "proposed": response.json()["proposed"],
         "already_decided": 0,
     }
-    alice = Positioning.objects.get(version=official.version, employee=decisions.alice.employee)
+    alice = Positioning.objects.get(edition=official.edition, employee=decisions.alice.employee)
     assert alice.status == Positioning.Status.PROPOSED
     assert alice.job.code == decisions.alice.job.code
     # The positionings of the earlier edition stay as they were.
@@ -148,7 +148,7 @@ def test_migration_by_the_establishments_hr(client, decisions, official):  # noq
 
 
 def test_migration_is_403_for_readers_and_404_outside_the_scope(client, decisions, official):  # noqa: F811
-    old = decisions.alice.version
+    old = decisions.alice.edition
     body = {"from": old.label}
     client.force_login(decisions.network.reader_north)
     assert error_of(post(client, "/api/establishments/CCI-NORD/migration", body), 403)["code"] == (
@@ -157,18 +157,18 @@ def test_migration_is_403_for_readers_and_404_outside_the_scope(client, decision
     client.force_login(decisions.network.hr_south)
     error_of(post(client, "/api/establishments/CCI-NORD/migration", body), 404)
     error_of(post(client, "/api/establishments/CCI-NULLE/migration", body), 404)
-    assert not Positioning.objects.filter(version=official.version).exists()
+    assert not Positioning.objects.filter(edition=official.edition).exists()
 
 
 def test_migration_refuses_the_edition_in_force_and_unknown_editions(client, decisions, official):  # noqa: F811
     client.force_login(decisions.network.national)
     url = "/api/establishments/CCI-NORD/migration"
-    error = error_of(post(client, url, {"from": official.version.label}), 422)
+    error = error_of(post(client, url, {"from": official.edition.label}), 422)
     assert error["code"] == "refused"
     assert [detail["loc"] for detail in error["details"]] == [["body", "from"]]
     error_of(post(client, url, {"from": "pas-une-edition"}), 404)
     error_of(post(client, url, {}), 422)
-    assert not Positioning.objects.filter(version=official.version).exists()
+    assert not Positioning.objects.filter(edition=official.edition).exists()
 
 
 # --- the published shapes ----------------------------------------------------------------

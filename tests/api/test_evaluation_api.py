@@ -1,4 +1,4 @@
-"""Weighings of local jobs over HTTP: lists, the live result, the review and the sheet.
+"""Evaluations of local jobs over HTTP: lists, the live result, the review and the sheet.
 
 Criteria, jobs and levels are read from the loaded edition; local job titles are the test's.
 """
@@ -42,24 +42,24 @@ def patch(client, url: str, data: dict):
     return client.patch(url, data, content_type="application/json")
 
 
-def codes_of(version) -> list[str]:
-    return [criterion.code for criterion in catalog.criteria_of(version)]
+def codes_of(edition) -> list[str]:
+    return [criterion.code for criterion in catalog.criteria_of(edition)]
 
 
-def profile(version, values=None) -> dict[str, int]:
-    codes = codes_of(version)
+def profile(edition, values=None) -> dict[str, int]:
+    codes = codes_of(edition)
     values = values or [4, 4, 3, 4, 3, 4, 3, 4][: len(codes)]
     return dict(zip(codes, values, strict=True))
 
 
-def reasons(version) -> dict[str, str]:
+def reasons(edition) -> dict[str, str]:
     return {
-        code: f"Degré retenu pour {code} : voir la fiche de poste" for code in codes_of(version)
+        code: f"Degré retenu pour {code} : voir la fiche de poste" for code in codes_of(edition)
     }
 
 
-def classify(version, degrees: dict[str, int]):
-    return catalog.grid_of(version).classify([degrees[code] for code in codes_of(version)])
+def classify(edition, degrees: dict[str, int]):
+    return catalog.grid_of(edition).classify([degrees[code] for code in codes_of(edition)])
 
 
 @pytest.fixture
@@ -120,7 +120,7 @@ def test_lists_are_scoped_and_filtered(client, net, edition, north, south):
     assert client.get("/api/evaluations", {"limit": 1}).json()["count"] == 2
 
 
-def test_another_establishments_weighing_does_not_exist(client, net, edition, south):
+def test_another_establishments_evaluation_does_not_exist(client, net, edition, south):
     client.force_login(net.hr_north)
     url = f"/api/evaluations/{south.pk}"
     assert error_of(client.get(url), 404)["code"] == "not_found"
@@ -328,7 +328,7 @@ def test_comments(client, net, north):
     assert north.events.filter(action="comment").count() == 1
 
 
-def test_revise_answers_201_with_the_new_version(client, net, edition, north):
+def test_revise_answers_201_with_the_new_edition(client, net, edition, north):
     client.force_login(net.hr_north)
     url = f"/api/evaluations/{north.pk}"
     error_of(post(client, f"{url}/revise"), 422)  # a draft is changed, not revised
@@ -398,7 +398,7 @@ def test_preview_gives_the_level_and_the_neighbours_and_writes_nothing(client, n
 # --- the sheet ------------------------------------------------------------------------
 
 
-def test_pdf_of_the_weighing_sheet(client, net, edition, north):
+def test_pdf_of_the_evaluation_sheet(client, net, edition, north):
     _, secret = accounts.create_token(net.reader_north, name="lecture", actor="test")
     response = client.get(
         f"/api/evaluations/{north.pk}/pdf", headers={"Authorization": f"Bearer {secret}"}

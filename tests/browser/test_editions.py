@@ -10,7 +10,7 @@ import pytest
 
 from repertoire.accounts import services as accounts
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Positioning
 
@@ -66,7 +66,7 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     page.goto(f"{live_server.url}/editions/2015-officielle/emplois/{changed.code}/")
     for select in page.locator("select[name^=degree_]").all():
         select.select_option("8")
-    # The weighing panel follows the degrees live: the level by the edition's rule.
+    # The evaluation panel follows the degrees live: the level by the edition's rule.
     page.wait_for_selector(".level-value[data-level='8']")
     screenshot("edition-job-form")
     page.locator("form.job-form button[type=submit]").click()
@@ -76,7 +76,7 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     page.wait_for_url("**/editions/2015-officielle/")
     page.locator("form[action$='/publier/'] button").click()
     page.wait_for_url("**/editions/2015-officielle/")
-    official = RepertoireVersion.objects.get(label="2015-officielle")
+    official = Edition.objects.get(label="2015-officielle")
     assert official.is_frozen and official.is_current
     assert official.jobs.get(code=changed.code).level.number == 8
 
@@ -97,7 +97,7 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     assert "PERSONNE1" in moved and "PERSONNE5" in moved
     hr_page.locator("form[method=post] button[type=submit]").last.click()
     hr_page.wait_for_url("**/positionnement/CCI-ED/")
-    proposed = Positioning.objects.filter(version=official, establishment=network)
+    proposed = Positioning.objects.filter(edition=official, establishment=network)
     assert proposed.count() == 5
     assert set(proposed.values_list("status", flat=True)) == {"proposed"}
     # Certain mappings (same code) are accepted at once; the retired job's person waits.
@@ -105,5 +105,5 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     hr_page.wait_for_url("**/positionnement/CCI-ED/**")
     statuses = dict(proposed.values_list("employee__last_name", "status"))
     assert statuses["PERSONNE1"] == "validated" and statuses["PERSONNE5"] == "proposed"
-    assert Positioning.objects.get(version=official, employee__last_name="PERSONNE1").level == 8
+    assert Positioning.objects.get(edition=official, employee__last_name="PERSONNE1").level == 8
     hr_page.context.close()

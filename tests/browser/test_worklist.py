@@ -94,9 +94,9 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     screenshot("worklist-groups")
 
     # One group placed on another job, typed into the list of jobs.
-    version = catalog.get_version()
+    edition = catalog.get_edition()
     first = Positioning.objects.filter(establishment=hr_officer).order_by("pk").first()
-    other_job = catalog.jobs_of(version).exclude(pk=first.job_id).first()
+    other_job = catalog.jobs_of(edition).exclude(pk=first.job_id).first()
     row = groups.filter(has_text="Assistante de direction")
     row.locator("input[name=job]").fill(other_job.title)
     row.get_by_role("button").click()
@@ -135,14 +135,14 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     page.get_by_role("button", name="Enregistrer la notification (lettre remise ce jour)").click()
     page.locator(".message.success").wait_for()
     page.get_by_text("Enregistrer un recours").click()
-    page.select_option("#id_kind", Appeal.Kind.WEIGHING)
+    page.select_option("#id_kind", Appeal.Kind.EVALUATION)
     page.fill("#id_argument", "Mes missions dépassent celles de l'emploi retenu.")
     assert page.input_value("#id_received_on") == dt.date.today().isoformat()
     page.get_by_role("button", name="Enregistrer le recours").click()
     page.wait_for_url("**/positionnement/recours/*/")
 
     # 5. The commission revises the job; the history tells the whole story.
-    revised_job = catalog.jobs_of(version).filter(level__number__gt=level).first()
+    revised_job = catalog.jobs_of(edition).filter(level__number__gt=level).first()
     page.get_by_label("accepté : positionnement révisé").check()
     page.fill("#id_reasoning", "Les missions relèvent de l'emploi supérieur.")
     page.fill("#id_job", revised_job.title)

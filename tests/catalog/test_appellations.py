@@ -2,14 +2,14 @@ import pytest
 
 from repertoire import bundled
 from repertoire.catalog import selectors, services
-from repertoire.catalog.models import JobTitleAlias, RepertoireVersion
+from repertoire.catalog.models import Edition, JobTitleAlias
 from repertoire.core.document import DocumentInvalid
 
 pytestmark = pytest.mark.django_db
 
 
-def revision(version) -> int:
-    return RepertoireVersion.objects.get(pk=version.pk).revision
+def revision(edition) -> int:
+    return Edition.objects.get(pk=edition.pk).revision
 
 
 def test_the_bundled_edition_is_seeded_with_the_curated_appellations(edition):
@@ -17,7 +17,7 @@ def test_the_bundled_edition_is_seeded_with_the_curated_appellations(edition):
     codes = {job.code for job in edition.jobs.all()}
     expected = {(row["code"], row["appellation"]) for _, row in curated if row["code"] in codes}
     stored = set(
-        JobTitleAlias.objects.filter(job__version=edition).values_list("job__code", "title")
+        JobTitleAlias.objects.filter(job__edition=edition).values_list("job__code", "title")
     )
     assert stored == expected
     assert {code for code, _ in stored} == codes, "every job has appellations"

@@ -7,13 +7,13 @@ import pytest
 from django.utils.html import escape
 
 from repertoire.catalog import selectors
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.positioning.models import Positioning
 
 pytestmark = pytest.mark.django_db
 
 
-def _job_post(version, job, **changes) -> dict:
+def _job_post(edition, job, **changes) -> dict:
     """The edition form of ``job`` as the page fills it in, with ``changes``."""
     data = {
         "title": job.title,
@@ -30,7 +30,7 @@ def draft(client, network, edition):
     client.force_login(network.national)
     response = client.post(f"/editions/{edition.label}/copier/", {"label": "brouillon-2015"})
     assert response.status_code == 302 and response.url == "/editions/brouillon-2015/"
-    return RepertoireVersion.objects.get(label="brouillon-2015")
+    return Edition.objects.get(label="brouillon-2015")
 
 
 def test_a_national_administrator_copies_edits_and_publishes(client, network, edition, draft):
@@ -157,15 +157,15 @@ def test_hr_officers_read_editions_but_do_not_prepare_them(client, network, edit
     assert client.post(f"/editions/{edition.label}/copier/", {"label": "x"}).status_code == 403
     assert client.post(f"/editions/{edition.label}/publier/").status_code == 403
     assert client.get(f"/editions/{edition.label}/emplois/nouveau/").status_code == 403
-    assert not RepertoireVersion.objects.filter(label="x").exists()
+    assert not Edition.objects.filter(label="x").exists()
 
 
 def test_impact_and_migration_pages(client, decisions):
     network = decisions.network
     client.force_login(network.national)
-    old = decisions.alice.version
+    old = decisions.alice.edition
     client.post(f"/editions/{old.label}/copier/", {"label": "officielle"})
-    draft = RepertoireVersion.objects.get(label="officielle")
+    draft = Edition.objects.get(label="officielle")
     retired = draft.jobs.get(code=decisions.gaspard.job.code)
     client.post(f"/editions/officielle/emplois/{retired.code}/retirer/")
     client.post("/editions/officielle/publier/")
@@ -187,13 +187,13 @@ def test_impact_and_migration_pages(client, decisions):
     assert client.get("/positionnement/CCI-SUD/migration/").status_code == 404
     response = client.post("/positionnement/CCI-NORD/migration/", {"de": old.label})
     assert response.status_code == 302 and response.url == "/positionnement/CCI-NORD/"
-    new = Positioning.objects.filter(version__label="officielle", establishment=network.north)
+    new = Positioning.objects.filter(edition__label="officielle", establishment=network.north)
     assert new.count() >= 4
     assert set(new.values_list("status", flat=True)) == {Positioning.Status.PROPOSED}
     assert client.get("/positionnement/CCI-NORD/").context["pending_migration"] is None
 
 
-def test_weighings_and_consultation_of_a_draft(client, network, draft):
+def test_evaluations_and_consultation_of_a_draft(client, network, draft):
     from repertoire.core.refusals import Refused
     from repertoire.evaluation import services as evaluations
 
@@ -203,7 +203,7 @@ def test_weighings_and_consultation_of_a_draft(client, network, draft):
             network.north,
             title="Pesée sur un brouillon",
             degrees={c.code: 3 for c in draft.criteria.all()},
-            version=draft,
+            edition=draft,
         )
     page = client.get("/", {"edition": draft.label}).content.decode()
     assert "draft-edition" in page
@@ -215,7 +215,7 @@ def test_a_label_that_cannot_name_an_edition_in_a_url_is_refused(client, network
     client.force_login(network.national)
     response = client.post(f"/editions/{edition.label}/copier/", {"label": label}, follow=True)
     assert response.status_code == 200
-    assert RepertoireVersion.objects.count() == 1
+    assert Edition.objects.count() == 1
     assert client.get("/editions/").status_code == 200
 
 
@@ -230,9 +230,9 @@ def test_pairings_stop_with_publication_and_bad_degrees_never_crash(
     assert response.status_code == 200 and response.context["form"].errors
     retired = selectors.jobs_of(draft).last()
     client.post(f"/editions/{draft.label}/emplois/{retired.code}/retirer/")
-    client.post(f"/editions/{draft.label}/publier/", {"statut": "officiel"})
+    client.post(f"/editions/{draft.label}/publier/", {"statut": "official"})
     draft.refresh_from_db()
-    assert draft.is_frozen and draft.status == "officiel"
+    assert draft.is_frozen and draft.status == "official"
     page = client.get("/editions/comparer/", {"de": edition.label, "a": draft.label})
     assert not page.context["national"]  # no pairing controls on a published edition
     client.post(

@@ -11,12 +11,12 @@ from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import (
     Criterion,
+    Edition,
     EditionPairing,
     JobDegree,
     JobTitleAlias,
     LevelDefinition,
     ReferenceJob,
-    RepertoireVersion,
     SommaireEntry,
 )
 from repertoire.core.document import ListItem, parse_document, write_document
@@ -47,15 +47,15 @@ def _degrees(job: ReferenceJob) -> dict[str, int]:
     return {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")}
 
 
-def _raised(version, job) -> dict[str, int]:
+def _raised(edition, job) -> dict[str, int]:
     """The job's degrees with one raised until the rule gives the next level."""
     degrees = _degrees(job)
-    start = services.rule_level(version, degrees)
+    start = services.rule_level(edition, degrees)
     for code in degrees:
         trial = dict(degrees)
         while trial[code] < MAX_DEGREE:
             trial[code] += 1
-            if services.rule_level(version, trial) > start:
+            if services.rule_level(edition, trial) > start:
                 return trial
     raise AssertionError("no degree raises the level")
 
@@ -64,17 +64,17 @@ def _journal(action: str, instance) -> JournalEntry:
     return JournalEntry.objects.get(action=action, object_id=str(instance.pk))
 
 
-def _sommaire(version) -> list[tuple[int, str, int | None]]:
+def _sommaire(edition) -> list[tuple[int, str, int | None]]:
     return [
         (entry.level_number, entry.title, entry.job_id)
-        for entry in SommaireEntry.objects.filter(version=version).order_by("position")
+        for entry in SommaireEntry.objects.filter(edition=edition).order_by("position")
     ]
 
 
-def _assert_sommaire_follows_jobs(version) -> None:
-    jobs = list(version.jobs.select_related("level").order_by("level__number", "position"))
-    assert _sommaire(version) == [(job.level.number, job.title, job.pk) for job in jobs]
-    assert all(entry.page is None for entry in version.sommaire.all())
+def _assert_sommaire_follows_jobs(edition) -> None:
+    jobs = list(edition.jobs.select_related("level").order_by("level__number", "position"))
+    assert _sommaire(edition) == [(job.level.number, job.title, job.pk) for job in jobs]
+    assert all(entry.page is None for entry in edition.sommaire.all())
 
 
 @pytest.fixture
@@ -102,7 +102,7 @@ def test_a_later_import_is_a_draft(edition, document):
     assert not later.is_current and not later.is_frozen
     edition.refresh_from_db()
     assert edition.is_current
-    assert selectors.get_version() == edition
+    assert selectors.get_edition() == edition
     assert selectors.previous_edition(later) == edition
     diff = selectors.edition_diff(edition, later)
     assert diff.changed == () and diff.added == () and diff.retired == ()
@@ -149,16 +149,16 @@ def test_a_copy_has_everything_of_its_source(network, edition, draft):
     assert draft.level_rule == edition.level_rule
     assert draft.missing_jobs == edition.missing_jobs and draft.notes == edition.notes
     assert draft.title == edition.title and draft.status == edition.status
-    for model, version_field in (
-        (ReferenceJob, "version"),
-        (Criterion, "version"),
-        (JobDegree, "job__version"),
-        (JobTitleAlias, "job__version"),
-        (LevelDefinition, "level__version"),
+    for model, edition_field in (
+        (ReferenceJob, "edition"),
+        (Criterion, "edition"),
+        (JobDegree, "job__edition"),
+        (JobTitleAlias, "job__edition"),
+        (LevelDefinition, "level__edition"),
     ):
-        source = model.objects.filter(**{version_field: edition}).count()
+        source = model.objects.filter(**{edition_field: edition}).count()
         assert source > 0
-        assert model.objects.filter(**{version_field: draft}).count() == source
+        assert model.objects.filter(**{edition_field: draft}).count() == source
     assert [(c.code, c.label, c.description, c.position) for c in selectors.criteria_of(draft)] == [
         (c.code, c.label, c.description, c.position) for c in selectors.criteria_of(edition)
     ]
@@ -173,14 +173,14 @@ def test_a_copy_has_everything_of_its_source(network, edition, draft):
     assert selectors.document_of(draft).jobs == selectors.document_of(edition).jobs
     for copied, original in zip(selectors.jobs_of(draft), selectors.jobs_of(edition), strict=True):
         assert (copied.code, copied.position) == (original.code, original.position)
-        assert copied.level.version_id == draft.pk
-        assert copied.level_definition.level.version_id == draft.pk
+        assert copied.level.edition_id == draft.pk
+        assert copied.level_definition.level.edition_id == draft.pk
         assert sorted(a.title for a in copied.appellations.all()) == sorted(
             a.title for a in original.appellations.all()
         )
     # Every degree points to the copy's own criteria.
     assert (
-        not JobDegree.objects.filter(job__version=draft).exclude(criterion__version=draft).exists()
+        not JobDegree.objects.filter(job__edition=draft).exclude(criterion__edition=draft).exists()
     )
     diff = selectors.edition_diff(edition, draft)
     assert diff.changed == () and diff.summary()["unchanged"] == edition.jobs.count()
@@ -216,7 +216,7 @@ def test_a_copy_needs_a_label(network, edition, label):
     with pytest.raises(Refused) as refused:
         services.copy_edition(network.national, edition, label=label)
     assert "label" in refused.value.problems
-    assert RepertoireVersion.objects.count() == 1
+    assert Edition.objects.count() == 1
 
 
 def test_a_copy_needs_a_label_of_its_own(network, edition, draft):
@@ -224,11 +224,11 @@ def test_a_copy_needs_a_label_of_its_own(network, edition, draft):
         with pytest.raises(Refused) as refused:
             services.copy_edition(network.national, edition, label=label)
         assert "label" in refused.value.problems
-    assert RepertoireVersion.objects.count() == 2
+    assert Edition.objects.count() == 2
 
 
 def test_a_copy_label_too_long_is_refused_by_field(network, edition):
-    too_long = "x" * (RepertoireVersion._meta.get_field("label").max_length + 1)
+    too_long = "x" * (Edition._meta.get_field("label").max_length + 1)
     with pytest.raises(Refused) as refused:
         services.copy_edition(network.national, edition, label=too_long)
     assert "label" in refused.value.problems
@@ -265,7 +265,7 @@ def test_editing_texts_and_degrees_follows_the_rule(network, draft, job):
     assert _items(saved.missions) == missions and _items(saved.requirements) == requirements
     assert _degrees(saved) == degrees
     assert saved.level.number == services.rule_level(draft, degrees) > level_before
-    assert saved.level.version_id == draft.pk
+    assert saved.level.edition_id == draft.pk
     assert saved.level_definition.level == saved.level
     assert selectors.level_disagreements(draft) == {}
     entry = _journal("job.update", saved)
@@ -330,7 +330,7 @@ def test_adding_an_announced_job(network, edition, draft):
     last = draft.jobs.order_by("-position").first().position
     added = services.save_job(network.national, draft, None, **{**form, "title": title})
     added.refresh_from_db()
-    assert added.version == draft and added.title == added.heading == title
+    assert added.edition == draft and added.title == added.heading == title
     assert added.code == slugify(title)
     assert added.position == last + 1
     assert _degrees(added) == form["degrees"]
@@ -466,7 +466,7 @@ def test_a_job_of_another_edition_is_not_edited_through_a_draft(network, edition
             network.national, draft, published, **{**form, "title": f"{form['title']} x"}
         )
     published.refresh_from_db()
-    assert published.title == form["title"] and published.level.version_id == edition.pk
+    assert published.title == form["title"] and published.level.edition_id == edition.pk
 
 
 # --- retiring -----------------------------------------------------------------------------------
@@ -477,8 +477,8 @@ def test_a_retired_job_is_listed_as_retired(network, edition, draft, job):
     services.retire_job(network.national, job)
     assert not draft.jobs.filter(code=job.code).exists()
     assert edition.jobs.filter(code=job.code).exists()
-    assert JobTitleAlias.objects.filter(job__version=edition).count() == (
-        JobTitleAlias.objects.filter(job__version=draft).count() + appellations
+    assert JobTitleAlias.objects.filter(job__edition=edition).count() == (
+        JobTitleAlias.objects.filter(job__edition=draft).count() + appellations
     )
     diff = selectors.edition_diff(edition, draft)
     assert [j.code for j in diff.retired] == [job.code]
@@ -504,19 +504,19 @@ def test_publishing_an_empty_edition_is_refused(network, draft):
 # --- frozen editions and roles ------------------------------------------------------------------
 
 
-def _edits(version, job):
+def _edits(edition, job):
     """Every service that changes an edition, ready to call as ``user``."""
     form = _form(job)
     return {
         "update_edition": lambda user: services.update_edition(
-            user, version, title=version.title, status=version.status, date=version.date
+            user, edition, title=edition.title, status=edition.status, date=edition.date
         ),
-        "save_job": lambda user: services.save_job(user, version, job, **form),
+        "save_job": lambda user: services.save_job(user, edition, job, **form),
         "add_job": lambda user: services.save_job(
-            user, version, None, **{**form, "title": version.missing_jobs[0]}
+            user, edition, None, **{**form, "title": edition.missing_jobs[0]}
         ),
         "retire_job": lambda user: services.retire_job(user, job),
-        "publish_edition": lambda user: services.publish_edition(user, version),
+        "publish_edition": lambda user: services.publish_edition(user, edition),
     }
 
 
@@ -561,12 +561,12 @@ def test_hr_and_readers_prepare_no_edition(network, edition, draft, job):
 def test_update_edition_changes_title_status_and_date(network, draft):
     later = draft.date.replace(year=draft.date.year + 1)
     services.update_edition(
-        network.national, draft, title=f"  {draft.title}   bis ", status="officiel", date=later
+        network.national, draft, title=f"  {draft.title}   bis ", status="official", date=later
     )
     draft.refresh_from_db()
     assert draft.title.endswith(" bis") and "  " not in draft.title
-    assert draft.status == "officiel" and draft.date == later
-    assert _journal("edition.update", draft).after["status"] == "officiel"
+    assert draft.status == "official" and draft.date == later
+    assert _journal("edition.update", draft).after["status"] == "official"
     with pytest.raises(Refused):
         services.update_edition(
             network.national, draft, title=draft.title, status="inconnu", date=later
@@ -583,8 +583,8 @@ def test_publishing_makes_the_draft_current(network, edition, draft):
     assert draft.is_current and draft.is_frozen
     assert draft.published_by == network.national.get_username()
     assert not edition.is_current and edition.is_frozen
-    assert selectors.get_version() == published
-    assert RepertoireVersion.objects.filter(is_current=True).count() == 1
+    assert selectors.get_edition() == published
+    assert Edition.objects.filter(is_current=True).count() == 1
     entry = _journal("edition.publish", draft)
     assert entry.before["published_at"] is None and entry.after["is_current"] is True
     # The next draft is compared with it.

@@ -4,7 +4,7 @@ import pytest
 
 from repertoire.accounts.selectors import CommandLineOperator
 from repertoire.catalog import selectors, services
-from repertoire.catalog.models import JobDegree, ReferenceJob, RepertoireVersion, SommaireEntry
+from repertoire.catalog.models import Edition, JobDegree, ReferenceJob, SommaireEntry
 from repertoire.core.document import DocumentInvalid, parse_document, write_document
 from repertoire.core.grid import RuleRefused
 from repertoire.core.text import to_roman
@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 def test_bundled_edition_is_loaded_once(edition, document):
     assert edition.is_current
     assert edition.date == document.date
-    assert edition.status == document.status
+    assert edition.document_status == document.status
     assert edition.level_rule == "total_points"
     assert services.ensure_bundled_edition(author="test") is None
-    assert RepertoireVersion.objects.count() == 1
+    assert Edition.objects.count() == 1
 
 
 def test_every_job_is_stored_with_exact_degrees_and_level(edition, document):
@@ -42,12 +42,12 @@ def test_sub_bullets_are_stored_under_their_mission(edition, document):
     }
     assert expected, "the 2014 edition has missions with sub-bullets"
     for code, subitems in expected.items():
-        job = ReferenceJob.objects.get(version=edition, code=code)
+        job = ReferenceJob.objects.get(edition=edition, code=code)
         assert [item["subitems"] for item in job.missions] == subitems
 
 
 def test_sommaire_entries_point_to_their_job(edition, document):
-    entries = list(SommaireEntry.objects.filter(version=edition).select_related("job"))
+    entries = list(SommaireEntry.objects.filter(edition=edition).select_related("job"))
     assert len(entries) == len(document.sommaire)
     assert all(entry.job is not None for entry in entries)
     assert all(entry.job.level.number == entry.level_number for entry in entries)
@@ -84,7 +84,7 @@ def test_a_label_already_used_is_refused_and_nothing_is_written(edition, documen
     with pytest.raises(DocumentInvalid) as refused:
         services.import_edition(document, author="test")
     assert "existe déjà" in str(refused.value)
-    assert RepertoireVersion.objects.count() == 1
+    assert Edition.objects.count() == 1
 
 
 def _with_level_changed(document, index, level):
@@ -101,18 +101,18 @@ def test_a_document_no_rule_reproduces_is_refused_naming_the_job(db, document):
     assert document.jobs[0].line in lines
     assert document.jobs[0].title in str(refused.value)
     assert to_roman(document.jobs[0].level + 3) in str(refused.value)
-    assert not RepertoireVersion.objects.exists()
+    assert not Edition.objects.exists()
 
 
 def test_an_explicit_rule_is_used_when_it_calibrates(db, document):
-    version = services.import_edition(document, author="test", rule="median")
-    assert version.level_rule == "median"
+    edition = services.import_edition(document, author="test", rule="median")
+    assert edition.level_rule == "median"
 
 
 def test_an_unknown_rule_is_refused(db, document):
     with pytest.raises(ValueError, match="inconnue"):
         services.import_edition(document, author="test", rule="astrology")
-    assert not RepertoireVersion.objects.exists()
+    assert not Edition.objects.exists()
 
 
 def test_import_is_all_or_nothing(db, document, monkeypatch):
@@ -122,7 +122,7 @@ def test_import_is_all_or_nothing(db, document, monkeypatch):
     monkeypatch.setattr(JobDegree.objects, "bulk_create", fail)
     with pytest.raises(RuntimeError):
         services.import_edition(document, author="test")
-    assert not RepertoireVersion.objects.exists()
+    assert not Edition.objects.exists()
     assert not ReferenceJob.objects.exists()
 
 
@@ -151,13 +151,13 @@ def test_make_current_keeps_a_single_current_edition(edition, document):
     services.publish_edition(CommandLineOperator("test"), other)
     services.make_current(edition)
     services.make_current(other)
-    assert list(RepertoireVersion.objects.filter(is_current=True)) == [other]
-    assert selectors.get_version() == other
-    assert selectors.get_version(edition.label) == edition
+    assert list(Edition.objects.filter(is_current=True)) == [other]
+    assert selectors.get_edition() == other
+    assert selectors.get_edition(edition.label) == edition
 
 
 def test_unknown_edition_is_reported(db):
     with pytest.raises(selectors.EditionNotFound):
-        selectors.get_version()
+        selectors.get_edition()
     with pytest.raises(selectors.EditionNotFound):
-        selectors.get_version("1999-01-01")
+        selectors.get_edition("1999-01-01")

@@ -8,7 +8,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.cli import app
 from repertoire.core.document import parse_document
 
@@ -90,7 +90,7 @@ def test_import_writes_a_new_edition(db, source_text, tmp_path):
     result = run("import", path, "--label", "copie", "--rule", "median")
     assert result.exit_code == 0, result.output
     assert "51 emplois" in result.stdout
-    assert RepertoireVersion.objects.get(label="copie").level_rule == "median"
+    assert Edition.objects.get(label="copie").level_rule == "median"
 
 
 def test_a_later_import_is_a_draft_to_compare_and_publish(db, source_text, tmp_path):
@@ -100,7 +100,7 @@ def test_a_later_import_is_a_draft_to_compare_and_publish(db, source_text, tmp_p
     result = run("import", path, "--label", "suivante")
     assert result.exit_code == 0, result.output
     assert "repertoire editions publish suivante" in result.stdout
-    draft = RepertoireVersion.objects.get(label="suivante")
+    draft = Edition.objects.get(label="suivante")
     assert not draft.is_frozen and not draft.is_current
 
 
@@ -123,7 +123,7 @@ def test_a_corrupted_document_is_refused_with_its_line(db, source_text, tmp_path
     assert result.exit_code == 2
     assert f"line {line}: " in result.stderr
     assert "rien n'a été écrit" in result.stderr
-    assert RepertoireVersion.objects.count() == 1
+    assert Edition.objects.count() == 1
     assert ReferenceJob.objects.count() == jobs_before
 
 
@@ -135,7 +135,7 @@ def test_every_problem_is_reported_at_once(db, source_text, tmp_path):
     result = run("import", path)
     assert result.exit_code == 2
     assert f"line {first}: " in result.stderr and f"line {second}: " in result.stderr
-    assert not RepertoireVersion.objects.exists()
+    assert not Edition.objects.exists()
 
 
 def test_import_of_a_missing_file_exits_2(db, tmp_path):
@@ -149,7 +149,7 @@ def test_import_with_an_unknown_rule_exits_2(db, source_text, tmp_path):
     path.write_text(source_text, encoding="utf-8")
     result = run("import", path, "--rule", "astrology")
     assert result.exit_code == 2
-    assert not RepertoireVersion.objects.exists()
+    assert not Edition.objects.exists()
 
 
 def test_check_reports_copy_errors_and_missing_jobs(db, document):

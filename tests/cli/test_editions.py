@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.cli import app
 from repertoire.positioning.models import Positioning
 from tests.accounts.conftest import network  # noqa: F401  shared fixture
@@ -49,7 +49,7 @@ def official(decisions):  # noqa: F811
     assert alice != chloe
     return next_edition(
         decisions.network.national,
-        decisions.alice.version,
+        decisions.alice.edition,
         raise_code=alice,
         rename_code=chloe,
     )
@@ -62,7 +62,7 @@ def test_editions_copy_then_list_shows_the_draft(edition):
     result = run("editions", "copy", edition.label, "--label", "2015-brouillon")
     assert result.exit_code == 0, result.output
     assert "2015-brouillon" in result.stdout
-    draft = RepertoireVersion.objects.get(label="2015-brouillon")
+    draft = Edition.objects.get(label="2015-brouillon")
     assert draft.based_on == edition and not draft.is_frozen
     listed = run("editions", "list", "--json")
     rows = {row["label"]: row for row in map(json.loads, listed.stdout.splitlines())}
@@ -81,11 +81,11 @@ def test_editions_copy_with_a_taken_label_or_an_unknown_source_exits_2(edition):
     unknown = run("editions", "copy", "pas-une-edition", "--label", "autre")
     assert unknown.exit_code == 2
     assert "aucune édition" in unknown.stderr
-    assert RepertoireVersion.objects.count() == 1
+    assert Edition.objects.count() == 1
 
 
 def test_editions_publish_makes_the_draft_current_then_frozen(edition, network):  # noqa: F811
-    draft = next_edition(network.national, edition, publish=False).version
+    draft = next_edition(network.national, edition, publish=False).edition
     result = run("editions", "publish", draft.label)
     assert result.exit_code == 0, result.output
     draft.refresh_from_db()
@@ -113,10 +113,10 @@ def test_editions_publish_is_refused_while_a_level_contradicts_the_rule(edition,
 
 
 def test_diff_summary_names_every_kind_of_change(edition, made):
-    result = run("diff", edition.label, made.version.label)
+    result = run("diff", edition.label, made.edition.label)
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
-    diff = catalog.edition_diff(edition, made.version)
+    diff = catalog.edition_diff(edition, made.edition)
     before = {job.code: job for job in diff.before.jobs}
     assert made.new_title in text
     assert made.added_title in text
@@ -128,10 +128,10 @@ def test_diff_summary_names_every_kind_of_change(edition, made):
 
 
 def test_diff_json_is_the_diff_of_the_selectors(edition, made):
-    result = run("diff", edition.label, made.version.label, "--json")
+    result = run("diff", edition.label, made.edition.label, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    expected = catalog.edition_diff(edition, made.version).to_dict()
+    expected = catalog.edition_diff(edition, made.edition).to_dict()
     assert data == json.loads(json.dumps(expected))
     assert data["summary"]["renamed"] == 1 and data["summary"]["added"] == 1
     renamed = next(c for c in data["changed"] if c["renamed"])
@@ -142,7 +142,7 @@ def test_diff_json_is_the_diff_of_the_selectors(edition, made):
 
 def test_diff_pdf_writes_the_annex(edition, made, tmp_path):
     target = tmp_path / "annexe.pdf"
-    result = run("diff", edition.label, made.version.label, "--pdf", target)
+    result = run("diff", edition.label, made.edition.label, "--pdf", target)
     assert result.exit_code == 0, result.output
     reader = PdfReader(io.BytesIO(target.read_bytes()))
     text = flat(" ".join(page.extract_text() for page in reader.pages))
@@ -163,11 +163,11 @@ def test_diff_of_an_unknown_edition_or_to_an_unwritable_file_exits_2(edition, tm
 
 
 def test_impact_json_counts_per_establishment(decisions, official):  # noqa: F811
-    old = decisions.alice.version
-    result = run("impact", old.label, official.version.label, "--json")
+    old = decisions.alice.edition
+    result = run("impact", old.label, official.edition.label, "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["from"], data["to"]) == (old.label, official.version.label)
+    assert (data["from"], data["to"]) == (old.label, official.edition.label)
     rows = {row["establishment"]: row for row in data["establishments"]}
     assert set(rows) == {"CCI-NORD", "CCI-SUD"}
     north = rows["CCI-NORD"]
@@ -178,33 +178,33 @@ def test_impact_json_counts_per_establishment(decisions, official):  # noqa: F81
     assert data["total"]["positioned"] == north["positioned"] + rows["CCI-SUD"]["positioned"]
     scoped = json.loads(
         run(
-            "impact", old.label, official.version.label, "--json", "--establishment", "CCI-NORD"
+            "impact", old.label, official.edition.label, "--json", "--establishment", "CCI-NORD"
         ).stdout
     )
     assert [row["establishment"] for row in scoped["establishments"]] == ["CCI-NORD"]
 
 
 def test_impact_table_and_bad_input(decisions, official):  # noqa: F811
-    old = decisions.alice.version
-    result = run("impact", old.label, official.version.label)
+    old = decisions.alice.edition
+    result = run("impact", old.label, official.edition.label)
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "CCI-NORD" in text and "Effectifs par niveau" in text
-    unknown = run("impact", old.label, official.version.label, "--establishment", "CCI-NULLE")
+    unknown = run("impact", old.label, official.edition.label, "--establishment", "CCI-NULLE")
     assert unknown.exit_code == 2
     assert "CCI-NULLE" in unknown.stderr
     assert run("impact", old.label, "pas-une-edition").exit_code == 2
 
 
 def test_migrate_proposes_positionings_in_the_edition_in_force(decisions, official):  # noqa: F811
-    old = decisions.alice.version
+    old = decisions.alice.edition
     result = run("migrate", "--establishment", "CCI-NORD", "--from", old.label)
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
     assert "4 positionnement(s) repris" in text
-    assert official.version.label in text
+    assert official.edition.label in text
     migrated = Positioning.objects.filter(
-        version=official.version, establishment=decisions.network.north
+        edition=official.edition, establishment=decisions.network.north
     )
     assert migrated.filter(employee=decisions.alice.employee).get().status == (
         Positioning.Status.PROPOSED
@@ -214,14 +214,14 @@ def test_migrate_proposes_positionings_in_the_edition_in_force(decisions, offici
 
 
 def test_migrate_refuses_bad_input(decisions, official):  # noqa: F811
-    old = decisions.alice.version
+    old = decisions.alice.edition
     unknown = run("migrate", "--establishment", "CCI-NULLE", "--from", old.label)
     assert unknown.exit_code == 2 and "CCI-NULLE" in unknown.stderr
-    same = run("migrate", "--establishment", "CCI-NORD", "--from", official.version.label)
+    same = run("migrate", "--establishment", "CCI-NORD", "--from", official.edition.label)
     assert same.exit_code == 2
     assert "antérieure" in flat(same.stderr)
     assert run("migrate", "--establishment", "CCI-NORD", "--from", "nulle").exit_code == 2
-    assert not Positioning.objects.filter(version=official.version).exists()
+    assert not Positioning.objects.filter(edition=official.edition).exists()
 
 
 def test_new_commands_have_help():
@@ -238,8 +238,8 @@ def test_new_commands_have_help():
 
 
 def test_impact_without_decided_positionings_says_so(edition, made):
-    result = run("impact", edition.label, made.version.label)
+    result = run("impact", edition.label, made.edition.label)
     assert result.exit_code == 0, result.output
     assert "Aucun positionnement décidé" in flat(result.stdout)
-    data = json.loads(run("impact", edition.label, made.version.label, "--json").stdout)
+    data = json.loads(run("impact", edition.label, made.edition.label, "--json").stdout)
     assert data["establishments"] == [] and data["total"]["positioned"] == 0

@@ -29,21 +29,21 @@ def run(*args):
     return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
-def codes_of(version) -> list[str]:
-    return [criterion.code for criterion in catalog.criteria_of(version)]
+def codes_of(edition) -> list[str]:
+    return [criterion.code for criterion in catalog.criteria_of(edition)]
 
 
-def values_of(version) -> list[int]:
-    return [4, 4, 3, 4, 3, 4, 3, 4][: len(codes_of(version))]
+def values_of(edition) -> list[int]:
+    return [4, 4, 3, 4, 3, 4, 3, 4][: len(codes_of(edition))]
 
 
 def degrees_text(values) -> str:
     return ",".join(str(value) for value in values)
 
 
-def justification_options(version) -> list[str]:
+def justification_options(edition) -> list[str]:
     options = []
-    for code in codes_of(version):
+    for code in codes_of(edition):
         options += ["--justification", f"{code}=Pourquoi ce degré ({code})"]
     return options
 
@@ -61,7 +61,7 @@ def places(edition, network):  # noqa: F811
     return network
 
 
-def create(version, *extra):
+def create(edition, *extra):
     return run(
         "evaluations",
         "create",
@@ -70,7 +70,7 @@ def create(version, *extra):
         "--title",
         LOCAL_TITLE,
         "--degrees",
-        degrees_text(values_of(version)),
+        degrees_text(values_of(edition)),
         *extra,
     )
 
@@ -82,7 +82,7 @@ def only_evaluation() -> JobEvaluation:
 # --- weigh ----------------------------------------------------------------------------
 
 
-def test_weigh_prints_the_level_explanation_and_nearest_jobs(edition):
+def test_evaluate_prints_the_level_explanation_and_nearest_jobs(edition):
     values = values_of(edition)
     expected = catalog.grid_of(edition).classify(values)
     result = run("weigh", "--degrees", degrees_text(values))
@@ -103,7 +103,7 @@ def test_weigh_prints_the_level_explanation_and_nearest_jobs(edition):
     assert nothing_written()
 
 
-def test_weigh_a_reference_job_says_it_is_that_job(edition):
+def test_evaluate_a_reference_job_says_it_is_that_job(edition):
     job = catalog.jobs_of(edition).first()
     values = catalog.degrees_of(job)
     missions = " ".join(item["text"] for item in job.missions)
@@ -118,7 +118,7 @@ def test_weigh_a_reference_job_says_it_is_that_job(edition):
     assert "positionnez" in text.replace("\n", " ")
 
 
-def test_weigh_warns_on_an_unbalanced_profile(edition):
+def test_evaluate_warns_on_an_unbalanced_profile(edition):
     count = len(codes_of(edition))
     values = [3] * (count - 2) + [MAX_DEGREE, MAX_DEGREE]
     expected = catalog.grid_of(edition).classify(values)
@@ -128,13 +128,13 @@ def test_weigh_warns_on_an_unbalanced_profile(edition):
 
 
 @pytest.mark.parametrize("degrees", ["4,4,3", "4,4,3,4,9", "a,b,c,d,e", "4,4,3,4,0", ""])
-def test_weigh_refuses_bad_degrees(edition, degrees):
+def test_evaluate_refuses_bad_degrees(edition, degrees):
     result = run("weigh", "--degrees", degrees)
     assert result.exit_code == 2
     assert "--degrees" in result.stderr
 
 
-def test_weigh_names_the_criterion_out_of_scale(edition):
+def test_evaluate_names_the_criterion_out_of_scale(edition):
     values = values_of(edition)
     values[2] = MAX_DEGREE + 1
     result = run("weigh", "--degrees", degrees_text(values))
@@ -142,7 +142,7 @@ def test_weigh_names_the_criterion_out_of_scale(edition):
     assert catalog.criteria_of(edition)[2].label in result.stderr
 
 
-def test_weigh_with_an_unknown_edition_exits_2(edition):
+def test_evaluate_with_an_unknown_edition_exits_2(edition):
     result = run("weigh", "--degrees", degrees_text(values_of(edition)), "--edition", "1999")
     assert result.exit_code == 2
 
@@ -307,7 +307,7 @@ def test_unknown_ids_exit_2(places, edition):
     assert run("evaluations", "submit", 0).exit_code == 2
 
 
-def test_pdf_of_the_weighing_sheet(places, edition, tmp_path):
+def test_pdf_of_the_evaluation_sheet(places, edition, tmp_path):
     create(edition, *justification_options(edition))
     evaluation = only_evaluation()
     path = tmp_path / "pesee.pdf"

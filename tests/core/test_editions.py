@@ -527,7 +527,7 @@ def test_moves_same_code_renamed_and_retired(diff, later):
         _person("NORD", 1, same),
         _person("NORD", 2, renamed),
         _person("NORD", 3, removed),
-        _person("SUD", 4, None, level=3),  # placed on a weighed local job
+        _person("SUD", 4, None, level=3),  # placed on an evaluated local job
     ]
     by_id = {m.person.employee_id: m for m in moves(people, successors(diff))}
     assert not by_id[1].changes_job and not by_id[1].renamed

@@ -1,4 +1,4 @@
-"""Weighing rules: the order of the review, the justifications, and the live result with
+"""Evaluation rules: the order of the review, the justifications, and the live result with
 the reference jobs of the 2014 edition as the yardstick (read from the document)."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from repertoire.core.evaluation import (
     TRANSITIONS,
     VALIDATED,
     TransitionRefused,
+    evaluate,
     missing_justifications,
     next_status,
-    weigh,
 )
 from repertoire.core.grid import DEFAULT_RULE, MAX_DEGREE, MIN_DEGREE, InvalidDegrees
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
@@ -71,7 +71,7 @@ def test_next_status_follows_the_table(status, action):
             next_status(status, action)
 
 
-def test_a_validated_weighing_is_frozen():
+def test_a_validated_evaluation_is_frozen():
     for action in TRANSITIONS:
         with pytest.raises(TransitionRefused, match="validée"):
             next_status(VALIDATED, action)
@@ -102,7 +102,7 @@ def test_missing_justifications_in_criteria_order(document):
 
 def test_the_level_is_the_grid_rule_with_its_explanation(document, grid, profiles):
     for job in document.jobs:
-        result = weigh(grid, job.degrees, profiles=profiles, by_text=[])
+        result = evaluate(grid, job.degrees, profiles=profiles, by_text=[])
         expected = grid.classify(job.degrees)
         assert result.classification == expected
         assert result.classification.level == job.level  # the rule reproduces the document
@@ -110,7 +110,7 @@ def test_the_level_is_the_grid_rule_with_its_explanation(document, grid, profile
 
 def test_nearest_by_profile_from_the_edition(document, grid, profiles):
     job = document.jobs[len(document.jobs) // 2]
-    result = weigh(grid, job.degrees, profiles=profiles, by_text=[])
+    result = evaluate(grid, job.degrees, profiles=profiles, by_text=[])
     assert len(result.by_profile) == 5
     distances = [item.distance for item in result.by_profile]
     assert distances == sorted(distances)
@@ -125,13 +125,13 @@ def test_nearest_by_profile_from_the_edition(document, grid, profiles):
         assert item.distance == sum(
             abs(a - b) for a, b in zip(sheet.degrees, job.degrees, strict=True)
         )
-    assert len(weigh(grid, job.degrees, profiles=profiles, by_text=[], count=3).by_profile) == 3
+    assert len(evaluate(grid, job.degrees, profiles=profiles, by_text=[], count=3).by_profile) == 3
 
 
 def test_unbalanced_profile_warns(grid, profiles, document):
     low, high = MIN_DEGREE + 2, MAX_DEGREE
     degrees = (low,) * (len(document.criteria) - 2) + (high, high)
-    result = weigh(grid, degrees, profiles=profiles, by_text=[])
+    result = evaluate(grid, degrees, profiles=profiles, by_text=[])
     assert result.classification.warnings
     assert result.classification == grid.classify(degrees)
 
@@ -141,7 +141,7 @@ def test_same_job_when_title_and_profile_match_a_reference_job(document, grid, p
     missions = " ".join(item.as_text() for item in job.missions)
     by_text = matcher.match(TitleQuery(job.title, description=missions), top=5).candidates
     assert by_text[0].code == job.code and by_text[0].score >= SAME_JOB_TEXT_SCORE
-    result = weigh(grid, job.degrees, profiles=profiles, by_text=by_text)
+    result = evaluate(grid, job.degrees, profiles=profiles, by_text=by_text)
     assert result.same_job is not None
     assert (result.same_job.code, result.same_job.title) == (job.code, job.title)
     assert result.same_job.distance == 0
@@ -153,7 +153,7 @@ def test_same_job_when_title_and_profile_match_a_reference_job(document, grid, p
     index = next(i for i, d in enumerate(near) if d < MAX_DEGREE)
     near[index] += SAME_JOB_PROFILE_DISTANCE
     near = tuple(min(d, MAX_DEGREE) for d in near)
-    assert weigh(grid, near, profiles=profiles, by_text=by_text).same_job.code == job.code
+    assert evaluate(grid, near, profiles=profiles, by_text=by_text).same_job.code == job.code
 
 
 def test_no_same_job_when_the_profile_is_far(document, grid, profiles, matcher):
@@ -162,7 +162,7 @@ def test_no_same_job_when_the_profile_is_far(document, grid, profiles, matcher):
     assert by_text[0].code == job.code
     far = far_from(job.degrees)
     assert profiles.distances_to(far)[job.code] > SAME_JOB_PROFILE_DISTANCE
-    result = weigh(grid, far, profiles=profiles, by_text=by_text)
+    result = evaluate(grid, far, profiles=profiles, by_text=by_text)
     assert result.same_job is None and result.same_job_statement == ""
     assert result.by_text[0].code == job.code  # still shown as the closest by text
 
@@ -171,23 +171,23 @@ def test_no_same_job_when_the_text_is_not_close(document, grid, profiles, matche
     job = document.jobs[0]
     candidate = matcher.match(TitleQuery(job.title), top=1).candidates[0]
     weak = replace(candidate, score=SAME_JOB_TEXT_SCORE - 0.01)
-    result = weigh(grid, job.degrees, profiles=profiles, by_text=[weak])
+    result = evaluate(grid, job.degrees, profiles=profiles, by_text=[weak])
     assert result.same_job is None and result.same_job_statement == ""
     assert result.by_text == (weak,)
     # No text at all: only the profile speaks, and it never says "same job" alone.
-    alone = weigh(grid, job.degrees, profiles=profiles, by_text=[])
+    alone = evaluate(grid, job.degrees, profiles=profiles, by_text=[])
     assert alone.same_job is None and alone.by_text == ()
 
 
 def test_by_text_is_cut_to_the_count(document, grid, profiles, matcher):
     job = document.jobs[0]
     by_text = matcher.match(TitleQuery(job.title), top=8).candidates
-    result = weigh(grid, job.degrees, profiles=profiles, by_text=by_text, count=3)
+    result = evaluate(grid, job.degrees, profiles=profiles, by_text=by_text, count=3)
     assert result.by_text == tuple(by_text[:3])
 
 
 def test_degrees_outside_the_scale_are_refused(grid, profiles, document):
     with pytest.raises(InvalidDegrees):
-        weigh(grid, (MAX_DEGREE + 1,) * len(document.criteria), profiles=profiles, by_text=[])
+        evaluate(grid, (MAX_DEGREE + 1,) * len(document.criteria), profiles=profiles, by_text=[])
     with pytest.raises(InvalidDegrees):
-        weigh(grid, (MIN_DEGREE,), profiles=profiles, by_text=[])
+        evaluate(grid, (MIN_DEGREE,), profiles=profiles, by_text=[])

@@ -1,4 +1,4 @@
-"""The small state machine both workflows (positionings, weighings) are written with."""
+"""The small state machine both workflows (positionings, evaluations) are written with."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Reading weighings: each establishment sees its own (national sees all), the yardstick
+"""Reading evaluations: each establishment sees its own (national sees all), the yardstick
 of degrees illustrated by the edition's reference jobs, and the live result.
 
 Jobs, degrees and levels are read from the loaded edition, never typed here.
@@ -18,21 +18,21 @@ from tests.accounts.conftest import network  # noqa: F401  shared fixture
 pytestmark = pytest.mark.django_db
 
 
-def codes_of(version) -> list[str]:
-    return [criterion.code for criterion in catalog.criteria_of(version)]
+def codes_of(edition) -> list[str]:
+    return [criterion.code for criterion in catalog.criteria_of(edition)]
 
 
-def profile(version, values) -> dict[str, int]:
-    return dict(zip(codes_of(version), values, strict=True))
+def profile(edition, values) -> dict[str, int]:
+    return dict(zip(codes_of(edition), values, strict=True))
 
 
-def jobs(version) -> list:
-    return list(catalog.jobs_of(version))
+def jobs(edition) -> list:
+    return list(catalog.jobs_of(edition))
 
 
 @pytest.fixture
-def weighings(edition, network):  # noqa: F811
-    """Two weighings in the north (one submitted), one in the south."""
+def evaluations(edition, network):  # noqa: F811
+    """Two evaluations in the north (one submitted), one in the south."""
     count = len(codes_of(edition))
     low = services.create_evaluation(
         network.hr_north,
@@ -61,8 +61,8 @@ def weighings(edition, network):  # noqa: F811
 # --- scope and filters ----------------------------------------------------------------
 
 
-def test_each_establishment_sees_its_own_national_sees_all(weighings, network):  # noqa: F811
-    low, high, south = weighings
+def test_each_establishment_sees_its_own_national_sees_all(evaluations, network):  # noqa: F811
+    low, high, south = evaluations
     assert set(selectors.evaluations_for(network.hr_north)) == {low, high}
     assert set(selectors.evaluations_for(network.reader_north)) == {low, high}
     assert set(selectors.evaluations_for(network.hr_south)) == {south}
@@ -76,8 +76,8 @@ def test_each_establishment_sees_its_own_national_sees_all(weighings, network): 
     assert not selectors.evaluations_for(network.hr_north, establishment="CCI-SUD").exists()
 
 
-def test_filters(weighings, network):  # noqa: F811
-    low, high, south = weighings
+def test_filters(evaluations, network):  # noqa: F811
+    low, high, south = evaluations
     national = network.national
     assert set(selectors.evaluations_for(national, establishment="CCI-NORD")) == {low, high}
     assert list(selectors.evaluations_for(national, status="submitted")) == [low]
@@ -88,8 +88,8 @@ def test_filters(weighings, network):  # noqa: F811
     assert list(selectors.evaluations_for(network.hr_north, search="salons")) == [low]
 
 
-def test_history_in_order(weighings, network):  # noqa: F811
-    low = weighings[0]
+def test_history_in_order(evaluations, network):  # noqa: F811
+    low = evaluations[0]
     services.comment(network.national, low, "À voir")
     assert [e.action for e in selectors.history_of(low)] == ["create", "submit", "comment"]
 
@@ -102,7 +102,7 @@ def test_yardstick_illustrates_each_degree_with_the_jobs_holding_it(edition):
     criteria = catalog.criteria_of(edition)
     assert [(s.code, s.label) for s in scales] == [(c.code, c.label) for c in criteria]
     holding = {}
-    for row in JobDegree.objects.filter(job__version=edition).select_related("job", "criterion"):
+    for row in JobDegree.objects.filter(job__edition=edition).select_related("job", "criterion"):
         holding.setdefault((row.criterion.code, row.degree), set()).add(row.job.code)
     levels = {job.code: job.level.number for job in jobs(edition)}
     titles = {job.code: job.title for job in jobs(edition)}
@@ -162,7 +162,7 @@ def test_yardstick_follows_the_editions_degrees(edition):
         for d, items in scale.degrees.items()
         if d != degree and len(items) < selectors.ILLUSTRATIONS
     )
-    JobDegree.objects.filter(job__version=edition, job__code=moved, criterion=criterion).update(
+    JobDegree.objects.filter(job__edition=edition, job__code=moved, criterion=criterion).update(
         degree=target
     )
     after = selectors.yardstick(edition)[0].degrees
@@ -173,24 +173,24 @@ def test_yardstick_follows_the_editions_degrees(edition):
 # --- the live result ------------------------------------------------------------------
 
 
-def test_weighing_result_level_is_the_grid_classify(edition):
+def test_evaluation_result_level_is_the_grid_classify(edition):
     grid = catalog.grid_of(edition)
     count = len(codes_of(edition))
     profiles = [catalog.degrees_of(job) for job in jobs(edition)]
     profiles += [(MIN_DEGREE,) * count, (MAX_DEGREE,) * count]
     profiles += [(3,) * (count - 2) + (MAX_DEGREE, MAX_DEGREE)]  # unbalanced
     for values in profiles:
-        result = selectors.weighing_result(edition, profile(edition, values))
+        result = selectors.evaluation_result(edition, profile(edition, values))
         assert result.classification == grid.classify(values)
         assert len(result.by_profile) == 5 and result.by_text == ()
         assert result.same_job is None
 
 
-def test_weighing_result_of_a_reference_job_says_it_is_that_job(edition):
+def test_evaluation_result_of_a_reference_job_says_it_is_that_job(edition):
     job = jobs(edition)[0]
     degrees = profile(edition, catalog.degrees_of(job))
     missions = " ".join(item["text"] for item in job.missions)
-    result = selectors.weighing_result(edition, degrees, title=job.title, missions=missions)
+    result = selectors.evaluation_result(edition, degrees, title=job.title, missions=missions)
     assert result.classification.level == job.level.number
     assert result.by_profile[0].distance == 0
     assert result.by_text[0].code == job.code
@@ -198,5 +198,5 @@ def test_weighing_result_of_a_reference_job_says_it_is_that_job(edition):
     assert job.title in result.same_job_statement
     # Same words, distant profile: not the same job.
     far = {code: MAX_DEGREE if d <= 4 else MIN_DEGREE for code, d in degrees.items()}
-    other = selectors.weighing_result(edition, far, title=job.title, missions=missions)
+    other = selectors.evaluation_result(edition, far, title=job.title, missions=missions)
     assert other.same_job is None and other.same_job_statement == ""

@@ -1,4 +1,4 @@
-"""Writing weighings: create, change, submit, validate, send back, comment, revise — with
+"""Writing evaluations: create, change, submit, validate, send back, comment, revise — with
 the roles that may, the frozen states, the history of every step and the journal.
 
 Criteria and levels are read from the loaded edition; the local job titles are the test's.
@@ -21,22 +21,22 @@ LOCAL_TITLE = "Chargé(e) de veille économique"
 LOCAL_MISSIONS = "Suivre l'actualité des filières\nRédiger des notes de conjoncture"
 
 
-def codes_of(version) -> list[str]:
-    return [criterion.code for criterion in catalog.criteria_of(version)]
+def codes_of(edition) -> list[str]:
+    return [criterion.code for criterion in catalog.criteria_of(edition)]
 
 
-def profile(version, values=None) -> dict[str, int]:
-    codes = codes_of(version)
+def profile(edition, values=None) -> dict[str, int]:
+    codes = codes_of(edition)
     values = values or [4, 4, 3, 4, 3, 4, 3, 4][: len(codes)]
     return dict(zip(codes, values, strict=True))
 
 
-def reasons(version) -> dict[str, str]:
-    return {code: f"Justification du degré retenu ({code})" for code in codes_of(version)}
+def reasons(edition) -> dict[str, str]:
+    return {code: f"Justification du degré retenu ({code})" for code in codes_of(edition)}
 
 
-def level_of(version, degrees: dict[str, int]) -> int:
-    return catalog.grid_of(version).classify([degrees[code] for code in codes_of(version)]).level
+def level_of(edition, degrees: dict[str, int]) -> int:
+    return catalog.grid_of(edition).classify([degrees[code] for code in codes_of(edition)]).level
 
 
 def journal(evaluation) -> list[tuple[str, str]]:
@@ -88,7 +88,7 @@ def test_create_a_draft_with_the_editions_level(draft, edition, network):  # noq
         expected.rule,
         expected.explanation,
     )
-    assert draft.version == edition and draft.number == 1 and draft.revision_of is None
+    assert draft.edition == edition and draft.number == 1 and draft.revision_of is None
     assert draft.degrees == degrees and draft.justifications == {}
     assert draft.created_by == network.hr_north.get_username()
     assert history(draft) == [("create", "rh-nord", "draft")]
@@ -98,7 +98,7 @@ def test_create_a_draft_with_the_editions_level(draft, edition, network):  # noq
     entry = JournalEntry.objects.get(
         object_type="evaluation.jobevaluation", object_id=str(draft.pk)
     )
-    assert entry.establishment == network.north and entry.after["intitule"] == LOCAL_TITLE
+    assert entry.establishment == network.north and entry.after["title"] == LOCAL_TITLE
 
 
 def test_texts_are_tidied_and_a_title_is_required(edition, network):  # noqa: F811
@@ -323,7 +323,7 @@ def test_comments_by_the_establishment_and_national_not_readers(draft, network):
 # --- revise ---------------------------------------------------------------------------
 
 
-def test_revise_makes_a_new_version_and_leaves_the_validated_one(validated, network):  # noqa: F811
+def test_revise_makes_a_new_edition_and_leaves_the_validated_one(validated, network):  # noqa: F811
     with pytest.raises(NotAllowed):
         services.revise(network.reader_north, validated)
     revision = services.revise(network.hr_north, validated)
@@ -342,7 +342,7 @@ def test_revise_makes_a_new_version_and_leaves_the_validated_one(validated, netw
         services.revise(network.hr_north, validated)
 
 
-def test_only_a_validated_weighing_is_revised(draft, submitted, network):  # noqa: F811
+def test_only_a_validated_evaluation_is_revised(draft, submitted, network):  # noqa: F811
     with pytest.raises(Refused, match="validée"):
         services.revise(network.hr_north, submitted)
     assert JobEvaluation.objects.count() == 1

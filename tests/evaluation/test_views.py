@@ -1,4 +1,4 @@
-"""The weighing pages: the guided form and its live result, the review by role, the
+"""The evaluation pages: the guided form and its live result, the review by role, the
 history, the printed sheet, and the establishments' walls (404 outside one's scope)."""
 
 from __future__ import annotations
@@ -22,19 +22,19 @@ LOCAL_TITLE = "Chargée de projets événementiels"
 LOCAL_MISSIONS = "Organiser les salons professionnels\nCoordonner les prestataires"
 
 
-def criteria(version):
-    return catalog.criteria_of(version)
+def criteria(edition):
+    return catalog.criteria_of(edition)
 
 
-def profile(version, values=None) -> dict[str, int]:
+def profile(edition, values=None) -> dict[str, int]:
     """A degree per criterion of the edition (3, 4, 3, 4… unless given)."""
-    codes = [criterion.code for criterion in criteria(version)]
+    codes = [criterion.code for criterion in criteria(edition)]
     values = values or [3 + index % 2 for index in range(len(codes))]
     return dict(zip(codes, values, strict=True))
 
 
-def form_data(version, degrees, *, title=LOCAL_TITLE, missions=LOCAL_MISSIONS, reasons=None):
-    data = {"title": title, "missions": missions, "edition": version.label}
+def form_data(edition, degrees, *, title=LOCAL_TITLE, missions=LOCAL_MISSIONS, reasons=None):
+    data = {"title": title, "missions": missions, "edition": edition.label}
     for code, degree in degrees.items():
         data[f"degree_{code}"] = str(degree)
     for code, text in (reasons or {}).items():
@@ -46,9 +46,9 @@ def reasons_for(degrees) -> dict[str, str]:
     return {code: f"Degré {degree} retenu pour {code}" for code, degree in degrees.items()}
 
 
-def expected_level(version, degrees) -> int:
-    codes = [criterion.code for criterion in criteria(version)]
-    return catalog.grid_of(version).classify([degrees[code] for code in codes]).level
+def expected_level(edition, degrees) -> int:
+    codes = [criterion.code for criterion in criteria(edition)]
+    return catalog.grid_of(edition).classify([degrees[code] for code in codes]).level
 
 
 def message_levels(response) -> list[str]:
@@ -129,7 +129,7 @@ def test_the_form_is_for_the_establishment_hr_and_national_only(
     assert client.get(new_url()).status_code == 403
     client.force_login(network.hr_south)
     assert client.get(new_url("CCI-NORD")).status_code == 404
-    # Without a code, HR weigh a job of their own establishment.
+    # Without a code, HR evaluate a job of their own establishment.
     response = client.get(reverse("evaluation:new"))
     assert response.status_code == 200
     assert response.context["establishment"] == network.south
@@ -262,29 +262,29 @@ def test_the_result_is_for_signed_in_users(client, edition):
 
 
 def test_changing_a_draft_keeps_what_changed_in_its_history(client, draft, network):  # noqa: F811
-    version = draft.version
+    edition = draft.edition
     client.force_login(network.hr_north)
     assert client.get(reverse("evaluation:edit", args=[draft.pk])).status_code == 200
     degrees = dict(draft.degrees)
     code = next(iter(degrees))
     before = degrees[code]
     degrees[code] = before + 1
-    data = form_data(version, degrees, reasons=draft.justifications)
+    data = form_data(edition, degrees, reasons=draft.justifications)
     response = client.post(reverse("evaluation:edit", args=[draft.pk]), {**data, "action": "draft"})
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.degrees[code] == before + 1
-    assert draft.level == expected_level(version, degrees)
+    assert draft.level == expected_level(edition, degrees)
     event = draft.events.get(action=EvaluationEvent.Action.EDIT)
     assert event.changes["degrees"]["avant"][code] == before
 
     html = client.get(reverse("evaluation:detail", args=[draft.pk])).content.decode()
-    label = next(c.label for c in criteria(version) if c.code == code)
+    label = next(c.label for c in criteria(edition) if c.code == code)
     assert f"{escape(label)} : <del>{before}</del> → <ins>{before + 1}</ins>" in html
     assert [e.action for e in draft.events.all()] == ["create", "edit"]
 
 
-def test_the_weighing_page_shows_the_degrees_the_level_and_the_steps(client, submitted, network):  # noqa: F811
+def test_the_evaluation_page_shows_the_degrees_the_level_and_the_steps(client, submitted, network):  # noqa: F811
     client.force_login(network.reader_north)
     response = client.get(reverse("evaluation:detail", args=[submitted.pk]))
     assert response.status_code == 200
@@ -331,7 +331,7 @@ def test_only_a_national_administrator_validates_or_sends_back(client, submitted
     # The establishment changes it and submits it again; then it is validated.
     client.force_login(network.hr_north)
     degrees = dict(submitted.degrees)
-    data = form_data(submitted.version, degrees, reasons=reasons_for(degrees))
+    data = form_data(submitted.edition, degrees, reasons=reasons_for(degrees))
     data[f"justification_{next(iter(degrees))}"] = "Autonomie sur le budget de chaque salon"
     response = client.post(
         reverse("evaluation:edit", args=[submitted.pk]), {**data, "action": "submit"}
@@ -401,7 +401,7 @@ def test_lists_per_establishment_and_network_wide(client, submitted, edition, ne
     assert url in client.get(reverse("catalog:home")).content.decode()  # the menu
 
 
-def test_the_weighing_sheet_in_pdf(client, submitted, network):  # noqa: F811
+def test_the_evaluation_sheet_in_pdf(client, submitted, network):  # noqa: F811
     client.force_login(network.national)
     client.post(reverse("evaluation:validate", args=[submitted.pk]))
     client.force_login(network.reader_north)
@@ -416,19 +416,19 @@ def test_the_weighing_sheet_in_pdf(client, submitted, network):  # noqa: F811
         network.north.name,
         LOCAL_TITLE,
         "Organiser les salons professionnels",
-        submitted.version.title,
+        submitted.edition.title,
         f"Niveau de classification {to_roman(submitted.level)}",
         f"Total des points {sum(submitted.degrees.values())}",
         network.national.username,
         "Signature",
     ):
         assert fact in text, fact
-    for criterion in criteria(submitted.version):
+    for criterion in criteria(submitted.edition):
         assert criterion.label in text
         assert submitted.justifications[criterion.code] in text
 
 
-def test_weighings_of_another_establishment_do_not_exist(client, submitted, network):  # noqa: F811
+def test_evaluations_of_another_establishment_do_not_exist(client, submitted, network):  # noqa: F811
     client.force_login(network.hr_south)
     pk = submitted.pk
     for name in ("detail", "edit", "pdf"):

@@ -1,6 +1,6 @@
 """Positionings at every stage, taken through the services, for the reports and letters tests.
 
-North: Alice (notified, appealed on the weighing, confirmed), Bruno (changed to another job
+North: Alice (notified, appealed on the evaluation, confirmed), Bruno (changed to another job
 at a personal level above the job's, validated), Chloé (notified, appeal on the attachment
 still open), Denis (still proposed), Gaspard (notified). South: Amédée (notified), Éloi
 (still proposed). Jobs and levels come from the loaded edition, never typed here.
@@ -67,7 +67,7 @@ def decisions(edition, network) -> Decisions:
     appeal = services.open_appeal(
         hr_north,
         _positioning(network.north_employee),
-        kind=Appeal.Kind.WEIGHING,
+        kind=Appeal.Kind.EVALUATION,
         argument="La pesée de l'emploi ignore l'encadrement exercé",
         received_on=NOTIFIED_ON + dt.timedelta(days=10),
     )

@@ -216,8 +216,8 @@ def test_the_commission_revises_the_job(network, notified, jobs):
     event = selectors.events_of(positioning).last()
     assert (event.action, event.job_code, event.level) == ("revise", job.code, job.level.number)
     entry = JournalEntry.objects.filter(action="positioning.revise").get()
-    assert (entry.before["emploi"], entry.after["emploi"]) == (was[0], job.code)
-    assert (entry.before["niveau"], entry.after["niveau"]) == (was[1], job.level.number)
+    assert (entry.before["job"], entry.after["job"]) == (was[0], job.code)
+    assert (entry.before["level"], entry.after["level"]) == (was[1], job.level.number)
 
 
 def test_the_commission_may_grant_a_personal_level_on_the_same_job(network, notified):

@@ -43,7 +43,7 @@ def staff_file(rows) -> bytes:
 
 
 def placed(matricule: str) -> Positioning:
-    return Positioning.objects.select_related("job__level", "establishment", "version").get(
+    return Positioning.objects.select_related("job__level", "establishment", "edition").get(
         employee__matricule=matricule
     )
 
@@ -109,8 +109,8 @@ def test_validate_accepts_the_proposed_job_and_its_level(north):
     assert selectors.events_of(positioning).last().note == "conforme à la fiche"
     entry = journal(positioning)[-1]
     assert (entry.action, entry.actor) == ("positioning.validate", "rh-nord")
-    assert (entry.before["statut"], entry.after["statut"]) == ("proposed", "validated")
-    assert entry.after["emploi"] == positioning.job.code
+    assert (entry.before["status"], entry.after["status"]) == ("proposed", "validated")
+    assert entry.after["job"] == positioning.job.code
 
 
 def test_validate_again_is_allowed_and_recorded(north):
@@ -155,7 +155,7 @@ def test_change_places_the_employee_on_another_job_at_its_level(north, jobs):
         job.level.number,
     )
     assert last.note == "fiche de poste lue"
-    assert journal(positioning)[-1].after["emploi"] == job.code
+    assert journal(positioning)[-1].after["job"] == job.code
 
 
 def test_a_personal_level_above_the_job_is_kept_with_its_reason(north, jobs):
@@ -175,7 +175,7 @@ def test_a_personal_level_above_the_job_is_kept_with_its_reason(north, jobs):
     # The journal seals the reason with the person's key; it reads in clear to HR.
     (entry,) = journal(positioning)[-1:]
     assert "niveau acquis" not in str(entry.after)
-    assert in_clear([entry])[0].after["motif_niveau_personnel"] == (
+    assert in_clear([entry])[0].after["personal_level_reason"] == (
         "niveau acquis avant la classification"
     )
     # Back to the job's own level: the reason goes with the personal level.
@@ -243,7 +243,7 @@ def test_a_comment_is_kept_in_history_and_journal_without_changing_the_decision(
     entry = journal(positioning)[-1]
     assert entry.action == "positioning.comment"
     assert "revoir" not in str(entry.after)  # sealed with the person's key
-    assert in_clear([entry])[0].after["commentaire"] == "à revoir avec le manager"
+    assert in_clear([entry])[0].after["comment"] == "à revoir avec le manager"
     with pytest.raises(Refused):
         services.comment(north.hr_north, positioning, "   ")
     assert len(history(placed("N-06"))) == 2

@@ -1,6 +1,6 @@
-"""Positionings resting on a weighed local job (pesée) instead of a reference job.
+"""Positionings resting on an evaluated local job (pesée) instead of a reference job.
 
-The weighings are made through the evaluation services (degrees for every criterion of
+The evaluations are made through the evaluation services (degrees for every criterion of
 the loaded edition, a justification for each, submitted by HR, validated by a national
 administrator); criteria, levels and reference jobs are read from the loaded edition.
 The local job titles and justifications are the test's own.
@@ -17,10 +17,10 @@ from pypdf import PdfReader
 from repertoire.catalog import selectors as catalog
 from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.core.text import to_roman
-from repertoire.evaluation import services as weighings
+from repertoire.evaluation import services as evaluations
 from repertoire.positioning import letters, reports, selectors, services
 from repertoire.positioning.models import Appeal, Positioning
-from repertoire.positioning.templatetags.positioning_tags import weighing_url
+from repertoire.positioning.templatetags.positioning_tags import evaluation_page_url
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,12 @@ def justification(criterion) -> str:
     return f"Justification pesée pour {criterion.code}"
 
 
-def weigh(edition, hr, national, place, title: str, *, validate: bool = True):
-    """A weighing of ``place``, submitted by its HR officer and (optionally) validated."""
+def evaluate(edition, hr, national, place, title: str, *, validate: bool = True):
+    """An evaluation of ``place``, submitted by its HR officer and (optionally) validated."""
     criteria = catalog.criteria_of(edition)
     # Low degrees: the level leaves room for a personal level above it.
     degrees = {criterion.code: 2 + number % 2 for number, criterion in enumerate(criteria)}
-    evaluation = weighings.create_evaluation(
+    evaluation = evaluations.create_evaluation(
         hr,
         place,
         title=title,
@@ -45,9 +45,9 @@ def weigh(edition, hr, national, place, title: str, *, validate: bool = True):
         degrees=degrees,
         justifications={criterion.code: justification(criterion) for criterion in criteria},
     )
-    evaluation = weighings.submit(hr, evaluation)
+    evaluation = evaluations.submit(hr, evaluation)
     if validate:
-        evaluation = weighings.validate(national, evaluation)
+        evaluation = evaluations.validate(national, evaluation)
     return evaluation
 
 
@@ -58,8 +58,8 @@ def network(edition, network):
 
 
 @pytest.fixture
-def weighing(edition, network):
-    evaluation = weigh(edition, network.hr_north, network.national, network.north, LOCAL_TITLE)
+def validated_evaluation(edition, network):
+    evaluation = evaluate(edition, network.hr_north, network.national, network.north, LOCAL_TITLE)
     assert evaluation.level is not None and evaluation.level < 8
     return evaluation
 
@@ -70,11 +70,11 @@ def positioning_of(employee) -> Positioning:
     )
 
 
-def placed(network, weighing, **options) -> Positioning:
+def placed(network, validated_evaluation, **options) -> Positioning:
     return services.place_on_evaluation(
         network.hr_north,
         positioning_of(network.north_employee),
-        evaluation_id=weighing.pk,
+        evaluation_id=validated_evaluation.pk,
         **options,
     )
 
@@ -96,52 +96,57 @@ def a_reference_job(edition, but_not=None):
 # --- services -------------------------------------------------------------------------
 
 
-def test_an_employee_is_placed_on_a_validated_weighing_of_their_establishment(network, weighing):
-    positioning = placed(network, weighing, comment="aucun emploi repère ne convient")
+def test_an_employee_is_placed_on_a_validated_evaluation_of_their_establishment(
+    network, validated_evaluation
+):
+    positioning = placed(network, validated_evaluation, comment="aucun emploi repère ne convient")
     positioning.refresh_from_db()
     assert positioning.status == Positioning.Status.VALIDATED
     assert positioning.job is None
-    assert positioning.evaluation == weighing
-    assert positioning.level == positioning.base_level == weighing.level
+    assert positioning.evaluation == validated_evaluation
+    assert positioning.level == positioning.base_level == validated_evaluation.level
     assert not positioning.is_personal_level
     assert positioning.placed_on == f"{LOCAL_TITLE} (emploi local pesé)"
     last = selectors.events_of(positioning).last()
-    assert last.job_title == positioning.placed_on and last.level == weighing.level
+    assert last.job_title == positioning.placed_on and last.level == validated_evaluation.level
     assert last.note == "aucun emploi repère ne convient"
 
-    # Validating again keeps the weighing; so do notification and appeal.
+    # Validating again keeps the evaluation; so do notification and appeal.
     services.validate(network.hr_north, positioning)
     services.notify(network.hr_north, [positioning], on=NOTIFIED_ON)
     positioning = positioning_of(network.north_employee)
     assert positioning.status == Positioning.Status.NOTIFIED
-    assert positioning.evaluation == weighing and positioning.job is None
+    assert positioning.evaluation == validated_evaluation and positioning.job is None
 
 
-def test_a_personal_level_above_the_weighing_needs_its_reason(network, weighing):
+def test_a_personal_level_above_the_evaluation_needs_its_reason(network, validated_evaluation):
     with pytest.raises(Refused) as refused:
-        placed(network, weighing, personal_level=weighing.level + 1)
+        placed(network, validated_evaluation, personal_level=validated_evaluation.level + 1)
     assert "level" in refused.value.problems
     positioning = placed(
-        network, weighing, personal_level=weighing.level + 1, reason="Niveau acquis maintenu"
+        network,
+        validated_evaluation,
+        personal_level=validated_evaluation.level + 1,
+        reason="Niveau acquis maintenu",
     )
-    assert positioning.level == weighing.level + 1
+    assert positioning.level == validated_evaluation.level + 1
     assert positioning.is_personal_level
     assert positioning.personal_level_reason == "Niveau acquis maintenu"
 
 
-def test_only_a_validated_weighing_of_the_same_establishment_is_a_reference(
-    edition, network, weighing
+def test_only_a_validated_evaluation_of_the_same_establishment_is_a_reference(
+    edition, network, validated_evaluation
 ):
-    south = weigh(edition, network.hr_south, network.national, network.south, LOCAL_TITLE)
-    submitted = weigh(
+    south = evaluate(edition, network.hr_south, network.national, network.south, LOCAL_TITLE)
+    submitted = evaluate(
         edition, network.hr_north, network.national, network.north, "Archiviste", validate=False
     )
-    draft = weighings.create_evaluation(
+    draft = evaluations.create_evaluation(
         network.hr_north,
         network.north,
         title="Médiateur numérique",
-        degrees=dict(weighing.degrees),
-        justifications=dict(weighing.justifications),
+        degrees=dict(validated_evaluation.degrees),
+        justifications=dict(validated_evaluation.justifications),
     )
     for evaluation in (south, submitted, draft):
         with pytest.raises(Refused) as refused:
@@ -152,18 +157,18 @@ def test_only_a_validated_weighing_of_the_same_establishment_is_a_reference(
     assert positioning.status == Positioning.Status.PROPOSED
 
 
-def test_readers_and_other_establishments_do_not_place(network, weighing):
+def test_readers_and_other_establishments_do_not_place(network, validated_evaluation):
     positioning = positioning_of(network.north_employee)
     for user in (network.reader_north, network.hr_south):
         with pytest.raises(NotAllowed):
-            services.place_on_evaluation(user, positioning, evaluation_id=weighing.pk)
+            services.place_on_evaluation(user, positioning, evaluation_id=validated_evaluation.pk)
     assert positioning_of(network.north_employee).evaluation is None
 
 
-def test_the_commission_revises_a_weighed_positioning_onto_a_reference_job(
-    edition, network, weighing
+def test_the_commission_revises_a_evaluated_positioning_onto_a_reference_job(
+    edition, network, validated_evaluation
 ):
-    positioning = placed(network, weighing)
+    positioning = placed(network, validated_evaluation)
     services.notify(network.hr_north, [positioning], on=NOTIFIED_ON)
     appeal = services.open_appeal(
         network.hr_north,
@@ -172,7 +177,7 @@ def test_the_commission_revises_a_weighed_positioning_onto_a_reference_job(
         argument="Mon emploi est décrit par un emploi repère",
         received_on=NOTIFIED_ON + dt.timedelta(days=3),
     )
-    assert positioning_of(network.north_employee).evaluation == weighing
+    assert positioning_of(network.north_employee).evaluation == validated_evaluation
     job = a_reference_job(edition)
     services.decide_appeal(
         network.hr_north,
@@ -188,13 +193,15 @@ def test_the_commission_revises_a_weighed_positioning_onto_a_reference_job(
     assert positioning.level == job.level.number
 
 
-def test_the_commission_grants_a_personal_level_on_the_same_weighing(network, weighing):
-    positioning = placed(network, weighing)
+def test_the_commission_grants_a_personal_level_on_the_same_evaluation(
+    network, validated_evaluation
+):
+    positioning = placed(network, validated_evaluation)
     services.notify(network.hr_north, [positioning], on=NOTIFIED_ON)
     appeal = services.open_appeal(
         network.hr_north,
         positioning_of(network.north_employee),
-        kind=Appeal.Kind.WEIGHING,
+        kind=Appeal.Kind.EVALUATION,
         argument="La pesée ignore l'encadrement exercé",
         received_on=NOTIFIED_ON,
     )
@@ -207,43 +214,45 @@ def test_the_commission_grants_a_personal_level_on_the_same_weighing(network, we
         appeal,
         outcome=Appeal.Status.REVISED,
         reasoning="Encadrement reconnu",
-        personal_level=weighing.level + 1,
+        personal_level=validated_evaluation.level + 1,
         reason="Encadrement d'une équipe",
     )
     positioning = positioning_of(network.north_employee)
     assert positioning.status == Positioning.Status.REVISED
-    assert positioning.evaluation == weighing and positioning.job is None
-    assert positioning.level == weighing.level + 1
+    assert positioning.evaluation == validated_evaluation and positioning.job is None
+    assert positioning.level == validated_evaluation.level + 1
 
 
 # --- letters --------------------------------------------------------------------------
 
 
-def test_the_letter_states_the_local_job_its_level_and_the_weighing(
-    client, edition, network, weighing
+def test_the_letter_states_the_local_job_its_level_and_the_evaluation(
+    client, edition, network, validated_evaluation
 ):
-    placed(network, weighing)
+    placed(network, validated_evaluation)
     client.force_login(network.hr_north)
     response = client.get(f"/personnel/{network.north_employee.pk}/lettre.pdf")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
-    roman = to_roman(weighing.level)
+    roman = to_roman(validated_evaluation.level)
     assert f"Emploi local pesé {LOCAL_TITLE}" in text
     assert f"Niveau de classification de l'emploi {roman}" in text
     assert f"Votre niveau de classification {roman}" in text
     assert "n'est décrit par aucun emploi repère national" in text
-    # The weighing's summary follows instead of a reference job sheet.
+    # The evaluation's summary follows instead of a reference job sheet.
     assert "Degrés sur les critères classants" in text
     for criterion in catalog.criteria_of(edition):
         assert criterion.label in text
         assert justification(criterion) in text
-    assert " ".join(weighing.explanation.split()[:4]) in text
+    assert " ".join(validated_evaluation.explanation.split()[:4]) in text
     assert "Exigences" not in text  # a reference job sheet's section
 
 
-def test_a_batch_mixes_reference_jobs_and_weighed_local_jobs(edition, network, weighing):
-    placed(network, weighing)
+def test_a_batch_mixes_reference_jobs_and_evaluated_local_jobs(
+    edition, network, validated_evaluation
+):
+    placed(network, validated_evaluation)
     other = services.create_employee(
         network.national, network.north, matricule="N-100", last_name="BLANC", job_title="Comptable"
     )
@@ -260,58 +269,67 @@ def test_a_batch_mixes_reference_jobs_and_weighed_local_jobs(edition, network, w
 # --- reports --------------------------------------------------------------------------
 
 
-def test_the_report_counts_the_weighed_local_job_as_its_own_row(client, network, weighing):
-    placed(network, weighing)
+def test_the_report_counts_the_evaluated_local_job_as_its_own_row(
+    client, network, validated_evaluation
+):
+    placed(network, validated_evaluation)
     report = selectors.report_for(network.national)
-    row = next(row for row in report.by_job if row["evaluation"] == weighing.pk)
+    row = next(row for row in report.by_job if row["evaluation"] == validated_evaluation.pk)
     assert row == {
-        "code": f"pesee-{weighing.pk}",
+        "code": f"pesee-{validated_evaluation.pk}",
         "title": f"{LOCAL_TITLE} (emploi local pesé)",
-        "level": weighing.level,
+        "level": validated_evaluation.level,
         "headcount": 1,
-        "evaluation": weighing.pk,
+        "evaluation": validated_evaluation.pk,
     }
-    assert report.by_level[weighing.level] >= 1
+    assert report.by_level[validated_evaluation.level] >= 1
     assert report.decided == sum(row["headcount"] for row in report.by_job)
     assert all(row["code"] for row in report.by_job)
 
     csv_text = reports.report_csv(report).decode("utf-8-sig")
-    assert f"pesee-{weighing.pk};{LOCAL_TITLE} (emploi local pesé);{weighing.level}" in csv_text
+    assert (
+        f"pesee-{validated_evaluation.pk};{LOCAL_TITLE} (emploi local pesé);{validated_evaluation.level}"
+        in csv_text
+    )
 
     client.force_login(network.hr_north)
     page = client.get("/rapports/").content.decode()
-    assert f'href="{weighing_url(weighing.pk)}"' in page
+    assert f'href="{evaluation_page_url(validated_evaluation.pk)}"' in page
     assert f"{LOCAL_TITLE} (emploi local pesé)" in page
     body = client.get("/api/reports").json()
     assert {
-        "code": f"pesee-{weighing.pk}",
+        "code": f"pesee-{validated_evaluation.pk}",
         "title": f"{LOCAL_TITLE} (emploi local pesé)",
-        "level": weighing.level,
+        "level": validated_evaluation.level,
         "headcount": 1,
-        "evaluation": weighing.pk,
+        "evaluation": validated_evaluation.pk,
     } in body["by_job"]
 
 
 # --- web pages ------------------------------------------------------------------------
 
 
-def test_hr_place_an_employee_on_a_weighing_from_their_page(client, network, weighing):
+def test_hr_place_an_employee_on_a_evaluation_from_their_page(
+    client, network, validated_evaluation
+):
     employee = network.north_employee
     positioning = positioning_of(employee)
     action = f"/positionnement/decision/{positioning.pk}/pesee/"
     client.force_login(network.hr_north)
     page = client.get(f"/personnel/{employee.pk}/").content.decode()
     assert f'action="{action}"' in page
-    assert f'<option value="{weighing.pk}">{LOCAL_TITLE}' in page
+    assert f'<option value="{validated_evaluation.pk}">{LOCAL_TITLE}' in page
 
-    response = client.post(action, {"evaluation": weighing.pk, "comment": "pesée locale"})
+    response = client.post(
+        action, {"evaluation": validated_evaluation.pk, "comment": "pesée locale"}
+    )
     assert response.status_code == 302
     assert response["Location"] == f"/personnel/{employee.pk}/"
     positioning = positioning_of(employee)
-    assert positioning.evaluation == weighing and positioning.job is None
+    assert positioning.evaluation == validated_evaluation and positioning.job is None
 
     page = client.get(f"/personnel/{employee.pk}/").content.decode()
-    link = f'<a href="{weighing_url(weighing.pk)}">{LOCAL_TITLE} (emploi local pesé)</a>'
+    link = f'<a href="{evaluation_page_url(validated_evaluation.pk)}">{LOCAL_TITLE} (emploi local pesé)</a>'
     assert link in page
     assert page.count(f"{LOCAL_TITLE} (emploi local pesé)") >= 2  # and in the history
     worklist = client.get(f"/positionnement/{network.north.code}/?vue=liste").content.decode()
@@ -326,11 +344,15 @@ def test_hr_place_an_employee_on_a_weighing_from_their_page(client, network, wei
     assert link in page
 
 
-def test_the_page_offers_only_validated_weighings_of_the_establishment(
-    client, edition, network, weighing
+def test_the_page_offers_only_validated_evaluations_of_the_establishment(
+    client, edition, network, validated_evaluation
 ):
-    south = weigh(edition, network.hr_south, network.national, network.south, "Guide conférencier")
-    weigh(edition, network.hr_north, network.national, network.north, "Archiviste", validate=False)
+    south = evaluate(
+        edition, network.hr_south, network.national, network.south, "Guide conférencier"
+    )
+    evaluate(
+        edition, network.hr_north, network.national, network.north, "Archiviste", validate=False
+    )
     employee = network.north_employee
     positioning = positioning_of(employee)
     client.force_login(network.hr_north)
@@ -338,7 +360,7 @@ def test_the_page_offers_only_validated_weighings_of_the_establishment(
     assert LOCAL_TITLE in page
     assert "Guide conférencier" not in page and "Archiviste" not in page
 
-    # Another establishment's weighing posted anyway: refused, nothing changes.
+    # Another establishment's evaluation posted anyway: refused, nothing changes.
     response = client.post(
         f"/positionnement/decision/{positioning.pk}/pesee/", {"evaluation": south.pk}
     )
@@ -350,31 +372,34 @@ def test_the_page_offers_only_validated_weighings_of_the_establishment(
     page = client.get(f"/personnel/{employee.pk}/").content.decode()
     assert "/pesee/" not in page
     response = client.post(
-        f"/positionnement/decision/{positioning.pk}/pesee/", {"evaluation": weighing.pk}
+        f"/positionnement/decision/{positioning.pk}/pesee/", {"evaluation": validated_evaluation.pk}
     )
     assert response.status_code == 403
     assert positioning_of(employee).evaluation is None
     # HR of the other establishment: the positioning does not exist for them.
     client.force_login(network.hr_south)
     response = client.post(
-        f"/positionnement/decision/{positioning.pk}/pesee/", {"evaluation": weighing.pk}
+        f"/positionnement/decision/{positioning.pk}/pesee/", {"evaluation": validated_evaluation.pk}
     )
     assert response.status_code == 404
 
 
-def test_the_appeal_page_shows_the_weighing(client, network, weighing):
-    positioning = placed(network, weighing)
+def test_the_appeal_page_shows_the_evaluation(client, network, validated_evaluation):
+    positioning = placed(network, validated_evaluation)
     services.notify(network.hr_north, [positioning], on=NOTIFIED_ON)
     appeal = services.open_appeal(
         network.hr_north,
         positioning_of(network.north_employee),
-        kind=Appeal.Kind.WEIGHING,
+        kind=Appeal.Kind.EVALUATION,
         argument="La pesée ignore l'encadrement exercé",
         received_on=NOTIFIED_ON,
     )
     client.force_login(network.hr_north)
     page = client.get(f"/positionnement/recours/{appeal.pk}/").content.decode()
-    assert f'<a href="{weighing_url(weighing.pk)}">{LOCAL_TITLE} (emploi local pesé)</a>' in page
+    assert (
+        f'<a href="{evaluation_page_url(validated_evaluation.pk)}">{LOCAL_TITLE} (emploi local pesé)</a>'
+        in page
+    )
 
 
 # --- API ------------------------------------------------------------------------------
@@ -384,17 +409,23 @@ def post(client, url: str, data: dict):
     return client.post(url, data, content_type="application/json")
 
 
-def test_the_api_places_on_a_weighing_and_shows_it(client, edition, network, weighing):
+def test_the_api_places_on_a_evaluation_and_shows_it(
+    client, edition, network, validated_evaluation
+):
     positioning = positioning_of(network.north_employee)
     url = f"/api/positionings/{positioning.pk}/place-on-evaluation"
     client.force_login(network.hr_north)
-    response = post(client, url, {"evaluation": weighing.pk, "comment": "pesée locale"})
+    response = post(client, url, {"evaluation": validated_evaluation.pk, "comment": "pesée locale"})
     assert response.status_code == 200, response.content
     body = response.json()
-    reference = {"id": weighing.pk, "title": LOCAL_TITLE, "level": weighing.level}
+    reference = {
+        "id": validated_evaluation.pk,
+        "title": LOCAL_TITLE,
+        "level": validated_evaluation.level,
+    }
     assert body["job"] is None
     assert body["evaluation"] == reference
-    assert body["level"] == weighing.level and body["status"] == "validated"
+    assert body["level"] == validated_evaluation.level and body["status"] == "validated"
     detail = client.get(f"/api/positionings/{positioning.pk}").json()
     assert detail["evaluation"] == reference
     assert detail["history"][-1]["job_title"] == f"{LOCAL_TITLE} (emploi local pesé)"
@@ -404,7 +435,7 @@ def test_the_api_places_on_a_weighing_and_shows_it(client, edition, network, wei
     client.force_login(network.hr_south)
     assert client.get("/api/positionings").json()["items"][0]["evaluation"] is None
 
-    # Appeals on it: the job is None, the weighing is named.
+    # Appeals on it: the job is None, the evaluation is named.
     client.force_login(network.hr_north)
     assert post(client, "/api/positionings/notify", {"establishment": "CCI-NORD"}).json() == {
         "notified": 1
@@ -435,16 +466,16 @@ def test_the_api_places_on_a_weighing_and_shows_it(client, edition, network, wei
     assert decided.json()["evaluation"] is None
 
 
-def test_the_api_refuses_other_weighings_readers_and_other_establishments(
-    client, edition, network, weighing
+def test_the_api_refuses_other_evaluations_readers_and_other_establishments(
+    client, edition, network, validated_evaluation
 ):
-    south = weigh(edition, network.hr_south, network.national, network.south, LOCAL_TITLE)
-    draft = weighings.create_evaluation(
+    south = evaluate(edition, network.hr_south, network.national, network.south, LOCAL_TITLE)
+    draft = evaluations.create_evaluation(
         network.hr_north,
         network.north,
         title="Médiateur numérique",
-        degrees=weighing.degrees,
-        justifications=weighing.justifications,
+        degrees=validated_evaluation.degrees,
+        justifications=validated_evaluation.justifications,
     )
     positioning = positioning_of(network.north_employee)
     url = f"/api/positionings/{positioning.pk}/place-on-evaluation"
@@ -455,12 +486,16 @@ def test_the_api_refuses_other_weighings_readers_and_other_establishments(
         error = response.json()["error"]
         assert error["code"] == "refused"
         assert {tuple(detail["loc"]) for detail in error["details"]} == {("body", "evaluation")}
-    response = post(client, url, {"evaluation": weighing.pk, "personal_level": weighing.level + 1})
+    response = post(
+        client,
+        url,
+        {"evaluation": validated_evaluation.pk, "personal_level": validated_evaluation.level + 1},
+    )
     assert response.status_code == 422
     assert response.json()["error"]["details"][0]["loc"] == ["body", "personal_level"]
 
     client.force_login(network.reader_north)
-    assert post(client, url, {"evaluation": weighing.pk}).status_code == 403
+    assert post(client, url, {"evaluation": validated_evaluation.pk}).status_code == 403
     client.force_login(network.hr_south)
     assert post(client, url, {"evaluation": south.pk}).status_code == 404
     assert positioning_of(network.north_employee).evaluation is None

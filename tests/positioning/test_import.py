@@ -91,7 +91,7 @@ def test_each_new_employee_is_proposed_reference_jobs_with_scores_and_reasons(no
     jobs = {job.code: job for job in catalog.jobs_of(edition).select_related("level")}
     for cells in ROWS:
         placed = positioning(cells[0])
-        assert placed.version == edition
+        assert placed.edition == edition
         assert placed.establishment == north.north
         assert placed.status == Positioning.Status.PROPOSED
         assert 1 <= len(placed.proposals) <= services.PROPOSALS_KEPT
@@ -138,7 +138,7 @@ def test_the_journal_names_the_author_and_seals_identities(north):
     proposals = JournalEntry.objects.filter(action="positioning.propose", actor="rh-nord")
     assert proposals.count() == 4
     assert {e.establishment_id for e in proposals} == {north.north.pk}
-    assert all(set(e.after) >= {"statut", "emploi", "niveau", "confiance"} for e in proposals)
+    assert all(set(e.after) >= {"status", "job", "level", "confidence"} for e in proposals)
 
 
 def test_an_employee_of_another_establishment_with_the_same_matricule_is_another_person(
@@ -355,7 +355,7 @@ def test_an_uploaded_file_is_analysed_then_committed(edition, network, upload, c
     assert counts() == {**before, "imports": 1, "journal": before["journal"] + 1}
     upload_entry = JournalEntry.objects.get(action="import.upload")
     assert upload_entry.actor == "rh-nord"
-    assert upload_entry.after == {"fichier": "personnel.csv", "taille": len(content)}
+    assert upload_entry.after == {"file": "personnel.csv", "size": len(content)}
 
     batch = commit(batch)
     assert batch.status == EmployeeImport.Status.DONE

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def hugo(decisions):
     """A fifth person of the north, validated on a job nobody else holds (retired below)."""
     taken = {p.job.code for p in Positioning.objects.filter(job__isnull=False)}
-    job = next(j for j in catalog.jobs_of(decisions.alice.version) if j.code not in taken)
+    job = next(j for j in catalog.jobs_of(decisions.alice.edition) if j.code not in taken)
     employee = services.create_employee(
         decisions.network.national,
         decisions.network.north,
@@ -40,7 +40,7 @@ def official(decisions, hugo):
     """The 2014 edition copied, edited and published: Alice's job (Gaspard's too) one level
     up, Chloé's renamed, Hugo's retired; Bruno's untouched."""
     national = decisions.network.national
-    old = decisions.alice.version
+    old = decisions.alice.edition
     draft = editions.copy_edition(national, old, label="officielle")
     in_draft = lambda p: draft.jobs.get(code=p.job.code)  # noqa: E731
     raise_level(national, draft, in_draft(decisions.alice))
@@ -53,7 +53,7 @@ def official(decisions, hugo):
 
 
 def test_impact_counts_who_changes_job_or_level_per_establishment(decisions, official):
-    impact = selectors.edition_impact(decisions.network.national, decisions.alice.version, official)
+    impact = selectors.edition_impact(decisions.network.national, decisions.alice.edition, official)
     north = impact.by_establishment["CCI-NORD"]
     # Alice, Bruno, Chloé, Gaspard, Hugo decided in the north; Denis was only proposed.
     assert decisions.gaspard.job == decisions.alice.job
@@ -68,18 +68,18 @@ def test_impact_counts_who_changes_job_or_level_per_establishment(decisions, off
     assert sum(north.by_level_after.values()) == 5
     assert north.by_level_after[decisions.alice.level + 1] >= 2
     # HR of the north sees their establishment only.
-    scoped = selectors.edition_impact(decisions.network.hr_north, decisions.alice.version, official)
+    scoped = selectors.edition_impact(decisions.network.hr_north, decisions.alice.edition, official)
     assert set(scoped.by_establishment) == {"CCI-NORD"}
 
 
 def test_migration_proposes_the_successor_and_changes_nothing_until_validated(decisions, official):
     hr = decisions.network.hr_north
-    old = decisions.alice.version
+    old = decisions.alice.edition
     result = services.migrate_establishment(hr, decisions.network.north, source=old)
     assert result.mapped == 5 and result.already_decided == 0
     new = {
         p.employee_id: p
-        for p in Positioning.objects.filter(version=official, establishment=decisions.network.north)
+        for p in Positioning.objects.filter(edition=official, establishment=decisions.network.north)
     }
     # Denis (never decided) got the engine's proposals too.
     assert set(new) >= {decisions.alice.employee_id, decisions.denis.employee_id}
@@ -102,7 +102,7 @@ def test_migration_proposes_the_successor_and_changes_nothing_until_validated(de
     # Same code: Alice, Bruno, Gaspard. Chloé's renamed job kept its code, but she is
     # under appeal on the earlier edition: she waits, like Hugo (his job retired).
     statuses = dict(
-        Positioning.objects.filter(version=official).values_list("employee_id", "status")
+        Positioning.objects.filter(edition=official).values_list("employee_id", "status")
     )
     validated = {e for e, status in statuses.items() if status == Positioning.Status.VALIDATED}
     d = decisions
@@ -114,7 +114,7 @@ def test_migration_proposes_the_successor_and_changes_nothing_until_validated(de
 
 def test_migrating_twice_leaves_decisions_made_in_the_new_edition(decisions, official):
     hr = decisions.network.hr_north
-    old = decisions.alice.version
+    old = decisions.alice.edition
     services.migrate_establishment(hr, decisions.network.north, source=old)
     services.bulk_accept(hr, decisions.network.north, threshold=0.95)
     again = services.migrate_establishment(hr, decisions.network.north, source=old)
@@ -126,7 +126,7 @@ def test_migration_is_refused_to_another_establishments_hr_and_from_the_edition_
 ):
     with pytest.raises(NotAllowed):
         services.migrate_establishment(
-            decisions.network.hr_south, decisions.network.north, source=decisions.alice.version
+            decisions.network.hr_south, decisions.network.north, source=decisions.alice.edition
         )
     with pytest.raises(Refused):
         services.migrate_establishment(
@@ -135,7 +135,7 @@ def test_migration_is_refused_to_another_establishments_hr_and_from_the_edition_
 
 
 def test_successor_of_a_retired_job_comes_from_the_engine(decisions, official):
-    diff, mapping = catalog.successors_between(decisions.alice.version, official)
+    diff, mapping = catalog.successors_between(decisions.alice.edition, official)
     for job in diff.retired:
         assert mapping[job.code].how in (Succession.ENGINE, Succession.NONE)
         assert mapping[job.code].confidence < 0.95
@@ -143,9 +143,9 @@ def test_successor_of_a_retired_job_comes_from_the_engine(decisions, official):
 
 def test_reports_name_an_edition_positionings_keep_theirs(client, decisions, official):
     national = decisions.network.national
-    old = decisions.alice.version
+    old = decisions.alice.edition
     assert selectors.report_for(national).decided == 0  # nobody migrated yet
-    assert selectors.report_for(national, version=old).decided == 6  # with Hugo
+    assert selectors.report_for(national, edition=old).decided == 6  # with Hugo
     client.force_login(national)
     page = client.get("/rapports/", {"edition": old.label})
     assert page.context["report"].decided == 6  # with Hugo
@@ -157,11 +157,11 @@ def test_reports_name_an_edition_positionings_keep_theirs(client, decisions, off
 
 def test_a_group_decision_after_migration_keeps_a_level_held_before(decisions, official):
     hr = decisions.network.hr_north
-    services.migrate_establishment(hr, decisions.network.north, source=decisions.alice.version)
-    bruno = Positioning.objects.get(version=official, employee=decisions.bruno.employee)
+    services.migrate_establishment(hr, decisions.network.north, source=decisions.alice.edition)
+    bruno = Positioning.objects.get(edition=official, employee=decisions.bruno.employee)
     assert bruno.personal_level_reason
     services.decide_group(
-        hr, decisions.network.north, bruno.title_key, job_code=bruno.job.code, version=official
+        hr, decisions.network.north, bruno.title_key, job_code=bruno.job.code, edition=official
     )
     bruno.refresh_from_db()
     assert bruno.status == Positioning.Status.VALIDATED
@@ -175,17 +175,17 @@ def test_people_under_appeal_wait_for_hr_and_people_gone_are_not_migrated(decisi
     hr = decisions.network.hr_north
     gaspard = decisions.gaspard.employee
     services.update_employee(hr, gaspard, departure_date=dt.date(2015, 1, 31))
-    impact = selectors.edition_impact(hr, decisions.alice.version, official)
+    impact = selectors.edition_impact(hr, decisions.alice.edition, official)
     assert gaspard.pk not in {m.person.employee_id for m in impact.moves}
-    services.migrate_establishment(hr, decisions.network.north, source=decisions.alice.version)
-    assert not Positioning.objects.filter(version=official, employee=gaspard).exists()
-    chloe = Positioning.objects.get(version=official, employee=decisions.chloe.employee)
+    services.migrate_establishment(hr, decisions.network.north, source=decisions.alice.edition)
+    assert not Positioning.objects.filter(edition=official, employee=gaspard).exists()
+    chloe = Positioning.objects.get(edition=official, employee=decisions.chloe.employee)
     assert chloe.confidence < 0.95 and "recours en cours" in chloe.proposals[0]["reason"]
 
 
 def test_a_copy_of_a_copy_migrates_from_the_edition_in_force_before(decisions):
     national = decisions.network.national
-    old = decisions.alice.version
+    old = decisions.alice.edition
     work = editions.copy_edition(national, old, label="travail")
     final = editions.copy_edition(national, work, label="finale")
     assert catalog.previous_edition(final) == old  # the draft in between held nobody
@@ -202,7 +202,7 @@ def test_a_copy_of_a_copy_migrates_from_the_edition_in_force_before(decisions):
 
 def test_the_api_lists_the_positionings_of_a_named_edition(client, decisions, official):
     client.force_login(decisions.network.hr_north)
-    old = decisions.alice.version
+    old = decisions.alice.edition
     in_force = client.get("/api/positionings").json()
     assert in_force["count"] == 0  # nobody migrated yet
     earlier = client.get("/api/positionings", {"edition": old.label}).json()

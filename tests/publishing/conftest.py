@@ -16,12 +16,12 @@ def edition_files(django_db_setup, django_db_blocker) -> dict[str, bytes]:
     Modules using it are marked ``django_db``: pytest-django sets up the test database
     only for a session whose tests ask for one."""
     with django_db_blocker.unblock(), transaction.atomic():
-        version = services.ensure_bundled_edition(author="test") or selectors.get_version()
+        edition = services.ensure_bundled_edition(author="test") or selectors.get_edition()
         files = {
-            code: f.build(version, lambda done, stage: None)
+            code: f.build(edition, lambda done, stage: None)
             for code, f in documents.FORMATS.items()
         }
-        job = selectors.jobs_of(version).first()
+        job = selectors.jobs_of(edition).first()
         files["job-pdf"] = documents.job_pdf(job)
         files["job-code"] = job.code.encode()
         transaction.set_rollback(True)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def changes(edition, network):  # noqa: F811
     made = next_edition(network.national, edition)
-    return made, catalog.edition_diff(edition, made.version)
+    return made, catalog.edition_diff(edition, made.edition)
 
 
 def pdf_text(content: bytes) -> str:

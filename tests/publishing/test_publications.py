@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.utils import timezone
 
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.publishing import services
 from repertoire.publishing.models import Publication
 
@@ -35,13 +35,13 @@ def test_a_request_makes_the_file_once_and_hands_it_out_again(
 
 def test_a_failed_or_lost_build_is_made_again(edition, inline, django_capture_on_commit_callbacks):
     failed = Publication.objects.create(
-        version=edition, format="csv", level_rule=edition.level_rule, status="failed", error="x"
+        edition=edition, format="csv", level_rule=edition.level_rule, status="failed", error="x"
     )
     with django_capture_on_commit_callbacks(execute=True):
         retried = services.request_publication(edition, "csv", author="rh")
     assert retried.pk != failed.pk
     lost = Publication.objects.create(
-        version=edition, format="json", level_rule=edition.level_rule, status="running"
+        edition=edition, format="json", level_rule=edition.level_rule, status="running"
     )
     Publication.objects.filter(pk=lost.pk).update(
         updated_at=timezone.now() - services.STALE_AFTER * 2
@@ -55,7 +55,7 @@ def test_a_file_made_under_another_level_rule_is_not_reused(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         first = services.request_publication(edition, "csv", author="rh")
-    RepertoireVersion.objects.filter(pk=edition.pk).update(level_rule="median")
+    Edition.objects.filter(pk=edition.pk).update(level_rule="median")
     edition.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.request_publication(edition, "csv", author="rh").pk != first.pk
@@ -64,7 +64,7 @@ def test_a_file_made_under_another_level_rule_is_not_reused(
 def test_a_build_that_fails_keeps_its_message(edition, inline, monkeypatch):
     from repertoire.publishing import documents
 
-    def broken(version, progress):
+    def broken(edition, progress):
         progress(0.3, "mise en page")
         raise RuntimeError("plus de papier")
 
@@ -72,7 +72,7 @@ def test_a_build_that_fails_keeps_its_message(edition, inline, monkeypatch):
         documents.FORMATS, "csv", documents.Format("csv", "CSV", "csv", "text/csv", broken)
     )
     publication = Publication.objects.create(
-        version=edition, format="csv", level_rule=edition.level_rule, status="pending"
+        edition=edition, format="csv", level_rule=edition.level_rule, status="pending"
     )
     services.build_publication(publication.pk)
     publication.refresh_from_db()
@@ -108,7 +108,7 @@ def test_pages_request_follow_and_download(
 
 def test_status_page_refreshes_while_the_file_is_made(client, edition):
     publication = Publication.objects.create(
-        version=edition,
+        edition=edition,
         format="pdf",
         level_rule=edition.level_rule,
         status="running",

@@ -83,7 +83,7 @@ def list_editions(request):
             "label": v.label,
             "title": v.title,
             "date": v.date,
-            "status": v.status,
+            "status": v.document_status,
             "level_rule": v.level_rule,
             "is_current": v.is_current,
             "missing_jobs": v.missing_jobs,
@@ -91,23 +91,23 @@ def list_editions(request):
             "published_at": v.published_at,
             "based_on": v.based_on.label if v.based_on else None,
         }
-        for v in selectors.versions().select_related("based_on")
+        for v in selectors.editions().select_related("based_on")
     ]
 
 
 @api.get("/criteria", response={200: list[CriterionOut], **ERRORS}, tags=["repertoire"])
 def list_criteria(request, edition: str | None = None):
-    version = selectors.get_version(edition)
+    edition = selectors.get_edition(edition)
     return [
         {"code": c.code, "label": c.label, "position": c.position}
-        for c in selectors.criteria_of(version)
+        for c in selectors.criteria_of(edition)
     ]
 
 
 @api.get("/levels", response={200: list[LevelOut], **ERRORS}, tags=["repertoire"])
 def list_levels(request, edition: str | None = None):
-    version = selectors.get_version(edition)
-    return [level_dict(level) for level in selectors.levels_of(version)]
+    edition = selectors.get_edition(edition)
+    return [level_dict(level) for level in selectors.levels_of(edition)]
 
 
 @api.get("/jobs", response={200: list[JobSummaryOut], **ERRORS}, tags=["repertoire"])
@@ -117,17 +117,17 @@ def list_jobs(
     level: int | None = Query(None, ge=1, le=8, description="Level number, 1 to 8"),
     edition: str | None = None,
 ):
-    version = selectors.get_version(edition)
-    return [job for job in job_summaries(version) if level is None or job["level"] == level]
+    edition = selectors.get_edition(edition)
+    return [job for job in job_summaries(edition) if level is None or job["level"] == level]
 
 
 @api.get("/jobs/{code}", response={200: JobOut, **ERRORS}, tags=["repertoire"])
 def get_job(request, code: str, edition: str | None = None):
-    version = selectors.get_version(edition)
-    job = selectors.job_of(version, code)
+    edition = selectors.get_edition(edition)
+    job = selectors.job_of(edition, code)
     if job is None:
-        raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
-    return job_detail(job, selectors.grid_of(version))
+        raise Http404(f"aucun emploi « {code} » dans l'édition {edition.label}")
+    return job_detail(job, selectors.grid_of(edition))
 
 
 @api.get("/search", response={200: SearchOut, **ERRORS}, tags=["repertoire"])
@@ -136,11 +136,11 @@ def search(request, params: Query[SearchParams]):
 
     Insensitive to accents, case and gender forms; tolerant of one typo; the same ranking
     as the search page."""
-    version = selectors.get_version(params.edition)
+    edition = selectors.get_edition(params.edition)
     try:
         ranges = dict(_degree_range(text) for text in params.degree)
         results = selectors.search_jobs(
-            version,
+            edition,
             params.q,
             levels=params.level,
             degree_ranges=ranges,
@@ -149,7 +149,7 @@ def search(request, params: Query[SearchParams]):
         )
     except ValueError as exc:
         return _error(request, "invalid_filter", str(exc), 422)
-    return search_dict(results, version)
+    return search_dict(results, edition)
 
 
 def _degree_range(text: str) -> tuple[str, tuple[int, int]]:
@@ -159,8 +159,8 @@ def _degree_range(text: str) -> tuple[str, tuple[int, int]]:
 
 @api.post("/classify", response={200: ClassificationOut, **ERRORS}, tags=["grid"])
 def classify(request, payload: ClassifyIn):
-    version = selectors.get_version(payload.edition)
-    grid = selectors.grid_of(version)
+    edition = selectors.get_edition(payload.edition)
+    grid = selectors.grid_of(edition)
     codes = [criterion.code for criterion in grid.criteria]
     details = [
         {"loc": ["body", "payload", "degrees", code], "msg": "degré manquant"}
@@ -189,7 +189,7 @@ def match(request, payload: MatchIn):
         queries = [TitleQuery(payload.intitule, payload.service, payload.description)]
     else:
         queries = [TitleQuery(i.intitule, i.service, i.description) for i in payload.items]
-    index = selectors.matching_index(selectors.get_version(payload.edition))
+    index = selectors.matching_index(selectors.get_edition(payload.edition))
     results = index.match_many(queries, top=payload.top)
     return {
         "results": [
@@ -213,7 +213,7 @@ def reindex(request, edition: str | None = None):
     """Rebuild the title-matching index of an edition (every process reloads it).
 
     Signed-in users only: anyone could otherwise keep the servers rebuilding."""
-    version = selectors.get_version(edition)
-    services.rebuild_matching_index(version)
-    index = selectors.matching_index(version)
-    return {"edition": version.label, "titles": index.size, "jobs": len(index.jobs)}
+    edition = selectors.get_edition(edition)
+    services.rebuild_matching_index(edition)
+    index = selectors.matching_index(edition)
+    return {"edition": edition.label, "titles": index.size, "jobs": len(index.jobs)}

@@ -52,7 +52,7 @@ class AppealOut(Schema):
     establishment: str
     job: JobRefOut | None = Field(description="the positioning's current job")
     evaluation: EvaluationRefOut | None = Field(
-        description="or the weighed local job it currently rests on"
+        description="or the evaluated local job it currently rests on"
     )
     level: int | None
     kind: AppealKind

@@ -24,7 +24,7 @@ from repertoire.publishing.impact import impact_dict
 
 router = Router(auth=signed_in(), tags=["editions"])
 
-# RepertoireVersion.label and Establishment.code hold no more.
+# Edition.label and Establishment.code hold no more.
 LABEL_LENGTH = 64
 CODE_LENGTH = 32
 SpanOp = Literal["=", "-", "+"]
@@ -141,7 +141,7 @@ class EstablishmentImpactOut(Schema):
     job_level_up: int = Field(description="their job's level goes up")
     job_level_down: int = Field(description="their job's level goes down")
     without_proposal: int = Field(description="no job to propose in the later edition")
-    local_job: int = Field(description="placed on a weighed local job of the earlier edition")
+    local_job: int = Field(description="placed on an evaluated local job of the earlier edition")
     affected: int = Field(description="positioned minus unchanged")
     by_level_before: dict[str, int] = Field(description="level number → people, earlier edition")
     by_level_after: dict[str, int] = Field(description="level number → people, later edition")
@@ -180,7 +180,7 @@ class MigrationOut(Schema):
 def edition_diff(request, params: Query[EditionsParams]):
     """What changed from one edition to another: jobs added, retired, renamed, levels,
     degrees, and the texts word by word (the JSON of ``repertoire diff A B --json``)."""
-    before, after = catalog.get_version(params.from_), catalog.get_version(params.to)
+    before, after = catalog.get_edition(params.from_), catalog.get_edition(params.to)
     return catalog.edition_diff(before, after).to_dict()
 
 
@@ -192,7 +192,7 @@ def edition_impact(request, params: Query[ImpactParams]):
     place = (
         lookups.establishment(request.user, params.establishment) if params.establishment else None
     )
-    before, after = catalog.get_version(params.from_), catalog.get_version(params.to)
+    before, after = catalog.get_edition(params.from_), catalog.get_edition(params.to)
     result = selectors.edition_impact(request.user, before, after, place)
     return impact_dict(result, include=[place.code] if place else [])
 
@@ -215,7 +215,7 @@ def migrate(
 
     Synchronous: an establishment's employees are matched in the request."""
     place = lookups.establishment(request.user, code)
-    source, target = catalog.get_version(payload.from_), catalog.get_version()
+    source, target = catalog.get_edition(payload.from_), catalog.get_edition()
     result = services.migrate_establishment(request.user, place, source=source, target=target)
     return {
         "establishment": place.code,

@@ -1,8 +1,8 @@
-"""Weighings of local jobs (pesées) over HTTP: the lists, the live result of the form,
-the weighing with its review (submit, validate, send back, comment, revise) and its sheet.
+"""Evaluations of local jobs (pesées) over HTTP: the lists, the live result of the form,
+the evaluation with its review (submit, validate, send back, comment, revise) and its sheet.
 
 The same rules as the positionings API: signed in by session or ``Authorization: Bearer``;
-a weighing or an establishment outside the caller's scope answers 404, as if it did not
+an evaluation or an establishment outside the caller's scope answers 404, as if it did not
 exist; a role that may not act gets 403; a service's refusal is a 422 naming the field or
 the criterion code (answered by ``api.errors``). The endpoints are thin callers of ``evaluation.services`` and
 ``evaluation.selectors``.
@@ -25,7 +25,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.core.text import to_roman
 from repertoire.evaluation import selectors, services
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
-from repertoire.evaluation.presenters import weighing_dict
+from repertoire.evaluation.presenters import evaluation_result_dict
 
 router = Router(auth=signed_in(), tags=["evaluations"])
 
@@ -48,9 +48,9 @@ DEGREES_EXAMPLE = {
 class EvaluationOut(Schema):
     id: int
     establishment: str = Field(description="code")
-    edition: str = Field(description="label of the edition whose criteria and rule weigh it")
-    number: int = Field(description="version number; a revision of a validated weighing is +1")
-    revision_of: int | None = Field(description="the validated weighing this one revises")
+    edition: str = Field(description="label of the edition whose criteria and rule evaluate it")
+    number: int = Field(description="version number; a revision of a validated evaluation is +1")
+    revision_of: int | None = Field(description="the validated evaluation this one revises")
     title: str
     missions: str
     degrees: dict[str, int] = Field(description="criterion code → degree (1–8)")
@@ -67,14 +67,14 @@ class EvaluationOut(Schema):
     decided_by: str
     decided_at: dt.datetime | None
 
-    # Resolved per weighing as the page is written: a list serialises only its page.
+    # Resolved per evaluation as the page is written: a list serialises only its page.
     @staticmethod
     def resolve_establishment(evaluation: JobEvaluation) -> str:
         return evaluation.establishment.code
 
     @staticmethod
     def resolve_edition(evaluation: JobEvaluation) -> str:
-        return evaluation.version.label
+        return evaluation.edition.label
 
     @staticmethod
     def resolve_revision_of(evaluation: JobEvaluation) -> int | None:
@@ -177,7 +177,7 @@ class TextNeighbourOut(Schema):
     reason: str
 
 
-class WeighingOut(Schema):
+class EvaluationResultOut(Schema):
     """The live result of the form; nothing is written."""
 
     edition: str
@@ -207,18 +207,18 @@ def _detail(request, evaluation: JobEvaluation) -> JobEvaluation:
 
 
 def _act(request, pk: int, action) -> JobEvaluation:
-    """``action`` on the weighing in the caller's scope; the weighing as it now stands."""
+    """``action`` on the evaluation in the caller's scope; the evaluation as it now stands."""
     return _detail(request, action(lookups.evaluation(request.user, pk)))
 
 
-# --- weighings ------------------------------------------------------------------------
+# --- evaluations ------------------------------------------------------------------------
 # The fixed paths come before /evaluations/{pk}: a route is matched in order.
 
 
 @router.get("/evaluations", response={200: list[EvaluationOut], **ERRORS})
 @paginate(BoundedLimitOffset)
 def list_evaluations(request, filters: Query[EvaluationFilters]):
-    """The weighings in the caller's scope: their establishment's, the network's for
+    """The evaluations in the caller's scope: their establishment's, the network's for
     national administrators."""
     if filters.establishment:
         lookups.establishment(request.user, filters.establishment)
@@ -231,22 +231,22 @@ def list_evaluations(request, filters: Query[EvaluationFilters]):
     )
 
 
-@router.post("/evaluations/preview", response={200: WeighingOut, **ERRORS})
+@router.post("/evaluations/preview", response={200: EvaluationResultOut, **ERRORS})
 def preview(request, payload: PreviewIn):
     """The level of a profile by the edition's rule, with its explanation and warnings,
     the nearest reference jobs by profile and by text, and whether the local job is in
     fact a reference job. Nothing is written."""
-    version = catalog.get_version(payload.edition)
-    degrees = services.clean_degrees(version, payload.degrees)
-    result = selectors.weighing_result(
-        version, degrees, title=payload.title, missions=payload.missions
+    edition = catalog.get_edition(payload.edition)
+    degrees = services.clean_degrees(edition, payload.degrees)
+    result = selectors.evaluation_result(
+        edition, degrees, title=payload.title, missions=payload.missions
     )
-    return weighing_dict(version.label, degrees, result)
+    return evaluation_result_dict(edition.label, degrees, result)
 
 
 @router.post("/evaluations", response={201: EvaluationDetailOut, **WRITE_ERRORS})
 def create_evaluation(request, payload: EvaluationIn):
-    """A new weighing of a local job, as a draft, on the current edition."""
+    """A new evaluation of a local job, as a draft, on the current edition."""
     evaluation = services.create_evaluation(
         request.user,
         lookups.establishment(request.user, payload.establishment),
@@ -260,13 +260,13 @@ def create_evaluation(request, payload: EvaluationIn):
 
 @router.get("/evaluations/{pk}", response={200: EvaluationDetailOut, **ERRORS})
 def get_evaluation(request, pk: int):
-    """One weighing with its history: every change and decision with its author."""
+    """One evaluation with its history: every change and decision with its author."""
     return lookups.evaluation(request.user, pk)
 
 
 @router.patch("/evaluations/{pk}", response={200: EvaluationDetailOut, **WRITE_ERRORS})
 def update_evaluation(request, pk: int, payload: EvaluationPatch):
-    """Change a draft or a weighing sent back (a submitted or validated one is frozen)."""
+    """Change a draft or an evaluation sent back (a submitted or validated one is frozen)."""
     given = {
         name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None
     }
@@ -284,13 +284,13 @@ def update_evaluation(request, pk: int, payload: EvaluationPatch):
 
 @router.post("/evaluations/{pk}/submit", response={200: EvaluationDetailOut, **WRITE_ERRORS})
 def submit(request, pk: int, payload: NoteIn):
-    """Hand the weighing to the national administrators; every degree must be justified."""
+    """Hand the evaluation to the national administrators; every degree must be justified."""
     return _act(request, pk, lambda ev: services.submit(request.user, ev, comment=payload.comment))
 
 
 @router.post("/evaluations/{pk}/validate", response={200: EvaluationDetailOut, **WRITE_ERRORS})
 def validate(request, pk: int, payload: NoteIn):
-    """A national administrator accepts the weighing; it is frozen from then on."""
+    """A national administrator accepts the evaluation; it is frozen from then on."""
     return _act(
         request, pk, lambda ev: services.validate(request.user, ev, comment=payload.comment)
     )
@@ -298,7 +298,7 @@ def validate(request, pk: int, payload: NoteIn):
 
 @router.post("/evaluations/{pk}/return", response={200: EvaluationDetailOut, **WRITE_ERRORS})
 def send_back(request, pk: int, payload: ReturnIn):
-    """A national administrator returns the weighing to its establishment, saying why."""
+    """A national administrator returns the evaluation to its establishment, saying why."""
     return _act(
         request, pk, lambda ev: services.send_back(request.user, ev, comment=payload.comment)
     )
@@ -312,7 +312,7 @@ def comment(request, pk: int, payload: CommentIn):
 
 @router.post("/evaluations/{pk}/revise", response={201: EvaluationDetailOut, **WRITE_ERRORS})
 def revise(request, pk: int):
-    """A new draft version of a validated weighing; the validated one stays as it was."""
+    """A new draft version of a validated evaluation; the validated one stays as it was."""
     return Status(201, _act(request, pk, lambda ev: services.revise(request.user, ev)))
 
 
@@ -322,14 +322,14 @@ def revise(request, pk: int):
     openapi_extra={
         "responses": {
             200: {
-                "description": "The weighing sheet",
+                "description": "The evaluation sheet",
                 "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },
 )
 def evaluation_pdf(request, pk: int):
-    """The weighing sheet as PDF: job, degrees with justifications, level, explanation,
+    """The evaluation sheet as PDF: job, degrees with justifications, level, explanation,
     signatures block."""
     evaluation = lookups.evaluation(request.user, pk)
     # WeasyPrint is loaded by the first sheet printed, not by every process that serves.

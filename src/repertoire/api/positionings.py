@@ -1,5 +1,5 @@
 """Positionings over HTTP: the worklist, a positioning with its history, the decisions
-(validate, change, place on a weighing, comment), bulk acceptance, title groups and
+(validate, change, place on an evaluation, comment), bulk acceptance, title groups and
 notification.
 
 Signed in by session or ``Authorization: Bearer``, everything scoped to the caller's
@@ -59,7 +59,7 @@ class PositioningOut(Schema):
     status: PositioningStatus
     job: JobRefOut | None
     evaluation: EvaluationRefOut | None = Field(
-        description="the weighed local job of the establishment it rests on, if no reference job"
+        description="the evaluated local job of the establishment it rests on, if no reference job"
     )
     level: int | None
     personal_level_reason: str | None = Field(description=HIDDEN_FROM_READERS)
@@ -82,7 +82,7 @@ class PositioningOut(Schema):
 
     @staticmethod
     def resolve_edition(positioning: Positioning) -> str:
-        return positioning.version.label
+        return positioning.edition.label
 
     @staticmethod
     def resolve_establishment(positioning: Positioning) -> str:
@@ -115,7 +115,7 @@ class EventOut(Schema):
     action: str
     status: str
     job_code: str
-    job_title: str = Field(description="the reference job, or the weighed local job")
+    job_title: str = Field(description="the reference job, or the evaluated local job")
     level: int | None
     note: str | None = Field(description=HIDDEN_FROM_READERS)
 
@@ -159,9 +159,11 @@ class ChangeIn(Schema):
 
 
 class PlaceOnEvaluationIn(Schema):
-    evaluation: Id = Field(..., description="a validated weighing of the employee's establishment")
+    evaluation: Id = Field(
+        ..., description="a validated evaluation of the employee's establishment"
+    )
     personal_level: Level | None = Field(
-        None, description="a level above the weighing's, kept for the person (needs a reason)"
+        None, description="a level above the evaluation's, kept for the person (needs a reason)"
     )
     reason: str = Field("", max_length=5000)
     comment: str = Field("", max_length=5000)
@@ -233,7 +235,7 @@ def list_positionings(request, filters: Query[PositioningFilters]):
     return selectors.positionings_for(
         request.user,
         establishment=establishment,
-        version=catalog.get_version(filters.edition),
+        edition=catalog.get_edition(filters.edition),
         filters=selectors.WorklistFilters(
             # Readers do not see services: they may not sort people by them either.
             service=filters.service if sees_personal_details(request.user) else "",
@@ -339,8 +341,8 @@ def change(request, pk: int, payload: ChangeIn):
 )
 @refusals(fields={"level": "personal_level"})
 def place_on_evaluation(request, pk: int, payload: PlaceOnEvaluationIn):
-    """Place the employee on a validated weighing of a local job of their establishment
-    (no reference job describes it): the level is the weighing's, or a personal level."""
+    """Place the employee on a validated evaluation of a local job of their establishment
+    (no reference job describes it): the level is the evaluation's, or a personal level."""
     return services.place_on_evaluation(
         request.user,
         lookups.positioning(request.user, pk),

@@ -21,7 +21,7 @@ class JobHeadcountOut(Schema):
     title: str | None
     level: int | None
     headcount: int
-    evaluation: int | None = Field(None, description="the weighed local job's id, if one")
+    evaluation: int | None = Field(None, description="the evaluated local job's id, if one")
 
 
 class EstablishmentCountsOut(Schema):
@@ -64,7 +64,7 @@ def report(
 ):
     """Headcounts by status, level, job and establishment, progress and appeals."""
     place = lookups.establishment(request.user, establishment) if establishment else None
-    result = selectors.report_for(request.user, place, catalog.get_version(edition))
+    result = selectors.report_for(request.user, place, catalog.get_edition(edition))
     return {
         "scope": result.scope,
         "employees": result.employees,

@@ -46,7 +46,7 @@ def job_ref(job) -> dict | None:
 
 
 def evaluation_ref(positioning: Positioning) -> dict | None:
-    """The weighed local job a positioning rests on (instead of a reference job)."""
+    """The evaluated local job a positioning rests on (instead of a reference job)."""
     if positioning.job_id or not positioning.evaluation_id:
         return None
     evaluation = positioning.evaluation

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of
+from repertoire.audit.former_names import current_names, current_object_type, object_types
 from repertoire.audit.models import JournalEntry
 from repertoire.audit.services import unseal
 
@@ -18,19 +19,6 @@ from repertoire.audit.services import unseal
 # that model by its label too, through the app registry.
 PERSON = "positioning.employee"
 PERSON_KEY = "positioning.EmployeeKey"
-
-# What the journal once called an object that has since moved to another app: the entries
-# written before the move keep the old label (the journal never changes) and are read
-# with the new ones.
-FORMER_LABELS = {"organisation.establishment": ("positioning.establishment",)}
-
-
-def labels_of(object_type: str) -> tuple[str, ...]:
-    """The label and every other label the journal has known the same objects by."""
-    for label, former in FORMER_LABELS.items():
-        if object_type == label or object_type in former:
-            return (label, *former)
-    return (object_type,)
 
 
 def journal_for(
@@ -55,7 +43,7 @@ def journal_for(
     else:
         return JournalEntry.objects.none()
     if object_type:
-        entries = entries.filter(object_type__in=labels_of(object_type))
+        entries = entries.filter(object_type__in=object_types(object_type))
     if object_id:
         entries = entries.filter(object_id=object_id)
     if actor:
@@ -81,6 +69,8 @@ def person_history(user, employee) -> list[JournalEntry]:
     in clear (their right of access)."""
     about = (
         Q(object_type=PERSON, object_id=str(employee.pk))
+        | Q(after__employee=employee.pk)
+        | Q(before__employee=employee.pk)
         | Q(after__collaborateur=employee.pk)
         | Q(before__collaborateur=employee.pk)
     )
@@ -100,11 +90,16 @@ def in_clear(entries) -> list[JournalEntry]:
     person_keys = apps.get_model(PERSON_KEY).objects.filter(employee_id__in=named)
     keys = dict(person_keys.values_list("employee_id", "key"))
     for entry in entries:
+        entry.object_type = current_object_type(entry.object_type)
         key = keys.get(people[entry.pk])
         for side in ("before", "after"):
             values = getattr(entry, side)
             if isinstance(values, dict):
-                setattr(entry, side, {name: unseal(value, key) for name, value in values.items()})
+                setattr(
+                    entry,
+                    side,
+                    {name: unseal(value, key) for name, value in current_names(values).items()},
+                )
     return entries
 
 
@@ -113,8 +108,9 @@ def _person_of(entry: JournalEntry) -> int | None:
     if entry.object_type == PERSON:
         return int(entry.object_id)
     for values in (entry.after, entry.before):
-        if isinstance(values, dict) and isinstance(values.get("collaborateur"), int):
-            return values["collaborateur"]
+        person = current_names(values).get("employee") if isinstance(values, dict) else None
+        if isinstance(person, int):
+            return person
     return None
 
 
@@ -123,5 +119,7 @@ def job_history(user, job) -> list[JournalEntry]:
     about_job = Q(object_type="catalog.jobtitlealias") & (
         Q(after__job_id=job.pk) | Q(before__job_id=job.pk)
     )
-    about_edition = Q(object_type="catalog.repertoireversion", object_id=str(job.version_id))
+    about_edition = Q(
+        object_type__in=object_types("catalog.edition"), object_id=str(job.edition_id)
+    )
     return list(journal_for(user).filter(about_job | about_edition).order_by("at", "id"))

@@ -18,7 +18,7 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.catalog import selectors, services
 from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core.editions import Pairing
 from repertoire.core.grid import RULES
 from repertoire.core.refusals import Refused
@@ -26,9 +26,9 @@ from repertoire.core.text import to_roman
 from repertoire.web import REFUSALS, attempt, tell_refusal
 
 
-def _edition(label: str | None) -> RepertoireVersion:
+def _edition(label: str | None) -> Edition:
     try:
-        return selectors.get_version(label)
+        return selectors.get_edition(label)
     except selectors.EditionNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -42,7 +42,7 @@ def _require_national(request) -> None:
         raise PermissionDenied(_("Only national administrators prepare editions."))
 
 
-def compared(request) -> tuple[RepertoireVersion, RepertoireVersion]:
+def compared(request) -> tuple[Edition, Edition]:
     """The editions named by ``?de=&a=``; by default the current one and its predecessor."""
     after = _edition(request.GET.get("a"))
     before_label = request.GET.get("de")
@@ -58,15 +58,15 @@ def comparison_url(name: str, before, after) -> str:
 
 @login_required
 def edition_list(request):
-    versions = list(selectors.versions().select_related("based_on").order_by("-date", "label"))
+    editions = list(selectors.editions().select_related("based_on").order_by("-date", "label"))
     return render(
         request,
         "catalog/editions/list.html",
         {
-            "versions": versions,
+            "editions": editions,
             "national": _national(request),
             "copy_form": CopyEditionForm(),
-            "current": next((v for v in versions if v.is_current), None),
+            "current": next((v for v in editions if v.is_current), None),
         },
     )
 
@@ -100,27 +100,27 @@ def copy(request, label: str):
 @login_required
 def detail(request, label: str):
     """An edition and its jobs; a draft is edited from here and published."""
-    version = _edition(label)
-    editable = _national(request) and not version.is_frozen
+    edition = _edition(label)
+    editable = _national(request) and not edition.is_frozen
     form = None
     if editable:
         if request.method == "POST":
             form = EditionForm(request.POST)
             if form.is_valid() and attempt(
                 request,
-                lambda: services.update_edition(request.user, version, **form.cleaned_data),
+                lambda: services.update_edition(request.user, edition, **form.cleaned_data),
                 success=_("Edition saved."),
                 form=form,
             ):
-                return redirect("editions:detail", version.label)
+                return redirect("editions:detail", edition.label)
         else:
             form = EditionForm(
-                initial={"title": version.title, "status": version.status, "date": version.date}
+                initial={"title": edition.title, "status": edition.status, "date": edition.date}
             )
     elif request.method == "POST":
         raise PermissionDenied(_("This edition cannot be edited."))
-    disagreements = selectors.level_disagreements(version)
-    jobs = list(selectors.jobs_of(version).order_by("level__number", "position"))
+    disagreements = selectors.level_disagreements(edition)
+    jobs = list(selectors.jobs_of(edition).order_by("level__number", "position"))
     for job in jobs:
         job.rule_level = disagreements.get(job.code)
     described = {job.title for job in jobs}
@@ -128,16 +128,16 @@ def detail(request, label: str):
         request,
         "catalog/editions/detail.html",
         {
-            "version": version,
+            "edition": edition,
             "jobs": jobs,
             "form": form,
             "editable": editable,
             "national": _national(request),
             "disagreements": len(disagreements),
-            "announced": [title for title in version.missing_jobs if title not in described],
-            "previous": selectors.previous_edition(version),
+            "announced": [title for title in edition.missing_jobs if title not in described],
+            "previous": selectors.previous_edition(edition),
             "copy_form": CopyEditionForm(),
-            "statuses": RepertoireVersion.Status.choices,
+            "statuses": Edition.Status.choices,
         },
     )
 
@@ -152,36 +152,36 @@ def _initial(job) -> dict:
 def job_form(request, label: str, code: str | None = None):
     """Add a job to a draft edition, or change one: texts, degrees, declared level."""
     _require_national(request)
-    version = _edition(label)
-    if version.is_frozen:
+    edition = _edition(label)
+    if edition.is_frozen:
         messages.error(
             request,
             _("Edition %(label)s is published: copy it to prepare the next one.")
-            % {"label": version.label},
+            % {"label": edition.label},
         )
-        return redirect("editions:detail", version.label)
+        return redirect("editions:detail", edition.label)
     job = None
     if code is not None:
-        job = selectors.job_of(version, code)
+        job = selectors.job_of(edition, code)
         if job is None:
             raise Http404(_("No such job in this edition."))
-    criteria = selectors.criteria_of(version)
+    criteria = selectors.criteria_of(edition)
     if request.method == "POST":
         form = JobForm(request.POST, criteria=criteria)
-        if form.is_valid() and _save_job(request, version, job, form):
-            return redirect("editions:detail", version.label)
+        if form.is_valid() and _save_job(request, edition, job, form):
+            return redirect("editions:detail", edition.label)
     else:
-        form = JobForm(initial=_job_form_initial(request, version, job), criteria=criteria)
+        form = JobForm(initial=_job_form_initial(request, edition, job), criteria=criteria)
     return render(
         request,
         "catalog/editions/job_form.html",
         {
-            "version": version,
+            "edition": edition,
             "job": job,
             "form": form,
-            "jobs": selectors.jobs_of(version),
+            "jobs": selectors.jobs_of(edition),
             # The live result beside the form (level by the rule, profile, nearest jobs)
-            # is the weighing panel, drawn from these.
+            # is the evaluation panel, drawn from these.
             "given_degrees": form.degrees_given(),
             "given_title": form.text_given("title"),
             "given_missions": form.text_given("missions"),
@@ -191,11 +191,11 @@ def job_form(request, label: str, code: str | None = None):
     )
 
 
-def _job_form_initial(request, version, job) -> dict:
+def _job_form_initial(request, edition, job) -> dict:
     """The job's own content, or a model job's (``?modele=``) and an announced title
     (``?intitule=``) for a new one."""
     initial = {}
-    model = job or selectors.job_of(version, request.GET.get("modele", ""))
+    model = job or selectors.job_of(edition, request.GET.get("modele", ""))
     if model is not None:
         initial = _initial(model)
     if job is None:
@@ -203,13 +203,13 @@ def _job_form_initial(request, version, job) -> dict:
     return initial
 
 
-def _save_job(request, version, job, form) -> bool:
+def _save_job(request, edition, job, form) -> bool:
     """Save the form's job; its refusal goes on the form's fields, a level the rule does
     not give is saved but flagged."""
     try:
         saved = services.save_job(
             request.user,
-            version,
+            edition,
             job,
             title=form.cleaned_data["title"],
             missions=form.cleaned_data["missions"],
@@ -220,7 +220,7 @@ def _save_job(request, version, job, form) -> bool:
     except REFUSALS as exc:
         tell_refusal(request, form.refusal_on_fields(exc), form=form)
         return False
-    rule = services.rule_level(version, form.degrees())
+    rule = services.rule_level(edition, form.degrees())
     if rule != saved.level.number:
         messages.warning(
             request,
@@ -248,8 +248,8 @@ def _save_job(request, version, job, form) -> bool:
 @require_POST
 def retire(request, label: str, code: str):
     _require_national(request)
-    version = _edition(label)
-    job = selectors.job_of(version, code)
+    edition = _edition(label)
+    job = selectors.job_of(edition, code)
     if job is None:
         raise Http404(_("No such job in this edition."))
     attempt(
@@ -257,19 +257,19 @@ def retire(request, label: str, code: str):
         lambda: services.retire_job(request.user, job),
         success=_("%(job)s retired from this edition.") % {"job": job.title},
     )
-    return redirect("editions:detail", version.label)
+    return redirect("editions:detail", edition.label)
 
 
 @login_required
 @require_POST
 def publish(request, label: str):
     _require_national(request)
-    version = _edition(label)
+    edition = _edition(label)
 
     def publish_it():
         try:
             return services.publish_edition(
-                request.user, version, status=request.POST.get("statut") or None
+                request.user, edition, status=request.POST.get("statut") or None
             )
         except services.PublicationRefused as exc:  # its reasons, after one word
             raise Refused(_("Not published:") + " " + "; ".join(exc.reasons)) from exc
@@ -281,9 +281,9 @@ def publish(request, label: str):
             "Edition %(label)s is published and in force. Each establishment can now "
             "migrate its positionings."
         )
-        % {"label": version.label},
+        % {"label": edition.label},
     )
-    return redirect("editions:detail", version.label)
+    return redirect("editions:detail", edition.label)
 
 
 @login_required
@@ -315,7 +315,7 @@ def diff(request):
                 *changes.added,
                 *(job for job in changes.after.jobs if job.code not in added),
             ],
-            "versions": selectors.versions().order_by("-date"),
+            "editions": selectors.editions().order_by("-date"),
             "pdf_url": comparison_url("editions:annex", before, after),
             "json_url": comparison_url("editions:diff", before, after) + "&format=json",
             "impact_url": comparison_url("worklist:impact", before, after),

@@ -7,7 +7,7 @@ import contextlib
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from repertoire.catalog.models import Criterion, RepertoireVersion
+from repertoire.catalog.models import Criterion, Edition
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
 from repertoire.core.refusals import Refused
 from repertoire.core.search import MAX_QUERY_LENGTH
@@ -92,7 +92,7 @@ class CopyEditionForm(forms.Form):
 
 class EditionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
-    status = forms.ChoiceField(label=_("Status"), choices=RepertoireVersion.Status.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=Edition.Status.choices)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
 
 

@@ -4,16 +4,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from repertoire.core.document import DOCUMENT_STATUSES
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, RULES
 from repertoire.core.text import to_roman
 
 
-class RepertoireVersion(models.Model):
+class Edition(models.Model):
     """One dated edition of the repertoire (édition du répertoire)."""
 
     class Status(models.TextChoices):
-        PROVISIONAL = "provisoire", _("provisional")
-        OFFICIAL = "officiel", _("official")
+        PROVISIONAL = "provisional", _("provisional")
+        OFFICIAL = "official", _("official")
 
     label = models.CharField(_("label"), max_length=64, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -61,6 +62,11 @@ class RepertoireVersion(models.Model):
         return self.label
 
     @property
+    def document_status(self) -> str:
+        """The status in the document's own words (provisoire, officiel)."""
+        return DOCUMENT_STATUSES[self.status]
+
+    @property
     def is_frozen(self) -> bool:
         return self.published_at is not None
 
@@ -68,7 +74,7 @@ class RepertoireVersion(models.Model):
 class Criterion(models.Model):
     """A classifying criterion (critère classant) of an edition."""
 
-    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="criteria")
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="criteria")
     code = models.SlugField(_("code"), max_length=64)
     label = models.CharField(_("label"), max_length=120)
     description = models.TextField(_("what it measures"), blank=True)
@@ -77,9 +83,9 @@ class Criterion(models.Model):
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
-        ordering = ["version", "position"]
+        ordering = ["edition", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="unique_criterion_code"),
+            models.UniqueConstraint(fields=["edition", "code"], name="unique_criterion_code"),
         ]
 
     def __str__(self) -> str:
@@ -89,15 +95,15 @@ class Criterion(models.Model):
 class Level(models.Model):
     """A classification level (niveau de classification), I to VIII."""
 
-    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="levels")
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="levels")
     number = models.PositiveSmallIntegerField(_("number"))
 
     class Meta:
         verbose_name = _("level")
         verbose_name_plural = _("levels")
-        ordering = ["version", "number"]
+        ordering = ["edition", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "number"], name="unique_level_number"),
+            models.UniqueConstraint(fields=["edition", "number"], name="unique_level_number"),
             models.CheckConstraint(
                 condition=Q(number__gte=MIN_LEVEL, number__lte=MAX_LEVEL), name="level_in_range"
             ),
@@ -134,7 +140,7 @@ class LevelDefinition(models.Model):
 class ReferenceJob(models.Model):
     """A national reference job (emploi repère) of an edition."""
 
-    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="jobs")
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="jobs")
     code = models.SlugField(_("code"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
     heading = models.CharField(_("heading as written"), max_length=200)
@@ -151,10 +157,10 @@ class ReferenceJob(models.Model):
     class Meta:
         verbose_name = _("reference job")
         verbose_name_plural = _("reference jobs")
-        ordering = ["version", "position"]
+        ordering = ["edition", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="unique_job_code"),
-            models.UniqueConstraint(fields=["version", "position"], name="unique_job_position"),
+            models.UniqueConstraint(fields=["edition", "code"], name="unique_job_code"),
+            models.UniqueConstraint(fields=["edition", "position"], name="unique_job_position"),
         ]
 
     def __str__(self) -> str:
@@ -187,7 +193,7 @@ class JobDegree(models.Model):
 class SommaireEntry(models.Model):
     """A line of the document's sommaire, kept as printed (page numbers included)."""
 
-    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="sommaire")
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="sommaire")
     level_number = models.PositiveSmallIntegerField(_("level"))
     title = models.CharField(_("title"), max_length=200)
     page = models.PositiveIntegerField(_("page"), null=True, blank=True)
@@ -199,7 +205,7 @@ class SommaireEntry(models.Model):
     class Meta:
         verbose_name = _("sommaire entry")
         verbose_name_plural = _("sommaire entries")
-        ordering = ["version", "position"]
+        ordering = ["edition", "position"]
 
     def __str__(self) -> str:
         return self.title
@@ -235,8 +241,8 @@ class EditionPairing(models.Model):
     """An administrator's word on what became of a job from one edition to the next:
     this new job is its successor (renamed, rewritten), or none is (retired)."""
 
-    before = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="+")
-    after = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="pairings")
+    before = models.ForeignKey(Edition, models.CASCADE, related_name="+")
+    after = models.ForeignKey(Edition, models.CASCADE, related_name="pairings")
     before_code = models.SlugField(_("job of the earlier edition"), max_length=120)
     # Blank: the job has no successor.
     after_code = models.SlugField(_("job of the later edition"), max_length=120, blank=True)

@@ -21,20 +21,20 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from repertoire.catalog import selectors
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 
 # Parts live a day at most; the edition's key, not this, is what keeps them true.
 TIMEOUT = 24 * 3600
 
 
-def part_key(request, version: RepertoireVersion, template: str) -> str:
+def part_key(request, edition: Edition, template: str) -> str:
     query = sorted((name, value) for name in request.GET for value in request.GET.getlist(name))
     text = "\n".join(
         (
             template,
             request.path,
             repr(query),
-            selectors.edition_key(version),
+            selectors.edition_key(edition),
             translation.get_language() or "",
         )
     )
@@ -42,10 +42,10 @@ def part_key(request, version: RepertoireVersion, template: str) -> str:
 
 
 def rendered_part(
-    request, version: RepertoireVersion, template: str, context: Callable[[], dict]
+    request, edition: Edition, template: str, context: Callable[[], dict]
 ) -> SafeString:
     """The template rendered with ``context()``, or as it was for the same URL and content."""
-    key = part_key(request, version, template)
+    key = part_key(request, edition, template)
     html = cache.get(key)
     if html is None:
         html = render_to_string(template, context(), request)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from repertoire.catalog import selectors
-from repertoire.catalog.models import Level, ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, Level, ReferenceJob
 from repertoire.catalog.selectors import degrees_of
 from repertoire.core.document import ListItem
 from repertoire.core.grid import Classification, Grid
@@ -31,11 +31,11 @@ def job_summary(job: ReferenceJob) -> dict:
     }
 
 
-def job_summaries(version: RepertoireVersion) -> list[dict]:
+def job_summaries(edition: Edition) -> list[dict]:
     """Every job of the edition as ``job_summary`` gives it, built once per process and
     content of the edition (the API lists them on every call)."""
     return selectors.per_edition(
-        "job summaries", version, lambda v: [job_summary(job) for job in selectors.jobs_of(v)]
+        "job summaries", edition, lambda v: [job_summary(job) for job in selectors.jobs_of(v)]
     )
 
 
@@ -48,7 +48,7 @@ def job_detail(job: ReferenceJob, grid: Grid) -> dict:
         "requirements": [item_text(item) for item in job.requirements],
         "level_definition": job.level_definition.text if job.level_definition else "",
         "explanation": grid.rule.explain(degrees_of(job)),
-        "edition": job.version.label,
+        "edition": job.edition.label,
     }
 
 
@@ -70,10 +70,10 @@ def classification_dict(result: Classification) -> dict:
     return data
 
 
-def search_dict(results: SearchResults, version: RepertoireVersion) -> dict:
+def search_dict(results: SearchResults, edition: Edition) -> dict:
     return {
         "query": results.query,
-        "edition": version.label,
+        "edition": edition.label,
         "count": results.total,
         "unknown_words": list(results.unknown_words),
         "items": [

@@ -9,13 +9,13 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from repertoire.catalog.models import (
     Criterion,
+    Edition,
     EditionPairing,
     JobDegree,
     JobTitleAlias,
     Level,
     LevelDefinition,
     ReferenceJob,
-    RepertoireVersion,
 )
 from repertoire.core.document import JobSheet, ListItem, RepertoireDocument, SommaireEntry
 from repertoire.core.editions import (
@@ -44,42 +44,42 @@ class EditionNotFound(LookupError):
     pass
 
 
-def versions() -> QuerySet[RepertoireVersion]:
-    return RepertoireVersion.objects.annotate(job_count=Count("jobs"))
+def editions() -> QuerySet[Edition]:
+    return Edition.objects.annotate(job_count=Count("jobs"))
 
 
-def get_version(label: str | None = None) -> RepertoireVersion:
+def get_edition(label: str | None = None) -> Edition:
     """The edition with this label, or the current edition."""
     # get(), not first(): every page asks, and labels and "current" are unique.
     if label:
         try:
-            return RepertoireVersion.objects.get(label=label)
-        except RepertoireVersion.DoesNotExist:
+            return Edition.objects.get(label=label)
+        except Edition.DoesNotExist:
             raise EditionNotFound(f"aucune édition « {label} »") from None
     try:
-        return RepertoireVersion.objects.get(is_current=True)
-    except RepertoireVersion.DoesNotExist:
-        version = RepertoireVersion.objects.order_by("-date", "-imported_at").first()
-    if version is None:
+        return Edition.objects.get(is_current=True)
+    except Edition.DoesNotExist:
+        edition = Edition.objects.order_by("-date", "-imported_at").first()
+    if edition is None:
         raise EditionNotFound("aucune édition n'est chargée")
-    return version
+    return edition
 
 
-def criteria_of(version: RepertoireVersion) -> list[Criterion]:
-    return list(version.criteria.order_by("position"))
+def criteria_of(edition: Edition) -> list[Criterion]:
+    return list(edition.criteria.order_by("position"))
 
 
-def levels_of(version: RepertoireVersion) -> QuerySet[Level]:
+def levels_of(edition: Edition) -> QuerySet[Level]:
     return (
-        version.levels.annotate(job_count=Count("jobs"))
+        edition.levels.annotate(job_count=Count("jobs"))
         .prefetch_related(Prefetch("definitions", LevelDefinition.objects.order_by("position")))
         .order_by("number")
     )
 
 
-def jobs_of(version: RepertoireVersion, level: int | None = None) -> QuerySet[ReferenceJob]:
-    jobs = version.jobs.select_related(
-        "version", "level", "level_definition__level"
+def jobs_of(edition: Edition, level: int | None = None) -> QuerySet[ReferenceJob]:
+    jobs = edition.jobs.select_related(
+        "edition", "level", "level_definition__level"
     ).prefetch_related(
         Prefetch(
             "degrees", JobDegree.objects.select_related("criterion").order_by("criterion__position")
@@ -90,10 +90,10 @@ def jobs_of(version: RepertoireVersion, level: int | None = None) -> QuerySet[Re
     return jobs.order_by("position")
 
 
-def job_of(version: RepertoireVersion, code: str) -> ReferenceJob | None:
+def job_of(edition: Edition, code: str) -> ReferenceJob | None:
     # get(), not first(): an ORDER BY would walk the edition rather than its code index.
     try:
-        return jobs_of(version).order_by().get(code=code)
+        return jobs_of(edition).order_by().get(code=code)
     except ReferenceJob.DoesNotExist:
         return None
 
@@ -101,9 +101,9 @@ def job_of(version: RepertoireVersion, code: str) -> ReferenceJob | None:
 def job_heading(code: str, label: str | None = None) -> ReferenceJob | None:
     """The job with this code in the edition with this label (else the edition in force),
     with its edition and level but not its texts and degrees: one query, or None."""
-    where = {"version__label": label} if label else {"version__is_current": True}
+    where = {"edition__label": label} if label else {"edition__is_current": True}
     try:
-        return ReferenceJob.objects.select_related("version", "level").get(code=code, **where)
+        return ReferenceJob.objects.select_related("edition", "level").get(code=code, **where)
     except ReferenceJob.DoesNotExist:
         return None
 
@@ -113,22 +113,22 @@ def degrees_of(job: ReferenceJob) -> tuple[int, ...]:
     return tuple(d.degree for d in sorted(job.degrees.all(), key=lambda d: d.criterion.position))
 
 
-def reference_profiles_of(version: RepertoireVersion) -> list[ReferenceProfile]:
+def reference_profiles_of(edition: Edition) -> list[ReferenceProfile]:
     return [
-        ReferenceProfile(job.title, degrees_of(job), job.level.number) for job in jobs_of(version)
+        ReferenceProfile(job.title, degrees_of(job), job.level.number) for job in jobs_of(edition)
     ]
 
 
-def grid_of(version: RepertoireVersion) -> Grid:
+def grid_of(edition: Edition) -> Grid:
     """The edition's grid, calibrated on its reference jobs (built once per process)."""
-    return per_edition("grid", version, build_grid)
+    return per_edition("grid", edition, build_grid)
 
 
-def build_grid(version: RepertoireVersion) -> Grid:
+def build_grid(edition: Edition) -> Grid:
     return Grid(
-        criteria=tuple(CoreCriterion(c.code, c.label) for c in criteria_of(version)),
-        rule=get_rule(version.level_rule),
-        references=tuple(reference_profiles_of(version)),
+        criteria=tuple(CoreCriterion(c.code, c.label) for c in criteria_of(edition)),
+        rule=get_rule(edition.level_rule),
+        references=tuple(reference_profiles_of(edition)),
     )
 
 
@@ -136,18 +136,18 @@ def _items(items: list[dict]) -> tuple[ListItem, ...]:
     return tuple(ListItem(item["text"], tuple(item["subitems"])) for item in items)
 
 
-def document_of(version: RepertoireVersion) -> RepertoireDocument:
+def document_of(edition: Edition) -> RepertoireDocument:
     """The edition as a document, for exports and the data-quality report."""
     return RepertoireDocument(
-        title=version.title,
-        status=version.status,
-        date=version.date,
-        notes=tuple(version.notes),
-        missing_jobs=tuple(version.missing_jobs),
-        criteria=tuple(CoreCriterion(c.code, c.label) for c in criteria_of(version)),
+        title=edition.title,
+        status=edition.document_status,
+        date=edition.date,
+        notes=tuple(edition.notes),
+        missing_jobs=tuple(edition.missing_jobs),
+        criteria=tuple(CoreCriterion(c.code, c.label) for c in criteria_of(edition)),
         sommaire=tuple(
             SommaireEntry(entry.level_number, entry.title, entry.page)
-            for entry in version.sommaire.order_by("position")
+            for entry in edition.sommaire.order_by("position")
         ),
         jobs=tuple(
             JobSheet(
@@ -159,24 +159,24 @@ def document_of(version: RepertoireVersion) -> RepertoireDocument:
                 requirements=_items(job.requirements),
                 level_text=tuple(job.level_definition.paragraphs) if job.level_definition else (),
             )
-            for job in jobs_of(version)
+            for job in jobs_of(edition)
         ),
     )
 
 
-def appellations_of(version: RepertoireVersion) -> QuerySet[JobTitleAlias]:
+def appellations_of(edition: Edition) -> QuerySet[JobTitleAlias]:
     return (
-        JobTitleAlias.objects.filter(job__version=version)
+        JobTitleAlias.objects.filter(job__edition=edition)
         .select_related("job")
         .order_by("job__position", "title")
     )
 
 
-def edition_key(version: RepertoireVersion) -> str:
+def edition_key(edition: Edition) -> str:
     """What names an edition's content as it is now: it changes with every write to it.
 
-    Read from the instance: fetch the edition in the same request (``get_version``)."""
-    return _content_key(version.pk, version.imported_at, version.revision)
+    Read from the instance: fetch the edition in the same request (``get_edition``)."""
+    return _content_key(edition.pk, edition.imported_at, edition.revision)
 
 
 def _content_key(pk: int, imported_at, revision: int) -> str:
@@ -188,42 +188,40 @@ def _content_key(pk: int, imported_at, revision: int) -> str:
 _indexes: dict[tuple[str, int], tuple[str, object]] = {}
 
 
-def per_edition(kind: str, version: RepertoireVersion, build):
+def per_edition(kind: str, edition: Edition, build):
     """What ``build`` makes of an edition (an index, a list), kept in the process and
     rebuilt when the edition's content changed in any process. Treat it as read-only."""
     # Read afresh: the instance may be older than the last write (services, commands).
     stamp = _content_key(
-        version.pk,
-        *RepertoireVersion.objects.filter(pk=version.pk)
-        .values_list("imported_at", "revision")
-        .get(),
+        edition.pk,
+        *Edition.objects.filter(pk=edition.pk).values_list("imported_at", "revision").get(),
     )
-    entry = _indexes.get((kind, version.pk))
+    entry = _indexes.get((kind, edition.pk))
     if entry is None or entry[0] != stamp:
-        entry = (stamp, build(version))
-        _indexes[kind, version.pk] = entry
+        entry = (stamp, build(edition))
+        _indexes[kind, edition.pk] = entry
     return entry[1]
 
 
-def matching_index(version: RepertoireVersion) -> MatchingIndex:
+def matching_index(edition: Edition) -> MatchingIndex:
     """The title-matching index of an edition."""
-    return per_edition("matching", version, build_matching_index)
+    return per_edition("matching", edition, build_matching_index)
 
 
-def _appellation_titles(version: RepertoireVersion) -> dict[str, list[str]]:
+def _appellation_titles(edition: Edition) -> dict[str, list[str]]:
     appellations: dict[str, list[str]] = {}
-    for code, title in JobTitleAlias.objects.filter(job__version=version).values_list(
+    for code, title in JobTitleAlias.objects.filter(job__edition=edition).values_list(
         "job__code", "title"
     ):
         appellations.setdefault(code, []).append(title)
     return appellations
 
 
-def build_matching_index(version: RepertoireVersion) -> MatchingIndex:
-    appellations = _appellation_titles(version)
+def build_matching_index(edition: Edition) -> MatchingIndex:
+    appellations = _appellation_titles(edition)
     return MatchingIndex.build(
         JobEntry.from_sheet(sheet, appellations.get(sheet.code, ()))
-        for sheet in document_of(version).jobs
+        for sheet in document_of(edition).jobs
     )
 
 
@@ -238,8 +236,8 @@ def _passages(items: list[dict]) -> tuple[str, ...]:
     return tuple(text for item in items for text in (item["text"], *item["subitems"]))
 
 
-def build_searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
-    appellations = _appellation_titles(version)
+def build_searchable_jobs(edition: Edition) -> list[SearchableJob]:
+    appellations = _appellation_titles(edition)
     return [
         SearchableJob(
             code=job.code,
@@ -250,22 +248,22 @@ def build_searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
             missions=_passages(job.missions),
             requirements=_passages(job.requirements),
         )
-        for job in jobs_of(version)
+        for job in jobs_of(edition)
     ]
 
 
-def searchable_jobs(version: RepertoireVersion) -> list[SearchableJob]:
+def searchable_jobs(edition: Edition) -> list[SearchableJob]:
     """The edition's jobs as plain data, for the search and profile indexes."""
-    return per_edition("jobs", version, build_searchable_jobs)
+    return per_edition("jobs", edition, build_searchable_jobs)
 
 
-def search_index(version: RepertoireVersion) -> SearchIndex:
+def search_index(edition: Edition) -> SearchIndex:
     """The full-text index of an edition's jobs and appellations."""
-    return per_edition("search", version, lambda v: SearchIndex.build(searchable_jobs(v)))
+    return per_edition("search", edition, lambda v: SearchIndex.build(searchable_jobs(v)))
 
 
 def search_jobs(
-    version: RepertoireVersion,
+    edition: Edition,
     query: str,
     levels: Iterable[int] = (),
     degree_ranges: Mapping[str, tuple[int, int]] | None = None,
@@ -276,7 +274,7 @@ def search_jobs(
 
     Raises ``UnknownCriterion`` for a degree range on a criterion the edition lacks.
     """
-    positions = {criterion.code: index for index, criterion in enumerate(criteria_of(version))}
+    positions = {criterion.code: index for index, criterion in enumerate(criteria_of(edition))}
     ranges = {}
     for code, (low, high) in (degree_ranges or {}).items():
         if code not in positions:
@@ -284,17 +282,17 @@ def search_jobs(
             raise UnknownCriterion(f"critère inconnu « {code} » (critères : {known})")
         ranges[positions[code]] = DegreeRange(low, high)
     filters = Filters(levels=frozenset(levels), degrees=ranges)
-    return search_index(version).search(query, filters, limit=limit, offset=offset)
+    return search_index(edition).search(query, filters, limit=limit, offset=offset)
 
 
 # --- job sheets and comparison -----------------------------------------------------------
 
 
-def jobs_by_code(version: RepertoireVersion, codes: Sequence[str]) -> list[ReferenceJob]:
+def jobs_by_code(edition: Edition, codes: Sequence[str]) -> list[ReferenceJob]:
     """The jobs with these codes, in the order given; unknown codes are left out."""
     # Unordered: the order is the caller's, and ordering by position would make the
     # database walk the whole edition instead of the (edition, code) index.
-    found = {job.code: job for job in jobs_of(version).filter(code__in=codes).order_by()}
+    found = {job.code: job for job in jobs_of(edition).filter(code__in=codes).order_by()}
     return [found[code] for code in dict.fromkeys(codes) if code in found]
 
 
@@ -307,16 +305,16 @@ class JobNeighbours:
     nearest: list[tuple[ReferenceJob, int]]
 
 
-def profile_index(version: RepertoireVersion) -> ProfileIndex:
+def profile_index(edition: Edition) -> ProfileIndex:
     """The reference jobs' profiles of an edition, for distances between profiles."""
-    return per_edition("profiles", version, lambda v: ProfileIndex(searchable_jobs(v)))
+    return per_edition("profiles", edition, lambda v: ProfileIndex(searchable_jobs(v)))
 
 
 def neighbours_of(job: ReferenceJob, count: int = 4) -> JobNeighbours:
-    index = profile_index(job.version)
+    index = profile_index(job.edition)
     found = index.neighbours(job.code, count)
     codes = [found.below, found.above, *(code for code, _ in found.nearest)]
-    jobs = {other.code: other for other in jobs_by_code(job.version, [c for c in codes if c])}
+    jobs = {other.code: other for other in jobs_by_code(job.edition, [c for c in codes if c])}
     return JobNeighbours(
         below=jobs.get(found.below),
         above=jobs.get(found.above),
@@ -324,13 +322,13 @@ def neighbours_of(job: ReferenceJob, count: int = 4) -> JobNeighbours:
     )
 
 
-def degree_distribution(version: RepertoireVersion) -> dict[str, dict[int, list[ReferenceJob]]]:
+def degree_distribution(edition: Edition) -> dict[str, dict[int, list[ReferenceJob]]]:
     """Per criterion code, the reference jobs at each degree (every degree present)."""
     distribution = {
         criterion.code: {degree: [] for degree in range(MIN_DEGREE, MAX_DEGREE + 1)}
-        for criterion in criteria_of(version)
+        for criterion in criteria_of(edition)
     }
-    for job in jobs_of(version):
+    for job in jobs_of(edition):
         for degree in job.degrees.all():
             distribution[degree.criterion.code][degree.degree].append(job)
     return distribution
@@ -339,12 +337,12 @@ def degree_distribution(version: RepertoireVersion) -> dict[str, dict[int, list[
 # --- editions side by side ----------------------------------------------------------------------
 
 
-def edition_content(version: RepertoireVersion) -> EditionContent:
+def edition_content(edition: Edition) -> EditionContent:
     """The edition as the comparison sees it: jobs with degrees by criterion code."""
     return EditionContent(
-        label=version.label,
-        criteria={c.code: c.label for c in criteria_of(version)},
-        rule=version.level_rule,
+        label=edition.label,
+        criteria={c.code: c.label for c in criteria_of(edition)},
+        rule=edition.level_rule,
         jobs=tuple(
             EditionJob(
                 code=job.code,
@@ -354,12 +352,12 @@ def edition_content(version: RepertoireVersion) -> EditionContent:
                 missions=_items(job.missions),
                 requirements=_items(job.requirements),
             )
-            for job in jobs_of(version)
+            for job in jobs_of(edition)
         ),
     )
 
 
-def pairings_between(before: RepertoireVersion, after: RepertoireVersion) -> dict[str, str | None]:
+def pairings_between(before: Edition, after: Edition) -> dict[str, str | None]:
     """The administrators' pairings: old code → new code, or None for "no successor"."""
     return {
         pairing.before_code: pairing.after_code or None
@@ -367,25 +365,25 @@ def pairings_between(before: RepertoireVersion, after: RepertoireVersion) -> dic
     }
 
 
-def edition_diff(before: RepertoireVersion, after: RepertoireVersion) -> EditionDiff:
+def edition_diff(before: Edition, after: Edition) -> EditionDiff:
     return diff_editions(
         edition_content(before), edition_content(after), pairings_between(before, after)
     )
 
 
-def previous_edition(version: RepertoireVersion) -> RepertoireVersion | None:
+def previous_edition(edition: Edition) -> Edition | None:
     """The edition an edition follows, what it is compared and migrated from by default.
 
     A published edition follows the one published before it; a draft, the published
     edition it descends from through its copies (else the edition in force)."""
-    published = RepertoireVersion.objects.filter(published_at__isnull=False).exclude(pk=version.pk)
-    if version.is_frozen:
+    published = Edition.objects.filter(published_at__isnull=False).exclude(pk=edition.pk)
+    if edition.is_frozen:
         return (
-            published.filter(published_at__lt=version.published_at)
+            published.filter(published_at__lt=edition.published_at)
             .order_by("-published_at")
             .first()
         )
-    seen, ancestor = {version.pk}, version.based_on
+    seen, ancestor = {edition.pk}, edition.based_on
     while ancestor is not None and not ancestor.is_frozen and ancestor.pk not in seen:
         seen.add(ancestor.pk)
         ancestor = ancestor.based_on
@@ -394,19 +392,17 @@ def previous_edition(version: RepertoireVersion) -> RepertoireVersion | None:
     return published.filter(is_current=True).first()
 
 
-def level_disagreements(version: RepertoireVersion) -> dict[str, int]:
+def level_disagreements(edition: Edition) -> dict[str, int]:
     """Jobs whose declared level is not the rule's for their degrees: code → rule's level."""
-    rule = get_rule(version.level_rule)
+    rule = get_rule(edition.level_rule)
     return {
         job.code: rule.level(degrees_of(job))
-        for job in jobs_of(version)
+        for job in jobs_of(edition)
         if rule.level(degrees_of(job)) != job.level.number
     }
 
 
-def successors_between(
-    before: RepertoireVersion, after: RepertoireVersion
-) -> tuple[EditionDiff, dict[str, Successor]]:
+def successors_between(before: Edition, after: Edition) -> tuple[EditionDiff, dict[str, Successor]]:
     """The diff, and for every job of ``before`` the job proposed in ``after``: its pair
     (same code, paired by similarity or by hand) or, for a retired job, the matching
     engine's first choice for its title and text."""

@@ -25,16 +25,16 @@ from repertoire.core.grid import RULES, calibrate
 from repertoire.core.text import gender_forms, to_roman
 
 
-def _version(request):
+def _edition(request):
     try:
-        return selectors.get_version(request.GET.get("edition"))
+        return selectors.get_edition(request.GET.get("edition"))
     except selectors.EditionNotFound as exc:
         raise Http404(str(exc)) from exc
 
 
-def _levels_with_jobs(version):
-    levels = list(selectors.levels_of(version))
-    jobs = list(selectors.jobs_of(version))
+def _levels_with_jobs(edition):
+    levels = list(selectors.levels_of(edition))
+    jobs = list(selectors.jobs_of(edition))
     for level in levels:
         level.job_list = [job for job in jobs if job.level_id == level.pk]
     return levels
@@ -42,13 +42,13 @@ def _levels_with_jobs(version):
 
 def home(request):
     """The edition and its jobs by level: the document's sommaire, from the database."""
-    version = _version(request)
-    levels = _levels_with_jobs(version)
+    edition = _edition(request)
+    levels = _levels_with_jobs(edition)
     return render(
         request,
         "catalog/home.html",
         {
-            "version": version,
+            "edition": edition,
             "levels": levels,
         },
     )
@@ -57,19 +57,19 @@ def home(request):
 def job_sheet(request, code: str):
     job = selectors.job_heading(code, request.GET.get("edition"))
     if job is None:
-        version = _version(request)  # 404 for an unknown edition; else the edition shown
-        job = selectors.job_heading(code, version.label)
+        edition = _edition(request)  # 404 for an unknown edition; else the edition shown
+        job = selectors.job_heading(code, edition.label)
         if job is None:
-            raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
-    version = job.version
+            raise Http404(f"aucun emploi « {code} » dans l'édition {edition.label}")
+    edition = job.edition
     return render(
         request,
         "catalog/job.html",
         {
-            "version": version,
+            "edition": edition,
             "job": job,
             "sheet": rendered_part(
-                request, version, "catalog/_job_sheet.html", partial(_sheet_context, version, code)
+                request, edition, "catalog/_job_sheet.html", partial(_sheet_context, edition, code)
             ),
             # Read from the journal, for those who may read it (national, HR).
             "history": job_history(request.user, job)
@@ -79,14 +79,14 @@ def job_sheet(request, code: str):
     )
 
 
-def _sheet_context(version, code: str) -> dict:
-    job = selectors.job_of(version, code)
-    grid = selectors.grid_of(version)
-    criteria = selectors.criteria_of(version)
+def _sheet_context(edition, code: str) -> dict:
+    job = selectors.job_of(edition, code)
+    grid = selectors.grid_of(edition)
+    criteria = selectors.criteria_of(edition)
     degrees = selectors.degrees_of(job)
     neighbours = selectors.neighbours_of(job)
     return {
-        "version": version,
+        "edition": edition,
         "job": job,
         "gender_forms": forms if len(set(forms := gender_forms(job.title))) == 2 else None,
         "degrees": list(zip(criteria, degrees, strict=True)),
@@ -102,30 +102,30 @@ def search(request):
 
     Without words (``?q=``) the page browses the jobs the filters keep, as the API does.
     """
-    version = _version(request)
-    context = partial(_search_context, request, version)
+    edition = _edition(request)
+    context = partial(_search_context, request, edition)
     if request.headers.get("X-Requested-With") == "fetch":
-        return HttpResponse(rendered_part(request, version, "catalog/_results.html", context))
+        return HttpResponse(rendered_part(request, edition, "catalog/_results.html", context))
     return render(
         request,
         "catalog/search.html",
         {
-            "version": version,
+            "edition": edition,
             "q": request.GET.get("q", ""),
-            "search": rendered_part(request, version, "catalog/_search.html", context),
+            "search": rendered_part(request, edition, "catalog/_search.html", context),
         },
     )
 
 
-def _search_context(request, version) -> dict:
-    criteria = selectors.criteria_of(version)
+def _search_context(request, edition) -> dict:
+    criteria = selectors.criteria_of(edition)
     form = SearchForm(request.GET, criteria)
     results = None
     page = _page_number(request.GET.get("page"))
     if form.is_valid() and ("q" in request.GET or form.filtered):
         search_page = partial(
             selectors.search_jobs,
-            version,
+            edition,
             form.cleaned_data["q"],
             levels=form.cleaned_data["niveau"],
             degree_ranges=form.degree_ranges(),
@@ -137,7 +137,7 @@ def _search_context(request, version) -> dict:
             page = last_page
             results = search_page(offset=(page - 1) * RESULTS_PER_PAGE)
     return {
-        "version": version,
+        "edition": edition,
         "form": form,
         "results": results,
         "page": page,
@@ -163,14 +163,14 @@ def _without_page(request) -> str:
 
 def compare(request):
     """Two to four jobs side by side; the URL (``?emploi=…&emploi=…``) is the comparison."""
-    version = _version(request)
+    edition = _edition(request)
     # ?emploi=a&emploi=b from forms, ?emploi=a,b from links: both are shareable.
     codes = [code for value in request.GET.getlist("emploi") for code in value.split(",") if code]
     messages = []
     wanted = request.GET.get("ajouter", "").strip()[:200]
     if wanted:
         # A title typed in the "add a job" box: the best search hit not yet compared joins.
-        hits = selectors.search_jobs(version, wanted, limit=len(codes) + 1).hits
+        hits = selectors.search_jobs(edition, wanted, limit=len(codes) + 1).hits
         added = next((hit.job.code for hit in hits if hit.job.code not in codes), None)
         if added:
             params = {"emploi": ",".join([*codes, added])}
@@ -178,7 +178,7 @@ def compare(request):
                 params["edition"] = request.GET["edition"]
             return redirect(f"{reverse('catalog:compare')}?{urlencode(params)}")
         messages.append(_("No job matches “%(text)s”.") % {"text": wanted})
-    jobs = selectors.jobs_by_code(version, codes)
+    jobs = selectors.jobs_by_code(edition, codes)
     unknown = [code for code in dict.fromkeys(codes) if code not in {job.code for job in jobs}]
     if unknown:
         messages.append(_("Unknown jobs left out: %(codes)s") % {"codes": ", ".join(unknown)})
@@ -188,8 +188,8 @@ def compare(request):
             % {"count": MAX_COMPARED}
         )
         jobs = jobs[:MAX_COMPARED]
-    criteria = selectors.criteria_of(version)
-    grid = selectors.grid_of(version)
+    criteria = selectors.criteria_of(edition)
+    grid = selectors.grid_of(edition)
     rows = []
     if jobs:
         profiles = [selectors.degrees_of(job) for job in jobs]
@@ -207,7 +207,7 @@ def compare(request):
         request,
         "catalog/compare.html",
         {
-            "version": version,
+            "edition": edition,
             "jobs": jobs,
             "columns": [
                 {
@@ -229,10 +229,10 @@ def compare(request):
 
 def criteria_page(request):
     """What each criterion measures, its degree scale and how the reference jobs spread on it."""
-    version = _version(request)
-    distribution = selectors.degree_distribution(version)
+    edition = _edition(request)
+    distribution = selectors.degree_distribution(edition)
     sections = []
-    for criterion in selectors.criteria_of(version):
+    for criterion in selectors.criteria_of(edition):
         by_degree = distribution[criterion.code]
         sections.append(
             {
@@ -240,14 +240,14 @@ def criteria_page(request):
                 "degrees": list(by_degree.items()),
             }
         )
-    return render(request, "catalog/criteria.html", {"version": version, "sections": sections})
+    return render(request, "catalog/criteria.html", {"edition": edition, "sections": sections})
 
 
 def levels_page(request):
     """The levels, their definitions and the rule that places a profile on one of them."""
-    version = _version(request)
-    levels = _levels_with_jobs(version)
-    grid = selectors.grid_of(version)
+    edition = _edition(request)
+    levels = _levels_with_jobs(edition)
+    grid = selectors.grid_of(edition)
     references = grid.references
     observed = grid.observed_quantities()
     bands = grid.rule.bands(len(grid.criteria))
@@ -266,7 +266,7 @@ def levels_page(request):
         request,
         "catalog/levels.html",
         {
-            "version": version,
+            "edition": edition,
             "levels": levels,
             "rule": grid.rule,
             "criteria_count": len(grid.criteria),

@@ -1,7 +1,7 @@
 """The ``repertoire`` command. Thin: it parses arguments and calls services and selectors.
 
 One module per topic holds its commands: ``catalog`` (import, export, check, classify,
-match, appellations), ``evaluations`` (weigh, evaluations), ``editions`` (editions, diff,
+match, appellations), ``evaluations`` (evaluate, evaluations), ``editions`` (editions, diff,
 impact, migrate), ``positioning`` (employees, reports), ``accounts`` (establishments,
 users, tokens, demo, retention) and ``server`` (serve, manage). ``_output`` prints and
 tells refusals (exit 2); ``_session`` starts Django, only when a command runs, so that
@@ -27,7 +27,7 @@ app.command("import")(catalog.import_)
 app.command()(catalog.export)
 app.command()(catalog.check)
 app.command()(catalog.classify)
-app.command()(evaluations.weigh)
+app.command()(evaluations.evaluate)
 app.command()(catalog.match)
 app.command()(accounts.demo)
 app.command()(editions.diff)

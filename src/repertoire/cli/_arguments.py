@@ -26,7 +26,7 @@ def edition_named(label: str | None):
     from repertoire.catalog import selectors
 
     try:
-        return selectors.get_version(label)
+        return selectors.get_edition(label)
     except selectors.EditionNotFound as exc:
         refuse(f"Erreur : {exc}")
 

@@ -50,20 +50,20 @@ def import_(
 
     try:
         with refusals({"label": "--label", "rule": "--rule"}):
-            version = services.import_edition(
+            edition = services.import_edition(
                 document, author=author(), label=label, rule=rule, source_name=path.name
             )
     except ValueError as exc:  # an unknown --rule
         refuse(f"Erreur : {exc}")
     out.print(
-        f"Édition {version.label} importée : {len(document.jobs)} emplois, "
-        f"règle « {version.level_rule} »{', édition en vigueur' if version.is_current else ''}."
+        f"Édition {edition.label} importée : {len(document.jobs)} emplois, "
+        f"règle « {edition.level_rule} »{', édition en vigueur' if edition.is_current else ''}."
     )
-    if not version.is_frozen:
-        in_force = selectors.get_version().label
+    if not edition.is_frozen:
+        in_force = selectors.get_edition().label
         out.print(
-            f"C'est un brouillon : comparez-le (repertoire diff {in_force} {version.label}), "
-            f"puis publiez-le (repertoire editions publish {version.label})."
+            f"C'est un brouillon : comparez-le (repertoire diff {in_force} {edition.label}), "
+            f"puis publiez-le (repertoire editions publish {edition.label})."
         )
 
 
@@ -89,20 +89,20 @@ def export(
 ) -> None:
     """Exporte une édition : JSON, CSV, texte du document, Excel, PDF, Word ou HTML."""
     bootstrap()
-    version = edition_named(edition)
+    edition = edition_named(edition)
     if format in TEXT_FORMATS:
-        _export_text(version, format, output)
+        _export_text(edition, format, output)
     else:
-        _export_file(version, format, output)
+        _export_file(edition, format, output)
 
 
-def _export_text(version, format: ExportFormat, output: Path | None) -> None:
+def _export_text(edition, format: ExportFormat, output: Path | None) -> None:
     from repertoire.catalog import selectors
     from repertoire.publishing import exports
 
-    document = selectors.document_of(version)
+    document = selectors.document_of(edition)
     if format is ExportFormat.json:
-        content = exports.to_json(document, label=version.label, level_rule=version.level_rule)
+        content = exports.to_json(document, label=edition.label, level_rule=edition.level_rule)
     elif format is ExportFormat.csv:
         content = exports.to_csv(document)
     else:
@@ -110,7 +110,7 @@ def _export_text(version, format: ExportFormat, output: Path | None) -> None:
     write_text(content, output, for_excel=format is ExportFormat.csv)
 
 
-def _export_file(version, format: ExportFormat, output: Path | None) -> None:
+def _export_file(edition, format: ExportFormat, output: Path | None) -> None:
     """An office or PDF file, built with a progress bar on standard error."""
     from repertoire.publishing import documents
 
@@ -121,7 +121,7 @@ def _export_file(version, format: ExportFormat, output: Path | None) -> None:
     ) as progress:
         task = progress.add_task("export", total=1.0)
         content = documents.FORMATS[format.value].build(
-            version, lambda done, stage: progress.update(task, completed=done, description=stage)
+            edition, lambda done, stage: progress.update(task, completed=done, description=stage)
         )
     if output is None:
         sys.stdout.buffer.write(content)
@@ -146,11 +146,11 @@ def check(
         bootstrap()
         from repertoire.catalog import selectors
 
-        version = edition_named(edition)
+        edition = edition_named(edition)
         document, rule, subject = (
-            selectors.document_of(version),
-            version.level_rule,
-            f"édition {version.label}",
+            selectors.document_of(edition),
+            edition.level_rule,
+            f"édition {edition.label}",
         )
     findings = check_document(document, rule)
     errors = sum(1 for f in findings if f.severity == ERROR)
@@ -305,9 +305,9 @@ def appellations_import(
     bootstrap()
     from repertoire.catalog import services
 
-    version = edition_named(edition)
+    edition = edition_named(edition)
     with refusals():
-        counts = services.import_appellations(version, data, author=author())
+        counts = services.import_appellations(edition, data, author=author())
     out.print(
         f"{counts['created']} appellation(s) ajoutée(s), {counts['unchanged']} déjà connue(s)."
     )
@@ -338,10 +338,10 @@ def appellations_reindex(edition: EditionOption = None) -> None:
 
     from repertoire.catalog import selectors, services
 
-    version = edition_named(edition)
-    services.rebuild_matching_index(version)
+    edition = edition_named(edition)
+    services.rebuild_matching_index(edition)
     started = time.perf_counter()
-    index = selectors.matching_index(version)
+    index = selectors.matching_index(edition)
     elapsed = time.perf_counter() - started
     out.print(
         f"Index reconstruit : {index.size} intitulés pour {len(index.jobs)} emplois en {elapsed:.2f} s."

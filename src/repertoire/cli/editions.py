@@ -1,4 +1,4 @@
-"""Editions: list, copy as a draft, publish; compare two (``diff``), weigh a new one's
+"""Editions: list, copy as a draft, publish; compare two (``diff``), evaluate a new one's
 effect on positionings (``impact``) and move an establishment's to it (``migrate``)."""
 
 from __future__ import annotations
@@ -22,18 +22,18 @@ editions_app = typer.Typer(
 EditionArgument = Annotated[str, typer.Argument(help="Libellé de l'édition.")]
 
 
-def _edition_dict(version) -> dict:
+def _edition_dict(edition) -> dict:
     return {
-        "label": version.label,
-        "title": version.title,
-        "date": version.date.isoformat(),
-        "status": version.status,
-        "level_rule": version.level_rule,
-        "is_current": version.is_current,
-        "published_at": version.published_at.isoformat() if version.published_at else None,
-        "published_by": version.published_by,
-        "based_on": version.based_on.label if version.based_on_id else None,
-        "job_count": version.job_count,
+        "label": edition.label,
+        "title": edition.title,
+        "date": edition.date.isoformat(),
+        "status": edition.document_status,
+        "level_rule": edition.level_rule,
+        "is_current": edition.is_current,
+        "published_at": edition.published_at.isoformat() if edition.published_at else None,
+        "published_by": edition.published_by,
+        "based_on": edition.based_on.label if edition.based_on_id else None,
+        "job_count": edition.job_count,
     }
 
 
@@ -47,10 +47,10 @@ def editions_list(
 
     from repertoire.catalog import selectors
 
-    versions = list(selectors.versions().select_related("based_on"))
+    editions = list(selectors.editions().select_related("based_on"))
     if as_json:
-        for version in versions:
-            print(json.dumps(_edition_dict(version), ensure_ascii=False))
+        for edition in editions:
+            print(json.dumps(_edition_dict(edition), ensure_ascii=False))
         return
     table = Table()
     # Labels are never cut: they are what the other commands take.
@@ -58,24 +58,24 @@ def editions_list(
     for name in ("date", "statut", "état", "copiée de"):
         table.add_column(name)
     table.add_column("emplois", justify="right")
-    for version in versions:
+    for edition in editions:
         state = (
-            f"publiée le {timezone.localtime(version.published_at):%d/%m/%Y}"
-            if version.published_at
+            f"publiée le {timezone.localtime(edition.published_at):%d/%m/%Y}"
+            if edition.published_at
             else "[yellow]brouillon[/yellow]"
         )
-        if version.is_current:
+        if edition.is_current:
             state = f"[bold]en vigueur[/bold], {state}"
         table.add_row(
-            version.label,
-            f"{version.date:%d/%m/%Y}",
-            version.get_status_display(),
+            edition.label,
+            f"{edition.date:%d/%m/%Y}",
+            edition.get_status_display(),
             state,
-            version.based_on.label if version.based_on_id else "",
-            str(version.job_count),
+            edition.based_on.label if edition.based_on_id else "",
+            str(edition.job_count),
         )
     out.print(table)
-    out.print(f"{len(versions)} édition(s).")
+    out.print(f"{len(editions)} édition(s).")
 
 
 @editions_app.command("copy")
@@ -106,10 +106,10 @@ def editions_publish(label: EditionArgument) -> None:
     bootstrap()
     from repertoire.catalog import services
 
-    version = edition_named(label)
-    with refusals(then=f"publication de l'édition {version.label} refusée"):
-        version = services.publish_edition(operator(), version)
-    out.print(f"Édition {version.label} publiée : c'est désormais l'édition en vigueur.")
+    edition = edition_named(label)
+    with refusals(then=f"publication de l'édition {edition.label} refusée"):
+        edition = services.publish_edition(operator(), edition)
+    out.print(f"Édition {edition.label} publiée : c'est désormais l'édition en vigueur.")
 
 
 # --- comparing two editions -------------------------------------------------------------

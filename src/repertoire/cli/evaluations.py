@@ -1,4 +1,4 @@
-"""Weighing local jobs: ``weigh`` (nothing written) and ``evaluations`` (list, create, the
+"""Evaluation local jobs: ``evaluate`` (nothing written) and ``evaluations`` (list, create, the
 review, the PDF sheet)."""
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from repertoire.cli._arguments import EditionOption, edition_named, establishmen
 from repertoire.cli._output import out, refusals, refuse, roman, write_bytes
 from repertoire.cli._session import bootstrap, operator
 
-# A weighing's fields as the command line names them (criteria go by their label).
-WEIGHING_OPTIONS = {
+# An evaluation's fields as the command line names them (criteria go by their label).
+EVALUATION_OPTIONS = {
     "title": "--title",
     "missions": "--missions",
     "degrees": "--degrees",
@@ -25,18 +25,18 @@ WEIGHING_OPTIONS = {
 }
 
 
-def _weighing_fields(version) -> dict[str, str]:
+def _evaluation_fields(edition) -> dict[str, str]:
     from repertoire.catalog import selectors as catalog
 
-    return WEIGHING_OPTIONS | {c.code: c.label for c in catalog.criteria_of(version)}
+    return EVALUATION_OPTIONS | {c.code: c.label for c in catalog.criteria_of(edition)}
 
 
-def degrees_by_code(degrees: str, version) -> dict[str, int]:
+def degrees_by_code(degrees: str, edition) -> dict[str, int]:
     """``4,4,3,4,3`` as {criterion code: degree} in the edition's order; exit 2 otherwise."""
     from repertoire.catalog import selectors
     from repertoire.evaluation import services
 
-    criteria = selectors.criteria_of(version)
+    criteria = selectors.criteria_of(edition)
     labels = ", ".join(c.label for c in criteria)
     parts = degrees.replace(" ", "").split(",")
     try:
@@ -51,11 +51,11 @@ def degrees_by_code(degrees: str, version) -> dict[str, int]:
     fields = {"degrees": "--degrees"} | {c.code: f"--degrees : {c.label}" for c in criteria}
     with refusals(fields, then=None):
         return services.clean_degrees(
-            version, {c.code: value for c, value in zip(criteria, values, strict=True)}
+            edition, {c.code: value for c, value in zip(criteria, values, strict=True)}
         )
 
 
-def weigh(
+def evaluate(
     degrees: Annotated[
         str, typer.Option(help="Un degré par critère, dans l'ordre des critères : 4,4,3,4,3.")
     ],
@@ -70,17 +70,17 @@ def weigh(
     from repertoire.catalog import selectors as catalog
     from repertoire.core.text import to_roman
     from repertoire.evaluation import selectors
-    from repertoire.evaluation.presenters import weighing_dict
+    from repertoire.evaluation.presenters import evaluation_result_dict
 
-    version = edition_named(edition)
-    values = degrees_by_code(degrees, version)
-    result = selectors.weighing_result(version, values, title=title, missions=missions)
+    edition = edition_named(edition)
+    values = degrees_by_code(degrees, edition)
+    result = selectors.evaluation_result(edition, values, title=title, missions=missions)
     if as_json:
-        print(json.dumps(weighing_dict(version.label, values, result), ensure_ascii=False))
+        print(json.dumps(evaluation_result_dict(edition.label, values, result), ensure_ascii=False))
         return
     classification = result.classification
     out.print(f"Niveau {classification.roman} ({classification.level})")
-    out.print(f"Règle : {catalog.grid_of(version).rule.label} ({classification.rule})")
+    out.print(f"Règle : {catalog.grid_of(edition).rule.label} ({classification.rule})")
     out.print(classification.explanation)
     for notice in classification.warnings:
         out.print(f"[yellow]Attention :[/yellow] {notice.message}")
@@ -119,7 +119,7 @@ CommentOption = Annotated[str, typer.Option("--comment", help="Commentaire joint
 
 
 def _evaluation(who, pk: int):
-    """The weighing with this number that the operator may see."""
+    """The evaluation with this number that the operator may see."""
     from repertoire.evaluation import selectors
 
     evaluation = selectors.evaluations_for(who).filter(pk=pk).first()
@@ -129,7 +129,7 @@ def _evaluation(who, pk: int):
 
 
 def _act_on(pk: int, step: str, done: str = "", **arguments) -> None:
-    """Run one step of a weighing's review (a function of ``evaluation.services``) as the
+    """Run one step of an evaluation's review (a function of ``evaluation.services``) as the
     command-line operator."""
     bootstrap()
     from repertoire.core.evaluation import STATUS_LABELS
@@ -137,7 +137,7 @@ def _act_on(pk: int, step: str, done: str = "", **arguments) -> None:
 
     who = operator()
     evaluation = _evaluation(who, pk)
-    with refusals(_weighing_fields(evaluation.version)):
+    with refusals(_evaluation_fields(evaluation.edition)):
         result = getattr(services, step)(who, evaluation, **arguments)
     out.print(
         f"{done}Pesée n° {result.pk} « {result.title} » v{result.number} : "
@@ -231,7 +231,7 @@ def _print_evaluation(evaluation, history) -> None:
     )
     out.print(evaluation.explanation, markup=False)
     table = Table("critère", "degré", "justification")
-    for criterion in catalog.criteria_of(evaluation.version):
+    for criterion in catalog.criteria_of(evaluation.edition):
         table.add_row(
             criterion.label,
             str(evaluation.degrees.get(criterion.code, "")),
@@ -291,10 +291,10 @@ def evaluations_create(
 
     who = operator()
     place = establishment_named(who, establishment)
-    version = catalog.get_version()
-    values = degrees_by_code(degrees, version)
+    edition = catalog.get_edition()
+    values = degrees_by_code(degrees, edition)
     justifications = _justifications(justification or [])
-    with refusals(_weighing_fields(version)), transaction.atomic():
+    with refusals(_evaluation_fields(edition)), transaction.atomic():
         evaluation = services.create_evaluation(
             who,
             place,
@@ -302,7 +302,7 @@ def evaluations_create(
             missions=missions,
             degrees=values,
             justifications=justifications,
-            version=version,
+            edition=edition,
         )
         if submit:
             evaluation = services.submit(who, evaluation)
@@ -346,8 +346,8 @@ def evaluations_comment(
 
 @evaluations_app.command("revise")
 def evaluations_revise(pk: EvaluationId) -> None:
-    """Crée une nouvelle version (brouillon) d'une pesée validée, qui reste telle quelle."""
-    _act_on(pk, "revise", "Nouvelle version créée. ")
+    """Crée une nouvelle edition (brouillon) d'une pesée validée, qui reste telle quelle."""
+    _act_on(pk, "revise", "Nouvelle edition créée. ")
 
 
 @evaluations_app.command("pdf")

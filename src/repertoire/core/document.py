@@ -50,6 +50,10 @@ from repertoire.core.text import (
 STATUS_PROVISIONAL = "provisoire"
 STATUS_OFFICIAL = "officiel"
 STATUSES = (STATUS_PROVISIONAL, STATUS_OFFICIAL)
+# An edition's status is stored in English and written in the document's words: the
+# text format, the JSON export, the API and the CLI say provisoire/officiel.
+STORED_STATUSES = {STATUS_PROVISIONAL: "provisional", STATUS_OFFICIAL: "official"}
+DOCUMENT_STATUSES = {stored: word for word, stored in STORED_STATUSES.items()}
 
 MISSIONS_HEADING = "Finalité et missions"
 REQUIREMENTS_HEADING = "Exigences"

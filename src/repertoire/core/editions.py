@@ -27,7 +27,7 @@ from repertoire.core.text import normalize_title, strip_accents
 # least 0.71 (tests/core/test_editions.py measures both).
 RENAME_SIMILARITY = 0.7
 # Shares of the similarity: the title, then the missions and requirements. The text
-# weighs more: a renamed job keeps its missions, two levels of a family share a title.
+# evaluates more: a renamed job keeps its missions, two levels of a family share a title.
 TITLE_SHARE = 0.3
 TEXT_SHARE = 0.7
 # A pair guessed by similarity is never sure enough for bulk acceptance of the people
@@ -448,7 +448,7 @@ class PositionedPerson:
 
     establishment: str
     employee_id: int
-    job_code: str | None  # None: placed on a weighed local job
+    job_code: str | None  # None: placed on an evaluated local job
     level: int
     base_level: int | None  # the job's own level (below ``level``: a personal level)
 
@@ -521,7 +521,7 @@ class EstablishmentImpact:
     job_level_up: int = 0
     job_level_down: int = 0
     without_proposal: int = 0
-    local_job: int = 0  # placed on a weighed local job of the earlier edition
+    local_job: int = 0  # placed on an evaluated local job of the earlier edition
     by_level_before: Counter = field(default_factory=Counter)
     by_level_after: Counter = field(default_factory=Counter)
 
@@ -550,7 +550,7 @@ def impact(all_moves: Iterable[Move]) -> dict[str, EstablishmentImpact]:
         row.positioned += 1
         row.by_level_before[move.person.level] += 1
         if move.person.job_code is None:
-            # A weighing belongs to its edition: the local job is weighed again, or the
+            # An evaluation belongs to its edition: the local job is evaluated again, or the
             # person is placed on a reference job, in the worklist.
             row.local_job += 1
             continue

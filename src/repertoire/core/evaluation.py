@@ -1,6 +1,6 @@
-"""Weighing a local job (pesée): the yardstick, the result, and the order of its review.
+"""Evaluation a local job (pesée): the yardstick, the result, and the order of its review.
 
-An establishment's job that the national list does not describe is weighed with the
+An establishment's job that the national list does not describe is evaluated with the
 edition's criteria and rule. The yardstick is the reference jobs themselves: for each
 criterion and degree, the jobs that hold it. The result is the level with its
 explanation and warnings, the nearest reference jobs by profile and by text, and a
@@ -69,7 +69,7 @@ def next_status(current: str, action: str) -> str:
 def missing_justifications(
     criteria_codes: Sequence[str], justifications: dict[str, str]
 ) -> list[str]:
-    """The criteria whose degree is not justified (a submitted weighing justifies each)."""
+    """The criteria whose degree is not justified (a submitted evaluation justifies each)."""
     return [code for code in criteria_codes if not (justifications.get(code) or "").strip()]
 
 
@@ -82,7 +82,7 @@ class ProfileNeighbour:
 
 
 @dataclass(frozen=True)
-class WeighingResult:
+class EvaluationResult:
     """What the form shows as the degrees change."""
 
     classification: Classification
@@ -102,14 +102,14 @@ class WeighingResult:
         )
 
 
-def weigh(
+def evaluate(
     grid: Grid,
     degrees: Sequence[int],
     *,
     profiles: ProfileIndex,
     by_text: Sequence[Candidate],
     count: int = 5,
-) -> WeighingResult:
+) -> EvaluationResult:
     """The level of a profile with the reference jobs around it; ``same_job`` when one
     of the closest by text is also within a couple of degrees by profile."""
     classification = grid.classify(degrees)
@@ -131,4 +131,4 @@ def weigh(
         ),
         None,
     )
-    return WeighingResult(classification, by_profile, tuple(by_text[:count]), same_job)
+    return EvaluationResult(classification, by_profile, tuple(by_text[:count]), same_job)

@@ -39,7 +39,7 @@ from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 CHAR_WEIGHT = 0.4
 WORD_WEIGHT = 0.4
 HEAD_WEIGHT = 0.2
-# Level marks weigh this many times their rarity: an appellation that says "adjoint" or
+# Level marks evaluate this many times their rarity: an appellation that says "adjoint" or
 # "senior" fits a title that does not say it less well.
 LEVEL_MARK_WEIGHT = 2.0
 # How far the job's missions and requirements can lift a score towards 1.
@@ -241,7 +241,7 @@ class MatchingIndex:
         return self._words.transform(texts).tocsr()
 
     def _mass(self, texts: list[str], presence: sparse.csr_matrix) -> np.ndarray:
-        """Total word weight of each text; a word no title has weighs as the rarest."""
+        """Total word weight of each text; a word no title has evaluates as the rarest."""
         known = np.asarray(presence.multiply(self._idf).sum(axis=1)).ravel()
         counts = np.array([len(set(text.split())) for text in texts], dtype=np.float32)
         unknown = counts - np.asarray(presence.sum(axis=1)).ravel()

@@ -5,7 +5,7 @@ rank alike). Words are folded the way titles are (accents, case, gender forms, p
 see ``text.stem``); a query word also finds the words it begins (``compta`` → comptable)
 and, when the repertoire does not know it, the words one typo away from it.
 
-Fields weigh differently: a word of the title counts more than one of an appellation,
+Fields evaluate differently: a word of the title counts more than one of an appellation,
 which counts more than one of the missions or requirements. Jobs that match every query
 word come before jobs that match some.
 """

@@ -1,6 +1,6 @@
 """A small state machine: which action may start from which status, and where it leads.
 
-A positioning (``core/positioning.py``) and a weighing (``core/evaluation.py``) each follow
+A positioning (``core/positioning.py``) and an evaluation (``core/evaluation.py``) each follow
 one, with their own table and their own words; a refused action says what the thing is and
 what it would have to be.
 """

@@ -4,5 +4,5 @@ from django.utils.translation import gettext_lazy as _
 
 class EvaluationConfig(AppConfig):
     name = "repertoire.evaluation"
-    verbose_name = _("Weighing of local jobs")
+    verbose_name = _("Evaluation of local jobs")
     default_auto_field = "django.db.models.BigAutoField"

@@ -1,8 +1,8 @@
-"""The weighing sheet (fiche de pesée): what is printed, signed and filed.
+"""The evaluation sheet (fiche de pesée): what is printed, signed and filed.
 
 The job, its missions, each criterion with its degree and justification, the total, the
 level with its explanation and warnings, the decision, and a signatures block. The page
-of a weighing shows the same reading of it (``sheet_of``).
+of an evaluation shows the same reading of it (``sheet_of``).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ class CriterionLine:
 
 
 @dataclass(frozen=True)
-class WeighingSheet:
+class EvaluationSheet:
     evaluation: JobEvaluation
     lines: list[CriterionLine]
     classification: Classification | None  # of the degrees as they are, for the warnings
@@ -63,7 +63,7 @@ def profile_chart(
     size: int = 260,
     font_size: int = 13,
 ) -> str:
-    """The radar of a weighed profile (and of the reference jobs beside it)."""
+    """The radar of an evaluated profile (and of the reference jobs beside it)."""
     return charts.radar(
         list(labels),
         series,
@@ -81,8 +81,8 @@ def profile_chart(
     )
 
 
-def sheet_of(evaluation: JobEvaluation, *, size: int = 260, font_size: int = 13) -> WeighingSheet:
-    criteria = catalog.criteria_of(evaluation.version)
+def sheet_of(evaluation: JobEvaluation, *, size: int = 260, font_size: int = 13) -> EvaluationSheet:
+    criteria = catalog.criteria_of(evaluation.edition)
     lines = [
         CriterionLine(
             criterion.code,
@@ -95,10 +95,10 @@ def sheet_of(evaluation: JobEvaluation, *, size: int = 260, font_size: int = 13)
     ]
     degrees = [line.degree for line in lines]
     complete = all(degree is not None for degree in degrees)
-    return WeighingSheet(
+    return EvaluationSheet(
         evaluation=evaluation,
         lines=lines,
-        classification=catalog.grid_of(evaluation.version).classify(degrees) if complete else None,
+        classification=catalog.grid_of(evaluation.edition).classify(degrees) if complete else None,
         chart=profile_chart(
             [line.label for line in lines],
             [charts.Series(evaluation.title, degrees)] if complete else [],
@@ -113,12 +113,12 @@ def evaluation_html(evaluation: JobEvaluation) -> str:
     with translation.override("fr"):
         return render_to_string(
             "evaluation/sheet.html",
-            {"sheet": sheet_of(evaluation, size=220, font_size=20), "version": evaluation.version},
+            {"sheet": sheet_of(evaluation, size=220, font_size=20), "edition": evaluation.edition},
         )
 
 
 def evaluation_pdf(evaluation: JobEvaluation) -> bytes:
-    """The weighing sheet as PDF (the web page, the API and the command print the same)."""
+    """The evaluation sheet as PDF (the web page, the API and the command print the same)."""
     return pdf(evaluation_html(evaluation))
 
 

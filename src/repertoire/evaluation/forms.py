@@ -1,6 +1,6 @@
-"""Forms of the weighing pages: they read the input; the services apply the rules.
+"""Forms of the evaluation pages: they read the input; the services apply the rules.
 
-The weighing form has one degree and one justification per criterion of the edition
+The evaluation form has one degree and one justification per criterion of the edition
 (never a fixed number of criteria): its fields are built from the edition's yardstick.
 """
 
@@ -69,11 +69,11 @@ class CriterionRow:
     choices: tuple[DegreeChoice, ...]
 
 
-class WeighingForm(forms.Form):
+class EvaluationForm(forms.Form):
     """A local job's title, missions, and for each criterion a degree and its reason.
 
     Degrees are required (the level needs all of them); justifications are required only
-    when the weighing is submitted, which the service checks.
+    when the evaluation is submitted, which the service checks.
     """
 
     title = forms.CharField(label=_("Local job title"), max_length=200)
@@ -148,7 +148,7 @@ class WeighingForm(forms.Form):
     def text_given(self, name: str) -> str:
         return str(self.data.get(self.add_prefix(name), ""))[:2000]
 
-    def weighing(self) -> dict:
+    def evaluation(self) -> dict:
         """What the services take: title, missions, degrees, justifications (non-blank)."""
         data = self.cleaned_data
         return {

@@ -1,4 +1,4 @@
-"""Weighings of local jobs (pesées): an establishment's job scored on the edition's criteria."""
+"""Evaluations of local jobs (pesées): an establishment's job scored on the edition's criteria."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,26 +8,24 @@ from repertoire.core import evaluation as rules
 
 
 class JobEvaluation(models.Model):
-    """A local job weighed with the criteria and the rule of an edition.
+    """A local job evaluated with the criteria and the rule of an edition.
 
     Edited as a draft, submitted by the establishment's HR, validated or sent back by a
-    national administrator. A validated weighing is frozen: revising it makes a new
+    national administrator. A validated evaluation is frozen: revising it makes a new
     version (``revision_of``), so that what positionings rest on never moves.
     """
 
-    # A weighing (pesée) is feminine in French: its statuses have their own context.
+    # An evaluation (pesée) is feminine in French: its statuses have their own context.
     class Status(models.TextChoices):
-        DRAFT = rules.DRAFT, pgettext_lazy("weighing", "draft")
-        SUBMITTED = rules.SUBMITTED, pgettext_lazy("weighing", "submitted")
-        VALIDATED = rules.VALIDATED, pgettext_lazy("weighing", "validated")
-        RETURNED = rules.RETURNED, pgettext_lazy("weighing", "sent back")
+        DRAFT = rules.DRAFT, pgettext_lazy("evaluation", "draft")
+        SUBMITTED = rules.SUBMITTED, pgettext_lazy("evaluation", "submitted")
+        VALIDATED = rules.VALIDATED, pgettext_lazy("evaluation", "validated")
+        RETURNED = rules.RETURNED, pgettext_lazy("evaluation", "sent back")
 
     establishment = models.ForeignKey(
         "organisation.Establishment", models.PROTECT, related_name="evaluations"
     )
-    version = models.ForeignKey(
-        "catalog.RepertoireVersion", models.PROTECT, related_name="evaluations"
-    )
+    edition = models.ForeignKey("catalog.Edition", models.PROTECT, related_name="evaluations")
     title = models.CharField(_("local job title"), max_length=200)
     missions = models.TextField(_("purpose and missions"), blank=True)
     # {criterion code: degree}; {criterion code: why this degree}.
@@ -53,8 +51,8 @@ class JobEvaluation(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("job weighing")
-        verbose_name_plural = _("job weighings")
+        verbose_name = _("job evaluation")
+        verbose_name_plural = _("job evaluations")
         ordering = ["establishment", "title", "-number"]
         indexes = [models.Index(fields=["establishment", "status"])]
 
@@ -70,14 +68,14 @@ class JobEvaluation(models.Model):
 
 
 class EvaluationEvent(models.Model):
-    """One step of a weighing's history: who changed or decided what, and when."""
+    """One step of an evaluation's history: who changed or decided what, and when."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")
         EDIT = "edit", _("changed")
         SUBMIT = "submit", _("submitted")
-        VALIDATE = "validate", pgettext_lazy("weighing", "validated")
-        RETURN = "return", pgettext_lazy("weighing", "sent back")
+        VALIDATE = "validate", pgettext_lazy("evaluation", "validated")
+        RETURN = "return", pgettext_lazy("evaluation", "sent back")
         COMMENT = "comment", _("comment")
         REVISE = "revise", _("new version")
 
@@ -93,8 +91,8 @@ class EvaluationEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        verbose_name = _("weighing event")
-        verbose_name_plural = _("weighing events")
+        verbose_name = _("evaluation event")
+        verbose_name_plural = _("evaluation events")
         ordering = ["evaluation", "at", "pk"]
 
     def __str__(self) -> str:

@@ -1,4 +1,4 @@
-"""Weighings and the live result as plain dictionaries, for the API, the command and the
+"""Evaluations and the live result as plain dictionaries, for the API, the command and the
 result panel of the pages."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from repertoire.catalog import selectors as catalog
-from repertoire.core.evaluation import ProfileNeighbour, WeighingResult
+from repertoire.core.evaluation import EvaluationResult, ProfileNeighbour
 from repertoire.core.text import to_roman
 from repertoire.evaluation import documents, selectors
 from repertoire.evaluation.models import JobEvaluation
@@ -17,7 +17,7 @@ def neighbour_dict(item: ProfileNeighbour) -> dict:
     return {"code": item.code, "title": item.title, "level": item.level, "distance": item.distance}
 
 
-def weighing_dict(edition: str, degrees: dict[str, int], result: WeighingResult) -> dict:
+def evaluation_result_dict(edition: str, degrees: dict[str, int], result: EvaluationResult) -> dict:
     """The form's live result: level, rule, explanation, warnings, the reference jobs
     nearest by profile and by text, and the same-job statement."""
     classification = result.classification
@@ -43,7 +43,7 @@ def evaluation_dict(evaluation: JobEvaluation) -> dict:
     return {
         "id": evaluation.pk,
         "establishment": evaluation.establishment.code,
-        "edition": evaluation.version.label,
+        "edition": evaluation.edition.label,
         "number": evaluation.number,
         "revision_of": evaluation.revision_of_id,
         "title": evaluation.title,
@@ -63,19 +63,19 @@ def evaluation_dict(evaluation: JobEvaluation) -> dict:
     }
 
 
-def result_context(version, scales, degrees: dict[str, int], title: str, missions: str) -> dict:
-    """The live result panel's context (weighing form, and the job form of a draft
+def result_context(edition, scales, degrees: dict[str, int], title: str, missions: str) -> dict:
+    """The live result panel's context (evaluation form, and the job form of a draft
     edition): the level and the jobs around the profile, once every
     criterion has its degree; until then, which criteria still lack one."""
     missing = [scale.label for scale in scales if scale.code not in degrees]
-    context = {"version": version, "missing": missing, "result": None, "chart": None}
+    context = {"edition": edition, "missing": missing, "result": None, "chart": None}
     if missing:
         return context
     values = [degrees[scale.code] for scale in scales]
-    result = selectors.weighing_result(version, degrees, title=title, missions=missions)
+    result = selectors.evaluation_result(edition, degrees, title=title, missions=missions)
     labels = [scale.label for scale in scales]
     series = [charts.Series(title.strip() or _("This job"), values)]
-    jobs = {job.code: job for job in catalog.profile_index(version).jobs}
+    jobs = {job.code: job for job in catalog.profile_index(edition).jobs}
     if result.by_profile and result.by_profile[0].code in jobs:
         nearest = jobs[result.by_profile[0].code]
         series.append(charts.Series(nearest.title, list(nearest.degrees)))
@@ -83,7 +83,7 @@ def result_context(version, scales, degrees: dict[str, int], title: str, mission
         "result": result,
         "classification": result.classification,
         "roman": to_roman(result.classification.level),
-        "chart": documents.profile_chart(labels, series, _("Profile of the weighed job")),
+        "chart": documents.profile_chart(labels, series, _("Profile of the evaluated job")),
         "series": series,
     }
     return context

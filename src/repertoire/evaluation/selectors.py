@@ -1,4 +1,4 @@
-"""Reads of weighings, scoped like the establishments they belong to, and the yardstick
+"""Reads of evaluations, scoped like the establishments they belong to, and the yardstick
 the form shows: what each criterion measures and which reference jobs hold each degree."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core import evaluation as rules
 from repertoire.core.matching import TitleQuery
 from repertoire.core.text import title_words
@@ -29,10 +29,10 @@ def evaluations_for(
     search: str = "",
     level: int | None = None,
 ) -> QuerySet[JobEvaluation]:
-    """The weighings the user may see: their establishment's, every one for national."""
+    """The evaluations the user may see: their establishment's, every one for national."""
     evaluations = JobEvaluation.objects.filter(
         establishment__in=establishments_for(user)
-    ).select_related("establishment", "version")
+    ).select_related("establishment", "edition")
     if establishment:
         evaluations = evaluations.filter(establishment__code=establishment)
     if status:
@@ -45,7 +45,7 @@ def evaluations_for(
 
 
 def evaluation_for(user, pk: int) -> JobEvaluation:
-    """One weighing the user may see; ``JobEvaluation.DoesNotExist`` otherwise."""
+    """One evaluation the user may see; ``JobEvaluation.DoesNotExist`` otherwise."""
     return evaluations_for(user).get(pk=pk)
 
 
@@ -84,12 +84,12 @@ def _quote(job, criterion_words: set[str]) -> str:
     return text if len(text) <= QUOTE_LENGTH else text[: QUOTE_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
-def yardstick(version: RepertoireVersion) -> list[CriterionScale]:
+def yardstick(edition: Edition) -> list[CriterionScale]:
     """For each criterion, its eight degrees illustrated by the edition's own jobs: the
     document describes no degree in words, its jobs do (so the scale follows the edition)."""
-    distribution = catalog.degree_distribution(version)
+    distribution = catalog.degree_distribution(edition)
     scales = []
-    for criterion in catalog.criteria_of(version):
+    for criterion in catalog.criteria_of(edition):
         words = set(title_words(f"{criterion.label} {criterion.description}"))
         scales.append(
             CriterionScale(
@@ -108,35 +108,35 @@ def yardstick(version: RepertoireVersion) -> list[CriterionScale]:
     return scales
 
 
-def weighing_result(
-    version: RepertoireVersion, degrees: dict[str, int], *, title: str = "", missions: str = ""
-) -> rules.WeighingResult:
+def evaluation_result(
+    edition: Edition, degrees: dict[str, int], *, title: str = "", missions: str = ""
+) -> rules.EvaluationResult:
     """The level of a profile and the reference jobs around it, by profile and by text."""
-    codes = [criterion.code for criterion in catalog.criteria_of(version)]
-    profiles = catalog.profile_index(version)
+    codes = [criterion.code for criterion in catalog.criteria_of(edition)]
+    profiles = catalog.profile_index(edition)
     by_text = ()
     if title.strip():
         by_text = (
-            catalog.matching_index(version)
+            catalog.matching_index(edition)
             .match(TitleQuery(title, description=missions), top=5)
             .candidates
         )
-    return rules.weigh(
-        catalog.grid_of(version),
+    return rules.evaluate(
+        catalog.grid_of(edition),
         [degrees[code] for code in codes],
         profiles=profiles,
         by_text=by_text,
     )
 
 
-def evaluations_in_force(user, establishment, version: RepertoireVersion):
-    """The weighings employees may be placed on: validated, of this establishment and
-    edition, not replaced by a newer validated version."""
+def evaluations_in_force(user, establishment, edition: Edition):
+    """The evaluations employees may be placed on: validated, of this establishment and
+    edition, not replaced by a newer validated edition."""
     return (
         evaluations_for(
             user, establishment=establishment.code, status=JobEvaluation.Status.VALIDATED
         )
-        .filter(version=version)
+        .filter(edition=edition)
         .exclude(revisions__status=JobEvaluation.Status.VALIDATED)
         .order_by("title", "-number", "pk")
     )

@@ -1,6 +1,6 @@
-"""Writes of weighings: create, change, submit, validate or send back, revise.
+"""Writes of evaluations: create, change, submit, validate or send back, revise.
 
-Each checks the actor's role, runs in one transaction, keeps the weighing's history
+Each checks the actor's role, runs in one transaction, keeps the evaluation's history
 (``EvaluationEvent``) and is journaled. The order of the steps is in
 ``core.evaluation``; the level is the edition's rule's (``catalog.grid_of``).
 """
@@ -14,7 +14,7 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import may_write_personal_data, role_of
 from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core import evaluation as rules
 from repertoire.core.grid import InvalidDegrees
 from repertoire.core.refusals import NotAllowed, Refused
@@ -26,7 +26,7 @@ EDITABLE_FIELDS = ("title", "missions", "degrees", "justifications")
 
 
 def _check_editor(user, establishment: Establishment) -> None:
-    """The establishment's HR officers and national administrators weigh its jobs."""
+    """The establishment's HR officers and national administrators evaluate its jobs."""
     if not may_write_personal_data(user, establishment.pk):
         raise NotAllowed("réservé aux RH de l'établissement")
 
@@ -36,13 +36,13 @@ def _check_national(user) -> None:
         raise NotAllowed("réservé aux administrateurs nationaux")
 
 
-def criteria_codes(version: RepertoireVersion) -> list[str]:
-    return [criterion.code for criterion in catalog.criteria_of(version)]
+def criteria_codes(edition: Edition) -> list[str]:
+    return [criterion.code for criterion in catalog.criteria_of(edition)]
 
 
-def clean_degrees(version: RepertoireVersion, degrees: dict) -> dict[str, int]:
+def clean_degrees(edition: Edition, degrees: dict) -> dict[str, int]:
     """One degree from 1 to 8 for each criterion of the edition, nothing else."""
-    codes = criteria_codes(version)
+    codes = criteria_codes(edition)
     errors = {}
     cleaned = {}
     for code in codes:
@@ -63,8 +63,8 @@ def clean_degrees(version: RepertoireVersion, degrees: dict) -> dict[str, int]:
     return cleaned
 
 
-def _check_justified_criteria(version: RepertoireVersion, justifications: dict) -> None:
-    unknown = set(justifications) - set(criteria_codes(version))
+def _check_justified_criteria(edition: Edition, justifications: dict) -> None:
+    unknown = set(justifications) - set(criteria_codes(edition))
     if unknown:
         raise Refused(
             problems={"justifications": f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"}
@@ -72,9 +72,9 @@ def _check_justified_criteria(version: RepertoireVersion, justifications: dict) 
 
 
 def _classify(evaluation: JobEvaluation) -> None:
-    """The level, rule and explanation of the weighing's degrees, as of now."""
-    grid = catalog.grid_of(evaluation.version)
-    codes = criteria_codes(evaluation.version)
+    """The level, rule and explanation of the evaluation's degrees, as of now."""
+    grid = catalog.grid_of(evaluation.edition)
+    codes = criteria_codes(evaluation.edition)
     try:
         result = grid.classify([evaluation.degrees[code] for code in codes])
     except InvalidDegrees as exc:
@@ -86,10 +86,10 @@ def _classify(evaluation: JobEvaluation) -> None:
 
 def _facts(evaluation: JobEvaluation) -> dict:
     return {
-        "intitule": evaluation.title,
-        "statut": evaluation.status,
-        "degres": evaluation.degrees,
-        "niveau": evaluation.level,
+        "title": evaluation.title,
+        "status": evaluation.status,
+        "degrees": evaluation.degrees,
+        "level": evaluation.level,
         "version": evaluation.number,
     }
 
@@ -131,16 +131,16 @@ def create_evaluation(
     degrees: dict,
     missions: str = "",
     justifications: dict | None = None,
-    version: RepertoireVersion | None = None,
+    edition: Edition | None = None,
 ) -> JobEvaluation:
-    """A new weighing, as a draft."""
+    """A new evaluation, as a draft."""
     _check_editor(user, establishment)
-    version = version or catalog.get_version()
-    if not version.is_frozen:
-        # A draft edition still changes: a weighing rests on a published one.
+    edition = edition or catalog.get_edition()
+    if not edition.is_frozen:
+        # A draft edition still changes: an evaluation rests on a published one.
         raise Refused(
             problems={
-                "edition": f"l'édition {version.label} est en préparation : pesez sur une édition publiée"
+                "edition": f"l'édition {edition.label} est en préparation : pesez sur une édition publiée"
             }
         )
     fields = _clean_texts(
@@ -148,12 +148,12 @@ def create_evaluation(
     )
     evaluation = JobEvaluation(
         establishment=establishment,
-        version=version,
-        degrees=clean_degrees(version, degrees),
+        edition=edition,
+        degrees=clean_degrees(edition, degrees),
         created_by=user.get_username(),
         **fields,
     )
-    _check_justified_criteria(version, evaluation.justifications)
+    _check_justified_criteria(edition, evaluation.justifications)
     _classify(evaluation)
     # A draft may justify nothing yet (the field is not blank=True): submit() checks them.
     full_clean(evaluation)
@@ -171,7 +171,7 @@ def create_evaluation(
 
 @transaction.atomic
 def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluation:
-    """Change a draft (or a weighing sent back); every changed field is in its history."""
+    """Change a draft (or an evaluation sent back); every changed field is in its history."""
     _check_editor(user, evaluation.establishment)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -182,8 +182,8 @@ def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluati
         raise Refused(str(exc)) from None
     changes = _clean_texts(changes)
     if "degrees" in changes:
-        changes["degrees"] = clean_degrees(evaluation.version, changes["degrees"])
-    _check_justified_criteria(evaluation.version, changes.get("justifications", {}))
+        changes["degrees"] = clean_degrees(evaluation.edition, changes["degrees"])
+    _check_justified_criteria(evaluation.edition, changes.get("justifications", {}))
     before = _facts(evaluation)
     diff = {
         name: {"avant": getattr(evaluation, name), "apres": value}
@@ -230,13 +230,13 @@ def _move(user, evaluation: JobEvaluation, action: str, note: str = "") -> JobEv
 
 @transaction.atomic
 def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
-    """Hand the weighing to the national administrators; each degree must be justified."""
+    """Hand the evaluation to the national administrators; each degree must be justified."""
     _check_editor(user, evaluation.establishment)
     missing = rules.missing_justifications(
-        criteria_codes(evaluation.version), evaluation.justifications
+        criteria_codes(evaluation.edition), evaluation.justifications
     )
     if missing:
-        labels = {c.code: c.label for c in catalog.criteria_of(evaluation.version)}
+        labels = {c.code: c.label for c in catalog.criteria_of(evaluation.edition)}
         raise Refused(
             problems={
                 code: f"justifiez le degré retenu pour « {labels[code]} »" for code in missing
@@ -249,7 +249,7 @@ def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluati
 
 @transaction.atomic
 def validate(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
-    """A national administrator accepts the weighing: it is frozen from now on."""
+    """A national administrator accepts the evaluation: it is frozen from now on."""
     _check_national(user)
     evaluation.decided_by = user.get_username()
     evaluation.decided_at = timezone.now()
@@ -258,7 +258,7 @@ def validate(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvalua
 
 @transaction.atomic
 def send_back(user, evaluation: JobEvaluation, *, comment: str) -> JobEvaluation:
-    """A national administrator returns the weighing to the establishment, saying why."""
+    """A national administrator returns the evaluation to the establishment, saying why."""
     _check_national(user)
     if not comment.strip():
         raise Refused(problems={"comment": "dites à l'établissement ce qui est à revoir"})
@@ -286,15 +286,15 @@ def comment(user, evaluation: JobEvaluation, text: str) -> JobEvaluation:
 
 @transaction.atomic
 def revise(user, evaluation: JobEvaluation) -> JobEvaluation:
-    """A new draft version of a validated weighing; the validated one stays as it was."""
+    """A new draft version of a validated evaluation; the validated one stays as it was."""
     _check_editor(user, evaluation.establishment)
     if evaluation.status != JobEvaluation.Status.VALIDATED:
         raise Refused("seule une pesée validée se révise ; modifiez le brouillon")
     if evaluation.revisions.exists():
-        raise Refused("cette pesée a déjà une version plus récente")
+        raise Refused("cette pesée a déjà une edition plus récente")
     revision = JobEvaluation(
         establishment=evaluation.establishment,
-        version=evaluation.version,
+        edition=evaluation.edition,
         title=evaluation.title,
         missions=evaluation.missions,
         degrees=dict(evaluation.degrees),
@@ -309,13 +309,13 @@ def revise(user, evaluation: JobEvaluation) -> JobEvaluation:
         revision,
         EvaluationEvent.Action.REVISE,
         user.get_username(),
-        note=f"nouvelle version de la pesée validée v{evaluation.number}",
+        note=f"nouvelle edition de la pesée validée v{evaluation.number}",
     )
     record(
         actor=user.get_username(),
         action="evaluation.revise",
         instance=revision,
-        after={**_facts(revision), "revision_de": evaluation.pk},
+        after={**_facts(revision), "revision_of": evaluation.pk},
         establishment=revision.establishment,
     )
     return revision

@@ -1,7 +1,7 @@
-"""Weighing pages: the lists, the guided form with its live result, the weighing with its
+"""Evaluation pages: the lists, the guided form with its live result, the evaluation with its
 review (submit, validate, send back, comment, revise) and its printed sheet.
 
-Views read through ``selectors`` and write through ``services``; a weighing outside the
+Views read through ``selectors`` and write through ``services``; an evaluation outside the
 user's establishments does not exist for them (404), a role that may not act gets 403
 or the service's refusal as a message.
 """
@@ -28,7 +28,7 @@ from repertoire.evaluation.forms import (
     CommentForm,
     DecisionForm,
     EvaluationFilterForm,
-    WeighingForm,
+    EvaluationForm,
 )
 from repertoire.evaluation.models import JobEvaluation
 from repertoire.evaluation.presenters import result_context
@@ -41,13 +41,13 @@ EDITABLE = (JobEvaluation.Status.DRAFT, JobEvaluation.Status.RETURNED)
 
 
 def _evaluation(request, pk: int) -> JobEvaluation:
-    """A weighing outside the user's establishments does not exist for them."""
+    """An evaluation outside the user's establishments does not exist for them."""
     return get_object_or_404(selectors.evaluations_for(request.user), pk=pk)
 
 
-def _version(label: str | None = None):
+def _edition(label: str | None = None):
     try:
-        return catalog.get_version(label)
+        return catalog.get_edition(label)
     except catalog.EditionNotFound as exc:
         raise Http404(str(exc)) from None
 
@@ -57,7 +57,7 @@ def _version(label: str | None = None):
 
 @login_required
 def evaluation_list(request):
-    """The weighings of the user's establishment, or of the whole network for national."""
+    """The evaluations of the user's establishment, or of the whole network for national."""
     if role_of(request.user) is None:
         raise Http404("aucun établissement ne vous est rattaché")
     establishments = list(establishments_for(request.user))
@@ -85,7 +85,7 @@ def evaluation_list(request):
             "page": Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page")),
             "establishments": establishments,
             "several": len(establishments) > 1,
-            # Where a new weighing can start straight away, and where one must be chosen.
+            # Where a new evaluation can start straight away, and where one must be chosen.
             "new_for": next((p for p in writable if p.code == chosen), None)
             or (writable[0] if len(writable) == 1 else None),
             "writable": writable,
@@ -97,26 +97,26 @@ def evaluation_list(request):
 # --- The guided form and its live result ------------------------------------------------------
 
 
-def _weighing_page(request, *, establishment: Establishment, version, evaluation=None):
-    """New weighing or change of a draft: one page, one form, the result beside it."""
+def _evaluation_page(request, *, establishment: Establishment, edition, evaluation=None):
+    """New evaluation or change of a draft: one page, one form, the result beside it."""
     if not may_write_personal_data(request.user, establishment.pk):
         raise PermissionDenied("réservé aux RH de l'établissement")
-    scales = selectors.yardstick(version)
+    scales = selectors.yardstick(edition)
     show_errors = False
     if request.method == "POST":
-        form = WeighingForm(request.POST, scales=scales)
+        form = EvaluationForm(request.POST, scales=scales)
         action = request.POST.get("action", "draft")
         if action != "compute":
             show_errors = True
             if form.is_valid():
-                saved = _save(request, form, establishment, version, evaluation, action)
+                saved = _save(request, form, establishment, edition, evaluation, action)
                 if saved is not None:
                     return redirect("evaluation:detail", pk=saved.pk)
         degrees = form.degrees_given()
         title, missions = form.text_given("title"), form.text_given("missions")
     else:
-        initial = WeighingForm.initial_of(evaluation) if evaluation else {}
-        form = WeighingForm(initial=initial, scales=scales)
+        initial = EvaluationForm.initial_of(evaluation) if evaluation else {}
+        form = EvaluationForm(initial=initial, scales=scales)
         degrees = dict(evaluation.degrees) if evaluation else {}
         title = evaluation.title if evaluation else ""
         missions = evaluation.missions if evaluation else ""
@@ -129,21 +129,21 @@ def _weighing_page(request, *, establishment: Establishment, version, evaluation
             "show_errors": show_errors,
             "establishment": establishment,
             "evaluation": evaluation,
-            "version": version,
-            **result_context(version, scales, degrees, title, missions),
+            "edition": edition,
+            **result_context(edition, scales, degrees, title, missions),
         },
     )
 
 
-def _save(request, form, establishment, version, evaluation, action):
+def _save(request, form, establishment, edition, evaluation, action):
     """Save the draft (and submit it): all or nothing, the refusal shown on the form."""
-    fields = form.weighing()
+    fields = form.evaluation()
     criteria_are = "degrees"
     try:
         with transaction.atomic():
             if evaluation is None:
                 saved = services.create_evaluation(
-                    request.user, establishment, version=version, **fields
+                    request.user, establishment, edition=edition, **fields
                 )
             else:
                 saved = services.update_evaluation(request.user, evaluation, **fields)
@@ -156,7 +156,7 @@ def _save(request, form, establishment, version, evaluation, action):
         tell_refusal(request, form.refusal_on_fields(exc, criteria_are=criteria_are), form=form)
         return None
     if action == "submit":
-        messages.success(request, _("Weighing submitted to the national administrators."))
+        messages.success(request, _("Evaluation submitted to the national administrators."))
     else:
         messages.success(request, _("Draft saved."))
     return saved
@@ -164,7 +164,7 @@ def _save(request, form, establishment, version, evaluation, action):
 
 @login_required
 def new(request):
-    """/pesees/nouvelle/?etablissement=CODE: weigh a new local job of the establishment."""
+    """/pesees/nouvelle/?etablissement=CODE: evaluate a new local job of the establishment."""
     code = request.GET.get("etablissement", "")
     if code:
         establishment = get_object_or_404(establishments_for(request.user), code=code)
@@ -173,10 +173,10 @@ def new(request):
         if len(places) != 1:
             if role_of(request.user) is None:
                 raise Http404("aucun établissement ne vous est rattaché")
-            messages.info(request, _("Choose the establishment of the job to weigh."))
+            messages.info(request, _("Choose the establishment of the job to evaluate."))
             return redirect("evaluation:list")
         establishment = places[0]
-    return _weighing_page(request, establishment=establishment, version=_version())
+    return _evaluation_page(request, establishment=establishment, edition=_edition())
 
 
 @login_required
@@ -187,13 +187,13 @@ def edit(request, pk: int):
     if evaluation.status not in EDITABLE:
         messages.error(
             request,
-            _("Only a draft or a weighing sent back can be changed; revise a validated one."),
+            _("Only a draft or an evaluation sent back can be changed; revise a validated one."),
         )
         return redirect("evaluation:detail", pk=evaluation.pk)
-    return _weighing_page(
+    return _evaluation_page(
         request,
         establishment=evaluation.establishment,
-        version=evaluation.version,
+        edition=evaluation.edition,
         evaluation=evaluation,
     )
 
@@ -204,11 +204,11 @@ def result(request):
     """The result panel for the degrees, title and missions posted (the form's script)."""
     if role_of(request.user) is None:
         raise Http404("aucun établissement ne vous est rattaché")
-    version = _version(request.POST.get("edition") or None)
-    scales = selectors.yardstick(version)
-    form = WeighingForm(request.POST, scales=scales)
+    edition = _edition(request.POST.get("edition") or None)
+    scales = selectors.yardstick(edition)
+    form = EvaluationForm(request.POST, scales=scales)
     context = result_context(
-        version,
+        edition,
         scales,
         form.degrees_given(),
         form.text_given("title"),
@@ -219,7 +219,7 @@ def result(request):
     return render(request, "evaluation/_result.html", context)
 
 
-# --- One weighing and its review --------------------------------------------------------------
+# --- One evaluation and its review --------------------------------------------------------------
 
 
 def _changes(event, labels: dict[str, str]) -> list[tuple[str, object, object]]:
@@ -260,7 +260,7 @@ def detail(request, pk: int):
             "evaluation": evaluation,
             "sheet": sheet,
             "events": events,
-            "version": evaluation.version,
+            "edition": evaluation.edition,
             "previous": evaluation.revision_of,
             "revisions": revisions,
             "may_edit": may_edit and status in EDITABLE,
@@ -292,7 +292,7 @@ def submit(request, pk: int):
         request,
         pk,
         lambda ev: services.submit(request.user, ev, comment=_comment(request)),
-        _("Weighing submitted to the national administrators."),
+        _("Evaluation submitted to the national administrators."),
     )
 
 
@@ -303,7 +303,7 @@ def validate(request, pk: int):
         request,
         pk,
         lambda ev: services.validate(request.user, ev, comment=_comment(request)),
-        _("Weighing validated."),
+        _("Evaluation validated."),
     )
 
 
@@ -314,7 +314,7 @@ def send_back(request, pk: int):
         request,
         pk,
         lambda ev: services.send_back(request.user, ev, comment=_comment(request)),
-        _("Weighing sent back to the establishment."),
+        _("Evaluation sent back to the establishment."),
     )
 
 
@@ -342,7 +342,7 @@ def revise(request, pk: int):
 
 @login_required
 def sheet_pdf(request, pk: int):
-    """/pesees/<pk>/fiche.pdf: the weighing sheet, for whoever may read the weighing."""
+    """/pesees/<pk>/fiche.pdf: the evaluation sheet, for whoever may read the evaluation."""
     evaluation = _evaluation(request, pk)
     response = HttpResponse(documents.evaluation_pdf(evaluation), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{documents.filename_of(evaluation)}"'

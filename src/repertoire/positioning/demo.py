@@ -49,9 +49,9 @@ def create(*, employees_per_establishment: int, actor: str, seed: int = 2014) ->
     rng = random.Random(seed)
     fake = Faker("fr_FR")
     fake.seed_instance(seed)
-    version = catalog.get_version()
-    titles = [alias.title for alias in catalog.appellations_of(version)] or [
-        job.title for job in catalog.jobs_of(version)
+    edition = catalog.get_edition()
+    titles = [alias.title for alias in catalog.appellations_of(edition)] or [
+        job.title for job in catalog.jobs_of(edition)
     ]
     places = [
         services.create_establishment(code, name, actor=actor) for code, name in ESTABLISHMENTS

@@ -100,9 +100,9 @@ class DecisionForm(forms.Form):
 
 
 class EvaluationPlacementForm(forms.Form):
-    """Place the employee on a validated weighing of a local job of their establishment."""
+    """Place the employee on a validated evaluation of a local job of their establishment."""
 
-    evaluation = forms.TypedChoiceField(label=_("Weighed local job"), coerce=int)
+    evaluation = forms.TypedChoiceField(label=_("Evaluated local job"), coerce=int)
     personal_level = DecisionForm.base_fields["personal_level"]
     reason = DecisionForm.base_fields["reason"]
     comment = DecisionForm.base_fields["comment"]

@@ -3,8 +3,8 @@
 A letter states the reference job and the level the person is placed on, the reason for
 a personal level, and the way to contest: the deadline (counted from receipt of the
 letter), the three kinds of appeal and the commission that hears them. The job's sheet
-follows it, printed from the same fragment as the edition's PDF; for a local job weighed
-by the establishment (no reference job describes it), the summary of its weighing does.
+follows it, printed from the same fragment as the edition's PDF; for a local job evaluated
+by the establishment (no reference job describes it), the summary of its evaluation does.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ LETTER_STATUSES = rules.DECIDED
 
 
 @dataclass(frozen=True)
-class WeighingView:
-    """What a letter prints of a weighed local job: its degrees with their justifications,
+class EvaluationView:
+    """What a letter prints of an evaluated local job: its degrees with their justifications,
     and the level and explanation as validated (frozen: the rule may change since)."""
 
     evaluation: object  # evaluation.JobEvaluation
@@ -51,7 +51,7 @@ class Letter:
     level_roman: str
     job_level_roman: str
     sheet: SheetView | None  # a reference job's
-    weighing: WeighingView | None = None  # or a weighed local job's
+    evaluation: EvaluationView | None = None  # or an evaluated local job's
 
     @property
     def employee(self):
@@ -69,15 +69,15 @@ def letters_of(
     if not positionings:
         return []
     today = today or timezone.localdate()
-    version = positionings[0].version
+    edition = positionings[0].edition
     job_ids = {p.job_id for p in positionings if p.job_id}
-    jobs = list(catalog.jobs_of(version).filter(pk__in=job_ids)) if job_ids else []
+    jobs = list(catalog.jobs_of(edition).filter(pk__in=job_ids)) if job_ids else []
     # One reading of the edition for all the letters; one sheet per distinct job.
     sheets = (
-        {sheet.job.pk: sheet for sheet in edition_view(version, jobs=jobs).sheets} if jobs else {}
+        {sheet.job.pk: sheet for sheet in edition_view(edition, jobs=jobs).sheets} if jobs else {}
     )
-    weighings = {
-        p.evaluation_id: _weighing(p.evaluation)
+    evaluations = {
+        p.evaluation_id: _evaluation(p.evaluation)
         for p in positionings
         if not p.job_id and p.evaluation_id
     }
@@ -92,20 +92,22 @@ def letters_of(
                 level_roman=to_roman(positioning.level),
                 job_level_roman=to_roman(positioning.base_level),
                 sheet=sheets.get(positioning.job_id),
-                weighing=None if positioning.job_id else weighings.get(positioning.evaluation_id),
+                evaluation=None
+                if positioning.job_id
+                else evaluations.get(positioning.evaluation_id),
             )
         )
     return letters
 
 
-def _weighing(evaluation) -> WeighingView:
-    criteria = catalog.criteria_of(evaluation.version)
+def _evaluation(evaluation) -> EvaluationView:
+    criteria = catalog.criteria_of(evaluation.edition)
     degrees = [evaluation.degrees.get(criterion.code) for criterion in criteria]
     rows = [
         (criterion, degree, evaluation.justifications.get(criterion.code, ""))
         for criterion, degree in zip(criteria, degrees, strict=True)
     ]
-    return WeighingView(
+    return EvaluationView(
         evaluation=evaluation,
         degrees=rows,
         total=sum(degree or 0 for degree in degrees),
@@ -152,7 +154,7 @@ def letters_html(positionings: Sequence[Positioning], *, today: dt.date | None =
                 "single": len(letters) == 1,
                 "months": appeal_months(),
                 "kinds": [str(label) for label in Appeal.Kind.labels],
-                "version": positionings[0].version if positionings else None,
+                "edition": positionings[0].edition if positionings else None,
             },
         )
     return _unique_ids(html)

@@ -124,15 +124,13 @@ class Positioning(models.Model):
     OPEN_TO_REVIEW = rules.OPEN_TO_REVIEW
 
     employee = models.ForeignKey(Employee, models.CASCADE, related_name="positionings")
-    version = models.ForeignKey(
-        "catalog.RepertoireVersion", models.PROTECT, related_name="positionings"
-    )
+    edition = models.ForeignKey("catalog.Edition", models.PROTECT, related_name="positionings")
     # Denormalised from the employee: the worklists and reports filter and count by it.
     establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="positionings")
     job = models.ForeignKey(
         "catalog.ReferenceJob", models.PROTECT, null=True, blank=True, related_name="positionings"
     )
-    # Or a local job of the establishment, weighed and validated (no reference job fits).
+    # Or a local job of the establishment, evaluated and validated (no reference job fits).
     evaluation = models.ForeignKey(
         "evaluation.JobEvaluation",
         models.PROTECT,
@@ -163,7 +161,7 @@ class Positioning(models.Model):
         ordering = ["confidence", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["employee", "version"], name="one_positioning_per_employee_and_edition"
+                fields=["employee", "edition"], name="one_positioning_per_employee_and_edition"
             ),
             models.CheckConstraint(
                 condition=Q(level__isnull=True) | Q(level__gte=MIN_LEVEL, level__lte=MAX_LEVEL),
@@ -171,8 +169,8 @@ class Positioning(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["establishment", "version", "status"]),
-            models.Index(fields=["establishment", "version", "title_key"]),
+            models.Index(fields=["establishment", "edition", "status"]),
+            models.Index(fields=["establishment", "edition", "title_key"]),
         ]
 
     def __str__(self) -> str:
@@ -183,7 +181,7 @@ class Positioning(models.Model):
 
     @property
     def placed_on(self) -> str:
-        """The job the employee is placed on: a reference job, or a weighed local job."""
+        """The job the employee is placed on: a reference job, or an evaluated local job."""
         if self.job_id:
             return self.job.title
         if self.evaluation_id:
@@ -241,7 +239,7 @@ class Appeal(models.Model):
     """An employee's contestation of a notified positioning (recours), and its decision."""
 
     class Kind(models.TextChoices):
-        WEIGHING = "weighing", _("on the weighing of the job")
+        EVALUATION = "weighing", _("on the evaluation of the job")
         ATTACHMENT = "attachment", _("on the attachment to the job")
         DEFINITION = "definition", _("on the definition of the job")
 

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment
 
 from repertoire.catalog import selectors
-from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core.document import ListItem
 from repertoire.core.text import french_typography
 from repertoire.publishing import exports
@@ -40,15 +40,15 @@ def edition_html(view: EditionView, *, whole_edition: bool = True) -> str:
         )
 
 
-def edition_pdf(version: RepertoireVersion, progress: Progress = silent) -> bytes:
+def edition_pdf(edition: Edition, progress: Progress = silent) -> bytes:
     progress(0.0, "lecture de l'édition")
-    content = pdf(edition_html(edition_view(version)), progress)
+    content = pdf(edition_html(edition_view(edition)), progress)
     progress(1.0, "terminé")
     return content
 
 
 def job_pdf(job: ReferenceJob) -> bytes:
-    view = edition_view(job.version, jobs=[job])
+    view = edition_view(job.edition, jobs=[job])
     return pdf(edition_html(view, whole_edition=False))
 
 
@@ -82,13 +82,13 @@ def _bullets(document, items: list[ListItem]) -> None:
             document.add_paragraph(french_typography(sub), style="List Bullet 2")
 
 
-def edition_docx(version: RepertoireVersion, progress: Progress = silent) -> bytes:
+def edition_docx(edition: Edition, progress: Progress = silent) -> bytes:
     """An editable Word document: heading styles, a table of contents, degree tables."""
 
     progress(0.0, "lecture de l'édition")
-    view = edition_view(version)
+    view = edition_view(edition)
     document = Document()
-    document.core_properties.title = view.version.title
+    document.core_properties.title = view.edition.title
     document.core_properties.subject = f"Édition du {view.date_text}"
     document.styles["Normal"].font.size = Pt(10)
     _docx_title_page(document, view)
@@ -120,13 +120,13 @@ def edition_docx(version: RepertoireVersion, progress: Progress = silent) -> byt
 
 def _docx_title_page(document, view: EditionView) -> None:
     """Title, date and status, the edition's notes, the jobs announced, the contents."""
-    document.add_paragraph(view.version.title, style="Title")
-    document.add_paragraph(f"Édition du {view.date_text} — {view.version.get_status_display()}")
-    for note in view.version.notes:
+    document.add_paragraph(view.edition.title, style="Title")
+    document.add_paragraph(f"Édition du {view.date_text} — {view.edition.get_status_display()}")
+    for note in view.edition.notes:
         document.add_paragraph(french_typography(note))
-    if view.version.missing_jobs:
+    if view.edition.missing_jobs:
         document.add_paragraph(
-            "Emplois annoncés, pas encore décrits : " + ", ".join(view.version.missing_jobs)
+            "Emplois annoncés, pas encore décrits : " + ", ".join(view.edition.missing_jobs)
         )
     document.add_heading("Sommaire", level=1)
     _toc_field(document.add_paragraph())
@@ -182,11 +182,11 @@ def _docx_sheet(document, sheet: SheetView, roman: str) -> None:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
-def edition_xlsx(version: RepertoireVersion, progress: Progress = silent) -> bytes:
+def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
     """A workbook: one row per job (degrees in columns), and the grid."""
 
     progress(0.0, "lecture de l'édition")
-    view = edition_view(version)
+    view = edition_view(edition)
     workbook = Workbook()
     jobs = workbook.active
     jobs.title = "Emplois"
@@ -262,24 +262,24 @@ class Format:
     label: str
     extension: str
     content_type: str
-    build: Callable[[RepertoireVersion, Progress], bytes]
+    build: Callable[[Edition, Progress], bytes]
 
 
-def _html_file(version: RepertoireVersion, progress: Progress = silent) -> bytes:
+def _html_file(edition: Edition, progress: Progress = silent) -> bytes:
     progress(0.0, "lecture de l'édition")
-    content = edition_html(edition_view(version)).encode()
+    content = edition_html(edition_view(edition)).encode()
     progress(1.0, "terminé")
     return content
 
 
-def _csv_file(version: RepertoireVersion, progress: Progress = silent) -> bytes:
+def _csv_file(edition: Edition, progress: Progress = silent) -> bytes:
     # A byte-order mark lets Excel recognise UTF-8; the delimiter is Excel's French ";".
-    return exports.to_csv(selectors.document_of(version)).encode("utf-8-sig")
+    return exports.to_csv(selectors.document_of(edition)).encode("utf-8-sig")
 
 
-def _json_file(version: RepertoireVersion, progress: Progress = silent) -> bytes:
-    document = selectors.document_of(version)
-    return exports.to_json(document, label=version.label, level_rule=version.level_rule).encode()
+def _json_file(edition: Edition, progress: Progress = silent) -> bytes:
+    document = selectors.document_of(edition)
+    return exports.to_json(document, label=edition.label, level_rule=edition.level_rule).encode()
 
 
 FORMATS = {
@@ -307,5 +307,5 @@ FORMATS = {
 }
 
 
-def file_name(version: RepertoireVersion, extension: str) -> str:
-    return f"repertoire-emplois-{version.label}.{extension}"
+def file_name(edition: Edition, extension: str) -> str:
+    return f"repertoire-emplois-{edition.label}.{extension}"

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.tasks import BackgroundWork
 
 
@@ -16,7 +16,7 @@ class Publication(BackgroundWork):
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
 
-    version = models.ForeignKey(RepertoireVersion, models.CASCADE, related_name="publications")
+    edition = models.ForeignKey(Edition, models.CASCADE, related_name="publications")
     format = models.CharField(_("format"), max_length=8)
     # The rule the sheets explain levels by: a file made under another rule is not reused.
     level_rule = models.CharField(_("level rule"), max_length=32)
@@ -32,7 +32,7 @@ class Publication(BackgroundWork):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         ordering = ["-requested_at"]
-        indexes = [models.Index(fields=["version", "format", "status"])]
+        indexes = [models.Index(fields=["edition", "format", "status"])]
 
     def __str__(self) -> str:
-        return f"{self.version} ({self.format})"
+        return f"{self.edition} ({self.format})"

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from repertoire.audit.services import record, snapshot
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core.refusals import Refused
 from repertoire.publishing.documents import FORMATS
 from repertoire.publishing.models import Publication
@@ -27,7 +27,7 @@ class UnknownFormat(Refused):
     """A format no edition is published in."""
 
 
-def request_publication(version: RepertoireVersion, format: str, *, author: str) -> Publication:
+def request_publication(edition: Edition, format: str, *, author: str) -> Publication:
     """The edition's file in this format: the one ready or being made, else a new one.
 
     Editions do not change once imported, so a file made once is handed out again; a
@@ -38,10 +38,10 @@ def request_publication(version: RepertoireVersion, format: str, *, author: str)
         raise UnknownFormat(f"format inconnu « {format} » (formats : {', '.join(FORMATS)})")
     with transaction.atomic():
         # Lock the edition's row: two requests at once must not start two builds.
-        RepertoireVersion.objects.select_for_update().filter(pk=version.pk).first()
+        Edition.objects.select_for_update().filter(pk=edition.pk).first()
         latest = (
             Publication.objects.filter(
-                version=version, format=format, level_rule=version.level_rule
+                edition=edition, format=format, level_rule=edition.level_rule
             )
             .exclude(status=Publication.Status.FAILED)
             .first()
@@ -52,9 +52,9 @@ def request_publication(version: RepertoireVersion, format: str, *, author: str)
         ):
             return latest
         publication = Publication.objects.create(
-            version=version,
+            edition=edition,
             format=format,
-            level_rule=version.level_rule,
+            level_rule=edition.level_rule,
             status=Publication.Status.PENDING,
             requested_by=author,
         )
@@ -70,7 +70,7 @@ def request_publication(version: RepertoireVersion, format: str, *, author: str)
 
 def build_publication(pk: int) -> None:
     """Make the file, writing progress as it goes; a failure is kept with its message."""
-    publication = Publication.objects.select_related("version").get(pk=pk)
+    publication = Publication.objects.select_related("edition").get(pk=pk)
     Publication.objects.filter(pk=pk).update(
         status=Publication.Status.RUNNING, stage="démarrage", updated_at=timezone.now()
     )
@@ -83,7 +83,7 @@ def build_publication(pk: int) -> None:
     progress = throttled(write_progress, PROGRESS_INTERVAL)
 
     try:
-        content = FORMATS[publication.format].build(publication.version, progress)
+        content = FORMATS[publication.format].build(publication.edition, progress)
     except Exception as exc:  # kept on the publication for the person waiting for it
         logger.exception("publication %s failed", pk)
         publication.fail(exc)

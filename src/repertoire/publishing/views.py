@@ -15,9 +15,9 @@ from repertoire.publishing.diff_annex import diff_pdf
 from repertoire.publishing.models import Publication
 
 
-def _version(request):
+def _edition(request):
     try:
-        return selectors.get_version(request.GET.get("edition") or request.POST.get("edition"))
+        return selectors.get_edition(request.GET.get("edition") or request.POST.get("edition"))
     except selectors.EditionNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -29,12 +29,12 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 def job_pdf(request, code: str):
-    version = _version(request)
-    job = selectors.job_of(version, code)
+    edition = _edition(request)
+    job = selectors.job_of(edition, code)
     if job is None:
-        raise Http404(f"aucun emploi « {code} » dans l'édition {version.label}")
+        raise Http404(f"aucun emploi « {code} » dans l'édition {edition.label}")
     return _download(
-        documents.job_pdf(job), "application/pdf", f"fiche-{job.code}-{version.label}.pdf"
+        documents.job_pdf(job), "application/pdf", f"fiche-{job.code}-{edition.label}.pdf"
     )
 
 
@@ -44,18 +44,18 @@ def publish(request, format: str):
     if format not in documents.FORMATS:
         raise Http404(format)
     author = request.user.get_username() if request.user.is_authenticated else "anonyme"
-    publication = services.request_publication(_version(request), format, author=author)
+    publication = services.request_publication(_edition(request), format, author=author)
     return redirect("publishing:status", pk=publication.pk)
 
 
 def status(request, pk: int):
-    publication = get_object_or_404(Publication.objects.select_related("version"), pk=pk)
+    publication = get_object_or_404(Publication.objects.select_related("edition"), pk=pk)
     return render(
         request,
         "publishing/status.html",
         {
             "publication": publication,
-            "version": publication.version,
+            "edition": publication.edition,
             "format": documents.FORMATS[publication.format],
             "waiting": publication.status
             in (Publication.Status.PENDING, Publication.Status.RUNNING),
@@ -65,13 +65,13 @@ def status(request, pk: int):
 
 def download(request, pk: int):
     publication = get_object_or_404(
-        Publication.objects.select_related("version"), pk=pk, status=Publication.Status.DONE
+        Publication.objects.select_related("edition"), pk=pk, status=Publication.Status.DONE
     )
     format = documents.FORMATS[publication.format]
     return _download(
         bytes(publication.content),
         format.content_type,
-        documents.file_name(publication.version, format.extension),
+        documents.file_name(publication.edition, format.extension),
     )
 
 

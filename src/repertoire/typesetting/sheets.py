@@ -1,5 +1,5 @@
 """An edition read once for print: its grid, its levels and its job sheets, each with its
-radar chart. The edition's documents, the letters and the weighing sheets show them."""
+radar chart. The edition's documents, the letters and the evaluation sheets show them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.formats import date_format
 
 from repertoire.catalog import selectors
-from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core.document import ListItem
 from repertoire.core.grid import MAX_DEGREE, RULES, Classification, calibrate
 from repertoire.core.text import gender_forms
@@ -30,7 +30,7 @@ class SheetView:
 class EditionView:
     """An edition read once for publishing: its grid, its levels and its job sheets."""
 
-    version: RepertoireVersion
+    edition: Edition
     criteria: list
     levels: list
     rule: object
@@ -39,7 +39,7 @@ class EditionView:
 
     @property
     def date_text(self) -> str:
-        return date_format(self.version.date, "j F Y")
+        return date_format(self.edition.date, "j F Y")
 
 
 def _items(items: list[dict]) -> list[ListItem]:
@@ -68,12 +68,12 @@ def _sheet(job: ReferenceJob, criteria, grid) -> SheetView:
     )
 
 
-def edition_view(version: RepertoireVersion, jobs: list[ReferenceJob] | None = None) -> EditionView:
+def edition_view(edition: Edition, jobs: list[ReferenceJob] | None = None) -> EditionView:
     """The edition, with the sheets of ``jobs`` (all of its jobs by default)."""
-    grid = selectors.grid_of(version)
-    criteria = selectors.criteria_of(version)
-    levels = list(selectors.levels_of(version))
-    all_jobs = list(selectors.jobs_of(version))
+    grid = selectors.grid_of(edition)
+    criteria = selectors.criteria_of(edition)
+    levels = list(selectors.levels_of(edition))
+    all_jobs = list(selectors.jobs_of(edition))
     bands = grid.rule.bands(len(criteria))
     observed = grid.observed_quantities()
     for level in levels:
@@ -81,7 +81,7 @@ def edition_view(version: RepertoireVersion, jobs: list[ReferenceJob] | None = N
         level.band = bands[level.number]
         level.observed = observed.get(level.number)
     return EditionView(
-        version=version,
+        edition=edition,
         criteria=criteria,
         levels=levels,
         rule=grid.rule,

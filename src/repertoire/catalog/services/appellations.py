@@ -7,16 +7,16 @@ from django.db import transaction
 
 from repertoire.audit.services import record, snapshot
 from repertoire.bundled import curated_appellations, read_appellations
-from repertoire.catalog.models import JobTitleAlias, ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, JobTitleAlias, ReferenceJob
 from repertoire.catalog.services.common import edition_changed
 from repertoire.core.document import DocumentError, DocumentInvalid
 from repertoire.core.refusals import Refused
 from repertoire.core.tables import TableInvalid
 
 
-def seed_curated_appellations(version: RepertoireVersion, *, author: str) -> int:
+def seed_curated_appellations(edition: Edition, *, author: str) -> int:
     """Give the edition's jobs the curated appellations of the jobs with the same code."""
-    jobs = {job.code: job for job in version.jobs.all()}
+    jobs = {job.code: job for job in edition.jobs.all()}
     aliases = [
         JobTitleAlias(
             job=jobs[row["code"]],
@@ -28,7 +28,7 @@ def seed_curated_appellations(version: RepertoireVersion, *, author: str) -> int
         if row["code"] in jobs and row["appellation"]
     ]
     created = JobTitleAlias.objects.bulk_create(aliases, ignore_conflicts=True)
-    edition_changed(version)
+    edition_changed(edition)
     return len(created)
 
 
@@ -45,21 +45,21 @@ def add_appellation(
             job=job, title=title, defaults={"source": source, "created_by": author}
         )
         if created:
-            edition_changed(job.version)
+            edition_changed(job.edition)
             record(actor=author, action="appellation.add", instance=alias, after=snapshot(alias))
     return alias, created
 
 
 def remove_appellation(alias: JobTitleAlias, *, author: str = "system") -> None:
     with transaction.atomic():
-        version = alias.job.version
+        edition = alias.job.edition
         before = snapshot(alias)
         record(actor=author, action="appellation.remove", instance=alias, before=before)
         alias.delete()
-        edition_changed(version)
+        edition_changed(edition)
 
 
-def import_appellations(version: RepertoireVersion, data: bytes, *, author: str) -> dict:
+def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     """Add the appellations of a CSV file (code, appellation[, source]); all or nothing.
 
     Rows already known change nothing, so importing the same file twice is harmless.
@@ -68,7 +68,7 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
         table = read_appellations(data)
     except TableInvalid as exc:
         raise DocumentInvalid([DocumentError(exc.line, exc.message)]) from None
-    jobs = {job.code: job for job in version.jobs.all()}
+    jobs = {job.code: job for job in edition.jobs.all()}
     sources = set(JobTitleAlias.Source.values)
     errors, wanted = [], {}
     for line, row in table.rows:
@@ -77,7 +77,7 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
         if row["code"] not in jobs:
             errors.append(
                 DocumentError(
-                    line, f"emploi « {row['code']} » inconnu dans l'édition {version.label}"
+                    line, f"emploi « {row['code']} » inconnu dans l'édition {edition.label}"
                 )
             )
         elif not title:
@@ -91,7 +91,7 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
     if errors:
         raise DocumentInvalid(errors)
     existing = set(
-        JobTitleAlias.objects.filter(job__version=version).values_list("job__code", "title")
+        JobTitleAlias.objects.filter(job__edition=edition).values_list("job__code", "title")
     )
     new = [
         JobTitleAlias(job=jobs[code], title=title, source=source, created_by=author)
@@ -101,16 +101,16 @@ def import_appellations(version: RepertoireVersion, data: bytes, *, author: str)
     with transaction.atomic():
         JobTitleAlias.objects.bulk_create(new)
         if new:
-            edition_changed(version)
+            edition_changed(edition)
             record(
                 actor=author,
                 action="appellation.import",
-                instance=version,
+                instance=edition,
                 after={"created": [f"{alias.job.code}: {alias.title}" for alias in new]},
             )
     return {"created": len(new), "unchanged": len(wanted) - len(new)}
 
 
-def rebuild_matching_index(version: RepertoireVersion) -> None:
+def rebuild_matching_index(edition: Edition) -> None:
     """Make every process rebuild its title-matching index for the edition."""
-    edition_changed(version)
+    edition_changed(edition)

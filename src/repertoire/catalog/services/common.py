@@ -7,12 +7,12 @@ from django.db.models import F
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
-from repertoire.catalog.models import RepertoireVersion, SommaireEntry
+from repertoire.catalog.models import Edition, SommaireEntry
 from repertoire.core.refusals import NotAllowed, Refused
 
 
-def edition_changed(version: RepertoireVersion) -> None:
-    RepertoireVersion.objects.filter(pk=version.pk).update(revision=F("revision") + 1)
+def edition_changed(edition: Edition) -> None:
+    Edition.objects.filter(pk=edition.pk).update(revision=F("revision") + 1)
 
 
 def item_dict(item) -> dict:
@@ -20,7 +20,7 @@ def item_dict(item) -> dict:
 
 
 class EditionFrozen(Refused):
-    """A published edition does not change: positionings and weighings rest on it."""
+    """A published edition does not change: positionings and evaluations rest on it."""
 
 
 def check_national(user) -> None:
@@ -28,24 +28,24 @@ def check_national(user) -> None:
         raise NotAllowed("seuls les administrateurs nationaux préparent les éditions")
 
 
-def check_draft(version: RepertoireVersion) -> None:
+def check_draft(edition: Edition) -> None:
     """Refused once published; the edition's row stays locked until the write commits,
     so an edit and a publication at the same moment cannot both go through."""
-    locked = RepertoireVersion.objects.select_for_update().filter(pk=version.pk)
+    locked = Edition.objects.select_for_update().filter(pk=edition.pk)
     published_at = locked.values_list("published_at", flat=True).first()
-    if published_at is not None or version.is_frozen:
+    if published_at is not None or edition.is_frozen:
         raise EditionFrozen(
-            f"l'édition {version.label} est publiée : elle ne change plus, copiez-la pour "
+            f"l'édition {edition.label} est publiée : elle ne change plus, copiez-la pour "
             "préparer la suivante"
         )
 
 
-def rebuild_sommaire(version: RepertoireVersion) -> None:
+def rebuild_sommaire(edition: Edition) -> None:
     """A draft's sommaire is its jobs by level; page numbers come when it is typeset."""
-    version.sommaire.all().delete()
+    edition.sommaire.all().delete()
     SommaireEntry.objects.bulk_create(
         SommaireEntry(
-            version=version,
+            edition=edition,
             level_number=job.level.number,
             # The sommaire spells titles, not the sheets' headings (often in capitals):
             # the reader takes a job's title from it.
@@ -55,6 +55,6 @@ def rebuild_sommaire(version: RepertoireVersion) -> None:
             job=job,
         )
         for position, job in enumerate(
-            version.jobs.select_related("level").order_by("level__number", "position"), start=1
+            edition.jobs.select_related("level").order_by("level__number", "position"), start=1
         )
     )

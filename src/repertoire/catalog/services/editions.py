@@ -12,12 +12,12 @@ from repertoire.audit.services import record, snapshot
 from repertoire.bundled import BUNDLED_EDITION, bundled_document, criteria_descriptions
 from repertoire.catalog.models import (
     Criterion,
+    Edition,
     JobDegree,
     JobTitleAlias,
     Level,
     LevelDefinition,
     ReferenceJob,
-    RepertoireVersion,
     SommaireEntry,
 )
 from repertoire.catalog.selectors import reference_profiles_of
@@ -29,7 +29,12 @@ from repertoire.catalog.services.common import (
     item_dict,
     rebuild_sommaire,
 )
-from repertoire.core.document import DocumentError, DocumentInvalid, RepertoireDocument
+from repertoire.core.document import (
+    STORED_STATUSES,
+    DocumentError,
+    DocumentInvalid,
+    RepertoireDocument,
+)
 from repertoire.core.grid import (
     MAX_LEVEL,
     MIN_LEVEL,
@@ -51,7 +56,7 @@ RESERVED_LABELS = frozenset({"comparer"})
 
 def label_problem(label: str) -> str | None:
     """Why a label cannot name an edition, or None."""
-    longest = RepertoireVersion._meta.get_field("label").max_length
+    longest = Edition._meta.get_field("label").max_length
     if not label:
         return "le libellé est obligatoire"
     if len(label) > longest:
@@ -61,7 +66,7 @@ def label_problem(label: str) -> str | None:
             f"libellé « {label} » refusé : lettres sans accent, chiffres, points, tirets "
             "(par exemple 2015-officielle)"
         )
-    if RepertoireVersion.objects.filter(label=label).exists():
+    if Edition.objects.filter(label=label).exists():
         return f"une édition « {label} » existe déjà"
     return None
 
@@ -73,7 +78,7 @@ def import_edition(
     label: str | None = None,
     rule: str | None = None,
     source_name: str = "",
-) -> RepertoireVersion:
+) -> Edition:
     """Store a parsed document as a new edition, all or nothing.
 
     The level rule is the one asked for, or the first that reproduces every declared
@@ -82,39 +87,39 @@ def import_edition(
     label = label or document.date.isoformat()
     level_rule = _checked_rule(document, label, rule)
     with transaction.atomic():
-        version = RepertoireVersion.objects.create(
+        edition = Edition.objects.create(
             label=label,
             title=document.title,
-            status=document.status,
+            status=STORED_STATUSES[document.status],
             date=document.date,
             notes=list(document.notes),
             missing_jobs=list(document.missing_jobs),
             level_rule=level_rule.code,
-            is_current=not RepertoireVersion.objects.filter(is_current=True).exists(),
+            is_current=not Edition.objects.filter(is_current=True).exists(),
             source_name=source_name,
             imported_by=author,
         )
-        if version.is_current:
+        if edition.is_current:
             # The first edition is the one in force at once: published, frozen.
-            version.published_at, version.published_by = timezone.now(), author
-            version.save(update_fields=["published_at", "published_by"])
-        criteria = _store_criteria(version, document)
-        levels, definitions = _store_levels(version, document)
-        jobs = _store_jobs(version, document, levels, definitions)
+            edition.published_at, edition.published_by = timezone.now(), author
+            edition.save(update_fields=["published_at", "published_by"])
+        criteria = _store_criteria(edition, document)
+        levels, definitions = _store_levels(edition, document)
+        jobs = _store_jobs(edition, document, levels, definitions)
         JobDegree.objects.bulk_create(
             JobDegree(job=stored, criterion=criterion, degree=degree)
             for stored, job in zip(jobs, document.jobs, strict=True)
             for criterion, degree in zip(criteria, job.degrees, strict=True)
         )
-        _store_sommaire(version, document, jobs)
-        seed_curated_appellations(version, author=author)
+        _store_sommaire(edition, document, jobs)
+        seed_curated_appellations(edition, author=author)
         record(
             actor=author,
             action="edition.import",
-            instance=version,
-            after={**snapshot(version), "jobs": len(document.jobs)},
+            instance=edition,
+            after={**snapshot(edition), "jobs": len(document.jobs)},
         )
-    return version
+    return edition
 
 
 def _checked_rule(document: RepertoireDocument, label: str, rule: str | None) -> LevelRule:
@@ -143,11 +148,11 @@ def _checked_rule(document: RepertoireDocument, label: str, rule: str | None) ->
     return level_rule
 
 
-def _store_criteria(version: RepertoireVersion, document: RepertoireDocument) -> list[Criterion]:
+def _store_criteria(edition: Edition, document: RepertoireDocument) -> list[Criterion]:
     descriptions = criteria_descriptions()
     return Criterion.objects.bulk_create(
         Criterion(
-            version=version,
+            edition=edition,
             code=c.code,
             label=c.label,
             description=descriptions.get(c.code, ""),
@@ -158,13 +163,13 @@ def _store_criteria(version: RepertoireVersion, document: RepertoireDocument) ->
 
 
 def _store_levels(
-    version: RepertoireVersion, document: RepertoireDocument
+    edition: Edition, document: RepertoireDocument
 ) -> tuple[dict[int, Level], dict[tuple[str, ...], LevelDefinition]]:
     """The edition's levels by number, and their definitions by text."""
     levels = {
         level.number: level
         for level in Level.objects.bulk_create(
-            Level(version=version, number=number) for number in range(MIN_LEVEL, MAX_LEVEL + 1)
+            Level(edition=edition, number=number) for number in range(MIN_LEVEL, MAX_LEVEL + 1)
         )
     }
     stored_definitions = {}
@@ -178,11 +183,11 @@ def _store_levels(
 
 
 def _store_jobs(
-    version: RepertoireVersion, document: RepertoireDocument, levels, definitions
+    edition: Edition, document: RepertoireDocument, levels, definitions
 ) -> list[ReferenceJob]:
     return ReferenceJob.objects.bulk_create(
         ReferenceJob(
-            version=version,
+            edition=edition,
             code=job.code,
             title=job.title,
             heading=job.heading,
@@ -197,13 +202,13 @@ def _store_jobs(
 
 
 def _store_sommaire(
-    version: RepertoireVersion, document: RepertoireDocument, jobs: list[ReferenceJob]
+    edition: Edition, document: RepertoireDocument, jobs: list[ReferenceJob]
 ) -> None:
     """The document's sommaire, each entry linked to the job whose heading it names."""
     by_key = {title_key(job.heading): job for job in jobs}
     SommaireEntry.objects.bulk_create(
         SommaireEntry(
-            version=version,
+            edition=edition,
             level_number=entry.level,
             title=entry.title,
             page=entry.page,
@@ -214,62 +219,56 @@ def _store_sommaire(
     )
 
 
-def ensure_bundled_edition(*, author: str = "system") -> RepertoireVersion | None:
+def ensure_bundled_edition(*, author: str = "system") -> Edition | None:
     """Load the bundled edition into an empty database; do nothing otherwise."""
     with transaction.atomic():
-        if RepertoireVersion.objects.exists():
+        if Edition.objects.exists():
             return None
         return import_edition(bundled_document(), author=author, source_name=BUNDLED_EDITION)
 
 
 @transaction.atomic
-def set_level_rule(
-    version: RepertoireVersion, rule_code: str, *, author: str = "system"
-) -> RepertoireVersion:
+def set_level_rule(edition: Edition, rule_code: str, *, author: str = "system") -> Edition:
     """Change an edition's rule; refused if it misclassifies any of its reference jobs."""
     rule = get_rule(rule_code)
-    misclassified = calibrate(rule, reference_profiles_of(version))
+    misclassified = calibrate(rule, reference_profiles_of(edition))
     if misclassified:
         raise RuleRefused(rule, misclassified)
-    before = snapshot(version)
-    version.level_rule = rule.code
-    version.save(update_fields=["level_rule"])
-    edition_changed(version)
+    before = snapshot(edition)
+    edition.level_rule = rule.code
+    edition.save(update_fields=["level_rule"])
+    edition_changed(edition)
     record(
         actor=author,
         action="edition.level_rule",
-        instance=version,
+        instance=edition,
         before=before,
-        after=snapshot(version),
+        after=snapshot(edition),
     )
-    return version
+    return edition
 
 
-def make_current(version: RepertoireVersion, *, author: str = "system") -> RepertoireVersion:
+def make_current(edition: Edition, *, author: str = "system") -> Edition:
     """Put a published edition back in force (a draft is put in force by publishing it)."""
-    if not version.is_frozen:
-        raise Refused(f"l'édition {version.label} est un brouillon : publiez-la")
+    if not edition.is_frozen:
+        raise Refused(f"l'édition {edition.label} est un brouillon : publiez-la")
     with transaction.atomic():
-        RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
-            is_current=False
-        )
-        before = snapshot(version)
-        version.is_current = True
-        version.save(update_fields=["is_current"])
+        Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
+        before = snapshot(edition)
+        edition.is_current = True
+        edition.save(update_fields=["is_current"])
         record(
             actor=author,
             action="edition.make_current",
-            instance=version,
+            instance=edition,
             before=before,
-            after=snapshot(version),
+            after=snapshot(edition),
         )
-    return version
+    return edition
 
 
 @transaction.atomic
-def copy_edition(
-    user, source: RepertoireVersion, *, label: str, title: str = ""
-) -> RepertoireVersion:
+def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Edition:
     """A new draft edition with everything of ``source``: grid, jobs, appellations."""
     check_national(user)
     label = label.strip()
@@ -277,7 +276,7 @@ def copy_edition(
     if problem:
         raise Refused(problems={"label": problem})
     author = user.get_username()
-    copy = RepertoireVersion.objects.create(
+    copy = Edition.objects.create(
         label=label,
         title=title.strip() or source.title,
         status=source.status,
@@ -293,14 +292,14 @@ def copy_edition(
     criteria = {}
     for criterion in source.criteria.all():
         old_pk = criterion.pk
-        criterion.pk, criterion.version = None, copy
+        criterion.pk, criterion.edition = None, copy
         criterion.save()
         criteria[old_pk] = criterion
     levels, definitions = {}, {}
     for level in source.levels.prefetch_related("definitions"):
         old_definitions = list(level.definitions.all())
         old_pk = level.pk
-        level.pk, level.version = None, copy
+        level.pk, level.edition = None, copy
         level.save()
         levels[old_pk] = level
         for definition in old_definitions:
@@ -312,7 +311,7 @@ def copy_edition(
     degrees, appellations = [], []
     for job in jobs:
         old_degrees, old_appellations = list(job.degrees.all()), list(job.appellations.all())
-        job.pk, job.version = None, copy
+        job.pk, job.edition = None, copy
         job.level = levels[job.level_id]
         job.level_definition = definitions.get(job.level_definition_id)
         job.save()
@@ -337,21 +336,19 @@ def copy_edition(
 
 
 @transaction.atomic
-def update_edition(
-    user, version: RepertoireVersion, *, title: str, status: str, date
-) -> RepertoireVersion:
+def update_edition(user, edition: Edition, *, title: str, status: str, date) -> Edition:
     check_national(user)
-    check_draft(version)
-    before = snapshot(version)
-    version.title, version.status, version.date = " ".join(title.split()), status, date
-    full_clean(version, exclude=["based_on"])
-    version.save(update_fields=["title", "status", "date"])
-    edition_changed(version)
+    check_draft(edition)
+    before = snapshot(edition)
+    edition.title, edition.status, edition.date = " ".join(title.split()), status, date
+    full_clean(edition, exclude=["based_on"])
+    edition.save(update_fields=["title", "status", "date"])
+    edition_changed(edition)
     record(
         actor=user.get_username(),
         action="edition.update",
-        instance=version,
+        instance=edition,
         before=before,
-        after=snapshot(version),
+        after=snapshot(edition),
     )
-    return version
+    return edition

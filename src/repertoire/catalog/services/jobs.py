@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from repertoire.audit.services import record, snapshot
-from repertoire.catalog.models import JobDegree, JobTitleAlias, ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, JobDegree, JobTitleAlias, ReferenceJob
 from repertoire.catalog.services.common import (
     check_draft,
     check_national,
@@ -27,16 +27,16 @@ def _job_snapshot(job: ReferenceJob) -> dict:
     }
 
 
-def rule_level(version: RepertoireVersion, degrees: dict[str, int]) -> int:
+def rule_level(edition: Edition, degrees: dict[str, int]) -> int:
     """The level the edition's rule gives these degrees (criteria in the edition's order)."""
-    criteria = version.criteria.order_by("position").values_list("code", flat=True)
-    return get_rule(version.level_rule).level([degrees[code] for code in criteria])
+    criteria = edition.criteria.order_by("position").values_list("code", flat=True)
+    return get_rule(edition.level_rule).level([degrees[code] for code in criteria])
 
 
 @transaction.atomic
 def save_job(
     user,
-    version: RepertoireVersion,
+    edition: Edition,
     job: ReferenceJob | None = None,
     *,
     title: str,
@@ -52,23 +52,23 @@ def save_job(
     Renaming keeps the job's code: the job is the same one, and links to it still work.
     """
     check_national(user)
-    check_draft(version)
-    if job is not None and job.version_id != version.pk:
+    check_draft(edition)
+    if job is not None and job.edition_id != edition.pk:
         # Otherwise a draft's check would let a published edition's job be changed.
-        raise Refused(f"l'emploi « {job.code} » n'est pas de l'édition {version.label}")
+        raise Refused(f"l'emploi « {job.code} » n'est pas de l'édition {edition.label}")
     title = " ".join(title.split())
-    criteria = list(version.criteria.order_by("position"))
+    criteria = list(edition.criteria.order_by("position"))
     parsed = _checked_job(
-        version, job, title, missions, requirements, criteria, degrees, declared_level
+        edition, job, title, missions, requirements, criteria, degrees, declared_level
     )
-    number = declared_level or rule_level(version, degrees)
-    level = version.levels.get(number=number)
+    number = declared_level or rule_level(edition, degrees)
+    level = edition.levels.get(number=number)
     author = user.get_username()
     before = _job_snapshot(job) if job else None
     if job is None:
-        last = version.jobs.order_by("-position").values_list("position", flat=True).first()
+        last = edition.jobs.order_by("-position").values_list("position", flat=True).first()
         job = ReferenceJob(
-            version=version, code=_free_code(version, title), position=(last or 0) + 1
+            edition=edition, code=_free_code(edition, title), position=(last or 0) + 1
         )
     if job.level_id != level.pk or job.level_definition_id is None:
         job.level_definition = level.definitions.order_by("position").first()
@@ -80,9 +80,9 @@ def save_job(
         JobDegree.objects.update_or_create(
             job=job, criterion=criterion, defaults={"degree": degrees[criterion.code]}
         )
-    rebuild_sommaire(version)
-    _settle_title(version, job, author=author)
-    edition_changed(version)
+    rebuild_sommaire(edition)
+    _settle_title(edition, job, author=author)
+    edition_changed(edition)
     after = _job_snapshot(job)
     record(
         actor=author,
@@ -95,7 +95,7 @@ def save_job(
 
 
 def _checked_job(
-    version: RepertoireVersion,
+    edition: Edition,
     job: ReferenceJob | None,
     title: str,
     missions: str,
@@ -116,13 +116,13 @@ def _checked_job(
         # The document tells jobs apart by title key (case, accents, gender marks aside):
         # two jobs with one key could not be written out and read back.
         title_key(other)
-        for pair in version.jobs.exclude(pk=getattr(job, "pk", None)).values_list(
+        for pair in edition.jobs.exclude(pk=getattr(job, "pk", None)).values_list(
             "title", "heading"
         )
         for other in pair
     }:
         errors.setdefault("title", []).append(
-            f"l'édition {version.label} a déjà un emploi « {title} »"
+            f"l'édition {edition.label} a déjà un emploi « {title} »"
         )
     parsed = {}
     for name, text in (("missions", missions), ("requirements", requirements)):
@@ -150,12 +150,12 @@ def _checked_job(
     return parsed
 
 
-def _settle_title(version: RepertoireVersion, job: ReferenceJob, *, author: str) -> None:
+def _settle_title(edition: Edition, job: ReferenceJob, *, author: str) -> None:
     """A job now bears this title: appellations of other jobs that say the same are
     removed (they stood in for a job the edition lacked, as "Chargé d'accueil" did), and
     an announced job it describes is no longer listed as missing."""
     key = title_key(job.title)
-    for alias in JobTitleAlias.objects.filter(job__version=version).exclude(job=job):
+    for alias in JobTitleAlias.objects.filter(job__edition=edition).exclude(job=job):
         if title_key(alias.title) == key:
             record(
                 actor=author,
@@ -164,18 +164,18 @@ def _settle_title(version: RepertoireVersion, job: ReferenceJob, *, author: str)
                 before={**snapshot(alias), "reason": f"intitulé de l'emploi {job.code}"},
             )
             alias.delete()
-    missing = [title for title in version.missing_jobs if title_key(title) != key]
-    if missing != version.missing_jobs:
-        version.missing_jobs = missing
-        version.save(update_fields=["missing_jobs"])
+    missing = [title for title in edition.missing_jobs if title_key(title) != key]
+    if missing != edition.missing_jobs:
+        edition.missing_jobs = missing
+        edition.save(update_fields=["missing_jobs"])
 
 
-def _free_code(version: RepertoireVersion, title: str) -> str:
+def _free_code(edition: Edition, title: str) -> str:
     # Room for the "-2", "-3"… that tell apart jobs whose titles give the same code.
     longest = ReferenceJob._meta.get_field("code").max_length - 4
     base = slugify(title)[:longest].strip("-") or "emploi"
     code, counter = base, 2
-    while version.jobs.filter(code=code).exists():
+    while edition.jobs.filter(code=code).exists():
         code, counter = f"{base}-{counter}", counter + 1
     return code
 
@@ -184,10 +184,10 @@ def _free_code(version: RepertoireVersion, title: str) -> str:
 def retire_job(user, job: ReferenceJob) -> None:
     """Take a job out of a draft edition; the diff then lists it as retired."""
     check_national(user)
-    version = job.version
-    check_draft(version)
+    edition = job.edition
+    check_draft(edition)
     before = _job_snapshot(job)
     record(actor=user.get_username(), action="job.retire", instance=job, before=before)
     job.delete()
-    rebuild_sommaire(version)
-    edition_changed(version)
+    rebuild_sommaire(edition)
+    edition_changed(edition)

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from repertoire.audit.services import record, snapshot
-from repertoire.catalog.models import EditionPairing, RepertoireVersion
+from repertoire.catalog.models import Edition, EditionPairing
 from repertoire.catalog.selectors import reference_profiles_of
 from repertoire.catalog.services.common import (
     EditionFrozen,
@@ -27,9 +27,7 @@ class PublicationRefused(Refused):
 
 
 @transaction.atomic
-def publish_edition(
-    user, version: RepertoireVersion, *, status: str | None = None
-) -> RepertoireVersion:
+def publish_edition(user, edition: Edition, *, status: str | None = None) -> Edition:
     """Freeze a draft and make it the edition in force.
 
     Refused while the rule does not give every job its level: an edition whose levels
@@ -38,42 +36,40 @@ def publish_edition(
     check_national(user)
     # Every edition locked, in one order: two publications at once must not both leave
     # their edition in force.
-    list(RepertoireVersion.objects.select_for_update().order_by("pk").values_list("pk"))
-    check_draft(version)
-    if status is not None and status not in RepertoireVersion.Status.values:
+    list(Edition.objects.select_for_update().order_by("pk").values_list("pk"))
+    check_draft(edition)
+    if status is not None and status not in Edition.Status.values:
         raise Refused(problems={"status": f"statut « {status} » inconnu"})
     reasons = []
-    if not version.jobs.exists():
+    if not edition.jobs.exists():
         reasons.append("l'édition n'a aucun emploi")
-    misclassified = calibrate(get_rule(version.level_rule), reference_profiles_of(version))
+    misclassified = calibrate(get_rule(edition.level_rule), reference_profiles_of(edition))
     reasons += [m.describe() for m in misclassified]
     if reasons:
         raise PublicationRefused(reasons)
-    before = snapshot(version)
-    RepertoireVersion.objects.filter(is_current=True).exclude(pk=version.pk).update(
-        is_current=False
-    )
-    version.published_at = timezone.now()
-    version.published_by = user.get_username()
-    version.is_current = True
-    version.status = status or version.status
-    version.save(update_fields=["published_at", "published_by", "is_current", "status"])
-    edition_changed(version)
+    before = snapshot(edition)
+    Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
+    edition.published_at = timezone.now()
+    edition.published_by = user.get_username()
+    edition.is_current = True
+    edition.status = status or edition.status
+    edition.save(update_fields=["published_at", "published_by", "is_current", "status"])
+    edition_changed(edition)
     record(
         actor=user.get_username(),
         action="edition.publish",
-        instance=version,
+        instance=edition,
         before=before,
-        after=snapshot(version),
+        after=snapshot(edition),
     )
-    return version
+    return edition
 
 
 @transaction.atomic
 def decide_pairing(
     user,
-    before: RepertoireVersion,
-    after: RepertoireVersion,
+    before: Edition,
+    after: Edition,
     before_code: str,
     after_code: str | None,
 ) -> EditionPairing:

@@ -1,4 +1,4 @@
-"""Template helpers the weighing app offers other pages: the live result panel."""
+"""Template helpers the evaluation app offers other pages: the live result panel."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("evaluation/_result.html")
-def weighing_result(
-    version, degrees: dict[str, int], title: str = "", missions: str = "", reference=False
+def evaluation_result(
+    edition, degrees: dict[str, int], title: str = "", missions: str = "", reference=False
 ) -> dict:
-    """The weighing form's live result for these degrees, title and missions: level by the
+    """The evaluation form's live result for these degrees, title and missions: level by the
     edition's rule, profile, nearest jobs (the job form of a draft edition shows it too;
-    ``reference``: the job weighed is a reference job of the edition, which resembles
+    ``reference``: the job evaluated is a reference job of the edition, which resembles
     itself)."""
     return {
-        **result_context(version, yardstick(version), degrees, title, missions),
+        **result_context(edition, yardstick(edition), degrees, title, missions),
         "editing_reference": reference,
     }

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core import positioning as rules
 from repertoire.core.editions import (
     EditionDiff,
@@ -27,8 +27,8 @@ from repertoire.positioning.selectors.establishments import establishments_for
 class EditionImpact:
     """What publishing ``after`` does to the people positioned on ``before``."""
 
-    before: RepertoireVersion
-    after: RepertoireVersion
+    before: Edition
+    after: Edition
     diff: EditionDiff
     successors: dict[str, Successor]
     by_establishment: dict[str, EstablishmentImpact]
@@ -40,12 +40,12 @@ class EditionImpact:
 
 
 def decided_on(
-    user, version: RepertoireVersion, establishment: Establishment | None = None
+    user, edition: Edition, establishment: Establishment | None = None
 ) -> QuerySet[Positioning]:
     """The decided positionings of an edition in the user's scope (people erased or gone
     left out)."""
     positionings = Positioning.objects.filter(
-        version=version,
+        edition=edition,
         status__in=rules.DECIDED,
         establishment__in=establishments_for(user),
     ).filter(still_employed("employee__"))
@@ -56,8 +56,8 @@ def decided_on(
 
 def edition_impact(
     user,
-    before: RepertoireVersion,
-    after: RepertoireVersion,
+    before: Edition,
+    after: Edition,
     establishment: Establishment | None = None,
 ) -> EditionImpact:
     """Per establishment in the user's scope, whose job or level the new edition changes."""
@@ -85,29 +85,29 @@ def edition_impact(
 class PendingMigration:
     """Decided people of an earlier edition not yet proposed in the edition in force."""
 
-    source: RepertoireVersion
+    source: Edition
     waiting: int
 
 
 def pending_migration(user, establishment: Establishment) -> PendingMigration | None:
     """Who still works here, was decided on an earlier edition and has no positioning in
     the edition in force; migrated from the latest edition they were decided on."""
-    current = catalog.get_version()
+    current = catalog.get_edition()
     waiting = (
         Positioning.objects.filter(
             establishment=establishment,
             establishment__in=establishments_for(user),
             status__in=rules.DECIDED,
-            version__published_at__isnull=False,
+            edition__published_at__isnull=False,
         )
-        .exclude(version=current)
+        .exclude(edition=current)
         .filter(still_employed("employee__"))
-        .exclude(employee__positionings__version=current)
+        .exclude(employee__positionings__edition=current)
     )
-    latest = waiting.order_by("-version__published_at").values_list("version", flat=True).first()
+    latest = waiting.order_by("-edition__published_at").values_list("edition", flat=True).first()
     if latest is None:
         return None
     return PendingMigration(
-        RepertoireVersion.objects.get(pk=latest),
+        Edition.objects.get(pk=latest),
         waiting.values("employee").distinct().count(),
     )

@@ -49,11 +49,11 @@ def personal_data_of(user, employee: Employee) -> dict:
 
     positionings = (
         Positioning.objects.filter(employee=employee)
-        .select_related("version", "job__level", "evaluation")
+        .select_related("edition", "job__level", "evaluation")
         .prefetch_related(
             Prefetch("events", PositioningEvent.objects.order_by("at", "pk")), "appeals"
         )
-        .order_by("version__date", "pk")
+        .order_by("edition__date", "pk")
     )
     return {
         "collaborateur": {
@@ -84,7 +84,7 @@ def personal_data_of(user, employee: Employee) -> dict:
 
 def _positioning_held(positioning: Positioning) -> dict:
     return {
-        "edition": positioning.version.label,
+        "edition": positioning.edition.label,
         "statut": positioning.get_status_display(),
         "emploi": positioning.placed_on,
         "code_emploi": positioning.job.code if positioning.job_id else None,

@@ -24,7 +24,7 @@ def letter_positionings(
     return list(
         positionings_for(user, establishment=establishment, filters=filters)
         .filter(status__in=LETTER_BATCH_STATUSES, employee__pseudonymised_at__isnull=True)
-        .select_related("version")
+        .select_related("edition")
         .order_by("employee__last_name", "employee__first_name", "employee__matricule")
     )
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core import positioning as rules
 from repertoire.positioning.models import Employee, Establishment, Positioning
 from repertoire.positioning.selectors.establishments import establishments_for
@@ -39,13 +39,13 @@ def positionings_for(
     *,
     establishment: Establishment | None = None,
     filters: WorklistFilters = WorklistFilters(),
-    version: RepertoireVersion | None = None,
+    edition: Edition | None = None,
 ) -> QuerySet[Positioning]:
     """The positionings of the current edition the user may see, least certain first."""
-    version = version or catalog.get_version()
+    edition = edition or catalog.get_edition()
     positionings = Positioning.objects.filter(
-        version=version, establishment__in=establishments_for(user)
-    ).select_related("employee", "job", "job__level", "evaluation", "establishment", "version")
+        edition=edition, establishment__in=establishments_for(user)
+    ).select_related("employee", "job", "job__level", "evaluation", "establishment", "edition")
     if establishment is not None:
         positionings = positionings.filter(establishment=establishment)
     if filters.service:
@@ -71,7 +71,7 @@ def positionings_for(
 def all_positionings_for(user) -> QuerySet[Positioning]:
     """The positionings the user may see, on every edition (one is looked up by its id)."""
     return Positioning.objects.select_related(
-        "employee", "job", "job__level", "evaluation", "establishment", "version"
+        "employee", "job", "job__level", "evaluation", "establishment", "edition"
     ).filter(establishment__in=establishments_for(user))
 
 
@@ -83,15 +83,15 @@ def positioning_for(user, pk: int) -> Positioning:
 def positioning_of(user, employee: Employee) -> Positioning | None:
     """The employee's positioning in the current edition (None before any proposal, and
     for an employee outside the user's scope, or while no edition is loaded)."""
-    if not RepertoireVersion.objects.exists():
+    if not Edition.objects.exists():
         return None
     return (
         Positioning.objects.filter(
             employee=employee,
-            version=catalog.get_version(),
+            edition=catalog.get_edition(),
             establishment__in=establishments_for(user),
         )
-        .select_related("job", "job__level", "evaluation", "establishment", "version")
+        .select_related("job", "job__level", "evaluation", "establishment", "edition")
         .first()
     )
 
@@ -103,13 +103,13 @@ def events_of(positioning: Positioning):
 def earlier_positionings(user, employee: Employee) -> QuerySet[Positioning]:
     """The employee's positionings on other editions than the one in force, newest first:
     each keeps the edition it was made on."""
-    if not RepertoireVersion.objects.exists():
+    if not Edition.objects.exists():
         return Positioning.objects.none()
     return (
         Positioning.objects.filter(employee=employee, establishment__in=establishments_for(user))
-        .exclude(version=catalog.get_version())
-        .select_related("version", "job", "evaluation")
-        .order_by("-version__date")
+        .exclude(edition=catalog.get_edition())
+        .select_related("edition", "job", "evaluation")
+        .order_by("-edition__date")
     )
 
 
@@ -158,7 +158,7 @@ def title_groups(
     for job in positionings.values(
         "title_key", "job__code", "job__title", "evaluation", "evaluation__title", "level"
     ).annotate(n=Count("pk")):
-        # People placed on a weighed local job count as a job of their own.
+        # People placed on an evaluated local job count as a job of their own.
         proposed_jobs.setdefault(job["title_key"], set()).add(
             job["job__code"] or (f"pesee-{job['evaluation']}" if job["evaluation"] else None)
         )

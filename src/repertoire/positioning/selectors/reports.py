@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from repertoire.accounts.selectors import sees_every_establishment
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 from repertoire.positioning.models import Appeal, Employee, Establishment, Positioning
@@ -24,7 +24,7 @@ class Report:
     employees: int
     by_status: dict[str, int]
     by_level: dict[int, int]  # decided positionings only
-    # code, title, level, headcount (decided); a weighed local job is a row of its own
+    # code, title, level, headcount (decided); an evaluated local job is a row of its own
     # (code "pesee-<id>", ``evaluation`` its id; None for a reference job).
     by_job: list[dict]
     by_establishment: list[dict]  # code, name, employees, decided, notified, appeals
@@ -41,15 +41,15 @@ class Report:
 
 
 def report_for(
-    user, establishment: Establishment | None = None, version: RepertoireVersion | None = None
+    user, establishment: Establishment | None = None, edition: Edition | None = None
 ) -> Report:
     """Headcounts by level, job and establishment, progress and appeals, in the user's scope,
     on the edition in force or on an earlier one (positionings keep their edition)."""
-    version = version or catalog.get_version()
+    edition = edition or catalog.get_edition()
     scope = establishments_for(user)
     if establishment is not None:
         scope = scope.filter(pk=establishment.pk)
-    positionings = Positioning.objects.filter(version=version, establishment__in=scope)
+    positionings = Positioning.objects.filter(edition=edition, establishment__in=scope)
     decided = positionings.filter(status__in=rules.DECIDED)
     by_status = dict.fromkeys(Positioning.Status.values, 0)
     for row in positionings.order_by().values("status").annotate(n=Count("pk")):
@@ -84,7 +84,7 @@ def report_for(
         .annotate(n=Count("pk"))
         .order_by("evaluation__title", "evaluation")
     ]
-    appeals = Appeal.objects.filter(establishment__in=scope, positioning__version=version)
+    appeals = Appeal.objects.filter(establishment__in=scope, positioning__edition=edition)
     appeals_by_status = dict.fromkeys(Appeal.Status.values, 0)
     for row in appeals.order_by().values("status").annotate(n=Count("pk")):
         appeals_by_status[row["status"]] = row["n"]

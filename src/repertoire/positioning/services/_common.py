@@ -10,7 +10,7 @@ from django.utils import translation
 from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.audit import services as audit
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core.matching import TitleQuery
 from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning.models import (
@@ -36,11 +36,11 @@ def check_writer(user, establishment: Establishment) -> None:
         raise NotAllowed("vous ne pouvez pas modifier le personnel de cet établissement")
 
 
-def job_in(version: RepertoireVersion, code: str) -> ReferenceJob:
+def job_in(edition: Edition, code: str) -> ReferenceJob:
     """The edition's job under ``code``; refused when it has none."""
-    job = catalog.job_of(version, code)
+    job = catalog.job_of(edition, code)
     if job is None:
-        raise Refused(problems={"job": f"aucun emploi « {code} » dans l'édition {version.label}"})
+        raise Refused(problems={"job": f"aucun emploi « {code} » dans l'édition {edition.label}"})
     return job
 
 

@@ -134,7 +134,7 @@ def _revise(
     user, positioning: Positioning, job_code: str, personal_level: int | None, reason: str, note
 ) -> None:
     """The commission revises the job or the level; refused when it changes neither."""
-    job = job_in(positioning.version, job_code) if job_code else None
+    job = job_in(positioning.edition, job_code) if job_code else None
     base_level = job.level.number if job is not None else positioning.base_level
     unchanged_job = job is None or job == positioning.job
     if unchanged_job and (personal_level or base_level) == positioning.level:
@@ -154,4 +154,4 @@ def _appeal_facts(appeal: Appeal) -> dict:
     """An appeal as the journal keeps it: its argument and reasoning sealed with the
     employee's key, and the employee named so that the journal can unseal them."""
     employee_id = appeal.positioning.employee_id
-    return {**snapshot(appeal, key_of(employee_id)), "collaborateur": employee_id}
+    return {**snapshot(appeal, key_of(employee_id)), "employee": employee_id}

@@ -20,7 +20,7 @@ from django.utils import timezone
 from repertoire.audit import services as audit
 from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
 from repertoire.core.matching import MatchResult
 from repertoire.core.refusals import Refused
@@ -48,7 +48,7 @@ def propose(
     employees: Iterable[Employee],
     *,
     actor: str,
-    version: RepertoireVersion | None = None,
+    edition: Edition | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> int:
     """Give each employee the engine's best reference jobs, with scores and reasons.
@@ -60,15 +60,15 @@ def propose(
     employees = list(employees)
     if not employees:
         return 0
-    version = version or catalog.get_version()
-    jobs = {job.code: job for job in catalog.jobs_of(version).select_related("level")}
-    results = catalog.matching_index(version).match_many(
+    edition = edition or catalog.get_edition()
+    jobs = {job.code: job for job in catalog.jobs_of(edition).select_related("level")}
+    results = catalog.matching_index(edition).match_many(
         [title_query(employee) for employee in employees], top=PROPOSALS_KEPT
     )
     existing = {
         positioning.employee_id: positioning
         for positioning in Positioning.objects.filter(
-            version=version, employee__in=[employee.pk for employee in employees]
+            edition=edition, employee__in=[employee.pk for employee in employees]
         ).select_related("job", "establishment")
     }
     # The journal names each positioning's establishment: one query, not one per row.
@@ -78,7 +78,7 @@ def propose(
         positioning = existing.get(employee.pk)
         if positioning is None:
             positioning = Positioning(
-                employee=employee, version=version, establishment=places[employee.establishment_id]
+                employee=employee, edition=edition, establishment=places[employee.establishment_id]
             )
             created.append(positioning)
         else:
@@ -120,7 +120,7 @@ def _journal_proposals(positionings: list[Positioning], actor: str) -> None:
                 actor=actor,
                 action="positioning.propose",
                 instance=positioning,
-                after={**facts(positioning), "confiance": positioning.confidence},
+                after={**facts(positioning), "confidence": positioning.confidence},
                 establishment=positioning.establishment,
             )
         )
@@ -142,12 +142,12 @@ def decide(
     reason: str = "",
     note: str = "",
 ) -> Positioning:
-    """Move a positioning to its next status, with its job (a reference job, or a weighed
+    """Move a positioning to its next status, with its job (a reference job, or an evaluated
     local job) and level; history and journal. The scope is checked here."""
     check_writer(user, positioning.establishment)
     status = rules.next_status(positioning.status, action)  # refused with its reason
     if job is None and evaluation is None:
-        # Unchanged: the job or the weighed local job it is already placed on.
+        # Unchanged: the job or the evaluated local job it is already placed on.
         job, evaluation = positioning.job, positioning.evaluation
     if job is None and evaluation is None:
         raise Refused(problems={"job": "choisissez l'emploi repère de ce collaborateur"})
@@ -203,7 +203,7 @@ def change(
     comment: str = "",
 ) -> Positioning:
     """Place the employee on another job, or at a personal level above the job's, with a reason."""
-    job = job_in(positioning.version, job_code)
+    job = job_in(positioning.edition, job_code)
     return decide(
         user,
         positioning,
@@ -225,17 +225,17 @@ def place_on_evaluation(
     reason: str = "",
     comment: str = "",
 ) -> Positioning:
-    """Place the employee on a local job of their establishment, weighed and validated
-    (no reference job describes it); its level is the weighing's."""
+    """Place the employee on a local job of their establishment, evaluated and validated
+    (no reference job describes it); its level is the evaluation's."""
     from repertoire.evaluation.models import JobEvaluation
 
-    # The weighing in force: validated, of this establishment and edition, not replaced
-    # by a newer validated version.
+    # The evaluation in force: validated, of this establishment and edition, not replaced
+    # by a newer validated edition.
     evaluation = (
         JobEvaluation.objects.filter(
             pk=evaluation_id,
             establishment=positioning.establishment,
-            version=positioning.version,
+            edition=positioning.edition,
             status=JobEvaluation.Status.VALIDATED,
         )
         .exclude(revisions__status=JobEvaluation.Status.VALIDATED)
@@ -271,7 +271,7 @@ def comment(user, positioning: Positioning, text: str) -> Positioning:
         instance=positioning,
         after={
             **facts(positioning),
-            "commentaire": audit.sealed(text.strip(), key_of(positioning.employee_id)),
+            "comment": audit.sealed(text.strip(), key_of(positioning.employee_id)),
         },
         establishment=positioning.establishment,
     )
@@ -318,17 +318,17 @@ def bulk_accept(
     *,
     threshold: float,
     title_key: str | None = None,
-    version: RepertoireVersion | None = None,
+    edition: Edition | None = None,
 ) -> int:
     """Validate every proposal of the establishment scoring at least ``threshold``
     (optionally only the group of one normalised title); returns how many."""
     check_writer(user, establishment)
     if not 0 < threshold <= 1:
         raise Refused(problems={"threshold": "le seuil de confiance est entre 0 et 1"})
-    version = version or catalog.get_version()
+    edition = edition or catalog.get_edition()
     positionings = Positioning.objects.filter(
         establishment=establishment,
-        version=version,
+        edition=edition,
         status=Positioning.Status.PROPOSED,
         job__isnull=False,
         confidence__gte=threshold,
@@ -353,7 +353,7 @@ def decide_group(
     title_key: str,
     *,
     job_code: str,
-    version: RepertoireVersion | None = None,
+    edition: Edition | None = None,
 ) -> int:
     """Place every employee of one normalised title still at the proposal stage on ``job_code``.
 
@@ -361,12 +361,12 @@ def decide_group(
     a group decision is about the title, not about one person.
     """
     check_writer(user, establishment)
-    version = version or catalog.get_version()
-    job = job_in(version, job_code)
+    edition = edition or catalog.get_edition()
+    job = job_in(edition, job_code)
     positionings = list(
         Positioning.objects.filter(
             establishment=establishment,
-            version=version,
+            edition=edition,
             title_key=title_key,
             # People decided one by one keep their decision (a personal level, a reason).
             status=Positioning.Status.PROPOSED,

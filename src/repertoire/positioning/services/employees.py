@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core.refusals import Refused
 from repertoire.positioning.models import (
     Appeal,
@@ -77,7 +77,7 @@ def create_employee(user, establishment: Establishment, **fields) -> Employee:
 
 def _propose_if_edition(employee: Employee, *, actor: str) -> None:
     """A new employee or a changed title gets proposals, once an edition is loaded."""
-    if RepertoireVersion.objects.exists():
+    if Edition.objects.exists():
         propose([employee], actor=actor)
 
 
@@ -136,7 +136,7 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
         actor=user.get_username() if user is not None else "retention",
         action="employee.erase",
         instance=employee,
-        after={**snapshot(employee), "motif": reason},
+        after={**snapshot(employee), "reason": reason},
         establishment=employee.establishment,
     )
     return employee

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
-from repertoire.catalog.models import RepertoireVersion
+from repertoire.catalog.models import Edition
 from repertoire.core.payroll import (
     FIELD_LABELS,
     PayrollFile,
@@ -188,7 +188,7 @@ def import_employees(
                 actor=author,
                 progress=lambda fraction: progress(0.5 + 0.45 * fraction, "propositions d'emplois"),
             )
-            if RepertoireVersion.objects.exists()
+            if Edition.objects.exists()
             else 0
         )
     progress(1.0, "terminé")
@@ -283,7 +283,7 @@ def upload_employee_file(
         actor=user.get_username(),
         action="import.upload",
         instance=batch,
-        after={"fichier": batch.filename, "taille": len(content)},
+        after={"file": batch.filename, "size": len(content)},
         establishment=establishment,
     )
     transaction.on_commit(lambda: run_in_background(analyse_employee_file, batch.pk))

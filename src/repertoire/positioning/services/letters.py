@@ -44,7 +44,7 @@ def request_letters(
         actor=user.get_username(),
         action="letters.request",
         instance=batch,
-        after={"lettres": count, "statut": status, "service": service},
+        after={"letters": count, "status": status, "service": service},
         establishment=establishment,
     )
     user_pk = getattr(user, "pk", None)

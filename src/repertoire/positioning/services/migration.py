@@ -16,7 +16,7 @@ from django.db import transaction
 from repertoire.audit import services as audit
 from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import ReferenceJob, RepertoireVersion
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
 from repertoire.core.editions import ENGINE_CONFIDENCE, Successor, kept_level
 from repertoire.core.matching import MatchResult
@@ -61,8 +61,8 @@ def migrate_establishment(
     user,
     establishment: Establishment,
     *,
-    source: RepertoireVersion,
-    target: RepertoireVersion | None = None,
+    source: Edition,
+    target: Edition | None = None,
 ) -> MigrationResult:
     """Propose to every employee a positioning in the edition in force, from their
     decided positioning in ``source``: the same job (same code), its successor (a pair),
@@ -73,20 +73,20 @@ def migrate_establishment(
     in ``source`` above the new job's is proposed as a personal level, with its reason.
     """
     check_writer(user, establishment)
-    target = target or catalog.get_version()
+    target = target or catalog.get_edition()
     _check_editions(source, target)
     # One migration of an establishment at a time: two would create the same rows.
     Establishment.objects.select_for_update().filter(pk=establishment.pk).first()
     actor = user.get_username()
     in_target = {
         p.employee_id: p
-        for p in Positioning.objects.filter(version=target, establishment=establishment)
+        for p in Positioning.objects.filter(edition=target, establishment=establishment)
         .select_related("job", "establishment")
         .select_for_update(of=("self",))
     }
     decided = list(
         Positioning.objects.filter(
-            version=source,
+            edition=source,
             establishment=establishment,
             status__in=rules.DECIDED,
         )
@@ -104,7 +104,7 @@ def migrate_establishment(
         .exclude(pk__in={p.employee_id for p in decided})
         .exclude(pk__in=decided_anew)
     )
-    proposed = propose(others, actor=actor, version=target)
+    proposed = propose(others, actor=actor, edition=target)
     record(
         actor=actor,
         action="establishment.migrate",
@@ -121,7 +121,7 @@ def migrate_establishment(
     return MigrationResult(mapped=len(to_map), proposed=proposed, already_decided=len(already))
 
 
-def _check_editions(source: RepertoireVersion, target: RepertoireVersion) -> None:
+def _check_editions(source: Edition, target: Edition) -> None:
     """Refused unless both editions were published and ``source`` is another one."""
     if target.pk == source.pk:
         raise Refused(problems={"source": "choisissez une édition antérieure à celle en vigueur"})
@@ -133,8 +133,8 @@ def _check_editions(source: RepertoireVersion, target: RepertoireVersion) -> Non
 
 
 def _map_decisions(
-    source: RepertoireVersion,
-    target: RepertoireVersion,
+    source: Edition,
+    target: Edition,
     establishment: Establishment,
     to_map: list[Positioning],
     in_target: dict[int, Positioning],
@@ -154,7 +154,7 @@ def _map_decisions(
         positioning = in_target.get(old.employee_id)
         if positioning is None:
             positioning = Positioning(
-                employee=old.employee, version=target, establishment=establishment
+                employee=old.employee, edition=target, establishment=establishment
             )
             created.append(positioning)
         else:
@@ -225,8 +225,8 @@ def _take_migrated_proposals(
 
 
 def _journal_migration(
-    source: RepertoireVersion,
-    target: RepertoireVersion,
+    source: Edition,
+    target: Edition,
     establishment: Establishment,
     migrated: list[_Migrated],
     actor: str,
@@ -245,7 +245,7 @@ def _journal_migration(
                 after={
                     **facts(item.new),
                     "edition": target.label,
-                    "confiance": item.new.confidence,
+                    "confidence": item.new.confidence,
                 },
                 establishment=establishment,
             )
@@ -254,7 +254,7 @@ def _journal_migration(
     audit.record_many(journal)
 
 
-def _migration_note(source: RepertoireVersion, old: Positioning, successor) -> str:
+def _migration_note(source: Edition, old: Positioning, successor) -> str:
     held = f"édition {source.label} : {old.placed_on}, niveau {to_roman(old.level)}"
     if old.status == Positioning.Status.CONTESTED:
         held += " (recours en cours)"
@@ -265,7 +265,7 @@ def _migration_note(source: RepertoireVersion, old: Positioning, successor) -> s
     return f"{held} ; {successor.how}"
 
 
-def _migrated_level(source: RepertoireVersion, old: Positioning, job) -> tuple[int | None, str]:
+def _migrated_level(source: Edition, old: Positioning, job) -> tuple[int | None, str]:
     """The new job's level, or the level held in ``source`` as a personal level."""
     if job is None:
         return None, ""

@@ -8,16 +8,16 @@ from django.urls import NoReverseMatch, reverse
 register = template.Library()
 
 
-def weighing_url(evaluation_id: int) -> str:
-    """The page of a weighing of a local job (the evaluation app's), by its id."""
+def evaluation_page_url(evaluation_id: int) -> str:
+    """The page of an evaluation of a local job (the evaluation app's), by its id."""
     try:
         return reverse("evaluation:detail", args=[evaluation_id])
     except NoReverseMatch:
-        # The weighing pages may be served without their URL name being known here.
+        # The evaluation pages may be served without their URL name being known here.
         return f"/pesees/{evaluation_id}/"
 
 
 @register.filter
 def evaluation_url(evaluation) -> str:
-    """``{{ positioning.evaluation|evaluation_url }}``: a weighing or its id."""
-    return weighing_url(getattr(evaluation, "pk", evaluation))
+    """``{{ positioning.evaluation|evaluation_url }}``: an evaluation or its id."""
+    return evaluation_page_url(getattr(evaluation, "pk", evaluation))

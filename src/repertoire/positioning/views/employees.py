@@ -67,7 +67,7 @@ def employee_detail(request, pk: int):
         "earlier": selectors.earlier_positionings(request.user, employee),
     }
     if positioning is not None:
-        jobs = catalog.jobs_of(positioning.version).select_related("level")
+        jobs = catalog.jobs_of(positioning.edition).select_related("level")
         context |= {
             "events": selectors.events_of(positioning),
             "appeals": positioning.appeals.all(),
@@ -91,16 +91,16 @@ def employee_detail(request, pk: int):
 
 
 def _evaluation_form(user, positioning, may_write: bool) -> EvaluationPlacementForm | None:
-    """The form placing the employee on a weighed local job: for those who decide, while
-    the positioning is open to review and the establishment has validated weighings."""
+    """The form placing the employee on an evaluated local job: for those who decide, while
+    the positioning is open to review and the establishment has validated evaluations."""
     if not may_write or positioning.status not in rules.OPEN_TO_REVIEW:
         return None
-    evaluations = list(evaluations_in_force(user, positioning.establishment, positioning.version))
+    evaluations = list(evaluations_in_force(user, positioning.establishment, positioning.edition))
     if not evaluations:
         return None
     return EvaluationPlacementForm(
         evaluations=evaluations,
-        auto_id="weighing_%s",  # the job change form beside it has the same fields
+        auto_id="evaluation_%s",  # the job change form beside it has the same fields
         initial={
             "evaluation": positioning.evaluation_id,
             "personal_level": positioning.level

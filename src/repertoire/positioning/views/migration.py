@@ -63,11 +63,11 @@ def impact(request):
 def migration(request, code: str):
     """One establishment: who changes job or level, then the migration into the worklist."""
     establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
-    after = catalog.get_version()
+    after = catalog.get_edition()
     label = request.POST.get("de") or request.GET.get("de")
     try:
         if label:
-            before = catalog.get_version(label)
+            before = catalog.get_edition(label)
         else:
             pending = selectors.pending_migration(request.user, establishment)
             before = pending.source if pending else catalog.previous_edition(after)
@@ -126,6 +126,6 @@ def migration(request, code: str):
                 for m in moved
             ],
             "writable": may_write_personal_data(request.user, establishment.pk),
-            "editions": catalog.versions().filter(published_at__isnull=False).exclude(pk=after.pk),
+            "editions": catalog.editions().filter(published_at__isnull=False).exclude(pk=after.pk),
         },
     )

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from repertoire.accounts.selectors import role_of, sees_every_establishment
-from repertoire.catalog.selectors import EditionNotFound, get_version
+from repertoire.catalog.selectors import EditionNotFound, get_edition
 from repertoire.core.text import to_roman
 from repertoire.positioning import reports, selectors
 from repertoire.positioning.models import Appeal, Establishment, Positioning
@@ -37,8 +37,8 @@ def _scope(request) -> Establishment | None:
 def _report(request) -> tuple[Establishment | None, selectors.Report]:
     establishment = _scope(request)
     try:
-        version = get_version(request.GET.get("edition") or None)
-        return establishment, selectors.report_for(request.user, establishment, version)
+        edition = get_edition(request.GET.get("edition") or None)
+        return establishment, selectors.report_for(request.user, establishment, edition)
     except EditionNotFound as exc:
         raise Http404(str(exc)) from None
 

@@ -53,8 +53,8 @@ def index(request):
 @login_required
 def worklist(request, code: str):
     establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
-    version = catalog.get_version()
-    jobs = list(catalog.jobs_of(version).select_related("level"))
+    edition = catalog.get_edition()
+    jobs = list(catalog.jobs_of(edition).select_related("level"))
     form = WorklistFilterForm(
         request.GET or None,
         services=selectors.services_of(request.user, establishment),
@@ -91,7 +91,7 @@ def worklist(request, code: str):
         "above_threshold": report.above_threshold,
         "query": _query(request, exclude=("page",)),
         "pending_migration": selectors.pending_migration(request.user, establishment),
-        "version": version,
+        "edition": edition,
     }
     if as_list:
         positionings = selectors.positionings_for(
@@ -150,8 +150,8 @@ def bulk_accept(request, code: str):
 def decide_group(request, code: str):
     establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     writer_only(request, establishment.pk)
-    version = catalog.get_version()
-    form = GroupDecisionForm(request.POST, jobs=catalog.jobs_of(version))
+    edition = catalog.get_edition()
+    form = GroupDecisionForm(request.POST, jobs=catalog.jobs_of(edition))
     if not form.is_valid():
         form_errors(request, form)
         return _back(request, establishment)
@@ -167,7 +167,7 @@ def decide_group(request, code: str):
                 "%(count)d employees placed on %(job)s.",
                 count,
             )
-            % {"count": count, "job": catalog.job_of(version, job_code).title}
+            % {"count": count, "job": catalog.job_of(edition, job_code).title}
         ),
     )
     return _back(request, establishment)
@@ -198,7 +198,7 @@ def validate(request, pk: int):
 def change(request, pk: int):
     positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
     writer_only(request, positioning.establishment_id)
-    form = DecisionForm(request.POST, jobs=catalog.jobs_of(positioning.version))
+    form = DecisionForm(request.POST, jobs=catalog.jobs_of(positioning.edition))
     if form.is_valid():
         data = form.cleaned_data
         attempt(
@@ -221,14 +221,14 @@ def change(request, pk: int):
 @login_required
 @require_POST
 def place_on_evaluation(request, pk: int):
-    """Place the employee on a weighed local job of their establishment (no reference job
+    """Place the employee on an evaluated local job of their establishment (no reference job
     describes it), from the employee's page."""
     positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
     writer_only(request, positioning.establishment_id)
     form = EvaluationPlacementForm(
         request.POST,
         evaluations=evaluations_in_force(
-            request.user, positioning.establishment, positioning.version
+            request.user, positioning.establishment, positioning.edition
         ),
     )
     if form.is_valid():

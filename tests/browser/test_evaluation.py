@@ -1,4 +1,4 @@
-"""Weighing a local job in a real browser: the HR officer picks degrees and sees the level
+"""Evaluation a local job in a real browser: the HR officer picks degrees and sees the level
 follow without the page reloading, justifies each degree and submits; a national
 administrator validates."""
 
@@ -43,10 +43,10 @@ def pick(page, degrees: dict[str, int]) -> None:
         page.check(f"#id_degree_{code}_{degree}")
 
 
-def test_weigh_submit_and_validate(browser, page, live_server, establishment, screenshot):
-    version = catalog.get_version()
-    codes = [criterion.code for criterion in catalog.criteria_of(version)]
-    grid = catalog.grid_of(version)
+def test_evaluate_submit_and_validate(browser, page, live_server, establishment, screenshot):
+    edition = catalog.get_edition()
+    codes = [criterion.code for criterion in catalog.criteria_of(edition)]
+    grid = catalog.grid_of(edition)
     # Two profiles whose levels differ, the second the one submitted.
     first = dict.fromkeys(codes, 2)
     second = {code: 4 + index % 2 for index, code in enumerate(codes)}  # every degree higher
@@ -60,7 +60,7 @@ def test_weigh_submit_and_validate(browser, page, live_server, establishment, sc
     # The script computes: the button for browsers without it is gone.
     expect(page.locator("button[value=compute]")).to_be_hidden()
     page.evaluate("window.sameDocument = true")
-    panel = page.locator("#weighing-result")
+    panel = page.locator("#evaluation-result")
     assert panel.get_attribute("aria-live") == "polite"
 
     pick(page, first)
@@ -79,7 +79,7 @@ def test_weigh_submit_and_validate(browser, page, live_server, establishment, sc
     assert panel.locator(".level-value").get_attribute("data-level") == str(second_level.level)
     assert panel.locator(".by-profile li").count() == 5
     assert page.evaluate("window.sameDocument") is True  # no reload
-    screenshot("weighing-form-live")
+    screenshot("evaluation-form-live")
 
     # Submitting asks for every justification, next to each criterion.
     page.locator("button[name=action][value=submit]").click()
@@ -95,7 +95,7 @@ def test_weigh_submit_and_validate(browser, page, live_server, establishment, sc
     page.wait_for_url("**/pesees/*/")
     evaluation = JobEvaluation.objects.get()
     assert (evaluation.status, evaluation.level) == ("submitted", second_level.level)
-    screenshot("weighing-submitted")
+    screenshot("evaluation-submitted")
 
     # A national administrator, in another browser session, validates it.
     context = browser.new_context(locale="fr-FR")
@@ -107,7 +107,7 @@ def test_weigh_submit_and_validate(browser, page, live_server, establishment, sc
         national.locator(".message.success").wait_for()
         expect(national.locator("h1 .status-validated")).to_be_visible()
         expect(national.locator("ol.history li")).to_have_count(3)  # created, submitted, validated
-        national.screenshot(path=str(ARTIFACTS / "weighing-validated.png"), full_page=True)
+        national.screenshot(path=str(ARTIFACTS / "evaluation-validated.png"), full_page=True)
     finally:
         context.close()
     evaluation.refresh_from_db()

@@ -1,11 +1,11 @@
-// The weighing form's live result: as degrees, title or missions change, the form is
+// The evaluation form's live result: as degrees, title or missions change, the form is
 // posted to the result endpoint and the panel beside it is replaced. Without this file
 // the "Compute the level" button asks the server for the same panel.
 (function () {
   "use strict";
 
-  var form = document.querySelector("form[data-weighing]");
-  var panel = document.getElementById("weighing-result");
+  var form = document.querySelector("form[data-evaluation]");
+  var panel = document.getElementById("evaluation-result");
   if (!form || !panel || !window.fetch) return;
 
   // The script does the computing: its button is not needed any more.
