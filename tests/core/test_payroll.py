@@ -711,6 +711,30 @@ def test_an_amount_column_needs_the_sex_and_working_time_columns():
     assert "Sexe, Temps de travail" in message
 
 
+def test_an_incomplete_pay_file_names_every_missing_column():
+    rows = [
+        ["Matricule", "Nom", "Intitulé", "Salaire de base annuel brut", "Primes"],
+        ["12", "MARTIN", "Comptable", "32 000", "500"],
+    ]
+    with pytest.raises(PayrollFileError) as caught:
+        read_payroll(csv_bytes(rows, encoding="cp1252"), "rh.csv")
+    assert "colonne(s) de rémunération absente(s) : Sexe, Temps de travail" in str(caught.value)
+
+
+@pytest.mark.parametrize("header", ["Primes", "Bonus", "Variable", "Part variable"])
+def test_a_generic_bonus_column_without_base_salary_is_ignored_not_refused(header):
+    rows = [
+        ["Matricule", "Nom", "Intitulé", header, "Sexe"],
+        ["12", "MARTIN", "Comptable", "1 200,00", "H"],
+    ]
+    payroll = read_payroll(csv_bytes(rows, encoding="cp1252"), "rh.csv")
+    assert payroll.pay_columns == {}
+    assert payroll.ignored == [header, "Sexe"]
+    row = only_row(payroll)
+    assert row.pay is None
+    assert row.values == {"matricule": "12", "last_name": "MARTIN", "job_title": "Comptable"}
+
+
 def test_a_row_without_any_pay_cell_has_no_pay_and_is_kept():
     rows = [PAY_HEADERS, ["A1", "DUPRÉ", "Chargée d'études", "", "", "", ""]]
     assert only_row(read_payroll(csv_bytes(rows), "rh.csv")).pay is None

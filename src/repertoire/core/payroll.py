@@ -179,12 +179,13 @@ DATE_FIELDS = ("hire_date", "departure_date")
 
 # Pay data, for the pay-transparency reports (core.pay). It never joins a row's
 # ``values`` (what the positioning import writes on an employee): it is read into
-# ``PayrollRow.pay``. A file is a pay file when it has an amount column; then a row
-# gives its pay whole (sex, base pay, working time; variable pay may be blank) or not
-# at all. Sex or working time without an amount column is not pay data: those columns
-# stay ignored, as they always were.
+# ``PayrollRow.pay``. A file is a pay file when it has a base-salary column; then it
+# must have the sex and working-time columns too, and a row gives its pay whole (sex,
+# base pay, working time; variable pay may be blank) or not at all. Without a
+# base-salary column, the other pay-like columns are not pay data and stay ignored, as
+# they always were: sex, working time, and the "Primes", "Bonus" or "Variable" columns
+# HR exports carry for other purposes.
 PAY_FIELDS = ("sex", "base_pay", "variable_pay", "working_time")
-PAY_AMOUNT_FIELDS = ("base_pay", "variable_pay")
 PAY_REQUIRED = ("sex", "base_pay", "working_time")
 SEXES = {
     "F": ("f", "femme", "feminin", "female", "w", "woman", "mme", "madame", "2"),
@@ -412,7 +413,7 @@ def _read_table(
                 f"base et le temps de travail ; en-têtes lus : {_headers_read(headers)})"
             )
     else:
-        # Without an amount column, sex or working time are not read, as before.
+        # Without a base-salary column, no pay-like column is read, as before.
         ignored = [h.strip() for i, h in enumerate(headers) if h.strip() and i not in by_index]
     payroll = PayrollFile(
         format=meta["format"],
@@ -458,14 +459,14 @@ def _split_pay_columns(
     by_index: dict[int, str], by_field: dict[str, str]
 ) -> tuple[dict[int, str], dict[str, str]]:
     """Take the pay columns out of the employee columns (both changed in place): the pay
-    columns by index and by field; none when the file has no amount column."""
+    columns by index and by field; none when the file has no base-salary column."""
     pay_index = {index: name for index, name in by_index.items() if name in PAY_FIELDS}
     pay_columns = {name: by_field[name] for name in PAY_FIELDS if name in by_field}
     for index in pay_index:
         del by_index[index]
     for name in pay_columns:
         del by_field[name]
-    if not any(name in pay_columns for name in PAY_AMOUNT_FIELDS):
+    if "base_pay" not in pay_columns:
         return {}, {}
     return pay_index, pay_columns
 
