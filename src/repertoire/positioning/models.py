@@ -298,6 +298,9 @@ class EmployeeImport(BackgroundWork):
     created_by = models.CharField(_("uploaded by"), max_length=150)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     committed_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    # The reference date of the file's pay data (its year is the pay records' year);
+    # None when the file has no pay columns.
+    pay_date = models.DateField(_("reference date of the pay data"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("employee import")
