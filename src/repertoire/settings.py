@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "repertoire.accounts",
     "repertoire.audit",
     "repertoire.evaluation",
+    "repertoire.pay",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,7 @@ urlpatterns = [
     path("rapports/", include("repertoire.positioning.urls_reports")),
     path("pesees/", include("repertoire.evaluation.urls")),
     path("journal/", include("repertoire.audit.urls")),
+    path("egalite/", include("repertoire.pay.urls")),
     path("editions/", include("repertoire.catalog.urls_editions")),
     path("", include("repertoire.publishing.urls")),
     path("", include("repertoire.catalog.urls")),
