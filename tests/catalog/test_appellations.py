@@ -2,7 +2,7 @@ import pytest
 
 from repertoire import bundled
 from repertoire.catalog import selectors, services
-from repertoire.catalog.models import Edition, JobTitleAlias
+from repertoire.catalog.models import Appellation, Edition
 from repertoire.core.document import DocumentInvalid
 
 pytestmark = pytest.mark.django_db
@@ -16,12 +16,10 @@ def test_the_bundled_edition_is_seeded_with_the_curated_appellations(edition):
     curated = bundled.curated_appellations().rows
     codes = {job.code for job in edition.jobs.all()}
     expected = {(row["code"], row["appellation"]) for _, row in curated if row["code"] in codes}
-    stored = set(
-        JobTitleAlias.objects.filter(job__edition=edition).values_list("job__code", "title")
-    )
+    stored = set(Appellation.objects.filter(job__edition=edition).values_list("job__code", "title"))
     assert stored == expected
     assert {code for code, _ in stored} == codes, "every job has appellations"
-    assert set(JobTitleAlias.objects.values_list("source", flat=True)) == {"curated"}
+    assert set(Appellation.objects.values_list("source", flat=True)) == {"curated"}
 
 
 def test_every_curated_appellation_names_a_job_of_the_edition(edition):
@@ -60,16 +58,16 @@ def test_every_appellation_write_makes_indexes_stale(edition):
 def test_import_appellations_is_all_or_nothing(edition):
     good = "code;appellation\r\njuriste;Chargé du contentieux consulaire\r\n"
     bad = good + "no-such-job;Quelque chose\r\njuriste;\r\n"
-    count = JobTitleAlias.objects.count()
+    count = Appellation.objects.count()
     with pytest.raises(DocumentInvalid) as refused:
         services.import_appellations(edition, bad.encode("cp1252"), author="t")
     assert [e.line for e in refused.value.errors] == [3, 4]
-    assert JobTitleAlias.objects.count() == count
+    assert Appellation.objects.count() == count
     result = services.import_appellations(edition, good.encode("cp1252"), author="t")
     assert result == {"created": 1, "unchanged": 0}
     again = services.import_appellations(edition, good.encode("utf-8-sig"), author="t")
     assert again == {"created": 0, "unchanged": 1}
-    assert JobTitleAlias.objects.count() == count + 1
+    assert Appellation.objects.count() == count + 1
 
 
 def test_import_appellations_names_missing_columns(edition):

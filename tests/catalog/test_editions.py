@@ -10,11 +10,11 @@ import pytest
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import (
+    Appellation,
     Criterion,
     Edition,
     EditionPairing,
     JobDegree,
-    JobTitleAlias,
     LevelDefinition,
     ReferenceJob,
     SommaireEntry,
@@ -153,7 +153,7 @@ def test_a_copy_has_everything_of_its_source(network, edition, draft):
         (ReferenceJob, "edition"),
         (Criterion, "edition"),
         (JobDegree, "job__edition"),
-        (JobTitleAlias, "job__edition"),
+        (Appellation, "job__edition"),
         (LevelDefinition, "level__edition"),
     ):
         source = model.objects.filter(**{edition_field: edition}).count()
@@ -477,8 +477,8 @@ def test_a_retired_job_is_listed_as_retired(network, edition, draft, job):
     services.retire_job(network.national, job)
     assert not draft.jobs.filter(code=job.code).exists()
     assert edition.jobs.filter(code=job.code).exists()
-    assert JobTitleAlias.objects.filter(job__edition=edition).count() == (
-        JobTitleAlias.objects.filter(job__edition=draft).count() + appellations
+    assert Appellation.objects.filter(job__edition=edition).count() == (
+        Appellation.objects.filter(job__edition=draft).count() + appellations
     )
     diff = selectors.edition_diff(edition, draft)
     assert [j.code for j in diff.retired] == [job.code]

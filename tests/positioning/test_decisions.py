@@ -12,7 +12,7 @@ import pytest
 from repertoire.audit.models import JournalEntry
 from repertoire.audit.selectors import in_clear
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import JobTitleAlias
+from repertoire.catalog.models import Appellation
 from repertoire.core.payroll import read_payroll
 from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning import selectors, services
@@ -319,7 +319,7 @@ def test_a_group_decision_places_every_employee_of_the_title(north, jobs):
     assert MISSION in event.note
     assert (placed("N-06").status, placed("N-06").job) == (Positioning.Status.VALIDATED, kept)
     # The correction teaches the engine: the local title is now an appellation of the job.
-    alias = JobTitleAlias.objects.get(job=job, title=MISSION)
+    alias = Appellation.objects.get(job=job, title=MISSION)
     assert (alias.source, alias.created_by) == ("validated", "rh-nord")
     actions = JournalEntry.objects.order_by("pk")[journal_before:].values_list("action", flat=True)
     assert sorted(actions) == ["appellation.add", "positioning.change"]
@@ -340,12 +340,12 @@ def test_after_a_group_decision_the_same_title_is_proposed_the_decided_job(north
 
 def test_a_group_decision_confirming_the_proposal_adds_no_appellation(north):
     group = placed("N-01")
-    aliases = JobTitleAlias.objects.count()
+    aliases = Appellation.objects.count()
     count = services.decide_group(
         north.hr_north, north.north, group.title_key, job_code=group.job.code
     )
     assert count == 3
-    assert JobTitleAlias.objects.count() == aliases
+    assert Appellation.objects.count() == aliases
     assert [a for a, _, _ in history(placed("N-02"))] == ["propose", "validate"]
     assert placed("S-01").status == Positioning.Status.PROPOSED  # same title, other CCI
 

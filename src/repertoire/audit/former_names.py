@@ -25,6 +25,7 @@ KEYS = {
 # Object types (``app.model``) of models since renamed or moved to another app.
 OBJECT_TYPES = {
     "catalog.repertoireversion": "catalog.edition",
+    "catalog.jobtitlealias": "catalog.appellation",
     "positioning.establishment": "organisation.establishment",
 }
 

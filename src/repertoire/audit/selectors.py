@@ -116,7 +116,7 @@ def _person_of(entry: JournalEntry) -> int | None:
 
 def job_history(user, job) -> list[JournalEntry]:
     """What the journal holds about a reference job: its appellations and its edition."""
-    about_job = Q(object_type="catalog.jobtitlealias") & (
+    about_job = Q(object_type__in=object_types("catalog.appellation")) & (
         Q(after__job_id=job.pk) | Q(before__job_id=job.pk)
     )
     about_edition = Q(

@@ -211,7 +211,7 @@ class SommaireEntry(models.Model):
         return self.title
 
 
-class JobTitleAlias(models.Model):
+class Appellation(models.Model):
     """An appellation: another title that means a reference job."""
 
     class Source(models.TextChoices):

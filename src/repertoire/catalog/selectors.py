@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, QuerySet
 
 from repertoire.catalog.models import (
+    Appellation,
     Criterion,
     Edition,
     EditionPairing,
     JobDegree,
-    JobTitleAlias,
     Level,
     LevelDefinition,
     ReferenceJob,
@@ -164,9 +164,9 @@ def document_of(edition: Edition) -> RepertoireDocument:
     )
 
 
-def appellations_of(edition: Edition) -> QuerySet[JobTitleAlias]:
+def appellations_of(edition: Edition) -> QuerySet[Appellation]:
     return (
-        JobTitleAlias.objects.filter(job__edition=edition)
+        Appellation.objects.filter(job__edition=edition)
         .select_related("job")
         .order_by("job__position", "title")
     )
@@ -210,7 +210,7 @@ def matching_index(edition: Edition) -> MatchingIndex:
 
 def _appellation_titles(edition: Edition) -> dict[str, list[str]]:
     appellations: dict[str, list[str]] = {}
-    for code, title in JobTitleAlias.objects.filter(job__edition=edition).values_list(
+    for code, title in Appellation.objects.filter(job__edition=edition).values_list(
         "job__code", "title"
     ):
         appellations.setdefault(code, []).append(title)

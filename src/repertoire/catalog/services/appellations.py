@@ -7,7 +7,7 @@ from django.db import transaction
 
 from repertoire.audit.services import record, snapshot
 from repertoire.bundled import curated_appellations, read_appellations
-from repertoire.catalog.models import Edition, JobTitleAlias, ReferenceJob
+from repertoire.catalog.models import Appellation, Edition, ReferenceJob
 from repertoire.catalog.services.common import edition_changed
 from repertoire.core.document import DocumentError, DocumentInvalid
 from repertoire.core.refusals import Refused
@@ -18,30 +18,30 @@ def seed_curated_appellations(edition: Edition, *, author: str) -> int:
     """Give the edition's jobs the curated appellations of the jobs with the same code."""
     jobs = {job.code: job for job in edition.jobs.all()}
     aliases = [
-        JobTitleAlias(
+        Appellation(
             job=jobs[row["code"]],
             title=row["appellation"],
-            source=JobTitleAlias.Source.CURATED,
+            source=Appellation.Source.CURATED,
             created_by=author,
         )
         for _, row in curated_appellations().rows
         if row["code"] in jobs and row["appellation"]
     ]
-    created = JobTitleAlias.objects.bulk_create(aliases, ignore_conflicts=True)
+    created = Appellation.objects.bulk_create(aliases, ignore_conflicts=True)
     edition_changed(edition)
     return len(created)
 
 
 def add_appellation(
-    job: ReferenceJob, title: str, *, author: str, source: str = JobTitleAlias.Source.MANUAL
-) -> tuple[JobTitleAlias, bool]:
+    job: ReferenceJob, title: str, *, author: str, source: str = Appellation.Source.MANUAL
+) -> tuple[Appellation, bool]:
     """Record that ``title`` means ``job``; the positioning workflow calls this with
     ``source="validated"`` when a positioning is validated. Returns (alias, created)."""
     title = " ".join(title.split())
     if not title:
         raise Refused("une appellation ne peut pas être vide")
     with transaction.atomic():
-        alias, created = JobTitleAlias.objects.get_or_create(
+        alias, created = Appellation.objects.get_or_create(
             job=job, title=title, defaults={"source": source, "created_by": author}
         )
         if created:
@@ -50,7 +50,7 @@ def add_appellation(
     return alias, created
 
 
-def remove_appellation(alias: JobTitleAlias, *, author: str = "system") -> None:
+def remove_appellation(alias: Appellation, *, author: str = "system") -> None:
     with transaction.atomic():
         edition = alias.job.edition
         before = snapshot(alias)
@@ -69,11 +69,11 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     except TableInvalid as exc:
         raise DocumentInvalid([DocumentError(exc.line, exc.message)]) from None
     jobs = {job.code: job for job in edition.jobs.all()}
-    sources = set(JobTitleAlias.Source.values)
+    sources = set(Appellation.Source.values)
     errors, wanted = [], {}
     for line, row in table.rows:
         title = " ".join(row["appellation"].split())
-        source = row.get("source") or JobTitleAlias.Source.MANUAL
+        source = row.get("source") or Appellation.Source.MANUAL
         if row["code"] not in jobs:
             errors.append(
                 DocumentError(
@@ -91,15 +91,15 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     if errors:
         raise DocumentInvalid(errors)
     existing = set(
-        JobTitleAlias.objects.filter(job__edition=edition).values_list("job__code", "title")
+        Appellation.objects.filter(job__edition=edition).values_list("job__code", "title")
     )
     new = [
-        JobTitleAlias(job=jobs[code], title=title, source=source, created_by=author)
+        Appellation(job=jobs[code], title=title, source=source, created_by=author)
         for (code, title), source in wanted.items()
         if (code, title) not in existing
     ]
     with transaction.atomic():
-        JobTitleAlias.objects.bulk_create(new)
+        Appellation.objects.bulk_create(new)
         if new:
             edition_changed(edition)
             record(

@@ -11,10 +11,10 @@ from django.utils import timezone
 from repertoire.audit.services import record, snapshot
 from repertoire.bundled import BUNDLED_EDITION, bundled_document, criteria_descriptions
 from repertoire.catalog.models import (
+    Appellation,
     Criterion,
     Edition,
     JobDegree,
-    JobTitleAlias,
     Level,
     LevelDefinition,
     ReferenceJob,
@@ -320,11 +320,11 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
             for d in old_degrees
         ]
         appellations += [
-            JobTitleAlias(job=job, title=a.title, source=a.source, created_by=a.created_by)
+            Appellation(job=job, title=a.title, source=a.source, created_by=a.created_by)
             for a in old_appellations
         ]
     JobDegree.objects.bulk_create(degrees)
-    JobTitleAlias.objects.bulk_create(appellations)
+    Appellation.objects.bulk_create(appellations)
     rebuild_sommaire(copy)
     record(
         actor=author,

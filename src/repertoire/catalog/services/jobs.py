@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from repertoire.audit.services import record, snapshot
-from repertoire.catalog.models import Edition, JobDegree, JobTitleAlias, ReferenceJob
+from repertoire.catalog.models import Appellation, Edition, JobDegree, ReferenceJob
 from repertoire.catalog.services.common import (
     check_draft,
     check_national,
@@ -155,7 +155,7 @@ def _settle_title(edition: Edition, job: ReferenceJob, *, author: str) -> None:
     removed (they stood in for a job the edition lacked, as "Chargé d'accueil" did), and
     an announced job it describes is no longer listed as missing."""
     key = title_key(job.title)
-    for alias in JobTitleAlias.objects.filter(job__edition=edition).exclude(job=job):
+    for alias in Appellation.objects.filter(job__edition=edition).exclude(job=job):
         if title_key(alias.title) == key:
             record(
                 actor=author,
