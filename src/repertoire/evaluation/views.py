@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from repertoire.accounts.models import Role
@@ -273,71 +274,48 @@ def detail(request, pk: int):
     )
 
 
-def _act(request, pk: int, act, success: str):
-    """Run one review step; the service's refusal comes back as a message."""
-    evaluation = _evaluation(request, pk)
-    done = attempt(request, lambda: act(evaluation), success=success)
-    return redirect("evaluation:detail", pk=(done.result or evaluation).pk)
-
-
 def _comment(request) -> str:
     form = DecisionForm(request.POST)
     return form.cleaned_data["comment"] if form.is_valid() else ""
 
 
-@login_required
-@require_POST
-def submit(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda ev: services.submit(request.user, ev, comment=_comment(request)),
-        _("Evaluation submitted to the national administrators."),
-    )
+def _review_step(step, success):
+    """The view of one review step (``step(user, evaluation, comment)``, a service): the
+    service's refusal, or ``success``, comes back as a message on the evaluation's page."""
+
+    @login_required
+    @require_POST
+    def view(request, pk: int):
+        evaluation = _evaluation(request, pk)
+        done = attempt(
+            request,
+            lambda: step(request.user, evaluation, _comment(request)),
+            success=str(success),
+        )
+        return redirect("evaluation:detail", pk=(done.result or evaluation).pk)
+
+    return view
 
 
-@login_required
-@require_POST
-def validate(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda ev: services.validate(request.user, ev, comment=_comment(request)),
-        _("Evaluation validated."),
-    )
+submit = _review_step(
+    lambda user, ev, comment: services.submit(user, ev, comment=comment),
+    gettext_lazy("Evaluation submitted to the national administrators."),
+)
+validate = _review_step(
+    lambda user, ev, comment: services.validate(user, ev, comment=comment),
+    gettext_lazy("Evaluation validated."),
+)
+send_back = _review_step(
+    lambda user, ev, comment: services.send_back(user, ev, comment=comment),
+    gettext_lazy("Evaluation sent back to the establishment."),
+)
+comment = _review_step(services.comment, gettext_lazy("Comment recorded."))
 
 
-@login_required
-@require_POST
-def send_back(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda ev: services.send_back(request.user, ev, comment=_comment(request)),
-        _("Evaluation sent back to the establishment."),
-    )
-
-
-@login_required
-@require_POST
-def comment(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda ev: services.comment(request.user, ev, _comment(request)),
-        _("Comment recorded."),
-    )
-
-
-@login_required
-@require_POST
-def revise(request, pk: int):
-    return _act(
-        request,
-        pk,
-        lambda ev: services.revise(request.user, ev),
-        _("New version created as a draft."),
-    )
+revise = _review_step(
+    lambda user, ev, comment: services.revise(user, ev),
+    gettext_lazy("New version created as a draft."),
+)
 
 
 @login_required
