@@ -167,13 +167,60 @@ def test_check_reports_copy_errors_and_missing_jobs(db, document):
     assert len(by_code["job_announced_missing"]) == len(document.missing_jobs) == 3
     without_page = [e.title for e in document.sommaire if e.page is None]
     assert len(by_code["sommaire_page_missing"]) == len(without_page) > 0
-    assert all(f["severity"] == "warning" for f in findings)
+    # Every finding of the 2014 edition is a warning; the directive's factors are notes.
+    assert all(f["severity"] == "warning" for f in findings if f["code"] != "factor_coverage")
+    assert [f["severity"] for f in findings if f["code"] == "factor_coverage"] == ["info"] * 4
 
 
 def test_check_table_output(db):
     result = run("check")
     assert result.exit_code == 0
     assert "0 erreur(s)" in result.stdout
+
+
+def test_check_shows_which_directive_factors_the_criteria_cite(db, edition):
+    """Skills and responsibility are cited by the 2014 criteria, with the words found;
+    effort and working conditions by none: shown as notes, the exit code unchanged."""
+    result = run("check", "--json")
+    assert result.exit_code == 0
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    factors = {f["factor"]: f for f in lines if f["code"] == "factor_coverage"}
+    assert list(factors) == ["skills", "effort", "responsibility", "working_conditions"]
+    assert [f for f, data in factors.items() if not data["covered"]] == [
+        "effort",
+        "working_conditions",
+    ]
+    skills = factors["skills"]["criteria"]
+    assert [c["code"] for c in skills] == ["connaissances"]
+    assert {"savoir-faire", "expérience", "formation"} <= set(skills[0]["words"])
+    responsibility = {c["code"]: c["words"] for c in factors["responsibility"]["criteria"]}
+    assert responsibility == {
+        "latitude_action": ["autonomie"],
+        "responsabilites": ["Responsabilités", "décisions"],
+    }
+    assert factors["effort"]["criteria"] == []
+    assert "aucun critère" in factors["effort"]["message"]
+    assert "Latitude d'action (« autonomie »)" in factors["responsibility"]["message"]
+
+    table = run("check", "--edition", edition.label)
+    assert table.exit_code == 0
+    text = " ".join(table.stdout.split())
+    assert "Facteurs de la directive (UE) 2023/970" in text
+    assert "Aucun critère ne cite, dans son intitulé ou sa description : Efforts, " in text
+    assert "Conditions de travail" in text
+
+
+def test_check_of_a_file_reads_the_factors_with_the_descriptions_an_import_gives(
+    db, source_text, tmp_path
+):
+    path = tmp_path / "doc.txt"
+    path.write_text(source_text, encoding="utf-8")
+    result = run("check", path, "--json")
+    factors = [json.loads(line) for line in result.stdout.splitlines()]
+    uncovered = [
+        f["factor"] for f in factors if f["code"] == "factor_coverage" and not f["covered"]
+    ]
+    assert uncovered == ["effort", "working_conditions"]
 
 
 def test_check_of_a_file_exits_1_on_errors(db, source_text, tmp_path, document):

@@ -21,6 +21,7 @@ from repertoire.audit.selectors import job_history
 from repertoire.catalog import selectors
 from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
 from repertoire.catalog.page_parts import rendered_part
+from repertoire.core.factors import factor_coverage
 from repertoire.core.grid import RULES, calibrate
 from repertoire.core.text import gender_forms, to_roman
 
@@ -254,6 +255,7 @@ def levels_page(request):
     for level in levels:
         level.band = bands[level.number]
         level.observed = observed.get(level.number)
+    coverage = factor_coverage(selectors.criteria_of(edition))
     calibrations = [
         {
             "rule": rule,
@@ -273,5 +275,7 @@ def levels_page(request):
             "reference_count": len(references),
             "calibrations": calibrations,
             "level_names": {level.number: to_roman(level.number) for level in levels},
+            "coverage": coverage,
+            "uncovered": [factor for factor in coverage.factors if not factor.covered],
         },
     )

@@ -136,12 +136,25 @@ def check(
     edition: EditionOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Une ligne JSON par constat.")] = False,
 ) -> None:
-    """Rapport de qualité des données. Avertissements : code 0 ; erreurs : code 1."""
+    """Rapport de qualité des données. Avertissements : code 0 ; erreurs : code 1.
+
+    Il dit aussi quels facteurs de la directive (UE) 2023/970 (compétences, efforts,
+    responsabilités, conditions de travail) les critères de l'édition citent, avec les
+    mots relevés (constats « info »)."""
+    from repertoire.core.factors import factor_coverage
     from repertoire.core.grid import DEFAULT_RULE
-    from repertoire.core.quality import ERROR, check_document
+    from repertoire.core.quality import ERROR, check_document, factor_findings
 
     if path is not None:
+        from repertoire.bundled import criteria_descriptions
+        from repertoire.core.factors import CriterionText
+
         document, rule, subject = read_document(path), DEFAULT_RULE, str(path)
+        # The descriptions an import would give the criteria.
+        descriptions = criteria_descriptions()
+        coverage = factor_coverage(
+            CriterionText(c.code, c.label, descriptions.get(c.code, "")) for c in document.criteria
+        )
     else:
         bootstrap()
         from repertoire.catalog import selectors
@@ -152,27 +165,56 @@ def check(
             edition.level_rule,
             f"édition {edition.label}",
         )
+        coverage = factor_coverage(selectors.criteria_of(edition))
     findings = check_document(document, rule)
     errors = sum(1 for f in findings if f.severity == ERROR)
     if as_json:
-        for finding in findings:
-            print(json.dumps(finding.__dict__, ensure_ascii=False))
+        for finding in [*findings, *factor_findings(coverage)]:
+            print(json.dumps(finding.as_dict(), ensure_ascii=False))
     else:
-        table = Table(title=f"Qualité des données — {subject}", show_lines=False)
-        table.add_column("Gravité")
-        table.add_column("Ligne", justify="right")
-        table.add_column("Constat")
-        for finding in findings:
-            severity = (
-                "[red]erreur[/red]"
-                if finding.severity == ERROR
-                else "[yellow]avertissement[/yellow]"
-            )
-            table.add_row(severity, str(finding.line or ""), finding.message)
-        out.print(table)
+        _print_findings(findings, subject)
         out.print(f"{errors} erreur(s), {len(findings) - errors} avertissement(s).")
+        _print_factor_coverage(coverage)
     if errors:
         raise typer.Exit(1)
+
+
+def _print_findings(findings, subject: str) -> None:
+    from repertoire.core.quality import ERROR
+
+    table = Table(title=f"Qualité des données — {subject}", show_lines=False)
+    table.add_column("Gravité")
+    table.add_column("Ligne", justify="right")
+    table.add_column("Constat")
+    for finding in findings:
+        severity = (
+            "[red]erreur[/red]" if finding.severity == ERROR else "[yellow]avertissement[/yellow]"
+        )
+        table.add_row(severity, str(finding.line or ""), finding.message)
+    out.print(table)
+
+
+def _print_factor_coverage(coverage) -> None:
+    """The directive's factors, the criteria that cite each and the words found: shown,
+    for a person to judge."""
+    table = Table(title="Facteurs de la directive (UE) 2023/970, art. 4(4)", show_lines=True)
+    table.add_column("Facteur")
+    table.add_column("Critères qui le citent")
+    table.add_column("Mots relevés")
+    for factor in coverage.factors:
+        if factor.covered:
+            criteria = "\n".join(match.label for match in factor.matches)
+            words = "\n".join(", ".join(match.words) for match in factor.matches)
+        else:
+            criteria, words = "[yellow]aucun[/yellow]", ""
+        table.add_row(factor.label, criteria, words)
+    out.print(table)
+    uncovered = [factor.label for factor in coverage.factors if not factor.covered]
+    if uncovered:
+        out.print(
+            "Aucun critère ne cite, dans son intitulé ou sa description : "
+            f"{', '.join(uncovered)}. À apprécier : un facteur peut être pesé sans être nommé."
+        )
 
 
 def classify(

@@ -2,19 +2,26 @@
 
 Errors are inconsistencies that change a classification (a declared level the rule does
 not give, a sommaire that places a job at another level); warnings are editorial (copy
-errors in level definitions, missing page numbers, jobs announced but absent).
+errors in level definitions, missing page numbers, jobs announced but absent). Notes
+(``info``) state facts for a person to judge: which of the pay-transparency directive's
+factors the criteria speak of (``factor_findings``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
 from repertoire.core.document import RepertoireDocument
+from repertoire.core.factors import CriterionLike, GridCoverage, factor_coverage
 from repertoire.core.grid import RULES, calibrate, get_rule
 from repertoire.core.text import title_key, to_roman
 
 ERROR = "error"
 WARNING = "warning"
+INFO = "info"
+FACTOR_COVERAGE = "factor_coverage"
 
 
 @dataclass(frozen=True)
@@ -23,10 +30,22 @@ class Finding:
     code: str
     message: str
     line: int | None = None
+    # Facts a reader may want as data (the criteria and words behind a note).
+    details: Mapping[str, Any] | None = field(default=None, compare=False)
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line else ""
         return f"{self.severity}: {where}{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: severity, code, message, line, then the details' keys if any."""
+        data = {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "line": self.line,
+        }
+        return {**data, **(self.details or {})}
 
 
 def check_document(document: RepertoireDocument, rule_code: str) -> list[Finding]:
@@ -185,6 +204,46 @@ def _missing_jobs(document: RepertoireDocument) -> list[Finding]:
                 WARNING,
                 "job_announced_missing",
                 f"Emploi annoncé mais absent de cette édition : « {title} »{hint}",
+            )
+        )
+    return findings
+
+
+# --- the directive's factors ------------------------------------------------------------
+
+DIRECTIVE = "directive (UE) 2023/970, art. 4(4)"
+
+
+def factor_findings(criteria: Iterable[CriterionLike] | GridCoverage) -> list[Finding]:
+    """One note per factor of the directive (skills, effort, responsibility, working
+    conditions): the criteria whose label or description speak of it, with the words
+    that do, or that none does. Stated, not judged: a factor no criterion names may
+    still be weighed by one, and a word found does not make a grid neutral."""
+    coverage = criteria if isinstance(criteria, GridCoverage) else factor_coverage(criteria)
+    findings = []
+    for factor in coverage.as_dict()["factors"]:
+        if factor["covered"]:
+            named = " ; ".join(
+                f"{criterion['label']} (« {' », « '.join(criterion['words'])} »)"
+                for criterion in factor["criteria"]
+            )
+            message = f"Facteur « {factor['label']} » ({DIRECTIVE}) : cité par {named}"
+        else:
+            message = (
+                f"Facteur « {factor['label']} » ({DIRECTIVE}) : aucun critère n'en parle "
+                "dans son intitulé ni dans sa description"
+            )
+        findings.append(
+            Finding(
+                INFO,
+                FACTOR_COVERAGE,
+                message,
+                details={
+                    "factor": factor["factor"],
+                    "label": factor["label"],
+                    "covered": factor["covered"],
+                    "criteria": factor["criteria"],
+                },
             )
         )
     return findings
