@@ -261,3 +261,75 @@ def may_record_actions(user, establishment: Establishment | None) -> bool:
     if establishment is None:
         return role_of(user) == Role.NATIONAL
     return may_write_personal_data(user, establishment.pk)
+
+
+def worker_letter(user, employee: Employee, *, year: int | None = None) -> dict[str, Any]:
+    """What a worker's article-7 letter states: their own FTE pay of the year (default:
+    their latest), the mean FTE pay of the women and of the men of their category (level)
+    in their establishment (below three people: not given), and how their job is
+    classified (the edition's criteria, the job's degrees, its level)."""
+    if not letter_employees_for(user).filter(pk=employee.pk).exists():
+        raise NotAllowed("La lettre d'information sur la rémunération est réservée aux RH.")
+    pay = employee.pay_records.order_by("-year")
+    if year is not None:
+        pay = pay.filter(year=year)
+    pay_record = pay.first()
+    if pay_record is None:
+        raise Refused("Aucune rémunération n'est enregistrée pour cette personne.")
+    members = population(employee.establishment, pay_record.year, BY_LEVEL)
+    own = next((m for m in members if m.employee_id == employee.pk), None)
+    if own is None:
+        raise Refused(
+            "Cette personne n'a pas de positionnement décidé dans l'édition en vigueur : "
+            "sa catégorie de travailleurs n'est pas connue."
+        )
+    information = pay_rules.worker_information(
+        own.record, [m.record for m in members if m.level == own.level]
+    )
+    edition = catalog.get_edition()
+    positioning = Positioning.objects.select_related("job__level", "evaluation").get(
+        employee=employee, edition=edition
+    )
+    return {
+        "employee": employee,
+        "establishment": employee.establishment,
+        "year": pay_record.year,
+        "reference_date": pay_record.reference_date,
+        "edition": edition,
+        "job": positioning.placed_on,
+        "level": own.level,
+        "level_label": level_label(own.level),
+        "criteria": _classification(edition, positioning),
+        **information,
+    }
+
+
+def _classification(edition, positioning: Positioning) -> list[dict[str, Any]]:
+    """The edition's criteria, with the degree of the job held on each."""
+    criteria = catalog.criteria_of(edition)
+    if positioning.job_id:
+        job = catalog.jobs_of(edition).get(pk=positioning.job_id)
+        degrees = list(catalog.degrees_of(job))
+    else:
+        found = positioning.evaluation.degrees or {}
+        degrees = [found.get(criterion.code) for criterion in criteria]
+    degrees += [None] * (len(criteria) - len(degrees))
+    return [
+        {"label": criterion.label, "description": criterion.description, "degree": degree}
+        for criterion, degree in zip(criteria, degrees, strict=False)
+    ]
+
+
+# --- gap actions -----------------------------------------------------------------------
+
+
+def actions_of(establishment: Establishment | None, year: int | None) -> QuerySet:
+    """The justifications and remedies recorded on one report (scope and year)."""
+    from repertoire.pay.models import GapAction
+
+    if year is None:
+        return GapAction.objects.none()
+    actions = GapAction.objects.filter(year=year)
+    if establishment is None:
+        return actions.filter(establishment__isnull=True)
+    return actions.filter(establishment=establishment)
