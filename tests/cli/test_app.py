@@ -67,3 +67,11 @@ def test_a_document_is_refused_before_django_starts(tmp_path, source_text):
     assert result.returncode == 2, result.stderr
     assert f"line {index + 1}: " in result.stderr
     assert "rien n'a été écrit" in result.stderr
+
+
+def test_the_evaluate_command_still_answers_to_its_former_name(edition):
+    assert "weigh" not in run("--help").output.split()
+    for name in ("evaluate", "weigh"):
+        result = run(name, "--degrees", "4,4,3,4,3", "--json")
+        assert result.exit_code == 0, result.output
+        assert '"level"' in result.output
