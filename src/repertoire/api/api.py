@@ -16,6 +16,7 @@ from repertoire.api.errors import ERRORS, WRITE_ERRORS
 from repertoire.api.evaluations import router as evaluations_router
 from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.parser import NulFreeParser
+from repertoire.api.pay import router as pay_router
 from repertoire.api.positionings import router as positionings_router
 from repertoire.api.reports import router as reports_router
 from repertoire.api.schemas import (
@@ -67,6 +68,7 @@ errors.register(api)
 api.add_router("/", positionings_router)
 api.add_router("/", appeals_router)
 api.add_router("/", reports_router)
+api.add_router("/", pay_router)
 api.add_router("/", employees_router)
 api.add_router("/", evaluations_router)
 api.add_router("/", editions_router)
