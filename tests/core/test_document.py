@@ -21,7 +21,6 @@ from repertoire.core.document import (
     DocumentError,
     DocumentInvalid,
     JobSheet,
-    LevelDefinitions,
     ListItem,
     RepertoireDocument,
     decode,
@@ -29,6 +28,7 @@ from repertoire.core.document import (
     read_document,
     write_document,
 )
+from repertoire.core.level_definitions import LevelDefinitions
 from repertoire.core.text import sentence_case, title_key, to_roman
 
 # --- helpers over the raw text ----------------------------------------------------------------

@@ -21,10 +21,8 @@ matters is checked strictly and every problem is reported with its line number.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from difflib import SequenceMatcher
 from pathlib import Path
 
 from repertoire.core.grid import (
@@ -37,6 +35,7 @@ from repertoire.core.grid import (
     ReferenceProfile,
     get_rule,
 )
+from repertoire.core.level_definitions import LevelDefinitions
 from repertoire.core.refusals import Refused
 from repertoire.core.text import (
     from_roman,
@@ -63,7 +62,6 @@ MISSING_JOBS_INTRO = "Ce document ne contient pas pour l'instant les emplois de 
 
 # A level definition text printed under a job is attributed to another level when it is
 # at least this similar to that level's usual text (and closer to it than to its own).
-SAME_TEXT_SIMILARITY = 0.8
 
 
 @dataclass(frozen=True)
@@ -141,62 +139,6 @@ class DocumentInvalid(Refused):
 
     def __str__(self) -> str:
         return "\n".join(self.messages)
-
-
-# --- level definitions -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class LevelDefinitions:
-    """The definition texts of each level, and the level each printed text belongs to.
-
-    The document prints the definition of the level under every job. Most jobs of a level
-    carry the same text (its *usual* text); some carry a variant, and some carry another
-    level's text by a copy error. A text belongs to the level whose usual text it is
-    closest to.
-    """
-
-    by_level: dict[int, tuple[tuple[str, ...], ...]]
-    home: dict[tuple[str, ...], int]
-
-    @classmethod
-    def of(cls, jobs: tuple[JobSheet, ...] | list[JobSheet]) -> LevelDefinitions:
-        counts: dict[int, Counter[tuple[str, ...]]] = {}
-        for job in jobs:
-            if job.level_text:
-                counts.setdefault(job.level, Counter())[job.level_text] += 1
-        usual = {level: counter.most_common(1)[0][0] for level, counter in counts.items()}
-        home: dict[tuple[str, ...], int] = {}
-        for job in jobs:
-            text = job.level_text
-            if not text or text in home:
-                continue
-            home[text] = _closest_level(text, job.level, usual)
-        by_level: dict[int, list[tuple[str, ...]]] = {}
-        # The usual text comes first, then variants in document order.
-        for level, text in sorted(usual.items()):
-            if home[text] == level:
-                by_level.setdefault(level, []).append(text)
-        for text, level in home.items():
-            if text not in by_level.setdefault(level, []):
-                by_level[level].append(text)
-        return cls({level: tuple(texts) for level, texts in sorted(by_level.items())}, home)
-
-
-def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    return SequenceMatcher(None, " ".join(a), " ".join(b), autojunk=False).ratio()
-
-
-def _closest_level(text: tuple[str, ...], printed_level: int, usual: dict) -> int:
-    for level, usual_text in usual.items():
-        if text == usual_text and level == printed_level:
-            return level
-    scores = {level: _similarity(text, usual_text) for level, usual_text in usual.items()}
-    best = max(scores, key=lambda level: (scores[level], level == printed_level))
-    closer_elsewhere = scores[best] > scores.get(printed_level, 0.0)
-    if best != printed_level and scores[best] >= SAME_TEXT_SIMILARITY and closer_elsewhere:
-        return best
-    return printed_level
 
 
 # --- reading ------------------------------------------------------------------------------
