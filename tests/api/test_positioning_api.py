@@ -507,6 +507,8 @@ def test_import_previews_then_commits_an_employee_file(client, net):
         "unchanged": 0,
         "absent": 0,
         "proposed": 4,
+        "pay_records": 0,
+        "pay_year": None,
     }
     assert Employee.objects.count() == before + 3
     helene = Employee.objects.get(matricule="N-101")

@@ -735,6 +735,13 @@ def test_a_generic_bonus_column_without_base_salary_is_ignored_not_refused(heade
     assert row.values == {"matricule": "12", "last_name": "MARTIN", "job_title": "Comptable"}
 
 
+def test_the_header_alone_says_whether_a_file_carries_pay():
+    rows = [PAY_HEADERS, ["A1", "DUPRÉ", "Chargée", "X", "-1", "", "0"]]
+    payroll = read_payroll(csv_bytes(rows, encoding="cp1252"), "rh.csv", header_only=True)
+    assert set(payroll.pay_columns) == {"sex", "base_pay", "variable_pay", "working_time"}
+    assert payroll.rows == [] and payroll.errors == []
+
+
 def test_a_row_without_any_pay_cell_has_no_pay_and_is_kept():
     rows = [PAY_HEADERS, ["A1", "DUPRÉ", "Chargée d'études", "", "", "", ""]]
     assert only_row(read_payroll(csv_bytes(rows), "rh.csv")).pay is None

@@ -366,6 +366,8 @@ def test_an_uploaded_file_is_analysed_then_committed(edition, network, upload, c
         "unchanged": 0,
         "absent": 1,
         "proposed": 4,
+        "pay_records": 0,
+        "pay_year": None,
     }
     assert bytes(batch.content) == b""  # the employees hold the file's content now
     assert Employee.objects.filter(establishment=network.north).count() == 5

@@ -148,6 +148,12 @@ class ImportPreviewOut(Schema):
     update: int
     unchanged: int
     absent: int = Field(description="employees of the establishment the file does not list")
+    pay_columns: dict[str, str] = Field(
+        {}, description="pay columns read (sex, base and variable pay, working time)"
+    )
+    pay_rows: int = Field(0, description="rows giving a person's pay")
+    pay_date: dt.date | None = Field(None, description="reference date of the pay data")
+    pay_year: int | None = Field(None, description="year of the pay records to write")
     creates: list[ImportCreateOut] = Field(description="the first rows to create")
     updates: list[ImportUpdateOut] = Field(description="the first employees to update")
 
@@ -159,6 +165,8 @@ class ImportResultOut(Schema):
     unchanged: int
     absent: int
     proposed: int
+    pay_records: int = Field(0, description="pay records written (created or replaced)")
+    pay_year: int | None = Field(None, description="their year (that of pay_date)")
 
 
 # --- employee files ---------------------------------------------------------------------
@@ -207,10 +215,16 @@ def import_employees(
     file: File[UploadedFile],
     establishment: Form[str],
     dry_run: Form[bool] = True,
+    pay_date: Form[dt.date | None] = None,
 ):
     """Read an employee file (CSV or XLSX) and preview (``dry_run``, the default) or
     import it, all or nothing: a file with any row in error is refused whole (422, every
     error named by line and column).
+
+    A file may carry each person's pay (columns Sexe, Salaire de base annuel brut,
+    Rémunération variable annuelle brute, Temps de travail): ``pay_date`` (ISO date) is
+    then required, the reference date of that pay; each row with pay writes the person's
+    pay record for its year (replacing that year's record, keeping the other years').
 
     Synchronous: the web pages run large files in the background."""
     place = lookups.establishment(request.user, establishment[:32])
@@ -227,11 +241,16 @@ def import_employees(
         return _file_refused("invalid_file", str(exc), [{"loc": ["body", "file"], "msg": str(exc)}])
     if payroll.errors:
         return _rows_in_error(payroll)
+    if payroll.pay_columns and pay_date is None:
+        message = services.PAY_DATE_REQUIRED
+        return _file_refused(
+            "invalid_file", message, [{"loc": ["body", "pay_date"], "msg": message}]
+        )
     if dry_run:
         plan = services.plan_import(place, payroll)
-        return {"dry_run": True, **services.import_report(payroll, plan)}
+        return {"dry_run": True, **services.import_report(payroll, plan, pay_date)}
     try:
-        result = services.import_employees(request.user, place, payroll)
+        result = services.import_employees(request.user, place, payroll, pay_date=pay_date)
     except services.ImportRefused as exc:
         return _file_refused("invalid_rows", str(exc), [])
     return Status(
@@ -243,6 +262,8 @@ def import_employees(
             "unchanged": result.unchanged,
             "absent": result.absent,
             "proposed": result.proposed,
+            "pay_records": result.pay_records,
+            "pay_year": result.pay_year,
         },
     )
 

@@ -3,6 +3,7 @@ export the positioning report."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -43,11 +44,24 @@ def employees_import(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Montrer ce qui serait fait, sans rien écrire.")
     ] = False,
+    pay_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--pay-date",
+            formats=["%Y-%m-%d"],
+            help="Date de référence des rémunérations du fichier (AAAA-MM-JJ) : "
+            "obligatoire quand il en donne.",
+        ),
+    ] = None,
 ) -> None:
     """Importe les collaborateurs d'un établissement et leur propose un emploi repère.
 
     Le fichier est d'abord vérifié en entier : une ligne en erreur et rien n'est écrit.
     Réimporter le même fichier ne change rien ; un fichier à jour met à jour par matricule.
+    Un fichier qui donne les rémunérations (Sexe, Salaire de base annuel brut,
+    Rémunération variable annuelle brute, Temps de travail) les enregistre pour l'année
+    de --pay-date : un nouvel import de la même année les remplace, les autres années
+    sont gardées.
     """
     bootstrap()
     from repertoire.positioning import services
@@ -55,12 +69,17 @@ def employees_import(
     who = operator()
     place = establishment_named(who, establishment)
     payroll = _payroll(path)
+    reference = pay_date.date() if pay_date is not None else None
+    with refusals({"pay_date": "--pay-date"}):
+        services.check_pay_date(payroll, reference)
     plan = services.plan_import(place, payroll)
     summary = (
         f"{len(payroll.rows)} ligne(s) lue(s) : {len(plan.creates)} à créer, "
         f"{len(plan.updates)} à mettre à jour, {plan.unchanged} inchangée(s) ; "
         f"{plan.absent} collaborateur(s) de l'établissement absent(s) du fichier"
     )
+    if payroll.pay_columns:
+        summary += f" ; {services.pay_rows(payroll)} rémunération(s) de l'année {reference.year}"
     if payroll.ignored:
         err.print(f"Colonnes ignorées : {', '.join(payroll.ignored)}")
     if dry_run:
@@ -78,6 +97,7 @@ def employees_import(
             who,
             place,
             payroll,
+            pay_date=reference,
             progress=lambda fraction, stage: bar.update(
                 task, completed=fraction, description=stage
             ),
@@ -86,6 +106,8 @@ def employees_import(
         f"{result.created} créé(s), {result.updated} mis à jour, {result.unchanged} inchangé(s) ; "
         f"{result.proposed} proposition(s) d'emploi."
     )
+    if result.pay_year:
+        out.print(f"{result.pay_records} rémunération(s) {result.pay_year} enregistrée(s).")
 
 
 class ReportFormat(StrEnum):

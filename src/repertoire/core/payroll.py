@@ -325,8 +325,12 @@ def read_payroll(
     filename: str = "",
     *,
     progress: Callable[[float], None] | None = None,
+    header_only: bool = False,
 ) -> PayrollFile:
-    """Read an employee file; raises ``PayrollFileError`` when it cannot be read at all."""
+    """Read an employee file; raises ``PayrollFileError`` when it cannot be read at all.
+
+    ``header_only`` reads the columns and no row (what a form asks before the file is
+    analysed: does it carry pay?)."""
     if not content.strip():
         raise PayrollFileError("le fichier est vide")
     name = filename.lower()
@@ -348,7 +352,7 @@ def read_payroll(
         delimiter = sniff_delimiter(_header_line(text))
         table = _csv_rows(text, delimiter)
         meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
-    return _read_table(table, meta, progress)
+    return _read_table(table, meta, progress, header_only=header_only)
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
@@ -382,6 +386,8 @@ def _read_table(
     table: Iterator[tuple[int, list[Any]]],
     meta: dict[str, str],
     progress: Callable[[float], None] | None,
+    *,
+    header_only: bool = False,
 ) -> PayrollFile:
     rows = iter(table)
     opening: list[tuple[int, list[Any]]] = []
@@ -423,6 +429,8 @@ def _read_table(
         delimiter=meta["delimiter"],
         pay_columns=pay_columns,
     )
+    if header_only:
+        return payroll
     seen: dict[str, int] = {}
     for count, (line, cells) in enumerate(rows, start=1):
         if progress is not None and count % 1000 == 0:

@@ -165,6 +165,33 @@ class EmployeeFileForm(forms.Form):
         validators=[FileExtensionValidator(IMPORT_EXTENSIONS)],
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.tsv,.xlsx"}),
     )
+    # Required when the file carries pay (checked on its header in ``clean``).
+    pay_date = forms.DateField(
+        label=_("Reference date of the pay"),
+        required=False,
+        help_text=_(
+            "When the file gives each person's pay (sex, annual base and variable pay, "
+            "working time): the date that pay refers to. Its year is the year of the pay "
+            "records; a later file for the same year replaces them."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from repertoire.positioning.services import default_pay_date
+
+        self.fields["pay_date"].initial = default_pay_date()
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload is not None and cleaned.get("pay_date") is None and _carries_pay(upload):
+            self.add_error(
+                "pay_date",
+                _("The file gives pay: enter the reference date of that pay."),
+            )
+        return cleaned
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -177,3 +204,16 @@ class EmployeeFileForm(forms.Form):
                 },
             )
         return upload
+
+
+def _carries_pay(upload) -> bool:
+    """Whether an uploaded file has pay columns, read from its header (an unreadable file
+    is told by its analysis)."""
+    from repertoire.core.payroll import PayrollFileError, read_payroll
+
+    content = upload.read()
+    upload.seek(0)
+    try:
+        return bool(read_payroll(content, upload.name, header_only=True).pay_columns)
+    except PayrollFileError:
+        return False

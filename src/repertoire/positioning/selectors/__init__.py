@@ -33,6 +33,11 @@ from repertoire.positioning.selectors.letters import (
     letter_batches_of,
     letter_positionings,
 )
+from repertoire.positioning.selectors.pay import (
+    full_time_equivalent,
+    pay_history_of,
+    pay_records_for,
+)
 from repertoire.positioning.selectors.positionings import (
     Progress,
     TitleGroup,
@@ -70,9 +75,12 @@ __all__ = [
     "establishment_for",
     "establishments_for",
     "events_of",
+    "full_time_equivalent",
     "imports_of",
     "letter_batches_of",
     "letter_positionings",
+    "pay_history_of",
+    "pay_records_for",
     "pending_migration",
     "personal_data_of",
     "positioning_for",

@@ -43,9 +43,10 @@ def employees_for(
 
 def personal_data_of(user, employee: Employee) -> dict:
     """Everything held on one person, for their right of access (JSON and PDF): who they
-    are, their positionings on every edition with their steps and appeals, and what the
-    journal recorded about them, their positionings and their appeals."""
+    are, their positionings on every edition with their steps and appeals, their pay by
+    year, and what the journal recorded about them, their positionings and their appeals."""
     from repertoire.audit.selectors import person_history
+    from repertoire.positioning.selectors.pay import pay_history_of
 
     positionings = (
         Positioning.objects.filter(employee=employee)
@@ -68,6 +69,7 @@ def personal_data_of(user, employee: Employee) -> dict:
             },
         },
         "positionnements": [_positioning_held(positioning) for positioning in positionings],
+        "remunerations": pay_history_of(user, employee),
         "historique": [
             {
                 "date": entry.at,

@@ -26,20 +26,26 @@ from repertoire.positioning.services.employees import (
     update_employee,
 )
 from repertoire.positioning.services.imports import (
+    PAY_DATE_REQUIRED,
     REPORT_ERRORS,
     ImportPlan,
     ImportRefused,
     ImportResult,
+    check_pay_date,
     commit_employee_file,
+    default_pay_date,
     import_employees,
     import_report,
+    pay_rows,
     plan_import,
     upload_employee_file,
+    write_pay_records,
 )
 from repertoire.positioning.services.letters import request_letters
 from repertoire.positioning.services.migration import MigrationResult, migrate_establishment
 
 __all__ = [
+    "PAY_DATE_REQUIRED",
     "PROPOSALS_KEPT",
     "REPORT_ERRORS",
     "ImportPlan",
@@ -49,18 +55,21 @@ __all__ = [
     "apply_retention",
     "bulk_accept",
     "change",
+    "check_pay_date",
     "comment",
     "commit_employee_file",
     "create_employee",
     "create_establishment",
     "decide_appeal",
     "decide_group",
+    "default_pay_date",
     "erase_employee",
     "import_employees",
     "import_report",
     "migrate_establishment",
     "notify",
     "open_appeal",
+    "pay_rows",
     "place_on_evaluation",
     "plan_import",
     "propose",
@@ -68,4 +77,5 @@ __all__ = [
     "update_employee",
     "upload_employee_file",
     "validate",
+    "write_pay_records",
 ]

@@ -23,6 +23,7 @@ from repertoire.positioning.models import (
     Employee,
     EmployeeKey,
     Establishment,
+    PayRecord,
     Positioning,
     PositioningEvent,
 )
@@ -113,8 +114,9 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
     Their identity goes from the employee row and, by destroying their key, from the
     journal; what was written about them (comments, reasons for a personal level, notes
     of the steps, appeal arguments and reasonings) goes from their positionings and
-    appeals. What statistics need stays: establishment, job title, service, level, the
-    decisions and the years of hire and departure. ``user`` None is the retention command.
+    appeals; their pay records (sex and pay) are deleted. What statistics need stays:
+    establishment, job title, service, level, the decisions and the years of hire and
+    departure. ``user`` None is the retention command.
     """
     if user is not None:
         check_writer(user, employee.establishment)
@@ -152,18 +154,58 @@ def _erase_what_was_written_about(employee: Employee) -> None:
     appeals = Appeal.objects.filter(positioning__in=positionings)
     appeals.update(argument=audit.ERASED)
     appeals.exclude(reasoning="").update(reasoning=audit.ERASED)
+    PayRecord.objects.filter(employee=employee).delete()
 
 
 def apply_retention(
     *, years: int, today: dt.date | None = None, dry_run: bool = False
 ) -> list[int]:
-    """Erase the people who left more than ``years`` years ago; returns their ids (the
-    retention command: no user, no scope)."""
+    """Erase the people who left more than ``years`` years ago (their pay records go with
+    them), and delete every pay record whose reference date is more than ``years`` years
+    old, whoever it is about (pay is kept no longer than the retention period, even for
+    people still employed); returns the ids of the people erased (the retention command:
+    no user, no scope)."""
     today = today or timezone.localdate()
-    limit = today.replace(year=today.year - years)
+    limit = _years_before(today, years)
     due = Employee.objects.filter(departure_date__lt=limit, pseudonymised_at__isnull=True)
     ids = list(due.values_list("pk", flat=True))
     if not dry_run:
+        reason = f"durée de conservation ({years} ans) écoulée"
         for employee in due.select_related("establishment"):
-            erase_employee(None, employee, reason=f"durée de conservation ({years} ans) écoulée")
+            erase_employee(None, employee, reason=reason)
+        purge_pay_records(before=limit, reason=reason)
     return ids
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+@transaction.atomic
+def purge_pay_records(*, before: dt.date, reason: str) -> int:
+    """Delete the pay records whose reference date is before ``before`` (retention);
+    journaled one by one ("pay.erase", no personal value). Returns how many went."""
+    due = list(
+        PayRecord.objects.filter(reference_date__lt=before).select_related(
+            "employee__establishment"
+        )
+    )
+    if not due:
+        return 0
+    audit.record_many(
+        [
+            audit.entry(
+                actor="retention",
+                action="pay.erase",
+                instance=held,
+                after={"employee": held.employee_id, "year": held.year, "reason": reason},
+                establishment=held.employee.establishment,
+            )
+            for held in due
+        ]
+    )
+    PayRecord.objects.filter(pk__in=[held.pk for held in due]).delete()
+    return len(due)

@@ -6,6 +6,11 @@ user and refuse (``NotAllowed``) anyone who may not write the establishment's pe
 data; the analysis and the import itself run in the background (``analyse_employee_file``,
 ``run_employee_import``, given ids) and keep their progress, or their failure, on the
 ``EmployeeImport``. Reading the file is ``core.payroll``'s.
+
+A file may carry each person's pay (``PayrollRow.pay``): its reference date is given with
+the import (``pay_date``), and each row with pay writes the person's ``PayRecord`` for
+that date's year, in the import's transaction, sealed in the journal with their key.
+A later import for the same year replaces that year's record; another year keeps it.
 """
 
 from __future__ import annotations
@@ -30,7 +35,13 @@ from repertoire.core.payroll import (
     read_payroll,
 )
 from repertoire.core.refusals import Refused
-from repertoire.positioning.models import Employee, EmployeeImport, EmployeeKey, Establishment
+from repertoire.positioning.models import (
+    Employee,
+    EmployeeImport,
+    EmployeeKey,
+    Establishment,
+    PayRecord,
+)
 from repertoire.positioning.services._common import BATCH, TITLE_FIELDS, check_writer
 from repertoire.positioning.services.decisions import propose
 from repertoire.tasks import run_in_background, throttled
@@ -49,6 +60,31 @@ class ImportRefused(Refused):
     def __init__(self, message: str, report: dict | None = None):
         super().__init__(message)
         self.report = report or {}
+
+
+# --- the reference date of the pay data ------------------------------------------------
+
+PAY_DATE_REQUIRED = (
+    "le fichier donne des rémunérations : indiquez leur date de référence "
+    "(date de référence des rémunérations)"
+)
+
+
+def default_pay_date(today: dt.date | None = None) -> dt.date:
+    """The reference date offered for a file's pay: 31 December of last year."""
+    today = today or timezone.localdate()
+    return dt.date(today.year - 1, 12, 31)
+
+
+def check_pay_date(payroll: PayrollFile, pay_date: dt.date | None) -> None:
+    """Refused (on ``pay_date``) when the file has pay columns and no reference date."""
+    if payroll.pay_columns and pay_date is None:
+        raise Refused(problems={"pay_date": [PAY_DATE_REQUIRED]})
+
+
+def pay_rows(payroll: PayrollFile) -> int:
+    """How many rows of the file give a person's pay."""
+    return sum(1 for row in payroll.rows if row.pay is not None)
 
 
 # --- what a file would do -------------------------------------------------------------
@@ -90,8 +126,9 @@ def plan_import(establishment: Establishment, payroll: PayrollFile) -> ImportPla
     return plan
 
 
-def import_report(payroll: PayrollFile, plan: ImportPlan) -> dict:
-    """The preview an HR officer reads before committing (kept as JSON on the import)."""
+def import_report(payroll: PayrollFile, plan: ImportPlan, pay_date: dt.date | None = None) -> dict:
+    """The preview an HR officer reads before committing (kept as JSON on the import):
+    with pay, how many rows carry it and for which year."""
 
     def shown(value):
         return value.strftime("%d/%m/%Y") if isinstance(value, dt.date) else value
@@ -112,6 +149,10 @@ def import_report(payroll: PayrollFile, plan: ImportPlan) -> dict:
         "update": len(plan.updates),
         "unchanged": plan.unchanged,
         "absent": plan.absent,
+        "pay_columns": {FIELD_LABELS[name]: header for name, header in payroll.pay_columns.items()},
+        "pay_rows": pay_rows(payroll),
+        "pay_date": pay_date.isoformat() if pay_date else None,
+        "pay_year": pay_date.year if pay_date and payroll.pay_columns else None,
         "creates": [
             {
                 "line": row.line,
@@ -150,6 +191,8 @@ class ImportResult:
     unchanged: int
     absent: int
     proposed: int
+    pay_records: int = 0  # pay records written (created or replaced)
+    pay_year: int | None = None
 
 
 def import_employees(
@@ -157,12 +200,15 @@ def import_employees(
     establishment: Establishment,
     payroll: PayrollFile,
     *,
+    pay_date: dt.date | None = None,
+    source: EmployeeImport | None = None,
     progress: Callable[[float, str], None] | None = None,
 ) -> ImportResult:
     """Create and update the establishment's employees from a read file, and propose
     a reference job to each new employee or changed title; all or nothing.
 
-    A file with errors is refused whole: nothing is written.
+    A file with errors is refused whole: nothing is written. A file with pay columns
+    needs ``pay_date``; each row with pay writes the person's pay record for its year.
     """
     check_writer(user, establishment)
     if payroll.errors:
@@ -170,6 +216,7 @@ def import_employees(
         raise ImportRefused(
             f"{len(payroll.errors)} ligne(s) en erreur, rien n'est importé : {first}"
         )
+    check_pay_date(payroll, pay_date)
     progress = progress or (lambda fraction, stage: None)
     author = user.get_username()
     with transaction.atomic():
@@ -191,8 +238,21 @@ def import_employees(
             if Edition.objects.exists()
             else 0
         )
+        paid = (
+            write_pay_records(author, establishment, payroll, pay_date, source)
+            if pay_date is not None and payroll.pay_columns
+            else 0
+        )
     progress(1.0, "terminé")
-    return ImportResult(len(created), changed, plan.unchanged, plan.absent, proposed)
+    return ImportResult(
+        len(created),
+        changed,
+        plan.unchanged,
+        plan.absent,
+        proposed,
+        pay_records=paid,
+        pay_year=pay_date.year if pay_date is not None and payroll.pay_columns else None,
+    )
 
 
 def _create_employees(
@@ -264,13 +324,104 @@ def _update_employees(
     return len(updates)
 
 
+# --- pay records -----------------------------------------------------------------------
+
+PAY_VALUES = ("reference_date", "sex", "base_pay", "variable_pay", "working_time", "source_id")
+
+
+def write_pay_records(
+    author: str,
+    establishment: Establishment,
+    payroll: PayrollFile,
+    pay_date: dt.date,
+    source: EmployeeImport | None = None,
+) -> int:
+    """Each row's pay as the person's record for ``pay_date``'s year: created, or replaced
+    when the year has one (another year's record is kept); an identical record is left as
+    it is. Journaled ("pay.record"), personal fields sealed with the person's key; run in
+    the import's transaction. Returns how many records were written."""
+    rows = [row for row in payroll.rows if row.pay is not None]
+    if not rows:
+        return 0
+    employees = dict(
+        Employee.objects.filter(establishment=establishment).values_list("matricule", "pk")
+    )
+    wanted = {employees[row.values["matricule"]]: row.pay for row in rows}
+    existing = {
+        record.employee_id: record
+        for record in PayRecord.objects.filter(
+            employee__establishment=establishment, year=pay_date.year
+        )
+    }
+    keys = dict(
+        EmployeeKey.objects.filter(employee__in=list(wanted)).values_list("employee_id", "key")
+    )
+    now = timezone.now()
+    creates, updates, journal = [], [], []
+    for employee_id, pay in wanted.items():
+        values = {
+            "reference_date": pay_date,
+            "sex": pay.sex,
+            "base_pay": pay.base,
+            "variable_pay": pay.variable,
+            "working_time": pay.working_time,
+            "source_id": source.pk if source is not None else None,
+        }
+        held = existing.get(employee_id)
+        if held is None:
+            creates.append(
+                PayRecord(employee_id=employee_id, year=pay_date.year, recorded_at=now, **values)
+            )
+            continue
+        if _same_pay(held, values):
+            continue
+        before = {**snapshot(held, keys.get(employee_id)), "employee": employee_id}
+        for name, value in values.items():
+            setattr(held, name, value)
+        held.recorded_at = now
+        updates.append(held)
+        journal.append(_pay_entry(author, held, keys, establishment, before))
+    for start in range(0, len(creates), BATCH):
+        chunk = PayRecord.objects.bulk_create(creates[start : start + BATCH])
+        journal.extend(_pay_entry(author, held, keys, establishment) for held in chunk)
+    PayRecord.objects.bulk_update(updates, [*PAY_VALUES, "recorded_at"], batch_size=BATCH)
+    audit.record_many(journal)
+    return len(creates) + len(updates)
+
+
+def _same_pay(held: PayRecord, values: dict) -> bool:
+    return all(
+        getattr(held, name) == value for name, value in values.items() if name != "source_id"
+    )
+
+
+def _pay_entry(author, held: PayRecord, keys, establishment, before=None):
+    """A pay record's journal entry: its personal fields sealed with the person's key;
+    ``employee`` names the person, whose key the journal's readers unseal it with."""
+    key = keys.get(held.employee_id)
+    return audit.entry(
+        actor=author,
+        action="pay.record",
+        instance=held,
+        before=before,
+        after={**snapshot(held, key), "employee": held.employee_id},
+        establishment=establishment,
+    )
+
+
 # --- in the background: upload, analysis, commit --------------------------------------
 
 
 def upload_employee_file(
-    user, establishment: Establishment, *, filename: str, content: bytes
+    user,
+    establishment: Establishment,
+    *,
+    filename: str,
+    content: bytes,
+    pay_date: dt.date | None = None,
 ) -> EmployeeImport:
-    """Keep an uploaded employee file and analyse it (in the background): the preview."""
+    """Keep an uploaded employee file and analyse it (in the background): the preview.
+    ``pay_date`` is the reference date of the file's pay, if it carries any."""
     check_writer(user, establishment)
     batch = EmployeeImport.objects.create(
         establishment=establishment,
@@ -278,12 +429,17 @@ def upload_employee_file(
         content=content,
         status=EmployeeImport.Status.ANALYSING,
         created_by=user.get_username(),
+        pay_date=pay_date,
     )
     record(
         actor=user.get_username(),
         action="import.upload",
         instance=batch,
-        after={"file": batch.filename, "size": len(content)},
+        after={
+            "file": batch.filename,
+            "size": len(content),
+            **({"pay_date": pay_date} if pay_date else {}),
+        },
         establishment=establishment,
     )
     transaction.on_commit(lambda: run_in_background(analyse_employee_file, batch.pk))
@@ -311,8 +467,12 @@ def analyse_employee_file(pk: int) -> None:
     total_lines = max(bytes(batch.content).count(b"\n"), 1)
     try:
         payroll = _read(batch, lambda rows: progress(0.8 * rows / total_lines, "lecture"))
+        check_pay_date(payroll, batch.pay_date)
         plan = plan_import(batch.establishment, payroll)
     except PayrollFileError as exc:
+        batch.finish(status=EmployeeImport.Status.INVALID, report={"file_error": str(exc)})
+        return
+    except Refused as exc:  # pay without its reference date
         batch.finish(status=EmployeeImport.Status.INVALID, report={"file_error": str(exc)})
         return
     except Exception as exc:  # kept for the person waiting on the page, never "analysing" forever
@@ -321,7 +481,7 @@ def analyse_employee_file(pk: int) -> None:
         return
     batch.finish(
         status=EmployeeImport.Status.INVALID if payroll.errors else EmployeeImport.Status.READY,
-        report=import_report(payroll, plan),
+        report=import_report(payroll, plan, batch.pay_date),
     )
 
 
@@ -348,7 +508,12 @@ def run_employee_import(pk: int, user_pk: int) -> None:
     user = get_user_model().objects.get(pk=user_pk)
     try:
         result = import_employees(
-            user, batch.establishment, _read(batch), progress=_progress_of(pk)
+            user,
+            batch.establishment,
+            _read(batch),
+            pay_date=batch.pay_date,
+            source=batch,
+            progress=_progress_of(pk),
         )
     except (Refused, PayrollFileError) as exc:
         batch.fail(str(exc))

@@ -65,6 +65,8 @@ def employee_detail(request, pk: int):
         "may_write": may_write,
         "positioning": positioning,
         "earlier": selectors.earlier_positionings(request.user, employee),
+        # Personal data: national administrators and the establishment's HR only.
+        "pay_history": selectors.pay_history_of(request.user, employee),
     }
     if positioning is not None:
         jobs = catalog.jobs_of(positioning.edition).select_related("level")

@@ -32,7 +32,11 @@ def upload(request, code: str):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = services.upload_employee_file(
-            request.user, establishment, filename=upload.name, content=upload.read()
+            request.user,
+            establishment,
+            filename=upload.name,
+            content=upload.read(),
+            pay_date=form.cleaned_data["pay_date"],
         )
         return redirect("worklist:import-status", code=establishment.code, pk=batch.pk)
     return render(
