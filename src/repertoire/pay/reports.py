@@ -182,7 +182,7 @@ def workbook(view: ReportView) -> bytes:
             _("Median gap (%)"),
             _("Base pay gap (%)"),
             _("Variable pay gap (%)"),
-            _("Gap of 5 % or more"),
+            _("Gap of at least 5 percent"),
         ]
     )
     for row in report["categories"]:
