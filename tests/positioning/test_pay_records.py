@@ -197,11 +197,16 @@ def test_hr_sees_the_pay_history_a_reader_sees_no_pay_anywhere(client, network):
     page = client.get(f"/personnel/{helene.pk}/").content.decode()
     assert "450,50" in page and "40" in page
     assert "31/12/2025" in page
+    assert f'action="/egalite/lettre/{helene.pk}/"' in page
+    assert "Lettre d&#x27;information sur la rémunération (article 7)" in page or (
+        "Pay information letter (article 7)" in page
+    )
 
     client.force_login(network.reader_north)
     page = client.get(f"/personnel/{helene.pk}/").content.decode()
     assert "450,50" not in page and "32450" not in page
     assert "31/12/2025" not in page
+    assert "/egalite/lettre/" not in page
     body = client.get(f"/api/employees/{helene.pk}").json()
     assert not set(body) & {"sex", "base_pay", "pay", "pay_records", "variable_pay"}
     assert "32450" not in json.dumps(body)
@@ -310,13 +315,21 @@ def test_the_web_form_offers_last_years_end_and_requires_a_date_for_pay(client, 
     )
     assert response.status_code == 200
     assert not EmployeeImport.objects.exists()
-    # Without pay columns, no date is needed.
+    # Without pay columns, no date is needed; one given refers to nothing and is not kept.
     plain = csv_file([row[:4] for row in ROWS], HEADERS[:4])
-    response = web(
-        "/positionnement/CCI-NORD/importer/",
-        {"file": SimpleUploadedFile("personnel.csv", plain), "pay_date": ""},
-    )
-    assert response.status_code == 302
+    for pay_date in ("", "2025-12-31"):
+        response = web(
+            "/positionnement/CCI-NORD/importer/",
+            {"file": SimpleUploadedFile("personnel.csv", plain), "pay_date": pay_date},
+        )
+        assert response.status_code == 302
+        batch = EmployeeImport.objects.latest("pk")
+        assert batch.status == EmployeeImport.Status.READY
+        assert (batch.pay_date, batch.report["pay_rows"], batch.report["pay_year"]) == (
+            None,
+            0,
+            None,
+        )
 
 
 def test_a_bad_pay_value_is_told_on_the_web_page(client, network, web):

@@ -479,9 +479,12 @@ def analyse_employee_file(pk: int) -> None:
         logger.exception("analysis of employee file %s failed", pk)
         batch.fail(exc)
         return
+    # A reference date given with a file without pay refers to nothing: not kept.
+    pay_date = batch.pay_date if payroll.pay_columns else None
     batch.finish(
         status=EmployeeImport.Status.INVALID if payroll.errors else EmployeeImport.Status.READY,
-        report=import_report(payroll, plan, batch.pay_date),
+        report=import_report(payroll, plan, pay_date),
+        pay_date=pay_date,
     )
 
 
