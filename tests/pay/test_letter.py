@@ -74,3 +74,18 @@ def test_no_letter_without_a_decided_positioning(payfile, login):
     assert response.status_code == 302
     assert response.url == reverse("positioning:employee", args=[proposed.pk])
     assert not JournalEntry.objects.filter(action="pay.worker_letter").exists()
+
+
+def test_the_letter_of_a_chosen_year(payfile, login):
+    from repertoire.positioning.models import Employee
+
+    earlier = Employee.objects.get(last_name="ANCIEN")
+    client = login(payfile.network.hr_north)
+    # ANCIEN has pay for 2023 only, and is the only person of 2023: no means given.
+    response = client.post(reverse("pay:worker_letter", args=[earlier.pk]), {"annee": "2023"})
+    assert response.status_code == 200
+    text = _pdf_text(response.content)
+    assert "90 000,00 €" in text
+    assert "moins de trois femmes : non communiqué" in text
+    response = client.post(reverse("pay:worker_letter", args=[earlier.pk]), {"annee": "2024"})
+    assert response.status_code == 302

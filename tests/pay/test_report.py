@@ -361,3 +361,53 @@ def test_the_pdf_export_opens_and_states_the_figures(payfile, login):
     assert "9,6 %" in text and "11,1 %" in text
     assert "effectif insuffisant" in text
     assert "PAYE" not in text
+
+
+def test_network_exports_carry_the_networks_actions(payfile, login):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    from repertoire.pay import services
+
+    national = payfile.network.national
+    services.record_gap_action(
+        national,
+        establishment=None,
+        year=YEAR,
+        category="niveau III",
+        kind="remedy",
+        text="Revalorisation du niveau III au 1er juillet",
+        decided_on=dt.date(2025, 2, 3),
+    )
+    client = login(national)
+    book = load_workbook(
+        io.BytesIO(client.get(reverse("pay:network_export", args=["xlsx"])).content)
+    )
+    population = next(
+        row for row in book["Indicateurs"].iter_rows(values_only=True) if row[1] == "Effectif"
+    )
+    assert population[2:] == (8, 8)
+    actions = list(book["Actions"].iter_rows(values_only=True))
+    assert actions[1][:2] == ("niveau III", "mesure correctrice")
+    assert actions[1][3] == "Revalorisation du niveau III au 1er juillet"
+    response = client.get(reverse("pay:network_export", args=["pdf"]))
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    assert "réseau des CCI" in text
+    assert "Revalorisation du niveau III" in text
+    # The establishment's report has none of the network's actions.
+    page = client.get(reverse("pay:report", args=["CCI-NORD"])).content.decode()
+    assert "Revalorisation" not in page
+
+
+def test_a_year_without_pay_data_says_so(payfile, login):
+    response = login(payfile.network.hr_north).get(
+        reverse("pay:report", args=["CCI-NORD"]) + "?annee=2010"
+    )
+    assert response.status_code == 200
+    assert "0 femmes, 0 hommes" in _text(response.content.decode())
+    assert (
+        login(payfile.network.hr_north)
+        .get(reverse("pay:report", args=["CCI-NORD"]) + "?par=sexe")
+        .status_code
+        == 404
+    )

@@ -144,7 +144,15 @@ def workbook(view: ReportView) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()
-    sheet = book.active
+    _indicators_sheet(book.active, view)
+    _categories_sheet(book.create_sheet("Catégories"), view.report)
+    _actions_sheet(book.create_sheet("Actions"), view.actions)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _indicators_sheet(sheet, view: ReportView) -> None:
     sheet.title = "Indicateurs"
     report = view.report
     sheet.append([_("Indicator"), _("Measure"), _("Women"), _("Men")])
@@ -171,7 +179,8 @@ def workbook(view: ReportView) -> bytes:
         )
     table_layout(sheet, [10, 50, 30, 12])
 
-    sheet = book.create_sheet("Catégories")
+
+def _categories_sheet(sheet, report: dict[str, Any]) -> None:
     sheet.append(
         [
             _("Category of workers"),
@@ -201,9 +210,10 @@ def workbook(view: ReportView) -> bytes:
         )
     table_layout(sheet, [36, 10, 10, 14, 14, 14, 14, 14, 14])
 
-    sheet = book.create_sheet("Actions")
+
+def _actions_sheet(sheet, actions: list) -> None:
     sheet.append([_("Category of workers"), _("Kind"), _("Decided on"), _("Text"), _("Author")])
-    for action in view.actions:
+    for action in actions:
         sheet.append(
             [
                 action.category,
@@ -214,9 +224,6 @@ def workbook(view: ReportView) -> bytes:
             ]
         )
     table_layout(sheet, [36, 16, 14, 80, 20])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def report_pdf(view: ReportView) -> bytes:
