@@ -59,12 +59,12 @@ def facts(positioning: Positioning) -> dict:
     reason for a personal level is about the person: sealed with their key."""
     reason = positioning.personal_level_reason
     return {
-        "collaborateur": positioning.employee_id,
-        "statut": positioning.status,
-        "emploi": positioning.job.code if positioning.job_id else None,
-        "pesee": positioning.evaluation_id,
-        "niveau": positioning.level,
-        "motif_niveau_personnel": (
+        "employee": positioning.employee_id,
+        "status": positioning.status,
+        "job": positioning.job.code if positioning.job_id else None,
+        "evaluation": positioning.evaluation_id,
+        "level": positioning.level,
+        "personal_level_reason": (
             audit.sealed(reason, key_of(positioning.employee_id)) if reason else ""
         ),
     }
