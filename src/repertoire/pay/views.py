@@ -193,10 +193,10 @@ def network_ranges(request):
 
 @login_required
 @require_POST
-def worker_letter(request, employee_pk: int):
+def worker_letter(request, pk: int):
     """Send a worker their article-7 letter: journaled, then given as a PDF (POST only:
     sending is a recorded act, not a link one follows)."""
-    employee = get_object_or_404(selectors.letter_employees_for(request.user), pk=employee_pk)
+    employee = get_object_or_404(selectors.letter_employees_for(request.user), pk=pk)
     year = request.POST.get("annee", "").strip()
     done = attempt(
         request,
