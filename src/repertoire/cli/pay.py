@@ -11,8 +11,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from repertoire.cli._arguments import establishment_named
-from repertoire.cli._output import out, refusals, refuse
+from repertoire.cli._output import out, refusals
 from repertoire.cli._session import bootstrap, operator
 
 NOT_COMPUTED = "—"
@@ -38,15 +37,21 @@ JsonOption = Annotated[
 ]  # fmt: skip
 
 
+FIELDS = {"establishment": "--establishment", "year": "--year", "by": "--by"}
+
+
 def _scope(who, establishment: str | None, year: int | None):
     """The establishment named (None: the network) and the year checked: an unknown one
-    is refused (exit 2)."""
+    is refused (told by ``refusals``: exit 2)."""
+    from repertoire.core.refusals import Refused
     from repertoire.pay import selectors
 
-    place = establishment_named(who, establishment) if establishment else None
+    place = selectors.scope_of(who, establishment)
     if year is not None and year not in selectors.years(who, place):
         where = f"l'établissement {place.code}" if place else "le réseau"
-        refuse(f"--year : aucune donnée de rémunération pour {year} dans {where}.")
+        raise Refused(
+            problems={"year": [f"aucune donnée de rémunération pour {year} dans {where}."]}
+        )
     return place
 
 
@@ -65,8 +70,8 @@ def pay_gap(
     from repertoire.pay import selectors
 
     who = operator()
-    place = _scope(who, establishment, year)
-    with refusals({"establishment": "--establishment", "by": "--by", "year": "--year"}, then=None):
+    with refusals(FIELDS, then=None):
+        place = _scope(who, establishment, year)
         report = selectors.gap_report(who, establishment=place, year=year, by=by.value)
     if as_json:
         print(json.dumps(report, ensure_ascii=False))
@@ -86,8 +91,8 @@ def pay_ranges(
     from repertoire.pay import selectors
 
     who = operator()
-    place = _scope(who, establishment, year)
-    with refusals({"establishment": "--establishment", "year": "--year"}, then=None):
+    with refusals(FIELDS, then=None):
+        place = _scope(who, establishment, year)
         ranges = selectors.ranges(who, establishment=place, year=year)
         years = selectors.years(who, place)
     data = {
