@@ -6,14 +6,32 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 
 from repertoire.accounts.selectors import may_write_personal_data
+from repertoire.positioning import selectors
 
 
 def writer_only(request, establishment_id: int) -> None:
     """Readers see the pages but may not post to them: 403 before any service is called."""
     if not may_write_personal_data(request.user, establishment_id):
         raise PermissionDenied("réservé aux RH de l'établissement")
+
+
+def positioning_to_decide(request, pk: int):
+    """The positioning a decision is posted about: 404 out of the user's scope, 403 for
+    readers."""
+    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
+    writer_only(request, positioning.establishment_id)
+    return positioning
+
+
+def establishment_to_decide(request, code: str):
+    """The establishment a mass decision is posted about: 404 out of the user's scope, 403
+    for readers."""
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    writer_only(request, establishment.pk)
+    return establishment
 
 
 def form_errors(request, form) -> None:

@@ -13,7 +13,10 @@ from repertoire.catalog import selectors as catalog
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import AppealDecisionForm, AppealForm
 from repertoire.positioning.models import Appeal
-from repertoire.positioning.views import form_errors, writer_only
+from repertoire.positioning.views import (
+    form_errors,
+    positioning_to_decide,
+)
 from repertoire.web import attempt
 
 
@@ -40,8 +43,7 @@ def appeal_list(request, code: str):
 @login_required
 @require_POST
 def open_appeal(request, pk: int):
-    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
-    writer_only(request, positioning.establishment_id)
+    positioning = positioning_to_decide(request, pk)
     form = AppealForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)

@@ -14,20 +14,13 @@ from repertoire.core.payroll import FIELD_LABELS
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import EmployeeFileForm
 from repertoire.positioning.models import EmployeeImport
-from repertoire.positioning.views import writer_only
+from repertoire.positioning.views import establishment_to_decide
 from repertoire.web import attempt
-
-
-def _writer_establishment(request, code: str):
-    """The establishment, for those who write its personal data only (403 for readers)."""
-    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
-    writer_only(request, establishment.pk)
-    return establishment
 
 
 @login_required
 def upload(request, code: str):
-    establishment = _writer_establishment(request, code)
+    establishment = establishment_to_decide(request, code)
     form = EmployeeFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -52,7 +45,7 @@ def upload(request, code: str):
 
 
 def _batch(request, code: str, pk: int) -> EmployeeImport:
-    establishment = _writer_establishment(request, code)
+    establishment = establishment_to_decide(request, code)
     return get_object_or_404(selectors.imports_of(request.user, establishment), pk=pk)
 
 

@@ -31,7 +31,11 @@ from repertoire.positioning.forms import (
     WorklistFilterForm,
 )
 from repertoire.positioning.models import Establishment, Positioning
-from repertoire.positioning.views import form_errors, writer_only
+from repertoire.positioning.views import (
+    establishment_to_decide,
+    form_errors,
+    positioning_to_decide,
+)
 from repertoire.web import attempt
 
 PAGE_SIZE = 50
@@ -123,8 +127,7 @@ def _back(request, establishment: Establishment):
 @login_required
 @require_POST
 def bulk_accept(request, code: str):
-    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
-    writer_only(request, establishment.pk)
+    establishment = establishment_to_decide(request, code)
     form = BulkAcceptForm(request.POST)
     if not form.is_valid():
         form_errors(request, form)
@@ -148,8 +151,7 @@ def bulk_accept(request, code: str):
 @login_required
 @require_POST
 def decide_group(request, code: str):
-    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
-    writer_only(request, establishment.pk)
+    establishment = establishment_to_decide(request, code)
     edition = catalog.get_edition()
     form = GroupDecisionForm(request.POST, jobs=catalog.jobs_of(edition))
     if not form.is_valid():
@@ -177,8 +179,7 @@ def decide_group(request, code: str):
 @require_POST
 def validate(request, pk: int):
     """Accept one proposal, from the worklist or the employee's page."""
-    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
-    writer_only(request, positioning.establishment_id)
+    positioning = positioning_to_decide(request, pk)
     attempt(
         request,
         lambda: services.validate(
@@ -196,8 +197,7 @@ def validate(request, pk: int):
 @login_required
 @require_POST
 def change(request, pk: int):
-    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
-    writer_only(request, positioning.establishment_id)
+    positioning = positioning_to_decide(request, pk)
     form = DecisionForm(request.POST, jobs=catalog.jobs_of(positioning.edition))
     if form.is_valid():
         data = form.cleaned_data
@@ -223,8 +223,7 @@ def change(request, pk: int):
 def place_on_evaluation(request, pk: int):
     """Place the employee on an evaluated local job of their establishment (no reference job
     describes it), from the employee's page."""
-    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
-    writer_only(request, positioning.establishment_id)
+    positioning = positioning_to_decide(request, pk)
     form = EvaluationPlacementForm(
         request.POST,
         evaluations=evaluations_in_force(
@@ -255,8 +254,7 @@ def place_on_evaluation(request, pk: int):
 @login_required
 @require_POST
 def comment(request, pk: int):
-    positioning = get_object_or_404(selectors.all_positionings_for(request.user), pk=pk)
-    writer_only(request, positioning.establishment_id)
+    positioning = positioning_to_decide(request, pk)
     form = CommentForm(request.POST)
     if form.is_valid():
         attempt(
@@ -271,8 +269,7 @@ def comment(request, pk: int):
 @require_POST
 def notify(request, code: str):
     """Record that the validated positionings (all, or the one posted) were notified."""
-    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
-    writer_only(request, establishment.pk)
+    establishment = establishment_to_decide(request, code)
     positionings = selectors.positionings_for(request.user, establishment=establishment).filter(
         status=Positioning.Status.VALIDATED
     )
