@@ -130,36 +130,60 @@ def population(
     if year is None:
         return []
     edition = catalog.get_edition()
+    # Two reads of the columns the report needs, joined in the database (no list of ids,
+    # no whole rows): 26,000 people take one pass each.
     positionings = Positioning.objects.filter(
         edition=edition,
         status__in=positioning_rules.DECIDED,
         employee__pseudonymised_at__isnull=True,
         employee__pay_records__year=year,
-    ).select_related("job__level", "evaluation")
+    )
     if establishment is not None:
         positionings = positionings.filter(establishment=establishment)
-    held = {p.employee_id: p for p in positionings}
-    records = _pay_records(establishment).filter(year=year, employee_id__in=held.keys())
+    held = {
+        row[0]: row[1:]
+        for row in positionings.values_list(
+            "employee_id",
+            "establishment_id",
+            "job__title",
+            "job__level__number",
+            "job__position",
+            "evaluation_id",
+            "evaluation__title",
+            "evaluation__level",
+        )
+    }
+    records = _pay_records(establishment).filter(
+        year=year,
+        employee__positionings__edition=edition,
+        employee__positionings__status__in=positioning_rules.DECIDED,
+    )
     members = []
-    for record in records.order_by("employee_id"):
-        positioning = held[record.employee_id]
-        level = positioning.base_level
+    for employee_id, sex, base, variable, working_time in records.order_by(
+        "employee_id"
+    ).values_list("employee_id", "sex", "base_pay", "variable_pay", "working_time"):
+        if employee_id not in held:
+            continue  # placed in another establishment than the one that pays them
+        place, title, job_level, position, evaluation_id, local_title, local_level = held[
+            employee_id
+        ]
+        level = job_level if title is not None else local_level
         if level is None:
             continue
-        job_key, job_order = _job_of(positioning)
+        job_key, job_order = _job_of(title, position, job_level, evaluation_id, local_title, level)
         category = level_label(level) if by == BY_LEVEL else job_key
         members.append(
             Member(
-                employee_id=record.employee_id,
-                establishment_id=positioning.establishment_id,
+                employee_id=employee_id,
+                establishment_id=place,
                 level=level,
                 job_key=job_key,
                 job_order=job_order,
                 record=pay_rules.PayRecord(
-                    sex=record.sex,
-                    base=record.base_pay,
-                    variable=record.variable_pay,
-                    working_time=record.working_time,
+                    sex=sex,
+                    base=base,
+                    variable=variable,
+                    working_time=working_time,
                     category=category,
                     job=job_key,
                 ),
@@ -168,16 +192,12 @@ def population(
     return members
 
 
-def _job_of(positioning: Positioning) -> tuple[str, tuple]:
-    """A job's label in a report by job, and its place (level, then the edition's order)."""
-    if positioning.job_id:
-        job = positioning.job
-        return job.title, (job.level.number, 0, job.position, job.title)
-    evaluation = positioning.evaluation
-    return (
-        f"{evaluation.title} (emploi local pesé)",
-        (evaluation.level or 0, 1, evaluation.pk, evaluation.title),
-    )
+def _job_of(title, position, job_level, evaluation_id, local_title, level) -> tuple[str, tuple]:
+    """A job's label in a report by job, and its place (level, then the edition's order):
+    the reference job's, or the evaluated local job's."""
+    if title is not None:
+        return title, (job_level, 0, position, title)
+    return f"{local_title} (emploi local pesé)", (level, 1, evaluation_id, local_title)
 
 
 def _order(members: list[Member], by: str):
