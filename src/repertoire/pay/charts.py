@@ -26,10 +26,14 @@ def percent_text(value: float | None) -> str:
 def _frame(width: int, height: int, title: str, description: str, parts: list) -> SafeString:
     key = f"paychart-{zlib.crc32(title.encode()):08x}"
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}-t {}-d" '
+        # Drawn at its own size (a page may shrink it, never blow it up).
+        '<svg class="chart" width="{}" height="{}" viewBox="0 0 {} {}" role="img" '
+        'aria-labelledby="{}-t {}-d" '
         'xmlns="http://www.w3.org/2000/svg" font-family="DejaVu Sans, Arial, sans-serif" '
         'font-size="12" fill="#1b1f24"><title id="{}-t">{}</title><desc id="{}-d">{}</desc>'
         "{}</svg>",
+        width,
+        height,
         width,
         height,
         key,
