@@ -13,16 +13,22 @@ working time), for the pay-transparency reports of ``core.pay``: it is read into
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from repertoire.core.cells import (  # what one cell of an HR export means
+    cell_text,
+    header_key,
+    parse_amount,
+    parse_date,
+    parse_level,
+    parse_sex,
+    parse_working_time,
+)
 from repertoire.core.refusals import Refused
-from repertoire.core.text import from_roman, strip_accents
 
 # The fields an employee row may carry, and the column names HR exports give them
 # (compared without accents, case, punctuation or extra spaces).
@@ -174,7 +180,6 @@ FIELD_LABELS = {
     "variable_pay": "Rémunération variable annuelle brute",
     "working_time": "Temps de travail",
 }
-MIN_LEVEL, MAX_LEVEL = 1, 8
 DATE_FIELDS = ("hire_date", "departure_date")
 
 # Pay data, for the pay-transparency reports (core.pay). It never joins a row's
@@ -187,10 +192,6 @@ DATE_FIELDS = ("hire_date", "departure_date")
 # HR exports carry for other purposes.
 PAY_FIELDS = ("sex", "base_pay", "variable_pay", "working_time")
 PAY_REQUIRED = ("sex", "base_pay", "working_time")
-SEXES = {
-    "F": ("f", "femme", "feminin", "female", "w", "woman", "mme", "madame", "2"),
-    "M": ("m", "h", "homme", "masculin", "male", "man", "monsieur", "mr", "1"),
-}
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) and other compound documents.
@@ -253,11 +254,6 @@ class PayrollFile:
     @property
     def lines_read(self) -> int:
         return len(self.rows) + len({error.line for error in self.errors if error.line > 1})
-
-
-def header_key(header: str) -> str:
-    text = strip_accents(str(header)).lower().replace("°", " ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
 _ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
@@ -545,16 +541,6 @@ def _read_row(
     return values, errors
 
 
-def _text(cell: Any) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))  # a matricule typed as a number in Excel
-    if isinstance(cell, dt.datetime):
-        return cell.date().isoformat()
-    return " ".join(str(cell).split())
-
-
 def _value(name: str, cell: Any) -> Any:
     if name in DATE_FIELDS:
         return parse_date(cell)
@@ -562,164 +548,8 @@ def _value(name: str, cell: Any) -> Any:
         return parse_level(cell)
     if name == "job_description":
         return "" if cell is None else str(cell).strip()
-    text = _text(cell)
+    text = cell_text(cell)
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
         raise ValueError(f"{len(text)} caractères, {limit} au plus")
     return text
-
-
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
-
-
-def parse_date(cell: Any) -> dt.date | None:
-    """dd/mm/yyyy as French exports write it (also - or . and two-digit years), ISO, Excel."""
-    if cell is None or (isinstance(cell, str) and not cell.strip()):
-        return None
-    if isinstance(cell, dt.datetime):
-        return cell.date()
-    if isinstance(cell, dt.date):
-        return cell
-    text = str(cell).strip()
-    if match := _DAY_FIRST.match(text):
-        day, month, year = (int(part) for part in match.groups())
-        if len(match.group(3)) == 2:
-            # Two-digit years: a hire date is in the past.
-            year += 2000 if year <= dt.date.today().year % 100 else 1900
-    elif match := _ISO.match(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        raise ValueError(f"date « {text} » illisible (attendu jj/mm/aaaa)")
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError(f"date « {text} » impossible") from None
-
-
-_LEVEL_PREFIX = re.compile(r"^(?:niveau|niv\.?|n)\s*", re.IGNORECASE)
-
-
-def parse_level(cell: Any) -> int | None:
-    """A classification level: 4, « IV », « niveau IV », « N4 »; 1 to 8."""
-    if cell is None:
-        return None
-    if isinstance(cell, (int, float)) and not isinstance(cell, bool):
-        number = int(cell) if float(cell).is_integer() else None
-        text = str(cell)
-    else:
-        text = str(cell).strip()
-        if not text:
-            return None
-        bare = _LEVEL_PREFIX.sub("", text).strip()
-        number = int(bare) if bare.isdigit() else from_roman(bare.upper())
-    if number is None or not MIN_LEVEL <= number <= MAX_LEVEL:
-        raise ValueError(f"niveau « {text} » inconnu (de I à VIII, ou de 1 à 8)")
-    return number
-
-
-_SEX_BY_KEY = {key: sex for sex, keys in SEXES.items() for key in keys}
-
-
-def parse_sex(cell: Any) -> str | None:
-    """« F » or « M » from F/M, Femme/Homme/H, Female/Male/W (any case or accents), and
-    the INSEE codes 2/1 of the social security number."""
-    text = _text(cell)
-    if not text:
-        return None
-    sex = _SEX_BY_KEY.get(header_key(text))
-    if sex is None:
-        raise ValueError(f"sexe « {text} » non reconnu (F ou M, Femme ou Homme)")
-    return sex
-
-
-CENT = Decimal("0.01")
-_CURRENCY = re.compile(r"^(?:€|eur(?:os?)?)|(?:€|eur(?:os?)?)$", re.IGNORECASE)
-_SPACES = re.compile(r"\s+")  # Unicode: also the no-break and narrow no-break spaces
-_LONE_SEPARATOR = re.compile(r"^(\d+)[.,](\d+)$")
-_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 32.450,50
-_COMMA_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 32,450.50
-
-
-def parse_amount(cell: Any) -> Decimal | None:
-    """A yearly amount in euros, to the cent: ``32 450,50`` (any kind of space), ``32450.5``,
-    ``32 450 €``, ``32.450,50``, or an Excel number; never negative.
-
-    A lone separator followed by exactly three digits after one to three digits
-    (``32.450``, ``32,450``) may be a thousands separator or a decimal point: refused
-    rather than guessed.
-    """
-    if cell is None or isinstance(cell, bool):
-        if cell is None:
-            return None
-        raise ValueError(f"montant « {cell} » illisible")
-    if isinstance(cell, (int, float, Decimal)):
-        text = str(cell)
-        try:
-            amount = Decimal(repr(cell) if isinstance(cell, float) else cell)
-        except InvalidOperation:
-            raise ValueError(f"montant « {text} » illisible") from None
-        if not amount.is_finite():
-            raise ValueError(f"montant « {text} » illisible")
-    else:
-        text = " ".join(str(cell).split())
-        if not text:
-            return None
-        amount = _amount_of_text(text)
-    if amount < 0:
-        raise ValueError(f"montant « {text} » négatif")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _amount_of_text(text: str) -> Decimal:
-    bare = _SPACES.sub("", _CURRENCY.sub("", text.strip()).strip())
-    negative = bare[:1] in ("-", "\u2212")
-    digits = bare[1:] if negative else bare
-    if digits.isdigit():
-        number = digits
-    elif match := _LONE_SEPARATOR.match(digits):
-        whole, fraction = match.groups()
-        if len(whole) <= 3 and len(fraction) == 3:
-            raise ValueError(
-                f"montant « {text} » ambigu (milliers ou décimales ?) : "
-                "écrivez par exemple 32450 ou 32 450,00"
-            )
-        number = f"{whole}.{fraction}"
-    elif _DOT_GROUPS.match(digits):
-        number = digits.replace(".", "").replace(",", ".")
-    elif _COMMA_GROUPS.match(digits):
-        number = digits.replace(",", "")
-    else:
-        raise ValueError(f"montant « {text} » illisible (attendu par exemple 32 450,50)")
-    return -Decimal(number) if negative else Decimal(number)
-
-
-_PERCENT = re.compile(r"^(.*?)\s*%$")
-
-
-def parse_working_time(cell: Any) -> Decimal | None:
-    """The share of full time, in (0, 1]: ``1`` or ``0,8`` (a share), ``80`` or ``80 %``
-    (a percentage: any number above 1, or any number followed by %)."""
-    if cell is None:
-        return None
-    if isinstance(cell, bool):
-        raise ValueError(f"temps de travail « {cell} » illisible")
-    text = _text(cell) if not isinstance(cell, float) else repr(cell)
-    if not text:
-        return None
-    percent = _PERCENT.match(text)
-    number = (percent.group(1) if percent else text).replace(",", ".").replace(" ", "")
-    try:
-        share = Decimal(number)
-    except InvalidOperation:
-        share = None
-    if share is None or not share.is_finite():
-        raise ValueError(f"temps de travail « {text} » illisible (attendu 100, 80 % ou 0,8)")
-    if percent or share > 1:
-        share = share / 100
-    if not 0 < share <= 1:
-        raise ValueError(
-            f"temps de travail « {text} » hors limites (plus de 0 et au plus 100 % "
-            "d'un temps plein)"
-        )
-    return share
