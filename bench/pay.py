@@ -307,7 +307,7 @@ def network_figures(people: list[tuple], year: int) -> dict:
                 "median_gap_pct": _pct(_gap([p[4] for p in w], [p[4] for p in m], _median)),
                 "base_mean_gap_pct": _pct(_gap([p[2] for p in w], [p[2] for p in m], _mean)),
                 "variable_mean_gap_pct": _pct(_gap([p[3] for p in w], [p[3] for p in m], _mean)),
-                "flag": mean_gap is not None and abs(mean_gap) >= 5,
+                "flag": mean_gap is not None and abs(_pct(mean_gap)) >= 5,
             }
         )
     return {

@@ -240,7 +240,9 @@ def category_with(women_pay):
         (19020, 4.9, False),  # 980 / 20000 = 4.9 %
         (21000, -5.0, True),  # −1000 / 20000: women paid 5 % more is flagged too
         (20980, -4.9, False),
-        (19008, 5.0, False),  # 992 / 20000 = 4.96 %: shown 5.0, below the threshold
+        (19008, 5.0, True),  # 992 / 20000 = 4.96 %: shown 5.0, flagged as shown
+        (19010, 5.0, True),  # 990 / 20000 = 4.95 %: rounded half up to 5.0
+        (19012, 4.9, False),  # 988 / 20000 = 4.94 %
         (20000, 0.0, False),
     ],
 )

@@ -25,8 +25,9 @@ SEXES = (WOMEN, MEN)
 # Fewest women and fewest men a gap is computed on (and fewest people a range shows).
 MIN_GROUP = 3
 # Article 10: a gap of at least 5 % in a category calls for a joint pay assessment
-# (unless justified by objective, gender-neutral criteria). Compared with the exact gap,
-# not the rounded one shown: a gap shown as 5.0 may be 4.95 and is then not flagged.
+# (unless justified by objective, gender-neutral criteria). Compared with the gap as it is
+# shown (one decimal): a category shown at 5.0 % is flagged, so the page never shows a
+# gap of 5.0 % without its flag.
 FLAG_THRESHOLD_PCT = Decimal(5)
 QUARTILES = 4
 PERCENT_PLACES = Decimal("0.1")
@@ -230,7 +231,7 @@ def _category_gaps(label: str, members: list[PayRecord]) -> dict[str, Any]:
         "median_gap_pct": percent(_gap_of(women, men, _fte_total, median)),
         "base_mean_gap_pct": percent(_gap_of(women, men, _fte_base, mean)),
         "variable_mean_gap_pct": percent(_gap_of(women, men, _fte_variable, mean)),
-        "flag": mean_gap is not None and abs(mean_gap) >= FLAG_THRESHOLD_PCT,
+        "flag": mean_gap is not None and abs(percent(mean_gap)) >= FLAG_THRESHOLD_PCT,
     }
 
 
