@@ -399,6 +399,32 @@ def test_network_exports_carry_the_networks_actions(payfile, login):
     assert "Revalorisation" not in page
 
 
+def test_an_action_text_starting_like_a_formula_is_text_in_the_xlsx(payfile, login):
+    from openpyxl import load_workbook
+
+    from repertoire.pay import services
+
+    hostile = '=HYPERLINK("http://evil.example/x","Voir")'
+    services.record_gap_action(
+        payfile.network.hr_north,
+        establishment=payfile.network.north,
+        year=YEAR,
+        category="niveau III",
+        kind="justification",
+        text=hostile,
+        decided_on=dt.date(2025, 2, 3),
+    )
+    response = login(payfile.network.hr_north).get(reverse("pay:export", args=["CCI-NORD", "xlsx"]))
+    book = load_workbook(io.BytesIO(response.content))
+    cell = book["Actions"]["D2"]
+    assert (cell.value, cell.data_type) == (hostile, "s")
+    assert not [
+        c.coordinate for s in book for row in s.iter_rows() for c in row if c.data_type == "f"
+    ]
+    # The figures beside it stay numbers.
+    assert book["Catégories"]["E2"].data_type == "n"
+
+
 def test_a_year_without_pay_data_says_so(payfile, login):
     response = login(payfile.network.hr_north).get(
         reverse("pay:report", args=["CCI-NORD"]) + "?annee=2010"

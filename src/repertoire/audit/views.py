@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from itertools import islice
 
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.audit.selectors import in_clear, journal_for
+from repertoire.core.spreadsheet_cells import CsvWriter
 
 PAGE_SIZE = 100
 
@@ -70,15 +70,10 @@ CSV_HEADER = (
 CSV_BATCH = 2000
 
 
-class _Echo:
-    """A file whose ``write`` hands back what it is given: csv.writer's lines, streamed."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv(entries) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    # Without a file, the writer hands back each line: the export is streamed. (The
+    # journal sits below the typesetting layer: it takes the one CSV writer from the core.)
+    writer = CsvWriter()
 
     def lines():
         yield "\ufeff" + writer.writerow(CSV_HEADER)  # Excel knows UTF-8 by its BOM

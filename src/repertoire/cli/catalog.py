@@ -3,7 +3,6 @@ profile, match local job titles, and the appellations."""
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from enum import StrEnum
@@ -290,7 +289,9 @@ def match(
         for result in results:
             print(json.dumps(_match_dict(result), ensure_ascii=False))
         return
-    writer = csv.writer(sys.stdout, delimiter=";", lineterminator="\n")
+    from repertoire.typesetting.spreadsheets import CsvWriter
+
+    writer = CsvWriter(sys.stdout, lineterminator="\n")
     ranks = range(1, top + 1)
     writer.writerow(
         [

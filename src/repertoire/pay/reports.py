@@ -4,7 +4,6 @@ and the two charts."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from repertoire.organisation.models import Establishment
 from repertoire.pay import charts, selectors
 from repertoire.typesetting.pdf import pdf
-from repertoire.typesetting.spreadsheets import table_layout
+from repertoire.typesetting.spreadsheets import Sheet, Spreadsheet
 
 FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -141,19 +140,14 @@ def report_file(view: ReportView, format: str) -> bytes:
 
 def workbook(view: ReportView) -> bytes:
     """Three sheets: the indicators, the categories (numbers as numbers), the actions."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    _indicators_sheet(book.active, view)
-    _categories_sheet(book.create_sheet("Catégories"), view.report)
-    _actions_sheet(book.create_sheet("Actions"), view.actions)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    book = Spreadsheet()
+    _indicators_sheet(book.sheet("Indicateurs"), view)
+    _categories_sheet(book.sheet("Catégories"), view.report)
+    _actions_sheet(book.sheet("Actions"), view.actions)
+    return book.content()
 
 
-def _indicators_sheet(sheet, view: ReportView) -> None:
-    sheet.title = "Indicateurs"
+def _indicators_sheet(sheet: Sheet, view: ReportView) -> None:
     report = view.report
     sheet.append([_("Indicator"), _("Measure"), _("Women"), _("Men")])
     sheet.append(["", _("Scope"), view.scope_name, None])
@@ -177,10 +171,10 @@ def _indicators_sheet(sheet, view: ReportView) -> None:
                 band["men_pct"],
             ]
         )
-    table_layout(sheet, [10, 50, 30, 12])
+    sheet.layout([10, 50, 30, 12])
 
 
-def _categories_sheet(sheet, report: dict[str, Any]) -> None:
+def _categories_sheet(sheet: Sheet, report: dict[str, Any]) -> None:
     sheet.append(
         [
             _("Category of workers"),
@@ -208,10 +202,10 @@ def _categories_sheet(sheet, report: dict[str, Any]) -> None:
                 _("yes") if row["flag"] else _("no"),
             ]
         )
-    table_layout(sheet, [36, 10, 10, 14, 14, 14, 14, 14, 14])
+    sheet.layout([36, 10, 10, 14, 14, 14, 14, 14, 14])
 
 
-def _actions_sheet(sheet, actions: list) -> None:
+def _actions_sheet(sheet: Sheet, actions: list) -> None:
     sheet.append([_("Category of workers"), _("Kind"), _("Decided on"), _("Text"), _("Author")])
     for action in actions:
         sheet.append(
@@ -223,7 +217,7 @@ def _actions_sheet(sheet, actions: list) -> None:
                 action.author,
             ]
         )
-    table_layout(sheet, [36, 16, 14, 80, 20])
+    sheet.layout([36, 16, 14, 80, 20])
 
 
 def report_pdf(view: ReportView) -> bytes:

@@ -7,18 +7,16 @@ published documents (the columns of codes keep them machine-readable).
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 
 from django.utils import translation
-from openpyxl import Workbook
 
 from repertoire.core import positioning as rules
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal
 from repertoire.positioning.selectors import Report
-from repertoire.typesetting.spreadsheets import CSV_DELIMITER, table_layout
+from repertoire.typesetting.spreadsheets import CsvWriter, Spreadsheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -101,39 +99,31 @@ def tables(report: Report) -> list[Table]:
 
 def report_xlsx(report: Report) -> bytes:
     """One sheet per table, bold frozen header, readable widths."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook = Spreadsheet(title=f"Positionnement — {report.scope}")
     for table in tables(report):
-        sheet = workbook.create_sheet(table.title)
-        sheet.append(list(table.header))
+        sheet = workbook.sheet(table.title)
+        sheet.append(table.header)
         for row in table.rows:
-            sheet.append(list(row))
-        table_layout(sheet, list(table.widths))
-    workbook.properties.title = f"Positionnement — {report.scope}"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+            sheet.append(row)
+        sheet.layout(table.widths)
+    return workbook.content()
 
 
 def report_csv(report: Report) -> bytes:
     """The tables one after the other: a title line, the header, the rows, an empty line.
 
-    Excel's French convention, like the edition's CSV: ";" and a byte-order mark.
+    Excel's French convention, like the edition's CSV: ";", a byte-order mark, and
+    decimals with a comma (French Excel reads "71,4" as a number, "71.4" as text).
     """
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer = CsvWriter(out, decimal_comma=True)
     writer.writerow([f"Positionnement — {report.scope}"])
     for table in tables(report):
         writer.writerow([])
         writer.writerow([table.title])
         writer.writerow(table.header)
-        writer.writerows(tuple(_excel(value) for value in row) for row in table.rows)
+        writer.writerows(table.rows)
     return out.getvalue().encode("utf-8-sig")
-
-
-def _excel(value):
-    # A French Excel reads "71,4" as a number and "71.4" as text (or a date).
-    return str(value).replace(".", ",") if isinstance(value, float) else value
 
 
 def report_file(report: Report, format: str) -> tuple[bytes, str]:

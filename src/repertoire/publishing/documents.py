@@ -17,8 +17,6 @@ from docx.enum.section import WD_SECTION
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
 from repertoire.catalog import selectors
 from repertoire.catalog.models import Edition, ReferenceJob
@@ -27,7 +25,7 @@ from repertoire.core.text import french_typography
 from repertoire.publishing import exports
 from repertoire.typesetting.pdf import Progress, pdf, silent
 from repertoire.typesetting.sheets import EditionView, SheetView, edition_view
-from repertoire.typesetting.spreadsheets import table_layout
+from repertoire.typesetting.spreadsheets import Spreadsheet
 
 # --- HTML and PDF -------------------------------------------------------------------------
 
@@ -187,9 +185,8 @@ def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
 
     progress(0.0, "lecture de l'édition")
     view = edition_view(edition)
-    workbook = Workbook()
-    jobs = workbook.active
-    jobs.title = "Emplois"
+    workbook = Spreadsheet()
+    jobs = workbook.sheet("Emplois")
     header = [
         "Code",
         "Emploi",
@@ -216,12 +213,10 @@ def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
         )
         progress(index / len(view.sheets) * 0.9, f"emploi {index} sur {len(view.sheets)}")
     widths = [28, 42, 8, 10, *(14 for _ in view.criteria), 8, 80, 80]
-    table_layout(jobs, widths)
-    for row in jobs.iter_rows(min_row=2):
-        for cell in row[-2:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    jobs.layout(widths)
+    jobs.wrap_last_columns(2)
 
-    grid = workbook.create_sheet("Grille")
+    grid = workbook.sheet("Grille")
     grid.append(
         ["Niveau", "Niveau (romain)", "Tranche de la règle", "Emplois repères", "Définition"]
     )
@@ -237,9 +232,8 @@ def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
                 definitions[0] if definitions else "",
             ]
         )
-    table_layout(grid, [8, 10, 18, 16, 100])
-    for row in grid.iter_rows(min_row=2):
-        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
+    grid.layout([8, 10, 18, 16, 100])
+    grid.wrap_last_columns(1)
     grid.append([])
     grid.append(["Règle de classement", view.rule.label])
     grid.append([])
@@ -247,10 +241,9 @@ def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
     for criterion in view.criteria:
         grid.append([criterion.label, criterion.code, criterion.description])
 
-    out = io.BytesIO()
-    workbook.save(out)
+    content = workbook.content()
     progress(1.0, "terminé")
-    return out.getvalue()
+    return content
 
 
 # --- the formats -----------------------------------------------------------------------------

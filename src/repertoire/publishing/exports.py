@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from repertoire.core.document import RepertoireDocument, write_document
 from repertoire.core.text import to_roman
-from repertoire.typesetting.spreadsheets import CSV_DELIMITER
+from repertoire.typesetting.spreadsheets import csv_text
 
 # Excel opens a semicolon-separated file with a byte-order mark correctly in French locales.
 
@@ -65,43 +63,35 @@ def to_json(document: RepertoireDocument, *, label: str, level_rule: str) -> str
 
 def to_csv(document: RepertoireDocument) -> str:
     """One row per job: code, title, level, one column per criterion, texts joined."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(
+    header = [
+        "code",
+        "intitule",
+        "niveau",
+        "niveau_romain",
+        *(c.code for c in document.criteria),
+        "total",
+        "missions",
+        "exigences",
+    ]
+    rows = (
         [
-            "code",
-            "intitule",
-            "niveau",
-            "niveau_romain",
-            *(c.code for c in document.criteria),
-            "total",
-            "missions",
-            "exigences",
+            job.code,
+            job.title,
+            job.level,
+            to_roman(job.level),
+            *job.degrees,
+            sum(job.degrees),
+            "\n".join(item.as_text() for item in job.missions),
+            "\n".join(item.as_text() for item in job.requirements),
         ]
+        for job in document.jobs
     )
-    for job in document.jobs:
-        writer.writerow(
-            [
-                job.code,
-                job.title,
-                job.level,
-                to_roman(job.level),
-                *job.degrees,
-                sum(job.degrees),
-                "\n".join(item.as_text() for item in job.missions),
-                "\n".join(item.as_text() for item in job.requirements),
-            ]
-        )
-    return out.getvalue()
+    return csv_text([header, *rows])
 
 
 def appellations_csv(rows) -> str:
     """Appellations as (code, job title, appellation, source) rows; imports back."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(["code", "emploi", "appellation", "source"])
-    writer.writerows(rows)
-    return out.getvalue()
+    return csv_text([["code", "emploi", "appellation", "source"], *rows])
 
 
 def to_text(document: RepertoireDocument) -> str:

@@ -11,6 +11,7 @@ from repertoire.catalog.models import Appellation, Edition, ReferenceJob
 from repertoire.catalog.services.common import edition_changed
 from repertoire.core.document import DocumentError, DocumentInvalid
 from repertoire.core.refusals import Refused
+from repertoire.core.spreadsheet_cells import restored_text
 from repertoire.core.tables import TableInvalid
 
 
@@ -72,7 +73,8 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     sources = set(Appellation.Source.values)
     errors, wanted = [], {}
     for line, row in table.rows:
-        title = " ".join(row["appellation"].split())
+        # The export marks a title starting like a formula with a quote: it reads back.
+        title = " ".join(restored_text(row["appellation"]).split())
         source = row.get("source") or Appellation.Source.MANUAL
         if row["code"] not in jobs:
             errors.append(
