@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import threading
 
 import pytest
+from django.urls import resolve
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from repertoire.catalog.models import Edition
 from repertoire.publishing import services
 from repertoire.publishing.models import Publication
+from tests.accounts.conftest import network  # noqa: F401  shared fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +155,93 @@ def test_the_background_thread_makes_the_file(settings):
     publication.refresh_from_db()
     assert publication.status == "done", publication.error
     assert bytes(publication.content)[:2] == b"PK"
+
+
+# --- a file follows its edition's content ---------------------------------------------------
+
+
+@pytest.fixture
+def national(network):  # noqa: F811
+    return network.national
+
+
+@pytest.fixture
+def draft(edition, national):
+    from repertoire.catalog import services as catalog
+
+    return catalog.copy_edition(national, edition, label="brouillon-2015")
+
+
+def _asked(client, draft, format: str, capture) -> bytes:
+    """The file the edition's button hands out: POST, follow to the file, download it."""
+    with capture(execute=True):
+        response = client.post(f"/publications/{format}/", {"edition": draft.label})
+    assert response.status_code == 302
+    pk = resolve(response.url).kwargs["pk"]
+    return client.get(f"/publications/{pk}/fichier/").content
+
+
+def _xlsx_titles(content: bytes) -> list[str]:
+    sheet = load_workbook(io.BytesIO(content))["Emplois"]
+    return [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_a_file_asked_for_before_an_edit_is_made_again_after_it(
+    client, national, draft, inline, django_capture_on_commit_callbacks
+):
+    from repertoire.catalog import selectors as catalog
+    from repertoire.catalog import services as catalog_services
+
+    capture = django_capture_on_commit_callbacks
+    job = catalog.jobs_of(draft).first()
+    old_title = job.title
+    assert old_title in _xlsx_titles(_asked(client, draft, "xlsx", capture))
+    csv_before = _asked(client, draft, "csv", capture)
+
+    new_title = f"{old_title} principal"
+    content = catalog.job_content(job)
+    catalog_services.save_job(national, draft, job, **{**content, "title": new_title})
+    titles = _xlsx_titles(_asked(client, draft, "xlsx", capture))
+    assert new_title in titles and old_title not in titles
+    assert _asked(client, draft, "csv", capture) != csv_before
+
+    # Publishing changes what the documents say of the edition (its status): made again.
+    draft.refresh_from_db()
+    json_before = json.loads(_asked(client, draft, "json", capture))
+    catalog_services.publish_edition(national, draft, status="official")
+    after = json.loads(_asked(client, draft, "json", capture))
+    assert (json_before["edition"]["status"], after["edition"]["status"]) == (
+        "provisoire",
+        "officiel",
+    )
+    titles = _xlsx_titles(_asked(client, draft, "xlsx", capture))
+    assert new_title in titles and old_title not in titles
+    # Nothing changed since: the file made is handed out again, not made once more.
+    count = Publication.objects.filter(edition=draft, format="xlsx").count()
+    _asked(client, draft, "xlsx", capture)
+    assert Publication.objects.filter(edition=draft, format="xlsx").count() == count
+
+
+def test_a_renamed_job_keeps_its_code_in_the_json_and_csv_files(
+    client, national, draft, inline, django_capture_on_commit_callbacks
+):
+    from repertoire.catalog import selectors as catalog
+    from repertoire.catalog import services as catalog_services
+
+    job = catalog.jobs_of(draft).first()
+    new_title = f"{job.title} principal"
+    catalog_services.save_job(
+        national, draft, job, **{**catalog.job_content(job), "title": new_title}
+    )
+    codes = list(catalog.jobs_of(draft).values_list("code", flat=True))
+    data = json.loads(_asked(client, draft, "json", django_capture_on_commit_callbacks))
+    assert [item["code"] for item in data["jobs"]] == codes
+    assert {"code": job.code, "title": new_title} in [
+        {"code": item["code"], "title": item["title"]} for item in data["jobs"]
+    ]
+    text = _asked(client, draft, "csv", django_capture_on_commit_callbacks).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))[1:]
+    assert [row[0] for row in rows] == codes
+    assert [job.code, new_title] in [row[:2] for row in rows]
+    # The API says the same.
+    assert client.get(f"/api/jobs/{job.code}?edition={draft.label}").json()["title"] == new_title

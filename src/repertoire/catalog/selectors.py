@@ -151,6 +151,7 @@ def document_of(edition: Edition) -> RepertoireDocument:
         ),
         jobs=tuple(
             JobSheet(
+                stored_code=job.code,
                 title=job.title,
                 heading=job.heading,
                 level=job.level.number,

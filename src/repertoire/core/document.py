@@ -93,10 +93,13 @@ class JobSheet:
     requirements: tuple[ListItem, ...]
     level_text: tuple[str, ...]
     line: int = field(default=0, compare=False)
+    # An edition's job keeps the code it was stored with (a renamed job keeps its code);
+    # a sheet read from a document has none and derives its code from its heading.
+    stored_code: str = field(default="", compare=False)
 
     @property
     def code(self) -> str:
-        return slugify(self.heading)
+        return self.stored_code or slugify(self.heading)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ class Publication(BackgroundWork):
     format = models.CharField(_("format"), max_length=8)
     # The rule the sheets explain levels by: a file made under another rule is not reused.
     level_rule = models.CharField(_("level rule"), max_length=32)
+    # The edition's content revision the file was asked for at: every write to the
+    # edition's content bumps it, and a file made for another revision is not handed out.
+    revision = models.PositiveIntegerField(_("edition revision"), default=0)
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     # Kept in the database: every app server of a deployment can hand it out.
     content = models.BinaryField(_("content"), null=True, editable=False)

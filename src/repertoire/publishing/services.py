@@ -30,18 +30,21 @@ class UnknownFormat(Refused):
 def request_publication(edition: Edition, format: str, *, author: str) -> Publication:
     """The edition's file in this format: the one ready or being made, else a new one.
 
-    Editions do not change once imported, so a file made once is handed out again; a
-    new one is made when the edition's level rule changed since (the sheets explain
-    levels by it) or when the last attempt failed or was lost.
+    A file made once is handed out again while the edition's content stays as it was; a
+    new one is made when the edition changed since (its content revision: a draft's job,
+    appellation, title, status or level rule; publishing it), when its level rule changed
+    (the sheets explain levels by it), or when the last attempt failed or was lost.
     """
     if format not in FORMATS:
         raise UnknownFormat(f"format inconnu « {format} » (formats : {', '.join(FORMATS)})")
     with transaction.atomic():
         # Lock the edition's row: two requests at once must not start two builds.
         Edition.objects.select_for_update().filter(pk=edition.pk).first()
+        # What the edition holds now: a file made before its last change is not reused.
+        revision = Edition.objects.filter(pk=edition.pk).values_list("revision", flat=True).get()
         latest = (
             Publication.objects.filter(
-                edition=edition, format=format, level_rule=edition.level_rule
+                edition=edition, format=format, level_rule=edition.level_rule, revision=revision
             )
             .exclude(status=Publication.Status.FAILED)
             .first()
@@ -55,6 +58,7 @@ def request_publication(edition: Edition, format: str, *, author: str) -> Public
             edition=edition,
             format=format,
             level_rule=edition.level_rule,
+            revision=revision,
             status=Publication.Status.PENDING,
             requested_by=author,
         )
