@@ -25,6 +25,14 @@ def _cheap_password_hashing():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _anonymous_api_calls_not_limited():
+    """Tests call the API anonymously many times from one address: the rate limit is set
+    out of reach (the test of the limit sets its own)."""
+    with override_settings(REPERTOIRE_API_ANONYMOUS_RATE="1000000/min"):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _journal_emptied_between_transactional_tests():
     """On PostgreSQL the journal refuses TRUNCATE (a trigger); the test databases are
     emptied with TRUNCATE between transactional tests. Their flush alone sets the
