@@ -212,7 +212,9 @@ def retention_apply(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Compter sans effacer.")] = False,
 ) -> None:
-    """Efface (pseudonymise) les collaborateurs partis depuis plus que la durée fixée."""
+    """Efface (pseudonymise) les collaborateurs partis depuis plus que la durée fixée, et
+    supprime les fichiers de collaborateurs importés ou jamais importés après
+    REPERTOIRE_UPLOAD_RETENTION_DAYS jours."""
     database_ready()
     from django.conf import settings
 
@@ -222,3 +224,10 @@ def retention_apply(
     ids = services.apply_retention(years=years, dry_run=dry_run)
     verb = "seraient effacés" if dry_run else "effacés"
     out.print(f"{len(ids)} collaborateur(s) partis depuis plus de {years} ans {verb}.")
+    days = settings.REPERTOIRE_UPLOAD_RETENTION_DAYS
+    files = services.purge_uploads(days=days, dry_run=dry_run)
+    verb = "seraient supprimés" if dry_run else "supprimés"
+    out.print(
+        f"{files} fichier(s) de collaborateurs importés, ou envoyés depuis plus de {days} "
+        f"jours sans être importés, {verb}."
+    )
