@@ -24,6 +24,41 @@ def _cheap_password_hashing():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _anonymous_api_calls_not_limited():
+    """Tests call the API anonymously many times from one address: the rate limit is set
+    out of reach (the test of the limit sets its own)."""
+    with override_settings(REPERTOIRE_API_ANONYMOUS_RATE="1000000/min"):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _journal_emptied_between_transactional_tests():
+    """On PostgreSQL the journal refuses TRUNCATE (a trigger); the test databases are
+    emptied with TRUNCATE between transactional tests. Their flush alone sets the
+    trigger aside, in its own transaction: nothing else in the suite can empty the journal."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = original(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        if statements and "audit_journalentry" in tables:
+            trigger = "audit_journalentry DISABLE TRIGGER audit_journal_no_truncate"
+            return [
+                f"ALTER TABLE {trigger}",
+                *statements,
+                f"ALTER TABLE {trigger.replace('DISABLE', 'ENABLE')}",
+            ]
+        return statements
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
 @pytest.fixture(scope="session")
 def source_text() -> str:
     """The text of the bundled 2014 edition, as shipped."""

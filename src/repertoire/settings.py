@@ -109,6 +109,31 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
+# --- Access: who a client is, how much it may ask, how long tokens and files live --------
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For
+# (0: none, the embedded server; 1: one HTTPS proxy, the documented network deployment).
+# The client address is then the N-th entry of X-Forwarded-For from the right; entries a
+# client wrote itself are never believed. The sign-in lock-out (per user name AND client
+# address, AXES_LOCKOUT_PARAMETERS above) and the API's rate limits both read it.
+REPERTOIRE_TRUSTED_PROXIES = int(os.environ.get("REPERTOIRE_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "repertoire.web.client_address"
+NINJA_NUM_PROXIES = REPERTOIRE_TRUSTED_PROXIES
+# Anonymous calls to the open API endpoints, per client address and per app process
+# (django-ninja's throttling: "number/s|min|hour|day"); signed-in callers are not limited.
+REPERTOIRE_API_ANONYMOUS_RATE = os.environ.get("REPERTOIRE_API_ANONYMOUS_RATE", "120/min")
+# Titles one POST /api/match may carry: anonymous callers, signed-in callers.
+REPERTOIRE_MATCH_MAX_ITEMS_ANONYMOUS = int(
+    os.environ.get("REPERTOIRE_MATCH_MAX_ITEMS_ANONYMOUS", "20")
+)
+REPERTOIRE_MATCH_MAX_ITEMS_SIGNED_IN = int(
+    os.environ.get("REPERTOIRE_MATCH_MAX_ITEMS_SIGNED_IN", "500")
+)
+# API tokens expire this many days after their creation (the date is kept on the token).
+REPERTOIRE_TOKEN_DAYS = int(os.environ.get("REPERTOIRE_TOKEN_DAYS", "365"))
+# Files of employee imports: deleted once the import is committed; the files of imports
+# never committed are deleted this many days after their upload (`repertoire retention apply`).
+REPERTOIRE_UPLOAD_RETENTION_DAYS = int(os.environ.get("REPERTOIRE_UPLOAD_RETENTION_DAYS", "30"))
+
 ROOT_URLCONF = "repertoire.urls"
 WSGI_APPLICATION = "repertoire.wsgi.application"
 

@@ -30,6 +30,11 @@ DEBUG = False
 REPERTOIRE_DEMO_ALLOWED = False
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The documented deployment has one reverse proxy in front (HTTPS), which appends the
+# client's address to X-Forwarded-For: the lock-out and the rate limits count that address
+# (not the proxy's, shared by everyone). Set to the number of proxies that append it.
+REPERTOIRE_TRUSTED_PROXIES = int(os.environ.get("REPERTOIRE_TRUSTED_PROXIES", "1"))
+NINJA_NUM_PROXIES = REPERTOIRE_TRUSTED_PROXIES
 SECURE_SSL_REDIRECT = True
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

@@ -75,3 +75,26 @@ def attempt(
     if success:
         messages.success(request, success(result) if callable(success) else success)
     return Outcome(ok=True, result=result)
+
+
+def client_address(request) -> str | None:
+    """The address of the client who sent the request, as the sign-in lock-out and the
+    API's rate limits count it.
+
+    Behind ``REPERTOIRE_TRUSTED_PROXIES`` reverse proxies (0: none, the embedded server),
+    the client is the address the outermost trusted proxy saw: the N-th entry of
+    ``X-Forwarded-For`` from the right (each trusted proxy appends the address it received
+    the request from). Entries further left were written by the client and are never
+    believed (the same reading as the API's rate limits, ``NINJA_NUM_PROXIES``). Without
+    the header, ``REMOTE_ADDR``."""
+    from django.conf import settings
+
+    remote = request.META.get("REMOTE_ADDR")
+    proxies = settings.REPERTOIRE_TRUSTED_PROXIES
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    addresses = [address.strip() for address in forwarded.split(",") if address.strip()]
+    if not addresses:
+        return remote
+    return addresses[-min(proxies, len(addresses))]

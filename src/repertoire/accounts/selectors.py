@@ -48,7 +48,32 @@ def sees_personal_details(user) -> bool:
 
 
 def tokens_of(user):
-    return ApiToken.objects.filter(user=user).order_by("-created_at")
+    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+
+
+def tokens_managed_by(user):
+    """The tokens a user may revoke: their own; every user's for national administrators."""
+    if sees_every_establishment(user):
+        return ApiToken.objects.select_related("user")
+    if user is None or not user.is_authenticated:
+        return ApiToken.objects.none()
+    return ApiToken.objects.select_related("user").filter(user=user)
+
+
+def users_managed_by(user):
+    """The users a national administrator manages (none for the other roles), with their
+    role, establishment and tokens."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Prefetch
+
+    User = get_user_model()
+    if not sees_every_establishment(user):
+        return User.objects.none()
+    return (
+        User.objects.select_related("membership", "membership__establishment")
+        .prefetch_related(Prefetch("api_tokens", ApiToken.objects.order_by("-created_at", "-pk")))
+        .order_by("username")
+    )
 
 
 class CommandLineOperator:

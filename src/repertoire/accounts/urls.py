@@ -1,8 +1,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from repertoire.accounts import views
+
 app_name = "accounts"
 urlpatterns = [
+    path("", views.account, name="account"),
+    path("jetons/<int:pk>/revoquer/", views.revoke_token, name="revoke-token"),
+    path("utilisateurs/", views.users, name="users"),
+    path("utilisateurs/<int:pk>/desactiver/", views.deactivate, name="deactivate"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(

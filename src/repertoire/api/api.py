@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from repertoire.api import errors
 from repertoire.api.appeals import router as appeals_router
-from repertoire.api.auth import signed_in
+from repertoire.api.auth import AnonymousCallers, caller, signed_in
 from repertoire.api.editions import router as editions_router
 from repertoire.api.employees import router as employees_router
 from repertoire.api.errors import ERRORS, WRITE_ERRORS
@@ -47,11 +47,13 @@ from repertoire.core.search import parse_degree_range
 
 
 def repertoire_reader(request: HttpRequest):
-    """Read access to the repertoire: open by default, signed-in users when closed."""
-    if settings.REPERTOIRE_API_PUBLIC_READ:
-        return True
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+    """Read access to the repertoire: open by default, signed-in users when closed. A
+    signed-in caller (session or token) is known as such even where it is open: the
+    anonymous rate limit and the batch sizes depend on it."""
+    user = caller(request)
+    if user is not None:
+        return user
+    return True if settings.REPERTOIRE_API_PUBLIC_READ else None
 
 
 api = NinjaAPI(
@@ -61,6 +63,8 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=repertoire_reader,
     parser=NulFreeParser(),
+    # Anonymous callers of the open endpoints, per client address (429 beyond the rate).
+    throttle=[AnonymousCallers()],
 )
 errors.register(api)
 # In the order of the paths of the OpenAPI document; the employee files' POST
@@ -187,6 +191,20 @@ def match(request, payload: MatchIn):
     """The reference jobs closest to local job titles, best first, with scores in [0, 1]."""
     if (payload.intitule is None) == (payload.items is None):
         return _error(request, "invalid_request", "Donner soit « intitule », soit « items »", 422)
+    # Each title costs the server its own matching: a batch is capped, lower for anonymous
+    # callers (who could otherwise keep every process busy for minutes).
+    limit = match_limit(request)
+    if payload.items is not None and len(payload.items) > limit:
+        return _error(
+            request,
+            "too_many_items",
+            f"Au plus {limit} intitulés par appel "
+            f"({settings.REPERTOIRE_MATCH_MAX_ITEMS_ANONYMOUS} sans connexion, "
+            f"{settings.REPERTOIRE_MATCH_MAX_ITEMS_SIGNED_IN} connecté) : "
+            f"{len(payload.items)} reçus",
+            422,
+            [{"loc": ["body", "payload", "items"], "msg": f"au plus {limit} éléments"}],
+        )
     if payload.items is None:
         queries = [TitleQuery(payload.intitule, payload.service, payload.description)]
     else:
@@ -203,6 +221,13 @@ def match(request, payload: MatchIn):
             for result in results
         ]
     }
+
+
+def match_limit(request) -> int:
+    """How many titles one call may match: more for signed-in callers."""
+    if caller(request) is not None:
+        return settings.REPERTOIRE_MATCH_MAX_ITEMS_SIGNED_IN
+    return settings.REPERTOIRE_MATCH_MAX_ITEMS_ANONYMOUS
 
 
 @api.post(

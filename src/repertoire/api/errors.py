@@ -25,7 +25,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from repertoire.api.schemas import ErrorOut
 from repertoire.catalog.selectors import EditionNotFound
@@ -155,6 +155,13 @@ def register(api: NinjaAPI) -> None:
         ),
         Http404: lambda request, exc: answer(request, 404, "not_found", str(exc) or "Introuvable"),
         EditionNotFound: lambda request, exc: answer(request, 404, "edition_not_found", str(exc)),
+        Throttled: lambda request, exc: answer(
+            request,
+            429,
+            "throttled",
+            "Trop de requêtes sans connexion depuis cette adresse : réessayez plus tard, "
+            "ou connectez-vous (jeton d'API)",
+        ),
         HttpError: lambda request, exc: answer(request, exc.status_code, "error", str(exc)),
     }
     for exc_class, handler in handlers.items():

@@ -14,7 +14,6 @@ import datetime as dt
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
-from repertoire.accounts.selectors import sees_personal_details
 from repertoire.api import lookups
 from repertoire.api.auth import signed_in
 from repertoire.api.errors import ERRORS, WRITE_ERRORS, refusals
@@ -139,7 +138,11 @@ class PositioningFilters(Schema):
     job: str = Field("", max_length=120, description="reference job code")
     level: Level | None = None
     title_key: str = Field("", max_length=200, description="normalised local title")
-    q: str = Field("", max_length=100, description="name, matricule or local title")
+    q: str = Field(
+        "",
+        max_length=100,
+        description="name, matricule or local title (readers: name or local title)",
+    )
     edition: str | None = Field(
         None, max_length=64, description="edition label; the edition in force by default"
     )
@@ -237,8 +240,7 @@ def list_positionings(request, filters: Query[PositioningFilters]):
         establishment=establishment,
         edition=catalog.get_edition(filters.edition),
         filters=selectors.WorklistFilters(
-            # Readers do not see services: they may not sort people by them either.
-            service=filters.service if sees_personal_details(request.user) else "",
+            service=filters.service,
             status=filters.status or "",
             job=filters.job,
             level=filters.level,

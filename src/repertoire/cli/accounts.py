@@ -77,6 +77,44 @@ def users_create(
     out.print(f"Utilisateur {user.get_username()} créé ({role.value}).")
 
 
+def _user_named(username: str):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        refuse(f"aucun utilisateur « {username} »")
+    return user
+
+
+@users_app.command("password")
+def users_password(
+    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+) -> None:
+    """Change le mot de passe (lu deux fois sur l'entrée standard) ; révoque les jetons."""
+    database_ready()
+    from repertoire.accounts import services
+
+    user = _user_named(username)
+    password = _read_password_twice()
+    with refusals():
+        services.change_password(user, password, actor=author())
+    out.print(f"Mot de passe de {username} changé ; ses jetons d'API sont révoqués.")
+
+
+@users_app.command("deactivate")
+def users_deactivate(
+    username: Annotated[str, typer.Argument(help="Identifiant de connexion.")],
+) -> None:
+    """Désactive un utilisateur : il ne se connecte plus, ses jetons sont révoqués."""
+    database_ready()
+    from repertoire.accounts import services
+
+    user = _user_named(username)
+    with refusals():
+        services.deactivate_user(user, actor=author())
+    out.print(f"Utilisateur {username} désactivé ; ses jetons d'API sont révoqués.")
+
+
 @tokens_app.command("create")
 def tokens_create(
     username: Annotated[str, typer.Argument(help="L'utilisateur du jeton.")],
@@ -84,16 +122,67 @@ def tokens_create(
 ) -> None:
     """Crée un jeton d'API ; il s'affiche une seule fois, seul sur la dernière ligne."""
     database_ready()
-    from django.contrib.auth import get_user_model
-
     from repertoire.accounts import services
 
-    user = get_user_model().objects.filter(username=username).first()
-    if user is None:
-        refuse(f"aucun utilisateur « {username} »")
-    _, secret = services.create_token(user, name=name, actor=author())
-    err.print(f"Jeton « {name} » créé pour {username} ; il ne sera plus affiché.")
+    user = _user_named(username)
+    with refusals():
+        token, secret = services.create_token(user, name=name, actor=author())
+    err.print(
+        f"Jeton « {token.name} » (n° {token.pk}) créé pour {username}, valable jusqu'au "
+        f"{_date(token.expires_at)} ; il ne sera plus affiché."
+    )
     print(secret)
+
+
+def _date(moment) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else "—"
+
+
+TOKEN_STATES = {"active": "actif", "revoked": "révoqué", "expired": "expiré"}
+
+
+@tokens_app.command("list")
+def tokens_list(
+    username: Annotated[str, typer.Argument(help="L'utilisateur dont lister les jetons.")],
+) -> None:
+    """Les jetons d'un utilisateur : numéro, nom, début, création, dernier usage,
+    expiration, état."""
+    database_ready()
+    from repertoire.accounts.selectors import tokens_of
+
+    user = _user_named(username)
+    table = Table("n°", "nom", "début", "créé le", "dernier usage", "expire le", "état")
+    for token in tokens_of(user):
+        table.add_row(
+            str(token.pk),
+            token.name,
+            f"{token.prefix}…",
+            _date(token.created_at),
+            _date(token.last_used_at),
+            _date(token.expires_at),
+            TOKEN_STATES[token.state()],
+        )
+    out.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[int, typer.Argument(help="Numéro du jeton (repertoire tokens list).")],
+) -> None:
+    """Révoque un jeton : toute requête qui le présente est refusée (401)."""
+    database_ready()
+    from repertoire.accounts import services
+    from repertoire.accounts.models import ApiToken
+
+    token = ApiToken.objects.select_related("user").filter(pk=token_id).first()
+    if token is None:
+        refuse(f"aucun jeton n° {token_id}")
+    if services.revoke_token(token, actor=author()):
+        out.print(f"Jeton n° {token_id} « {token.name} » de {token.user} révoqué.")
+    else:
+        out.print(f"Jeton n° {token_id} « {token.name} » de {token.user} déjà révoqué.")
 
 
 def demo(
@@ -123,7 +212,9 @@ def retention_apply(
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Compter sans effacer.")] = False,
 ) -> None:
-    """Efface (pseudonymise) les collaborateurs partis depuis plus que la durée fixée."""
+    """Efface (pseudonymise) les collaborateurs partis depuis plus que la durée fixée, et
+    supprime les fichiers de collaborateurs importés ou jamais importés après
+    REPERTOIRE_UPLOAD_RETENTION_DAYS jours."""
     database_ready()
     from django.conf import settings
 
@@ -133,3 +224,10 @@ def retention_apply(
     ids = services.apply_retention(years=years, dry_run=dry_run)
     verb = "seraient effacés" if dry_run else "effacés"
     out.print(f"{len(ids)} collaborateur(s) partis depuis plus de {years} ans {verb}.")
+    days = settings.REPERTOIRE_UPLOAD_RETENTION_DAYS
+    files = services.purge_uploads(days=days, dry_run=dry_run)
+    verb = "seraient supprimés" if dry_run else "supprimés"
+    out.print(
+        f"{files} fichier(s) de collaborateurs importés, ou envoyés depuis plus de {days} "
+        f"jours sans être importés, {verb}."
+    )

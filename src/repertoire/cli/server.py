@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from repertoire.cli._output import out
-from repertoire.cli._session import bootstrap, start_django
+from repertoire.cli._session import author, bootstrap, start_django
 
 
 def serve(
@@ -33,4 +33,8 @@ def manage(ctx: typer.Context) -> None:
     start_django()
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["repertoire manage", *ctx.args])
+    from repertoire.accounts.services import acting_as
+
+    # What Django's commands change in users (changepassword…) is journaled as the operator's.
+    with acting_as(author()):
+        execute_from_command_line(["repertoire manage", *ctx.args])

@@ -30,9 +30,14 @@ class WorklistFilterForm(forms.Form):
         label=_("Level"), required=False, coerce=int, empty_value=None, choices=LEVEL_CHOICES
     )
 
-    def __init__(self, *args, services: list[str], jobs, **kwargs):
+    def __init__(self, *args, services: list[str] | None, jobs, **kwargs):
+        """``services`` None: the user may not see services, nor filter or search by them."""
         super().__init__(*args, **kwargs)
-        self.fields["service"].choices = [("", _("all"))] + [(s, s) for s in services]
+        if services is None:
+            del self.fields["service"]
+            self.fields["q"].label = _("Name or job title")
+        else:
+            self.fields["service"].choices = [("", _("all"))] + [(s, s) for s in services]
         self.fields["emploi"].choices = [("", _("all"))] + [(job.code, job.title) for job in jobs]
 
 

@@ -24,7 +24,9 @@ from repertoire.positioning.selectors.establishments import (
     employees_for,
     establishment_for,
     establishments_for,
+    may_filter_on,
     personal_data_of,
+    searchable_fields,
     services_of,
 )
 from repertoire.positioning.selectors.imports import imports_of
@@ -79,6 +81,7 @@ __all__ = [
     "imports_of",
     "letter_batches_of",
     "letter_positionings",
+    "may_filter_on",
     "pay_history_of",
     "pay_records_for",
     "pending_migration",
@@ -88,6 +91,7 @@ __all__ = [
     "positionings_for",
     "progress_of",
     "report_for",
+    "searchable_fields",
     "services_of",
     "title_groups",
 ]

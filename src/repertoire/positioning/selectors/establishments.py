@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 
 from repertoire.accounts.models import Role
-from repertoire.accounts.selectors import establishment_id_of, role_of
+from repertoire.accounts.selectors import establishment_id_of, role_of, sees_personal_details
 from repertoire.positioning.models import Employee, Establishment, Positioning, PositioningEvent
 
 
@@ -22,6 +22,34 @@ def establishments_for(user) -> QuerySet[Establishment]:
     return Establishment.objects.none()
 
 
+# What a role may search and filter people on: only what it may see. Readers (staff
+# representatives) see name, local job title and level; searching or filtering on a
+# matricule or a service would tell them what they may not see (one match = one value).
+SEARCHABLE = ("last_name", "first_name", "matricule", "job_title")
+SEARCHABLE_BY_READERS = ("last_name", "first_name", "job_title")
+FILTERABLE = frozenset({"service", "status", "job", "level", "title_key"})
+FILTERABLE_BY_READERS = frozenset({"status", "job", "level", "title_key"})
+
+
+def searchable_fields(user) -> tuple[str, ...]:
+    """The employee fields a search by this user looks into."""
+    return SEARCHABLE if sees_personal_details(user) else SEARCHABLE_BY_READERS
+
+
+def may_filter_on(user, name: str) -> bool:
+    """Whether this user may narrow people by this filter (``WorklistFilters`` names)."""
+    return name in (FILTERABLE if sees_personal_details(user) else FILTERABLE_BY_READERS)
+
+
+def search_people(user, text: str, *, through: str = "") -> Q:
+    """People whose visible fields contain the text (``through``: the path to the
+    employee, e.g. ``employee__``)."""
+    condition = Q()
+    for name in searchable_fields(user):
+        condition |= Q(**{f"{through}{name}__icontains": text})
+    return condition
+
+
 def employees_for(
     user, *, search: str = "", establishment: str | None = None
 ) -> QuerySet[Employee]:
@@ -32,12 +60,7 @@ def employees_for(
     if establishment:
         employees = employees.filter(establishment__code=establishment)
     if search:
-        employees = employees.filter(
-            Q(last_name__icontains=search)
-            | Q(first_name__icontains=search)
-            | Q(matricule__icontains=search)
-            | Q(job_title__icontains=search)
-        )
+        employees = employees.filter(search_people(user, search))
     return employees
 
 
@@ -127,6 +150,9 @@ def establishment_for(user, code: str) -> Establishment:
 
 
 def services_of(user, establishment: Establishment) -> list[str]:
+    """The services to filter the establishment's people by: none for who may not."""
+    if not may_filter_on(user, "service"):
+        return []
     return list(
         employees_for(user)
         .filter(establishment=establishment)

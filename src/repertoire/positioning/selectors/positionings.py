@@ -16,7 +16,11 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition
 from repertoire.core import positioning as rules
 from repertoire.positioning.models import Employee, Establishment, Positioning
-from repertoire.positioning.selectors.establishments import establishments_for
+from repertoire.positioning.selectors.establishments import (
+    establishments_for,
+    may_filter_on,
+    search_people,
+)
 
 
 def bulk_accept_threshold() -> float:
@@ -31,7 +35,7 @@ class WorklistFilters:
     job: str = ""  # reference job code, proposed or decided
     level: int | None = None
     title_key: str = ""
-    search: str = ""  # name, matricule or local title
+    search: str = ""  # name, matricule or local title (what the user may see of them)
 
 
 def positionings_for(
@@ -48,7 +52,8 @@ def positionings_for(
     ).select_related("employee", "job", "job__level", "evaluation", "establishment", "edition")
     if establishment is not None:
         positionings = positionings.filter(establishment=establishment)
-    if filters.service:
+    # A filter on a field the user may not see narrows nothing (it would reveal it).
+    if filters.service and may_filter_on(user, "service"):
         positionings = positionings.filter(employee__service=filters.service)
     if filters.status:
         positionings = positionings.filter(status=filters.status)
@@ -60,10 +65,7 @@ def positionings_for(
         positionings = positionings.filter(title_key=filters.title_key)
     if filters.search:
         positionings = positionings.filter(
-            Q(employee__last_name__icontains=filters.search)
-            | Q(employee__first_name__icontains=filters.search)
-            | Q(employee__matricule__icontains=filters.search)
-            | Q(employee__job_title__icontains=filters.search)
+            search_people(user, filters.search, through="employee__")
         )
     return positionings.order_by("confidence", "employee__last_name", "pk")
 

@@ -23,6 +23,7 @@ from repertoire.positioning.services.employees import (
     create_employee,
     create_establishment,
     erase_employee,
+    purge_uploads,
     update_employee,
 )
 from repertoire.positioning.services.imports import (
@@ -73,6 +74,7 @@ __all__ = [
     "place_on_evaluation",
     "plan_import",
     "propose",
+    "purge_uploads",
     "request_letters",
     "update_employee",
     "upload_employee_file",

@@ -9,9 +9,11 @@ and is journaled with its author; what is said about a person is sealed with the
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from cryptography.fernet import Fernet
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from repertoire.audit import services as audit
@@ -21,6 +23,7 @@ from repertoire.core.refusals import Refused
 from repertoire.positioning.models import (
     Appeal,
     Employee,
+    EmployeeImport,
     EmployeeKey,
     Establishment,
     PayRecord,
@@ -123,6 +126,7 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
     if employee.pseudonymised_at is not None:
         return employee
     EmployeeKey.objects.filter(employee=employee).delete()
+    _erase_from_import_reports(employee)
     employee.matricule = f"anonyme-{employee.pk}"
     employee.last_name = "ANONYME"
     employee.first_name = ""
@@ -155,6 +159,98 @@ def _erase_what_was_written_about(employee: Employee) -> None:
     appeals.update(argument=audit.ERASED)
     appeals.exclude(reasoning="").update(reasoning=audit.ERASED)
     PayRecord.objects.filter(employee=employee).delete()
+
+
+def _erase_from_import_reports(employee: Employee) -> None:
+    """The previews of the establishment's employee files name the person (matricule, name,
+    the values an update changed): their entries are erased, and their matricule and name
+    wherever a message repeats them."""
+    names = {
+        f"{employee.last_name} {employee.first_name}".strip(),
+        f"{employee.first_name} {employee.last_name}".strip(),
+    }
+    identifiers = sorted({employee.matricule, *names} - {""}, key=len, reverse=True)
+    if not identifiers:
+        return
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(text) for text in identifiers) + r")(?!\w)"
+    )
+
+    def scrubbed(value):
+        if isinstance(value, str):
+            return pattern.sub(audit.ERASED, value)
+        if isinstance(value, list):
+            return [scrubbed(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if value.get("matricule") == employee.matricule:
+            # The person's own line of the preview: who, and what changed about them.
+            value = {**value, "matricule": audit.ERASED, "name": audit.ERASED}
+            value["changes"] = [
+                {**change, "before": audit.ERASED, "after": audit.ERASED}
+                for change in value.get("changes", [])
+            ]
+        return {key: scrubbed(item) for key, item in value.items()}
+
+    # The reports only: the files themselves may be large (``purge_uploads`` deletes them).
+    for pk, report in EmployeeImport.objects.filter(
+        establishment_id=employee.establishment_id
+    ).values_list("pk", "report"):
+        clean = scrubbed(report)
+        if clean != report:
+            EmployeeImport.objects.filter(pk=pk).update(report=clean)
+
+
+@transaction.atomic
+def purge_uploads(*, days: int, now: dt.datetime | None = None, dry_run: bool = False) -> int:
+    """Delete the uploaded employee files that are no longer needed: those of committed
+    imports (the employees hold their content), and those never committed ``days`` days
+    after their upload (an import left ready can no longer be committed: it fails, saying
+    why). Journaled one by one ("import.file_delete"); returns how many."""
+    now = now or timezone.now()
+    due = list(
+        EmployeeImport.objects.exclude(content=b"")
+        .filter(Q(committed_at__isnull=False) | Q(created_at__lt=now - dt.timedelta(days=days)))
+        .select_related("establishment")
+        .only("pk", "filename", "status", "committed_at", "establishment")
+        .order_by("pk")
+    )
+    if dry_run or not due:
+        return len(due)
+    Status = EmployeeImport.Status
+    unfinished = [b.pk for b in due if b.committed_at is None and b.status in _WAITING_IMPORTS]
+    EmployeeImport.objects.filter(pk__in=[b.pk for b in due]).update(content=b"")
+    EmployeeImport.objects.filter(pk__in=unfinished).update(
+        status=Status.FAILED,
+        error=f"fichier supprimé {days} jours après son envoi sans avoir été importé : "
+        "envoyez-le à nouveau",
+        updated_at=now,
+    )
+    audit.record_many(
+        [
+            audit.entry(
+                actor="retention",
+                action="import.file_delete",
+                instance=batch,
+                after={
+                    "file": batch.filename,
+                    "reason": "importé"
+                    if batch.committed_at
+                    else f"non importé après {days} jours",
+                },
+                establishment=batch.establishment,
+            )
+            for batch in due
+        ]
+    )
+    return len(due)
+
+
+_WAITING_IMPORTS = (
+    EmployeeImport.Status.ANALYSING,
+    EmployeeImport.Status.READY,
+    EmployeeImport.Status.IMPORTING,
+)
 
 
 def apply_retention(

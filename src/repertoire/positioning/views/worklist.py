@@ -61,14 +61,18 @@ def worklist(request, code: str):
     jobs = list(catalog.jobs_of(edition).select_related("level"))
     form = WorklistFilterForm(
         request.GET or None,
-        services=selectors.services_of(request.user, establishment),
+        services=(
+            selectors.services_of(request.user, establishment)
+            if selectors.may_filter_on(request.user, "service")
+            else None
+        ),
         jobs=jobs,
     )
     filters = selectors.WorklistFilters()
     if form.is_valid():
         data = form.cleaned_data
         filters = selectors.WorklistFilters(
-            service=data["service"],
+            service=data.get("service", ""),
             status=data["statut"],
             job=data["emploi"],
             level=data["niveau"],
