@@ -288,6 +288,8 @@ class EmployeeImport(BackgroundWork):
         DONE = "done", _("imported")
         FAILED = "failed", _("failed")
 
+    RUNNING_STATUSES = (Status.ANALYSING, Status.IMPORTING)
+
     establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="imports")
     filename = models.CharField(_("file name"), max_length=255)
     # Kept until committed: every app server can analyse or import it.
@@ -320,6 +322,8 @@ class LetterBatch(BackgroundWork):
         RUNNING = "running", _("in progress")
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
+
+    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
 
     establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="letter_batches")
     # Which letters: validated or notified positionings, optionally one status, one service.

@@ -24,6 +24,7 @@ from cryptography.fernet import Fernet
 from django.db import transaction
 from django.utils import timezone
 
+from repertoire import tasks
 from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition
@@ -44,7 +45,7 @@ from repertoire.positioning.models import (
 )
 from repertoire.positioning.services._common import BATCH, TITLE_FIELDS, check_writer
 from repertoire.positioning.services.decisions import propose
-from repertoire.tasks import run_in_background, throttled
+from repertoire.tasks import throttled
 
 logger = logging.getLogger(__name__)
 
@@ -442,7 +443,7 @@ def upload_employee_file(
         },
         establishment=establishment,
     )
-    transaction.on_commit(lambda: run_in_background(analyse_employee_file, batch.pk))
+    tasks.start(batch, analyse_employee_file)
     return batch
 
 
@@ -499,7 +500,7 @@ def commit_employee_file(user, batch: EmployeeImport) -> EmployeeImport:
     batch.progress = 0.0
     batch.stage = "import"
     batch.save()
-    transaction.on_commit(lambda: run_in_background(run_employee_import, batch.pk, user.pk))
+    tasks.start(batch, run_employee_import, user.pk)
     return batch
 
 
