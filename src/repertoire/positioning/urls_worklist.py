@@ -26,4 +26,5 @@ urlpatterns = [
     path("<slug:code>/importer/", imports.upload, name="import"),
     path("<slug:code>/importer/<int:pk>/", imports.status, name="import-status"),
     path("<slug:code>/importer/<int:pk>/importer/", imports.commit, name="import-commit"),
+    path("<slug:code>/importer/<int:pk>/relancer/", imports.restart, name="import-restart"),
 ]

@@ -38,6 +38,7 @@ from repertoire.positioning.services.imports import (
     import_report,
     pay_rows,
     plan_import,
+    restart_employee_file,
     upload_employee_file,
     write_pay_records,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "plan_import",
     "propose",
     "request_letters",
+    "restart_employee_file",
     "update_employee",
     "upload_employee_file",
     "validate",
