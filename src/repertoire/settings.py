@@ -201,8 +201,8 @@ TASKS = {
 # A worker running a task tells it is alive this often (seconds); work whose worker has
 # not for REPERTOIRE_WORK_STALE_AFTER seconds (a killed worker, a lost machine) is
 # marked failed by any worker, and can be started again.
-REPERTOIRE_WORK_HEARTBEAT = float(os.environ.get("REPERTOIRE_WORK_HEARTBEAT", "10"))
-REPERTOIRE_WORK_STALE_AFTER = float(os.environ.get("REPERTOIRE_WORK_STALE_AFTER", "40"))
+REPERTOIRE_WORK_HEARTBEAT = float(os.environ.get("REPERTOIRE_WORK_HEARTBEAT", "5"))
+REPERTOIRE_WORK_STALE_AFTER = float(os.environ.get("REPERTOIRE_WORK_STALE_AFTER", "45"))
 # Departed employees are erased (pseudonymised) this many years after their departure,
 # by `repertoire retention apply` (run it from a daily scheduled task).
 REPERTOIRE_RETENTION_YEARS = int(os.environ.get("REPERTOIRE_RETENTION_YEARS", "5"))

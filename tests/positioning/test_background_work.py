@@ -16,6 +16,7 @@ from repertoire.core.matching import MatchingIndex
 from repertoire.core.refusals import NotAllowed
 from repertoire.positioning import services
 from repertoire.positioning.models import Employee, EmployeeImport
+from repertoire.positioning.services import imports
 from tests.conftest import DATABASE_TASKS
 from tests.positioning.test_import import csv_file
 
@@ -150,3 +151,25 @@ def test_only_who_may_import_may_start_again(network, user):
     EmployeeImport.objects.filter(pk=batch.pk).update(status=EmployeeImport.Status.FAILED)
     with pytest.raises(NotAllowed):
         services.restart_employee_file(getattr(network, user), batch)
+
+
+def test_an_import_taken_for_interrupted_meanwhile_writes_nothing(
+    network, django_capture_on_commit_callbacks
+):
+    """Its worker was slow, not dead: the recovery marked it failed; when the import
+    reaches its write, it finds it is no longer wanted and writes nothing."""
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.upload_employee_file(
+            network.hr_north, network.north, filename="personnel.csv", content=csv_file(ROWS)
+        )
+    with django_capture_on_commit_callbacks(execute=False):
+        services.commit_employee_file(network.hr_north, batch)
+    EmployeeImport.objects.filter(pk=batch.pk).update(
+        status=EmployeeImport.Status.FAILED, error="interrompu : test"
+    )
+    before = Employee.objects.count()
+    imports.run_employee_import(batch.pk, network.hr_north.pk)
+    batch.refresh_from_db()
+    assert (batch.status, batch.error) == (EmployeeImport.Status.FAILED, "interrompu : test")
+    assert Employee.objects.count() == before
+    assert bytes(batch.content)  # kept: it can be started again

@@ -36,7 +36,7 @@ from repertoire.core.payroll import (
     PayrollRow,
     read_payroll,
 )
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 from repertoire.positioning.models import (
     Employee,
     EmployeeImport,
@@ -210,9 +210,11 @@ def import_employees(
     pay_date: dt.date | None = None,
     source: EmployeeImport | None = None,
     progress: Callable[[float, str], None] | None = None,
+    written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Create and update the establishment's employees from a read file, and propose
-    a reference job to each new employee or changed title; all or nothing.
+    a reference job to each new employee or changed title; all or nothing. ``written``
+    is called with the result before the write commits (it may still refuse it).
 
     A file with errors is refused whole: nothing is written. A file with pay columns
     needs ``pay_date``; each row with pay writes the person's pay record for its year.
@@ -256,16 +258,19 @@ def import_employees(
             if pay_date is not None and payroll.pay_columns
             else 0
         )
+        result = ImportResult(
+            len(created),
+            changed,
+            plan.unchanged,
+            plan.absent,
+            proposed,
+            pay_records=paid,
+            pay_year=pay_date.year if pay_date is not None and payroll.pay_columns else None,
+        )
+        if written is not None:
+            written(result)
     progress(1.0, "terminé")
-    return ImportResult(
-        len(created),
-        changed,
-        plan.unchanged,
-        plan.absent,
-        proposed,
-        pay_records=paid,
-        pay_year=pay_date.year if pay_date is not None and payroll.pay_columns else None,
-    )
+    return result
 
 
 def _titles_to_propose(plan: ImportPlan) -> list[TitleQuery]:
@@ -473,7 +478,8 @@ def upload_employee_file(
 
 def _progress_of(pk: int):
     def write(fraction: float, stage: str) -> None:
-        EmployeeImport.objects.filter(pk=pk).update(
+        # Written in autocommit, never over the end of the work.
+        EmployeeImport.objects.filter(pk=pk, status__in=EmployeeImport.RUNNING_STATUSES).update(
             progress=min(fraction, 0.99), stage=stage, updated_at=timezone.now()
         )
 
@@ -561,15 +567,34 @@ def run_employee_import(pk: int, user_pk: int) -> None:
 
     batch = EmployeeImport.objects.select_related("establishment").get(pk=pk)
     user = get_user_model().objects.get(pk=user_pk)
+
+    def written(result: ImportResult) -> None:
+        # The file is marked imported with the employees, in their transaction: a file
+        # taken for interrupted meanwhile (its worker thought dead) writes nothing.
+        running = EmployeeImport.objects.select_for_update().filter(
+            pk=pk, status=EmployeeImport.Status.IMPORTING
+        )
+        if running.first() is None:
+            raise Conflict("l'import a été interrompu entre-temps : relancez-le")
+        # The file has done its work: the employees hold its content now.
+        batch.finish(
+            report={**batch.report, "result": asdict(result)},
+            content=b"",
+            committed_at=timezone.now(),
+        )
+
     try:
-        result = import_employees(
+        import_employees(
             user,
             batch.establishment,
             _read(batch),
             pay_date=batch.pay_date,
             source=batch,
             progress=_progress_of(pk),
+            written=written,
         )
+    except Conflict:  # already failed, with its reason
+        return
     except (Refused, PayrollFileError) as exc:
         batch.fail(str(exc))
         return
@@ -577,9 +602,3 @@ def run_employee_import(pk: int, user_pk: int) -> None:
         logger.exception("employee import %s failed", pk)
         batch.fail(exc)
         return
-    # The file has done its work: the employees hold its content now.
-    batch.finish(
-        report={**batch.report, "result": asdict(result)},
-        content=b"",
-        committed_at=timezone.now(),
-    )
