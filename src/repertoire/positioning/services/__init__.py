@@ -43,7 +43,11 @@ from repertoire.positioning.services.imports import (
     write_pay_records,
 )
 from repertoire.positioning.services.letters import request_letters
-from repertoire.positioning.services.migration import MigrationResult, migrate_establishment
+from repertoire.positioning.services.migration import (
+    MigrationResult,
+    migrate_establishment,
+    request_migration,
+)
 
 __all__ = [
     "PAY_DATE_REQUIRED",
@@ -75,6 +79,7 @@ __all__ = [
     "plan_import",
     "propose",
     "request_letters",
+    "request_migration",
     "restart_employee_file",
     "update_employee",
     "upload_employee_file",

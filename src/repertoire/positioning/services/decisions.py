@@ -77,6 +77,19 @@ def match_titles(
     return matches
 
 
+def matched(
+    queries: list[TitleQuery], edition: Edition, matches: Matches | None = None
+) -> list[MatchResult]:
+    """Each title's candidates in ``edition``: from ``matches`` when computed ahead for
+    it, else matched now."""
+    known = matches.results if matches is not None and matches.edition_id == edition.pk else {}
+    missing = [query for query in dict.fromkeys(queries) if query not in known]
+    if missing:
+        found = catalog.matching_index(edition).match_many(missing, top=PROPOSALS_KEPT)
+        known = {**known, **dict(zip(missing, found, strict=True))}
+    return [known[query] for query in queries]
+
+
 def propose(
     employees: Iterable[Employee],
     *,
@@ -97,21 +110,7 @@ def propose(
         return 0
     edition = edition or catalog.get_edition()
     jobs = {job.code: job for job in catalog.jobs_of(edition).select_related("level")}
-    queries = [title_query(employee) for employee in employees]
-    known = matches.results if matches is not None and matches.edition_id == edition.pk else {}
-    missing = [query for query in dict.fromkeys(queries) if query not in known]
-    if missing:
-        known = {
-            **known,
-            **dict(
-                zip(
-                    missing,
-                    catalog.matching_index(edition).match_many(missing, top=PROPOSALS_KEPT),
-                    strict=True,
-                )
-            ),
-        }
-    results = [known[query] for query in queries]
+    results = matched([title_query(employee) for employee in employees], edition, matches)
     existing = {
         positioning.employee_id: positioning
         for positioning in Positioning.objects.filter(
