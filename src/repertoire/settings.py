@@ -195,6 +195,9 @@ TASKS = {
         "BACKEND": {
             "database": "django_tasks_db.DatabaseBackend",
             "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            # The names of the earlier threads: the nearest meaning.
+            "thread": "django_tasks_db.DatabaseBackend",
+            "inline": "django_tasks.backends.immediate.ImmediateBackend",
         }[REPERTOIRE_BACKGROUND_TASKS]
     }
 }

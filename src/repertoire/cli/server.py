@@ -39,7 +39,7 @@ def serve(
     shown = f"[{host}]" if ":" in host else host
     out.print(f"Répertoire : http://{shown}:{port}/  (API : http://{shown}:{port}/api/docs)")
     sys.stdout.flush()
-    queued = settings.REPERTOIRE_BACKGROUND_TASKS == "database"
+    queued = settings.TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     children = [_Worker() for _ in range(workers if queued else 0)]
     # Stopped like Ctrl+C: the workers are stopped with the server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
