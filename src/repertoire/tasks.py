@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 # Set in a worker process: the work it runs tells it is alive (``heartbeat_at``).
 _in_worker = False
+# The work this process is running (model label, pk): alive, whatever its heartbeat says
+# (on SQLite the heartbeat waits while the work holds the write lock).
+_running: set[tuple[str, int]] = set()
 
 INTERRUPTED = (
     "interrompu : le processus qui faisait ce travail s'est arrêté "
@@ -73,6 +76,7 @@ def run_work(label: str, pk: int, path: str, args: list) -> None:
     model = apps.get_model(label)
     function = import_string(path)
     beating = _Heartbeat(model, pk) if _in_worker else None
+    _running.add((label, pk))
     try:
         function(pk, *args)
     except Exception as exc:  # the work keeps its failures; this is what escaped it
@@ -82,6 +86,7 @@ def run_work(label: str, pk: int, path: str, args: list) -> None:
             row.fail(exc)
         raise
     finally:
+        _running.discard((label, pk))
         if beating is not None:
             beating.stop()
 
@@ -129,6 +134,8 @@ def recover(now=None) -> int:
             status__in=model.RUNNING_STATUSES, heartbeat_at__lt=cutoff
         )
         for row in stale:
+            if (model._meta.label, row.pk) in _running:
+                continue
             reason = INTERRUPTED.format(seen=timezone.localtime(row.heartbeat_at))
             # Only if still stale: a worker that came back to life keeps its work.
             if model._default_manager.filter(pk=row.pk, heartbeat_at=row.heartbeat_at).update(

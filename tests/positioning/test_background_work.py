@@ -173,3 +173,19 @@ def test_an_import_taken_for_interrupted_meanwhile_writes_nothing(
     assert (batch.status, batch.error) == (EmployeeImport.Status.FAILED, "interrompu : test")
     assert Employee.objects.count() == before
     assert bytes(batch.content)  # kept: it can be started again
+
+
+def test_work_this_process_is_running_is_never_taken_for_interrupted(network, queued, settings):
+    """On SQLite the heartbeat waits while the work holds the write lock: the worker's
+    own recovery knows the work is alive all the same."""
+    batch = services.upload_employee_file(
+        network.hr_north, network.north, filename="personnel.csv", content=csv_file(ROWS)
+    )
+    long_ago = timezone.now() - dt.timedelta(seconds=settings.REPERTOIRE_WORK_STALE_AFTER + 5)
+    EmployeeImport.objects.filter(pk=batch.pk).update(heartbeat_at=long_ago)
+    tasks._running.add((EmployeeImport._meta.label, batch.pk))
+    try:
+        assert tasks.recover() == 0
+    finally:
+        tasks._running.clear()
+    assert tasks.recover() == 1
