@@ -197,15 +197,15 @@ def run_worker(*, worker_id: str | None = None, interval: float = 1.0, batch: bo
 
 
 def throttled(write: Callable[[float, str], None], interval: float = 0.5):
-    """``write(fraction, stage)`` at most every ``interval`` seconds, and always at the end:
-    a page polls the progress, nobody needs more."""
-    last = 0.0
+    """``write(fraction, stage)`` at most every ``interval`` seconds, and always at a new
+    stage and at the end: a page polls the progress, nobody needs more."""
+    last, shown = 0.0, None
 
     def progress(fraction: float, stage: str) -> None:
-        nonlocal last
+        nonlocal last, shown
         now = time.monotonic()
-        if now - last >= interval or fraction >= 1:
-            last = now
+        if now - last >= interval or fraction >= 1 or stage != shown:
+            last, shown = now, stage
             write(fraction, stage)
 
     return progress

@@ -189,3 +189,13 @@ def test_work_this_process_is_running_is_never_taken_for_interrupted(network, qu
     finally:
         tasks._running.clear()
     assert tasks.recover() == 1
+
+
+def test_progress_is_written_at_each_new_stage_however_soon():
+    """The page shows the stage the work is at ("enregistrement" while it writes), not
+    the last one written before the interval."""
+    written = []
+    progress = tasks.throttled(lambda fraction, stage: written.append(stage), interval=60)
+    for stage in ("comparaison", "comparaison", "enregistrement", "enregistrement"):
+        progress(0.5, stage)
+    assert written == ["comparaison", "enregistrement"]
