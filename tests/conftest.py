@@ -59,6 +59,18 @@ def _journal_emptied_between_transactional_tests():
     DatabaseOperations.sql_flush = original
 
 
+# Background work runs when the transaction that asked for it commits, in the test's
+# process: deterministic. Tests of the queue itself switch to the database backend.
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tasks_run_immediately():
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
+
+
 @pytest.fixture(scope="session")
 def source_text() -> str:
     """The text of the bundled 2014 edition, as shipped."""

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "repertoire.organisation",
     "repertoire.catalog",
     "repertoire.publishing",
@@ -209,9 +211,26 @@ WHITENOISE_USE_FINDERS = True
 # Read endpoints of the repertoire (jobs, levels, criteria, classify) are open by default:
 # the repertoire is a public national document. Set to false to require a signed-in user.
 REPERTOIRE_API_PUBLIC_READ = env_bool("REPERTOIRE_API_PUBLIC_READ", True)
-# Long work (whole-edition PDF, Word, Excel): "thread" runs it beside the request in the
-# app process; "inline" runs it within the request (tests, scripts).
-REPERTOIRE_BACKGROUND_TASKS = os.environ.get("REPERTOIRE_BACKGROUND_TASKS", "thread")
+# Long work (employee files, letters, edition files, migrations) runs as tasks:
+# "database" queues them in the database, where `repertoire worker` (started by
+# `repertoire serve`) runs them; "immediate" runs them within the call (tests, scripts).
+REPERTOIRE_BACKGROUND_TASKS = os.environ.get("REPERTOIRE_BACKGROUND_TASKS", "database")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+            # The names of the earlier threads: the nearest meaning.
+            "thread": "django_tasks_db.DatabaseBackend",
+            "inline": "django_tasks.backends.immediate.ImmediateBackend",
+        }[REPERTOIRE_BACKGROUND_TASKS]
+    }
+}
+# A worker running a task tells it is alive this often (seconds); work whose worker has
+# not for REPERTOIRE_WORK_STALE_AFTER seconds (a killed worker, a lost machine) is
+# marked failed by any worker, and can be started again.
+REPERTOIRE_WORK_HEARTBEAT = float(os.environ.get("REPERTOIRE_WORK_HEARTBEAT", "5"))
+REPERTOIRE_WORK_STALE_AFTER = float(os.environ.get("REPERTOIRE_WORK_STALE_AFTER", "45"))
 # Departed employees are erased (pseudonymised) this many years after their departure,
 # by `repertoire retention apply` (run it from a daily scheduled task).
 REPERTOIRE_RETENTION_YEARS = int(os.environ.get("REPERTOIRE_RETENTION_YEARS", "5"))

@@ -1,46 +1,211 @@
-"""Long work run beside the request (bulk imports, whole-edition files).
+"""Long work run beside the request (employee files, letters, edition files, migrations).
 
-``REPERTOIRE_BACKGROUND_TASKS``: ``thread`` (default) runs the work in a thread of the
-app server; ``inline`` runs it before the response (tests, commands). The work writes
-its progress to the database, so any app server can show it.
+The work is a task of Django's task framework (the ``django_tasks`` backport): with the
+database backend (``REPERTOIRE_BACKGROUND_TASKS=database``, the default) it is queued in
+the database, in the caller's transaction, and run by ``repertoire worker`` (which
+``repertoire serve`` starts beside the web server); with ``immediate`` it runs when the
+caller's transaction commits (tests, scripts).
+
+Each piece of work has a row (a ``BackgroundWork``) that a page polls: its progress, its
+stage, its failure. While a worker runs it, the row's ``heartbeat_at`` is refreshed every
+``REPERTOIRE_WORK_HEARTBEAT`` seconds; ``recover`` (run by every worker, at start and
+then periodically) marks work whose heartbeat stopped for ``REPERTOIRE_WORK_STALE_AFTER``
+seconds as failed with the reason (the worker was killed, its machine lost): never
+"in progress" forever, and it can be started again.
+
+Progress is written in autocommit, outside any transaction of the work: a page sees it
+move. Work that writes a lot does its long part (reading, matching) before its one short
+write transaction, so that on SQLite, where one write transaction holds the whole
+database, progress and other writers are not held up.
 """
 
 from __future__ import annotations
 
+import logging
+import signal
 import threading
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
-from django.db import connections, models
+from django.db import OperationalError, connections, models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+from django_tasks import task, task_backends
+
+logger = logging.getLogger(__name__)
+
+# Set in a worker process: the work it runs tells it is alive (``heartbeat_at``).
+_in_worker = False
+# The work this process is running (model label, pk): alive, whatever its heartbeat says
+# (on SQLite the heartbeat waits while the work holds the write lock).
+_running: set[tuple[str, int]] = set()
+
+INTERRUPTED = (
+    "interrompu : le processus qui faisait ce travail s'est arrêté "
+    "(dernier signe de vie le {seen:%d/%m/%Y à %H:%M:%S}) ; relancez-le"
+)
 
 
-def run_in_background(work: Callable[..., None], *args) -> None:
-    if settings.REPERTOIRE_BACKGROUND_TASKS == "inline":
-        work(*args)
-        return
-    threading.Thread(target=_in_thread, args=(work, *args), daemon=True).start()
+def start(work: BackgroundWork, function: Callable[..., None], *args) -> None:
+    """Queue ``function(work.pk, *args)`` as ``work``'s task.
+
+    With the database backend the task is queued in the caller's transaction: both exist,
+    or neither. Otherwise (immediate) it runs once the caller's transaction commits.
+    """
+    path = f"{function.__module__}.{function.__qualname__}"
+    label = work._meta.label
+    rows = type(work)._default_manager.filter(pk=work.pk)
+    # Not alive until a worker runs it: waiting in the queue is not being interrupted.
+    rows.update(heartbeat_at=None)
+    work.heartbeat_at = None
+    if task_backends["default"].supports_get_result:  # a queue that outlives the process
+        result = run_work.enqueue(label, work.pk, path, list(args))
+        rows.update(task_id=str(result.id))
+        work.task_id = str(result.id)
+    else:
+        transaction.on_commit(lambda: run_work.enqueue(label, work.pk, path, list(args)))
 
 
-def _in_thread(work: Callable[..., None], *args) -> None:
+@task()
+def run_work(label: str, pk: int, path: str, args: list) -> None:
+    """Run one piece of work in a worker: tell it is alive while it runs."""
+    model = apps.get_model(label)
+    function = import_string(path)
+    beating = _Heartbeat(model, pk) if _in_worker else None
+    _running.add((label, pk))
     try:
-        work(*args)
+        function(pk, *args)
+    except Exception as exc:  # the work keeps its failures; this is what escaped it
+        logger.exception("background work %s %s failed", label, pk)
+        row = model._default_manager.filter(pk=pk).first()
+        if row is not None and row.status in model.RUNNING_STATUSES:
+            row.fail(exc)
+        raise
     finally:
-        connections.close_all()  # the thread's own database connections
+        _running.discard((label, pk))
+        if beating is not None:
+            beating.stop()
+
+
+class _Heartbeat:
+    """Refresh a work's ``heartbeat_at`` from a thread of the worker while it runs."""
+
+    def __init__(self, model: type[BackgroundWork], pk: int):
+        self.rows = model._default_manager.filter(pk=pk)
+        self.stopped = threading.Event()
+        self.rows.update(heartbeat_at=timezone.now())
+        self.thread = threading.Thread(target=self._beat, daemon=True)
+        self.thread.start()
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.REPERTOIRE_WORK_HEARTBEAT):
+                try:
+                    self.rows.update(heartbeat_at=timezone.now())
+                except OperationalError:  # SQLite busy with the work's write: next time
+                    logger.warning("heartbeat not written", exc_info=True)
+        finally:
+            connections.close_all()  # the thread's own connections
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.thread.join()
+
+
+# --- recovery of work whose worker died ----------------------------------------------
+
+
+def _kinds() -> list[type[BackgroundWork]]:
+    return [model for model in apps.get_models() if issubclass(model, BackgroundWork)]
+
+
+def recover(now=None) -> int:
+    """Mark as failed, with the reason, the work whose worker stopped telling it is alive;
+    its queued task too. Returns how many pieces of work were marked."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.REPERTOIRE_WORK_STALE_AFTER)
+    marked = 0
+    for model in _kinds():
+        stale = model._default_manager.filter(
+            status__in=model.RUNNING_STATUSES, heartbeat_at__lt=cutoff
+        )
+        for row in stale:
+            if (model._meta.label, row.pk) in _running:
+                continue
+            reason = INTERRUPTED.format(seen=timezone.localtime(row.heartbeat_at))
+            # Only if still stale: a worker that came back to life keeps its work.
+            if model._default_manager.filter(pk=row.pk, heartbeat_at=row.heartbeat_at).update(
+                status=model.Status.FAILED, error=reason, updated_at=now, heartbeat_at=None
+            ):
+                marked += 1
+                logger.warning("%s %s: %s", model._meta.label, row.pk, reason)
+                _fail_task(row.task_id, reason)
+    return marked
+
+
+def _fail_task(task_id: str, reason: str) -> None:
+    """The queue's own record of a task whose worker died: failed, not running forever."""
+    if not task_id or not apps.is_installed("django_tasks_db"):
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=task_id, status="RUNNING").update(
+        status="FAILED", finished_at=timezone.now(), traceback=reason
+    )
+
+
+def _recovering(interval: float) -> None:
+    while True:
+        try:
+            recover()
+        except Exception:  # a database away for a moment: next time
+            logger.exception("recovery of interrupted work failed")
+        finally:
+            connections.close_all()
+        time.sleep(interval)
+
+
+def run_worker(*, worker_id: str | None = None, interval: float = 1.0, batch: bool = False):
+    """Run the tasks queued in the database until stopped (SIGTERM, Ctrl+C), or with
+    ``batch`` until the queue is empty: the library's worker, plus the recovery of work
+    a dead worker left (at start, then every quarter of the stale delay)."""
+    global _in_worker
+    from django.core.management import call_command
+
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    _in_worker = True
+    try:
+        recover()
+        if not batch:
+            threading.Thread(
+                target=_recovering,
+                args=(max(settings.REPERTOIRE_WORK_STALE_AFTER / 4, 0.5),),
+                daemon=True,
+            ).start()
+        options = {"interval": interval, "batch": batch, "reload": False, "startup_delay": False}
+        if worker_id:
+            options["worker_id"] = worker_id
+        call_command("db_worker", **options)
+    finally:
+        _in_worker = False
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 def throttled(write: Callable[[float, str], None], interval: float = 0.5):
-    """``write(fraction, stage)`` at most every ``interval`` seconds, and always at the end:
-    a page polls the progress, nobody needs more."""
-    last = 0.0
+    """``write(fraction, stage)`` at most every ``interval`` seconds, and always at a new
+    stage and at the end: a page polls the progress, nobody needs more."""
+    last, shown = 0.0, None
 
     def progress(fraction: float, stage: str) -> None:
-        nonlocal last
+        nonlocal last, shown
         now = time.monotonic()
-        if now - last >= interval or fraction >= 1:
-            last = now
+        if now - last >= interval or fraction >= 1 or stage != shown:
+            last, shown = now, stage
             write(fraction, stage)
 
     return progress
@@ -53,6 +218,13 @@ class BackgroundWork(models.Model):
     stage = models.CharField(_("stage"), max_length=120, blank=True)
     error = models.TextField(_("error"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The queued task running the work (database backend), and when its worker last told
+    # it was alive (None until a worker runs it).
+    task_id = models.CharField(_("task"), max_length=36, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, editable=False)
+
+    # The statuses in which a worker may be running the work (each subclass tells).
+    RUNNING_STATUSES: tuple[str, ...] = ()
 
     class Meta:
         abstract = True

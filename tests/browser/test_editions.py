@@ -96,6 +96,9 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     moved = hr_page.locator("table.moves").inner_text()
     assert "PERSONNE1" in moved and "PERSONNE5" in moved
     hr_page.locator("form[method=post] button[type=submit]").last.click()
+    # The migration runs in the background; its page tells what it proposed.
+    hr_page.wait_for_url("**/positionnement/CCI-ED/migration/*/")
+    hr_page.locator("a.button[href$='/positionnement/CCI-ED/']").click()
     hr_page.wait_for_url("**/positionnement/CCI-ED/")
     proposed = Positioning.objects.filter(edition=official, establishment=network)
     assert proposed.count() == 5

@@ -8,7 +8,7 @@ from django.utils.html import escape
 
 from repertoire.catalog import selectors
 from repertoire.catalog.models import Edition
-from repertoire.positioning.models import Positioning
+from repertoire.positioning.models import EstablishmentMigration, Positioning
 
 pytestmark = pytest.mark.django_db
 
@@ -160,7 +160,7 @@ def test_hr_officers_read_editions_but_do_not_prepare_them(client, network, edit
     assert not Edition.objects.filter(label="x").exists()
 
 
-def test_impact_and_migration_pages(client, decisions):
+def test_impact_and_migration_pages(client, decisions, django_capture_on_commit_callbacks):
     network = decisions.network
     client.force_login(network.national)
     old = decisions.alice.edition
@@ -185,8 +185,18 @@ def test_impact_and_migration_pages(client, decisions):
     page = client.get("/positionnement/CCI-NORD/migration/")
     assert page.status_code == 200 and "GARNIER" in page.content.decode()
     assert client.get("/positionnement/CCI-SUD/migration/").status_code == 404
-    response = client.post("/positionnement/CCI-NORD/migration/", {"de": old.label})
-    assert response.status_code == 302 and response.url == "/positionnement/CCI-NORD/"
+    # The migration runs in the background (here when the request's transaction commits);
+    # its page shows its progress, then what it proposed.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/positionnement/CCI-NORD/migration/", {"de": old.label})
+    work = EstablishmentMigration.objects.get()
+    assert response.status_code == 302
+    assert response.url == f"/positionnement/CCI-NORD/migration/{work.pk}/"
+    work.refresh_from_db()
+    assert work.status == EstablishmentMigration.Status.DONE, work.error
+    assert work.result["mapped"] >= 1
+    page = client.get(response.url).content.decode()
+    assert 'href="/positionnement/CCI-NORD/"' in page and 'role="status"' in page
     new = Positioning.objects.filter(edition__label="officielle", establishment=network.north)
     assert new.count() >= 4
     assert set(new.values_list("status", flat=True)) == {Positioning.Status.PROPOSED}

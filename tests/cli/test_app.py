@@ -19,7 +19,7 @@ def run(*args):
 @pytest.mark.parametrize(
     "command",
     [
-        "serve", "import", "export", "check", "classify", "match", "appellations",
+        "serve", "worker", "import", "export", "check", "classify", "match", "appellations",
         "editions", "diff", "impact", "migrate",
     ],
 )  # fmt: skip

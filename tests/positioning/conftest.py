@@ -10,5 +10,8 @@ from tests.positioning.decisions import decisions  # noqa: F401  shared fixture
 
 @pytest.fixture
 def inline_tasks(settings):
-    """Background work (file analysis, imports) runs before the call returns."""
-    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
+    """Background work (file analysis, imports) runs when the asking transaction commits
+    (the immediate backend, as for every test)."""
+    from tests.conftest import IMMEDIATE_TASKS
+
+    settings.TASKS = IMMEDIATE_TASKS

@@ -113,7 +113,6 @@ def test_only_hr_of_the_establishment_and_national_administrators_print_letters(
 @pytest.fixture
 def batch(client, settings, django_capture_on_commit_callbacks):
     """Ask for a batch of letters as the user does, and fetch the PDF once made."""
-    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
 
     def ask(user, code: str, **params):
         client.force_login(user)
@@ -183,7 +182,6 @@ def test_a_large_batch_is_typeset_by_chunks_into_one_pdf(decisions, batch, setti
     from repertoire.positioning import letters
 
     d = decisions
-    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
     # Chunks of one letter: the same binding of pages as a batch of thousands.
     original, letters.CHUNK = letters.CHUNK, 1
     try:

@@ -11,7 +11,8 @@ from repertoire.catalog import services as editions
 from repertoire.core.editions import Succession
 from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.positioning import selectors, services
-from repertoire.positioning.models import Positioning, PositioningEvent
+from repertoire.positioning.models import EstablishmentMigration, Positioning, PositioningEvent
+from repertoire.positioning.services import migration
 from tests.edition_builder import form, raise_level
 
 pytestmark = pytest.mark.django_db
@@ -209,3 +210,40 @@ def test_the_api_lists_the_positionings_of_a_named_edition(client, decisions, of
     assert {item["edition"] for item in earlier["items"]} == {old.label}
     assert decisions.alice.pk in {item["id"] for item in earlier["items"]}
     assert client.get("/api/positionings", {"edition": "inconnue"}).status_code == 404
+
+
+# --- in the background --------------------------------------------------------------------
+
+
+def test_a_requested_migration_runs_in_the_background_once_at_a_time(
+    decisions, official, django_capture_on_commit_callbacks
+):
+    hr, north = decisions.network.hr_north, decisions.network.north
+    old = decisions.alice.edition
+    with django_capture_on_commit_callbacks(execute=False):  # no worker yet
+        work = services.request_migration(hr, north, source=old)
+        # Asked again while it waits: the same work, not a second one.
+        assert services.request_migration(hr, north, source=old).pk == work.pk
+    assert work.status == EstablishmentMigration.Status.PENDING
+    migration.run_migration(work.pk, hr.pk)
+    work.refresh_from_db()
+    assert (work.status, work.progress) == (EstablishmentMigration.Status.DONE, 1.0)
+    assert work.result == {"mapped": 5, "proposed": work.result["proposed"], "already_decided": 0}
+    assert Positioning.objects.filter(edition=official, establishment=north).count() >= 5
+    with pytest.raises(NotAllowed):
+        services.request_migration(decisions.network.hr_south, north, source=old)
+
+
+def test_a_migration_taken_for_interrupted_meanwhile_writes_nothing(
+    decisions, official, django_capture_on_commit_callbacks
+):
+    hr, north = decisions.network.hr_north, decisions.network.north
+    with django_capture_on_commit_callbacks(execute=False):
+        work = services.request_migration(hr, north, source=decisions.alice.edition)
+    EstablishmentMigration.objects.filter(pk=work.pk).update(
+        status=EstablishmentMigration.Status.FAILED, error="interrompu : test"
+    )
+    migration.run_migration(work.pk, hr.pk)
+    work.refresh_from_db()
+    assert (work.status, work.error) == (EstablishmentMigration.Status.FAILED, "interrompu : test")
+    assert not Positioning.objects.filter(edition=official).exists()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import threading
 
 import pytest
 from django.urls import resolve
@@ -21,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def inline(settings):
-    settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
+def inline():
+    """The build runs when the request's transaction commits (the tests' task backend)."""
 
 
 def test_a_request_makes_the_file_once_and_hands_it_out_again(
@@ -140,21 +139,27 @@ def test_job_sheet_pdf_download(client, edition, document):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_background_thread_makes_the_file(settings):
-    from repertoire.catalog import services as catalog
+def test_the_queued_build_is_made_by_a_worker(settings):
+    """With the database backend the build is queued with the publication, and the
+    worker (here in this process, until the queue is empty) makes it."""
+    from django_tasks_db.models import DBTaskResult
 
-    settings.REPERTOIRE_BACKGROUND_TASKS = "thread"
+    from repertoire import tasks
+    from repertoire.catalog import services as catalog
+    from tests.conftest import DATABASE_TASKS
+
+    settings.TASKS = DATABASE_TASKS
     edition = catalog.ensure_bundled_edition(author="test")
-    running = set(threading.enumerate())
     publication = services.request_publication(edition, "docx", author="rh")
-    # Wait for the thread itself rather than polling the row: the test database is SQLite
-    # in memory with a shared cache, where a read beside the thread's write meets a table
-    # lock that no busy timeout waits for (a file or PostgreSQL database waits instead).
-    for thread in set(threading.enumerate()) - running:
-        thread.join(timeout=60)
+    assert publication.status == "pending"
+    queued = DBTaskResult.objects.get(pk=publication.task_id)
+    assert queued.status == "READY"
+    tasks.run_worker(batch=True)
     publication.refresh_from_db()
     assert publication.status == "done", publication.error
     assert bytes(publication.content)[:2] == b"PK"
+    queued.refresh_from_db()
+    assert queued.status == "SUCCESSFUL"
 
 
 # --- a file follows its edition's content ---------------------------------------------------

@@ -3,7 +3,7 @@
 One module per topic holds its commands: ``catalog`` (import, export, check, classify,
 match, appellations), ``evaluations`` (evaluate, evaluations), ``editions`` (editions, diff,
 impact, migrate), ``positioning`` (employees, reports), ``pay`` (pay-gap, pay-ranges),
-``accounts`` (establishments, users, tokens, demo, retention) and ``server`` (serve,
+``accounts`` (establishments, users, tokens, demo, retention) and ``server`` (serve, worker,
 manage). ``_output`` prints and tells refusals (exit 2); ``_session`` starts Django, only
 when a command runs, so that ``repertoire --help`` stays fast.
 """
@@ -23,6 +23,7 @@ app = typer.Typer(
 
 # The commands, in the order ``--help`` lists them; then the groups of commands.
 app.command()(server.serve)
+app.command()(server.worker)
 app.command("import")(catalog.import_)
 app.command()(catalog.export)
 app.command()(catalog.check)

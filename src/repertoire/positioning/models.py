@@ -288,6 +288,8 @@ class EmployeeImport(BackgroundWork):
         DONE = "done", _("imported")
         FAILED = "failed", _("failed")
 
+    RUNNING_STATUSES = (Status.ANALYSING, Status.IMPORTING)
+
     establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="imports")
     filename = models.CharField(_("file name"), max_length=255)
     # Kept until committed: every app server can analyse or import it.
@@ -321,6 +323,8 @@ class LetterBatch(BackgroundWork):
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
 
+    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+
     establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="letter_batches")
     # Which letters: validated or notified positionings, optionally one status, one service.
     positioning_status = models.CharField(_("positioning status"), max_length=12, blank=True)
@@ -338,6 +342,41 @@ class LetterBatch(BackgroundWork):
 
     def __str__(self) -> str:
         return f"Lettres {self.establishment.code} n° {self.pk}"
+
+
+class EstablishmentMigration(BackgroundWork):
+    """An establishment's positionings migrated to the edition in force, in the
+    background (every employee's title is matched: minutes for a large establishment)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+
+    establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="migrations")
+    source = models.ForeignKey(
+        "catalog.Edition", models.PROTECT, related_name="+", verbose_name=_("from edition")
+    )
+    target = models.ForeignKey(
+        "catalog.Edition", models.PROTECT, related_name="+", verbose_name=_("to edition")
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    # The counts of the migration once done (see services.migration.MigrationResult).
+    result = models.JSONField(_("result"), default=dict)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("establishment migration")
+        verbose_name_plural = _("establishment migrations")
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Migration {self.establishment.code} n° {self.pk}"
 
 
 class PayRecord(models.Model):

@@ -23,7 +23,9 @@ urlpatterns = [
     path("<slug:code>/lettres/<int:pk>/", letters.letters_status, name="letters-status"),
     path("<slug:code>/lettres/<int:pk>/lettres.pdf", letters.letters_download, name="letters-pdf"),
     path("<slug:code>/migration/", migration.migration, name="migration"),
+    path("<slug:code>/migration/<int:pk>/", migration.status, name="migration-status"),
     path("<slug:code>/importer/", imports.upload, name="import"),
     path("<slug:code>/importer/<int:pk>/", imports.status, name="import-status"),
     path("<slug:code>/importer/<int:pk>/importer/", imports.commit, name="import-commit"),
+    path("<slug:code>/importer/<int:pk>/relancer/", imports.restart, name="import-restart"),
 ]

@@ -16,6 +16,8 @@ class Publication(BackgroundWork):
         DONE = "done", _("ready")
         FAILED = "failed", _("failed")
 
+    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="publications")
     format = models.CharField(_("format"), max_length=8)
     # The rule the sheets explain levels by: a file made under another rule is not reused.

@@ -8,12 +8,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from repertoire import tasks
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition
 from repertoire.core.refusals import Refused
 from repertoire.publishing.documents import FORMATS
 from repertoire.publishing.models import Publication
-from repertoire.tasks import run_in_background, throttled
+from repertoire.tasks import throttled
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def request_publication(edition: Edition, format: str, *, author: str) -> Public
             instance=publication,
             after=snapshot(publication),
         )
-        transaction.on_commit(lambda: run_in_background(build_publication, publication.pk))
+        tasks.start(publication, build_publication)
     return publication
 
 

@@ -39,11 +39,16 @@ from repertoire.positioning.services.imports import (
     import_report,
     pay_rows,
     plan_import,
+    restart_employee_file,
     upload_employee_file,
     write_pay_records,
 )
 from repertoire.positioning.services.letters import request_letters
-from repertoire.positioning.services.migration import MigrationResult, migrate_establishment
+from repertoire.positioning.services.migration import (
+    MigrationResult,
+    migrate_establishment,
+    request_migration,
+)
 
 __all__ = [
     "PAY_DATE_REQUIRED",
@@ -76,6 +81,8 @@ __all__ = [
     "propose",
     "purge_uploads",
     "request_letters",
+    "request_migration",
+    "restart_employee_file",
     "update_employee",
     "upload_employee_file",
     "validate",

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
-from repertoire.core.matching import MatchResult
+from repertoire.core.matching import MatchResult, TitleQuery
 from repertoire.core.refusals import Refused
 from repertoire.positioning.models import (
     Employee,
@@ -43,6 +44,51 @@ from repertoire.positioning.services._common import (
 
 # --- proposals ------------------------------------------------------------------------
 
+# Titles matched between two progress reports (ahead of a write).
+MATCH_CHUNK = 200
+
+
+@dataclass
+class Matches:
+    """The engine's candidates for titles, computed ahead of a write and outside its
+    transaction (the long part of proposing); ``propose`` takes them, and matches itself
+    only a title missing here."""
+
+    edition_id: int | None = None
+    results: dict[TitleQuery, MatchResult] = field(default_factory=dict)
+
+
+def match_titles(
+    queries: Iterable[TitleQuery],
+    *,
+    edition: Edition | None = None,
+    progress: Callable[[float], None] | None = None,
+) -> Matches:
+    """Match each title once, reporting ``progress`` (0 to 1) as it goes."""
+    edition = edition or catalog.get_edition()
+    unique = list(dict.fromkeys(queries))
+    matches = Matches(edition.pk)
+    index = catalog.matching_index(edition)
+    for start in range(0, len(unique), MATCH_CHUNK):
+        chunk = unique[start : start + MATCH_CHUNK]
+        matches.results.update(zip(chunk, index.match_many(chunk, top=PROPOSALS_KEPT), strict=True))
+        if progress is not None:
+            progress(min(start + MATCH_CHUNK, len(unique)) / len(unique))
+    return matches
+
+
+def matched(
+    queries: list[TitleQuery], edition: Edition, matches: Matches | None = None
+) -> list[MatchResult]:
+    """Each title's candidates in ``edition``: from ``matches`` when computed ahead for
+    it, else matched now."""
+    known = matches.results if matches is not None and matches.edition_id == edition.pk else {}
+    missing = [query for query in dict.fromkeys(queries) if query not in known]
+    if missing:
+        found = catalog.matching_index(edition).match_many(missing, top=PROPOSALS_KEPT)
+        known = {**known, **dict(zip(missing, found, strict=True))}
+    return [known[query] for query in queries]
+
 
 def propose(
     employees: Iterable[Employee],
@@ -50,8 +96,10 @@ def propose(
     actor: str,
     edition: Edition | None = None,
     progress: Callable[[float], None] | None = None,
+    matches: Matches | None = None,
 ) -> int:
-    """Give each employee the engine's best reference jobs, with scores and reasons.
+    """Give each employee the engine's best reference jobs, with scores and reasons
+    (from ``matches`` when they were computed ahead for this edition).
 
     A positioning still at the proposal stage takes the new first proposal; one already
     decided keeps its decision and only its proposals are refreshed. Returns how many
@@ -62,9 +110,7 @@ def propose(
         return 0
     edition = edition or catalog.get_edition()
     jobs = {job.code: job for job in catalog.jobs_of(edition).select_related("level")}
-    results = catalog.matching_index(edition).match_many(
-        [title_query(employee) for employee in employees], top=PROPOSALS_KEPT
-    )
+    results = matched([title_query(employee) for employee in employees], edition, matches)
     existing = {
         positioning.employee_id: positioning
         for positioning in Positioning.objects.filter(

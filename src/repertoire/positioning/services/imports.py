@@ -24,9 +24,11 @@ from cryptography.fernet import Fernet
 from django.db import transaction
 from django.utils import timezone
 
+from repertoire import tasks
 from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition
+from repertoire.core.matching import TitleQuery
 from repertoire.core.payroll import (
     FIELD_LABELS,
     PayrollFile,
@@ -34,7 +36,7 @@ from repertoire.core.payroll import (
     PayrollRow,
     read_payroll,
 )
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 from repertoire.positioning.models import (
     Employee,
     EmployeeImport,
@@ -42,9 +44,14 @@ from repertoire.positioning.models import (
     Establishment,
     PayRecord,
 )
-from repertoire.positioning.services._common import BATCH, TITLE_FIELDS, check_writer
-from repertoire.positioning.services.decisions import propose
-from repertoire.tasks import run_in_background, throttled
+from repertoire.positioning.services._common import (
+    BATCH,
+    TITLE_FIELDS,
+    check_writer,
+    title_query,
+)
+from repertoire.positioning.services.decisions import match_titles, propose
+from repertoire.tasks import throttled
 
 logger = logging.getLogger(__name__)
 
@@ -203,9 +210,11 @@ def import_employees(
     pay_date: dt.date | None = None,
     source: EmployeeImport | None = None,
     progress: Callable[[float, str], None] | None = None,
+    written: Callable[[ImportResult], None] | None = None,
 ) -> ImportResult:
     """Create and update the establishment's employees from a read file, and propose
-    a reference job to each new employee or changed title; all or nothing.
+    a reference job to each new employee or changed title; all or nothing. ``written``
+    is called with the result before the write commits (it may still refuse it).
 
     A file with errors is refused whole: nothing is written. A file with pay columns
     needs ``pay_date``; each row with pay writes the person's pay record for its year.
@@ -219,52 +228,74 @@ def import_employees(
     check_pay_date(payroll, pay_date)
     progress = progress or (lambda fraction, stage: None)
     author = user.get_username()
+    # The long part first, outside any transaction (its progress is seen as it moves, and
+    # on SQLite nobody else's writes wait for it): comparing, matching the titles.
+    progress(0.02, "comparaison")
+    planned = plan_import(establishment, payroll)
+    # As for one employee: proposals wait until an edition is loaded.
+    proposing = Edition.objects.exists()
+    matches = (
+        match_titles(
+            _titles_to_propose(planned),
+            progress=lambda fraction: progress(0.05 + 0.8 * fraction, "propositions d'emplois"),
+        )
+        if proposing
+        else None
+    )
+    progress(0.9, "enregistrement")
+    # Then one short write, all or nothing, on what the database holds now: the plan is
+    # made again (employees may have changed meanwhile); a title matched ahead is reused.
     with transaction.atomic():
         plan = plan_import(establishment, payroll)
-        progress(0.05, "collaborateurs créés")
-        created = _create_employees(author, establishment, plan.creates, progress)
+        created = _create_employees(author, establishment, plan.creates)
         changed = _update_employees(author, establishment, plan.updates)
-        progress(0.5, "propositions d'emplois")
         to_propose = created + [
             employee for employee, _, changes in plan.updates if set(changes) & set(TITLE_FIELDS)
         ]
-        # As for one employee: proposals wait until an edition is loaded.
-        proposed = (
-            propose(
-                to_propose,
-                actor=author,
-                progress=lambda fraction: progress(0.5 + 0.45 * fraction, "propositions d'emplois"),
-            )
-            if Edition.objects.exists()
-            else 0
-        )
+        proposed = propose(to_propose, actor=author, matches=matches) if proposing else 0
         paid = (
             write_pay_records(author, establishment, payroll, pay_date, source)
             if pay_date is not None and payroll.pay_columns
             else 0
         )
+        result = ImportResult(
+            len(created),
+            changed,
+            plan.unchanged,
+            plan.absent,
+            proposed,
+            pay_records=paid,
+            pay_year=pay_date.year if pay_date is not None and payroll.pay_columns else None,
+        )
+        if written is not None:
+            written(result)
     progress(1.0, "terminé")
-    return ImportResult(
-        len(created),
-        changed,
-        plan.unchanged,
-        plan.absent,
-        proposed,
-        pay_records=paid,
-        pay_year=pay_date.year if pay_date is not None and payroll.pay_columns else None,
-    )
+    return result
+
+
+def _titles_to_propose(plan: ImportPlan) -> list[TitleQuery]:
+    """The titles the import will propose a job for: new employees', changed titles."""
+    new = [title_query(Employee(**_employee_values(row))) for row in plan.creates]
+    changed = []
+    for employee, _, changes in plan.updates:
+        if set(changes) & set(TITLE_FIELDS):
+            values = {name: changes.get(name, getattr(employee, name)) for name in TITLE_FIELDS}
+            changed.append(title_query(Employee(**values)))
+    return new + changed
+
+
+def _employee_values(row: PayrollRow) -> dict:
+    values = {name: value for name, value in row.values.items()}
+    for name in ("first_name", "service", "job_description"):
+        values.setdefault(name, "")
+        values[name] = values[name] or ""
+    return values
 
 
 def _create_employees(
-    author: str, establishment: Establishment, rows: list[PayrollRow], progress
+    author: str, establishment: Establishment, rows: list[PayrollRow]
 ) -> list[Employee]:
-    employees = []
-    for row in rows:
-        values = {name: value for name, value in row.values.items()}
-        for name in ("first_name", "service", "job_description"):
-            values.setdefault(name, "")
-            values[name] = values[name] or ""
-        employees.append(Employee(establishment=establishment, **values))
+    employees = [Employee(establishment=establishment, **_employee_values(row)) for row in rows]
     created = []
     for start in range(0, len(employees), BATCH):
         chunk = Employee.objects.bulk_create(employees[start : start + BATCH])
@@ -283,7 +314,6 @@ def _create_employees(
             ]
         )
         created.extend(chunk)
-        progress(0.05 + 0.4 * len(created) / len(employees), "collaborateurs créés")
     return created
 
 
@@ -442,13 +472,14 @@ def upload_employee_file(
         },
         establishment=establishment,
     )
-    transaction.on_commit(lambda: run_in_background(analyse_employee_file, batch.pk))
+    tasks.start(batch, analyse_employee_file)
     return batch
 
 
 def _progress_of(pk: int):
     def write(fraction: float, stage: str) -> None:
-        EmployeeImport.objects.filter(pk=pk).update(
+        # Written in autocommit, never over the end of the work.
+        EmployeeImport.objects.filter(pk=pk, status__in=EmployeeImport.RUNNING_STATUSES).update(
             progress=min(fraction, 0.99), stage=stage, updated_at=timezone.now()
         )
 
@@ -499,7 +530,34 @@ def commit_employee_file(user, batch: EmployeeImport) -> EmployeeImport:
     batch.progress = 0.0
     batch.stage = "import"
     batch.save()
-    transaction.on_commit(lambda: run_in_background(run_employee_import, batch.pk, user.pk))
+    tasks.start(batch, run_employee_import, user.pk)
+    return batch
+
+
+@transaction.atomic
+def restart_employee_file(user, batch: EmployeeImport) -> EmployeeImport:
+    """Start a failed file again (its worker died, the database was away...): analysed
+    anew, since the employees may have changed meanwhile; then it is committed as any.
+    Nothing of a failed import was written, so nothing is undone."""
+    check_writer(user, batch.establishment)
+    batch = EmployeeImport.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != EmployeeImport.Status.FAILED:
+        raise Refused("seul un fichier en échec peut être relancé")
+    if not bytes(batch.content):
+        raise Refused("le fichier n'est plus conservé : envoyez-le à nouveau")
+    batch.status = EmployeeImport.Status.ANALYSING
+    batch.progress = 0.0
+    batch.stage = "relancé"
+    batch.error = ""
+    batch.save()
+    record(
+        actor=user.get_username(),
+        action="import.restart",
+        instance=batch,
+        after={"file": batch.filename},
+        establishment=batch.establishment,
+    )
+    tasks.start(batch, analyse_employee_file)
     return batch
 
 
@@ -509,15 +567,34 @@ def run_employee_import(pk: int, user_pk: int) -> None:
 
     batch = EmployeeImport.objects.select_related("establishment").get(pk=pk)
     user = get_user_model().objects.get(pk=user_pk)
+
+    def written(result: ImportResult) -> None:
+        # The file is marked imported with the employees, in their transaction: a file
+        # taken for interrupted meanwhile (its worker thought dead) writes nothing.
+        running = EmployeeImport.objects.select_for_update().filter(
+            pk=pk, status=EmployeeImport.Status.IMPORTING
+        )
+        if running.first() is None:
+            raise Conflict("l'import a été interrompu entre-temps : relancez-le")
+        # The file has done its work: the employees hold its content now.
+        batch.finish(
+            report={**batch.report, "result": asdict(result)},
+            content=b"",
+            committed_at=timezone.now(),
+        )
+
     try:
-        result = import_employees(
+        import_employees(
             user,
             batch.establishment,
             _read(batch),
             pay_date=batch.pay_date,
             source=batch,
             progress=_progress_of(pk),
+            written=written,
         )
+    except Conflict:  # already failed, with its reason
+        return
     except (Refused, PayrollFileError) as exc:
         batch.fail(str(exc))
         return
@@ -525,9 +602,3 @@ def run_employee_import(pk: int, user_pk: int) -> None:
         logger.exception("employee import %s failed", pk)
         batch.fail(exc)
         return
-    # The file has done its work: the employees hold its content now.
-    batch.finish(
-        report={**batch.report, "result": asdict(result)},
-        content=b"",
-        committed_at=timezone.now(),
-    )

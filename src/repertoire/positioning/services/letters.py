@@ -13,12 +13,13 @@ import logging
 from django.db import transaction
 from django.utils import timezone
 
+from repertoire import tasks
 from repertoire.audit.services import record
 from repertoire.core.refusals import Refused
 from repertoire.positioning.models import Establishment, LetterBatch
 from repertoire.positioning.selectors.letters import letter_positionings
 from repertoire.positioning.services._common import check_writer
-from repertoire.tasks import run_in_background, throttled
+from repertoire.tasks import throttled
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ def request_letters(
         establishment=establishment,
     )
     user_pk = getattr(user, "pk", None)
-    transaction.on_commit(lambda: run_in_background(build_letters, batch.pk, user_pk))
+    tasks.start(batch, build_letters, user_pk)
     return batch
 
 

@@ -9,10 +9,13 @@ not write the establishment's personal data; it runs in one transaction, decides
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import asdict, dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
+from repertoire import tasks
 from repertoire.audit import services as audit
 from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
@@ -20,11 +23,12 @@ from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
 from repertoire.core.editions import ENGINE_CONFIDENCE, Successor, kept_level
 from repertoire.core.matching import MatchResult
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import (
     Employee,
     Establishment,
+    EstablishmentMigration,
     Positioning,
     PositioningEvent,
     still_employed,
@@ -37,7 +41,10 @@ from repertoire.positioning.services._common import (
     facts,
     title_query,
 )
-from repertoire.positioning.services.decisions import propose
+from repertoire.positioning.services.decisions import Matches, match_titles, matched, propose
+from repertoire.tasks import throttled
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,7 @@ def migrate_establishment(
     *,
     source: Edition,
     target: Edition | None = None,
+    matches: Matches | None = None,
 ) -> MigrationResult:
     """Propose to every employee a positioning in the edition in force, from their
     decided positioning in ``source``: the same job (same code), its successor (a pair),
@@ -71,6 +79,8 @@ def migrate_establishment(
     Nothing is decided: the proposals go through the worklist like any other, and the
     positionings of ``source`` stay as they were (the journal keeps both). A level held
     in ``source`` above the new job's is proposed as a personal level, with its reason.
+    Titles already matched in ``target`` (``matches``, computed ahead) are not matched
+    again.
     """
     check_writer(user, establishment)
     target = target or catalog.get_edition()
@@ -96,7 +106,7 @@ def migrate_establishment(
     decided_anew = {pk for pk, p in in_target.items() if p.status != Positioning.Status.PROPOSED}
     already = [p for p in decided if p.employee_id in decided_anew]
     to_map = [p for p in decided if p.employee_id not in decided_anew]
-    migrated = _map_decisions(source, target, establishment, to_map, in_target)
+    migrated = _map_decisions(source, target, establishment, to_map, in_target, matches)
     _journal_migration(source, target, establishment, migrated, actor)
     # Everyone else (never decided in ``source``): the engine's proposals, as for a new file.
     others = (
@@ -104,7 +114,7 @@ def migrate_establishment(
         .exclude(pk__in={p.employee_id for p in decided})
         .exclude(pk__in=decided_anew)
     )
-    proposed = propose(others, actor=actor, edition=target)
+    proposed = propose(others, actor=actor, edition=target, matches=matches)
     record(
         actor=actor,
         action="establishment.migrate",
@@ -119,6 +129,96 @@ def migrate_establishment(
         establishment=establishment,
     )
     return MigrationResult(mapped=len(to_map), proposed=proposed, already_decided=len(already))
+
+
+# --- in the background: requested from the page, run by a worker ---------------------
+
+
+def request_migration(
+    user, establishment: Establishment, *, source: Edition, target: Edition | None = None
+) -> EstablishmentMigration:
+    """Migrate the establishment in the background (see ``migrate_establishment``); the
+    one already waiting or running is handed back rather than a second one started."""
+    check_writer(user, establishment)
+    target = target or catalog.get_edition()
+    _check_editions(source, target)
+    with transaction.atomic():
+        Establishment.objects.select_for_update().filter(pk=establishment.pk).first()
+        running = EstablishmentMigration.objects.filter(
+            establishment=establishment, status__in=EstablishmentMigration.RUNNING_STATUSES
+        ).first()
+        if running is not None:
+            return running
+        work = EstablishmentMigration.objects.create(
+            establishment=establishment,
+            source=source,
+            target=target,
+            status=EstablishmentMigration.Status.PENDING,
+            requested_by=user.get_username(),
+        )
+        record(
+            actor=user.get_username(),
+            action="migration.request",
+            instance=work,
+            after={"from": source.label, "to": target.label},
+            establishment=establishment,
+        )
+        tasks.start(work, run_migration, getattr(user, "pk", None))
+    return work
+
+
+def run_migration(pk: int, user_pk: int | None) -> None:
+    """Match every employee's title first, outside any transaction (the progress the
+    page shows), then migrate in one transaction, which also marks the work done."""
+    from django.contrib.auth import get_user_model
+
+    from repertoire.accounts.selectors import CommandLineOperator
+
+    work = EstablishmentMigration.objects.select_related("establishment", "source", "target")
+    work = work.get(pk=pk)
+    user = (
+        get_user_model().objects.get(pk=user_pk)
+        if user_pk is not None
+        else CommandLineOperator(work.requested_by)
+    )
+    rows = EstablishmentMigration.objects.filter(
+        pk=pk, status__in=EstablishmentMigration.RUNNING_STATUSES
+    )
+
+    def progress(fraction: float, stage: str) -> None:  # autocommit: the page sees it
+        rows.update(
+            status=EstablishmentMigration.Status.RUNNING,
+            progress=min(fraction, 0.99),
+            stage=stage,
+            updated_at=timezone.now(),
+        )
+
+    write = throttled(progress)
+    try:
+        write(0.0, "propositions d'emplois")
+        employees = Employee.objects.filter(still_employed(), establishment=work.establishment)
+        matches = match_titles(
+            [title_query(employee) for employee in employees],
+            edition=work.target,
+            progress=lambda fraction: write(0.9 * fraction, "propositions d'emplois"),
+        )
+        write(0.95, "enregistrement")
+        with transaction.atomic():
+            result = migrate_establishment(
+                user, work.establishment, source=work.source, target=work.target, matches=matches
+            )
+            # Done with the positionings, or not at all: work taken for interrupted
+            # meanwhile (its worker thought dead) writes nothing.
+            if rows.select_for_update().first() is None:
+                raise Conflict("la migration a été interrompue entre-temps : relancez-la")
+            work.finish(result=asdict(result))
+    except Conflict:
+        return
+    except Refused as exc:
+        work.fail(str(exc))
+    except Exception as exc:  # kept for the person waiting on the page
+        logger.exception("migration %s failed", pk)
+        work.fail(exc)
 
 
 def _check_editions(source: Edition, target: Edition) -> None:
@@ -138,14 +238,13 @@ def _map_decisions(
     establishment: Establishment,
     to_map: list[Positioning],
     in_target: dict[int, Positioning],
+    matches: Matches | None = None,
 ) -> list[_Migrated]:
     """Propose in ``target``, for each decided positioning of ``source``, its job's
     successor first, then the engine's candidates; saved in batches."""
     _, mapping = catalog.successors_between(source, target)
     jobs = {job.code: job for job in catalog.jobs_of(target).select_related("level")}
-    results = catalog.matching_index(target).match_many(
-        [title_query(p.employee) for p in to_map], top=PROPOSALS_KEPT
-    )
+    results = matched([title_query(p.employee) for p in to_map], target, matches)
     created, updated, migrated = [], [], []
     for old, result in zip(to_map, results, strict=True):
         successor = mapping.get(old.job.code) if old.job_id else None

@@ -76,3 +76,11 @@ def commit(request, code: str, pk: int):
     batch = _batch(request, code, pk)
     attempt(request, lambda: services.commit_employee_file(request.user, batch))
     return redirect("worklist:import-status", code=batch.establishment.code, pk=batch.pk)
+
+
+@login_required
+@require_POST
+def restart(request, code: str, pk: int):
+    batch = _batch(request, code, pk)
+    attempt(request, lambda: services.restart_employee_file(request.user, batch))
+    return redirect("worklist:import-status", code=batch.establishment.code, pk=batch.pk)

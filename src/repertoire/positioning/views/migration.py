@@ -13,6 +13,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.edition_views import compared, comparison_url
 from repertoire.core.text import to_roman
 from repertoire.positioning import selectors, services
+from repertoire.positioning.models import EstablishmentMigration
 from repertoire.positioning.views import writer_only
 from repertoire.typesetting import charts
 from repertoire.web import attempt
@@ -77,29 +78,16 @@ def migration(request, code: str):
         if before is None:
             raise Http404(_("No earlier edition to migrate from."))
         writer_only(request, establishment.pk)
-        migrated = attempt(
+        # In the background: every employee's title is matched (minutes for thousands).
+        work = attempt(
             request,
-            lambda: services.migrate_establishment(
+            lambda: services.request_migration(
                 request.user, establishment, source=before, target=after
             ),
-            success=lambda result: (
-                _(
-                    "%(mapped)d positionings proposed from edition %(before)s, %(proposed)d "
-                    "employees proposed by the engine, %(kept)d already decided in %(after)s "
-                    "left as they are. Review them below: nothing changes until validated."
-                )
-                % {
-                    "mapped": result.mapped,
-                    "proposed": result.proposed,
-                    "kept": result.already_decided,
-                    "before": before.label,
-                    "after": after.label,
-                }
-            ),
         )
-        if not migrated:
+        if not work:
             return redirect("worklist:migration", code=establishment.code)
-        return redirect("worklist:worklist", code=establishment.code)
+        return redirect("worklist:migration-status", code=establishment.code, pk=work.result.pk)
     found = (
         selectors.edition_impact(request.user, before, after, establishment)
         if before is not None
@@ -127,5 +115,26 @@ def migration(request, code: str):
             ],
             "writable": may_write_personal_data(request.user, establishment.pk),
             "editions": catalog.editions().filter(published_at__isnull=False).exclude(pk=after.pk),
+        },
+    )
+
+
+@login_required
+def status(request, code: str, pk: int):
+    """A migration under way (its progress), or its outcome: what was proposed."""
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    writer_only(request, establishment.pk)
+    work = get_object_or_404(
+        EstablishmentMigration.objects.select_related("source", "target"),
+        establishment=establishment,
+        pk=pk,
+    )
+    return render(
+        request,
+        "positioning/migration_status.html",
+        {
+            "establishment": establishment,
+            "work": work,
+            "waiting": work.status in EstablishmentMigration.RUNNING_STATUSES,
         },
     )
