@@ -59,15 +59,16 @@ def start(work: BackgroundWork, function: Callable[..., None], *args) -> None:
     path = f"{function.__module__}.{function.__qualname__}"
     label = work._meta.label
     rows = type(work)._default_manager.filter(pk=work.pk)
-    # Not alive until a worker runs it: waiting in the queue is not being interrupted.
-    rows.update(heartbeat_at=None)
-    work.heartbeat_at = None
-    if task_backends["default"].supports_get_result:  # a queue that outlives the process
-        result = run_work.enqueue(label, work.pk, path, list(args))
-        rows.update(task_id=str(result.id))
-        work.task_id = str(result.id)
-    else:
-        transaction.on_commit(lambda: run_work.enqueue(label, work.pk, path, list(args)))
+    with transaction.atomic():
+        # Not alive until a worker runs it: waiting in the queue is not being interrupted.
+        rows.update(heartbeat_at=None)
+        work.heartbeat_at = None
+        if task_backends["default"].supports_get_result:  # a queue outliving the process
+            result = run_work.enqueue(label, work.pk, path, list(args))
+            rows.update(task_id=str(result.id))
+            work.task_id = str(result.id)
+        else:
+            transaction.on_commit(lambda: run_work.enqueue(label, work.pk, path, list(args)))
 
 
 @task()

@@ -192,3 +192,25 @@ def test_a_large_batch_is_typeset_by_chunks_into_one_pdf(decisions, batch, setti
     assert [p for p in letter_pages if d.bruno.employee.matricule in p]
     assert [p for p in letter_pages if d.gaspard.employee.matricule in p]
     assert len(letter_pages) == 2
+
+
+def test_a_failed_batch_offers_to_start_again_with_the_same_letters(
+    client, decisions, django_capture_on_commit_callbacks
+):
+    from repertoire.positioning.models import LetterBatch
+
+    d = decisions
+    client.force_login(d.network.hr_north)
+    with django_capture_on_commit_callbacks(execute=False):  # its worker was killed
+        response = client.post(f"/positionnement/{d.network.north.code}/lettres/")
+    failed = LetterBatch.objects.get()
+    failed.fail("interrompu : test")
+    page = client.get(response["Location"]).content.decode()
+    assert "interrompu : test" in page
+    assert f'action="/positionnement/{d.network.north.code}/lettres/"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/positionnement/{d.network.north.code}/lettres/", {"statut": "", "service": ""}
+        )
+    again = LetterBatch.objects.exclude(pk=failed.pk).get()
+    assert (again.status, again.letters) == (LetterBatch.Status.DONE, failed.letters)

@@ -216,8 +216,12 @@ def test_the_api_lists_the_positionings_of_a_named_edition(client, decisions, of
 
 
 def test_a_requested_migration_runs_in_the_background_once_at_a_time(
-    decisions, official, django_capture_on_commit_callbacks
+    client, decisions, official, django_capture_on_commit_callbacks
 ):
+    def page_of(user, place):
+        client.force_login(user)
+        return client.get(f"/positionnement/{place.code}/migration/").content.decode()
+
     hr, north = decisions.network.hr_north, decisions.network.north
     old = decisions.alice.edition
     with django_capture_on_commit_callbacks(execute=False):  # no worker yet
@@ -225,6 +229,7 @@ def test_a_requested_migration_runs_in_the_background_once_at_a_time(
         # Asked again while it waits: the same work, not a second one.
         assert services.request_migration(hr, north, source=old).pk == work.pk
     assert work.status == EstablishmentMigration.Status.PENDING
+    assert f"/migration/{work.pk}/" in page_of(hr, north)
     migration.run_migration(work.pk, hr.pk)
     work.refresh_from_db()
     assert (work.status, work.progress) == (EstablishmentMigration.Status.DONE, 1.0)

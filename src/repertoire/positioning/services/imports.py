@@ -442,6 +442,7 @@ def _pay_entry(author, held: PayRecord, keys, establishment, before=None):
 # --- in the background: upload, analysis, commit --------------------------------------
 
 
+@transaction.atomic  # the file, its journal entry and its queued analysis, or nothing
 def upload_employee_file(
     user,
     establishment: Establishment,

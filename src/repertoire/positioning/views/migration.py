@@ -114,6 +114,9 @@ def migration(request, code: str):
                 for m in moved
             ],
             "writable": may_write_personal_data(request.user, establishment.pk),
+            "running": EstablishmentMigration.objects.filter(
+                establishment=establishment, status__in=EstablishmentMigration.RUNNING_STATUSES
+            ).first(),
             "editions": catalog.editions().filter(published_at__isnull=False).exclude(pk=after.pk),
         },
     )
