@@ -13,6 +13,7 @@ from repertoire.catalog.services.common import (
     check_draft,
     check_national,
     edition_changed,
+    lock_editions,
 )
 from repertoire.core.grid import calibrate, get_rule
 from repertoire.core.refusals import Refused
@@ -36,7 +37,7 @@ def publish_edition(user, edition: Edition, *, status: str | None = None) -> Edi
     check_national(user)
     # Every edition locked, in one order: two publications at once must not both leave
     # their edition in force.
-    list(Edition.objects.select_for_update().order_by("pk").values_list("pk"))
+    lock_editions()
     check_draft(edition)
     if status is not None and status not in Edition.Status.values:
         raise Refused(problems={"status": f"statut « {status} » inconnu"})
