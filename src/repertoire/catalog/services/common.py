@@ -31,8 +31,9 @@ class PublishedMeanwhile(EditionFrozen, Conflict):
 def lock_editions() -> None:
     """Every edition's row locked, in one order, until the transaction ends: what decides
     which edition is in force (publishing, putting one back in force, loading the first)
-    runs one at a time."""
-    list(Edition.objects.select_for_update().order_by("pk").values_list("pk"))
+    runs one at a time. A lock that still lets rows refer to the editions meanwhile
+    (a positioning, a weighing being written)."""
+    list(Edition.objects.select_for_update(no_key=True).order_by("pk").values_list("pk"))
 
 
 def check_national(user) -> None:
