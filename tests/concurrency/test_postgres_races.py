@@ -301,3 +301,60 @@ def test_editing_a_job_while_its_edition_is_published_is_a_conflict(network, edi
     assert outcomes[0].ok
     assert outcomes[1].conflict
     assert "publiée entre-temps" in str(outcomes[1].error)
+
+
+# --- two changes to one employee at once ----------------------------------------------------
+
+
+def test_two_changes_to_one_employee_at_once_keep_both(network, edition, monkeypatch):
+    from repertoire.positioning.models import Employee
+    from repertoire.positioning.services import employees
+
+    person = network.north_employee
+    second_done = threading.Event()
+    first_saving = pause_once(monkeypatch, employees, "full_clean", second_done)
+
+    def read():  # as the API: the employee read when the request comes
+        return Employee.objects.select_related("establishment").get(pk=person.pk)
+
+    def first():
+        return services.update_employee(network.hr_north, read(), first_name="Alicia")
+
+    def second():
+        stale = read()
+        first_saving.wait(PAUSE)
+        try:
+            return services.update_employee(network.hr_north, stale, current_level=6)
+        finally:
+            second_done.set()
+
+    outcomes = together(first, second)
+    assert unexpected(outcomes) == []
+    assert all(o.ok for o in outcomes)
+    held = Employee.objects.get(pk=person.pk)
+    assert (held.first_name, held.current_level) == ("Alicia", 6)
+
+
+# --- an evaluation validated and sent back at once ------------------------------------------
+
+
+def test_an_evaluation_validated_and_sent_back_at_once_one_wins(network, edition):
+    from repertoire.evaluation import services as evaluations
+    from repertoire.evaluation.models import JobEvaluation
+    from tests.evaluation.test_services import LOCAL_TITLE, profile, reasons
+
+    draft = evaluations.create_evaluation(
+        network.hr_north, network.north, title=LOCAL_TITLE, degrees=profile(edition)
+    )
+    evaluations.update_evaluation(network.hr_north, draft, justifications=reasons(edition))
+    evaluations.submit(network.hr_north, draft)
+    validating, returning = (JobEvaluation.objects.get(pk=draft.pk) for _ in range(2))
+
+    outcomes = together(
+        lambda: evaluations.validate(network.national, validating, comment="Conforme"),
+        lambda: evaluations.send_back(network.national, returning, comment="À revoir"),
+    )
+    assert unexpected(outcomes) == []
+    assert sorted(o.ok for o in outcomes) == [False, True]
+    winner = "validated" if outcomes[0].ok else "returned"
+    assert JobEvaluation.objects.get(pk=draft.pk).status == winner
