@@ -173,6 +173,17 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": HOME / "repertoire.sqlite3",
+            # Many people write at once (the server answers on several threads). A write
+            # transaction takes the write lock when it begins (BEGIN IMMEDIATE): one that
+            # read first could not upgrade its lock and failed with "database is locked".
+            # Writers wait their turn up to the busy timeout; with the write-ahead log,
+            # readers never wait for a writer, and a commit is safe on disk without a
+            # sync of the whole database each time (synchronous=NORMAL).
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
         }
     }
 # Each process keeps its own cache: what is cached (parts of the consultation pages) is

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from repertoire.core.refusals import WHOLE, NotAllowed, Refused
@@ -48,6 +49,15 @@ def problems_of(exc: Exception) -> dict[str, list[str]]:
     return problems
 
 
+def concurrent_write() -> str:
+    """What a write is told when the database refused it for a constraint another write
+    made true meanwhile: the services lock what they read, so this is a safety net."""
+    return _(
+        "This write conflicts with another one made at the same time: nothing was "
+        "written. Reload and try again."
+    )
+
+
 def tell_refusal(request, exc: Exception, form=None) -> None:
     """Tell the person why nothing was written: on the form's fields when the page shows
     the form again, else as messages on the next page."""
@@ -71,6 +81,9 @@ def attempt(
         result = action()
     except REFUSALS as exc:
         tell_refusal(request, exc, form=form)
+        return Outcome(ok=False, refusal=exc)
+    except IntegrityError as exc:  # lost a race the services did not foresee
+        messages.error(request, concurrent_write())
         return Outcome(ok=False, refusal=exc)
     if success:
         messages.success(request, success(result) if callable(success) else success)

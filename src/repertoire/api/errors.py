@@ -8,7 +8,9 @@ rise, and it is answered here:
   422, code ``refused``, a detail per field of the request (``loc`` ``["body", field]``,
   ``["body"]`` for the request as a whole);
 - ``NotAllowed`` (and Django's ``PermissionDenied``): 403, code ``forbidden``;
-- ``Conflict``: 409, code ``conflict``, the details as a refusal's.
+- ``Conflict``: 409, code ``conflict``, the details as a refusal's; also a database
+  constraint another write made true meanwhile (``IntegrityError``: a safety net, the
+  services lock what they read).
 
 Where an endpoint calls a service's field by another name, or words its refusals with its
 own code, it says so once with ``@refusals(...)``.
@@ -18,11 +20,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -30,6 +34,9 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from repertoire.api.schemas import ErrorOut
 from repertoire.catalog.selectors import EditionNotFound
 from repertoire.core.refusals import WHOLE, Conflict, NotAllowed, Refused, problems_of
+from repertoire.web import concurrent_write
+
+logger = logging.getLogger(__name__)
 
 # 400: a body that is not JSON; 401: not signed in; 404: no such edition or object (or one
 # outside the caller's scope); 422: parameters or body that do not validate, or a refusal.
@@ -136,6 +143,12 @@ def register(api: NinjaAPI) -> None:
         details = details_of(problems, wording_of(request).fields)
         return answer(request, 409, "conflict", _joined(problems), details)
 
+    def integrity(request, exc: IntegrityError):
+        logger.warning(
+            "write refused by a constraint on %s %s: %s", request.method, request.path, exc
+        )
+        return answer(request, 409, "conflict", concurrent_write())
+
     def invalid_request(request, exc: ValidationError):
         details = [
             {"loc": [str(part) for part in error.get("loc", [])], "msg": error.get("msg", "")}
@@ -149,6 +162,7 @@ def register(api: NinjaAPI) -> None:
         NotAllowed: forbidden,
         PermissionDenied: forbidden,
         Conflict: conflict,
+        IntegrityError: integrity,
         ValidationError: invalid_request,
         AuthenticationError: lambda request, exc: answer(
             request, 401, "unauthorized", "Authentification requise"

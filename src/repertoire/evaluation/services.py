@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import may_write_personal_data, role_of
@@ -17,8 +18,9 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition
 from repertoire.core import evaluation as rules
 from repertoire.core.grid import InvalidDegrees
-from repertoire.core.refusals import NotAllowed, Refused
+from repertoire.core.refusals import Conflict, NotAllowed, Refused
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
+from repertoire.locking import locked
 from repertoire.positioning.models import Establishment
 from repertoire.validation import full_clean
 
@@ -34,6 +36,26 @@ def _check_editor(user, establishment: Establishment) -> None:
 def _check_national(user) -> None:
     if role_of(user) != Role.NATIONAL:
         raise NotAllowed("réservé aux administrateurs nationaux")
+
+
+def _lock(evaluation: JobEvaluation) -> JobEvaluation:
+    """The evaluation read again, in place, its row locked until the transaction ends;
+    refused (``Conflict``) when its status changed since the caller read it (submitted,
+    validated or sent back by someone else meanwhile)."""
+    seen = evaluation.status
+    locked(evaluation)
+    if evaluation.status != seen:
+        last = evaluation.events.order_by("-at", "-pk").first()
+        raise Conflict(
+            _(
+                "This evaluation was changed meanwhile by %(author)s: it is now %(status)s. Reload it."
+            )
+            % {
+                "author": last.author if last else "?",
+                "status": evaluation.get_status_display(),
+            }
+        )
+    return evaluation
 
 
 def criteria_codes(edition: Edition) -> list[str]:
@@ -176,6 +198,7 @@ def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluati
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise Refused(problems={name: "champ inconnu" for name in unknown})
+    _lock(evaluation)  # the fields not changed here stay as the database has them
     try:
         status = rules.next_status(evaluation.status, "edit")
     except rules.TransitionRefused as exc:
@@ -232,6 +255,7 @@ def _move(user, evaluation: JobEvaluation, action: str, note: str = "") -> JobEv
 def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
     """Hand the evaluation to the national administrators; each degree must be justified."""
     _check_editor(user, evaluation.establishment)
+    _lock(evaluation)
     missing = rules.missing_justifications(
         criteria_codes(evaluation.edition), evaluation.justifications
     )
@@ -251,6 +275,7 @@ def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluati
 def validate(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
     """A national administrator accepts the evaluation: it is frozen from now on."""
     _check_national(user)
+    _lock(evaluation)
     evaluation.decided_by = user.get_username()
     evaluation.decided_at = timezone.now()
     return _move(user, evaluation, "validate", comment)
@@ -262,6 +287,7 @@ def send_back(user, evaluation: JobEvaluation, *, comment: str) -> JobEvaluation
     _check_national(user)
     if not comment.strip():
         raise Refused(problems={"comment": "dites à l'établissement ce qui est à revoir"})
+    _lock(evaluation)
     evaluation.decided_by = user.get_username()
     evaluation.decided_at = timezone.now()
     return _move(user, evaluation, "return", comment)
@@ -286,8 +312,10 @@ def comment(user, evaluation: JobEvaluation, text: str) -> JobEvaluation:
 
 @transaction.atomic
 def revise(user, evaluation: JobEvaluation) -> JobEvaluation:
-    """A new draft version of a validated evaluation; the validated one stays as it was."""
+    """A new draft version of a validated evaluation; the validated one stays as it was
+    (locked while the new version is made: two at once make one)."""
     _check_editor(user, evaluation.establishment)
+    _lock(evaluation)
     if evaluation.status != JobEvaluation.Status.VALIDATED:
         raise Refused("seule une pesée validée se révise ; modifiez le brouillon")
     if evaluation.revisions.exists():

@@ -269,6 +269,15 @@ class Appeal(models.Model):
         verbose_name_plural = _("appeals")
         ordering = ["-opened_at", "-pk"]
         indexes = [models.Index(fields=["establishment", "status"])]
+        constraints = [
+            # An employee contests a positioning once at a time (the services lock the
+            # positioning; this holds whatever writes the table).
+            models.UniqueConstraint(
+                fields=["positioning"],
+                condition=Q(status="open"),
+                name="one_open_appeal_per_positioning",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Recours n° {self.pk} ({self.get_status_display()})"

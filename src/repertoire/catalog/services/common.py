@@ -4,11 +4,12 @@ check, the draft's lock, the model's own checks as a refusal, the draft's sommai
 from __future__ import annotations
 
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.catalog.models import Edition, SommaireEntry
-from repertoire.core.refusals import NotAllowed, Refused
+from repertoire.core.refusals import Conflict, NotAllowed, Refused
 
 
 def edition_changed(edition: Edition) -> None:
@@ -23,6 +24,18 @@ class EditionFrozen(Refused):
     """A published edition does not change: positionings and evaluations rest on it."""
 
 
+class PublishedMeanwhile(EditionFrozen, Conflict):
+    """The draft a write rested on was published while it was prepared (a 409)."""
+
+
+def lock_editions() -> None:
+    """Every edition's row locked, in one order, until the transaction ends: what decides
+    which edition is in force (publishing, putting one back in force, loading the first)
+    runs one at a time. A lock that still lets rows refer to the editions meanwhile
+    (a positioning, a weighing being written)."""
+    list(Edition.objects.select_for_update(no_key=True).order_by("pk").values_list("pk"))
+
+
 def check_national(user) -> None:
     if role_of(user) != Role.NATIONAL:
         raise NotAllowed("seuls les administrateurs nationaux préparent les éditions")
@@ -30,13 +43,23 @@ def check_national(user) -> None:
 
 def check_draft(edition: Edition) -> None:
     """Refused once published; the edition's row stays locked until the write commits,
-    so an edit and a publication at the same moment cannot both go through."""
+    so an edit and a publication at the same moment cannot both go through: an edit that
+    waited for a publication is refused as a conflict (the draft was published
+    meanwhile)."""
     locked = Edition.objects.select_for_update().filter(pk=edition.pk)
     published_at = locked.values_list("published_at", flat=True).first()
-    if published_at is not None or edition.is_frozen:
+    if edition.is_frozen:
         raise EditionFrozen(
             f"l'édition {edition.label} est publiée : elle ne change plus, copiez-la pour "
             "préparer la suivante"
+        )
+    if published_at is not None:
+        raise PublishedMeanwhile(
+            _(
+                "Edition %(label)s was published meanwhile: nothing was changed. It no "
+                "longer changes; copy it to prepare the next one."
+            )
+            % {"label": edition.label}
         )
 
 

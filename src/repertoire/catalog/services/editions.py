@@ -27,6 +27,7 @@ from repertoire.catalog.services.common import (
     check_national,
     edition_changed,
     item_dict,
+    lock_editions,
     rebuild_sommaire,
 )
 from repertoire.core.document import (
@@ -87,6 +88,7 @@ def import_edition(
     label = label or document.date.isoformat()
     level_rule = _checked_rule(document, label, rule)
     with transaction.atomic():
+        lock_editions()  # whether it is the first, hence the one in force
         edition = Edition.objects.create(
             label=label,
             title=document.title,
@@ -253,6 +255,7 @@ def make_current(edition: Edition, *, author: str = "system") -> Edition:
     if not edition.is_frozen:
         raise Refused(f"l'édition {edition.label} est un brouillon : publiez-la")
     with transaction.atomic():
+        lock_editions()
         Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
         before = snapshot(edition)
         edition.is_current = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Appellation, Edition, JobDegree, ReferenceJob
@@ -15,7 +16,7 @@ from repertoire.catalog.services.common import (
 )
 from repertoire.core.editions import parse_items
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, get_rule
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 from repertoire.core.text import slugify, title_key
 
 
@@ -56,6 +57,12 @@ def save_job(
     if job is not None and job.edition_id != edition.pk:
         # Otherwise a draft's check would let a published edition's job be changed.
         raise Refused(f"l'emploi « {job.code} » n'est pas de l'édition {edition.label}")
+    if job is not None and not ReferenceJob.objects.filter(pk=job.pk).exists():
+        # Saving it would bring it back.
+        raise Conflict(
+            _("The job %(code)s was retired from the edition meanwhile: nothing was saved.")
+            % {"code": job.code}
+        )
     title = " ".join(title.split())
     criteria = list(edition.criteria.order_by("position"))
     parsed = _checked_job(

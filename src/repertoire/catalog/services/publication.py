@@ -13,6 +13,7 @@ from repertoire.catalog.services.common import (
     check_draft,
     check_national,
     edition_changed,
+    lock_editions,
 )
 from repertoire.core.grid import calibrate, get_rule
 from repertoire.core.refusals import Refused
@@ -36,7 +37,7 @@ def publish_edition(user, edition: Edition, *, status: str | None = None) -> Edi
     check_national(user)
     # Every edition locked, in one order: two publications at once must not both leave
     # their edition in force.
-    list(Edition.objects.select_for_update().order_by("pk").values_list("pk"))
+    lock_editions()
     check_draft(edition)
     if status is not None and status not in Edition.Status.values:
         raise Refused(problems={"status": f"statut « {status} » inconnu"})
@@ -79,7 +80,7 @@ def decide_pairing(
     check_national(user)
     if before.pk == after.pk:
         raise Refused(problems={"after": "une édition ne s'apparie pas avec elle-même"})
-    if after.is_frozen:
+    if _published(after):
         # Establishments migrate by these pairs: they do not move under them.
         raise EditionFrozen(
             f"l'édition {after.label} est publiée : ses appariements ne changent plus"
@@ -107,7 +108,7 @@ def decide_pairing(
 def forget_pairing(user, pairing: EditionPairing) -> None:
     """Back to the automatic pairing for this job."""
     check_national(user)
-    if pairing.after.is_frozen:
+    if _published(pairing.after):
         raise EditionFrozen(
             f"l'édition {pairing.after.label} est publiée : ses appariements ne changent plus"
         )
@@ -122,3 +123,15 @@ def forget_pairing(user, pairing: EditionPairing) -> None:
         },
     )
     pairing.delete()
+
+
+def _published(edition: Edition) -> bool:
+    """Whether the edition is published, read under a lock of its row: a publication
+    at the same moment waits for the write, or the write sees it."""
+    published_at = (
+        Edition.objects.select_for_update()
+        .filter(pk=edition.pk)
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return edition.is_frozen or published_at is not None

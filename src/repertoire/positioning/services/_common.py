@@ -6,13 +6,16 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.audit import services as audit
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core.matching import TitleQuery
-from repertoire.core.refusals import NotAllowed, Refused
+from repertoire.core.refusals import Conflict, NotAllowed, Refused
+from repertoire.core.text import to_roman
+from repertoire.locking import locked
 from repertoire.positioning.models import (
     Employee,
     EmployeeKey,
@@ -90,3 +93,47 @@ def label(display) -> str:
     keeps words, not codes)."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(display())
+
+
+# --- two people deciding at once ----------------------------------------------------------
+
+
+def decision_of(positioning: Positioning) -> tuple:
+    """What a person deciding on a positioning rests on: its status, job and level."""
+    return (
+        positioning.status,
+        positioning.job_id,
+        positioning.evaluation_id,
+        positioning.level,
+    )
+
+
+def lock_decision(positioning: Positioning, *, chosen: bool = False) -> Positioning:
+    """The positioning read again, in place, its row locked until the transaction ends;
+    refused (``Conflict``) when its decision changed since the caller read it: someone
+    else decided meanwhile, and deciding on what the person saw would undo it.
+
+    ``chosen``: the person names the job themselves; the engine's new proposal on a
+    positioning still at the proposal stage (an import meanwhile) does not matter then."""
+    seen = decision_of(positioning)
+    locked(positioning)
+    now = decision_of(positioning)
+    proposal_only = chosen and seen[0] == now[0] == Positioning.Status.PROPOSED
+    if now != seen and not proposal_only:
+        raise Conflict(changed_meanwhile(positioning))
+    return positioning
+
+
+def changed_meanwhile(positioning: Positioning) -> str:
+    """What a positioning is now, and who made it so: the refusal of a write that lost."""
+    last = positioning.events.order_by("-at", "-pk").first()
+    return _(
+        "This positioning was changed meanwhile (%(step)s by %(author)s): it is now "
+        "%(status)s, %(job)s, level %(level)s. Reload it before deciding again."
+    ) % {
+        "step": last.get_action_display() if last else "?",
+        "author": last.author if last else "?",
+        "status": positioning.get_status_display(),
+        "job": positioning.placed_on or "?",
+        "level": to_roman(positioning.level) if positioning.level else "?",
+    }

@@ -13,12 +13,20 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
+from repertoire.locking import locked
 from repertoire.positioning.models import Appeal, Positioning
 from repertoire.positioning.selectors.appeals import appeal_deadline, appeal_months
-from repertoire.positioning.services._common import check_writer, job_in, key_of, label
+from repertoire.positioning.services._common import (
+    check_writer,
+    job_in,
+    key_of,
+    label,
+    lock_decision,
+)
 from repertoire.positioning.services.decisions import decide
 
 
@@ -31,8 +39,12 @@ def open_appeal(
     argument: str,
     received_on: dt.date | None = None,
 ) -> Appeal:
-    """Record an employee's appeal against their notified positioning, within the deadline."""
+    """Record an employee's appeal against their notified positioning, within the deadline.
+
+    One appeal at a time: the positioning is read again under a lock (two officers
+    recording the same letter at once: the second is refused, ``Conflict``)."""
     check_writer(user, positioning.establishment)
+    lock_decision(positioning)
     problems = {}
     if kind not in Appeal.Kind.values:
         problems["kind"] = "choisissez l'objet du recours"
@@ -92,10 +104,20 @@ def decide_appeal(
     reason: str = "",
     decided_on: dt.date | None = None,
 ) -> Appeal:
-    """The commission's decision: confirm the positioning, or revise its job or level."""
+    """The commission's decision: confirm the positioning, or revise its job or level.
+
+    The positioning and the appeal are read again under a lock: of two decisions at
+    once, the second is refused (``Conflict``), never both recorded."""
     check_writer(user, appeal.establishment)
     if appeal.status != Appeal.Status.OPEN:
         raise Refused("ce recours est déjà tranché")
+    lock_decision(appeal.positioning)
+    locked(appeal)
+    if appeal.status != Appeal.Status.OPEN:
+        raise Conflict(
+            _("This appeal was decided meanwhile by %(author)s (%(status)s). Reload it.")
+            % {"author": appeal.decided_by, "status": appeal.get_status_display()}
+        )
     if outcome not in (Appeal.Status.CONFIRMED, Appeal.Status.REVISED):
         raise Refused(problems={"outcome": "la décision confirme ou révise le positionnement"})
     if not reasoning.strip():

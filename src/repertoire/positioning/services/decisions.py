@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from repertoire.audit import services as audit
 from repertoire.audit.services import record
@@ -24,7 +25,8 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
 from repertoire.core.matching import MatchResult, TitleQuery
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
+from repertoire.locking import lock_rows, locked
 from repertoire.positioning.models import (
     Employee,
     Establishment,
@@ -35,10 +37,12 @@ from repertoire.positioning.services._common import (
     BATCH,
     PROPOSALS_KEPT,
     check_writer,
+    decision_of,
     event,
     facts,
     job_in,
     key_of,
+    lock_decision,
     title_query,
 )
 
@@ -90,6 +94,7 @@ def matched(
     return [known[query] for query in queries]
 
 
+@transaction.atomic
 def propose(
     employees: Iterable[Employee],
     *,
@@ -102,8 +107,10 @@ def propose(
     (from ``matches`` when they were computed ahead for this edition).
 
     A positioning still at the proposal stage takes the new first proposal; one already
-    decided keeps its decision and only its proposals are refreshed. Returns how many
-    employees were proposed a job. No scope is checked here: callers checked it.
+    decided keeps its decision and only its proposals are refreshed: the positionings are
+    read under a lock, so that a decision taken while the engine worked (an import runs
+    for minutes) is seen here and kept. Returns how many employees were proposed a job.
+    No scope is checked here: callers checked it.
     """
     employees = list(employees)
     if not employees:
@@ -113,9 +120,11 @@ def propose(
     results = matched([title_query(employee) for employee in employees], edition, matches)
     existing = {
         positioning.employee_id: positioning
-        for positioning in Positioning.objects.filter(
-            edition=edition, employee__in=[employee.pk for employee in employees]
-        ).select_related("job", "establishment")
+        for positioning in lock_rows(
+            Positioning.objects.filter(
+                edition=edition, employee__in=[employee.pk for employee in employees]
+            ).select_related("job", "establishment")
+        )
     }
     # The journal names each positioning's establishment: one query, not one per row.
     places = Establishment.objects.in_bulk({employee.establishment_id for employee in employees})
@@ -189,8 +198,10 @@ def decide(
     note: str = "",
 ) -> Positioning:
     """Move a positioning to its next status, with its job (a reference job, or an evaluated
-    local job) and level; history and journal. The scope is checked here."""
+    local job) and level; history and journal. The scope is checked here. Refused
+    (``Conflict``) when someone else decided on the positioning since the caller read it."""
     check_writer(user, positioning.establishment)
+    lock_decision(positioning, chosen=job is not None or evaluation is not None)
     status = rules.next_status(positioning.status, action)  # refused with its reason
     if job is None and evaluation is None:
         # Unchanged: the job or the evaluated local job it is already placed on.
@@ -308,6 +319,7 @@ def comment(user, positioning: Positioning, text: str) -> Positioning:
     check_writer(user, positioning.establishment)
     if not text.strip():
         raise Refused(problems={"comment": "le commentaire est vide"})
+    locked(positioning)  # its history tells the decision as it stands
     positioning.comment = text.strip()
     positioning.save(update_fields=["comment", "updated_at"])
     event(positioning, PositioningEvent.Action.COMMENT, user.get_username(), text.strip()).save()
@@ -384,7 +396,7 @@ def bulk_accept(
     now = timezone.now()
     return _bulk(
         user,
-        list(positionings.select_for_update(of=("self",))),
+        lock_rows(positionings),
         "validate",
         f"acceptation groupée (confiance ≥ {threshold:.2f})",
         decided_by=user.get_username(),
@@ -409,16 +421,14 @@ def decide_group(
     check_writer(user, establishment)
     edition = edition or catalog.get_edition()
     job = job_in(edition, job_code)
-    positionings = list(
+    positionings = lock_rows(
         Positioning.objects.filter(
             establishment=establishment,
             edition=edition,
             title_key=title_key,
             # People decided one by one keep their decision (a personal level, a reason).
             status=Positioning.Status.PROPOSED,
-        )
-        .select_related("job", "establishment", "employee")
-        .select_for_update(of=("self",))
+        ).select_related("job", "establishment", "employee")
     )
     if not positionings:
         raise Refused(problems={"group": "aucun positionnement à décider pour cet intitulé"})
@@ -469,27 +479,40 @@ def _by_level_kept(
 @transaction.atomic
 def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = None) -> int:
     """Record that the validated positionings were notified to their employees (the
-    decision letter), which opens the appeal period."""
+    decision letter), which opens the appeal period.
+
+    Those handed in validated are read again under a lock: when any of them changed
+    since (decided again, or notified by someone else), nothing is notified and the
+    refusal (``Conflict``) names them: the letter no longer says what the database does."""
     positionings = list(positionings)
     # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
         check_writer(user, establishment)
-    # Locked and read again: two requests at once must not notify the same person twice.
-    validated = set(
-        Positioning.objects.filter(
-            pk__in=[p.pk for p in positionings], status=Positioning.Status.VALIDATED
+    seen = {p.pk: p for p in positionings if p.status == Positioning.Status.VALIDATED}
+    current = lock_rows(
+        Positioning.objects.filter(pk__in=list(seen)).select_related(
+            "job", "evaluation", "establishment", "employee__establishment"
         )
-        .select_for_update()
-        .values_list("pk", flat=True)
     )
-    positionings = [p for p in positionings if p.pk in validated]
-    for positioning in positionings:
-        positioning.status = Positioning.Status.VALIDATED  # as the database has it now
+    changed = [p for p in current if decision_of(p) != decision_of(seen[p.pk])]
+    if changed:
+        raise Conflict(_changed_before_notification(changed))
     on = on or timezone.localdate()
-    return _bulk(
-        user,
-        positionings,
-        "notify",
-        f"lettre de positionnement du {on:%d/%m/%Y}",
-        notified_on=on,
+    count = _bulk(
+        user, current, "notify", f"lettre de positionnement du {on:%d/%m/%Y}", notified_on=on
     )
+    for positioning in current:  # the caller's positionings, as the database has them now
+        seen[positioning.pk].status = positioning.status
+        seen[positioning.pk].notified_on = positioning.notified_on
+    return count
+
+
+def _changed_before_notification(changed: list[Positioning]) -> str:
+    people = ", ".join(p.employee.journal_label() for p in changed[:10])
+    return ngettext(
+        "%(count)d positioning changed since the list was read (%(people)s): nothing was "
+        "notified. Reload the list and notify again.",
+        "%(count)d positionings changed since the list was read (%(people)s): nothing was "
+        "notified. Reload the list and notify again.",
+        len(changed),
+    ) % {"count": len(changed), "people": people + (", …" if len(changed) > 10 else "")}

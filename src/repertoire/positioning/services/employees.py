@@ -20,6 +20,7 @@ from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition
 from repertoire.core.refusals import Refused
+from repertoire.locking import locked
 from repertoire.positioning.models import (
     Appeal,
     Employee,
@@ -87,8 +88,11 @@ def _propose_if_edition(employee: Employee, *, actor: str) -> None:
 
 @transaction.atomic
 def update_employee(user, employee: Employee, **changes) -> Employee:
+    """Change some of an employee's fields; the others stay as the database has them (read
+    again under a lock: a change made meanwhile by someone else, or an import, is kept)."""
     check_writer(user, employee.establishment)
     _unknown_fields(changes)
+    locked(employee)
     if employee.pseudonymised_at is not None:
         raise Refused("ce collaborateur a été effacé")
     key = key_of(employee)
@@ -123,6 +127,7 @@ def erase_employee(user, employee: Employee, *, reason: str) -> Employee:
     """
     if user is not None:
         check_writer(user, employee.establishment)
+    locked(employee)
     if employee.pseudonymised_at is not None:
         return employee
     EmployeeKey.objects.filter(employee=employee).delete()

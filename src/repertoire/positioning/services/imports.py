@@ -21,8 +21,9 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from cryptography.fernet import Fernet
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from repertoire import tasks
 from repertoire.audit import services as audit
@@ -59,6 +60,8 @@ logger = logging.getLogger(__name__)
 REPORT_SAMPLE = 200
 # Problems listed in an import's report.
 REPORT_ERRORS = 1000
+# PostgreSQL's answer to a lock asked for without waiting that another transaction holds.
+LOCK_NOT_AVAILABLE = "55P03"
 
 
 class ImportRefused(Refused):
@@ -246,6 +249,7 @@ def import_employees(
     # Then one short write, all or nothing, on what the database holds now: the plan is
     # made again (employees may have changed meanwhile); a title matched ahead is reused.
     with transaction.atomic():
+        _lock_for_import(establishment)
         plan = plan_import(establishment, payroll)
         created = _create_employees(author, establishment, plan.creates)
         changed = _update_employees(author, establishment, plan.updates)
@@ -290,6 +294,35 @@ def _employee_values(row: PayrollRow) -> dict:
         values.setdefault(name, "")
         values[name] = values[name] or ""
     return values
+
+
+def _lock_for_import(establishment: Establishment) -> None:
+    """One import of an establishment at a time: a second one started meanwhile is
+    refused (``Conflict``) rather than creating the same people twice. The employees are
+    locked too, so that a change made to one of them during the import waits for it and
+    is not overwritten by the file's reading of them."""
+    try:
+        list(
+            Establishment.objects.select_for_update(no_key=True, nowait=True)
+            .filter(pk=establishment.pk)
+            .values_list("pk")
+        )
+    except OperationalError as exc:
+        if getattr(exc.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+            raise
+        raise Conflict(
+            gettext(
+                "Another import of the employees of %(establishment)s is under way: "
+                "nothing was imported. Try again once it is done."
+            )
+            % {"establishment": establishment.code}
+        ) from None
+    list(
+        Employee.objects.filter(establishment=establishment)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def _create_employees(

@@ -1,0 +1,43 @@
+"""The embedded database (a SQLite file) takes twenty writers at once: every write is
+accepted, and held by the database and the journal."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITERS = 20
+ROUNDS = 5
+ACTIONS = ("employee.update", "positioning.change", "positioning.comment")
+
+pytestmark = pytest.mark.skipif(
+    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3",
+    reason="the embedded database: run once, with the SQLite suite",
+)
+
+
+def test_twenty_writers_at_once_on_a_sqlite_file(tmp_path):
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(REPERTOIRE_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="repertoire.settings")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.concurrency.sqlite_writers", str(WRITERS), str(ROUNDS)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["errors"] == {}, outcome["first_error"]
+    assert outcome["accepted"] == dict.fromkeys(ACTIONS, WRITERS * ROUNDS)
+    assert outcome["journaled"] == outcome["accepted"]
+    assert outcome["final_first_names"] == WRITERS
+    assert outcome["final_comments"] == WRITERS
