@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organisation', '0001_initial'),
-        ('positioning', '0012_employee_import_pay_date'),
+        ('positioning', '0014_establishment_migration'),
     ]
 
     operations = [
