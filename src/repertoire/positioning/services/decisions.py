@@ -22,6 +22,7 @@ from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
+from repertoire.core.batches import rows_in
 from repertoire.core.matching import MatchResult
 from repertoire.core.refusals import Refused
 from repertoire.positioning.models import (
@@ -67,9 +68,11 @@ def propose(
     )
     existing = {
         positioning.employee_id: positioning
-        for positioning in Positioning.objects.filter(
-            edition=edition, employee__in=[employee.pk for employee in employees]
-        ).select_related("job", "establishment")
+        for positioning in rows_in(
+            Positioning.objects.filter(edition=edition).select_related("job", "establishment"),
+            "employee",
+            [employee.pk for employee in employees],
+        )
     }
     # The journal names each positioning's establishment: one query, not one per row.
     places = Establishment.objects.in_bulk({employee.establishment_id for employee in employees})
@@ -430,11 +433,13 @@ def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = No
         check_writer(user, establishment)
     # Locked and read again: two requests at once must not notify the same person twice.
     validated = set(
-        Positioning.objects.filter(
-            pk__in=[p.pk for p in positionings], status=Positioning.Status.VALIDATED
+        rows_in(
+            Positioning.objects.filter(status=Positioning.Status.VALIDATED)
+            .select_for_update()
+            .values_list("pk", flat=True),
+            "pk",
+            [p.pk for p in positionings],
         )
-        .select_for_update()
-        .values_list("pk", flat=True)
     )
     positionings = [p for p in positionings if p.pk in validated]
     for positioning in positionings:
