@@ -11,7 +11,7 @@ import io
 import re
 from dataclasses import dataclass
 
-from repertoire.core.document import decode
+from repertoire.core.document import DocumentInvalid, decode
 from repertoire.core.limits import CELL_MAX_CHARS, TABLE_MAX_COLUMNS, shown
 from repertoire.core.refusals import Refused
 from repertoire.core.text import strip_accents
@@ -45,7 +45,11 @@ def read_table(data: bytes, fields: dict[str, set[str]], required: set[str]) -> 
     if (nul := data.find(b"\x00")) >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise TableInvalid(line, "caractère nul (octet 0) : ce n'est pas un fichier CSV")
-    text = decode(data)
+    try:
+        text = decode(data, max_bytes=None)
+    except DocumentInvalid as exc:  # binary, or in another encoding
+        first = exc.errors[0]
+        raise TableInvalid(first.line, first.message) from None
     lines = text.splitlines()
     if not lines or not lines[0].strip():
         raise TableInvalid(1, "le fichier est vide ou n'a pas de ligne d'en-tête")
