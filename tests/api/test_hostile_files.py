@@ -54,3 +54,21 @@ def test_an_xlsx_decompression_bomb_is_refused_and_nothing_is_stored(client, net
         response = upload(client, file_of(content, "personnel.xlsx"), dry_run=dry_run)
         assert "décompress" in refused(response)
     assert (Employee.objects.count(), JournalEntry.objects.count()) == before
+
+
+def test_the_web_form_refuses_a_bomb_before_keeping_it(client, net):
+    from repertoire.positioning.models import EmployeeImport
+
+    client.force_login(net.hr_north)
+    rows = [f"N-{n:04};DUPONT;Jean;Comptable;Finances;01/02/2010" for n in range(150)]
+    for name, content, reason in (
+        ("personnel.xlsx", bomb(200 * 2**20), "décompress"),
+        ("personnel.csv", "\r\n".join([HEADER, *rows, "N-9;A\x00B;C;D;E;"]).encode(), "ligne 152"),
+    ):
+        response = client.post(
+            "/positionnement/CCI-NORD/importer/",
+            {"file": file_of(content, name), "pay_date": "2025-12-31"},
+        )
+        assert response.status_code == 200
+        assert reason in response.content.decode()
+    assert not EmployeeImport.objects.exists()

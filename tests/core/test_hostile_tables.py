@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import cache
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.core.test_payroll import FRENCH_HEADERS, csv_bytes, xlsx_bytes
 ROW = ["N001", "DUPONT", "Marie", "Comptable", "Finances", "01/02/2010"]
 
 
+@cache
 def bomb(cell_bytes: int) -> bytes:
     """A real workbook whose first row's last cell (an ignored column, "Observations") is
     ``cell_bytes`` letters long: its sheet is

@@ -177,12 +177,18 @@ def _clean(line: str) -> str:
     return text.lstrip("#").strip() if text.startswith("#") else text
 
 
+# A heading ("Finalité et missions", "Exigences", "Sommaire par niveau") is short: a
+# longer line is text, told without reading it closely (a megabyte of text is read in a
+# fraction of a second).
+HEADING_MAX_CHARS = 60
+
+
 def _key(text: str) -> str:
     return " ".join(strip_accents(text).lower().replace("’", "'").rstrip(" :").split())
 
 
 def _is_missions_heading(text: str) -> bool:
-    return _key(text) in {
+    return len(text) <= HEADING_MAX_CHARS and _key(text) in {
         "finalite et missions",
         "finalites et missions",
         "finalite et mission",
@@ -191,7 +197,11 @@ def _is_missions_heading(text: str) -> bool:
 
 
 def _is_requirements_heading(text: str) -> bool:
-    return _key(text) in {"exigences", "exigences requises", "exigence"}
+    return len(text) <= HEADING_MAX_CHARS and _key(text) in {
+        "exigences",
+        "exigences requises",
+        "exigence",
+    }
 
 
 def _cells(line: str) -> list[str]:
@@ -204,7 +214,9 @@ def _cells(line: str) -> list[str]:
 
 
 def _is_criteria_header(text: str) -> bool:
-    return _key(text).lstrip("| ").startswith("criteres") and ("\t" in text or "|" in text)
+    if "\t" not in text and "|" not in text:
+        return False
+    return _key(text[:HEADING_MAX_CHARS]).lstrip("| ").startswith("criteres")
 
 
 def _parse_level(token: str) -> int | None:
@@ -340,7 +352,12 @@ def parse_document(text: str) -> RepertoireDocument:
         )
     first_job = starts[0] if starts else len(reader.lines)
     sommaire_at = next(
-        (i for i in range(first_job) if _key(reader.clean[i]).startswith("sommaire")), None
+        (
+            i
+            for i in range(first_job)
+            if _key(reader.clean[i][:HEADING_MAX_CHARS]).startswith("sommaire")
+        ),
+        None,
     )
     header = _parse_header(reader, 0, first_job if sommaire_at is None else sommaire_at)
     sommaire = (
@@ -407,7 +424,7 @@ def _parse_header(reader: _Reader, start: int, end: int) -> dict:
         text = reader.clean[index]
         if not text:
             continue
-        key = _key(text)
+        key = _key(text[: 4 * HEADING_MAX_CHARS])
         if in_missing and _BULLET.match(text):
             missing.append(_BULLET.sub("", text).strip())
             continue

@@ -207,6 +207,12 @@ XLSX_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
 
 
+NOT_A_TABLE = (
+    "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
+    "exportez le personnel en CSV ou en XLSX"
+)
+
+
 class PayrollFileError(Refused):
     """The file as a whole cannot be read (wrong type, no header, missing columns)."""
 
@@ -343,23 +349,12 @@ def read_payroll(
         raise PayrollFileError(
             "format Excel 97-2003 (.xls) non lu : enregistrez le fichier en .xlsx ou en CSV"
         )
+    check_file(content)
     if content.startswith(XLSX_MAGIC):
         table, meta = _xlsx_rows(content), {"format": "xlsx", "encoding": "", "delimiter": ""}
     elif name.endswith((".xlsx", ".xlsm")):
         raise PayrollFileError("ce fichier .xlsx n'est pas un classeur Excel lisible")
     else:
-        if b"\x00" in content[:4096]:
-            raise PayrollFileError(
-                "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
-                "exportez le personnel en CSV ou en XLSX"
-            )
-        if (nul := content.find(b"\x00")) >= 0:
-            # No text holds it, and no database column: refused whole, with its line.
-            line = content.count(b"\n", 0, nul) + 1
-            raise PayrollFileError(
-                f"ligne {line} : caractère nul (octet 0) : le "
-                "fichier est endommagé ; exportez de nouveau le personnel en CSV ou en XLSX"
-            )
         text, encoding = decode(content)
         delimiter = sniff_delimiter(_header_line(text))
         table = _csv_rows(text, delimiter)
@@ -372,6 +367,28 @@ def read_payroll(
 # column (``CELL_MAX_CHARS``).
 CSV_FIELD_READ_LIMIT = 2**31 - 1
 csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_READ_LIMIT))
+
+
+def check_file(content: bytes) -> None:
+    """The checks made on a whole file before it is read, or kept to be read later:
+    what an XLSX file's zip declares (a decompression bomb), a NUL byte in a CSV file.
+    Raises ``PayrollFileError``."""
+    if content.startswith(XLSX_MAGIC):
+        try:
+            check_zip(content)
+        except ValueError as exc:
+            raise PayrollFileError(f"classeur Excel refusé : {exc}") from None
+    elif content.startswith(OLE_MAGIC):
+        return  # old Excel: the reader says what to send
+    elif b"\x00" in content[:4096]:
+        raise PayrollFileError(NOT_A_TABLE)
+    elif (nul := content.find(b"\x00")) >= 0:
+        # No text holds it, and no database column: refused whole, with its line.
+        line = content.count(b"\n", 0, nul) + 1
+        raise PayrollFileError(
+            f"ligne {line} : caractère nul (octet 0) : le fichier est endommagé ; "
+            "exportez de nouveau le personnel en CSV ou en XLSX"
+        )
 
 
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
@@ -388,11 +405,6 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
     from openpyxl import load_workbook  # only XLSX files need it
 
-    try:
-        # What the zip declares, before anything is uncompressed (a decompression bomb).
-        check_zip(content)
-    except ValueError as exc:
-        raise PayrollFileError(f"classeur Excel refusé : {exc}") from None
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # zip and XML errors of a damaged or foreign file

@@ -214,6 +214,15 @@ class EmployeeFileForm(forms.Form):
                     "limit": settings.REPERTOIRE_MAX_UPLOAD_BYTES // 2**20,
                 },
             )
+        # A decompression bomb or a damaged file is refused before it is kept.
+        from repertoire.core.payroll import PayrollFileError, check_file
+
+        try:
+            check_file(upload.read())
+        except PayrollFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        finally:
+            upload.seek(0)
         return upload
 
 
