@@ -145,3 +145,9 @@ def test_a_table_with_a_nul_byte_is_refused_with_its_line():
     with pytest.raises(TableInvalid) as refused:
         read_table(data, {"code": {"code"}, "appellation": {"appellation"}}, {"code"})
     assert refused.value.line == 402
+
+
+def test_a_long_unknown_header_is_listed_short():
+    payroll = read_payroll(csv_bytes([[*FRENCH_HEADERS, "h" * 30_000], [*ROW, "x"]]))
+    [ignored] = payroll.ignored
+    assert len(ignored) < 200 and "30000 caractères" in ignored

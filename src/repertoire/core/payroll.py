@@ -271,6 +271,9 @@ class PayrollFile:
         return len(self.rows) + len({error.line for error in self.errors if error.line > 1})
 
 
+# How much of an unknown column's header the report keeps (the report is stored).
+HEADER_SHOWN_CHARS = 100
+
 _ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
@@ -283,7 +286,7 @@ def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
         name = _ALIASES.get(header_key(header))
         if name is None or name in by_field:
             if str(header).strip():
-                ignored.append(str(header).strip())
+                ignored.append(shown(str(header).strip(), HEADER_SHOWN_CHARS))
             continue
         by_index[index] = name
         by_field[name] = str(header).strip()
@@ -504,7 +507,11 @@ def _read_table(
             )
     else:
         # Without a base-salary column, no pay-like column is read, as before.
-        ignored = [h.strip() for i, h in enumerate(headers) if h.strip() and i not in by_index]
+        ignored = [
+            shown(h.strip(), HEADER_SHOWN_CHARS)
+            for i, h in enumerate(headers)
+            if h.strip() and i not in by_index
+        ]
     payroll = PayrollFile(
         format=meta["format"],
         columns=by_field,
@@ -547,7 +554,8 @@ def _read_table(
 
 
 def _headers_read(headers: list[str]) -> str:
-    return ", ".join(f"« {h.strip()} »" for h in headers if h.strip()) or "aucun"
+    shown_headers = [shown(h.strip(), HEADER_SHOWN_CHARS) for h in headers if h.strip()]
+    return ", ".join(f"« {h} »" for h in shown_headers) or "aucun"
 
 
 def _split_pay_columns(
