@@ -4,8 +4,9 @@ core's family, for the services that ``full_clean`` what they are about to save.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.db import models
 
-from repertoire.core.refusals import refusal_of
+from repertoire.core.refusals import Refused, refusal_of
 
 
 def full_clean(instance, **options) -> None:
@@ -15,3 +16,30 @@ def full_clean(instance, **options) -> None:
         instance.full_clean(**options)
     except ValidationError as exc:
         raise refusal_of(exc) from None
+
+
+def too_long(instance) -> dict[str, list[str]]:
+    """The text fields of an object longer than their field's ``max_length`` (a
+    ``TextField`` has one too), by field name."""
+    problems = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.CharField | models.TextField) or not field.max_length:
+            continue
+        value = getattr(instance, field.attname)
+        if isinstance(value, str) and len(value) > field.max_length:
+            problems[field.name] = [
+                f"{len(value)} caractères, {field.max_length} au plus ({field.verbose_name})"
+            ]
+    return problems
+
+
+def refuse_long_texts(sender, instance, raw=False, **kwargs) -> None:
+    """Before any object of the app is saved: a text longer than its field's limit is
+    refused (``Refused``, by field), whatever path brought it (a service, a command, an
+    import), instead of being stored (SQLite) or failing as a server error (PostgreSQL).
+    Connected to ``pre_save`` by the organisation app; bulk writes check their rows
+    where they read them (the file readers)."""
+    if raw or not sender.__module__.startswith("repertoire."):
+        return
+    if problems := too_long(instance):
+        raise Refused(problems=problems)

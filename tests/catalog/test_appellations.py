@@ -92,3 +92,12 @@ def test_no_curated_appellation_means_two_jobs():
         jobs_by_title.setdefault(normalize_title(row["appellation"]), set()).add(row["code"])
     ambiguous = {title: codes for title, codes in jobs_by_title.items() if len(codes) > 1}
     assert ambiguous == {}
+
+
+def test_an_appellation_longer_than_its_column_is_refused_with_its_line(edition):
+    code = edition.jobs.order_by("code").first().code
+    data = f"code;appellation\r\n{code};Comptable du siège\r\n{code};{'x' * 201}\r\n"
+    with pytest.raises(DocumentInvalid) as refused:
+        services.import_appellations(edition, data.encode(), author="t")
+    assert refused.value.messages == ["line 3: appellation de 201 caractères, 200 au plus"]
+    assert not Appellation.objects.filter(title="Comptable du siège").exists()

@@ -31,6 +31,7 @@ from repertoire.api.shapes import (
     name_of,
 )
 from repertoire.catalog import selectors as catalog
+from repertoire.core.batches import rows_in
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Positioning
 
@@ -307,9 +308,10 @@ def notify(request, payload: NotifyIn):
     positionings = selectors.positionings_for(request.user, establishment=establishment).filter(
         status=Positioning.Status.VALIDATED
     )
-    if payload.ids is not None:
-        positionings = positionings.filter(pk__in=payload.ids)
-    return {"notified": services.notify(request.user, list(positionings))}
+    chosen = (
+        rows_in(positionings, "pk", payload.ids) if payload.ids is not None else list(positionings)
+    )
+    return {"notified": services.notify(request.user, chosen)}
 
 
 @router.get("/positionings/{pk}", response={200: PositioningDetailOut, **ERRORS})

@@ -12,6 +12,7 @@ from repertoire.accounts.selectors import establishment_id_of, role_of
 from repertoire.audit.former_names import current_names, current_object_type, object_types
 from repertoire.audit.models import JournalEntry
 from repertoire.audit.services import unseal
+from repertoire.core.batches import rows_in
 
 # The journal names every object by its label, as foreign keys name their model, and
 # imports none of the apps it records. A person's entries are sealed with the key the
@@ -87,8 +88,8 @@ def in_clear(entries) -> list[JournalEntry]:
     entries = list(entries)
     people = {entry.pk: _person_of(entry) for entry in entries}
     named = {person for person in people.values() if person is not None}
-    person_keys = apps.get_model(PERSON_KEY).objects.filter(employee_id__in=named)
-    keys = dict(person_keys.values_list("employee_id", "key"))
+    person_keys = apps.get_model(PERSON_KEY).objects.values_list("employee_id", "key")
+    keys = dict(rows_in(person_keys, "employee_id", named))
     for entry in entries:
         entry.object_type = current_object_type(entry.object_type)
         key = keys.get(people[entry.pk])

@@ -9,6 +9,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from repertoire.audit.models import JournalEntry
+from repertoire.core.limits import JOURNAL_TEXT_MAX
 
 # Never copied into the journal: secrets and file contents.
 NOT_JOURNALED = frozenset({"password", "digest", "content"})
@@ -43,8 +44,25 @@ def sealed(value, key: str | None):
     return seal(value, key) if key else ERASED
 
 
+def bounded(value):
+    """A value as the journal keeps it: each text cut at ``JOURNAL_TEXT_MAX`` characters,
+    with a mark saying how long it was (the object keeps it whole); sealed values as
+    they are (they were bounded before sealing)."""
+    if isinstance(value, str):
+        if len(value) <= JOURNAL_TEXT_MAX:
+            return value
+        return f"{value[:JOURNAL_TEXT_MAX]}[… {len(value)} caractères en tout]"
+    if isinstance(value, dict):
+        if set(value) == {"chiffre"}:
+            return value
+        return {key: bounded(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [bounded(item) for item in value]
+    return value
+
+
 def seal(value, key: str) -> dict:
-    plain = json.dumps(value, cls=DjangoJSONEncoder).encode()
+    plain = json.dumps(bounded(value), cls=DjangoJSONEncoder).encode()
     return {"chiffre": Fernet(key.encode()).encrypt(plain).decode()}
 
 
@@ -79,8 +97,8 @@ def entry(
             instance.journal_label() if hasattr(instance, "journal_label") else str(instance)
         )[:300],
         establishment=establishment,
-        before=before,
-        after=after,
+        before=bounded(before),
+        after=bounded(after),
     )
 
 

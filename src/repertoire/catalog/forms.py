@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repertoire.catalog.models import Criterion, Edition
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
+from repertoire.core.limits import LONG_TEXT_MAX
 from repertoire.core.refusals import Refused
 from repertoire.core.search import MAX_QUERY_LENGTH
 from repertoire.core.text import to_roman
@@ -108,11 +109,15 @@ class JobForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     missions = forms.CharField(
         label=_("Purpose and missions"),
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 10}),
         help_text=ITEMS_HELP,
     )
     requirements = forms.CharField(
-        label=_("Requirements"), widget=forms.Textarea(attrs={"rows": 8}), help_text=ITEMS_HELP
+        label=_("Requirements"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=ITEMS_HELP,
     )
     level = forms.TypedChoiceField(
         label=_("Declared level"),

@@ -1,11 +1,13 @@
 """The repertoire as data: editions, their grid (criteria, levels, rule) and reference jobs."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.document import DOCUMENT_STATUSES
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, RULES
+from repertoire.core.limits import SHORT_TEXT_MAX
 from repertoire.core.text import to_roman
 
 
@@ -77,7 +79,12 @@ class Criterion(models.Model):
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="criteria")
     code = models.SlugField(_("code"), max_length=64)
     label = models.CharField(_("label"), max_length=120)
-    description = models.TextField(_("what it measures"), blank=True)
+    description = models.TextField(
+        _("what it measures"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
     position = models.PositiveSmallIntegerField(_("position"))
 
     class Meta:

@@ -17,6 +17,7 @@ from repertoire.catalog.models import (
     LevelDefinition,
     ReferenceJob,
 )
+from repertoire.core.batches import rows_in
 from repertoire.core.document import JobSheet, ListItem, RepertoireDocument, SommaireEntry
 from repertoire.core.editions import (
     EditionContent,
@@ -293,7 +294,7 @@ def jobs_by_code(edition: Edition, codes: Sequence[str]) -> list[ReferenceJob]:
     """The jobs with these codes, in the order given; unknown codes are left out."""
     # Unordered: the order is the caller's, and ordering by position would make the
     # database walk the whole edition instead of the (edition, code) index.
-    found = {job.code: job for job in jobs_of(edition).filter(code__in=codes).order_by()}
+    found = {job.code: job for job in rows_in(jobs_of(edition).order_by(), "code", codes)}
     return [found[code] for code in dict.fromkeys(codes) if code in found]
 
 

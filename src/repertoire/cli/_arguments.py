@@ -41,9 +41,22 @@ def read(path: Path) -> bytes:
 def read_document(path: Path):
     """A document file, parsed; every problem told with its line."""
     from repertoire.core.document import decode, parse_document
+    from repertoire.core.limits import DOCUMENT_MAX_BYTES
 
     with refusals():
+        if path.is_file() and path.stat().st_size > DOCUMENT_MAX_BYTES:
+            # Told on its size, before a byte of it is read.
+            return parse_document(decode(read_start(path, DOCUMENT_MAX_BYTES + 1)))
         return parse_document(decode(read(path)))
+
+
+def read_start(path: Path, size: int) -> bytes:
+    """The first ``size`` bytes of a file."""
+    try:
+        with path.open("rb") as file:
+            return file.read(size)
+    except OSError as exc:
+        refuse(f"Erreur : lecture de {path} impossible : {exc.strerror}")
 
 
 def establishment_named(operator, code: str):

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.core.limits import shown
 from repertoire.core.text import from_roman, strip_accents
 
 SEXES = {
@@ -58,11 +59,11 @@ def parse_date(cell: Any) -> dt.date | None:
     elif match := _ISO.match(text):
         year, month, day = (int(part) for part in match.groups())
     else:
-        raise ValueError(f"date « {text} » illisible (attendu jj/mm/aaaa)")
+        raise ValueError(f"date « {shown(text)} » illisible (attendu jj/mm/aaaa)")
     try:
         return dt.date(year, month, day)
     except ValueError:
-        raise ValueError(f"date « {text} » impossible") from None
+        raise ValueError(f"date « {shown(text)} » impossible") from None
 
 
 _LEVEL_PREFIX = re.compile(r"^(?:niveau|niv\.?|n)\s*", re.IGNORECASE)
@@ -82,7 +83,7 @@ def parse_level(cell: Any) -> int | None:
         bare = _LEVEL_PREFIX.sub("", text).strip()
         number = int(bare) if bare.isdigit() else from_roman(bare.upper())
     if number is None or not MIN_LEVEL <= number <= MAX_LEVEL:
-        raise ValueError(f"niveau « {text} » inconnu (de I à VIII, ou de 1 à 8)")
+        raise ValueError(f"niveau « {shown(text)} » inconnu (de I à VIII, ou de 1 à 8)")
     return number
 
 
@@ -97,7 +98,7 @@ def parse_sex(cell: Any) -> str | None:
         return None
     sex = _SEX_BY_KEY.get(header_key(text))
     if sex is None:
-        raise ValueError(f"sexe « {text} » non reconnu (F ou M, Femme ou Homme)")
+        raise ValueError(f"sexe « {shown(text)} » non reconnu (F ou M, Femme ou Homme)")
     return sex
 
 
@@ -120,22 +121,22 @@ def parse_amount(cell: Any) -> Decimal | None:
     if cell is None or isinstance(cell, bool):
         if cell is None:
             return None
-        raise ValueError(f"montant « {cell} » illisible")
+        raise ValueError(f"montant « {shown(cell)} » illisible")
     if isinstance(cell, (int, float, Decimal)):
         text = str(cell)
         try:
             amount = Decimal(repr(cell) if isinstance(cell, float) else cell)
         except InvalidOperation:
-            raise ValueError(f"montant « {text} » illisible") from None
+            raise ValueError(f"montant « {shown(text)} » illisible") from None
         if not amount.is_finite():
-            raise ValueError(f"montant « {text} » illisible")
+            raise ValueError(f"montant « {shown(text)} » illisible")
     else:
         text = " ".join(str(cell).split())
         if not text:
             return None
         amount = _amount_of_text(text)
     if amount < 0:
-        raise ValueError(f"montant « {text} » négatif")
+        raise ValueError(f"montant « {shown(text)} » négatif")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -149,7 +150,7 @@ def _amount_of_text(text: str) -> Decimal:
         whole, fraction = match.groups()
         if len(whole) <= 3 and len(fraction) == 3:
             raise ValueError(
-                f"montant « {text} » ambigu (milliers ou décimales ?) : "
+                f"montant « {shown(text)} » ambigu (milliers ou décimales ?) : "
                 "écrivez par exemple 32450 ou 32 450,00"
             )
         number = f"{whole}.{fraction}"
@@ -158,7 +159,7 @@ def _amount_of_text(text: str) -> Decimal:
     elif _COMMA_GROUPS.match(digits):
         number = digits.replace(",", "")
     else:
-        raise ValueError(f"montant « {text} » illisible (attendu par exemple 32 450,50)")
+        raise ValueError(f"montant « {shown(text)} » illisible (attendu par exemple 32 450,50)")
     return -Decimal(number) if negative else Decimal(number)
 
 
@@ -171,7 +172,7 @@ def parse_working_time(cell: Any) -> Decimal | None:
     if cell is None:
         return None
     if isinstance(cell, bool):
-        raise ValueError(f"temps de travail « {cell} » illisible")
+        raise ValueError(f"temps de travail « {shown(cell)} » illisible")
     text = cell_text(cell) if not isinstance(cell, float) else repr(cell)
     if not text:
         return None
@@ -182,12 +183,12 @@ def parse_working_time(cell: Any) -> Decimal | None:
     except InvalidOperation:
         share = None
     if share is None or not share.is_finite():
-        raise ValueError(f"temps de travail « {text} » illisible (attendu 100, 80 % ou 0,8)")
+        raise ValueError(f"temps de travail « {shown(text)} » illisible (attendu 100, 80 % ou 0,8)")
     if percent or share > 1:
         share = share / 100
     if not 0 < share <= 1:
         raise ValueError(
-            f"temps de travail « {text} » hors limites (plus de 0 et au plus 100 % "
+            f"temps de travail « {shown(text)} » hors limites (plus de 0 et au plus 100 % "
             "d'un temps plein)"
         )
     return share

@@ -36,6 +36,13 @@ from repertoire.core.grid import (
     get_rule,
 )
 from repertoire.core.level_definitions import LevelDefinitions
+from repertoire.core.limits import (
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_MAX_JOBS,
+    DOCUMENT_MAX_LINE_CHARS,
+    LONG_TEXT_MAX,
+    shown,
+)
 from repertoire.core.refusals import Refused
 from repertoire.core.text import (
     from_roman,
@@ -60,8 +67,15 @@ CRITERIA_HEADING = "Critères d'exigences"
 SOMMAIRE_HEADING = "Sommaire par niveau"
 MISSING_JOBS_INTRO = "Ce document ne contient pas pour l'instant les emplois de :"
 
-# A level definition text printed under a job is attributed to another level when it is
-# at least this similar to that level's usual text (and closer to it than to its own).
+# The longest names the database holds: an edition's title, a job's heading and its
+# code, a criterion's label and its code.
+EDITION_TITLE_MAX = 300
+JOB_TITLE_MAX = 200
+JOB_CODE_MAX = 120
+CRITERION_LABEL_MAX = 120
+CRITERION_CODE_MAX = 64
+# Problems told before giving up on a file that is not a document at all.
+SHAPE_ERRORS_TOLD = 10
 
 
 @dataclass(frozen=True)
@@ -166,12 +180,18 @@ def _clean(line: str) -> str:
     return text.lstrip("#").strip() if text.startswith("#") else text
 
 
+# A heading ("Finalité et missions", "Exigences", "Sommaire par niveau") is short: a
+# longer line is text, told without reading it closely (a megabyte of text is read in a
+# fraction of a second).
+HEADING_MAX_CHARS = 60
+
+
 def _key(text: str) -> str:
     return " ".join(strip_accents(text).lower().replace("’", "'").rstrip(" :").split())
 
 
 def _is_missions_heading(text: str) -> bool:
-    return _key(text) in {
+    return len(text) <= HEADING_MAX_CHARS and _key(text) in {
         "finalite et missions",
         "finalites et missions",
         "finalite et mission",
@@ -180,7 +200,11 @@ def _is_missions_heading(text: str) -> bool:
 
 
 def _is_requirements_heading(text: str) -> bool:
-    return _key(text) in {"exigences", "exigences requises", "exigence"}
+    return len(text) <= HEADING_MAX_CHARS and _key(text) in {
+        "exigences",
+        "exigences requises",
+        "exigence",
+    }
 
 
 def _cells(line: str) -> list[str]:
@@ -193,7 +217,9 @@ def _cells(line: str) -> list[str]:
 
 
 def _is_criteria_header(text: str) -> bool:
-    return _key(text).lstrip("| ").startswith("criteres") and ("\t" in text or "|" in text)
+    if "\t" not in text and "|" not in text:
+        return False
+    return _key(text[:HEADING_MAX_CHARS]).lstrip("| ").startswith("criteres")
 
 
 def _parse_level(token: str) -> int | None:
@@ -203,16 +229,91 @@ def _parse_level(token: str) -> int | None:
     return from_roman(token)
 
 
-def decode(data: bytes) -> str:
-    """Text of a document saved as UTF-8 (with or without BOM) or Windows-1252."""
+# Control characters no text holds (tab, line ends, vertical tab and form feed, which
+# word processors write, are text).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+# Accented letters of a document saved by DOS (CP850) or an old Mac (MacRoman) read as
+# Windows-1252: "d‚but", "dŽbut", "fran‡ais", "ŠtŠ" — a letter, one of these, a letter
+# (not the point of inclusive writing, "salarié·e", nor an en dash, "Rhône–Alpes").
+_MISREAD = re.compile(r"(?<=[A-Za-z])[‚ƒ„…†‡ˆ‰Š‹ŒŽšžŸ˜™›“”—¡¢£¤¥¦¨©¬®¯±²³´µ¶¸¹¼½¾¿]+(?=[A-Za-z])")
+OTHER_ENCODING = (
+    "le document n'est ni en UTF-8 ni en Windows-1252 (enregistré sous DOS ou sur un "
+    "ancien Mac ?) : enregistrez-le en texte UTF-8"
+)
+
+
+def _refused(line: int, message: str) -> DocumentInvalid:
+    return DocumentInvalid([DocumentError(line, message)])
+
+
+def decode(data: bytes, *, max_bytes: int | None = DOCUMENT_MAX_BYTES) -> str:
+    """Text of a document saved as UTF-8 (with or without BOM) or Windows-1252.
+
+    Refused (``DocumentInvalid``, with the line) before anything is parsed: a file over
+    ``max_bytes``, a binary file (NUL or control bytes), a text in another encoding."""
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _refused(
+            1,
+            f"fichier de {len(data) / 2**20:.1f} Mo, {max_bytes // 2**20} Mo au plus : "
+            "ce n'est pas un document du répertoire",
+        )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252")
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise _refused(
+                line, f"octet 0x{data[exc.start]:02X} illisible : {OTHER_ENCODING}"
+            ) from None
+        if match := _MISREAD.search(text):
+            line = text.count("\n", 0, match.start()) + 1
+            start = max(match.start() - 12, 0)
+            word = text[start : match.end() + 12].split("\n")[-1].strip()
+            raise _refused(line, f"« {word} » : {OTHER_ENCODING}") from None
+    if match := _CONTROL.search(text):
+        line = text.count("\n", 0, match.start()) + 1
+        raise _refused(
+            line,
+            f"caractère de contrôle U+{ord(match.group()):04X} : fichier binaire, "
+            "ce n'est pas un document texte du répertoire",
+        )
+    return text
 
 
 def read_document(path: str | Path) -> RepertoireDocument:
     return parse_document(decode(Path(path).read_bytes()))
+
+
+def check_shape(text: str) -> None:
+    """What a repertoire document must look like before it is read in depth, checked in
+    one pass: lines of sensible length, at least one job sheet heading. Raises
+    ``DocumentInvalid`` at once otherwise: a file that is not a document is told so
+    without the work of reading it."""
+    errors = []
+    has_missions = False
+    for index, line in enumerate(text.split("\n")):
+        if len(line) > DOCUMENT_MAX_LINE_CHARS:
+            errors.append(
+                DocumentError(
+                    index + 1, f"ligne de {len(line)} caractères, {DOCUMENT_MAX_LINE_CHARS} au plus"
+                )
+            )
+            if len(errors) == SHAPE_ERRORS_TOLD:
+                break
+        elif not has_missions and len(line) < 80 and _is_missions_heading(_clean(line)):
+            has_missions = True
+    if not has_missions and not errors:
+        errors.append(
+            DocumentError(
+                1,
+                "ce n'est pas un document du répertoire : aucune fiche emploi "
+                f"(un intitulé suivi de « {MISSIONS_HEADING} »)",
+            )
+        )
+    if errors:
+        raise DocumentInvalid(errors)
 
 
 class _Reader:
@@ -244,11 +345,22 @@ class _Reader:
 
 def parse_document(text: str) -> RepertoireDocument:
     """Parse a repertoire document; raise ``DocumentInvalid`` listing every problem."""
+    check_shape(text)
     reader = _Reader(text)
     starts = reader.job_starts()
+    if len(starts) > DOCUMENT_MAX_JOBS:
+        raise _refused(
+            starts[DOCUMENT_MAX_JOBS] + 1,
+            f"plus de {DOCUMENT_MAX_JOBS} fiches emploi : ce n'est pas un document du répertoire",
+        )
     first_job = starts[0] if starts else len(reader.lines)
     sommaire_at = next(
-        (i for i in range(first_job) if _key(reader.clean[i]).startswith("sommaire")), None
+        (
+            i
+            for i in range(first_job)
+            if _key(reader.clean[i][:HEADING_MAX_CHARS]).startswith("sommaire")
+        ),
+        None,
     )
     header = _parse_header(reader, 0, first_job if sommaire_at is None else sommaire_at)
     sommaire = (
@@ -315,7 +427,7 @@ def _parse_header(reader: _Reader, start: int, end: int) -> dict:
         text = reader.clean[index]
         if not text:
             continue
-        key = _key(text)
+        key = _key(text[: 4 * HEADING_MAX_CHARS])
         if in_missing and _BULLET.match(text):
             missing.append(_BULLET.sub("", text).strip())
             continue
@@ -344,6 +456,12 @@ def _parse_header(reader: _Reader, start: int, end: int) -> dict:
             notes.append(text)
     if not title:
         reader.error(start, "le document n'a pas de titre")
+    elif len(title) > EDITION_TITLE_MAX:
+        reader.error(start, f"titre de {len(title)} caractères, {EDITION_TITLE_MAX} au plus")
+    if sum(map(len, notes)) > LONG_TEXT_MAX:
+        reader.error(start, f"en-tête de plus de {LONG_TEXT_MAX} caractères avant le sommaire")
+    if len(missing) > DOCUMENT_MAX_JOBS:
+        reader.error(start, f"plus de {DOCUMENT_MAX_JOBS} emplois annoncés comme manquants")
     if edition_date is None and not date_seen:
         reader.error(start, "l'en-tête n'a pas de date d'édition (jj/mm/aa)")
     return {
@@ -460,6 +578,19 @@ def _parse_job(reader: _Reader, start: int, end: int, criteria: list[Criterion])
         )
     if level is None and not any(_CLASSIFICATION.match(reader.clean[i]) for i in range(start, end)):
         reader.error(start, f"l'emploi « {heading} » n'a pas de niveau de classification")
+    if len(heading) > JOB_TITLE_MAX or len(slugify(heading)) > JOB_CODE_MAX:
+        reader.error(start, f"intitulé de {len(heading)} caractères, {JOB_TITLE_MAX} au plus")
+    for name, texts in (
+        ("missions", [text for item in missions for text in (item[0], *item[1])]),
+        ("exigences", [text for item in requirements for text in (item[0], *item[1])]),
+        ("définition du niveau", level_text),
+    ):
+        if sum(map(len, texts)) > LONG_TEXT_MAX:
+            reader.error(
+                start,
+                f"l'emploi « {shown(heading)} » : {name} de {sum(map(len, texts))} caractères, "
+                f"{LONG_TEXT_MAX} au plus",
+            )
     if len(reader.errors) > errors_before:
         return None
     return {
@@ -482,6 +613,16 @@ def _parse_criteria_table(
 ) -> tuple[tuple[int, ...] | None, int]:
     """Read the header and the degrees row; return the degrees and the last line read."""
     labels = [cell for cell in _cells(reader.lines[index])[1:] if cell]
+    too_long = [
+        label
+        for label in labels
+        if len(label) > CRITERION_LABEL_MAX or len(slugify(label, "_")) > CRITERION_CODE_MAX
+    ]
+    if too_long:
+        reader.error(
+            index, f"critère « {shown(too_long[0])} » : {CRITERION_LABEL_MAX} caractères au plus"
+        )
+        return None, index
     found = [Criterion(slugify(label, "_"), label) for label in labels]
     if not criteria:
         criteria.extend(found)

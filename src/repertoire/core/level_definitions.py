@@ -11,6 +11,9 @@ from difflib import SequenceMatcher
 
 # Two definition texts this alike are the same text, one of them altered.
 SAME_TEXT_SIMILARITY = 0.8
+# Characters of each text compared (the comparison's cost grows with the square of the
+# length): four times the longest level definition of the 2014 document (488).
+COMPARED_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,8 @@ class LevelDefinitions:
 
 
 def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
-    return SequenceMatcher(None, " ".join(a), " ".join(b), autojunk=False).ratio()
+    first, second = " ".join(a)[:COMPARED_CHARS], " ".join(b)[:COMPARED_CHARS]
+    return SequenceMatcher(None, first, second, autojunk=False).ratio()
 
 
 def _closest_level(text: tuple[str, ...], printed_level: int, usual: dict) -> int:

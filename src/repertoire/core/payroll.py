@@ -28,7 +28,15 @@ from repertoire.core.cells import (  # what one cell of an HR export means
     parse_sex,
     parse_working_time,
 )
+from repertoire.core.limits import (
+    CELL_MAX_CHARS,
+    LONG_TEXT_MAX,
+    TABLE_MAX_COLUMNS,
+    XLSX_MAX_CELLS,
+    shown,
+)
 from repertoire.core.refusals import Refused
+from repertoire.core.zips import check_zip
 
 # The fields an employee row may carry, and the column names HR exports give them
 # (compared without accents, case, punctuation or extra spaces).
@@ -163,6 +171,7 @@ MAX_LENGTHS = {
     "first_name": 120,
     "job_title": 200,
     "service": 200,
+    "job_description": LONG_TEXT_MAX,
 }
 # How the messages name the fields: the column names of a French export.
 FIELD_LABELS = {
@@ -196,6 +205,12 @@ PAY_REQUIRED = ("sex", "base_pay", "working_time")
 XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) and other compound documents.
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+NOT_A_TABLE = (
+    "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
+    "exportez le personnel en CSV ou en XLSX"
+)
 
 
 class PayrollFileError(Refused):
@@ -256,6 +271,9 @@ class PayrollFile:
         return len(self.rows) + len({error.line for error in self.errors if error.line > 1})
 
 
+# How much of an unknown column's header the report keeps (the report is stored).
+HEADER_SHOWN_CHARS = 100
+
 _ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
 
 
@@ -268,7 +286,7 @@ def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
         name = _ALIASES.get(header_key(header))
         if name is None or name in by_field:
             if str(header).strip():
-                ignored.append(str(header).strip())
+                ignored.append(shown(str(header).strip(), HEADER_SHOWN_CHARS))
             continue
         by_index[index] = name
         by_field[name] = str(header).strip()
@@ -334,16 +352,12 @@ def read_payroll(
         raise PayrollFileError(
             "format Excel 97-2003 (.xls) non lu : enregistrez le fichier en .xlsx ou en CSV"
         )
+    check_file(content)
     if content.startswith(XLSX_MAGIC):
         table, meta = _xlsx_rows(content), {"format": "xlsx", "encoding": "", "delimiter": ""}
     elif name.endswith((".xlsx", ".xlsm")):
         raise PayrollFileError("ce fichier .xlsx n'est pas un classeur Excel lisible")
     else:
-        if b"\x00" in content[:4096]:
-            raise PayrollFileError(
-                "ce fichier n'est ni un CSV ni un classeur Excel (.xlsx) : "
-                "exportez le personnel en CSV ou en XLSX"
-            )
         text, encoding = decode(content)
         delimiter = sniff_delimiter(_header_line(text))
         table = _csv_rows(text, delimiter)
@@ -351,12 +365,44 @@ def read_payroll(
     return _read_table(table, meta, progress, header_only=header_only)
 
 
+# The csv module refuses a field over 131,072 characters with a bare error: it reads them
+# all (a file is in memory anyway), and the reader refuses a long cell by its line and
+# column (``CELL_MAX_CHARS``).
+CSV_FIELD_READ_LIMIT = 2**31 - 1
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_READ_LIMIT))
+
+
+def check_file(content: bytes) -> None:
+    """The checks made on a whole file before it is read, or kept to be read later:
+    what an XLSX file's zip declares (a decompression bomb), a NUL byte in a CSV file.
+    Raises ``PayrollFileError``."""
+    if content.startswith(XLSX_MAGIC):
+        try:
+            check_zip(content)
+        except ValueError as exc:
+            raise PayrollFileError(f"classeur Excel refusé : {exc}") from None
+    elif content.startswith(OLE_MAGIC):
+        return  # old Excel: the reader says what to send
+    elif b"\x00" in content[:4096]:
+        raise PayrollFileError(NOT_A_TABLE)
+    elif (nul := content.find(b"\x00")) >= 0:
+        # No text holds it, and no database column: refused whole, with its line.
+        line = content.count(b"\n", 0, nul) + 1
+        raise PayrollFileError(
+            f"ligne {line} : caractère nul (octet 0) : le fichier est endommagé ; "
+            "exportez de nouveau le personnel en CSV ou en XLSX"
+        )
+
+
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
-    for cells in reader:
-        yield line, cells
-        line = reader.line_num + 1
+    try:
+        for cells in reader:
+            yield line, cells
+            line = reader.line_num + 1
+    except csv.Error as exc:  # a field over even the raised limit
+        raise PayrollFileError(f"ligne {line} : fichier CSV illisible ({exc})") from None
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
@@ -368,10 +414,53 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise PayrollFileError(f"classeur Excel illisible ({type(exc).__name__})") from exc
     try:
         sheet = workbook.worksheets[0]
+        count = 0
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            count += len(cells)
+            if count > XLSX_MAX_CELLS:
+                raise PayrollFileError(
+                    f"ligne {number} : plus de {XLSX_MAX_CELLS:,} cellules".replace(",", " ")
+                    + " : le classeur est trop grand pour être lu ; découpez-le"
+                )
             yield number, list(cells)
     finally:
         workbook.close()
+
+
+def _column_name(index: int, headers: list[str] | None = None) -> str:
+    """A column as a person finds it: its header, else its letter (A, B, …, AA)."""
+    if headers and index < len(headers) and headers[index].strip():
+        return shown(headers[index].strip(), 40)
+    letters, number = "", index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _oversized(line: int, cells: list[Any], headers: list[str] | None = None) -> list[RowError]:
+    """The cells of a row no field may hold: over ``CELL_MAX_CHARS``, or with a NUL."""
+    errors = []
+    if len(cells) > TABLE_MAX_COLUMNS and any(
+        cell not in (None, "") for cell in cells[TABLE_MAX_COLUMNS:]
+    ):
+        errors.append(RowError(line, "", f"plus de {TABLE_MAX_COLUMNS} colonnes"))
+    for index, cell in enumerate(cells[:TABLE_MAX_COLUMNS]):
+        if not isinstance(cell, str):
+            continue
+        if len(cell) > CELL_MAX_CHARS:
+            errors.append(
+                RowError(
+                    line,
+                    _column_name(index, headers),
+                    f"cellule de {len(cell)} caractères, {CELL_MAX_CHARS} au plus",
+                )
+            )
+        elif "\x00" in cell:
+            errors.append(
+                RowError(line, _column_name(index, headers), "caractère nul (octet 0) interdit")
+            )
+    return errors
 
 
 def _blank(cells: list[Any]) -> bool:
@@ -397,6 +486,8 @@ def _read_table(
         raise PayrollFileError("aucune ligne d'en-tête : le fichier ne contient que des vides")
     # No row names the required columns: report on the first, the likeliest header.
     header_line, headers = opening[-1] if _names_required(opening[-1][1]) else opening[0]
+    if problems := _oversized(header_line, headers):
+        raise PayrollFileError(str(problems[0]))
     headers = ["" if cell is None else str(cell) for cell in headers]
     by_index, by_field, ignored = map_columns(headers)
     missing = [FIELD_LABELS[name] for name in REQUIRED if name not in by_field]
@@ -416,7 +507,11 @@ def _read_table(
             )
     else:
         # Without a base-salary column, no pay-like column is read, as before.
-        ignored = [h.strip() for i, h in enumerate(headers) if h.strip() and i not in by_index]
+        ignored = [
+            shown(h.strip(), HEADER_SHOWN_CHARS)
+            for i, h in enumerate(headers)
+            if h.strip() and i not in by_index
+        ]
     payroll = PayrollFile(
         format=meta["format"],
         columns=by_field,
@@ -432,6 +527,9 @@ def _read_table(
         if progress is not None and count % 1000 == 0:
             progress(count)
         if _blank(cells):
+            continue
+        if oversized := _oversized(line, cells, headers):
+            payroll.errors.extend(oversized)
             continue
         values, errors = _read_row(line, cells, by_index, by_field)
         pay, pay_errors = _read_pay(line, cells, pay_index, pay_columns)
@@ -456,7 +554,8 @@ def _read_table(
 
 
 def _headers_read(headers: list[str]) -> str:
-    return ", ".join(f"« {h.strip()} »" for h in headers if h.strip()) or "aucun"
+    shown_headers = [shown(h.strip(), HEADER_SHOWN_CHARS) for h in headers if h.strip()]
+    return ", ".join(f"« {h} »" for h in shown_headers) or "aucun"
 
 
 def _split_pay_columns(
@@ -547,8 +646,9 @@ def _value(name: str, cell: Any) -> Any:
     if name == "current_level":
         return parse_level(cell)
     if name == "job_description":
-        return "" if cell is None else str(cell).strip()
-    text = cell_text(cell)
+        text = "" if cell is None else str(cell).strip()
+    else:
+        text = cell_text(cell)
     limit = MAX_LENGTHS.get(name)
     if limit and len(text) > limit:
         raise ValueError(f"{len(text)} caractères, {limit} au plus")

@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL
+from repertoire.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from repertoire.core.refusals import WHOLE, Refused
 from repertoire.core.text import to_roman
 from repertoire.evaluation.models import JobEvaluation
@@ -80,6 +81,7 @@ class EvaluationForm(forms.Form):
     missions = forms.CharField(
         label=_("Purpose and missions"),
         required=False,
+        max_length=LONG_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Main missions of the job, one per line."),
     )
@@ -98,6 +100,7 @@ class EvaluationForm(forms.Form):
             self.fields[justification_field(scale.code)] = forms.CharField(
                 label=_("Why this degree"),
                 required=False,
+                max_length=SHORT_TEXT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2, "data-no-result": ""}),
             )
 

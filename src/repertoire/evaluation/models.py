@@ -1,10 +1,12 @@
 """Evaluations of local jobs (pesées): an establishment's job scored on the edition's criteria."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from repertoire.core import evaluation as rules
+from repertoire.core.limits import LONG_TEXT_MAX
 
 
 class JobEvaluation(models.Model):
@@ -27,7 +29,12 @@ class JobEvaluation(models.Model):
     )
     edition = models.ForeignKey("catalog.Edition", models.PROTECT, related_name="evaluations")
     title = models.CharField(_("local job title"), max_length=200)
-    missions = models.TextField(_("purpose and missions"), blank=True)
+    missions = models.TextField(
+        _("purpose and missions"),
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
     # {criterion code: degree}; {criterion code: why this degree}.
     degrees = models.JSONField(_("degrees"), default=dict)
     # A draft may leave them empty; submitting requires one per criterion.
@@ -35,7 +42,12 @@ class JobEvaluation(models.Model):
     # The result under the edition's rule when last saved (kept: the rule may change).
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     rule = models.CharField(_("level rule"), max_length=32, blank=True)
-    explanation = models.TextField(_("explanation"), blank=True)
+    explanation = models.TextField(
+        _("explanation"),
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -88,7 +100,12 @@ class EvaluationEvent(models.Model):
     degrees = models.JSONField(_("degrees"), default=dict)
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     changes = models.JSONField(_("changes"), default=dict)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
 
     class Meta:
         verbose_name = _("evaluation event")

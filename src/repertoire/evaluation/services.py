@@ -18,6 +18,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition
 from repertoire.core import evaluation as rules
 from repertoire.core.grid import InvalidDegrees
+from repertoire.core.limits import SHORT_TEXT_MAX
 from repertoire.core.refusals import Conflict, NotAllowed, Refused
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
 from repertoire.locking import locked
@@ -90,6 +91,14 @@ def _check_justified_criteria(edition: Edition, justifications: dict) -> None:
     if unknown:
         raise Refused(
             problems={"justifications": f"critère(s) inconnu(s) : {', '.join(sorted(unknown))}"}
+        )
+    long = sorted(code for code, text in justifications.items() if len(text) > SHORT_TEXT_MAX)
+    if long:
+        raise Refused(
+            problems={
+                "justifications": f"{SHORT_TEXT_MAX} caractères au plus par justification "
+                f"({', '.join(long)})"
+            }
         )
 
 

@@ -6,3 +6,12 @@ class OrganisationConfig(AppConfig):
     name = "repertoire.organisation"
     verbose_name = _("establishments")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Every stored text has a limit: an object of the app is refused before it is
+        # saved with a text longer than its field holds (``validation.refuse_long_texts``).
+        from django.db.models.signals import pre_save
+
+        from repertoire.validation import refuse_long_texts
+
+        pre_save.connect(refuse_long_texts, dispatch_uid="repertoire.refuse_long_texts")

@@ -8,6 +8,7 @@ from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
 from repertoire.positioning.selectors import bulk_accept_threshold
@@ -93,10 +94,14 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for a personal level"),
         required=False,
+        max_length=SHORT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=SHORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, jobs=(), **kwargs):
@@ -125,13 +130,17 @@ class EvaluationPlacementForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Comment"), max_length=SHORT_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class AppealForm(forms.Form):
     kind = forms.ChoiceField(label=_("The appeal is"), choices=Appeal.Kind.choices)
     argument = forms.CharField(
-        label=_("Employee's argument"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Employee's argument"),
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     received_on = forms.DateField(
         label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -147,7 +156,9 @@ class AppealDecisionForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    reasoning = forms.CharField(label=_("Reasoning"), widget=forms.Textarea(attrs={"rows": 4}))
+    reasoning = forms.CharField(
+        label=_("Reasoning"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     job = JobChoiceField(label=_("Reference job (if revised)"), required=False)
     personal_level = DecisionForm.base_fields["personal_level"]
     reason = DecisionForm.base_fields["reason"]
@@ -208,6 +219,15 @@ class EmployeeFileForm(forms.Form):
                     "limit": settings.REPERTOIRE_MAX_UPLOAD_BYTES // 2**20,
                 },
             )
+        # A decompression bomb or a damaged file is refused before it is kept.
+        from repertoire.core.payroll import PayrollFileError, check_file
+
+        try:
+            check_file(upload.read())
+        except PayrollFileError as exc:
+            raise forms.ValidationError(str(exc)) from None
+        finally:
+            upload.seek(0)
         return upload
 
 

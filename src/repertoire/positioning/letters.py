@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from repertoire.catalog import selectors as catalog
 from repertoire.core import positioning as rules
+from repertoire.core.batches import rows_in
 from repertoire.core.grid import MAX_DEGREE
 from repertoire.core.text import to_roman
 from repertoire.positioning.models import Appeal, Positioning
@@ -71,7 +72,7 @@ def letters_of(
     today = today or timezone.localdate()
     edition = positionings[0].edition
     job_ids = {p.job_id for p in positionings if p.job_id}
-    jobs = list(catalog.jobs_of(edition).filter(pk__in=job_ids)) if job_ids else []
+    jobs = rows_in(catalog.jobs_of(edition), "pk", job_ids)
     # One reading of the edition for all the letters; one sheet per distinct job.
     sheets = (
         {sheet.job.pk: sheet for sheet in edition_view(edition, jobs=jobs).sheets} if jobs else {}

@@ -2,12 +2,14 @@
 the system. ``Establishment`` lives in ``repertoire.organisation`` (it is imported here,
 under its old address too)."""
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
+from repertoire.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 
 # Also imported from here by callers that knew it here (positioning sits above organisation).
 from repertoire.organisation.models import Establishment
@@ -50,7 +52,12 @@ class Employee(models.Model):
     hire_date = models.DateField(_("hire date"), null=True, blank=True)
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
     current_level = models.PositiveSmallIntegerField(_("current level"), null=True, blank=True)
-    job_description = models.TextField(_("local job description"), blank=True)
+    job_description = models.TextField(
+        _("local job description"),
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
     # Set when the person's identity was erased (right to erasure, retention).
     pseudonymised_at = models.DateTimeField(_("pseudonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -140,7 +147,12 @@ class Positioning(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
     # A level above the job's own, kept for the person (à titre personnel), and why.
-    personal_level_reason = models.TextField(_("reason for a personal level"), blank=True)
+    personal_level_reason = models.TextField(
+        _("reason for a personal level"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED
     )
@@ -149,7 +161,12 @@ class Positioning(models.Model):
     confidence = models.FloatField(_("confidence"), default=0.0)
     # The normalised local title: identical titles are reviewed together.
     title_key = models.CharField(_("normalised title"), max_length=200, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"),
+        blank=True,
+        max_length=SHORT_TEXT_MAX,
+        validators=[MaxLengthValidator(SHORT_TEXT_MAX)],
+    )
     decided_by = models.CharField(_("decided by"), max_length=150, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     notified_on = models.DateField(_("notified on"), null=True, blank=True)
@@ -224,7 +241,12 @@ class PositioningEvent(models.Model):
     job_code = models.CharField(_("job"), max_length=120, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(
+        _("note"),
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
 
     class Meta:
         verbose_name = _("positioning event")
@@ -254,11 +276,20 @@ class Appeal(models.Model):
     positioning = models.ForeignKey(Positioning, models.PROTECT, related_name="appeals")
     establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="appeals")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
-    argument = models.TextField(_("employee's argument"))
+    argument = models.TextField(
+        _("employee's argument"),
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
     received_on = models.DateField(_("received on"))
     deadline = models.DateField(_("deadline for appealing"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default="open")
-    reasoning = models.TextField(_("commission's reasoning"), blank=True)
+    reasoning = models.TextField(
+        _("commission's reasoning"),
+        blank=True,
+        max_length=LONG_TEXT_MAX,
+        validators=[MaxLengthValidator(LONG_TEXT_MAX)],
+    )
     opened_by = models.CharField(_("opened by"), max_length=150)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     decided_by = models.CharField(_("decided by"), max_length=150, blank=True)

@@ -10,6 +10,7 @@ from repertoire.bundled import curated_appellations, read_appellations
 from repertoire.catalog.models import Appellation, Edition, ReferenceJob
 from repertoire.catalog.services.common import edition_changed
 from repertoire.core.document import DocumentError, DocumentInvalid
+from repertoire.core.limits import shown
 from repertoire.core.refusals import Refused
 from repertoire.core.spreadsheet_cells import restored_text
 from repertoire.core.tables import TableInvalid
@@ -71,6 +72,7 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
         raise DocumentInvalid([DocumentError(exc.line, exc.message)]) from None
     jobs = {job.code: job for job in edition.jobs.all()}
     sources = set(Appellation.Source.values)
+    longest = Appellation._meta.get_field("title").max_length
     errors, wanted = [], {}
     for line, row in table.rows:
         # The export marks a title starting like a formula with a quote: it reads back.
@@ -79,14 +81,20 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
         if row["code"] not in jobs:
             errors.append(
                 DocumentError(
-                    line, f"emploi « {row['code']} » inconnu dans l'édition {edition.label}"
+                    line, f"emploi « {shown(row['code'])} » inconnu dans l'édition {edition.label}"
                 )
             )
         elif not title:
             errors.append(DocumentError(line, "appellation vide"))
+        elif len(title) > longest:
+            errors.append(
+                DocumentError(line, f"appellation de {len(title)} caractères, {longest} au plus")
+            )
         elif source not in sources:
             errors.append(
-                DocumentError(line, f"source « {source} » inconnue ({', '.join(sorted(sources))})")
+                DocumentError(
+                    line, f"source « {shown(source)} » inconnue ({', '.join(sorted(sources))})"
+                )
             )
         else:
             wanted.setdefault((row["code"], title), source)

@@ -16,6 +16,7 @@ from repertoire.catalog.services.common import (
 )
 from repertoire.core.editions import parse_items
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, get_rule
+from repertoire.core.limits import LONG_TEXT_MAX
 from repertoire.core.refusals import Conflict, Refused
 from repertoire.core.text import slugify, title_key
 
@@ -133,6 +134,9 @@ def _checked_job(
         )
     parsed = {}
     for name, text in (("missions", missions), ("requirements", requirements)):
+        if len(text) > LONG_TEXT_MAX:
+            errors.setdefault(name, []).append(f"{len(text)} caractères, {LONG_TEXT_MAX} au plus")
+            continue
         try:
             parsed[name] = [item_dict(item) for item in parse_items(text)]
         except ValueError as exc:

@@ -24,6 +24,7 @@ from repertoire.audit.services import record
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
+from repertoire.core.batches import filter_in
 from repertoire.core.matching import MatchResult, TitleQuery
 from repertoire.core.refusals import Conflict, Refused
 from repertoire.locking import lock_rows, locked
@@ -120,11 +121,12 @@ def propose(
     results = matched([title_query(employee) for employee in employees], edition, matches)
     existing = {
         positioning.employee_id: positioning
-        for positioning in lock_rows(
-            Positioning.objects.filter(
-                edition=edition, employee__in=[employee.pk for employee in employees]
-            ).select_related("job", "establishment")
+        for part in filter_in(
+            Positioning.objects.filter(edition=edition).select_related("job", "establishment"),
+            "employee",
+            [employee.pk for employee in employees],
         )
+        for positioning in lock_rows(part)
     }
     # The journal names each positioning's establishment: one query, not one per row.
     places = Establishment.objects.in_bulk({employee.establishment_id for employee in employees})
@@ -489,11 +491,17 @@ def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = No
     for establishment in {p.establishment for p in positionings}:
         check_writer(user, establishment)
     seen = {p.pk: p for p in positionings if p.status == Positioning.Status.VALIDATED}
-    current = lock_rows(
-        Positioning.objects.filter(pk__in=list(seen)).select_related(
-            "job", "evaluation", "establishment", "employee__establishment"
+    current = [
+        positioning
+        for part in filter_in(
+            Positioning.objects.select_related(
+                "job", "evaluation", "establishment", "employee__establishment"
+            ),
+            "pk",
+            list(seen),
         )
-    )
+        for positioning in lock_rows(part)
+    ]
     changed = [p for p in current if decision_of(p) != decision_of(seen[p.pk])]
     if changed:
         raise Conflict(_changed_before_notification(changed))

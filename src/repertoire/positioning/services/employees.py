@@ -19,6 +19,7 @@ from django.utils import timezone
 from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition
+from repertoire.core.batches import filter_in
 from repertoire.core.refusals import Refused
 from repertoire.locking import locked
 from repertoire.positioning.models import (
@@ -308,5 +309,6 @@ def purge_pay_records(*, before: dt.date, reason: str) -> int:
             for held in due
         ]
     )
-    PayRecord.objects.filter(pk__in=[held.pk for held in due]).delete()
+    for batch in filter_in(PayRecord.objects.all(), "pk", [held.pk for held in due]):
+        batch.delete()
     return len(due)

@@ -29,6 +29,7 @@ from repertoire import tasks
 from repertoire.audit import services as audit
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition
+from repertoire.core.batches import rows_in
 from repertoire.core.matching import TitleQuery
 from repertoire.core.payroll import (
     FIELD_LABELS,
@@ -356,9 +357,11 @@ def _update_employees(
     if not updates:
         return 0
     keys = dict(
-        EmployeeKey.objects.filter(
-            employee__in=[employee.pk for employee, _, _ in updates]
-        ).values_list("employee_id", "key")
+        rows_in(
+            EmployeeKey.objects.values_list("employee_id", "key"),
+            "employee",
+            [employee.pk for employee, _, _ in updates],
+        )
     )
     journal, fields = [], set()
     for employee, _, changes in updates:
@@ -416,9 +419,7 @@ def write_pay_records(
             employee__establishment=establishment, year=pay_date.year
         )
     }
-    keys = dict(
-        EmployeeKey.objects.filter(employee__in=list(wanted)).values_list("employee_id", "key")
-    )
+    keys = dict(rows_in(EmployeeKey.objects.values_list("employee_id", "key"), "employee", wanted))
     now = timezone.now()
     creates, updates, journal = [], [], []
     for employee_id, pay in wanted.items():

@@ -109,11 +109,13 @@ def migrate_establishment(
     migrated = _map_decisions(source, target, establishment, to_map, in_target, matches)
     _journal_migration(source, target, establishment, migrated, actor)
     # Everyone else (never decided in ``source``): the engine's proposals, as for a new file.
-    others = (
-        Employee.objects.filter(still_employed(), establishment=establishment)
-        .exclude(pk__in={p.employee_id for p in decided})
-        .exclude(pk__in=decided_anew)
-    )
+    # Left out in Python: an establishment's decided people are too many for one query.
+    left_out = {p.employee_id for p in decided} | decided_anew
+    others = [
+        employee
+        for employee in Employee.objects.filter(still_employed(), establishment=establishment)
+        if employee.pk not in left_out
+    ]
     proposed = propose(others, actor=actor, edition=target, matches=matches)
     record(
         actor=actor,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.edition_views import compared, comparison_url
+from repertoire.core.batches import rows_in
 from repertoire.core.text import to_roman
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import EstablishmentMigration
@@ -97,7 +98,12 @@ def migration(request, code: str):
     moved = (
         [m for m in found.moves if m.changes_job or m.renamed or m.changes_level] if found else []
     )
-    employees = selectors.employees_for(request.user).in_bulk([m.person.employee_id for m in moved])
+    employees = {
+        employee.pk: employee
+        for employee in rows_in(
+            selectors.employees_for(request.user), "pk", [m.person.employee_id for m in moved]
+        )
+    }
     old_titles = {job.code: job.title for job in found.diff.before.jobs} if found else {}
     return render(
         request,
