@@ -272,7 +272,12 @@ def _csv_file(edition: Edition, progress: Progress = silent) -> bytes:
 
 def _json_file(edition: Edition, progress: Progress = silent) -> bytes:
     document = selectors.document_of(edition)
-    return exports.to_json(document, label=edition.label, level_rule=edition.level_rule).encode()
+    return exports.to_json(
+        document,
+        label=edition.label,
+        level_rule=edition.level_rule,
+        rome=selectors.rome_by_job(edition),
+    ).encode()
 
 
 FORMATS = {
