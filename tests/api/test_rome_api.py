@@ -35,7 +35,9 @@ def test_the_jobs_of_a_rome_code(client, edition):
     assert data["appellations"] == list(rome.appellations(link.rome_code))
     assert [o["uri"] for o in data["esco"]] == [o.uri for o in rome.esco(link.rome_code)]
     expected = {
-        (l.job_code, l.role) for l in rome_correspondence() if l.rome_code == link.rome_code
+        (other.job_code, other.role)
+        for other in rome_correspondence()
+        if other.rome_code == link.rome_code
     }
     assert {(job["code"], job["role"]) for job in data["jobs"]} == expected
     assert all(job["primary"] == (job["role"] == "primary") for job in data["jobs"])
