@@ -77,3 +77,18 @@ def test_hr_officers_cannot_change_codes(client, network, edition):
         "Modifier les codes ROME"
         not in client.get(f"/emplois/{job.code}/?edition={draft.label}").content.decode()
     )
+
+
+def test_a_form_shown_before_someone_elses_change_is_told_and_saves_nothing(
+    client, network, edition
+):
+    draft = _draft(client, network, edition)
+    job = draft.jobs.order_by("position").first()
+    seen = selectors.seen_codes(job)
+    mine = set(job.rome_codes.values_list("rome_code", flat=True))
+    first, second = [code for code in sorted(load_rome().codes) if code not in mine][:2]
+    url = f"/editions/{draft.label}/emplois/{job.code}/rome/"
+    client.post(url, {"primary": first, "secondary": "", "seen": seen})
+    response = client.post(url, {"primary": second, "secondary": "", "seen": seen}, follow=True)
+    assert "entre-temps" in response.content.decode()
+    assert job.rome_codes.get(role=PRIMARY).rome_code == first

@@ -278,6 +278,7 @@ def job_rome(request, label: str, code: str):
                 job,
                 primary=form.cleaned_data["primary"],
                 secondary=form.cleaned_data["secondary"],
+                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
             ),
             success=_("ROME codes of %(job)s saved.") % {"job": job.title},
         )

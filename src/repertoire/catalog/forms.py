@@ -182,3 +182,5 @@ class RomeForm(forms.Form):
         required=False,
         help_text=_("Separated by spaces or commas, e.g. M1607 M1604."),
     )
+    # The codes shown with the form: a change made meanwhile is told, not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)

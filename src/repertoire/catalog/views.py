@@ -90,6 +90,7 @@ def _rome_form(job) -> RomeForm:
         initial={
             "primary": next((entry["code"] for entry in codes if entry["primary"]), ""),
             "secondary": " ".join(entry["code"] for entry in codes if not entry["primary"]),
+            "seen": selectors.seen_codes(job),
         }
     )
 
