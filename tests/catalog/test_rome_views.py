@@ -19,17 +19,20 @@ def _draft(client, network, edition):
     return selectors.get_edition("brouillon-rome")
 
 
-def test_the_sheet_shows_rome_codes_titles_and_common_appellations(client, edition):
+def test_every_sheet_shows_its_rome_codes_titles_and_common_appellations(client, edition):
     rome = load_rome()
-    job = edition.jobs.order_by("position").first()
-    page = client.get(f"/emplois/{job.code}/").content.decode()
-    assert "Codes ROME" in page and "Appellations courantes" in page
-    for row in job.rome_codes.all():
-        assert row.rome_code in page
-        assert escape(rome.title(row.rome_code)) in page
-    for appellation in selectors.common_appellations(job):
-        assert escape(appellation) in page
-    assert "Modifier les codes ROME" not in page  # a published edition, an anonymous reader
+    for job in edition.jobs.order_by("position"):
+        page = client.get(f"/emplois/{job.code}/").content.decode()
+        assert "Codes ROME" in page and "Appellations courantes" in page, job.code
+        rows = list(job.rome_codes.all())
+        assert rows, job.code
+        for row in rows:
+            assert row.rome_code in page
+            assert escape(rome.title(row.rome_code)) in page
+        for appellation in selectors.common_appellations(job):
+            assert escape(appellation) in page
+        # A published edition, an anonymous reader: no form.
+        assert "Modifier les codes ROME" not in page
 
 
 def test_a_national_administrator_changes_a_drafts_codes_from_the_sheet(client, network, edition):
