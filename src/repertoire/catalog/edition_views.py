@@ -21,7 +21,6 @@ from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm
 from repertoire.catalog.models import Edition
 from repertoire.core.editions import Pairing
 from repertoire.core.grid import RULES
-from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
 from repertoire.web import REFUSALS, attempt, tell_refusal
 
@@ -245,45 +244,25 @@ def _save_job(request, edition, job, form) -> bool:
 
 
 @login_required
-@require_POST
 def retire(request, label: str, code: str):
+    """GET: what retiring the job takes away (never retires); POST: retires it."""
     _require_national(request)
     edition = _edition(label)
     job = selectors.job_of(edition, code)
     if job is None:
         raise Http404(_("No such job in this edition."))
-    attempt(
-        request,
-        lambda: services.retire_job(request.user, job),
-        success=_("%(job)s retired from this edition.") % {"job": job.title},
-    )
-    return redirect("editions:detail", edition.label)
-
-
-@login_required
-@require_POST
-def publish(request, label: str):
-    _require_national(request)
-    edition = _edition(label)
-
-    def publish_it():
-        try:
-            return services.publish_edition(
-                request.user, edition, status=request.POST.get("statut") or None
-            )
-        except services.PublicationRefused as exc:  # its reasons, after one word
-            raise Refused(_("Not published:") + " " + "; ".join(exc.reasons)) from exc
-
-    attempt(
-        request,
-        publish_it,
-        success=_(
-            "Edition %(label)s is published and in force. Each establishment can now "
-            "migrate its positionings."
+    if request.method == "POST":
+        attempt(
+            request,
+            lambda: services.retire_job(request.user, job),
+            success=_("%(job)s retired from this edition.") % {"job": job.title},
         )
-        % {"label": edition.label},
+        return redirect("editions:detail", edition.label)
+    return render(
+        request,
+        "catalog/editions/retire.html",
+        {"edition": edition, "job": job, **selectors.retirement_consequences(job)},
     )
-    return redirect("editions:detail", edition.label)
 
 
 @login_required
