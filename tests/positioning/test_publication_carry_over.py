@@ -19,6 +19,7 @@ from repertoire.core.editions import (
     carry_over_outcome,
     job_unchanged,
 )
+from repertoire.core.refusals import Conflict
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Appeal, Positioning, PositioningEvent
 from tests.edition_builder import form, raise_level
@@ -184,3 +185,30 @@ def test_a_refused_publication_carries_nothing_over(decisions):
     with pytest.raises(editions.PublicationRefused):
         services.publish_edition(national, draft)
     assert not Positioning.objects.filter(edition=draft).exists()
+
+
+def test_a_decision_on_the_earlier_positioning_after_the_carry_over_is_refused(decisions):
+    """HR who opened a person's page before the publication decide after it: refused
+    (409), never a decision lost on the earlier edition."""
+    national, hr = decisions.network.national, decisions.network.hr_north
+    draft = _draft(decisions)
+    changed = decisions.chloe.job.code
+    raise_level(national, draft, draft.jobs.get(code=changed))
+    services.publish_edition(national, draft)
+    stale_gaspard = Positioning.objects.get(pk=decisions.gaspard.pk)  # notified, earlier one
+    with pytest.raises(Conflict):
+        services.open_appeal(
+            hr,
+            stale_gaspard,
+            kind=Appeal.Kind.ATTACHMENT,
+            argument="Argument reçu avant la publication",
+        )
+    with pytest.raises(Conflict):
+        services.change(hr, Positioning.objects.get(pk=decisions.denis.pk), job_code=changed)
+    # Chloé's open appeal stayed with her letter on the earlier edition: the commission
+    # still decides it there.
+    appeal = Appeal.objects.get(status=Appeal.Status.OPEN)
+    services.decide_appeal(
+        hr, appeal, outcome=Appeal.Status.CONFIRMED, reasoning="Rattachement conforme"
+    )
+    assert Positioning.objects.get(pk=decisions.chloe.pk).status == Positioning.Status.CONFIRMED
