@@ -36,7 +36,7 @@ def test_the_publish_page_states_the_campaign_figures_and_never_publishes_on_get
     assert north.positioned == 5 and north.undecided == 1 and north.decided == 4
     assert north.contested == 1 and north.contested_affected == 1
     html = page.content.decode()
-    assert 'name="libelle"' in html and "C" in html
+    assert 'name="libelle"' in html and "définitif" in html
     assert 'data-establishment="CCI-NORD"' in html
     draft.refresh_from_db()
     assert not draft.is_frozen
