@@ -61,7 +61,7 @@ def publish(request, label: str):
                         "notified or contested, flagged), %(proposed)s proposals carried "
                         "over for people not yet decided."
                     )
-                    % {"label": edition.label, **vars_of(result)},
+                    % {"label": edition.label, **_figures(result)},
                 )
                 return redirect("editions:detail", edition.label)
     impact = selectors.publication_impact(request.user, edition)
@@ -81,7 +81,7 @@ def publish(request, label: str):
     )
 
 
-def vars_of(result) -> dict:
+def _figures(result) -> dict:
     return {
         "kept": result.kept,
         "review": result.review,
