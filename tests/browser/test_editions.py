@@ -1,8 +1,9 @@
-"""Preparing the official edition in a real browser, then migrating an establishment.
+"""Preparing the official edition in a real browser, then the establishment's campaign.
 
 A national administrator copies the provisional edition, describes an announced job,
-changes a job's degrees, retires a job and publishes; the diff shows it all. An HR
-officer then sees whom it affects, migrates, and accepts the certain proposals."""
+changes a job's degrees, retires a job (confirmed) and publishes (the label typed); the
+diff shows it all. The campaign is carried over: only the changed jobs' people are back
+to review."""
 
 from __future__ import annotations
 
@@ -72,9 +73,23 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     page.locator("form.job-form button[type=submit]").click()
     page.wait_for_url("**/editions/2015-officielle/")
 
-    page.locator(f"form[action$='/emplois/{retired.code}/retirer/'] button").click()
+    # Retiring a job is confirmed on a page saying what goes with it.
+    page.locator(f"a[href$='/emplois/{retired.code}/retirer/']").click()
+    page.wait_for_url(f"**/emplois/{retired.code}/retirer/")
+    assert retired.title in page.locator("h1").inner_text()
+    assert page.locator("li[data-count=earlier]").count() == 1
+    page.locator("form[method=post] button.danger").click()
     page.wait_for_url("**/editions/2015-officielle/")
-    page.locator("form[action$='/publier/'] button").click()
+    # Publishing states the consequences and asks for the label typed.
+    page.locator("a[href$='/publier/']").click()
+    page.wait_for_url("**/editions/2015-officielle/publier/")
+    assert page.locator("tr[data-establishment=CCI-ED]").count() == 1
+    page.fill("#publish-label", "2015")
+    page.locator("form[method=post] button.danger").click()
+    page.wait_for_selector(".messages .error")
+    assert not Edition.objects.get(label="2015-officielle").is_frozen
+    page.fill("#publish-label", "2015-officielle")
+    page.locator("form[method=post] button.danger").click()
     page.wait_for_url("**/editions/2015-officielle/")
     official = Edition.objects.get(label="2015-officielle")
     assert official.is_frozen and official.is_current
@@ -88,25 +103,17 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     assert retired.title in page.locator("section[aria-labelledby=retired]").inner_text()
     screenshot("edition-diff")
 
-    # The HR officer: the worklist says who waits; the migration page shows them.
+    # The HR officer: the campaign was carried over; only the changed and retired jobs'
+    # people are back to review, the others keep their validation.
     hr_page = browser.new_context(locale="fr-FR").new_page()
     sign_in(hr_page, live_server, "rh-ed", "/positionnement/CCI-ED/")
-    hr_page.locator("a[href*='/migration/']").first.click()
-    hr_page.wait_for_url("**/positionnement/CCI-ED/migration/**")
-    moved = hr_page.locator("table.moves").inner_text()
-    assert "PERSONNE1" in moved and "PERSONNE5" in moved
-    hr_page.locator("form[method=post] button[type=submit]").last.click()
-    # The migration runs in the background; its page tells what it proposed.
-    hr_page.wait_for_url("**/positionnement/CCI-ED/migration/*/")
-    hr_page.locator("a.button[href$='/positionnement/CCI-ED/']").click()
-    hr_page.wait_for_url("**/positionnement/CCI-ED/")
-    proposed = Positioning.objects.filter(edition=official, establishment=network)
-    assert proposed.count() == 5
-    assert set(proposed.values_list("status", flat=True)) == {"proposed"}
-    # Certain mappings (same code) are accepted at once; the retired job's person waits.
-    hr_page.locator("form[action$='/accepter/'] button[type=submit]").first.click()
-    hr_page.wait_for_url("**/positionnement/CCI-ED/**")
-    statuses = dict(proposed.values_list("employee__last_name", "status"))
-    assert statuses["PERSONNE1"] == "validated" and statuses["PERSONNE5"] == "proposed"
+    statuses = dict(
+        Positioning.objects.filter(edition=official, establishment=network).values_list(
+            "employee__last_name", "status"
+        )
+    )
+    assert len(statuses) == 5
+    assert statuses["PERSONNE1"] == statuses["PERSONNE5"] == "proposed"
+    assert {statuses[f"PERSONNE{n}"] for n in (2, 3, 4)} == {"validated"}
     assert Positioning.objects.get(edition=official, employee__last_name="PERSONNE1").level == 8
     hr_page.context.close()

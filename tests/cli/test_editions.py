@@ -243,3 +243,16 @@ def test_impact_without_decided_positionings_says_so(edition, made):
     assert "Aucun positionnement décidé" in flat(result.stdout)
     data = json.loads(run("impact", edition.label, made.edition.label, "--json").stdout)
     assert data["establishments"] == [] and data["total"]["positioned"] == 0
+
+
+def test_editions_publish_carries_the_campaign_over(decisions):  # noqa: F811
+    draft = editions.copy_edition(
+        decisions.network.national, decisions.alice.edition, label="2015-report"
+    )
+    result = run("editions", "publish", draft.label)
+    assert result.exit_code == 0, result.output
+    # Nothing changed in the jobs: every decision is carried over as it was.
+    assert "reportés tels quels : 5" in flat(result.output)
+    carried = Positioning.objects.filter(edition=draft)
+    assert carried.count() == Positioning.objects.filter(edition=decisions.alice.edition).count()
+    assert carried.get(employee_id=decisions.alice.employee_id).status == "confirmed"

@@ -245,19 +245,25 @@ def _save_job(request, edition, job, form) -> bool:
 
 
 @login_required
-@require_POST
 def retire(request, label: str, code: str):
+    """GET: what retiring the job takes away (never retires); POST: retires it."""
     _require_national(request)
     edition = _edition(label)
     job = selectors.job_of(edition, code)
     if job is None:
         raise Http404(_("No such job in this edition."))
-    attempt(
+    if request.method == "POST":
+        attempt(
+            request,
+            lambda: services.retire_job(request.user, job),
+            success=_("%(job)s retired from this edition.") % {"job": job.title},
+        )
+        return redirect("editions:detail", edition.label)
+    return render(
         request,
-        lambda: services.retire_job(request.user, job),
-        success=_("%(job)s retired from this edition.") % {"job": job.title},
+        "catalog/editions/retire.html",
+        {"edition": edition, "job": job, **selectors.retirement_consequences(job)},
     )
-    return redirect("editions:detail", edition.label)
 
 
 @login_required
@@ -286,32 +292,6 @@ def job_rome(request, label: str, code: str):
         tell_refusal(request, Refused(problems=form.errors))
     url = reverse("catalog:job", args=[job.code])
     return redirect(f"{url}?{urlencode({'edition': edition.label})}")
-
-
-@login_required
-@require_POST
-def publish(request, label: str):
-    _require_national(request)
-    edition = _edition(label)
-
-    def publish_it():
-        try:
-            return services.publish_edition(
-                request.user, edition, status=request.POST.get("statut") or None
-            )
-        except services.PublicationRefused as exc:  # its reasons, after one word
-            raise Refused(_("Not published:") + " " + "; ".join(exc.reasons)) from exc
-
-    attempt(
-        request,
-        publish_it,
-        success=_(
-            "Edition %(label)s is published and in force. Each establishment can now "
-            "migrate its positionings."
-        )
-        % {"label": edition.label},
-    )
-    return redirect("editions:detail", edition.label)
 
 
 @login_required

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ from repertoire.core.grid import (
 )
 from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
+from repertoire.core.positioning import CONTESTED, DECIDED, NOTIFIED
 from repertoire.core.profiles import ProfileIndex
 from repertoire.core.rome import PRIMARY, RomeReferential, load_rome
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
@@ -509,3 +511,30 @@ def seen_codes(job: ReferenceJob) -> str:
     """The job's ROME codes as a form carries them, to tell later whether they changed."""
     rows = sorted(job.rome_codes.all(), key=lambda row: (row.role != PRIMARY, row.rome_code))
     return " ".join(f"{row.rome_code}:{row.role}" for row in rows)
+
+
+def retirement_consequences(job: ReferenceJob) -> dict:
+    """What retiring ``job`` from its draft takes away: its appellations, the positionings
+    resting on it, and the people placed on the same code in the edition the draft follows
+    (back to review when the draft is published), by status. Counts only (the page is
+    the national administrators')."""
+    earlier = previous_edition(job.edition)
+    held = Counter()
+    if earlier is not None:
+        held.update(
+            dict(
+                ReferenceJob.objects.filter(edition=earlier, code=job.code)
+                .values_list("positionings__status")
+                .annotate(n=Count("positionings"))
+                .values_list("positionings__status", "n")
+            )
+        )
+    held.pop(None, None)
+    return {
+        "appellations": job.appellations.count(),
+        "positionings": job.positionings.count(),
+        "earlier": earlier,
+        "earlier_positioned": sum(held.values()),
+        "earlier_decided": sum(held[status] for status in DECIDED),
+        "earlier_handed_out": held[NOTIFIED] + held[CONTESTED],
+    }

@@ -15,7 +15,8 @@ urlpatterns = [
     path("comparer/appariement/", views.pairing, name="pairing"),
     path("<str:label>/", views.detail, name="detail"),
     path("<str:label>/copier/", views.copy, name="copy"),
-    path("<str:label>/publier/", views.publish, name="publish"),
+    # ``<label>/publier/`` (``editions:publish``) is the positioning app's: the page states
+    # what publishing does to the campaign (``PositioningConfig.ready`` adds it).
     path("<str:label>/emplois/nouveau/", views.job_form, name="job-new"),
     path("<str:label>/emplois/<slug:code>/", views.job_form, name="job-edit"),
     path("<str:label>/emplois/<slug:code>/retirer/", views.retire, name="job-retire"),

@@ -101,15 +101,23 @@ def editions_copy(
 
 @editions_app.command("publish")
 def editions_publish(label: EditionArgument) -> None:
-    """Publie un brouillon : il est figé et devient l'édition en vigueur. Refusé tant que la
-    règle de classement ne retrouve pas le niveau de chaque emploi."""
+    """Publie un brouillon : il est figé et devient l'édition en vigueur ; les positionnements
+    de l'édition en vigueur y sont reportés (décision conservée sur un emploi inchangé, à
+    revoir sinon). Refusé tant que la règle de classement ne retrouve pas le niveau de
+    chaque emploi."""
     bootstrap()
-    from repertoire.catalog import services
+    from repertoire.positioning import services
 
     edition = edition_named(label)
     with refusals(then=f"publication de l'édition {edition.label} refusée"):
-        edition = services.publish_edition(operator(), edition)
+        edition, carried = services.publish_edition(operator(), edition)
     out.print(f"Édition {edition.label} publiée : c'est désormais l'édition en vigueur.")
+    if carried.total:
+        out.print(
+            f"Positionnements reportés tels quels : {carried.kept} ; à revoir : "
+            f"{carried.review} (dont {carried.flagged} notifiés ou contestés, signalés) ; "
+            f"propositions reportées : {carried.proposed}."
+        )
 
 
 # --- comparing two editions -------------------------------------------------------------

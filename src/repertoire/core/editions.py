@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from rapidfuzz import fuzz
 
+from repertoire.core import positioning
 from repertoire.core.document import ListItem
 from repertoire.core.text import normalize_title, strip_accents
 
@@ -572,3 +573,49 @@ def impact(all_moves: Iterable[Move]) -> dict[str, EstablishmentImpact]:
         ):
             row.unchanged += 1
     return result
+
+
+# --- carrying an open campaign over to a new edition -----------------------------------------
+
+
+def job_unchanged(before: EditionJob | None, after: EditionJob | None) -> bool:
+    """Whether a person placed on ``before`` stays where they are under ``after``: the same
+    code, the same level and the same degrees. Texts may change (a reworded mission does
+    not move anyone); a renamed, re-levelled, re-weighed or retired job does."""
+    if before is None or after is None:
+        return False
+    return (
+        before.code == after.code
+        and before.level == after.level
+        and dict(before.degrees) == dict(after.degrees)
+    )
+
+
+def unchanged_codes(before: EditionContent, after: EditionContent) -> frozenset[str]:
+    """The codes of the jobs of ``before`` that ``job_unchanged`` keeps in ``after``."""
+    new = {job.code: job for job in after.jobs}
+    return frozenset(job.code for job in before.jobs if job_unchanged(job, new.get(job.code)))
+
+
+class CarryOver:
+    """What publishing a new edition does to one positioning of the campaign in force."""
+
+    KEEP = "reporté"  # decided on an unchanged job: status, decision and appeal kept
+    REVIEW = "à revoir"  # decided on a job the edition changed: back to the worklist
+    # Notified or contested on a changed job: back to the worklist, flagged, the letter
+    # and the appeal kept on the earlier edition (never reset silently).
+    FLAGGED = "à revoir (notifié ou contesté)"
+    PROPOSE = "proposé"  # not decided yet: proposals on the new edition at once
+
+
+# Statuses whose letter was handed out: a change to them is never silent.
+_HANDED_OUT = frozenset({positioning.NOTIFIED, positioning.CONTESTED})
+
+
+def carry_over_outcome(status: str, unchanged: bool) -> str:
+    """``CarryOver.*`` for a positioning of ``status`` whose job is (not) ``unchanged``."""
+    if status not in positioning.DECIDED:
+        return CarryOver.PROPOSE
+    if unchanged:
+        return CarryOver.KEEP
+    return CarryOver.FLAGGED if status in _HANDED_OUT else CarryOver.REVIEW

@@ -356,3 +356,66 @@ def revise(user, evaluation: JobEvaluation) -> JobEvaluation:
         establishment=revision.establishment,
     )
     return revision
+
+
+@transaction.atomic
+def carry_to_edition(user, evaluation: JobEvaluation) -> JobEvaluation:
+    """A validated weighing of an earlier edition carried into the edition in force: a new
+    draft version with the same degrees and justifications, classified by the new
+    edition's rule, to submit for validation. The validated version stays as it was, with
+    the people placed on it (to reposition on the new edition)."""
+    _check_editor(user, evaluation.establishment)
+    _lock(evaluation)
+    target = catalog.get_edition()
+    if evaluation.status != JobEvaluation.Status.VALIDATED:
+        raise Refused("seule une pesée validée se reporte dans une nouvelle édition")
+    if evaluation.edition_id == target.pk:
+        raise Refused(f"cette pesée est déjà faite sur l'édition en vigueur {target.label}")
+    if evaluation.revisions.exists():
+        raise Refused("cette pesée a déjà une version plus récente : reportez la dernière")
+    codes = criteria_codes(target)
+    missing = [code for code in codes if code not in evaluation.degrees]
+    if missing:
+        raise Refused(
+            problems={
+                "degrees": f"les critères de l'édition {target.label} ne sont pas ceux de la "
+                f"pesée ({', '.join(missing)}) : pesez l'emploi à nouveau"
+            }
+        )
+    carried = JobEvaluation(
+        establishment=evaluation.establishment,
+        edition=target,
+        title=evaluation.title,
+        missions=evaluation.missions,
+        degrees={code: evaluation.degrees[code] for code in codes},
+        justifications={
+            code: text for code, text in evaluation.justifications.items() if code in codes
+        },
+        revision_of=evaluation,
+        number=evaluation.number + 1,
+        created_by=user.get_username(),
+    )
+    _classify(carried)
+    carried.save()
+    _step(
+        carried,
+        EvaluationEvent.Action.REVISE,
+        user.get_username(),
+        note=(
+            f"reportée de l'édition {evaluation.edition.label} (v{evaluation.number} validée) "
+            f"vers l'édition {target.label}, à valider"
+        ),
+    )
+    record(
+        actor=user.get_username(),
+        action="evaluation.carry_over",
+        instance=carried,
+        after={
+            **_facts(carried),
+            "revision_of": evaluation.pk,
+            "from": evaluation.edition.label,
+            "edition": target.label,
+        },
+        establishment=carried.establishment,
+    )
+    return carried

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<int:pk>/renvoyer/", views.send_back, name="send-back"),
     path("<int:pk>/commenter/", views.comment, name="comment"),
     path("<int:pk>/reviser/", views.revise, name="revise"),
+    path("<int:pk>/reporter/", views.carry, name="carry"),
     path("<int:pk>/fiche.pdf", views.sheet_pdf, name="pdf"),
 ]

@@ -254,6 +254,20 @@ def detail(request, pk: int):
         event.change_lines = _changes(event, labels)
     revisions = list(evaluation.revisions.all())
     status = evaluation.status
+    in_force = catalog.get_edition()
+    may_decide = national and status == JobEvaluation.Status.SUBMITTED
+    # The validator weighs the profile against the reference jobs as the form did.
+    nearest = (
+        result_context(
+            evaluation.edition,
+            selectors.yardstick(evaluation.edition),
+            dict(evaluation.degrees),
+            evaluation.title,
+            evaluation.missions,
+        )
+        if may_decide
+        else None
+    )
     return render(
         request,
         "evaluation/detail.html",
@@ -266,7 +280,17 @@ def detail(request, pk: int):
             "revisions": revisions,
             "may_edit": may_edit and status in EDITABLE,
             "may_revise": may_edit and status == JobEvaluation.Status.VALIDATED and not revisions,
-            "may_decide": national and status == JobEvaluation.Status.SUBMITTED,
+            "may_decide": may_decide,
+            "nearest": nearest,
+            # A validated weighing of an earlier edition: the people on it are to be
+            # repositioned; its degrees may be carried into the edition in force.
+            "in_force": in_force,
+            "outdated": evaluation.edition_id != in_force.pk,
+            "placed": evaluation.positionings.filter(edition=evaluation.edition).count(),
+            "may_carry": may_edit
+            and status == JobEvaluation.Status.VALIDATED
+            and not revisions
+            and evaluation.edition_id != in_force.pk,
             "may_comment": may_edit or national,
             "decision_form": DecisionForm(),
             "comment_form": CommentForm(),
@@ -315,6 +339,13 @@ comment = _review_step(services.comment, gettext_lazy("Comment recorded."))
 revise = _review_step(
     lambda user, ev, comment: services.revise(user, ev),
     gettext_lazy("New version created as a draft."),
+)
+carry = _review_step(
+    lambda user, ev, comment: services.carry_to_edition(user, ev),
+    gettext_lazy(
+        "The weighing is carried into the edition in force as a new draft version: "
+        "check it and submit it for validation."
+    ),
 )
 
 

@@ -6,3 +6,16 @@ class PositioningConfig(AppConfig):
     name = "repertoire.positioning"
     verbose_name = _("Establishments and employees")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Publishing an edition is confirmed on a page of the editions that states its
+        # consequences for the campaign (``editions:publish``): made here, the catalog
+        # reads no positioning.
+        from django.urls import path
+
+        from repertoire.catalog import urls_editions
+        from repertoire.positioning.views import publication
+
+        urls_editions.urlpatterns.append(
+            path("<str:label>/publier/", publication.publish, name="publish")
+        )

@@ -232,6 +232,7 @@ class PositioningEvent(models.Model):
         CONFIRM = "confirm", _("confirmed by the commission")
         REVISE = "revise", _("revised by the commission")
         MIGRATE = "migrate", _("proposed from the previous edition")
+        CARRY = "carry", _("carried over to the new edition")
 
     positioning = models.ForeignKey(Positioning, models.CASCADE, related_name="events")
     at = models.DateTimeField(_("date"), auto_now_add=True)

@@ -33,6 +33,10 @@ def publish_edition(user, edition: Edition, *, status: str | None = None) -> Edi
 
     Refused while the rule does not give every job its level: an edition whose levels
     contradict its own rule cannot be the reference of anyone's classification.
+
+    The catalog's half of a publication: the page and the command publish through
+    ``positioning.services.publish_edition``, which calls this and, in the same
+    transaction, carries the open positioning campaign over to the new edition.
     """
     check_national(user)
     # Every edition locked, in one order: two publications at once must not both leave

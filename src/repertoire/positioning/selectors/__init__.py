@@ -14,11 +14,15 @@ from repertoire.positioning.selectors.appeals import (
     appeals_for,
 )
 from repertoire.positioning.selectors.editions import (
+    CampaignRow,
     EditionImpact,
     PendingMigration,
+    PublicationImpact,
+    campaign_source,
     decided_on,
     edition_impact,
     pending_migration,
+    publication_impact,
 )
 from repertoire.positioning.selectors.establishments import (
     employees_for,
@@ -58,9 +62,11 @@ from repertoire.positioning.selectors.reports import Report, report_for
 
 __all__ = [
     "LETTER_BATCH_STATUSES",
+    "CampaignRow",
     "EditionImpact",
     "PendingMigration",
     "Progress",
+    "PublicationImpact",
     "Report",
     "TitleGroup",
     "WorklistFilters",
@@ -70,6 +76,7 @@ __all__ = [
     "appeal_months",
     "appeals_for",
     "bulk_accept_threshold",
+    "campaign_source",
     "decided_on",
     "earlier_positionings",
     "edition_impact",
@@ -90,6 +97,7 @@ __all__ = [
     "positioning_of",
     "positionings_for",
     "progress_of",
+    "publication_impact",
     "report_for",
     "searchable_fields",
     "services_of",

@@ -49,17 +49,24 @@ from repertoire.positioning.services.migration import (
     migrate_establishment,
     request_migration,
 )
+from repertoire.positioning.services.publication import (
+    CarryOverResult,
+    carry_over,
+    publish_edition,
+)
 
 __all__ = [
     "PAY_DATE_REQUIRED",
     "PROPOSALS_KEPT",
     "REPORT_ERRORS",
+    "CarryOverResult",
     "ImportPlan",
     "ImportRefused",
     "ImportResult",
     "MigrationResult",
     "apply_retention",
     "bulk_accept",
+    "carry_over",
     "change",
     "check_pay_date",
     "comment",
@@ -79,6 +86,7 @@ __all__ = [
     "place_on_evaluation",
     "plan_import",
     "propose",
+    "publish_edition",
     "purge_uploads",
     "request_letters",
     "request_migration",

@@ -98,6 +98,32 @@ def label(display) -> str:
 # --- two people deciding at once ----------------------------------------------------------
 
 
+def superseded_by(positioning: Positioning) -> Positioning | None:
+    """The employee's positioning on the edition in force, when ``positioning`` is on an
+    earlier edition: a publication carried the campaign over to it (maybe while the
+    caller was deciding)."""
+    current = Edition.objects.filter(is_current=True).values_list("pk", flat=True).first()
+    if current is None or positioning.edition_id == current:
+        return None
+    return Positioning.objects.filter(
+        employee_id=positioning.employee_id, edition_id=current
+    ).first()
+
+
+def check_in_force(positioning: Positioning, *, unless_proposed: bool = False) -> None:
+    """Refused (``Conflict``) when the person's positioning was carried over to the edition
+    in force: a decision on the earlier one would be lost for the campaign. With
+    ``unless_proposed``, allowed while the one in force is only a proposal (a notified
+    person sent back to review keeps their letter, and its appeal, on the earlier one)."""
+    newer = superseded_by(positioning)
+    if newer is None or (unless_proposed and newer.status == Positioning.Status.PROPOSED):
+        return
+    raise Conflict(
+        f"ce positionnement a été reporté dans l'édition {newer.edition.label}, en vigueur : "
+        "décidez sur celui-ci (rechargez la page)"
+    )
+
+
 def decision_of(positioning: Positioning) -> tuple:
     """What a person deciding on a positioning rests on: its status, job and level."""
     return (

@@ -21,6 +21,7 @@ from repertoire.locking import locked
 from repertoire.positioning.models import Appeal, Positioning
 from repertoire.positioning.selectors.appeals import appeal_deadline, appeal_months
 from repertoire.positioning.services._common import (
+    check_in_force,
     check_writer,
     job_in,
     key_of,
@@ -45,6 +46,7 @@ def open_appeal(
     recording the same letter at once: the second is refused, ``Conflict``)."""
     check_writer(user, positioning.establishment)
     lock_decision(positioning)
+    check_in_force(positioning, unless_proposed=True)
     problems = {}
     if kind not in Appeal.Kind.values:
         problems["kind"] = "choisissez l'objet du recours"
@@ -111,8 +113,13 @@ def decide_appeal(
     check_writer(user, appeal.establishment)
     if appeal.status != Appeal.Status.OPEN:
         raise Refused("ce recours est déjà tranché")
+    seen_positioning = appeal.positioning_id
     lock_decision(appeal.positioning)
     locked(appeal)
+    if appeal.positioning_id != seen_positioning:
+        raise Conflict(
+            "ce recours a suivi le positionnement reporté dans l'édition en vigueur : rechargez-le"
+        )
     if appeal.status != Appeal.Status.OPEN:
         raise Conflict(
             _("This appeal was decided meanwhile by %(author)s (%(status)s). Reload it.")

@@ -37,6 +37,7 @@ from repertoire.positioning.models import (
 from repertoire.positioning.services._common import (
     BATCH,
     PROPOSALS_KEPT,
+    check_in_force,
     check_writer,
     decision_of,
     event,
@@ -204,6 +205,10 @@ def decide(
     (``Conflict``) when someone else decided on the positioning since the caller read it."""
     check_writer(user, positioning.establishment)
     lock_decision(positioning, chosen=job is not None or evaluation is not None)
+    if action not in ("confirm", "revise"):
+        # HR decides on the edition in force; the commission decides an appeal where
+        # it was lodged.
+        check_in_force(positioning)
     status = rules.next_status(positioning.status, action)  # refused with its reason
     if job is None and evaluation is None:
         # Unchanged: the job or the evaluated local job it is already placed on.
