@@ -372,41 +372,6 @@ def _bulk(user, positionings: list[Positioning], action: str, note: str, **chang
 
 
 @transaction.atomic
-def bulk_accept(
-    user,
-    establishment: Establishment,
-    *,
-    threshold: float,
-    title_key: str | None = None,
-    edition: Edition | None = None,
-) -> int:
-    """Validate every proposal of the establishment scoring at least ``threshold``
-    (optionally only the group of one normalised title); returns how many."""
-    check_writer(user, establishment)
-    if not 0 < threshold <= 1:
-        raise Refused(problems={"threshold": "le seuil de confiance est entre 0 et 1"})
-    edition = edition or catalog.get_edition()
-    positionings = Positioning.objects.filter(
-        establishment=establishment,
-        edition=edition,
-        status=Positioning.Status.PROPOSED,
-        job__isnull=False,
-        confidence__gte=threshold,
-    ).select_related("job", "establishment")
-    if title_key is not None:
-        positionings = positionings.filter(title_key=title_key)
-    now = timezone.now()
-    return _bulk(
-        user,
-        lock_rows(positionings),
-        "validate",
-        f"acceptation groupée (confiance ≥ {threshold:.2f})",
-        decided_by=user.get_username(),
-        decided_at=now,
-    )
-
-
-@transaction.atomic
 def decide_group(
     user,
     establishment: Establishment,
