@@ -444,13 +444,21 @@ def _by_level_kept(
 
 
 @transaction.atomic
-def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = None) -> int:
+def notify(
+    user,
+    positionings: Iterable[Positioning],
+    *,
+    on: dt.date | None = None,
+    expected: int | None = None,
+) -> int:
     """Record that the validated positionings were notified to their employees (the
     decision letter), which opens the appeal period.
 
     Those handed in validated are read again under a lock: when any of them changed
     since (decided again, or notified by someone else), nothing is notified and the
-    refusal (``Conflict``) names them: the letter no longer says what the database does."""
+    refusal (``Conflict``) names them: the letter no longer says what the database does.
+    ``expected``: the count the person confirmed; another count refuses the whole
+    notification (``Conflict``)."""
     positionings = list(positionings)
     # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
@@ -470,6 +478,17 @@ def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = No
     changed = [p for p in current if decision_of(p) != decision_of(seen[p.pk])]
     if changed:
         raise Conflict(_changed_before_notification(changed))
+    if expected is not None and len(current) != expected:
+        raise Conflict(
+            ngettext(
+                "%(count)d positioning is now waiting for its letter, not %(expected)d as "
+                "confirmed: nothing was notified. Review the figures again.",
+                "%(count)d positionings are now waiting for their letter, not %(expected)d "
+                "as confirmed: nothing was notified. Review the figures again.",
+                len(current),
+            )
+            % {"count": len(current), "expected": expected}
+        )
     on = on or timezone.localdate()
     count = _bulk(
         user, current, "notify", f"lettre de positionnement du {on:%d/%m/%Y}", notified_on=on
