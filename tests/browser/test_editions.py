@@ -105,7 +105,10 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     assert set(proposed.values_list("status", flat=True)) == {"proposed"}
     # Certain mappings (same code) are accepted at once; the retired job's person waits.
     hr_page.locator("form[action$='/accepter/'] button[type=submit]").first.click()
-    hr_page.wait_for_url("**/positionnement/CCI-ED/**")
+    # A confirmation page says how many on which jobs before anything is validated.
+    hr_page.wait_for_url("**/positionnement/CCI-ED/accepter/**")
+    hr_page.locator("form[method=post][action$='/accepter/'] button[type=submit]").click()
+    hr_page.wait_for_url("**/positionnement/CCI-ED/")
     statuses = dict(proposed.values_list("employee__last_name", "status"))
     assert statuses["PERSONNE1"] == "validated" and statuses["PERSONNE5"] == "proposed"
     assert Positioning.objects.get(edition=official, employee__last_name="PERSONNE1").level == 8

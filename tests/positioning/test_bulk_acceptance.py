@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -254,3 +255,22 @@ def test_a_meter_value_parses_as_a_number(client, staff):
             assert 0 <= float(value) <= 1, value
     progress = re.findall(r'<progress[^>]*(?:max|value)="([^"]*)"', page.text)
     assert progress and all(float(value) >= 0 for value in progress)
+
+
+def test_every_number_drawn_by_a_meter_or_a_progress_bar_is_unlocalised():
+    """A static check of every template: ``<meter>`` and ``<progress>`` take their figures
+    through ``|unlocalize`` (else ``0,42`` in French), and the template compiles."""
+    from importlib.resources import files
+
+    from django.template.loader import get_template
+
+    root = files("repertoire") / "templates"
+    checked = 0
+    for path in sorted(Path(str(root)).rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:meter|progress)\b[^>]*>", text):
+            for value in re.findall(r'\b(?:value|max|min)="(\{\{[^"]*\}\})"', tag):
+                assert "|unlocalize" in value, (path.name, tag)
+                checked += 1
+            get_template(str(path.relative_to(Path(str(root)))))
+    assert checked >= 4
