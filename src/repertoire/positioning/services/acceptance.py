@@ -115,7 +115,8 @@ def accept_batch(
         user,
         positionings,
         "validate",
-        f"acceptation groupée n° {batch.pk} (confiance ≥ {threshold:.2f})",
+        # In French, like the page: 0,95.
+        f"acceptation groupée n° {batch.pk} (confiance ≥ {threshold:.2f})".replace(".", ","),
         decided_by=author,
         decided_at=now,
     )
