@@ -171,6 +171,7 @@ def test_undo_restores_exactly_the_batch(client, staff):
     batch = AcceptanceBatch.objects.get()
     listing = client.get(url("acceptance-batches"))
     assert "Annuler ce lot" in listing.text
+    assert f"Service : {ACCOUNTING}" in listing.text  # the filters it was made with
     confirm = client.get(url("undo-acceptance-batch", pk=batch.pk))
     assert confirm.status_code == 200 and "Confirmer" in confirm.text
     assert validated() == chosen | {by_hand.pk}  # nothing undone on GET

@@ -254,6 +254,14 @@ def _filter_labels(request, establishment: Establishment, filters) -> list[tuple
     return labels
 
 
+def _filters_of(batch) -> selectors.WorklistFilters:
+    """The worklist filters a batch was made with (those the filters still know)."""
+    names = selectors.WorklistFilters.__dataclass_fields__
+    return selectors.WorklistFilters(
+        **{name: value for name, value in batch.filters.items() if name in names}
+    )
+
+
 @login_required
 def acceptance_batches(request, code: str):
     """The establishment's bulk acceptances, each undoable until notification."""
@@ -263,7 +271,10 @@ def acceptance_batches(request, code: str):
         "positioning/acceptance_batches.html",
         {
             "establishment": establishment,
-            "rows": selectors.acceptance_batches_of(request.user, establishment),
+            "rows": [
+                (row, _filter_labels(request, establishment, _filters_of(row.batch)))
+                for row in selectors.acceptance_batches_of(request.user, establishment)
+            ],
             "may_write": may_write_personal_data(request.user, establishment.pk),
         },
     )
