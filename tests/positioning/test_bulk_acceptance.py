@@ -147,6 +147,17 @@ def test_a_post_without_the_confirmed_count_only_shows_the_confirmation(client, 
     assert validated() == set()
 
 
+def test_a_filter_not_understood_never_widens_to_everyone(client, staff):
+    client.force_login(staff.hr_north)
+    everyone = len(acceptable())
+    response = client.post(
+        url("bulk-accept"),
+        {"service": "Comptabilité générale", "threshold": THRESHOLD, "attendu": everyone},
+    )
+    assert response.status_code == 302
+    assert validated() == set()
+
+
 def test_another_count_than_the_one_confirmed_validates_nothing(client, staff):
     chosen = acceptable(ACCOUNTING)
     client.force_login(staff.hr_north)

@@ -175,7 +175,11 @@ def bulk_accept(request, code: str):
     (GET) says how many and on which jobs; the person confirms (POST) that count."""
     establishment = establishment_to_decide(request, code)
     data = request.POST if request.method == "POST" else request.GET
-    _form, filters = _worklist_filters(request, establishment, data)
+    filter_form, filters = _worklist_filters(request, establishment, data)
+    if filter_form.is_bound and not filter_form.is_valid():
+        # A filter not understood never widens the acceptance to everyone.
+        form_errors(request, filter_form)
+        return redirect("worklist:worklist", code=establishment.code)
     form = BulkAcceptForm(data if "threshold" in data else None)
     threshold = form.cleaned_data["threshold"] if form.is_valid() else None
     if threshold is None:
