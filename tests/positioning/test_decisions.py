@@ -275,7 +275,7 @@ def test_bulk_accept_validates_only_proposals_above_the_threshold(north, setting
         assert positioning.decided_by == "rh-nord" and positioning.decided_at is not None
         event = selectors.events_of(positioning).last()
         assert (event.action, event.author, event.status) == ("validate", "rh-nord", "validated")
-        assert f"{threshold:.2f}" in event.note
+        assert f"{threshold:.2f}".replace(".", ",") in event.note  # French, like the page
         entry = journal(positioning)[-1]
         assert (entry.action, entry.actor) == ("positioning.validate", "rh-nord")
         assert entry.establishment_id == north.north.pk

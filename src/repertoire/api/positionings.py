@@ -11,9 +11,11 @@ The endpoints are thin callers of ``positioning.services`` and ``positioning.sel
 
 import datetime as dt
 
+from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
+from repertoire.accounts.selectors import may_write_personal_data
 from repertoire.api import lookups
 from repertoire.api.auth import signed_in
 from repertoire.api.errors import ERRORS, WRITE_ERRORS, refusals
@@ -32,6 +34,7 @@ from repertoire.api.shapes import (
 )
 from repertoire.catalog import selectors as catalog
 from repertoire.core.batches import rows_in
+from repertoire.core.refusals import NotAllowed
 from repertoire.positioning import selectors, services
 from repertoire.positioning.models import Positioning
 
@@ -216,10 +219,78 @@ class NotifyIn(Schema):
     ids: list[Id] | None = Field(
         None, max_length=100_000, description="positionings; every validated one by default"
     )
+    dry_run: bool = Field(
+        False, description="only say who would be notified and the appeal deadline; write nothing"
+    )
+    expected: int | None = Field(
+        None,
+        ge=0,
+        description="the count the caller confirmed (from a dry run): another count now "
+        "notifies nobody (409)",
+    )
 
 
 class NotifiedOut(Schema):
+    notified: int = Field(description="notified (with dry_run: would be notified)")
+    dry_run: bool | None = Field(None, description="present, true, on a dry run")
+    appeal_deadline: dt.date | None = Field(
+        None, description="dry run: the last day to contest if notified today"
+    )
+    ids: list[int] | None = Field(None, description="dry run: the positionings it would notify")
+
+
+class AcceptanceIn(Schema):
+    establishment: str = Field(..., max_length=32)
+    threshold: float | None = Field(
+        None, gt=0, le=1, description="confidence at least; the configured cut-off by default"
+    )
+    service: str = Field("", max_length=200, description="ignored for readers")
+    status: PositioningStatus | None = None
+    job: str = Field("", max_length=120, description="reference job code")
+    level: Level | None = None
+    title_key: str = Field("", max_length=200, description="normalised local title")
+    q: str = Field("", max_length=100, description="name, matricule or local title")
+    dry_run: bool = Field(False, description="only say what would be validated")
+    expected: int | None = Field(
+        None,
+        ge=0,
+        description="the count the caller confirmed (from a dry run): another count now "
+        "validates nothing (409)",
+    )
+
+
+class JobCountOut(Schema):
+    code: str
+    title: str
+    level: int
+    count: int
+
+
+class AcceptanceOut(Schema):
+    dry_run: bool
+    threshold: float
+    accepted: int = Field(description="validated (with dry_run: would be validated)")
+    batch: int | None = Field(description="the batch to undo; none on a dry run or when empty")
+    jobs: list[JobCountOut] = Field(description="by reference job, what the batch validates")
+
+
+class AcceptanceBatchOut(Schema):
+    id: int
+    establishment: str
+    author: str
+    created_at: dt.datetime
+    filters: dict[str, str | int]
+    threshold: float
+    accepted: int
+    undone_at: dt.datetime | None
+    undone_by: str
+    changed: int = Field(description="positionings notified or decided again since")
     notified: int
+    undoable: bool
+
+
+class UndoneOut(Schema):
+    undone: int
 
 
 # --- endpoints ------------------------------------------------------------------------
@@ -301,9 +372,10 @@ def decide_group(request, payload: GroupDecisionIn):
     return {"decided": decided}
 
 
-@router.post("/positionings/notify", response={200: NotifiedOut, **WRITE_ERRORS})
+@router.post("/positionings/notify", response={200: NotifiedOut, **WRITE_ERRORS}, exclude_none=True)
 def notify(request, payload: NotifyIn):
-    """Record that validated positionings were notified (opens the appeal period)."""
+    """Record that validated positionings were notified (opens the appeal period);
+    ``dry_run``: who would be, and until when they could contest."""
     establishment = lookups.establishment(request.user, payload.establishment)
     positionings = selectors.positionings_for(request.user, establishment=establishment).filter(
         status=Positioning.Status.VALIDATED
@@ -311,7 +383,93 @@ def notify(request, payload: NotifyIn):
     chosen = (
         rows_in(positionings, "pk", payload.ids) if payload.ids is not None else list(positionings)
     )
-    return {"notified": services.notify(request.user, chosen)}
+    if payload.dry_run:
+        if not may_write_personal_data(request.user, establishment.pk):
+            raise NotAllowed("vous ne pouvez pas modifier le personnel de cet établissement")
+        return {
+            "notified": len(chosen),
+            "dry_run": True,
+            "appeal_deadline": selectors.appeal_deadline(timezone.localdate()),
+            "ids": [positioning.pk for positioning in chosen],
+        }
+    return {"notified": services.notify(request.user, chosen, expected=payload.expected)}
+
+
+@router.post("/positionings/acceptance-batches", response={200: AcceptanceOut, **WRITE_ERRORS})
+def accept_batch(request, payload: AcceptanceIn):
+    """Validate, as one batch that can be undone until notification, the proposals the
+    worklist shows under these filters at or above the confidence cut-off; ``dry_run``:
+    how many and on which jobs, writing nothing."""
+    establishment = lookups.establishment(request.user, payload.establishment)
+    if not may_write_personal_data(request.user, establishment.pk):
+        raise NotAllowed("vous ne pouvez pas modifier le personnel de cet établissement")
+    threshold = payload.threshold
+    if threshold is None:
+        threshold = selectors.bulk_accept_threshold()
+    filters = selectors.WorklistFilters(
+        service=payload.service,
+        status=payload.status or "",
+        job=payload.job,
+        level=payload.level,
+        title_key=payload.title_key,
+        search=payload.q.strip(),
+    )
+    preview = selectors.acceptance_preview(
+        request.user, establishment, filters=filters, threshold=threshold
+    )
+    batch = None
+    if not payload.dry_run:
+        batch = services.accept_batch(
+            request.user,
+            establishment,
+            threshold=threshold,
+            filters=filters,
+            expected=payload.expected,
+        )
+    return {
+        "dry_run": payload.dry_run,
+        "threshold": threshold,
+        "accepted": batch.accepted
+        if batch is not None
+        else (preview.count if payload.dry_run else 0),
+        "batch": batch.pk if batch is not None else None,
+        "jobs": [vars(job) for job in preview.jobs],
+    }
+
+
+@router.get("/positionings/acceptance-batches", response={200: list[AcceptanceBatchOut], **ERRORS})
+@paginate(BoundedLimitOffset)
+def list_acceptance_batches(request, establishment: str = Query(..., max_length=32)):
+    """An establishment's bulk acceptances, newest first, each saying whether it can
+    still be undone."""
+    place = lookups.establishment(request.user, establishment)
+    return [
+        {
+            "id": row.batch.pk,
+            "establishment": place.code,
+            "author": row.batch.author,
+            "created_at": row.batch.created_at,
+            "filters": row.batch.filters,
+            "threshold": row.batch.threshold,
+            "accepted": row.batch.accepted,
+            "undone_at": row.batch.undone_at,
+            "undone_by": row.batch.undone_by,
+            "changed": row.changed,
+            "notified": row.notified,
+            "undoable": row.undoable,
+        }
+        for row in selectors.acceptance_batches_of(request.user, place)
+    ]
+
+
+@router.post(
+    "/positionings/acceptance-batches/{pk}/undo", response={200: UndoneOut, **WRITE_ERRORS}
+)
+def undo_acceptance_batch(request, pk: int):
+    """Put the positionings of a bulk acceptance back to proposed; refused (409) once one
+    of them was notified or decided again, or when the batch was undone already."""
+    batch = lookups.found(selectors.acceptance_batches_for(request.user), f"aucun lot {pk}", pk=pk)
+    return {"undone": services.undo_batch(request.user, batch)}
 
 
 @router.get("/positionings/{pk}", response={200: PositioningDetailOut, **ERRORS})

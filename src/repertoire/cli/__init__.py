@@ -2,7 +2,8 @@
 
 One module per topic holds its commands: ``catalog`` (import, export, check, classify,
 match, appellations), ``evaluations`` (evaluate, evaluations), ``editions`` (editions, diff,
-impact, migrate), ``positioning`` (employees, reports), ``pay`` (pay-gap, pay-ranges),
+impact, migrate), ``positioning`` (employees, reports,
+positionings), ``pay`` (pay-gap, pay-ranges),
 ``accounts`` (establishments, users, tokens, demo, retention) and ``server`` (serve, worker,
 manage). ``_output`` prints and tells refusals (exit 2); ``_session`` starts Django, only
 when a command runs, so that ``repertoire --help`` stays fast.
@@ -48,6 +49,7 @@ app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")
 app.add_typer(positioning.employees_app, name="employees")
 app.add_typer(positioning.reports_app, name="reports")
+app.add_typer(positioning.positionings_app, name="positionings")
 app.add_typer(evaluations.evaluations_app, name="evaluations")
 app.add_typer(editions.editions_app, name="editions")
 app.add_typer(accounts.retention_app, name="retention")

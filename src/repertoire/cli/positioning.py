@@ -133,3 +133,79 @@ def reports_export(
     place = establishment_named(who, establishment) if establishment else None
     content, _type = reports.report_file(selectors.report_for(who, place), format.value)
     write_bytes(content, output)
+
+
+positionings_app = typer.Typer(
+    help="Positionnements : acceptation groupée des propositions et son annulation.",
+    no_args_is_help=True,
+)
+
+
+@positionings_app.command("accept")
+def positionings_accept(
+    establishment: Annotated[str, typer.Option("--establishment", help="Code de l'établissement.")],
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--threshold",
+            min=0.0,
+            max=1.0,
+            help="Confiance au moins (par défaut : le seuil configuré).",
+        ),
+    ] = None,
+    service: Annotated[
+        str, typer.Option("--service", help="Seulement les collaborateurs de ce service.")
+    ] = "",
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Dire combien et sur quels emplois, sans rien écrire."),
+    ] = False,
+) -> None:
+    """Valide en un lot les propositions de l'établissement (d'un service) dont la
+    confiance atteint le seuil ; le numéro du lot est sur la dernière ligne. Le lot
+    s'annule avec `repertoire positionings undo` tant qu'aucun n'est notifié."""
+    bootstrap()
+    from repertoire.positioning import selectors, services
+
+    who = operator()
+    place = establishment_named(who, establishment)
+    cut = threshold if threshold is not None else selectors.bulk_accept_threshold()
+    filters = selectors.WorklistFilters(service=service)
+    preview = selectors.acceptance_preview(who, place, filters=filters, threshold=cut)
+    scope = f" du service « {service} »" if service else ""
+    figure = f"{cut:.2f}".replace(".", ",")  # in French, like the web page
+    summary = f"{preview.count} proposition(s){scope} de confiance ≥ {figure}"
+    for job in preview.jobs:
+        out.print(f"  {job.title} ({job.level}) : {job.count}", markup=False, highlight=False)
+    if dry_run:
+        out.print(f"{summary} seraient validées (rien n'est écrit).", markup=False)
+        return
+    with refusals({"threshold": "--threshold"}):
+        batch = services.accept_batch(
+            who, place, threshold=cut, filters=filters, expected=preview.count
+        )
+    if batch is None:
+        out.print(f"{summary} : rien à valider.", markup=False)
+        return
+    out.print(f"{batch.accepted} proposition(s) validée(s) ; lot n° :", markup=False)
+    out.print(str(batch.pk), markup=False, highlight=False)
+
+
+@positionings_app.command("undo")
+def positionings_undo(
+    batch_id: Annotated[int, typer.Argument(help="Numéro du lot d'acceptation groupée.")],
+) -> None:
+    """Annule une acceptation groupée : ses positionnements redeviennent proposés. Refusé
+    (statut 2) dès que l'un d'eux a été notifié ou décidé à nouveau."""
+    bootstrap()
+    from repertoire.positioning import selectors, services
+    from repertoire.positioning.models import AcceptanceBatch
+
+    who = operator()
+    try:
+        batch = selectors.acceptance_batch_for(who, batch_id)
+    except AcceptanceBatch.DoesNotExist:
+        refuse(f"aucun lot d'acceptation n° {batch_id}")
+    with refusals():
+        count = services.undo_batch(who, batch)
+    out.print(f"Lot n° {batch.pk} annulé : {count} positionnement(s) de nouveau proposé(s).")

@@ -13,6 +13,9 @@ from typing import Any, TypeVar
 # Values bound in one ``IN (…)`` list: far below every database's limit, leaving room for
 # the query's other parameters; a few queries for the largest files.
 QUERY_BATCH = 5_000
+# Proposals one bulk acceptance may validate (and one undo restore): the largest
+# establishment's staff in one batch; beyond, the person narrows the worklist's filters.
+ACCEPTANCE_BATCH_MAX = 10_000
 
 T = TypeVar("T")
 

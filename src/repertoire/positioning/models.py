@@ -233,6 +233,7 @@ class PositioningEvent(models.Model):
         REVISE = "revise", _("revised by the commission")
         MIGRATE = "migrate", _("proposed from the previous edition")
         CARRY = "carry", _("carried over to the new edition")
+        UNDO = "undo", _("bulk acceptance undone")
 
     positioning = models.ForeignKey(Positioning, models.CASCADE, related_name="events")
     at = models.DateTimeField(_("date"), auto_now_add=True)
@@ -256,6 +257,59 @@ class PositioningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} ({self.at:%d/%m/%Y})"
+
+
+class AcceptanceBatch(models.Model):
+    """One bulk acceptance: the proposals validated together from the worklist's filters,
+    undone together as long as none of them was notified or decided again since."""
+
+    establishment = models.ForeignKey(
+        Establishment, models.PROTECT, related_name="acceptance_batches"
+    )
+    edition = models.ForeignKey("catalog.Edition", models.PROTECT, related_name="+")
+    author = models.CharField(_("author"), max_length=150)
+    # The worklist filters it was made with (``WorklistFilters`` names), and the cut-off.
+    filters = models.JSONField(_("filters"), default=dict)
+    threshold = models.FloatField(_("confidence at least"))
+    accepted = models.PositiveIntegerField(_("accepted"), default=0)
+    # Also the ``decided_at`` of every positioning it validated: a later decision shows.
+    created_at = models.DateTimeField(_("date"))
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.CharField(_("undone by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk acceptance")
+        verbose_name_plural = _("bulk acceptances")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.journal_label()
+
+    def journal_label(self) -> str:
+        return f"Acceptation groupée n° {self.pk}"
+
+
+class AcceptedPositioning(models.Model):
+    """A positioning a bulk acceptance validated: its state before (restored by undoing
+    the batch) and the decision the batch gave it (undoing is refused once it changed)."""
+
+    batch = models.ForeignKey(AcceptanceBatch, models.CASCADE, related_name="items")
+    positioning = models.ForeignKey(Positioning, models.CASCADE, related_name="+")
+    previous_status = models.CharField(max_length=12, choices=Positioning.Status.choices)
+    previous_decided_by = models.CharField(max_length=150, blank=True)
+    previous_decided_at = models.DateTimeField(null=True, blank=True)
+    job = models.ForeignKey("catalog.ReferenceJob", models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "positioning"], name="one_item_per_positioning_and_batch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} : positionnement n° {self.positioning_id}"
 
 
 class Appeal(models.Model):

@@ -18,6 +18,12 @@ urlpatterns = [
     path("<slug:code>/accepter/", worklist.bulk_accept, name="bulk-accept"),
     path("<slug:code>/groupe/", worklist.decide_group, name="decide-group"),
     path("<slug:code>/notifier/", worklist.notify, name="notify"),
+    path("<slug:code>/lots/", worklist.acceptance_batches, name="acceptance-batches"),
+    path(
+        "<slug:code>/lots/<int:pk>/annuler/",
+        worklist.undo_acceptance_batch,
+        name="undo-acceptance-batch",
+    ),
     path("<slug:code>/recours/", appeals.appeal_list, name="appeals"),
     path("<slug:code>/lettres/", letters.establishment_letters, name="letters"),
     path("<slug:code>/lettres/<int:pk>/", letters.letters_status, name="letters-status"),

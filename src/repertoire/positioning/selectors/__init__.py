@@ -13,6 +13,12 @@ from repertoire.positioning.selectors.appeals import (
     appeal_months,
     appeals_for,
 )
+from repertoire.positioning.selectors.batches import (
+    BatchRow,
+    acceptance_batch_for,
+    acceptance_batches_for,
+    acceptance_batches_of,
+)
 from repertoire.positioning.selectors.editions import (
     CampaignRow,
     EditionImpact,
@@ -45,9 +51,13 @@ from repertoire.positioning.selectors.pay import (
     pay_records_for,
 )
 from repertoire.positioning.selectors.positionings import (
+    AcceptancePreview,
+    JobCount,
     Progress,
     TitleGroup,
     WorklistFilters,
+    acceptable_for,
+    acceptance_preview,
     all_positionings_for,
     bulk_accept_threshold,
     earlier_positionings,
@@ -62,14 +72,22 @@ from repertoire.positioning.selectors.reports import Report, report_for
 
 __all__ = [
     "LETTER_BATCH_STATUSES",
+    "AcceptancePreview",
+    "BatchRow",
     "CampaignRow",
     "EditionImpact",
+    "JobCount",
     "PendingMigration",
     "Progress",
     "PublicationImpact",
     "Report",
     "TitleGroup",
     "WorklistFilters",
+    "acceptable_for",
+    "acceptance_batch_for",
+    "acceptance_batches_for",
+    "acceptance_batches_of",
+    "acceptance_preview",
     "all_positionings_for",
     "appeal_deadline",
     "appeal_for",

@@ -187,6 +187,66 @@ def title_groups(
     return sorted(groups, key=lambda group: (-group.priority, -group.headcount, group.title_key))
 
 
+# --- bulk acceptance ---------------------------------------------------------------------
+
+
+def acceptable_for(
+    user,
+    establishment: Establishment,
+    *,
+    filters: WorklistFilters = WorklistFilters(),
+    threshold: float,
+    edition: Edition | None = None,
+) -> QuerySet[Positioning]:
+    """The proposals bulk acceptance validates: exactly the worklist's rows under these
+    filters (read by ``positionings_for``, the worklist's own query), still proposed, on a
+    reference job, with a confidence of at least ``threshold``."""
+    return positionings_for(
+        user, establishment=establishment, filters=filters, edition=edition
+    ).filter(status=Positioning.Status.PROPOSED, job__isnull=False, confidence__gte=threshold)
+
+
+@dataclass(frozen=True)
+class JobCount:
+    code: str
+    title: str
+    level: int
+    count: int
+
+
+@dataclass(frozen=True)
+class AcceptancePreview:
+    """What a bulk acceptance would validate: how many people, on which jobs."""
+
+    threshold: float
+    count: int
+    jobs: list[JobCount]
+
+
+def acceptance_preview(
+    user,
+    establishment: Establishment,
+    *,
+    filters: WorklistFilters = WorklistFilters(),
+    threshold: float,
+    edition: Edition | None = None,
+) -> AcceptancePreview:
+    rows = (
+        acceptable_for(user, establishment, filters=filters, threshold=threshold, edition=edition)
+        .order_by()
+        .values("job__code", "job__title", "job__level__number")
+        .annotate(n=Count("pk"))
+    )
+    jobs = sorted(
+        (
+            JobCount(row["job__code"], row["job__title"], row["job__level__number"], row["n"])
+            for row in rows
+        ),
+        key=lambda job: (-job.count, job.title),
+    )
+    return AcceptancePreview(threshold=threshold, count=sum(job.count for job in jobs), jobs=jobs)
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where an establishment's positioning stands: its worklist header, in one query."""

@@ -7,9 +7,9 @@ personal data). Every refusal is a ``core.refusals.Refused``. Callers import fro
 """
 
 from repertoire.positioning.services._common import PROPOSALS_KEPT
+from repertoire.positioning.services.acceptance import accept_batch, bulk_accept, undo_batch
 from repertoire.positioning.services.appeals import decide_appeal, open_appeal
 from repertoire.positioning.services.decisions import (
-    bulk_accept,
     change,
     comment,
     decide_group,
@@ -64,6 +64,7 @@ __all__ = [
     "ImportRefused",
     "ImportResult",
     "MigrationResult",
+    "accept_batch",
     "apply_retention",
     "bulk_accept",
     "carry_over",
@@ -91,6 +92,7 @@ __all__ = [
     "request_letters",
     "request_migration",
     "restart_employee_file",
+    "undo_batch",
     "update_employee",
     "upload_employee_file",
     "validate",

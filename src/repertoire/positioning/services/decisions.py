@@ -377,41 +377,6 @@ def _bulk(user, positionings: list[Positioning], action: str, note: str, **chang
 
 
 @transaction.atomic
-def bulk_accept(
-    user,
-    establishment: Establishment,
-    *,
-    threshold: float,
-    title_key: str | None = None,
-    edition: Edition | None = None,
-) -> int:
-    """Validate every proposal of the establishment scoring at least ``threshold``
-    (optionally only the group of one normalised title); returns how many."""
-    check_writer(user, establishment)
-    if not 0 < threshold <= 1:
-        raise Refused(problems={"threshold": "le seuil de confiance est entre 0 et 1"})
-    edition = edition or catalog.get_edition()
-    positionings = Positioning.objects.filter(
-        establishment=establishment,
-        edition=edition,
-        status=Positioning.Status.PROPOSED,
-        job__isnull=False,
-        confidence__gte=threshold,
-    ).select_related("job", "establishment")
-    if title_key is not None:
-        positionings = positionings.filter(title_key=title_key)
-    now = timezone.now()
-    return _bulk(
-        user,
-        lock_rows(positionings),
-        "validate",
-        f"acceptation groupée (confiance ≥ {threshold:.2f})",
-        decided_by=user.get_username(),
-        decided_at=now,
-    )
-
-
-@transaction.atomic
 def decide_group(
     user,
     establishment: Establishment,
@@ -484,13 +449,21 @@ def _by_level_kept(
 
 
 @transaction.atomic
-def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = None) -> int:
+def notify(
+    user,
+    positionings: Iterable[Positioning],
+    *,
+    on: dt.date | None = None,
+    expected: int | None = None,
+) -> int:
     """Record that the validated positionings were notified to their employees (the
     decision letter), which opens the appeal period.
 
     Those handed in validated are read again under a lock: when any of them changed
     since (decided again, or notified by someone else), nothing is notified and the
-    refusal (``Conflict``) names them: the letter no longer says what the database does."""
+    refusal (``Conflict``) names them: the letter no longer says what the database does.
+    ``expected``: the count the person confirmed; another count refuses the whole
+    notification (``Conflict``)."""
     positionings = list(positionings)
     # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
@@ -510,6 +483,17 @@ def notify(user, positionings: Iterable[Positioning], *, on: dt.date | None = No
     changed = [p for p in current if decision_of(p) != decision_of(seen[p.pk])]
     if changed:
         raise Conflict(_changed_before_notification(changed))
+    if expected is not None and len(current) != expected:
+        raise Conflict(
+            ngettext(
+                "%(count)d positioning is now waiting for its letter, not %(expected)d as "
+                "confirmed: nothing was notified. Review the figures again.",
+                "%(count)d positionings are now waiting for their letter, not %(expected)d "
+                "as confirmed: nothing was notified. Review the figures again.",
+                len(current),
+            )
+            % {"count": len(current), "expected": expected}
+        )
     on = on or timezone.localdate()
     count = _bulk(
         user, current, "notify", f"lettre de positionnement du {on:%d/%m/%Y}", notified_on=on

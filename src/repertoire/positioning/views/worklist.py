@@ -14,12 +14,15 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.catalog import selectors as catalog
+from repertoire.core.text import to_roman
 from repertoire.evaluation.selectors import evaluations_in_force
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import (
@@ -59,26 +62,7 @@ def worklist(request, code: str):
     establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     edition = catalog.get_edition()
     jobs = list(catalog.jobs_of(edition).select_related("level"))
-    form = WorklistFilterForm(
-        request.GET or None,
-        services=(
-            selectors.services_of(request.user, establishment)
-            if selectors.may_filter_on(request.user, "service")
-            else None
-        ),
-        jobs=jobs,
-    )
-    filters = selectors.WorklistFilters()
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = selectors.WorklistFilters(
-            service=data.get("service", ""),
-            status=data["statut"],
-            job=data["emploi"],
-            level=data["niveau"],
-            title_key=request.GET.get("groupe", "")[:200],
-            search=data["q"].strip(),
-        )
+    form, filters = _worklist_filters(request, establishment, request.GET, jobs)
     as_list = request.GET.get("vue") == "liste" or bool(filters.title_key)
     threshold = selectors.bulk_accept_threshold()
     report = selectors.progress_of(request.user, establishment, threshold=threshold)
@@ -97,6 +81,14 @@ def worklist(request, code: str):
         "threshold": threshold,
         "bulk_form": BulkAcceptForm(),
         "above_threshold": report.above_threshold,
+        "bulk": (
+            selectors.acceptance_preview(
+                request.user, establishment, filters=filters, threshold=threshold
+            )
+            if may_write_personal_data(request.user, establishment.pk)
+            else None
+        ),
+        "filter_fields": _filter_fields(filters),
         "query": _query(request, exclude=("page",)),
         "pending_migration": selectors.pending_migration(request.user, establishment),
         "edition": edition,
@@ -117,6 +109,55 @@ def worklist(request, code: str):
     return render(request, "positioning/worklist.html", context)
 
 
+def _worklist_filters(request, establishment: Establishment, data, jobs=None):
+    """The worklist's filter form and the filters it gives, read from ``data`` (the
+    worklist's query, or the fields a bulk acceptance posts back): one reading for the
+    list and for what bulk acceptance acts on."""
+    if jobs is None:
+        jobs = list(catalog.jobs_of(catalog.get_edition()).select_related("level"))
+    form = WorklistFilterForm(
+        data or None,
+        services=(
+            selectors.services_of(request.user, establishment)
+            if selectors.may_filter_on(request.user, "service")
+            else None
+        ),
+        jobs=jobs,
+    )
+    filters = selectors.WorklistFilters()
+    if form.is_valid():
+        cleaned = form.cleaned_data
+        filters = selectors.WorklistFilters(
+            service=cleaned.get("service", ""),
+            status=cleaned["statut"],
+            job=cleaned["emploi"],
+            level=cleaned["niveau"],
+            title_key=data.get("groupe", "")[:200],
+            search=cleaned["q"].strip(),
+        )
+    return form, filters
+
+
+# The worklist's query parameters, by ``WorklistFilters`` field.
+FILTER_PARAMETERS = {
+    "service": "service",
+    "status": "statut",
+    "job": "emploi",
+    "level": "niveau",
+    "title_key": "groupe",
+    "search": "q",
+}
+
+
+def _filter_fields(filters) -> list[tuple[str, str]]:
+    """The filters as the worklist's query parameters (hidden fields of a form)."""
+    return [
+        (parameter, str(getattr(filters, name)))
+        for name, parameter in FILTER_PARAMETERS.items()
+        if getattr(filters, name)
+    ]
+
+
 def _query(request, exclude=()) -> str:
     return urlencode([(k, v) for k, v in request.GET.items() if k not in exclude and v])
 
@@ -129,27 +170,156 @@ def _back(request, establishment: Establishment):
 
 
 @login_required
-@require_POST
 def bulk_accept(request, code: str):
+    """Bulk acceptance of the proposals the worklist shows under its filters: the page
+    (GET) says how many and on which jobs; the person confirms (POST) that count."""
     establishment = establishment_to_decide(request, code)
-    form = BulkAcceptForm(request.POST)
-    if not form.is_valid():
-        form_errors(request, form)
-        return _back(request, establishment)
-    threshold = form.cleaned_data["threshold"]
-    attempt(
-        request,
-        lambda: services.bulk_accept(request.user, establishment, threshold=threshold),
-        success=lambda count: (
-            ngettext(
-                "%(count)d proposal with a confidence of at least %(threshold).2f validated.",
-                "%(count)d proposals with a confidence of at least %(threshold).2f validated.",
-                count,
-            )
-            % {"count": count, "threshold": threshold}
-        ),
+    data = request.POST if request.method == "POST" else request.GET
+    filter_form, filters = _worklist_filters(request, establishment, data)
+    if filter_form.is_bound and not filter_form.is_valid():
+        # A filter not understood never widens the acceptance to everyone.
+        form_errors(request, filter_form)
+        return redirect("worklist:worklist", code=establishment.code)
+    form = BulkAcceptForm(data if "threshold" in data else None)
+    threshold = form.cleaned_data["threshold"] if form.is_valid() else None
+    if threshold is None:
+        if form.is_bound:
+            form_errors(request, form)
+        threshold = selectors.bulk_accept_threshold()
+    fields = _filter_fields(filters)
+    back_query = urlencode([("vue", "liste"), *fields] if data.get("vue") else fields)
+    expected = data.get("attendu", "")
+    if request.method == "POST" and expected.isdigit() and form.is_valid():
+        done = attempt(
+            request,
+            lambda: services.accept_batch(
+                request.user,
+                establishment,
+                threshold=threshold,
+                filters=filters,
+                expected=int(expected),
+            ),
+            success=lambda batch: _accepted_message(batch, threshold),
+        )
+        if done:
+            url = reverse("worklist:worklist", kwargs={"code": establishment.code})
+            return redirect(f"{url}?{back_query}" if back_query else url)
+    preview = selectors.acceptance_preview(
+        request.user, establishment, filters=filters, threshold=threshold
     )
-    return _back(request, establishment)
+    return render(
+        request,
+        "positioning/bulk_accept.html",
+        {
+            "establishment": establishment,
+            "filters": filters,
+            "filter_fields": fields,
+            "filter_labels": _filter_labels(request, establishment, filters),
+            "preview": preview,
+            "threshold": threshold,
+            "back_query": back_query,
+            "vue": data.get("vue", ""),
+        },
+    )
+
+
+def _accepted_message(batch, threshold: float) -> str:
+    """What the person is told once a batch is accepted, its figures in their language."""
+    count = batch.accepted if batch is not None else 0
+    return ngettext(
+        "%(count)s proposal with a confidence of at least %(threshold)s validated "
+        "(batch no. %(batch)s, which can be undone until notification).",
+        "%(count)s proposals with a confidence of at least %(threshold)s validated "
+        "(batch no. %(batch)s, which can be undone until notification).",
+        count,
+    ) % {
+        "count": number_format(count, force_grouping=True),
+        "threshold": number_format(threshold, 2),
+        "batch": batch.pk if batch is not None else "—",
+    }
+
+
+def _filter_labels(request, establishment: Establishment, filters) -> list[tuple[str, str]]:
+    """The filters in words, as the worklist's form names them."""
+    labels = []
+    if filters.service and selectors.may_filter_on(request.user, "service"):
+        labels.append((_("Service"), filters.service))
+    if filters.status:
+        labels.append((_("Status"), Positioning.Status(filters.status).label))
+    if filters.job:
+        job = catalog.job_of(catalog.get_edition(), filters.job)
+        labels.append((_("Reference job"), job.title if job else filters.job))
+    if filters.level:
+        labels.append((_("Level"), to_roman(filters.level)))
+    if filters.title_key:
+        labels.append((_("Local title"), filters.title_key))
+    if filters.search:
+        labels.append((_("Search"), filters.search))
+    return labels
+
+
+def _filters_of(batch) -> selectors.WorklistFilters:
+    """The worklist filters a batch was made with (those the filters still know)."""
+    names = selectors.WorklistFilters.__dataclass_fields__
+    return selectors.WorklistFilters(
+        **{name: value for name, value in batch.filters.items() if name in names}
+    )
+
+
+@login_required
+def acceptance_batches(request, code: str):
+    """The establishment's bulk acceptances, each undoable until notification."""
+    establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
+    return render(
+        request,
+        "positioning/acceptance_batches.html",
+        {
+            "establishment": establishment,
+            "rows": [
+                (row, _filter_labels(request, establishment, _filters_of(row.batch)))
+                for row in selectors.acceptance_batches_of(request.user, establishment)
+            ],
+            "may_write": may_write_personal_data(request.user, establishment.pk),
+        },
+    )
+
+
+@login_required
+def undo_acceptance_batch(request, code: str, pk: int):
+    """Undo one bulk acceptance: the page (GET) says what it puts back; POST does it."""
+    establishment = establishment_to_decide(request, code)
+    batch = get_object_or_404(
+        selectors.acceptance_batches_for(request.user).filter(establishment=establishment),
+        pk=pk,
+    )
+    listing = reverse("worklist:acceptance-batches", kwargs={"code": establishment.code})
+    if request.method == "POST":
+        attempt(
+            request,
+            lambda: services.undo_batch(request.user, batch),
+            success=lambda count: (
+                ngettext(
+                    "Batch no. %(batch)s undone: %(count)s positioning is proposed again.",
+                    "Batch no. %(batch)s undone: %(count)s positionings are proposed again.",
+                    count,
+                )
+                % {"batch": batch.pk, "count": number_format(count, force_grouping=True)}
+            ),
+        )
+        return redirect(listing)
+    row = next(
+        (
+            r
+            for r in selectors.acceptance_batches_of(request.user, establishment)
+            if r.batch == batch
+        ),
+        None,
+    )
+    return render(
+        request,
+        "positioning/acceptance_batch_undo.html",
+        {"establishment": establishment, "batch": batch, "row": row, "listing": listing},
+    )
 
 
 @login_required
@@ -270,23 +440,48 @@ def comment(request, pk: int):
 
 
 @login_required
-@require_POST
 def notify(request, code: str):
-    """Record that the validated positionings (all, or the one posted) were notified."""
+    """Record that the validated positionings (all, or the one posted) were notified.
+
+    For the whole establishment, the page (GET) states the consequences with figures (how
+    many people, the appeal deadline); the person confirms (POST) that count."""
     establishment = establishment_to_decide(request, code)
     positionings = selectors.positionings_for(request.user, establishment=establishment).filter(
         status=Positioning.Status.VALIDATED
     )
-    if request.POST.get("positioning"):
-        positionings = positionings.filter(pk=request.POST["positioning"])
-    attempt(
+    one = request.method == "POST" and request.POST.get("positioning")
+    expected = request.POST.get("attendu", "") if request.method == "POST" else ""
+    if one or expected.isdigit():
+        if one:
+            positionings = positionings.filter(pk=request.POST["positioning"])
+        done = attempt(
+            request,
+            lambda: services.notify(
+                request.user,
+                list(positionings),
+                expected=None if one else int(expected),
+            ),
+            success=lambda count: (
+                ngettext(
+                    "%(count)s positioning notified.", "%(count)s positionings notified.", count
+                )
+                % {"count": number_format(count, force_grouping=True)}
+            ),
+        )
+        if request.POST.get("employee"):
+            return redirect("positioning:employee", pk=int(request.POST["employee"]))
+        if done or one:
+            return _back(request, establishment)
+    today = timezone.localdate()
+    return render(
         request,
-        lambda: services.notify(request.user, list(positionings)),
-        success=lambda count: (
-            ngettext("%(count)d positioning notified.", "%(count)d positionings notified.", count)
-            % {"count": count}
-        ),
+        "positioning/notify_confirm.html",
+        {
+            "establishment": establishment,
+            "count": positionings.count(),
+            "today": today,
+            "deadline": selectors.appeal_deadline(today),
+            "months": selectors.appeal_months(),
+            "query": request.GET.get("retour", request.POST.get("retour", "")),
+        },
     )
-    if request.POST.get("employee"):
-        return redirect("positioning:employee", pk=int(request.POST["employee"]))
-    return _back(request, establishment)

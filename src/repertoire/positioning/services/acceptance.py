@@ -1,0 +1,253 @@
+"""Bulk acceptance: the proposals the worklist shows under its filters, validated as one
+batch (``AcceptanceBatch``) that can be undone as a whole until one of them is notified
+or decided again.
+
+The proposals are read by ``selectors.acceptable_for``, the worklist's own query: what is
+accepted is exactly what the person saw. They are read again under a lock; when the
+person confirmed a count and the database now holds another, nothing is validated
+(``Conflict``). A batch is limited to ``ACCEPTANCE_BATCH_MAX`` proposals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from repertoire.audit import services as audit
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import Edition
+from repertoire.core.batches import ACCEPTANCE_BATCH_MAX, filter_in
+from repertoire.core.refusals import Conflict, Refused
+from repertoire.locking import lock_rows, locked
+from repertoire.positioning.models import (
+    AcceptanceBatch,
+    AcceptedPositioning,
+    Establishment,
+    Positioning,
+    PositioningEvent,
+)
+from repertoire.positioning.selectors.positionings import WorklistFilters, acceptable_for
+from repertoire.positioning.services._common import BATCH, check_writer, event, facts
+from repertoire.positioning.services.decisions import _bulk
+
+
+def _check_threshold(threshold: float) -> None:
+    if not 0 < threshold <= 1:
+        raise Refused(problems={"threshold": "le seuil de confiance est entre 0 et 1"})
+
+
+@transaction.atomic
+def accept_batch(
+    user,
+    establishment: Establishment,
+    *,
+    threshold: float,
+    filters: WorklistFilters | None = None,
+    expected: int | None = None,
+    edition: Edition | None = None,
+) -> AcceptanceBatch | None:
+    """Validate the establishment's proposals the worklist shows under ``filters`` with a
+    confidence of at least ``threshold``, as one batch; None when there is none.
+
+    ``expected``: the count the person confirmed; another count now (an import, someone
+    else deciding meanwhile) refuses the whole batch (``Conflict``)."""
+    check_writer(user, establishment)
+    _check_threshold(threshold)
+    filters = filters or WorklistFilters()
+    edition = edition or catalog.get_edition()
+    candidates = acceptable_for(
+        user, establishment, filters=filters, threshold=threshold, edition=edition
+    )
+    count = candidates.count()
+    if count > ACCEPTANCE_BATCH_MAX:
+        raise Refused(
+            _(
+                "%(count)s proposals match: one bulk acceptance validates at most %(max)s. "
+                "Narrow the filters (service, job, level)."
+            )
+            % {"count": count, "max": ACCEPTANCE_BATCH_MAX}
+        )
+    positionings = lock_rows(candidates.select_related("job", "establishment"))
+    if expected is not None and len(positionings) != expected:
+        raise Conflict(
+            ngettext(
+                "%(count)d proposal now matches these filters, not %(expected)d as "
+                "confirmed: nothing was validated. Review the list again.",
+                "%(count)d proposals now match these filters, not %(expected)d as "
+                "confirmed: nothing was validated. Review the list again.",
+                len(positionings),
+            )
+            % {"count": len(positionings), "expected": expected}
+        )
+    if not positionings:
+        return None
+    author = user.get_username()
+    now = timezone.now()
+    batch = AcceptanceBatch.objects.create(
+        establishment=establishment,
+        edition=edition,
+        author=author,
+        filters={key: value for key, value in asdict(filters).items() if value},
+        threshold=threshold,
+        accepted=len(positionings),
+        created_at=now,
+    )
+    AcceptedPositioning.objects.bulk_create(
+        [
+            AcceptedPositioning(
+                batch=batch,
+                positioning=positioning,
+                previous_status=positioning.status,
+                previous_decided_by=positioning.decided_by,
+                previous_decided_at=positioning.decided_at,
+                job_id=positioning.job_id,
+                level=positioning.level,
+            )
+            for positioning in positionings
+        ],
+        batch_size=BATCH,
+    )
+    _bulk(
+        user,
+        positionings,
+        "validate",
+        # In French, like the page: 0,95.
+        f"acceptation groupée n° {batch.pk} (confiance ≥ {threshold:.2f})".replace(".", ","),
+        decided_by=author,
+        decided_at=now,
+    )
+    audit.record(
+        actor=author,
+        action="positioning.bulk_accept",
+        instance=batch,
+        after={
+            "accepted": batch.accepted,
+            "threshold": threshold,
+            "filters": batch.filters,
+            "edition": edition.label,
+        },
+        establishment=establishment,
+    )
+    return batch
+
+
+def bulk_accept(
+    user,
+    establishment: Establishment,
+    *,
+    threshold: float,
+    title_key: str | None = None,
+    edition: Edition | None = None,
+) -> int:
+    """Validate every proposal of the establishment scoring at least ``threshold``
+    (optionally only the group of one normalised title) as one batch; returns how many."""
+    filters = WorklistFilters(title_key=title_key or "")
+    batch = accept_batch(user, establishment, threshold=threshold, filters=filters, edition=edition)
+    return batch.accepted if batch is not None else 0
+
+
+@transaction.atomic
+def undo_batch(user, batch: AcceptanceBatch) -> int:
+    """Put every positioning the batch validated back as it was before (proposed, with its
+    earlier author and date); returns how many.
+
+    Refused (``Conflict``) when the batch was undone already, or once any of its
+    positionings was notified or decided again since: undoing would then erase a later
+    decision, or a letter already handed."""
+    check_writer(user, batch.establishment)
+    locked(batch)
+    if batch.undone_at is not None:
+        raise Conflict(
+            _("This batch was already undone by %(author)s on %(date)s.")
+            % {
+                "author": batch.undone_by,
+                "date": timezone.localtime(batch.undone_at).strftime("%d/%m/%Y %H:%M"),
+            }
+        )
+    items = {item.positioning_id: item for item in batch.items.all()}
+    positionings = [
+        positioning
+        for part in filter_in(
+            Positioning.objects.select_related("job", "employee", "establishment"),
+            "pk",
+            list(items),
+        )
+        for positioning in lock_rows(part)
+    ]
+    changed = [p for p in positionings if not _as_accepted(p, items[p.pk], batch)]
+    if changed:
+        notified = sum(1 for p in changed if p.status not in Positioning.OPEN_TO_REVIEW)
+        people = ", ".join(p.employee.journal_label() for p in changed[:10])
+        raise Conflict(
+            ngettext(
+                "%(count)d positioning of this batch was notified or decided again since "
+                "(%(notified)d notified; %(people)s): nothing was undone.",
+                "%(count)d positionings of this batch were notified or decided again since "
+                "(%(notified)d notified; %(people)s): nothing was undone.",
+                len(changed),
+            )
+            % {
+                "count": len(changed),
+                "notified": notified,
+                "people": people + (", …" if len(changed) > 10 else ""),
+            }
+        )
+    author = user.get_username()
+    events, journal = [], []
+    now = timezone.now()
+    for positioning in positionings:
+        item = items[positioning.pk]
+        before = facts(positioning)
+        positioning.status = item.previous_status
+        positioning.decided_by = item.previous_decided_by
+        positioning.decided_at = item.previous_decided_at
+        positioning.updated_at = now
+        events.append(
+            event(
+                positioning,
+                PositioningEvent.Action.UNDO,
+                author,
+                f"acceptation groupée n° {batch.pk} annulée",
+            )
+        )
+        journal.append(
+            audit.entry(
+                actor=author,
+                action="positioning.undo",
+                instance=positioning,
+                before=before,
+                after=facts(positioning),
+                establishment=positioning.establishment,
+            )
+        )
+    Positioning.objects.bulk_update(
+        positionings, ["status", "decided_by", "decided_at", "updated_at"], batch_size=BATCH
+    )
+    PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
+    audit.record_many(journal)
+    batch.undone_at = now
+    batch.undone_by = author
+    batch.save(update_fields=["undone_at", "undone_by"])
+    audit.record(
+        actor=author,
+        action="positioning.bulk_accept_undo",
+        instance=batch,
+        after={"undone": len(positionings)},
+        establishment=batch.establishment,
+    )
+    return len(positionings)
+
+
+def _as_accepted(positioning: Positioning, item: AcceptedPositioning, batch) -> bool:
+    """Whether the positioning still holds the decision the batch gave it."""
+    return (
+        positioning.status == Positioning.Status.VALIDATED
+        and positioning.job_id == item.job_id
+        and positioning.evaluation_id is None
+        and positioning.level == item.level
+        and positioning.decided_at == batch.created_at
+    )
