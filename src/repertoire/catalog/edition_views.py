@@ -115,7 +115,12 @@ def detail(request, label: str):
                 return redirect("editions:detail", edition.label)
         else:
             form = EditionForm(
-                initial={"title": edition.title, "status": edition.status, "date": edition.date}
+                initial={
+                    "title": edition.title,
+                    "status": edition.status,
+                    "date": edition.date,
+                    "notes": "\n\n".join(edition.notes),
+                }
             )
     elif request.method == "POST":
         raise PermissionDenied(_("This edition cannot be edited."))
