@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from repertoire.accounts.models import Role
@@ -143,6 +144,77 @@ def detail(request, label: str):
             "previous": selectors.previous_edition(edition),
             "copy_form": CopyEditionForm(),
             "statuses": Edition.Status.choices,
+        },
+    )
+
+
+@login_required
+def grid(request, label: str):
+    """A draft's grid: the texts of its levels and criteria, and its level rule, changed
+    after a preview of the jobs the new rule would move (national administrators)."""
+    edition = _edition(label)
+    _require_national(request)
+    if edition.is_frozen:
+        raise PermissionDenied(_("This edition cannot be edited."))
+    levels = list(selectors.levels_of(edition))
+    criteria = selectors.criteria_of(edition)
+    if request.method == "POST" and request.POST.get("action") == "texts":
+        # Only the texts the form sent: a field left out changes nothing.
+        definitions = {
+            definition.pk: request.POST[f"definition_{definition.pk}"]
+            for level in levels
+            for definition in level.definitions.all()
+            if f"definition_{definition.pk}" in request.POST
+        }
+        descriptions = {
+            c.code: request.POST[f"criterion_{c.code}"]
+            for c in criteria
+            if f"criterion_{c.code}" in request.POST
+        }
+        if attempt(
+            request,
+            lambda: services.update_grid_texts(
+                request.user, edition, definitions=definitions, descriptions=descriptions
+            ),
+            success=lambda count: (
+                ngettext("%(count)d text saved.", "%(count)d texts saved.", count)
+                % {"count": count}
+            ),
+        ):
+            return redirect("editions:grid", edition.label)
+    elif request.method == "POST" and request.POST.get("action") == "rule":
+        code = request.POST.get("regle", "")
+        if code not in RULES:
+            raise Http404(_("Unknown level rule."))
+        if attempt(
+            request,
+            lambda: services.change_level_rule(request.user, edition, code),
+            success=lambda preview: (
+                ngettext(
+                    "Rule applied: %(count)d job changed level.",
+                    "Rule applied: %(count)d jobs changed level.",
+                    len(preview.changes),
+                )
+                % {"count": len(preview.changes)}
+            ),
+        ):
+            return redirect("editions:grid", edition.label)
+    elif request.method == "POST":
+        raise Http404(_("Unknown action."))
+    preview = None
+    chosen = request.GET.get("regle", "")
+    if chosen in RULES and chosen != edition.level_rule:
+        preview = services.preview_level_rule(edition, chosen)
+    return render(
+        request,
+        "catalog/editions/grid.html",
+        {
+            "edition": edition,
+            "levels": levels,
+            "criteria": criteria,
+            "rules": [(code, rule.label) for code, rule in RULES.items()],
+            "current_rule": RULES[edition.level_rule],
+            "preview": preview,
         },
     )
 

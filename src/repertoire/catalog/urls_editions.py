@@ -16,6 +16,7 @@ urlpatterns = [
     path("<str:label>/", views.detail, name="detail"),
     path("<str:label>/copier/", views.copy, name="copy"),
     path("<str:label>/publier/", views.publish, name="publish"),
+    path("<str:label>/grille/", views.grid, name="grid"),
     path("<str:label>/emplois/nouveau/", views.job_form, name="job-new"),
     path("<str:label>/emplois/<slug:code>/", views.job_form, name="job-edit"),
     path("<str:label>/emplois/<slug:code>/retirer/", views.retire, name="job-retire"),

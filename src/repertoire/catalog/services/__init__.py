@@ -3,6 +3,7 @@
 - ``editions``: import, bundled edition, level rule, edition in force, copy, draft's header;
 - ``jobs``: a draft's reference jobs (add, change, retire);
 - ``appellations``: the other titles of a job;
+- ``grid``: a draft's level definitions, criteria descriptions and level rule;
 - ``publication``: publishing a draft, pairing jobs across editions.
 
 Callers import from here.
@@ -27,6 +28,12 @@ from repertoire.catalog.services.editions import (
     set_level_rule,
     update_edition,
 )
+from repertoire.catalog.services.grid import (
+    RulePreview,
+    change_level_rule,
+    preview_level_rule,
+    update_grid_texts,
+)
 from repertoire.catalog.services.jobs import retire_job, rule_level, save_job
 from repertoire.catalog.services.publication import (
     PublicationRefused,
@@ -40,7 +47,9 @@ __all__ = [
     "RESERVED_LABELS",
     "EditionFrozen",
     "PublicationRefused",
+    "RulePreview",
     "add_appellation",
+    "change_level_rule",
     "copy_edition",
     "decide_pairing",
     "ensure_bundled_edition",
@@ -49,6 +58,7 @@ __all__ = [
     "import_edition",
     "label_problem",
     "make_current",
+    "preview_level_rule",
     "publish_edition",
     "rebuild_matching_index",
     "remove_appellation",
@@ -58,4 +68,5 @@ __all__ = [
     "seed_curated_appellations",
     "set_level_rule",
     "update_edition",
+    "update_grid_texts",
 ]
