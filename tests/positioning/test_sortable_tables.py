@@ -56,6 +56,8 @@ def test_header_shows_the_sort_and_offers_the_other_way(client, people):
     html = client.get("/personnel/?tri=nom&ordre=asc").content.decode()
     assert 'aria-sort="ascending"' in html
     assert "tri=nom&amp;ordre=desc" in html
+    # The search form keeps the sort.
+    assert '<input type="hidden" name="tri" value="nom">' in html
 
 
 def test_pager_counts_pages_and_keeps_the_query(client, people, monkeypatch):
