@@ -124,3 +124,13 @@ def test_appeals_and_evaluations_pages_answer_with_a_sort(client, people):
         == 200
     )
     assert client.get("/pesees/?tri=niveau&ordre=desc").status_code == 200
+
+
+def test_search_results_say_which_page_of_how_many(client, edition, monkeypatch):
+    from repertoire.catalog import views as catalog_views
+
+    monkeypatch.setattr(catalog_views, "RESULTS_PER_PAGE", 10)
+    response = client.get("/recherche/?q=&page=2")
+    total = response.context["results"].total
+    assert total > 10
+    assert f"page 2 sur {-(-total // 10)}" in response.content.decode()
