@@ -134,3 +134,15 @@ def test_search_results_say_which_page_of_how_many(client, edition, monkeypatch)
     total = response.context["results"].total
     assert total > 10
     assert f"page 2 sur {-(-total // 10)}" in response.content.decode()
+
+
+def test_edition_jobs_sorted_by_title(client, network, edition):
+    client.force_login(network.national)
+    response = client.get(f"/editions/{edition.label}/?tri=emploi&ordre=desc")
+    titles = [job.title for job in response.context["jobs"]]
+    # The database's own collation orders the titles (accents and capitals included).
+    assert titles == list(edition.jobs.order_by("-title", "pk").values_list("title", flat=True))
+    assert titles != list(edition.jobs.order_by("position").values_list("title", flat=True))
+    listing = client.get("/editions/?tri=date&ordre=asc")
+    dates = [shown.date for shown in listing.context["table"].page]
+    assert dates == sorted(dates)

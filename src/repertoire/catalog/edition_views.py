@@ -24,7 +24,21 @@ from repertoire.core.editions import Pairing
 from repertoire.core.grid import RULES
 from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
+from repertoire.tables import table
 from repertoire.web import REFUSALS, attempt, tell_refusal
+
+EDITION_SORTS = {
+    "edition": ("label",),
+    "titre": ("title",),
+    "date": ("date",),
+    "statut": ("status",),
+}
+JOB_SORTS = {
+    "niveau": ("level__number", "position"),
+    "emploi": ("title",),
+}
+EDITIONS_PER_PAGE = 50
+JOBS_PER_PAGE = 200
 
 
 def _edition(label: str | None) -> Edition:
@@ -65,6 +79,12 @@ def edition_list(request):
         "catalog/editions/list.html",
         {
             "editions": editions,
+            "table": table(
+                request,
+                selectors.editions().select_related("based_on").order_by("-date", "label"),
+                sorts=EDITION_SORTS,
+                per_page=EDITIONS_PER_PAGE,
+            ),
             "national": _national(request),
             "copy_form": CopyEditionForm(),
             "current": next((v for v in editions if v.is_current), None),
@@ -126,16 +146,23 @@ def detail(request, label: str):
     elif request.method == "POST":
         raise PermissionDenied(_("This edition cannot be edited."))
     disagreements = selectors.level_disagreements(edition)
-    jobs = list(selectors.jobs_of(edition).order_by("level__number", "position"))
+    listing = table(
+        request,
+        selectors.jobs_of(edition).order_by("level__number", "position"),
+        sorts=JOB_SORTS,
+        per_page=JOBS_PER_PAGE,
+    )
+    jobs = list(listing.page)
     for job in jobs:
         job.rule_level = disagreements.get(job.code)
-    described = {job.title for job in jobs}
+    described = set(edition.jobs.values_list("title", flat=True))
     return render(
         request,
         "catalog/editions/detail.html",
         {
             "edition": edition,
             "jobs": jobs,
+            "table": listing,
             "form": form,
             "editable": editable,
             "national": _national(request),
