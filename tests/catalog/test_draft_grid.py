@@ -86,8 +86,19 @@ def test_a_rule_change_shows_the_jobs_it_would_move_then_applies(client, network
     draft.refresh_from_db()
     assert draft.level_rule == current.code  # nothing saved by the preview
 
+    # Decided on a preview the draft no longer matches: nothing applied.
+    stale = client.post(
+        f"/editions/{draft.label}/grille/",
+        {"action": "rule", "regle": other.code, "vu": ""},
+        follow=True,
+    )
+    assert escape("rien n'a été appliqué") in stale.content.decode()
+    draft.refresh_from_db()
+    assert draft.level_rule == current.code
+    seen = page.context["preview"].fingerprint
+    assert f'name="vu" value="{escape(seen)}"' in page.content.decode()
     response = client.post(
-        f"/editions/{draft.label}/grille/", {"action": "rule", "regle": other.code}
+        f"/editions/{draft.label}/grille/", {"action": "rule", "regle": other.code, "vu": seen}
     )
     assert response.status_code == 302
     draft.refresh_from_db()

@@ -215,7 +215,9 @@ def grid(request, label: str):
             raise Http404(_("Unknown level rule."))
         if attempt(
             request,
-            lambda: services.change_level_rule(request.user, edition, code),
+            lambda: services.change_level_rule(
+                request.user, edition, code, seen=request.POST.get("vu")
+            ),
             success=lambda preview: (
                 ngettext(
                     "Rule applied: %(count)d job changed level.",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Criterion, Edition, LevelDefinition, ReferenceJob
@@ -27,7 +28,7 @@ from repertoire.core.grid import (
     level_changes,
 )
 from repertoire.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 from repertoire.locking import lock_rows
 
 
@@ -46,6 +47,11 @@ class RulePreview:
     def allowed(self) -> bool:
         return not self.misclassified
 
+    @property
+    def fingerprint(self) -> str:
+        """The changes as the person saw them, to post back with the decision."""
+        return "|".join(f"{c.reference.name}:{c.after}" for c in self.changes)
+
 
 def preview_level_rule(edition: Edition, rule_code: str) -> RulePreview:
     rule = get_rule(rule_code)
@@ -60,15 +66,26 @@ def preview_level_rule(edition: Edition, rule_code: str) -> RulePreview:
 
 
 @transaction.atomic
-def change_level_rule(user, edition: Edition, rule_code: str) -> RulePreview:
+def change_level_rule(
+    user, edition: Edition, rule_code: str, *, seen: str | None = None
+) -> RulePreview:
     """Put the draft under another rule: refused if it misclassifies a reference job as
     at import; the jobs whose level followed the old rule take the new rule's level (each
-    journaled, with the rule's change)."""
+    journaled, with the rule's change). ``seen``: the preview's fingerprint the person
+    decided on; if the draft changed since, nothing is done (a conflict)."""
     check_national(user)
     check_draft(edition)  # locks the draft: the preview below is the one applied
+    edition.refresh_from_db()
     preview = preview_level_rule(edition, rule_code)
     if not preview.allowed:
         raise RuleRefused(preview.rule, preview.misclassified)
+    if seen is not None and seen != preview.fingerprint:
+        raise Conflict(
+            _(
+                "The draft changed since the preview: nothing was applied. Look at the "
+                "jobs the rule would now change, then decide again."
+            )
+        )
     author = user.get_username()
     if preview.rule.code == edition.level_rule:
         return preview
