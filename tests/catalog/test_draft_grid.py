@@ -53,6 +53,24 @@ def test_level_definitions_and_criteria_descriptions_are_edited(client, network,
     assert {"level_definition.update", "criterion.update"} <= actions
 
 
+def test_an_empty_definition_is_refused_and_the_typed_texts_stay(client, draft):
+    url = f"/editions/{draft.label}/grille/"
+    definition = selectors.levels_of(draft)[0].definitions.all()[0]
+    criterion = selectors.criteria_of(draft)[0]
+    response = client.post(
+        url,
+        {
+            "action": "texts",
+            f"definition_{definition.pk}": "  ",
+            f"criterion_{criterion.code}": "Description tapée avant le refus.",
+        },
+    )
+    assert response.status_code == 200
+    assert "Description tapée avant le refus." in response.content.decode()
+    criterion.refresh_from_db()
+    assert criterion.description != "Description tapée avant le refus."
+
+
 def test_the_published_edition_grid_is_not_editable(client, network, edition):
     client.force_login(network.national)
     assert client.get(f"/editions/{edition.label}/grille/").status_code == 403

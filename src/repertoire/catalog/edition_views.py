@@ -185,6 +185,12 @@ def grid(request, label: str):
         raise PermissionDenied(_("This edition cannot be edited."))
     levels = list(selectors.levels_of(edition))
     criteria = selectors.criteria_of(edition)
+    # The texts shown: as stored, or as typed when a save was refused.
+    for level in levels:
+        for definition in level.definitions.all():
+            definition.shown = request.POST.get(f"definition_{definition.pk}", definition.text)
+    for criterion in criteria:
+        criterion.shown = request.POST.get(f"criterion_{criterion.code}", criterion.description)
     if request.method == "POST" and request.POST.get("action") == "texts":
         # Only the texts the form sent: a field left out changes nothing.
         definitions = {
