@@ -61,10 +61,10 @@ def test_worklist_fits_a_phone(page, live_server, network, view, screenshot):
     assert region.evaluate("el => getComputedStyle(el).overflowX") == "auto"
 
 
-def test_employees_and_journal_fit_a_phone(page, live_server, network):
+def test_other_list_tables_fit_a_phone(page, live_server, network, live_edition):
     page.set_viewport_size(PHONE)
     sign_in(page, live_server, "national-largeur")
-    for path in ("/personnel/", "/journal/"):
+    for path in ("/personnel/", "/journal/", "/editions/", f"/editions/{live_edition.label}/"):
         page.goto(live_server.url + path)
         page.locator("table").first.wait_for()
         assert page_scroll_width(page) <= PHONE["width"], path
