@@ -516,6 +516,12 @@ def _edits(edition, job):
             user, edition, None, **{**form, "title": edition.missing_jobs[0]}
         ),
         "retire_job": lambda user: services.retire_job(user, job),
+        "update_grid_texts": lambda user: services.update_grid_texts(
+            user, edition, definitions={}, descriptions={}
+        ),
+        "change_level_rule": lambda user: services.change_level_rule(
+            user, edition, edition.level_rule
+        ),
         "publish_edition": lambda user: services.publish_edition(user, edition),
     }
 

@@ -7,7 +7,6 @@ from itertools import islice
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
@@ -18,8 +17,15 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.audit.selectors import in_clear, journal_for
 from repertoire.core.spreadsheet_cells import CsvWriter
+from repertoire.tables import table
 
 PAGE_SIZE = 100
+JOURNAL_SORTS = {
+    "date": ("at",),
+    "auteur": ("actor",),
+    "action": ("action",),
+    "objet": ("object_type", "object_id"),
+}
 
 
 class JournalFilter(forms.Form):
@@ -27,10 +33,14 @@ class JournalFilter(forms.Form):
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     since = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
 
@@ -43,14 +53,15 @@ def journal(request):
     entries = journal_for(request.user, **{k: v for k, v in filters.items() if v})
     if request.GET.get("format") == "csv":
         return _csv(entries)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    listing = table(request, entries, sorts=JOURNAL_SORTS, per_page=PAGE_SIZE)
+    page = listing.page
     page.object_list = in_clear(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     return render(
         request,
         "audit/journal.html",
-        {"form": form, "page": page, "query_string": params.urlencode()},
+        {"form": form, "page": page, "table": listing, "query_string": params.urlencode()},
     )
 
 

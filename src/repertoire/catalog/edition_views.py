@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from repertoire.accounts.models import Role
@@ -23,7 +24,21 @@ from repertoire.core.editions import Pairing
 from repertoire.core.grid import RULES
 from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
+from repertoire.tables import table
 from repertoire.web import REFUSALS, attempt, tell_refusal
+
+EDITION_SORTS = {
+    "edition": ("label",),
+    "titre": ("title",),
+    "date": ("date",),
+    "statut": ("status",),
+}
+JOB_SORTS = {
+    "niveau": ("level__number", "position"),
+    "emploi": ("title",),
+}
+EDITIONS_PER_PAGE = 50
+JOBS_PER_PAGE = 200
 
 
 def _edition(label: str | None) -> Edition:
@@ -64,6 +79,12 @@ def edition_list(request):
         "catalog/editions/list.html",
         {
             "editions": editions,
+            "table": table(
+                request,
+                selectors.editions().select_related("based_on").order_by("-date", "label"),
+                sorts=EDITION_SORTS,
+                per_page=EDITIONS_PER_PAGE,
+            ),
             "national": _national(request),
             "copy_form": CopyEditionForm(),
             "current": next((v for v in editions if v.is_current), None),
@@ -115,21 +136,33 @@ def detail(request, label: str):
                 return redirect("editions:detail", edition.label)
         else:
             form = EditionForm(
-                initial={"title": edition.title, "status": edition.status, "date": edition.date}
+                initial={
+                    "title": edition.title,
+                    "status": edition.status,
+                    "date": edition.date,
+                    "notes": "\n\n".join(edition.notes),
+                }
             )
     elif request.method == "POST":
         raise PermissionDenied(_("This edition cannot be edited."))
     disagreements = selectors.level_disagreements(edition)
-    jobs = list(selectors.jobs_of(edition).order_by("level__number", "position"))
+    listing = table(
+        request,
+        selectors.jobs_of(edition).order_by("level__number", "position"),
+        sorts=JOB_SORTS,
+        per_page=JOBS_PER_PAGE,
+    )
+    jobs = list(listing.page)
     for job in jobs:
         job.rule_level = disagreements.get(job.code)
-    described = {job.title for job in jobs}
+    described = set(edition.jobs.values_list("title", flat=True))
     return render(
         request,
         "catalog/editions/detail.html",
         {
             "edition": edition,
             "jobs": jobs,
+            "table": listing,
             "form": form,
             "editable": editable,
             "national": _national(request),
@@ -138,6 +171,85 @@ def detail(request, label: str):
             "previous": selectors.previous_edition(edition),
             "copy_form": CopyEditionForm(),
             "statuses": Edition.Status.choices,
+        },
+    )
+
+
+@login_required
+def grid(request, label: str):
+    """A draft's grid: the texts of its levels and criteria, and its level rule, changed
+    after a preview of the jobs the new rule would move (national administrators)."""
+    edition = _edition(label)
+    _require_national(request)
+    if edition.is_frozen:
+        raise PermissionDenied(_("This edition cannot be edited."))
+    levels = list(selectors.levels_of(edition))
+    criteria = selectors.criteria_of(edition)
+    # The texts shown: as stored, or as typed when a save was refused.
+    for level in levels:
+        for definition in level.definitions.all():
+            definition.shown = request.POST.get(f"definition_{definition.pk}", definition.text)
+    for criterion in criteria:
+        criterion.shown = request.POST.get(f"criterion_{criterion.code}", criterion.description)
+    if request.method == "POST" and request.POST.get("action") == "texts":
+        # Only the texts the form sent: a field left out changes nothing.
+        definitions = {
+            definition.pk: request.POST[f"definition_{definition.pk}"]
+            for level in levels
+            for definition in level.definitions.all()
+            if f"definition_{definition.pk}" in request.POST
+        }
+        descriptions = {
+            c.code: request.POST[f"criterion_{c.code}"]
+            for c in criteria
+            if f"criterion_{c.code}" in request.POST
+        }
+        if attempt(
+            request,
+            lambda: services.update_grid_texts(
+                request.user, edition, definitions=definitions, descriptions=descriptions
+            ),
+            success=lambda count: (
+                ngettext("%(count)d text saved.", "%(count)d texts saved.", count)
+                % {"count": count}
+            ),
+        ):
+            return redirect("editions:grid", edition.label)
+    elif request.method == "POST" and request.POST.get("action") == "rule":
+        code = request.POST.get("regle", "")
+        if code not in RULES:
+            raise Http404(_("Unknown level rule."))
+        if attempt(
+            request,
+            lambda: services.change_level_rule(
+                request.user, edition, code, seen=request.POST.get("vu")
+            ),
+            success=lambda preview: (
+                ngettext(
+                    "Rule applied: %(count)d job changed level.",
+                    "Rule applied: %(count)d jobs changed level.",
+                    len(preview.changes),
+                )
+                % {"count": len(preview.changes)}
+            ),
+        ):
+            return redirect("editions:grid", edition.label)
+    elif request.method == "POST":
+        raise Http404(_("Unknown action."))
+    preview = None
+    chosen = request.GET.get("regle", "")
+    if chosen in RULES and chosen != edition.level_rule:
+        preview = services.preview_level_rule(edition, chosen)
+    return render(
+        request,
+        "catalog/editions/grid.html",
+        {
+            "edition": edition,
+            "levels": levels,
+            "criteria": criteria,
+            "rules": [(code, rule.label) for code, rule in RULES.items()],
+            "current_rule": RULES[edition.level_rule],
+            "preview": preview,
         },
     )
 

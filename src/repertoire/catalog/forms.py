@@ -94,7 +94,24 @@ class CopyEditionForm(forms.Form):
 class EditionForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300)
     status = forms.ChoiceField(label=_("Status"), choices=Edition.Status.choices)
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # <input type=date> reads and writes ISO dates only, whatever the language of the page.
+    date = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    notes = forms.CharField(
+        label=_("Notice"),
+        required=False,
+        max_length=LONG_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "The notice printed under the title (for instance that an update will follow); "
+            "paragraphs separated by a blank line."
+        ),
+    )
+
+    def clean_notes(self) -> list[str]:
+        paragraphs = self.cleaned_data["notes"].replace("\r\n", "\n").split("\n\n")
+        return [" ".join(text.split()) for text in paragraphs if text.strip()]
 
 
 LEVEL_CHOICES = [("", _("the rule's level"))] + [

@@ -139,6 +139,7 @@ def _search_context(request, edition) -> dict:
     criteria = selectors.criteria_of(edition)
     form = SearchForm(request.GET, criteria)
     results = None
+    last_page = 1
     page = _page_number(request.GET.get("page"))
     if form.is_valid() and ("q" in request.GET or form.filtered):
         search_page = partial(
@@ -159,6 +160,7 @@ def _search_context(request, edition) -> dict:
         "form": form,
         "results": results,
         "page": page,
+        "last_page": last_page,
         "first_rank": (page - 1) * RESULTS_PER_PAGE + 1,
         "max_compared": MAX_COMPARED,
         "has_next": results is not None and page * RESULTS_PER_PAGE < results.total,

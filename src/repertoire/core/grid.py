@@ -221,6 +221,35 @@ def calibrate(rule: LevelRule, references: Iterable[ReferenceProfile]) -> list[M
     ]
 
 
+@dataclass(frozen=True)
+class LevelChange:
+    """A reference job whose level a change of rule would change."""
+
+    reference: ReferenceProfile
+    after: int
+
+    @property
+    def before(self) -> int:
+        return self.reference.level
+
+    def describe(self) -> str:
+        return f"{self.reference.name} : niveau {to_roman(self.before)} → {to_roman(self.after)}"
+
+
+def level_changes(
+    before: LevelRule, after: LevelRule, references: Iterable[ReferenceProfile]
+) -> list[LevelChange]:
+    """The jobs whose level follows ``before`` (their level is the one it gives) and
+    that ``after`` would put at another level: what switching a draft's rule does to its
+    jobs. A job declared at a level its rule does not give keeps its declared level."""
+    return [
+        LevelChange(reference, after.level(reference.degrees))
+        for reference in references
+        if before.level(reference.degrees) == reference.level
+        and after.level(reference.degrees) != reference.level
+    ]
+
+
 def choose_rule(references: Sequence[ReferenceProfile], preferred: str | None = None) -> LevelRule:
     """The preferred rule if it calibrates; without a preference, the first rule that does.
 

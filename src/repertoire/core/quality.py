@@ -135,6 +135,9 @@ def _sommaire(document: RepertoireDocument) -> list[Finding]:
     findings = []
     jobs = {title_key(job.heading): job for job in document.jobs}
     listed = set()
+    # A sommaire without a single page number is a draft's list of its jobs (the draft is
+    # not typeset yet): it cannot have page numbers, so none are asked of it.
+    paged = any(entry.page is not None for entry in document.sommaire)
     previous_page = 0
     for entry in document.sommaire:
         key = title_key(entry.title)
@@ -161,14 +164,15 @@ def _sommaire(document: RepertoireDocument) -> list[Finding]:
                 )
             )
         if entry.page is None:
-            findings.append(
-                Finding(
-                    WARNING,
-                    "sommaire_page_missing",
-                    f"Le sommaire ne donne pas de numéro de page pour « {entry.title} »",
-                    line,
+            if paged:
+                findings.append(
+                    Finding(
+                        WARNING,
+                        "sommaire_page_missing",
+                        f"Le sommaire ne donne pas de numéro de page pour « {entry.title} »",
+                        line,
+                    )
                 )
-            )
         elif entry.page <= previous_page:
             findings.append(
                 Finding(

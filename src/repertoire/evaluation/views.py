@@ -13,7 +13,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -35,9 +34,19 @@ from repertoire.evaluation.models import JobEvaluation
 from repertoire.evaluation.presenters import result_context
 from repertoire.positioning.models import Establishment
 from repertoire.positioning.selectors import establishments_for
+from repertoire.tables import table
 from repertoire.web import REFUSALS, attempt, tell_refusal
 
 PAGE_SIZE = 50
+EVALUATION_SORTS = {
+    "intitule": ("title",),
+    "etablissement": ("establishment__name",),
+    "version": ("number",),
+    "niveau": ("level",),
+    "statut": ("status",),
+    "edition": ("edition__date",),
+    "modifie": ("updated_at",),
+}
 EDITABLE = (JobEvaluation.Status.DRAFT, JobEvaluation.Status.RETURNED)
 
 
@@ -78,12 +87,14 @@ def evaluation_list(request):
     ]
     chosen = filters.get("establishment", "")
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    listing = table(request, evaluations, sorts=EVALUATION_SORTS, per_page=PAGE_SIZE)
     return render(
         request,
         "evaluation/list.html",
         {
             "form": form,
-            "page": Paginator(evaluations, PAGE_SIZE).get_page(request.GET.get("page")),
+            "table": listing,
+            "page": listing.page,
             "establishments": establishments,
             "several": len(establishments) > 1,
             # Where a new evaluation can start straight away, and where one must be chosen.

@@ -15,7 +15,7 @@ class GapActionForm(forms.Form):
         max_length=GapAction.TEXT_MAX_LENGTH,
     )
     decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, categories: list[str], **kwargs):

@@ -3,6 +3,7 @@
 - ``editions``: import, bundled edition, level rule, edition in force, copy, draft's header;
 - ``jobs``: a draft's reference jobs (add, change, retire);
 - ``appellations``: the other titles of a job;
+- ``grid``: a draft's level definitions, criteria descriptions and level rule;
 - ``publication``: publishing a draft, pairing jobs across editions;
 - ``rome``: the ROME codes of a draft's jobs.
 
@@ -28,6 +29,12 @@ from repertoire.catalog.services.editions import (
     set_level_rule,
     update_edition,
 )
+from repertoire.catalog.services.grid import (
+    RulePreview,
+    change_level_rule,
+    preview_level_rule,
+    update_grid_texts,
+)
 from repertoire.catalog.services.jobs import retire_job, rule_level, save_job
 from repertoire.catalog.services.publication import (
     PublicationRefused,
@@ -42,7 +49,9 @@ __all__ = [
     "RESERVED_LABELS",
     "EditionFrozen",
     "PublicationRefused",
+    "RulePreview",
     "add_appellation",
+    "change_level_rule",
     "copy_edition",
     "decide_pairing",
     "ensure_bundled_edition",
@@ -51,6 +60,7 @@ __all__ = [
     "import_edition",
     "label_problem",
     "make_current",
+    "preview_level_rule",
     "publish_edition",
     "rebuild_matching_index",
     "remove_appellation",
@@ -61,4 +71,5 @@ __all__ = [
     "set_job_rome_codes",
     "set_level_rule",
     "update_edition",
+    "update_grid_texts",
 ]

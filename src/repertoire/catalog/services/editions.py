@@ -344,13 +344,19 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
 
 
 @transaction.atomic
-def update_edition(user, edition: Edition, *, title: str, status: str, date) -> Edition:
+def update_edition(
+    user, edition: Edition, *, title: str, status: str, date, notes: list[str] | None = None
+) -> Edition:
+    """A draft's title, status, date and notice (the paragraphs under its title); the
+    publication keeps them as set here."""
     check_national(user)
     check_draft(edition)
     before = snapshot(edition)
     edition.title, edition.status, edition.date = " ".join(title.split()), status, date
+    if notes is not None:
+        edition.notes = [" ".join(text.split()) for text in notes if text.strip()]
     full_clean(edition, exclude=["based_on"])
-    edition.save(update_fields=["title", "status", "date"])
+    edition.save(update_fields=["title", "status", "date", "notes"])
     edition_changed(edition)
     record(
         actor=user.get_username(),

@@ -17,7 +17,17 @@ from repertoire.positioning.views import (
     form_errors,
     positioning_to_decide,
 )
+from repertoire.tables import table
 from repertoire.web import attempt
+
+PAGE_SIZE = 50
+APPEAL_SORTS = {
+    "numero": ("pk",),
+    "nom": ("positioning__employee__last_name", "positioning__employee__first_name"),
+    "nature": ("kind",),
+    "recu": ("received_on",),
+    "statut": ("status",),
+}
 
 
 @login_required
@@ -27,12 +37,14 @@ def appeal_list(request, code: str):
     if status not in Appeal.Status.values:
         status = ""
     appeals = selectors.appeals_for(request.user, establishment=establishment, status=status)
+    listing = table(request, appeals, sorts=APPEAL_SORTS, per_page=PAGE_SIZE)
     return render(
         request,
         "positioning/appeals.html",
         {
             "establishment": establishment,
-            "appeals": appeals,
+            "appeals": listing.page,
+            "table": listing,
             "status": status,
             "statuses": Appeal.Status.choices,
             "today": timezone.localdate(),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,9 +24,19 @@ from repertoire.positioning.forms import (
     DecisionForm,
     EvaluationPlacementForm,
 )
+from repertoire.tables import table
 from repertoire.typesetting.pdf import pdf
 
 PAGE_SIZE = 50
+EMPLOYEE_SORTS = {
+    "nom": ("last_name", "first_name"),
+    "matricule": ("matricule",),
+    "intitule": ("job_title",),
+    "service": ("service",),
+    "niveau": ("current_level",),
+    "etablissement": ("establishment__code",),
+}
+PERSONAL_SORTS = ("matricule", "service")  # columns only those who see them may sort on
 
 
 @login_required
@@ -38,15 +47,22 @@ def employee_list(request):
     employees = selectors.employees_for(
         request.user, search=search, establishment=request.GET.get("etablissement") or None
     )
-    page = Paginator(employees, PAGE_SIZE).get_page(request.GET.get("page"))
+    details = sees_personal_details(request.user)
+    sorts = {
+        key: fields
+        for key, fields in EMPLOYEE_SORTS.items()
+        if details or key not in PERSONAL_SORTS
+    }
+    listing = table(request, employees, sorts=sorts, per_page=PAGE_SIZE)
     return render(
         request,
         "positioning/employees.html",
         {
-            "page": page,
+            "table": listing,
+            "page": listing.page,
             "search": search,
             "establishments": selectors.establishments_for(request.user),
-            "details": sees_personal_details(request.user),
+            "details": details,
         },
     )
 

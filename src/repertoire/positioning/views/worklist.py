@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,10 +38,28 @@ from repertoire.positioning.views import (
     form_errors,
     positioning_to_decide,
 )
+from repertoire.tables import table
 from repertoire.web import attempt
 
 PAGE_SIZE = 50
 GROUPS_PAGE_SIZE = 100
+# The columns a person may sort the worklist on (?tri=…&ordre=asc|desc).
+LIST_SORTS = {
+    "nom": ("employee__last_name", "employee__first_name"),
+    "intitule": ("employee__job_title",),
+    "service": ("employee__service",),
+    "emploi": ("job__title",),
+    "niveau": ("level",),
+    "confiance": ("confidence",),
+    "statut": ("status",),
+}
+GROUP_SORTS = {
+    "intitule": lambda group: group.example_title.casefold(),
+    "a_revoir": lambda group: group.to_review,
+    "emploi": lambda group: group.job_title.casefold() or None,
+    "niveau": lambda group: group.level,
+    "confiance": lambda group: group.confidence,
+}
 
 
 @login_required
@@ -97,7 +114,10 @@ def worklist(request, code: str):
         positionings = selectors.positionings_for(
             request.user, establishment=establishment, filters=filters
         )
-        context["page"] = Paginator(positionings, PAGE_SIZE).get_page(request.GET.get("page"))
+        sorts = dict(LIST_SORTS)
+        if not context["details"]:
+            sorts.pop("service")  # a column the person does not see sorts nothing
+        listing = table(request, positionings, sorts=sorts, per_page=PAGE_SIZE)
     else:
         groups = selectors.title_groups(
             request.user,
@@ -105,7 +125,9 @@ def worklist(request, code: str):
             filters=filters,
             pending_only=not filters.status,
         )
-        context["page"] = Paginator(groups, GROUPS_PAGE_SIZE).get_page(request.GET.get("page"))
+        listing = table(request, groups, sorts=GROUP_SORTS, per_page=GROUPS_PAGE_SIZE)
+    context["table"] = listing
+    context["page"] = listing.page
     return render(request, "positioning/worklist.html", context)
 
 
