@@ -71,7 +71,7 @@ def test_the_notice_is_edited_and_publication_keeps_it_and_the_date(client, edit
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.notes == new
-    client.post(f"/editions/{draft.label}/publier/", {"statut": "official"})
+    client.post(f"/editions/{draft.label}/publier/", {"statut": "official", "libelle": draft.label})
     draft.refresh_from_db()
     assert draft.is_frozen
     assert draft.notes == new and draft.date == dt.date(2015, 6, 30)
