@@ -5,11 +5,14 @@ from __future__ import annotations
 from importlib import resources
 
 from repertoire.core.document import RepertoireDocument, decode, parse_document
+from repertoire.core.rome import RomeLink, read_correspondence
 from repertoire.core.tables import Table, read_table
 
 BUNDLED_EDITION = "repertoire-emplois-2014-11-18.txt"
 CURATED_APPELLATIONS = "appellations.csv"
 CRITERIA_DESCRIPTIONS = "criteria.csv"
+# The ROME codes of the 2014 reference jobs, established by the project (see rome/README.md).
+ROME_CORRESPONDENCE = "rome/correspondance-2014.csv"
 APPELLATION_FIELDS = {
     "code": {"code", "code_emploi", "emploi"},
     "appellation": {"appellation", "intitule", "titre"},
@@ -44,3 +47,8 @@ def criteria_descriptions() -> dict[str, str]:
         required={"code", "description"},
     )
     return {row["code"]: row["description"] for _, row in table.rows}
+
+
+def rome_correspondence() -> list[RomeLink]:
+    """The ROME codes of the bundled edition's reference jobs, by job code."""
+    return read_correspondence(read(ROME_CORRESPONDENCE).decode("utf-8"))

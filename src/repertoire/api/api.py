@@ -30,6 +30,7 @@ from repertoire.api.schemas import (
     LevelOut,
     MatchIn,
     MatchOut,
+    RomeCodeOut,
     SearchOut,
     SearchParams,
 )
@@ -42,7 +43,9 @@ from repertoire.catalog.presenters import (
     search_dict,
 )
 from repertoire.core.grid import InvalidDegrees
+from repertoire.core.limits import shown
 from repertoire.core.matching import TitleQuery
+from repertoire.core.rome import PRIMARY, load_rome, normalise_code
 from repertoire.core.search import parse_degree_range
 
 
@@ -134,6 +137,36 @@ def get_job(request, code: str, edition: str | None = None):
     if job is None:
         raise Http404(f"aucun emploi « {code} » dans l'édition {edition.label}")
     return job_detail(job, selectors.grid_of(edition))
+
+
+@api.get("/rome/{code}", response={200: RomeCodeOut, **ERRORS}, tags=["repertoire"])
+def rome_code(request, code: str, edition: str | None = None):
+    """A ROME code: its title, appellations, ESCO occupations and the edition's reference
+    jobs that correspond to it."""
+    edition = selectors.get_edition(edition)
+    rome = load_rome()
+    normal = normalise_code(code)
+    if normal is None or normal not in rome:
+        raise Http404(f"« {shown(code)} » n'est pas un code ROME ({rome.version})")
+    return {
+        "code": normal,
+        "title": rome.title(normal),
+        "version": rome.version,
+        "edition": edition.label,
+        "appellations": list(rome.appellations(normal)),
+        "esco": selectors.esco_entries([normal], rome),
+        "jobs": [
+            {
+                "code": job.code,
+                "title": job.title,
+                "level": job.level.number,
+                "roman": job.level.roman,
+                "role": role,
+                "primary": role == PRIMARY,
+            }
+            for job, role in selectors.jobs_for_rome(edition, normal)
+        ],
+    }
 
 
 @api.get("/search", response={200: SearchOut, **ERRORS}, tags=["repertoire"])

@@ -64,6 +64,18 @@ class JobSummaryOut(Schema):
     degrees: dict[str, int]
 
 
+class RomeOut(Schema):
+    code: str = Field(description="ROME code, e.g. M1203")
+    title: str | None = Field(description="its ROME title (None if the referential lacks it)")
+    role: str = Field(description="primary or secondary")
+    primary: bool
+
+
+class EscoOut(Schema):
+    uri: str = Field(description="ESCO occupation URI")
+    label: str = Field(description="its preferred label (French)")
+
+
 class JobOut(Schema):
     code: str
     title: str
@@ -77,6 +89,27 @@ class JobOut(Schema):
     level_definition: str
     explanation: str
     edition: str
+    rome: list[RomeOut] = Field(default_factory=list, description="ROME codes, primary first")
+    esco: list[EscoOut] = Field(default_factory=list, description="ESCO occupations via ROME")
+
+
+class RomeJobOut(Schema):
+    code: str
+    title: str
+    level: int
+    roman: str
+    role: str = Field(description="the ROME code's role for this job: primary or secondary")
+    primary: bool
+
+
+class RomeCodeOut(Schema):
+    code: str = Field(description="ROME code")
+    title: str = Field(description="its ROME title")
+    version: str = Field(description="version of the ROME referential")
+    edition: str
+    appellations: list[str] = Field(description="its appellations in common use (ROME)")
+    esco: list[EscoOut]
+    jobs: list[RomeJobOut] = Field(description="the edition's reference jobs with this code")
 
 
 class ClassifyIn(Schema):

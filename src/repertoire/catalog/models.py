@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from repertoire.core.document import DOCUMENT_STATUSES
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, RULES
 from repertoire.core.limits import SHORT_TEXT_MAX
+from repertoire.core.rome import PRIMARY as ROME_PRIMARY
+from repertoire.core.rome import SECONDARY as ROME_SECONDARY
 from repertoire.core.text import to_roman
 
 
@@ -267,3 +269,35 @@ class EditionPairing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.before_code} → {self.after_code or '∅'}"
+
+
+class JobRome(models.Model):
+    """A ROME code of a reference job, in its edition: the primary one or a secondary one.
+
+    Only the code is stored: its title, appellations and ESCO occupations come from the
+    ROME referential shipped in the package (``core.rome``), one version for everything
+    the application shows, and a change of referential needs no migration of the data.
+    """
+
+    class Role(models.TextChoices):
+        PRIMARY = ROME_PRIMARY, _("primary")
+        SECONDARY = ROME_SECONDARY, _("secondary")
+
+    job = models.ForeignKey(ReferenceJob, models.CASCADE, related_name="rome_codes")
+    rome_code = models.CharField(_("ROME code"), max_length=5)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    created_by = models.CharField(_("created by"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("ROME code of a job")
+        verbose_name_plural = _("ROME codes of jobs")
+        ordering = ["job", "role", "rome_code"]  # primary < secondary
+        constraints = [
+            models.UniqueConstraint(fields=["job", "rome_code"], name="unique_job_rome_code"),
+            models.UniqueConstraint(
+                fields=["job"], condition=Q(role=ROME_PRIMARY), name="one_primary_rome_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rome_code} ({self.role})"

@@ -49,6 +49,7 @@ def job_detail(job: ReferenceJob, grid: Grid) -> dict:
         "level_definition": job.level_definition.text if job.level_definition else "",
         "explanation": grid.rule.explain(degrees_of(job)),
         "edition": job.edition.label,
+        **selectors.rome_of(job),
     }
 
 

@@ -13,6 +13,7 @@ from repertoire.catalog.models import (
     Edition,
     EditionPairing,
     JobDegree,
+    JobRome,
     Level,
     LevelDefinition,
     ReferenceJob,
@@ -38,6 +39,7 @@ from repertoire.core.grid import (
 from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.profiles import ProfileIndex
+from repertoire.core.rome import PRIMARY, RomeReferential, load_rome
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
 
 
@@ -430,3 +432,74 @@ def job_content(job: ReferenceJob) -> dict:
         "requirements": format_items(_items(job.requirements)),
         "degrees": {d.criterion.code: d.degree for d in job.degrees.select_related("criterion")},
     }
+
+
+# --- ROME ----------------------------------------------------------------------------------
+
+
+def rome_entries(rows: Iterable[JobRome], rome: RomeReferential | None = None) -> list[dict]:
+    """A job's ROME codes, primary first: code, title (None for a code the shipped
+    referential no longer knows), role, primary."""
+    rome = rome or load_rome()
+    ordered = sorted(rows, key=lambda row: (row.role != PRIMARY, row.rome_code))
+    return [
+        {
+            "code": row.rome_code,
+            "title": rome.codes[row.rome_code].title if row.rome_code in rome else None,
+            "role": row.role,
+            "primary": row.role == PRIMARY,
+        }
+        for row in ordered
+    ]
+
+
+def esco_entries(codes: Iterable[str], rome: RomeReferential | None = None) -> list[dict]:
+    """The ESCO occupations of ROME codes (in the codes' order, each once): uri, label."""
+    rome = rome or load_rome()
+    seen: dict[str, dict] = {}
+    for code in codes:
+        if code in rome:
+            for occupation in rome.esco(code):
+                seen.setdefault(occupation.uri, {"uri": occupation.uri, "label": occupation.label})
+    return list(seen.values())
+
+
+def rome_of(job: ReferenceJob) -> dict:
+    """``{"rome": [...], "esco": [...]}`` for one job."""
+    rome = rome_entries(job.rome_codes.all())
+    return {"rome": rome, "esco": esco_entries(entry["code"] for entry in rome)}
+
+
+def rome_by_job(edition: Edition) -> dict[str, dict]:
+    """``rome_of`` for every job of the edition, by job code, in one query."""
+    rows: dict[str, list[JobRome]] = {job.code: [] for job in edition.jobs.only("code")}
+    for row in JobRome.objects.filter(job__edition=edition).select_related("job"):
+        rows.setdefault(row.job.code, []).append(row)
+    result = {}
+    for code, found in rows.items():
+        rome = rome_entries(found)
+        result[code] = {"rome": rome, "esco": esco_entries(entry["code"] for entry in rome)}
+    return result
+
+
+def jobs_for_rome(edition: Edition, code: str) -> list[tuple[ReferenceJob, str]]:
+    """The edition's jobs that correspond to a ROME code, with the code's role for each."""
+    rows = (
+        JobRome.objects.filter(job__edition=edition, rome_code=code)
+        .select_related("job__level")
+        .order_by("job__position")
+    )
+    return [(row.job, row.role) for row in rows]
+
+
+def jobs_without_rome(edition: Edition) -> QuerySet[ReferenceJob]:
+    return edition.jobs.filter(rome_codes__isnull=True).order_by("position")
+
+
+def common_appellations(job: ReferenceJob, limit: int = 12) -> list[str]:
+    """The ROME appellations of the job's primary code people commonly use (sorted)."""
+    primary = job.rome_codes.filter(role=PRIMARY).values_list("rome_code", flat=True).first()
+    rome = load_rome()
+    if primary is None or primary not in rome:
+        return []
+    return sorted(rome.appellations(primary), key=str.lower)[:limit]

@@ -101,7 +101,12 @@ def _export_text(edition, format: ExportFormat, output: Path | None) -> None:
 
     document = selectors.document_of(edition)
     if format is ExportFormat.json:
-        content = exports.to_json(document, label=edition.label, level_rule=edition.level_rule)
+        content = exports.to_json(
+            document,
+            label=edition.label,
+            level_rule=edition.level_rule,
+            rome=selectors.rome_by_job(edition),
+        )
     elif format is ExportFormat.csv:
         content = exports.to_csv(document)
     else:

@@ -180,11 +180,26 @@ def _docx_sheet(document, sheet: SheetView, roman: str) -> None:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
+def _rome_cells(found: dict) -> list[str]:
+    """A job's primary ROME code; its codes with their titles, one a line (primary marked);
+    its ESCO occupations, one a line."""
+    codes = found.get("rome", [])
+    primary = next((entry["code"] for entry in codes if entry["primary"]), "")
+    lines = [
+        f"{entry['code']} {entry['title'] or ''}".strip()
+        + (" (principal)" if entry["primary"] else "")
+        for entry in codes
+    ]
+    esco = [f"{entry['label']} <{entry['uri']}>" for entry in found.get("esco", [])]
+    return [primary, "\n".join(lines), "\n".join(esco)]
+
+
 def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
     """A workbook: one row per job (degrees in columns), and the grid."""
 
     progress(0.0, "lecture de l'édition")
     view = edition_view(edition)
+    rome = selectors.rome_by_job(edition)
     workbook = Spreadsheet()
     jobs = workbook.sheet("Emplois")
     header = [
@@ -194,6 +209,9 @@ def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
         "Niveau (romain)",
         *(criterion.label for criterion in view.criteria),
         "Total",
+        "Code ROME principal",
+        "Codes ROME",
+        "Professions ESCO",
         "Finalité et missions",
         "Exigences",
     ]
@@ -207,14 +225,15 @@ def edition_xlsx(edition: Edition, progress: Progress = silent) -> bytes:
                 sheet.job.level.roman,
                 *(degree for _, degree in sheet.degrees),
                 sheet.classification.total,
+                *_rome_cells(rome.get(sheet.job.code, {})),
                 "\n".join(item.as_text() for item in sheet.missions),
                 "\n".join(item.as_text() for item in sheet.requirements),
             ]
         )
         progress(index / len(view.sheets) * 0.9, f"emploi {index} sur {len(view.sheets)}")
-    widths = [28, 42, 8, 10, *(14 for _ in view.criteria), 8, 80, 80]
+    widths = [28, 42, 8, 10, *(14 for _ in view.criteria), 8, 12, 48, 48, 80, 80]
     jobs.layout(widths)
-    jobs.wrap_last_columns(2)
+    jobs.wrap_last_columns(4)
 
     grid = workbook.sheet("Grille")
     grid.append(
@@ -272,7 +291,12 @@ def _csv_file(edition: Edition, progress: Progress = silent) -> bytes:
 
 def _json_file(edition: Edition, progress: Progress = silent) -> bytes:
     document = selectors.document_of(edition)
-    return exports.to_json(document, label=edition.label, level_rule=edition.level_rule).encode()
+    return exports.to_json(
+        document,
+        label=edition.label,
+        level_rule=edition.level_rule,
+        rome=selectors.rome_by_job(edition),
+    ).encode()
 
 
 FORMATS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 
 from repertoire.core.document import RepertoireDocument, write_document
 from repertoire.core.text import to_roman
@@ -11,8 +12,16 @@ from repertoire.typesetting.spreadsheets import csv_text
 # Excel opens a semicolon-separated file with a byte-order mark correctly in French locales.
 
 
-def edition_dict(document: RepertoireDocument, *, label: str, level_rule: str) -> dict:
-    """The JSON shape of DESIGN.md, extended (never renamed)."""
+def edition_dict(
+    document: RepertoireDocument,
+    *,
+    label: str,
+    level_rule: str,
+    rome: Mapping[str, Mapping[str, list]] | None = None,
+) -> dict:
+    """The JSON shape of DESIGN.md, extended (never renamed). ``rome``: each job's ROME
+    codes and ESCO occupations by job code (``{"rome": [...], "esco": [...]}``)."""
+    rome = rome or {}
     definitions = document.level_definitions()
     return {
         "edition": {
@@ -46,6 +55,8 @@ def edition_dict(document: RepertoireDocument, *, label: str, level_rule: str) -
                 "missions": [item.as_text() for item in job.missions],
                 "requirements": [item.as_text() for item in job.requirements],
                 "level_definition": "\n\n".join(job.level_text),
+                "rome": list(rome.get(job.code, {}).get("rome", [])),
+                "esco": list(rome.get(job.code, {}).get("esco", [])),
             }
             for job in document.jobs
         ],
@@ -56,8 +67,14 @@ def edition_dict(document: RepertoireDocument, *, label: str, level_rule: str) -
     }
 
 
-def to_json(document: RepertoireDocument, *, label: str, level_rule: str) -> str:
-    data = edition_dict(document, label=label, level_rule=level_rule)
+def to_json(
+    document: RepertoireDocument,
+    *,
+    label: str,
+    level_rule: str,
+    rome: Mapping[str, Mapping[str, list]] | None = None,
+) -> str:
+    data = edition_dict(document, label=label, level_rule=level_rule, rome=rome)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -3,7 +3,8 @@
 - ``editions``: import, bundled edition, level rule, edition in force, copy, draft's header;
 - ``jobs``: a draft's reference jobs (add, change, retire);
 - ``appellations``: the other titles of a job;
-- ``publication``: publishing a draft, pairing jobs across editions.
+- ``publication``: publishing a draft, pairing jobs across editions;
+- ``rome``: the ROME codes of a draft's jobs.
 
 Callers import from here.
 """
@@ -34,6 +35,7 @@ from repertoire.catalog.services.publication import (
     forget_pairing,
     publish_edition,
 )
+from repertoire.catalog.services.rome import set_job_rome_codes
 
 __all__ = [
     "LABEL",
@@ -56,6 +58,7 @@ __all__ = [
     "rule_level",
     "save_job",
     "seed_curated_appellations",
+    "set_job_rome_codes",
     "set_level_rule",
     "update_edition",
 ]

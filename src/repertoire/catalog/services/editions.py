@@ -30,6 +30,7 @@ from repertoire.catalog.services.common import (
     lock_editions,
     rebuild_sommaire,
 )
+from repertoire.catalog.services.rome import copy_rome_codes, seed_rome_correspondence
 from repertoire.core.document import (
     STORED_STATUSES,
     DocumentError,
@@ -115,6 +116,7 @@ def import_edition(
         )
         _store_sommaire(edition, document, jobs)
         seed_curated_appellations(edition, author=author)
+        seed_rome_correspondence(edition, author=author)
         record(
             actor=author,
             action="edition.import",
@@ -311,13 +313,15 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
             definition.save()
             definitions[old_definition] = definition
     jobs = list(source.jobs.prefetch_related("degrees", "appellations").order_by("position"))
-    degrees, appellations = [], []
+    degrees, appellations, pairs = [], [], []
     for job in jobs:
         old_degrees, old_appellations = list(job.degrees.all()), list(job.appellations.all())
+        original = ReferenceJob(pk=job.pk)
         job.pk, job.edition = None, copy
         job.level = levels[job.level_id]
         job.level_definition = definitions.get(job.level_definition_id)
         job.save()
+        pairs.append((original, job))
         degrees += [
             JobDegree(job=job, criterion=criteria[d.criterion_id], degree=d.degree)
             for d in old_degrees
@@ -328,6 +332,7 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
         ]
     JobDegree.objects.bulk_create(degrees)
     Appellation.objects.bulk_create(appellations)
+    copy_rome_codes(pairs)
     rebuild_sommaire(copy)
     record(
         actor=author,

@@ -1,0 +1,134 @@
+"""The ROME codes of an edition's reference jobs: seeded from the bundled correspondence
+when an edition is imported, copied with a draft, changed by national administrators on a
+draft (journaled)."""
+
+from __future__ import annotations
+
+import re
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from repertoire.audit.services import record
+from repertoire.bundled import rome_correspondence
+from repertoire.catalog.models import Edition, JobRome, ReferenceJob
+from repertoire.catalog.services.common import check_draft, check_national, edition_changed
+from repertoire.core.limits import shown
+from repertoire.core.refusals import Conflict, Refused
+from repertoire.core.rome import PRIMARY, SECONDARY, load_rome, normalise_code
+from repertoire.locking import locked
+
+# The most ROME codes one job carries: beyond, the correspondence says nothing useful.
+MAX_ROME_CODES = 8
+_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+def seed_rome_correspondence(edition: Edition, *, author: str) -> int:
+    """Give the edition's jobs the ROME codes of the bundled correspondence (by job code)."""
+    jobs = {job.code: job for job in edition.jobs.all()}
+    rows = [
+        JobRome(
+            job=jobs[link.job_code], rome_code=link.rome_code, role=link.role, created_by=author
+        )
+        for link in rome_correspondence()
+        if link.job_code in jobs
+    ]
+    created = JobRome.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(created)
+
+
+def copy_rome_codes(pairs: list[tuple[ReferenceJob, ReferenceJob]]) -> None:
+    """Give each new job (a draft's copy) the ROME codes of the job it was copied from."""
+    old = {job.pk: new for job, new in pairs}
+    JobRome.objects.bulk_create(
+        JobRome(
+            job=old[row.job_id], rome_code=row.rome_code, role=row.role, created_by=row.created_by
+        )
+        for row in JobRome.objects.filter(job__in=list(old))
+    )
+
+
+def parse_codes(text: str) -> list[str]:
+    """``m1203, M1607 K2111`` → the codes as typed, in order, once each."""
+    found: list[str] = []
+    for part in _SEPARATORS.split(text or ""):
+        if part and part not in found:
+            found.append(part)
+    return found
+
+
+def _checked_codes(primary: str, secondary: list[str]) -> tuple[str, list[str]]:
+    rome = load_rome()
+    problems: dict[str, str] = {}
+    unknown = []
+    wanted_primary = normalise_code(primary)
+    if not (primary or "").strip():
+        problems["primary"] = _("The primary ROME code is required.")
+    elif wanted_primary is None or wanted_primary not in rome:
+        problems["primary"] = _("%(code)s is not a ROME code (%(version)s).") % {
+            "code": shown(primary.strip()),
+            "version": rome.version,
+        }
+    codes: list[str] = []
+    for typed in secondary:
+        code = normalise_code(typed)
+        if code is None or code not in rome:
+            unknown.append(shown(typed))
+        elif code != wanted_primary and code not in codes:
+            codes.append(code)
+    if unknown:
+        problems["secondary"] = _("Not ROME codes (%(version)s): %(codes)s.") % {
+            "codes": ", ".join(unknown),
+            "version": rome.version,
+        }
+    if len(codes) + 1 > MAX_ROME_CODES:
+        problems["secondary"] = _("At most %(count)d ROME codes per job.") % {
+            "count": MAX_ROME_CODES
+        }
+    if problems:
+        raise Refused(problems=problems)
+    return wanted_primary or "", codes
+
+
+def _described(rows) -> list[str]:
+    return [f"{row.rome_code} ({row.role})" for row in rows]
+
+
+@transaction.atomic
+def set_job_rome_codes(
+    user, job: ReferenceJob, *, primary: str, secondary: list[str] | str = ()
+) -> list[JobRome]:
+    """Replace a draft job's ROME codes: one primary code, any secondary ones.
+
+    Refused for anyone but a national administrator, on a published edition, and for a
+    code the shipped ROME does not know (each named). Journaled with its author.
+    """
+    check_national(user)
+    edition = job.edition
+    check_draft(edition)
+    if isinstance(secondary, str):
+        secondary = parse_codes(secondary)
+    code, others = _checked_codes(primary, list(secondary))
+    try:
+        locked(job)
+    except ReferenceJob.DoesNotExist:
+        raise Conflict(
+            _("The job %(code)s was retired from the edition meanwhile: nothing was saved.")
+            % {"code": job.code}
+        ) from None
+    before = list(job.rome_codes.all())
+    author = user.get_username()
+    job.rome_codes.all().delete()
+    rows = JobRome.objects.bulk_create(
+        [JobRome(job=job, rome_code=code, role=PRIMARY, created_by=author)]
+        + [JobRome(job=job, rome_code=other, role=SECONDARY, created_by=author) for other in others]
+    )
+    edition_changed(edition)
+    record(
+        actor=author,
+        action="job.rome",
+        instance=job,
+        before={"code": job.code, "rome": _described(before)},
+        after={"code": job.code, "rome": _described(rows)},
+    )
+    return rows
