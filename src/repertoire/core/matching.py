@@ -31,6 +31,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
+from repertoire.core.reading import Lexicon, lexicon, read_title
 from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
@@ -39,6 +40,10 @@ from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 CHAR_WEIGHT = 0.4
 WORD_WEIGHT = 0.4
 HEAD_WEIGHT = 0.2
+# …unless the role is generic (agent, chargé, technicien…: lexicon's "role" words) and the
+# title goes on with a field: then the field decides ("Agent de gestion comptable" is about
+# accounting before it is an agent), and the head word keeps only this share.
+GENERIC_HEAD_WEIGHT = 0.05
 # Level marks evaluate this many times their rarity: an appellation that says "adjoint" or
 # "senior" fits a title that does not say it less well.
 LEVEL_MARK_WEIGHT = 2.0
@@ -143,7 +148,7 @@ def _analyzer(text: str) -> list[str]:
 class MatchingIndex:
     """The appellations of an edition's jobs, vectorised for fast batch matching."""
 
-    def __init__(self, jobs: Sequence[JobEntry]):
+    def __init__(self, jobs: Sequence[JobEntry], lex: Lexicon | None = None):
         if not jobs:
             raise ValueError("no reference job to match against")
         self.jobs = tuple(jobs)
@@ -168,6 +173,9 @@ class MatchingIndex:
         heads = [name.split(" ", 1)[0] for name in normalized_names]
         self._head_ids = {head: number for number, head in enumerate(dict.fromkeys(heads))}
         self._name_head = np.array([self._head_ids[head] for head in heads])
+        self._lexicon = lex or lexicon()
+        self._heads = frozenset(self._head_ids)
+        self._known = frozenset(word for name in normalized_names for word in name.split())
         self._families = self._job_families()
         self._fields = self._families + self._field_families()
 
@@ -253,29 +261,61 @@ class MatchingIndex:
     def match_many(self, queries: Iterable[TitleQuery | str], top: int = 3) -> list[MatchResult]:
         queries = [TitleQuery(q) if isinstance(q, str) else q for q in queries]
         words_cache: dict[str, str] = {}
+        readings: dict[str, str] = {}
 
         def normalize(text: str) -> str:
             if text not in words_cache:
                 words_cache[text] = " ".join(title_words(text))
             return words_cache[text]
 
+        def read(text: str) -> str:
+            """The title as the matcher reads it; a title that spells an appellation is
+            read as written."""
+            if text not in readings:
+                plain = normalize(text)
+                readings[text] = (
+                    plain
+                    if plain in self._exact
+                    else " ".join(read_title(text, self._heads, self._known, self._lexicon))
+                )
+            return readings[text]
+
+        # (reading, plain normalised title, context): the plain title still counts when it
+        # spells an appellation exactly.
         keys = [
-            (normalize(q.intitule), normalize(f"{q.service} {q.description}".strip()))
+            (
+                read(q.intitule),
+                normalize(q.intitule),
+                normalize(f"{q.service} {q.description}".strip()),
+            )
             for q in queries
         ]
         unique = list(dict.fromkeys(keys))
-        ranked: dict[tuple[str, str], tuple[Candidate, ...]] = {}
+        ranked: dict[tuple[str, str, str], tuple[Candidate, ...]] = {}
         for start in range(0, len(unique), CHUNK):
             chunk = unique[start : start + CHUNK]
             ranked.update(zip(chunk, self._rank(chunk, top), strict=True))
         return [
-            MatchResult(query, key[0], ranked[key])
+            MatchResult(query, key[1], ranked[key])
             for query, key in zip(queries, keys, strict=True)
         ]
 
-    def _rank(self, keys: list[tuple[str, str]], top: int) -> list[tuple[Candidate, ...]]:
-        titles = [title for title, _ in keys]
-        contexts = [context for _, context in keys]
+    def _head_weights(self, titles: list[str]) -> np.ndarray:
+        """Per title, the weight of its head word (see GENERIC_HEAD_WEIGHT)."""
+        return np.array(
+            [
+                GENERIC_HEAD_WEIGHT
+                if " " in title and title.split(" ", 1)[0] in self._lexicon.roles
+                else HEAD_WEIGHT
+                for title in titles
+            ],
+            dtype=np.float32,
+        )[:, None]
+
+    def _rank(self, keys: list[tuple[str, str, str]], top: int) -> list[tuple[Candidate, ...]]:
+        titles = [title for title, _, _ in keys]
+        plain = [title for _, title, _ in keys]
+        contexts = [context for _, _, context in keys]
         chars = (self._chars.transform(titles) @ self._name_chars_t).toarray()
 
         presence = self._presence(titles)
@@ -286,9 +326,11 @@ class MatchingIndex:
             of_title = overlap / mass[:, None]
             words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
             heads = self._name_head == np.array([self._head(title) for title in titles])[:, None]
-            scores = CHAR_WEIGHT * chars + WORD_WEIGHT * words + HEAD_WEIGHT * heads
-            for row, title in enumerate(titles):
-                for column in self._exact.get(title, ()):
+            head_weight = self._head_weights(titles)
+            word_weight = WORD_WEIGHT + HEAD_WEIGHT - head_weight
+            scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
+            for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
+                for column in (*self._exact.get(title, ()), *self._exact.get(original, ())):
                     scores[row, column] = 1.0
             best = np.maximum.reduceat(scores, self._starts, axis=1)
 
@@ -299,7 +341,7 @@ class MatchingIndex:
             context = (context_presence.multiply(self._idf) @ self._job_words_t).toarray()
             best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
 
-            self._apply_level_cues(titles, best)
+            self._apply_level_cues(titles, plain, best)
             self._propose_related_grades(best)
 
         results = []
@@ -312,7 +354,7 @@ class MatchingIndex:
             results.append(tuple(self._candidate(title, row, job, best, scores) for job in order))
         return results
 
-    def _apply_level_cues(self, titles: list[str], best: np.ndarray) -> None:
+    def _apply_level_cues(self, titles: list[str], plain: list[str], best: np.ndarray) -> None:
         """Within a family, the job a seniority word points to takes the lead.
 
         Not for titles that name a level (a numeral) or spell an appellation exactly:
@@ -320,7 +362,7 @@ class MatchingIndex:
         """
         for row, title in enumerate(titles):
             words = set(title.split())
-            if words & NUMERALS or title in self._exact:
+            if words & NUMERALS or title in self._exact or plain[row] in self._exact:
                 continue
             cues = [
                 position
