@@ -236,8 +236,8 @@ class MatchingIndex:
         return [members for members in fields.values() if len(members) > 1]
 
     @classmethod
-    def build(cls, jobs: Iterable[JobEntry]) -> MatchingIndex:
-        return cls(list(jobs))
+    def build(cls, jobs: Iterable[JobEntry], lex: Lexicon | None = None) -> MatchingIndex:
+        return cls(list(jobs), lex)
 
     @property
     def size(self) -> int:

@@ -69,6 +69,7 @@ class Lexicon:
         units: dict[str, str] = {}
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
             kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
+
             words = tuple(title_words(term))
             if not words:
                 continue
@@ -143,15 +144,33 @@ def read_title(
         for segment in segments[first + 1 :]:
             if job_like(segment) or share_known(segment) >= 0.5:
                 words.extend(segment)
+    words = _replace(_single_gender(words), lex.synonyms)
     # Short unknown words before the first role word: an employer's code, a grade's
     # acronym (a longer one may be a typo of a known word: "Assitante commerciale").
     start = next((i for i, word in enumerate(words) if word in heads), 0)
     if start and all(word not in known and len(word) <= 6 for word in words[:start]):
         words = words[start:]
-    words = _replace(words, lex.synonyms)
     if len(words) > 1 and words[0] in lex.specialists:
         words = words[1:]
+    # "Agent chargé du suivi des équipements": the role does the field, "chargé" adds nothing.
+    if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
+        words = [words[0], *words[2:]]
     return _unit_role(words, lex) or words
+
+
+_CHARGED = title_words("chargé")[0]
+
+
+def _single_gender(words: list[str]) -> list[str]:
+    """``Chef / Cheffe``, ``Cheffe/Chef``, ``Directeur/directrice``: one word for the pair,
+    the shorter (the masculine, which appellations spell)."""
+    out: list[str] = []
+    for word in words:
+        if out and len(word) >= 4 and len(out[-1]) >= 4 and word[:4] == out[-1][:4]:
+            out[-1] = min(out[-1], word, key=len)
+            continue
+        out.append(word)
+    return out
 
 
 def _unit_role(words: list[str], lex: Lexicon) -> list[str] | None:

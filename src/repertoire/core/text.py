@@ -95,7 +95,7 @@ _CONTRACT_NOTES = re.compile(
     r"|\b\d+\s*%"
 )
 # Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
-_INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse)\b")
+_INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse|fe|ffe|ve|ive)\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 # Abbreviations payroll systems truncate titles to (after accents and dots are removed).
