@@ -31,8 +31,9 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from repertoire.bundled import bundled_document, curated_appellations
+from repertoire.bundled import bundled_document, curated_appellations, rome_correspondence
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
+from repertoire.core.rome import PRIMARY, load_rome
 from repertoire.core.text import family_key, title_words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,13 +70,24 @@ def _family_names() -> dict[str, str]:
 FAMILY = _family_names()
 
 
-def build_index() -> tuple[MatchingIndex, list, float]:
+def build_index(with_rome: bool = True) -> tuple[MatchingIndex, list, float]:
+    """The app's engine: curated appellations and, as a second dictionary, the ROME
+    appellations of the jobs' codes (the bundled correspondence)."""
     appellations: dict[str, list[str]] = {}
     for _, row in curated_appellations().rows:
         appellations.setdefault(row["code"], []).append(row["appellation"])
+    codes: dict[str, list[str]] = {}
+    links = sorted(rome_correspondence(), key=lambda link: link.role != PRIMARY)
+    for link in links if with_rome else ():
+        codes.setdefault(link.job_code, []).append(link.rome_code)
+    rome = load_rome()
     started = time.perf_counter()
     index = MatchingIndex.build(
-        JobEntry.from_sheet(job, appellations.get(job.code, ())) for job in DOCUMENT.jobs
+        (
+            JobEntry.from_sheet(job, appellations.get(job.code, ()), codes.get(job.code, ()))
+            for job in DOCUMENT.jobs
+        ),
+        rome={code: rome.appellations(code) for found in codes.values() for code in found},
     )
     elapsed = time.perf_counter() - started
     return index, list(DOCUMENT.jobs), elapsed

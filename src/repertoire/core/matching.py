@@ -23,7 +23,7 @@ titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +32,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
 from repertoire.core.reading import Lexicon, lexicon, read_title
+from repertoire.core.rome import split_gendered_forms
 from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
@@ -61,6 +62,11 @@ LEVEL_CUE = 0.05
 # best (0.8 + 0.1 < 1): the first proposal never changes.
 RELATED_SHARE = 0.8
 RELATED_OWN = 0.1
+# ROME appellations (France Travail's second dictionary) score this share of what a curated
+# appellation would: curated appellations win ties, and a ROME appellation alone never
+# reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
+ROME_SHARE = 0.9
+ROME_SECONDARY = 0.97
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -84,9 +90,13 @@ class JobEntry:
     level: int
     appellations: tuple[str, ...] = ()
     text: str = ""
+    # The job's ROME codes, its primary code first.
+    rome_codes: tuple[str, ...] = ()
 
     @classmethod
-    def from_sheet(cls, sheet: JobSheet, appellations: Iterable[str] = ()) -> JobEntry:
+    def from_sheet(
+        cls, sheet: JobSheet, appellations: Iterable[str] = (), rome_codes: Iterable[str] = ()
+    ) -> JobEntry:
         """A job sheet with its appellations; missions and requirements are its text."""
         items = sheet.missions + sheet.requirements
         return cls(
@@ -95,6 +105,7 @@ class JobEntry:
             level=sheet.level,
             appellations=tuple(appellations),
             text=" ".join(item.as_text() for item in items),
+            rome_codes=tuple(rome_codes),
         )
 
 
@@ -113,13 +124,19 @@ class Candidate:
     score: float
     matched: str
     words: tuple[str, ...]
+    # The ROME code whose appellation ``matched`` is, when the job came through ROME.
+    rome_code: str = ""
 
     @property
     def reason(self) -> str:
         """Why this job is proposed, in words an HR officer reads."""
-        source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
+        if self.rome_code:
+            source = "appellation ROME"
+        else:
+            source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
         shared = f" ; mots communs : {', '.join(self.words)}" if self.words else ""
-        return f"{source} « {self.matched} »{shared}"
+        code = f" ({self.rome_code})" if self.rome_code else ""
+        return f"{source} « {self.matched} »{code}{shared}"
 
     def as_proposal(self, *, digits: int | None = None) -> dict:
         """The candidate as every interface shows and stores it (``digits`` rounds the
@@ -148,7 +165,14 @@ def _analyzer(text: str) -> list[str]:
 class MatchingIndex:
     """The appellations of an edition's jobs, vectorised for fast batch matching."""
 
-    def __init__(self, jobs: Sequence[JobEntry], lex: Lexicon | None = None):
+    def __init__(
+        self,
+        jobs: Sequence[JobEntry],
+        lex: Lexicon | None = None,
+        rome: Mapping[str, Sequence[str]] | None = None,
+    ):
+        """``rome``: the published appellations of ROME codes (``Agent / Agente de …``);
+        those of the jobs' codes make a second dictionary."""
         if not jobs:
             raise ValueError("no reference job to match against")
         self.jobs = tuple(jobs)
@@ -170,12 +194,18 @@ class MatchingIndex:
         for column, normalized in enumerate(normalized_names):
             self._exact.setdefault(normalized, []).append(column)
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
+        self._rome_setup(rome or {})
         heads = [name.split(" ", 1)[0] for name in normalized_names]
-        self._head_ids = {head: number for number, head in enumerate(dict.fromkeys(heads))}
+        rome_heads = [name.split(" ", 1)[0] for name in self._rome_normalized]
+        self._head_ids = {
+            head: number for number, head in enumerate(dict.fromkeys(heads + rome_heads))
+        }
         self._name_head = np.array([self._head_ids[head] for head in heads])
         self._lexicon = lex or lexicon()
         self._heads = frozenset(self._head_ids)
-        self._known = frozenset(word for name in normalized_names for word in name.split())
+        self._known = frozenset(
+            word for name in normalized_names + self._rome_normalized for word in name.split()
+        )
         self._families = self._job_families()
         self._fields = self._families + self._field_families()
 
@@ -206,6 +236,50 @@ class MatchingIndex:
         )
         job_words = self._presence(texts) + owner @ name_presence
         self._job_words_t = (job_words > 0).astype(np.float32).T.tocsr()
+        self._rome_vectors()
+
+    def _rome_setup(self, rome: Mapping[str, Sequence[str]]) -> None:
+        """The ROME appellations of the jobs' codes, gender pairs split, grouped by code."""
+        links: dict[str, list[tuple[int, float]]] = {}
+        for index, job in enumerate(self.jobs):
+            for position, code in enumerate(dict.fromkeys(job.rome_codes)):
+                weight = ROME_SHARE * (1 if position == 0 else ROME_SECONDARY)
+                links.setdefault(code, []).append((index, weight))
+        self._rome_code_list = [code for code in sorted(links) if rome.get(code)]
+        self._rome_links = [
+            (number, index, weight)
+            for number, code in enumerate(self._rome_code_list)
+            for index, weight in links[code]
+        ]
+        self._rome_published: list[str] = []
+        self._rome_normalized: list[str] = []
+        self._rome_code_of: list[int] = []
+        for number, code in enumerate(self._rome_code_list):
+            seen: set[str] = set()
+            for published in rome[code]:
+                for form in split_gendered_forms(published):
+                    normalized = " ".join(title_words(form))
+                    if normalized and normalized not in seen:
+                        seen.add(normalized)
+                        self._rome_published.append(published)
+                        self._rome_normalized.append(normalized)
+                        self._rome_code_of.append(number)
+        self._rome_code_starts = np.searchsorted(
+            np.array(self._rome_code_of, dtype=int), np.arange(len(self._rome_code_list))
+        )
+
+    def _rome_vectors(self) -> None:
+        names = self._rome_normalized
+        if not names:
+            return
+        self._rome_chars_t = self._chars.transform(names).T.tocsr()
+        presence = self._presence(names)
+        self._rome_mass = self._mass(names, presence)
+        self._rome_words_t = presence.multiply(self._idf).T.tocsr()
+        self._rome_head = np.array([self._head(name) for name in names])
+        self._rome_exact: dict[str, list[int]] = {}
+        for column, normalized in enumerate(names):
+            self._rome_exact.setdefault(normalized, []).append(column)
 
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
@@ -236,8 +310,13 @@ class MatchingIndex:
         return [members for members in fields.values() if len(members) > 1]
 
     @classmethod
-    def build(cls, jobs: Iterable[JobEntry], lex: Lexicon | None = None) -> MatchingIndex:
-        return cls(list(jobs), lex)
+    def build(
+        cls,
+        jobs: Iterable[JobEntry],
+        lex: Lexicon | None = None,
+        rome: Mapping[str, Sequence[str]] | None = None,
+    ) -> MatchingIndex:
+        return cls(list(jobs), lex, rome)
 
     @property
     def size(self) -> int:
@@ -316,23 +395,36 @@ class MatchingIndex:
         titles = [title for title, _, _ in keys]
         plain = [title for _, title, _ in keys]
         contexts = [context for _, _, context in keys]
-        chars = (self._chars.transform(titles) @ self._name_chars_t).toarray()
-
+        title_chars = self._chars.transform(titles)
         presence = self._presence(titles)
         mass = self._mass(titles, presence)
-        overlap = (presence @ self._name_words_t).toarray()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            of_name = overlap / self._name_mass
+        title_heads = np.array([self._head(title) for title in titles])[:, None]
+        head_weight = self._head_weights(titles)
+
+        def name_scores(chars_t, words_t, name_mass, name_head, exact) -> np.ndarray:
+            chars = (title_chars @ chars_t).toarray()
+            overlap = (presence @ words_t).toarray()
+            of_name = overlap / name_mass
             of_title = overlap / mass[:, None]
             words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
-            heads = self._name_head == np.array([self._head(title) for title in titles])[:, None]
-            head_weight = self._head_weights(titles)
             word_weight = WORD_WEIGHT + HEAD_WEIGHT - head_weight
+            heads = name_head == title_heads
             scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
             for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
-                for column in (*self._exact.get(title, ()), *self._exact.get(original, ())):
+                for column in (*exact.get(title, ()), *exact.get(original, ())):
                     scores[row, column] = 1.0
+            return scores
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = name_scores(
+                self._name_chars_t,
+                self._name_words_t,
+                self._name_mass,
+                self._name_head,
+                self._exact,
+            )
             best = np.maximum.reduceat(scores, self._starts, axis=1)
+            rome_scores, via_rome = self._rome_best(name_scores, best)
 
             evidence = (presence.multiply(self._idf) @ self._job_words_t).toarray()
             best += TEXT_EVIDENCE * np.nan_to_num(evidence / mass[:, None]) * (1 - best)
@@ -351,8 +443,34 @@ class MatchingIndex:
                 results.append(())
                 continue
             order = np.argsort(-best[row], kind="stable")[:top]
-            results.append(tuple(self._candidate(title, row, job, best, scores) for job in order))
+            results.append(
+                tuple(
+                    self._candidate(title, row, job, best, scores, rome_scores, via_rome)
+                    for job in order
+                )
+            )
         return results
+
+    def _rome_best(self, name_scores, best: np.ndarray):
+        """Lift each job to the best of its ROME codes' appellations (ROME_SHARE of their
+        score), in place; the ROME scores and where ROME won (strictly: curated
+        appellations win ties)."""
+        if not self._rome_normalized:
+            return None, None
+        rome_scores = name_scores(
+            self._rome_chars_t,
+            self._rome_words_t,
+            self._rome_mass,
+            self._rome_head,
+            self._rome_exact,
+        )
+        by_code = np.maximum.reduceat(rome_scores, self._rome_code_starts, axis=1)
+        lifted = np.zeros_like(best)
+        for code, job, weight in self._rome_links:
+            np.maximum(lifted[:, job], weight * by_code[:, code], out=lifted[:, job])
+        via_rome = lifted > best
+        np.maximum(best, lifted, out=best)
+        return rome_scores, via_rome
 
     def _apply_level_cues(self, titles: list[str], plain: list[str], best: np.ndarray) -> None:
         """Within a family, the job a seniority word points to takes the lead.
@@ -382,11 +500,17 @@ class MatchingIndex:
             floor = RELATED_SHARE * scores.max(axis=1, keepdims=True) + RELATED_OWN * scores
             best[:, field] = np.maximum(scores, floor)
 
-    def _candidate(self, title, row, job, best, scores) -> Candidate:
-        start = self._starts[job]
-        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
-        name = start + int(np.argmax(scores[row, start:end]))
-        matched = self._name_form[name]
+    def _candidate(self, title, row, job, best, scores, rome_scores, via_rome) -> Candidate:
+        rome_code = ""
+        if via_rome is not None and via_rome[row, job]:
+            column, number = self._best_rome_name(row, job, rome_scores)
+            matched = self._rome_published[column]
+            rome_code = self._rome_code_list[number]
+        else:
+            start = self._starts[job]
+            end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
+            name = start + int(np.argmax(scores[row, start:end]))
+            matched = self._name_form[name]
         shared = [word for word in dict.fromkeys(title.split()) if word in title_words(matched)]
         entry = self.jobs[job]
         return Candidate(
@@ -396,4 +520,23 @@ class MatchingIndex:
             score=round(float(min(best[row, job], 1.0)), 4),
             matched=matched,
             words=tuple(shared),
+            rome_code=rome_code,
         )
+
+    def _best_rome_name(self, row: int, job: int, rome_scores: np.ndarray) -> tuple[int, int]:
+        """The ROME appellation (column, code number) that lifted a job for a title."""
+        found = (-1.0, 0, 0)
+        for number, linked, weight in self._rome_links:
+            if linked != job:
+                continue
+            start = self._rome_code_starts[number]
+            end = (
+                self._rome_code_starts[number + 1]
+                if number + 1 < len(self._rome_code_starts)
+                else len(self._rome_normalized)
+            )
+            column = start + int(np.argmax(rome_scores[row, start:end]))
+            value = weight * rome_scores[row, column]
+            if value > found[0]:
+                found = (value, column, number)
+        return found[1], found[2]
