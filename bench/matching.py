@@ -31,10 +31,15 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
-from repertoire.bundled import bundled_document, curated_appellations, rome_correspondence
+from repertoire.bundled import bundled_document, curated_appellations
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
-from repertoire.core.rome import PRIMARY, load_rome
 from repertoire.core.text import family_key, title_words
+
+try:  # an engine older than ROME (to measure a baseline: PYTHONPATH=<old src>)
+    from repertoire.bundled import rome_correspondence
+    from repertoire.core.rome import PRIMARY, load_rome
+except ImportError:  # pragma: no cover
+    rome_correspondence = None
 
 ROOT = Path(__file__).resolve().parents[1]
 # The development set lives beside the checkouts (/work/shared/data), not in the repository.
@@ -48,6 +53,7 @@ DEV = next(
 )
 HOLDOUT = ROOT / "bench" / "data" / "intitules-holdout.csv"
 REAL = ROOT / "bench" / "data" / "intitules-reels-emploi-public.csv"
+UNTOUCHED = ROOT / "bench" / "data" / "intitules-reels-emploi-public-2.csv"
 BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
 BULK_ACCEPT = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 
@@ -77,18 +83,20 @@ def build_index(with_rome: bool = True) -> tuple[MatchingIndex, list, float]:
     for _, row in curated_appellations().rows:
         appellations.setdefault(row["code"], []).append(row["appellation"])
     codes: dict[str, list[str]] = {}
-    links = sorted(rome_correspondence(), key=lambda link: link.role != PRIMARY)
-    for link in links if with_rome else ():
-        codes.setdefault(link.job_code, []).append(link.rome_code)
-    rome = load_rome()
+    rome: dict[str, tuple[str, ...]] = {}
+    if with_rome and rome_correspondence is not None:
+        referential = load_rome()
+        for link in sorted(rome_correspondence(), key=lambda link: link.role != PRIMARY):
+            codes.setdefault(link.job_code, []).append(link.rome_code)
+            rome[link.rome_code] = referential.appellations(link.rome_code)
     started = time.perf_counter()
-    index = MatchingIndex.build(
-        (
-            JobEntry.from_sheet(job, appellations.get(job.code, ()), codes.get(job.code, ()))
-            for job in DOCUMENT.jobs
-        ),
-        rome={code: rome.appellations(code) for found in codes.values() for code in found},
-    )
+    entries = [
+        JobEntry.from_sheet(job, appellations.get(job.code, ()), codes.get(job.code, ()))
+        if codes
+        else JobEntry.from_sheet(job, appellations.get(job.code, ()))
+        for job in DOCUMENT.jobs
+    ]
+    index = MatchingIndex.build(entries, rome=rome) if rome else MatchingIndex.build(entries)
     elapsed = time.perf_counter() - started
     return index, list(DOCUMENT.jobs), elapsed
 
@@ -296,6 +304,10 @@ def main() -> None:
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--holdout", type=Path, default=HOLDOUT)
     parser.add_argument("--real", type=Path, default=REAL)
+    parser.add_argument("--untouched", type=Path, default=UNTOUCHED)
+    parser.add_argument(
+        "--baseline-commit", help="with --record-baseline: the commit of the engine measured"
+    )
     parser.add_argument("--scale", action="store_true", help="throughput on generated titles")
     parser.add_argument("--rows", type=int, default=26_000)
     parser.add_argument("--verbose", "-v", action="store_true", help="list the misses")
@@ -318,23 +330,37 @@ def main() -> None:
         ("dev set", args.dev),
         ("held-out set", args.holdout),
         ("real titles", args.real),
+        ("real titles, untouched", args.untouched),
     ):
         sets[name] = measure(name, path, index, jobs, args.verbose, baseline)
     if args.record_baseline:
         # The last commit that changed the engine or its data: the engine being measured.
-        commit = subprocess.run(
-            ["git", "log", "-1", "--format=%H", "--", "src/repertoire/core", "src/repertoire/data"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
+        commit = (
+            args.baseline_commit
+            or subprocess.run(
+                [
+                    "git",
+                    "log",
+                    "-1",
+                    "--format=%H",
+                    "--",
+                    "src/repertoire/core",
+                    "src/repertoire/data",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
         record = {
             "commit": commit,
             "measured": time.strftime("%Y-%m-%d"),
             "bulk_accept_threshold": BULK_ACCEPT,
             "sets": {name: value for name, value in sets.items() if value},
         }
+        if BASELINE.exists():  # keep the recorded timing
+            record["scale"] = json.loads(BASELINE.read_text()).get("scale", {})
         BASELINE.write_text(
             json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
         )

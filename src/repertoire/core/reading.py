@@ -122,7 +122,14 @@ def read_title(
     ``heads``: words some appellation opens on; ``known``: words of the appellations.
     """
     cleaned = _NOISE.sub(" ", text)
-    segments = [words for part in _SEPARATORS.split(cleaned) if (words := title_words(part))]
+    # An acronym opening a later segment names a department, not a person ("Assistante de
+    # direction - DAF"): read it as the rest of the title, not as its first word.
+    parts = _SEPARATORS.split(cleaned)
+    segments = [
+        words
+        for number, part in enumerate(parts)
+        if (words := title_words(part if number == 0 else f"de {part}"))
+    ]
     if not segments:
         return title_words(text)
 
@@ -159,6 +166,8 @@ def read_title(
 
 
 _CHARGED = title_words("chargé")[0]
+_DIRECTOR = title_words("directeur")[0]
+_SERVICE = title_words("service")[0]
 
 
 def _single_gender(words: list[str]) -> list[str]:
@@ -178,6 +187,12 @@ def _unit_role(words: list[str], lex: Lexicon) -> list[str] | None:
     ``adjoint chef service``. None when the title is not the head of a unit."""
     deputy = words[:1] == ["adjoint"]
     rest = words[1:] if deputy else words
+    if deputy and rest[:1] == [_DIRECTOR]:
+        # "Adjoint au directeur des ressources humaines": a deputy director.
+        return [_DIRECTOR, "adjoint", *rest[1:]]
+    if len(rest) >= 2 and rest[0] in lex.heads_of_unit and rest[1] == "adjoint" and not deputy:
+        # "Responsable adjoint de la scolarité": the deputy of a unit's head.
+        return ["adjoint", rest[0], lex.units.get(rest[2], _SERVICE) if len(rest) > 2 else _SERVICE]
     if len(rest) < 2 or rest[0] not in lex.heads_of_unit or rest[1] not in lex.units:
         return None
     marks = [word for word in rest[2:] if word in _LEVEL_MARKS and word != "adjoint"]

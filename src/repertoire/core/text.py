@@ -206,7 +206,7 @@ ABBREVIATIONS = {
     "sirh": "systeme information ressources humaines",
     "cfe": "centre formalites entreprises",
     "mg": "moyens generaux",
-    "sic": "systemes information communication",
+    "sic": "systemes information",
     "ssi": "securite systemes information",
     "srh": "service ressources humaines",
     "ga": "gestion administrative",
