@@ -60,6 +60,12 @@ def test_reference_numbers_and_postings_are_not_read(index):
     assert reading(index, "PH627 Juriste") == title_words("Juriste")
 
 
+def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):
+    assert reading(index, "Juriste droit public - MJ - SG - SEM -") == title_words(
+        "Juriste droit public"
+    )
+
+
 def test_a_segment_of_known_words_before_the_role_stays(index):
     assert reading(index, "Informatique - Technicien") == title_words("informatique technicien")
 
@@ -73,7 +79,10 @@ def test_the_head_of_a_unit_reads_as_the_unit_role_whatever_its_field(index):
 
 def test_a_deputy_head_of_unit_keeps_the_deputy(index):
     assert reading(index, "Adjoint au chef du bureau des ressources humaines") == title_words(
-        "adjoint chef service"
+        "chef service adjoint"
+    )
+    assert reading(index, "Responsable adjoint de la scolarité") == title_words(
+        "responsable service adjoint"
     )
     assert index.match("Adjoint au chef du bureau RH").candidates[0].code == "deputy"
 

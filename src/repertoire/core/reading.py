@@ -50,6 +50,8 @@ _NOISE = re.compile(
     r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b",
     re.IGNORECASE,
 )
+# A segment made of acronyms only (capitals, up to five letters each).
+_ACRONYMS = re.compile(r"(?:[A-Z]{1,5}[\s/&.]*)+")
 _LEVEL_MARKS = frozenset(LEVEL_NUMERALS | set(title_words("adjoint junior senior confirmé")))
 
 
@@ -125,11 +127,13 @@ def read_title(
     # An acronym opening a later segment names a department, not a person ("Assistante de
     # direction - DAF"): read it as the rest of the title, not as its first word.
     parts = _SEPARATORS.split(cleaned)
-    segments = [
-        words
+    kept = [
+        (words, part)
         for number, part in enumerate(parts)
         if (words := title_words(part if number == 0 else f"de {part}"))
     ]
+    segments = [words for words, _ in kept]
+    kept = [part for _, part in kept]
     if not segments:
         return title_words(text)
 
@@ -148,7 +152,9 @@ def read_title(
         # ("Informatique - Technicien"); after it: qualifiers, unless unknown (a town).
         words = [w for segment in segments[:first] if share_known(segment) > 0.5 for w in segment]
         words.extend(segments[first])
-        for segment in segments[first + 1 :]:
+        for segment, part in zip(segments[first + 1 :], kept[first + 1 :], strict=True):
+            if len(words) > 1 and _ACRONYMS.fullmatch(part.strip()):
+                continue  # "Assistante de direction - DAF", "… - MJ - SG": the employer's
             if job_like(segment) or share_known(segment) >= 0.5:
                 words.extend(segment)
     words = _replace(_single_gender(words), lex.synonyms)
@@ -192,12 +198,13 @@ def _unit_role(words: list[str], lex: Lexicon) -> list[str] | None:
         return [_DIRECTOR, "adjoint", *rest[1:]]
     if len(rest) >= 2 and rest[0] in lex.heads_of_unit and rest[1] == "adjoint" and not deputy:
         # "Responsable adjoint de la scolarité": the deputy of a unit's head.
-        return ["adjoint", rest[0], lex.units.get(rest[2], _SERVICE) if len(rest) > 2 else _SERVICE]
+        return [rest[0], _SERVICE, "adjoint"]
     if len(rest) < 2 or rest[0] not in lex.heads_of_unit or rest[1] not in lex.units:
         return None
     marks = [word for word in rest[2:] if word in _LEVEL_MARKS and word != "adjoint"]
     trailing_deputy = "adjoint" in rest[2:]
     role = [rest[0], lex.units[rest[1]]]
     if deputy:
-        return ["adjoint", *role, *marks]
+        # The deputy of a unit's head, whatever the unit: "chef de service adjoint".
+        return [rest[0], _SERVICE, "adjoint", *marks]
     return [*role, *marks, *(["adjoint"] if trailing_deputy else [])]

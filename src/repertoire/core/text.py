@@ -209,7 +209,6 @@ ABBREVIATIONS = {
     "sic": "systemes information",
     "ssi": "securite systemes information",
     "srh": "service ressources humaines",
-    "ga": "gestion administrative",
     "cfa": "centre formation apprentis",
     "pao": "publication assistee ordinateur",
     "dao": "dessin assiste ordinateur",
