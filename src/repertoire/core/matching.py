@@ -194,7 +194,7 @@ class MatchingIndex:
         for column, normalized in enumerate(normalized_names):
             self._exact.setdefault(normalized, []).append(column)
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
-        self._rome_setup(rome or {})
+        self._rome_setup(rome or {}, set(normalized_names))
         heads = [name.split(" ", 1)[0] for name in normalized_names]
         rome_heads = [name.split(" ", 1)[0] for name in self._rome_normalized]
         self._head_ids = {
@@ -203,6 +203,11 @@ class MatchingIndex:
         self._name_head = np.array([self._head_ids[head] for head in heads])
         self._lexicon = lex or lexicon()
         self._heads = frozenset(self._head_ids)
+        # The words each head word goes with in the curated appellations.
+        self._head_company: dict[str, set[str]] = {}
+        for name in normalized_names:
+            head, *rest = name.split()
+            self._head_company.setdefault(head, set()).update(rest)
         self._known = frozenset(
             word for name in normalized_names + self._rome_normalized for word in name.split()
         )
@@ -238,32 +243,32 @@ class MatchingIndex:
         self._job_words_t = (job_words > 0).astype(np.float32).T.tocsr()
         self._rome_vectors()
 
-    def _rome_setup(self, rome: Mapping[str, Sequence[str]]) -> None:
-        """The ROME appellations of the jobs' codes, gender pairs split, grouped by code."""
+    def _rome_setup(self, rome: Mapping[str, Sequence[str]], curated: set[str]) -> None:
+        """The ROME appellations of the jobs' codes, gender pairs split, grouped by code;
+        not those the curated dictionary spells (it says which job they mean)."""
         links: dict[str, list[tuple[int, float]]] = {}
         for index, job in enumerate(self.jobs):
             for position, code in enumerate(dict.fromkeys(job.rome_codes)):
                 weight = ROME_SHARE * (1 if position == 0 else ROME_SECONDARY)
                 links.setdefault(code, []).append((index, weight))
-        self._rome_code_list = [code for code in sorted(links) if rome.get(code)]
+        forms: dict[str, list[tuple[str, str]]] = {}
+        for code in sorted(links):
+            seen: set[str] = set()
+            for published in rome.get(code, ()):
+                for form in split_gendered_forms(published):
+                    normalized = " ".join(title_words(form))
+                    if normalized and normalized not in seen and normalized not in curated:
+                        seen.add(normalized)
+                        forms.setdefault(code, []).append((published, normalized))
+        self._rome_code_list = list(forms)
         self._rome_links = [
             (number, index, weight)
             for number, code in enumerate(self._rome_code_list)
             for index, weight in links[code]
         ]
-        self._rome_published: list[str] = []
-        self._rome_normalized: list[str] = []
-        self._rome_code_of: list[int] = []
-        for number, code in enumerate(self._rome_code_list):
-            seen: set[str] = set()
-            for published in rome[code]:
-                for form in split_gendered_forms(published):
-                    normalized = " ".join(title_words(form))
-                    if normalized and normalized not in seen:
-                        seen.add(normalized)
-                        self._rome_published.append(published)
-                        self._rome_normalized.append(normalized)
-                        self._rome_code_of.append(number)
+        self._rome_published = [published for found in forms.values() for published, _ in found]
+        self._rome_normalized = [normalized for found in forms.values() for _, normalized in found]
+        self._rome_code_of = [number for number, found in enumerate(forms.values()) for _ in found]
         self._rome_code_starts = np.searchsorted(
             np.array(self._rome_code_of, dtype=int), np.arange(len(self._rome_code_list))
         )
@@ -379,17 +384,24 @@ class MatchingIndex:
             for query, key in zip(queries, keys, strict=True)
         ]
 
+    def _head_weight(self, title: str) -> float:
+        """The weight of a title's head word (see GENERIC_HEAD_WEIGHT): lowered when the
+        head is a generic role and at least half of the title's known field words never go
+        with it in an appellation ("Agent d'exploitation informatique"); kept when the field
+        is one the role's appellations speak of ("Agent de formalités export")."""
+        head, *field = title.split() or [""]
+        if head not in self._lexicon.roles:
+            return HEAD_WEIGHT
+        known = [word for word in field if word in self._known]
+        if not known:
+            return HEAD_WEIGHT
+        company = self._head_company.get(head, set())
+        together = sum(word in company for word in known)
+        return GENERIC_HEAD_WEIGHT if together <= len(known) / 2 else HEAD_WEIGHT
+
     def _head_weights(self, titles: list[str]) -> np.ndarray:
-        """Per title, the weight of its head word (see GENERIC_HEAD_WEIGHT)."""
-        return np.array(
-            [
-                GENERIC_HEAD_WEIGHT
-                if " " in title and title.split(" ", 1)[0] in self._lexicon.roles
-                else HEAD_WEIGHT
-                for title in titles
-            ],
-            dtype=np.float32,
-        )[:, None]
+        """Per title, the weight of its head word."""
+        return np.array([self._head_weight(title) for title in titles], dtype=np.float32)[:, None]
 
     def _rank(self, keys: list[tuple[str, str, str]], top: int) -> list[tuple[Candidate, ...]]:
         titles = [title for title, _, _ in keys]

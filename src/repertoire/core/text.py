@@ -236,6 +236,7 @@ DIRECTION_ACRONYMS = {
     "dsi": "systemes information",
     "dg": "general",
     "dga": "general adjoint",
+    "dgs": "general services",
     "dcom": "communication",
     "dfc": "financier comptable",
 }
@@ -258,6 +259,7 @@ _SUFFIXES = (
     ("elle", "el"),
     ("eres", "er"),
     ("ere", "er"),
+    ("eaux", "eau"),  # réseaux → réseau, bureaux → bureau (before aux → al)
     ("aux", "al"),
 )
 
