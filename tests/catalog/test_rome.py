@@ -9,7 +9,7 @@ from repertoire.audit.models import JournalEntry
 from repertoire.bundled import rome_correspondence
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import JobRome
-from repertoire.core.refusals import NotAllowed, Refused
+from repertoire.core.refusals import Conflict, NotAllowed, Refused
 from repertoire.core.rome import PRIMARY, SECONDARY, load_rome
 
 pytestmark = pytest.mark.django_db
@@ -125,3 +125,14 @@ def test_common_appellations_come_from_the_primary_code(edition):
     assert 0 < len(shown) <= 12
     assert set(shown) <= set(load_rome().appellations(primary))
     assert shown == sorted(shown, key=str.lower)
+
+
+def test_a_change_made_meanwhile_is_a_conflict_not_overwritten(network, draft):
+    job = draft.jobs.order_by("position").first()
+    seen = selectors.seen_codes(job)
+    first, second = _other_codes(job, 2)
+    services.set_job_rome_codes(network.national, job, primary=first, seen=seen)
+    with pytest.raises(Conflict):
+        services.set_job_rome_codes(network.national, job, primary=second, seen=seen)
+    assert _codes(job) == [(first, PRIMARY)]
+    assert JournalEntry.objects.filter(action="job.rome").count() == 1

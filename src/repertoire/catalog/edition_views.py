@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.catalog import selectors, services
-from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm
+from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm, RomeForm
 from repertoire.catalog.models import Edition
 from repertoire.core.editions import Pairing
 from repertoire.core.grid import RULES
@@ -258,6 +258,34 @@ def retire(request, label: str, code: str):
         success=_("%(job)s retired from this edition.") % {"job": job.title},
     )
     return redirect("editions:detail", edition.label)
+
+
+@login_required
+@require_POST
+def job_rome(request, label: str, code: str):
+    """Change a draft job's ROME codes (from its sheet); back to the sheet."""
+    _require_national(request)
+    edition = _edition(label)
+    job = selectors.job_of(edition, code)
+    if job is None:
+        raise Http404(_("No such job in this edition."))
+    form = RomeForm(request.POST)
+    if form.is_valid():
+        attempt(
+            request,
+            lambda: services.set_job_rome_codes(
+                request.user,
+                job,
+                primary=form.cleaned_data["primary"],
+                secondary=form.cleaned_data["secondary"],
+                seen=form.cleaned_data["seen"] if "seen" in request.POST else None,
+            ),
+            success=_("ROME codes of %(job)s saved.") % {"job": job.title},
+        )
+    else:
+        tell_refusal(request, Refused(problems=form.errors))
+    url = reverse("catalog:job", args=[job.code])
+    return redirect(f"{url}?{urlencode({'edition': edition.label})}")
 
 
 @login_required

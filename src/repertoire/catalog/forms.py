@@ -170,3 +170,17 @@ class JobForm(forms.Form):
                 for name, texts in problems_of(exc).items()
             }
         )
+
+
+class RomeForm(forms.Form):
+    """A draft job's ROME codes: the primary one, the secondary ones (spaces or commas)."""
+
+    primary = forms.CharField(label=_("Primary ROME code"), max_length=20)
+    secondary = forms.CharField(
+        label=_("Secondary ROME codes"),
+        max_length=200,
+        required=False,
+        help_text=_("Separated by spaces or commas, e.g. M1607 M1604."),
+    )
+    # The codes shown with the form: a change made meanwhile is told, not overwritten.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=400)

@@ -526,3 +526,9 @@ def common_appellations(job: ReferenceJob, limit: int = 12) -> list[str]:
     if primary is None or primary not in rome:
         return []
     return sorted(rome.appellations(primary), key=str.lower)[:limit]
+
+
+def seen_codes(job: ReferenceJob) -> str:
+    """The job's ROME codes as a form carries them, to tell later whether they changed."""
+    rows = sorted(job.rome_codes.all(), key=lambda row: (row.role != PRIMARY, row.rome_code))
+    return " ".join(f"{row.rome_code}:{row.role}" for row in rows)

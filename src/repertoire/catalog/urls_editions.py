@@ -19,4 +19,5 @@ urlpatterns = [
     path("<str:label>/emplois/nouveau/", views.job_form, name="job-new"),
     path("<str:label>/emplois/<slug:code>/", views.job_form, name="job-edit"),
     path("<str:label>/emplois/<slug:code>/retirer/", views.retire, name="job-retire"),
+    path("<str:label>/emplois/<slug:code>/rome/", views.job_rome, name="job-rome"),
 ]

@@ -19,7 +19,7 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.audit.selectors import job_history
 from repertoire.catalog import selectors
-from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, SearchForm
+from repertoire.catalog.forms import MAX_COMPARED, RESULTS_PER_PAGE, RomeForm, SearchForm
 from repertoire.catalog.page_parts import rendered_part
 from repertoire.core.factors import factor_coverage
 from repertoire.core.grid import RULES, calibrate
@@ -76,7 +76,22 @@ def job_sheet(request, code: str):
             "history": job_history(request.user, job)
             if role_of(request.user) in (Role.NATIONAL, Role.HR)
             else None,
+            # National administrators change a draft's ROME codes from the sheet.
+            "rome_form": _rome_form(job)
+            if role_of(request.user) == Role.NATIONAL and not edition.is_frozen
+            else None,
         },
+    )
+
+
+def _rome_form(job) -> RomeForm:
+    codes = selectors.rome_of(job)["rome"]
+    return RomeForm(
+        initial={
+            "primary": next((entry["code"] for entry in codes if entry["primary"]), ""),
+            "secondary": " ".join(entry["code"] for entry in codes if not entry["primary"]),
+            "seen": selectors.seen_codes(job),
+        }
     )
 
 
@@ -95,6 +110,8 @@ def _sheet_context(edition, code: str) -> dict:
         "criteria": criteria,
         "neighbours": neighbours,
         "compare_nearest": [job.code] + [other.code for other, _ in neighbours.nearest[:2]],
+        "rome": selectors.rome_of(job),
+        "common_appellations": selectors.common_appellations(job),
     }
 
 

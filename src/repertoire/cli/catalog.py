@@ -147,13 +147,17 @@ def check(
     mots relevés (constats « info »)."""
     from repertoire.core.factors import factor_coverage
     from repertoire.core.grid import DEFAULT_RULE
-    from repertoire.core.quality import ERROR, check_document, factor_findings
+    from repertoire.core.quality import ERROR, check_document, factor_findings, rome_findings
 
     if path is not None:
-        from repertoire.bundled import criteria_descriptions
+        from repertoire.bundled import criteria_descriptions, rome_correspondence
         from repertoire.core.factors import CriterionText
 
         document, rule, subject = read_document(path), DEFAULT_RULE, str(path)
+        # The ROME codes an import would give the jobs.
+        rome_codes: dict[str, list[str]] = {}
+        for link in rome_correspondence():
+            rome_codes.setdefault(link.job_code, []).append(link.rome_code)
         # The descriptions an import would give the criteria.
         descriptions = criteria_descriptions()
         coverage = factor_coverage(
@@ -170,7 +174,13 @@ def check(
             f"édition {edition.label}",
         )
         coverage = factor_coverage(selectors.criteria_of(edition))
-    findings = check_document(document, rule)
+        rome_codes = {
+            code: [entry["code"] for entry in found["rome"]]
+            for code, found in selectors.rome_by_job(edition).items()
+        }
+    findings = check_document(document, rule) + rome_findings(
+        {job.code: job.title for job in document.jobs}, rome_codes
+    )
     errors = sum(1 for f in findings if f.severity == ERROR)
     if as_json:
         for finding in [*findings, *factor_findings(coverage)]:

@@ -209,6 +209,26 @@ def _missing_jobs(document: RepertoireDocument) -> list[Finding]:
     return findings
 
 
+# --- ROME -------------------------------------------------------------------------------
+
+JOB_WITHOUT_ROME = "job_without_rome"
+
+
+def rome_findings(
+    titles: Mapping[str, str], rome_codes: Mapping[str, Iterable[str]]
+) -> list[Finding]:
+    """A warning for each job (code → title, in order) that has no ROME code."""
+    return [
+        Finding(
+            WARNING,
+            JOB_WITHOUT_ROME,
+            f"Emploi sans code ROME : « {title} » ({code})",
+        )
+        for code, title in titles.items()
+        if not list(rome_codes.get(code, ()))
+    ]
+
+
 # --- the directive's factors ------------------------------------------------------------
 
 DIRECTIVE = "directive (UE) 2023/970, art. 4(4)"

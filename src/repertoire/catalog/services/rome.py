@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from repertoire.audit.services import record
 from repertoire.bundled import rome_correspondence
 from repertoire.catalog.models import Edition, JobRome, ReferenceJob
+from repertoire.catalog.selectors import seen_codes
 from repertoire.catalog.services.common import check_draft, check_national, edition_changed
 from repertoire.core.limits import shown
 from repertoire.core.refusals import Conflict, Refused
@@ -96,12 +97,19 @@ def _described(rows) -> list[str]:
 
 @transaction.atomic
 def set_job_rome_codes(
-    user, job: ReferenceJob, *, primary: str, secondary: list[str] | str = ()
+    user,
+    job: ReferenceJob,
+    *,
+    primary: str,
+    secondary: list[str] | str = (),
+    seen: str | None = None,
 ) -> list[JobRome]:
     """Replace a draft job's ROME codes: one primary code, any secondary ones.
 
     Refused for anyone but a national administrator, on a published edition, and for a
-    code the shipped ROME does not know (each named). Journaled with its author.
+    code the shipped ROME does not know (each named). ``seen`` (``seen_codes`` when the
+    form was shown): when someone changed the codes meanwhile, a Conflict, nothing
+    written. Journaled with its author.
     """
     check_national(user)
     edition = job.edition
@@ -116,6 +124,11 @@ def set_job_rome_codes(
             _("The job %(code)s was retired from the edition meanwhile: nothing was saved.")
             % {"code": job.code}
         ) from None
+    if seen is not None and seen_codes(job) != " ".join(seen.split()):
+        raise Conflict(
+            _("The ROME codes of %(job)s were changed meanwhile: nothing was saved.")
+            % {"job": job.title}
+        )
     before = list(job.rome_codes.all())
     author = user.get_username()
     job.rome_codes.all().delete()
