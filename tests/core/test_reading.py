@@ -58,6 +58,7 @@ def test_reference_numbers_and_postings_are_not_read(index):
         "Juriste"
     )
     assert reading(index, "PH627 Juriste") == title_words("Juriste")
+    assert reading(index, "Juriste (cat. A) - catégorie B") == title_words("Juriste")
 
 
 def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):

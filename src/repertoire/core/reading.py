@@ -47,7 +47,8 @@ _NOISE = re.compile(
     r"|\b\d+(?:[-/.]\d+)+\b"  # 1-0001853
     r"|\b\d{2,}\b"  # department numbers, years
     r"|\b\d+\s*postes?\b|\bpostes?\s+[àa]\s+pourvoir\b|\bcr[ée]ation\s+de\s+poste\b"
-    r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b",
+    r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
+    r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
     re.IGNORECASE,
 )
 # A segment made of acronyms only (capitals, up to five letters each).
