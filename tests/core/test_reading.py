@@ -67,6 +67,10 @@ def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):
     )
 
 
+def test_an_acronym_segment_naming_a_field_stays(index):
+    assert reading(index, "Technicien - IT") == title_words("Technicien IT")
+
+
 def test_a_segment_of_known_words_before_the_role_stays(index):
     assert reading(index, "Informatique - Technicien") == title_words("informatique technicien")
 

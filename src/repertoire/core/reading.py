@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from repertoire.core.text import LEVEL_NUMERALS, title_words
+from repertoire.core.text import ABBREVIATIONS, LEVEL_NUMERALS, stem, title_words
 
 LEXICON_FILE = ("data", "lexique-intitules.csv")
 
@@ -154,7 +154,11 @@ def read_title(
         words = [w for segment in segments[:first] if share_known(segment) > 0.5 for w in segment]
         words.extend(segments[first])
         for segment, part in zip(segments[first + 1 :], kept[first + 1 :], strict=True):
-            if len(words) > 1 and _ACRONYMS.fullmatch(part.strip()):
+            if (
+                len(words) > 1
+                and _ACRONYMS.fullmatch(part.strip())
+                and not _names_a_field(part, heads | lex.roles | lex.heads_of_unit)
+            ):
                 continue  # "Assistante de direction - DAF", "… - MJ - SG": the employer's
             if job_like(segment) or share_known(segment) >= 0.5:
                 words.extend(segment)
@@ -172,7 +176,20 @@ def read_title(
     return _unit_role(words, lex) or words
 
 
+def _names_a_field(part: str, heads) -> bool:
+    """Whether an acronym segment names a field (``RH``, ``SI``: the job's) rather than a
+    department or a person (``DAF``, ``SG``: the employer's)."""
+    for token in part.lower().split():
+        expansion = ABBREVIATIONS.get(token.strip("/&."))
+        if expansion and not expansion.isdigit():
+            first = stem(expansion.split()[0])
+            if first not in heads and first not in _PERSONS:
+                return True
+    return False
+
+
 _CHARGED = title_words("chargé")[0]
+_PERSONS = frozenset(title_words("secrétaire directeur administrateur délégué responsable"))
 _DIRECTOR = title_words("directeur")[0]
 _SERVICE = title_words("service")[0]
 
