@@ -523,7 +523,8 @@ class MatchingIndex:
             end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
             name = start + int(np.argmax(scores[row, start:end]))
             matched = self._name_form[name]
-        shared = [word for word in dict.fromkeys(title.split()) if word in title_words(matched)]
+        matched_words = set(title_words(matched))
+        shared = [word for word in dict.fromkeys(title.split()) if word in matched_words]
         entry = self.jobs[job]
         return Candidate(
             code=entry.code,

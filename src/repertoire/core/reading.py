@@ -58,7 +58,8 @@ _LEVEL_MARKS = frozenset(LEVEL_NUMERALS | set(title_words("adjoint junior senior
 
 @dataclass(frozen=True)
 class Lexicon:
-    synonyms: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]
+    # First word → (phrase, reading), the longest phrases first.
+    synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
     roles: frozenset[str]
     specialists: frozenset[str]
     heads_of_unit: frozenset[str]
@@ -86,8 +87,11 @@ class Lexicon:
                 raise ValueError(f"unknown kind of lexicon entry: {kind}")
         # Longest phrases first: "social media manager" before "manager".
         synonyms.sort(key=lambda pair: -len(pair[0]))
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for phrase, reading in synonyms:
+            by_first.setdefault(phrase[0], []).append((phrase, reading))
         return cls(
-            synonyms=tuple(synonyms),
+            synonyms={first: tuple(found) for first, found in by_first.items()},
             roles=frozenset(kinds["role"]),
             specialists=frozenset(kinds["specialiste"]),
             heads_of_unit=frozenset(kinds["encadrant"]),
@@ -106,7 +110,7 @@ def _replace(words: list[str], synonyms) -> list[str]:
     out: list[str] = []
     position = 0
     while position < len(words):
-        for phrase, reading in synonyms:
+        for phrase, reading in synonyms.get(words[position], ()):
             if tuple(words[position : position + len(phrase)]) == phrase:
                 out.extend(reading)
                 position += len(phrase)
