@@ -1,19 +1,30 @@
-"""Title-matching benchmark: accuracy against a plain baseline, and throughput at scale.
+"""Title-matching benchmark: accuracy on labelled sets, beside a recorded baseline; throughput.
 
-    python bench/matching.py [--verbose] [--dev PATH] [--holdout PATH]
+    python bench/matching.py [--verbose] [--dev PATH] [--holdout PATH] [--real PATH]
+    python bench/matching.py --record-baseline      # store today's figures as the baseline
     python bench/matching.py --scale [--rows 26000]
 
-Accuracy: a proposal counts when it is one of the jobs accepted for the title. The
-engine is the one the app uses (bundled edition + curated appellations, no database);
-the baseline is rapidfuzz's WRatio between the raw title and the reference titles.
+Sets: the development set, the project's held-out set, and real job-ad titles that nobody on
+the project wrote (``bench/data/README.md`` says where they come from and how they were
+labelled). A proposal counts when it is one of the jobs accepted for the title. For each set:
+top-1/top-3, the share of titles whose first proposal reaches the bulk-acceptance threshold
+(``REPERTOIRE_BULK_ACCEPT_THRESHOLD``, 0.95 by default, as in the settings) and how often that
+first proposal is right, then top-1 per job family. The baseline figures were measured on
+``main`` at the commit ``bench/data/matching-baseline.json`` names; rapidfuzz's WRatio on the
+reference titles is printed too, as a floor. The engine is the one the app uses (bundled
+edition + curated appellations, no database).
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import random
+import re
 import resource
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,38 +33,87 @@ from rapidfuzz import fuzz, process
 
 from repertoire.bundled import bundled_document, curated_appellations
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
-from repertoire.core.text import normalize_title
+from repertoire.core.text import family_key, title_words
+
+try:  # an engine older than ROME (to measure a baseline: PYTHONPATH=<old src>)
+    from repertoire.bundled import rome_correspondence
+    from repertoire.core.rome import PRIMARY, load_rome
+except ImportError:  # pragma: no cover
+    rome_correspondence = None
 
 ROOT = Path(__file__).resolve().parents[1]
-DEV = ROOT.parent / "shared" / "data" / "intitules-dev.csv"
+# The development set lives beside the checkouts (/work/shared/data), not in the repository.
+DEV = next(
+    (
+        folder / "shared" / "data" / "intitules-dev.csv"
+        for folder in ROOT.parents
+        if (folder / "shared" / "data" / "intitules-dev.csv").exists()
+    ),
+    ROOT.parent / "shared" / "data" / "intitules-dev.csv",
+)
 HOLDOUT = ROOT / "bench" / "data" / "intitules-holdout.csv"
-THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.9, 0.95)
+REAL = ROOT / "bench" / "data" / "intitules-reels-emploi-public.csv"
+UNTOUCHED = ROOT / "bench" / "data" / "intitules-reels-emploi-public-2.csv"
+BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
+BULK_ACCEPT = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
+
+DOCUMENT = bundled_document()
+BY_HEADING = {job.heading: job.code for job in DOCUMENT.jobs}
 
 
-def build_index() -> tuple[MatchingIndex, dict[str, str], list, float]:
-    document = bundled_document()
+def _family_names() -> dict[str, str]:
+    """Each job's family, named by its first job's title without the numeral: Comptable I
+    and II are "Comptable", the three Conseiller(e) d'entreprise one family."""
+    names: dict[tuple[str, ...], str] = {}
+    family = {}
+    for job in DOCUMENT.jobs:
+        key = family_key(job.title) or tuple(title_words(job.title))
+        name = names.setdefault(key, re.sub(r"\s*\(?\b[IVX]+\)?\s*$", "", job.title).strip())
+        family[job.code] = name
+    return family
+
+
+FAMILY = _family_names()
+
+
+def build_index(with_rome: bool = True) -> tuple[MatchingIndex, list, float]:
+    """The app's engine: curated appellations and, as a second dictionary, the ROME
+    appellations of the jobs' codes (the bundled correspondence)."""
     appellations: dict[str, list[str]] = {}
     for _, row in curated_appellations().rows:
         appellations.setdefault(row["code"], []).append(row["appellation"])
+    codes: dict[str, list[str]] = {}
+    rome: dict[str, tuple[str, ...]] = {}
+    if with_rome and rome_correspondence is not None:
+        referential = load_rome()
+        for link in sorted(rome_correspondence(), key=lambda link: link.role != PRIMARY):
+            codes.setdefault(link.job_code, []).append(link.rome_code)
+            rome[link.rome_code] = referential.appellations(link.rome_code)
     started = time.perf_counter()
-    index = MatchingIndex.build(
-        JobEntry.from_sheet(job, appellations.get(job.code, ())) for job in document.jobs
-    )
+    entries = [
+        JobEntry.from_sheet(job, appellations.get(job.code, ()), codes.get(job.code, ()))
+        if codes
+        else JobEntry.from_sheet(job, appellations.get(job.code, ()))
+        for job in DOCUMENT.jobs
+    ]
+    index = MatchingIndex.build(entries, rome=rome) if rome else MatchingIndex.build(entries)
     elapsed = time.perf_counter() - started
-    by_heading = {job.heading: job.code for job in document.jobs}
-    return index, by_heading, list(document.jobs), elapsed
+    return index, list(DOCUMENT.jobs), elapsed
 
 
-def load(path: Path, by_heading: dict[str, str]) -> list[tuple[TitleQuery, set[str]]]:
+def load(path: Path) -> list[tuple[TitleQuery, set[str], str]]:
+    """(query, accepted job codes, first accepted code) per labelled row."""
     rows = []
     with path.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
-            accepted = {by_heading[h.strip()] for h in row["emplois_acceptes"].split("|")}
-            rows.append((TitleQuery(row["intitule"], row.get("service") or ""), accepted))
+            codes = [BY_HEADING[h.strip()] for h in row["emplois_acceptes"].split("|")]
+            rows.append(
+                (TitleQuery(row["intitule"], row.get("service") or ""), set(codes), codes[0])
+            )
     return rows
 
 
-def baseline(jobs, queries: list[TitleQuery], top: int = 3) -> list[list[str]]:
+def fuzzy(jobs, queries: list[TitleQuery], top: int = 3) -> list[list[str]]:
     titles = {job.code: job.title for job in jobs}
     return [
         [code for _, _, code in process.extract(q.intitule, titles, scorer=fuzz.WRatio, limit=top)]
@@ -71,49 +131,77 @@ def engine_codes(result) -> list[str]:
     return [c.code for c in result.candidates]
 
 
-def measure(name: str, path: Path, index, by_heading, jobs, verbose: bool) -> None:
+def figures(rows, results) -> dict:
+    """Top-1/top-3, bulk acceptance (share of titles above the threshold and precision of the
+    first proposal there) and top-1 per family of the first accepted job."""
+    proposals = [engine_codes(r) for r in results]
+    top1, top3 = accuracy([(q, ok) for q, ok, _ in rows], proposals)
+    above = [
+        r.candidates[0].code in ok
+        for r, (_, ok, _) in zip(results, rows, strict=True)
+        if r.candidates and r.candidates[0].score >= BULK_ACCEPT
+    ]
+    return {
+        "titles": len(rows),
+        "top1": round(top1, 4),
+        "top3": round(top3, 4),
+        "above_share": round(len(above) / len(rows), 4),
+        "above_precision": round(sum(above) / len(above), 4) if above else None,
+        "families": _families(rows, proposals),
+    }
+
+
+def _families(rows, proposals) -> dict[str, list[int]]:
+    families: dict[str, list[int]] = {}
+    for (_, ok, first), codes in zip(rows, proposals, strict=True):
+        entry = families.setdefault(FAMILY[first], [0, 0])
+        entry[0] += 1
+        entry[1] += bool(codes) and codes[0] in ok
+    return dict(sorted(families.items()))
+
+
+def _pct(value) -> str:
+    return "     –" if value is None else f"{value:6.1%}"
+
+
+def measure(
+    name: str, path: Path, index, jobs, verbose: bool, baseline: dict | None
+) -> dict | None:
     if not path.exists():
         print(f"{name}: {path} not found, skipped")
-        return
-    rows = load(path, by_heading)
-    queries = [query for query, _ in rows]
+        return None
+    rows = load(path)
+    queries = [query for query, _, _ in rows]
+    pairs = [(query, ok) for query, ok, _ in rows]
     results = index.match_many(queries, top=3)
-    engine = [engine_codes(r) for r in results]
-    titles = {job.code: normalize_title(job.title) for job in jobs}
-    e1, e3 = accuracy(rows, engine)
-    b1, b3 = accuracy(rows, baseline(jobs, queries))
-    print(f"\n{name}: {len(rows)} titles ({path})")
-    print(f"  engine    top-1 {e1:6.1%}   top-3 {e3:6.1%}")
-    print(f"  baseline  top-1 {b1:6.1%}   top-3 {b3:6.1%}   (rapidfuzz WRatio on reference titles)")
-    print("  bulk acceptance: score of the first proposal ≥ threshold")
-    print("    threshold   titles above   precision of the first proposal")
-    for threshold in THRESHOLDS:
-        above = [
-            (r.candidates[0].code in ok)
-            for r, (_, ok) in zip(results, rows, strict=True)
-            if r.candidates and r.candidates[0].score >= threshold
-        ]
-        precision = f"{sum(above) / len(above):6.1%}" if above else "     –"
-        print(f"    {threshold:9.2f}   {len(above) / len(rows):12.1%}   {precision}")
-    print("  by job family (first word of the accepted job's title): titles, top-1")
-    families: dict[str, list[bool]] = {}
-    for result, (_, ok) in zip(results, rows, strict=True):
-        family = min(titles[code].split(" ", 1)[0] for code in ok)
-        families.setdefault(family, []).append(
-            bool(engine_codes(result)[:1]) and engine_codes(result)[0] in ok
-        )
-    print(
-        "    "
-        + "   ".join(f"{f} {len(v)} {sum(v) / len(v):.0%}" for f, v in sorted(families.items()))
-    )
+    current = figures(rows, results)
+    base = (baseline or {}).get("sets", {}).get(name)
+    b1, b3 = accuracy(pairs, fuzzy(jobs, queries))
+    print(f"\n{name}: {len(rows)} titles ({path.name})")
+    label = f"baseline {baseline['commit'][:7]}" if base else "baseline"
+    print(f"  {'':28} {'engine':>8}   {label:>16}")
+    for key, title in (
+        ("top1", "top-1"),
+        ("top3", "top-3"),
+        ("above_share", f"titles ≥ {BULK_ACCEPT:.2f} (bulk)"),
+        ("above_precision", "  first right above it"),
+    ):
+        print(f"  {title:28} {_pct(current[key]):>8}   {_pct(base[key]) if base else '':>16}")
+    print(f"  rapidfuzz WRatio on reference titles: top-1 {b1:6.1%}  top-3 {b3:6.1%}")
+    print("  by family (first accepted job): titles, top-1 engine (baseline)")
+    for family, (count, right) in current["families"].items():
+        before = (base or {}).get("families", {}).get(family)
+        was = f"({before[1] / before[0]:4.0%})" if before else ""
+        print(f"    {family:48} {count:4}  {right / count:5.0%} {was}")
     if verbose:
-        for result, (query, ok) in zip(results, rows, strict=True):
+        for result, (query, ok, _) in zip(results, rows, strict=True):
             codes = [c.code for c in result.candidates]
             if not codes or codes[0] not in ok:
                 shown = ", ".join(f"{c.code} {c.score:.2f}" for c in result.candidates)
                 print(
                     f"    miss: {query.intitule!r} [{query.service}] → {shown}; want {sorted(ok)}"
                 )
+    return current
 
 
 # --- scale -------------------------------------------------------------------------------------
@@ -161,9 +249,9 @@ def noisy(title: str, rng: random.Random) -> str:
     return title
 
 
-def scale(rows_wanted: int, index, by_heading, jobs, build_seconds: float) -> None:
+def scale(rows_wanted: int, index, jobs, build_seconds: float, record: bool) -> None:
     rng = random.Random(2014)
-    source = load(DEV, by_heading)
+    source = [(query, ok) for query, ok, _ in load(DEV)]
     rows = []
     for _ in range(rows_wanted):
         query, ok = rng.choice(source)
@@ -176,7 +264,7 @@ def scale(rows_wanted: int, index, by_heading, jobs, build_seconds: float) -> No
     engine_seconds = time.perf_counter() - started
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    base = baseline(jobs, queries)
+    base = fuzzy(jobs, queries)
     baseline_seconds = time.perf_counter() - started
     e1, e3 = accuracy(rows, [[c.code for c in r.candidates] for r in results])
     b1, b3 = accuracy(rows, base)
@@ -194,6 +282,16 @@ def scale(rows_wanted: int, index, by_heading, jobs, build_seconds: float) -> No
         f"  baseline (WRatio)     {baseline_seconds:8.3f} s  {len(rows) / baseline_seconds:10,.0f} titles/s"
         f"   top-1 {b1:6.1%}  top-3 {b3:6.1%}"
     )
+    recorded = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
+    before = recorded.get("scale", {}).get(str(rows_wanted))
+    if before and not record:
+        print(
+            f"  baseline engine       {before:8.3f} s  (main at {recorded['commit'][:7]}, same"
+            f" machine): now {engine_seconds / before:.2f}×"
+        )
+    if record:
+        recorded.setdefault("scale", {})[str(rows_wanted)] = round(engine_seconds, 3)
+        BASELINE.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(
         f"  peak memory (RSS)     {rss_after / 1024:8.1f} MiB (before matching: {rss_before / 1024:.1f} MiB)"
     )
@@ -205,17 +303,68 @@ def main() -> None:
     )
     parser.add_argument("--dev", type=Path, default=DEV)
     parser.add_argument("--holdout", type=Path, default=HOLDOUT)
+    parser.add_argument("--real", type=Path, default=REAL)
+    parser.add_argument("--untouched", type=Path, default=UNTOUCHED)
+    parser.add_argument(
+        "--baseline-commit", help="with --record-baseline: the commit of the engine measured"
+    )
     parser.add_argument("--scale", action="store_true", help="throughput on generated titles")
     parser.add_argument("--rows", type=int, default=26_000)
     parser.add_argument("--verbose", "-v", action="store_true", help="list the misses")
+    parser.add_argument(
+        "--record-baseline", action="store_true", help=f"write today's figures to {BASELINE.name}"
+    )
     args = parser.parse_args()
-    index, by_heading, jobs, build_seconds = build_index()
+    index, jobs, build_seconds = build_index()
     if args.scale:
-        scale(args.rows, index, by_heading, jobs, build_seconds)
+        scale(args.rows, index, jobs, build_seconds, args.record_baseline)
         return
+    baseline = (
+        None if args.record_baseline or not BASELINE.exists() else json.loads(BASELINE.read_text())
+    )
     print(f"index: {index.size} titles for {len(jobs)} jobs, built in {build_seconds:.3f} s")
-    measure("dev set", args.dev, index, by_heading, jobs, args.verbose)
-    measure("held-out set", args.holdout, index, by_heading, jobs, args.verbose)
+    if baseline:
+        print(f"baseline: main at {baseline['commit']} ({baseline['measured']})")
+    sets = {}
+    for name, path in (
+        ("dev set", args.dev),
+        ("held-out set", args.holdout),
+        ("real titles", args.real),
+        ("real titles, untouched", args.untouched),
+    ):
+        sets[name] = measure(name, path, index, jobs, args.verbose, baseline)
+    if args.record_baseline:
+        # The last commit that changed the engine or its data: the engine being measured.
+        commit = (
+            args.baseline_commit
+            or subprocess.run(
+                [
+                    "git",
+                    "log",
+                    "-1",
+                    "--format=%H",
+                    "--",
+                    "src/repertoire/core",
+                    "src/repertoire/data",
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+        )
+        record = {
+            "commit": commit,
+            "measured": time.strftime("%Y-%m-%d"),
+            "bulk_accept_threshold": BULK_ACCEPT,
+            "sets": {name: value for name, value in sets.items() if value},
+        }
+        if BASELINE.exists():  # keep the recorded timing
+            record["scale"] = json.loads(BASELINE.read_text()).get("scale", {})
+        BASELINE.write_text(
+            json.dumps(record, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        print(f"\nbaseline written to {BASELINE}")
 
 
 if __name__ == "__main__":

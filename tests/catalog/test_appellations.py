@@ -101,3 +101,33 @@ def test_an_appellation_longer_than_its_column_is_refused_with_its_line(edition)
         services.import_appellations(edition, data.encode(), author="t")
     assert refused.value.messages == ["line 3: appellation de 201 caractères, 200 au plus"]
     assert not Appellation.objects.filter(title="Comptable du siège").exists()
+
+
+def test_the_matcher_reads_rome_appellations_of_the_jobs_codes(edition):
+    """A title that only a ROME appellation of a job's code spells reaches that job,
+    and the proposal says it came through ROME."""
+    from repertoire.catalog.models import JobRome
+    from repertoire.core.rome import load_rome, split_gendered_forms
+    from repertoire.core.text import normalize_title
+
+    rome = load_rome()
+    index = selectors.matching_index(edition)
+    curated = {normalize_title(t) for t in Appellation.objects.values_list("title", flat=True)}
+    curated |= {normalize_title(job.title) for job in edition.jobs.all()}
+    link = JobRome.objects.filter(job__edition=edition, role="primary").order_by("pk").first()
+    assert link is not None, "the bundled edition is seeded with its ROME codes"
+    jobs = set(
+        JobRome.objects.filter(job__edition=edition, rome_code=link.rome_code).values_list(
+            "job__code", flat=True
+        )
+    )
+    published, form = next(
+        (title, form)
+        for title in rome.appellations(link.rome_code)
+        for form in split_gendered_forms(title)
+        if " / " in title and normalize_title(form) not in curated
+    )
+    found = [c for c in index.match(form, top=5).candidates if c.rome_code]
+    assert found, f"{form!r} is proposed through ROME"
+    assert found[0].code in jobs
+    assert found[0].reason.startswith(f"appellation ROME « {published} » ({found[0].rome_code})")

@@ -253,3 +253,74 @@ def test_the_other_grades_of_a_field_come_next_and_never_first(monkeypatch):
     without = proposals("Coursier")
     assert [code for code, _ in without][:2] == ["agent-mg", "courtier"]
     assert without[0] == coursier[0]
+
+
+# --- ROME as a second dictionary -------------------------------------------------------------
+
+ROME_JOBS = [
+    JobEntry(
+        "clean-1",
+        "Agent(e) des services",
+        1,
+        ("Agent d'entretien",),
+        "Nettoyer les locaux.",
+        ("X0001",),
+    ),
+    JobEntry(
+        "clean-2",
+        "Employé(e) des services",
+        2,
+        ("Employé d'entretien",),
+        "Encadrer le nettoyage des bureaux et l'équipe de propreté.",
+        ("X0001",),
+    ),
+    JobEntry(
+        "tech", "Technicien(ne) informatique", 4, ("Technicien support",), "Dépanner.", ("X0002",)
+    ),
+]
+ROME = {
+    "X0001": ("Technicien / Technicienne de surface", "Laveur / Laveuse de vitres"),
+    "X0002": ("Agent / Agente d'exploitation informatique",),
+}
+
+
+@pytest.fixture(scope="module")
+def rome_index():
+    return MatchingIndex.build(ROME_JOBS, rome=ROME)
+
+
+def test_a_title_close_to_a_rome_appellation_proposes_the_jobs_of_its_code(rome_index):
+    result = rome_index.match("Technicienne de surface")
+    codes = [candidate.code for candidate in result.candidates[:2]]
+    assert set(codes) == {"clean-1", "clean-2"}
+    first = result.candidates[0]
+    assert first.rome_code == "X0001"
+    assert first.reason.startswith(
+        "appellation ROME « Technicien / Technicienne de surface » (X0001)"
+    )
+    # Through ROME, never enough for bulk acceptance (0.95) on its own.
+    assert matching.ROME_SHARE <= first.score < 0.95
+
+
+def test_jobs_of_one_rome_code_are_ranked_by_the_titles_own_words(rome_index):
+    plain = rome_index.match("Laveur de vitres").candidates
+    with_field = rome_index.match("Laveur de vitres des bureaux, équipe").candidates
+    assert {plain[0].code, plain[1].code} == {"clean-1", "clean-2"}
+    assert with_field[0].code == "clean-2"
+
+
+def test_the_rome_gender_pair_is_split_into_forms(rome_index):
+    for title in ("Agent d'exploitation informatique", "Agente d'exploitation informatique"):
+        first = rome_index.match(title).candidates[0]
+        assert (first.code, first.rome_code) == ("tech", "X0002")
+
+
+def test_curated_appellations_win_ties_with_rome(rome_index):
+    first = rome_index.match("Technicien support").candidates[0]
+    assert (first.code, first.rome_code, first.score) == ("tech", "", 1.0)
+    assert first.reason.startswith("appellation « Technicien support »")
+
+
+def test_without_rome_the_engine_is_unchanged():
+    index = MatchingIndex.build(ROME_JOBS)
+    assert all(not c.rome_code for c in index.match("Technicienne de surface").candidates)

@@ -209,3 +209,17 @@ def test_sentence_case_keeps_the_title_key():
 )
 def test_gender_forms_of_a_title(title, masculine, feminine):
     assert gender_forms(title) == (masculine, feminine)
+
+
+def test_plurals_in_eaux_fold_to_their_singular():
+    from repertoire.core.text import stem
+
+    assert stem("reseaux") == stem("reseau")
+    assert stem("bureaux") == stem("bureau")
+    assert stem("generaux") == stem("general")  # aux → al still
+
+
+def test_dgs_opening_a_title_is_a_director():
+    from repertoire.core.text import title_words
+
+    assert title_words("DGS")[0] == title_words("directeur")[0]

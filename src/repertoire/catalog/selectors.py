@@ -223,11 +223,34 @@ def _appellation_titles(edition: Edition) -> dict[str, list[str]]:
     return appellations
 
 
+def _rome_codes(edition: Edition) -> dict[str, list[str]]:
+    """The ROME codes of the edition's jobs, by job code, the primary code first."""
+    codes: dict[str, list[str]] = {}
+    rows = JobRome.objects.filter(job__edition=edition).values_list(
+        "job__code", "rome_code", "role"
+    )
+    for job, code, _role in sorted(rows, key=lambda row: (row[2] != PRIMARY, row[1])):
+        codes.setdefault(job, []).append(code)
+    return codes
+
+
 def build_matching_index(edition: Edition) -> MatchingIndex:
+    """Curated and learnt appellations, and the ROME appellations of the jobs' ROME codes
+    as a second dictionary."""
     appellations = _appellation_titles(edition)
+    codes = _rome_codes(edition)
+    rome = load_rome()
     return MatchingIndex.build(
-        JobEntry.from_sheet(sheet, appellations.get(sheet.code, ()))
-        for sheet in document_of(edition).jobs
+        (
+            JobEntry.from_sheet(sheet, appellations.get(sheet.code, ()), codes.get(sheet.code, ()))
+            for sheet in document_of(edition).jobs
+        ),
+        rome={
+            code: rome.appellations(code)
+            for found in codes.values()
+            for code in found
+            if code in rome
+        },
     )
 
 

@@ -23,7 +23,7 @@ titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
+from repertoire.core.reading import Lexicon, lexicon, read_title
+from repertoire.core.rome import split_gendered_forms
 from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
@@ -39,6 +41,10 @@ from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
 CHAR_WEIGHT = 0.4
 WORD_WEIGHT = 0.4
 HEAD_WEIGHT = 0.2
+# …unless the role is generic (agent, chargé, technicien…: lexicon's "role" words) and the
+# title goes on with a field: then the field decides ("Agent de gestion comptable" is about
+# accounting before it is an agent), and the head word keeps only this share.
+GENERIC_HEAD_WEIGHT = 0.05
 # Level marks evaluate this many times their rarity: an appellation that says "adjoint" or
 # "senior" fits a title that does not say it less well.
 LEVEL_MARK_WEIGHT = 2.0
@@ -56,6 +62,11 @@ LEVEL_CUE = 0.05
 # best (0.8 + 0.1 < 1): the first proposal never changes.
 RELATED_SHARE = 0.8
 RELATED_OWN = 0.1
+# ROME appellations (France Travail's second dictionary) score this share of what a curated
+# appellation would: curated appellations win ties, and a ROME appellation alone never
+# reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
+ROME_SHARE = 0.9
+ROME_SECONDARY = 0.97
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -79,9 +90,13 @@ class JobEntry:
     level: int
     appellations: tuple[str, ...] = ()
     text: str = ""
+    # The job's ROME codes, its primary code first.
+    rome_codes: tuple[str, ...] = ()
 
     @classmethod
-    def from_sheet(cls, sheet: JobSheet, appellations: Iterable[str] = ()) -> JobEntry:
+    def from_sheet(
+        cls, sheet: JobSheet, appellations: Iterable[str] = (), rome_codes: Iterable[str] = ()
+    ) -> JobEntry:
         """A job sheet with its appellations; missions and requirements are its text."""
         items = sheet.missions + sheet.requirements
         return cls(
@@ -90,6 +105,7 @@ class JobEntry:
             level=sheet.level,
             appellations=tuple(appellations),
             text=" ".join(item.as_text() for item in items),
+            rome_codes=tuple(rome_codes),
         )
 
 
@@ -108,13 +124,19 @@ class Candidate:
     score: float
     matched: str
     words: tuple[str, ...]
+    # The ROME code whose appellation ``matched`` is, when the job came through ROME.
+    rome_code: str = ""
 
     @property
     def reason(self) -> str:
         """Why this job is proposed, in words an HR officer reads."""
-        source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
+        if self.rome_code:
+            source = "appellation ROME"
+        else:
+            source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
         shared = f" ; mots communs : {', '.join(self.words)}" if self.words else ""
-        return f"{source} « {self.matched} »{shared}"
+        code = f" ({self.rome_code})" if self.rome_code else ""
+        return f"{source} « {self.matched} »{code}{shared}"
 
     def as_proposal(self, *, digits: int | None = None) -> dict:
         """The candidate as every interface shows and stores it (``digits`` rounds the
@@ -143,7 +165,14 @@ def _analyzer(text: str) -> list[str]:
 class MatchingIndex:
     """The appellations of an edition's jobs, vectorised for fast batch matching."""
 
-    def __init__(self, jobs: Sequence[JobEntry]):
+    def __init__(
+        self,
+        jobs: Sequence[JobEntry],
+        lex: Lexicon | None = None,
+        rome: Mapping[str, Sequence[str]] | None = None,
+    ):
+        """``rome``: the published appellations of ROME codes (``Agent / Agente de …``);
+        those of the jobs' codes make a second dictionary."""
         if not jobs:
             raise ValueError("no reference job to match against")
         self.jobs = tuple(jobs)
@@ -165,9 +194,23 @@ class MatchingIndex:
         for column, normalized in enumerate(normalized_names):
             self._exact.setdefault(normalized, []).append(column)
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
+        self._rome_setup(rome or {}, set(normalized_names))
         heads = [name.split(" ", 1)[0] for name in normalized_names]
-        self._head_ids = {head: number for number, head in enumerate(dict.fromkeys(heads))}
+        rome_heads = [name.split(" ", 1)[0] for name in self._rome_normalized]
+        self._head_ids = {
+            head: number for number, head in enumerate(dict.fromkeys(heads + rome_heads))
+        }
         self._name_head = np.array([self._head_ids[head] for head in heads])
+        self._lexicon = lex or lexicon()
+        self._heads = frozenset(self._head_ids)
+        # The words each head word goes with in the curated appellations.
+        self._head_company: dict[str, set[str]] = {}
+        for name in normalized_names:
+            head, *rest = name.split()
+            self._head_company.setdefault(head, set()).update(rest)
+        self._known = frozenset(
+            word for name in normalized_names + self._rome_normalized for word in name.split()
+        )
         self._families = self._job_families()
         self._fields = self._families + self._field_families()
 
@@ -198,6 +241,50 @@ class MatchingIndex:
         )
         job_words = self._presence(texts) + owner @ name_presence
         self._job_words_t = (job_words > 0).astype(np.float32).T.tocsr()
+        self._rome_vectors()
+
+    def _rome_setup(self, rome: Mapping[str, Sequence[str]], curated: set[str]) -> None:
+        """The ROME appellations of the jobs' codes, gender pairs split, grouped by code;
+        not those the curated dictionary spells (it says which job they mean)."""
+        links: dict[str, list[tuple[int, float]]] = {}
+        for index, job in enumerate(self.jobs):
+            for position, code in enumerate(dict.fromkeys(job.rome_codes)):
+                weight = ROME_SHARE * (1 if position == 0 else ROME_SECONDARY)
+                links.setdefault(code, []).append((index, weight))
+        forms: dict[str, list[tuple[str, str]]] = {}
+        for code in sorted(links):
+            seen: set[str] = set()
+            for published in rome.get(code, ()):
+                for form in split_gendered_forms(published):
+                    normalized = " ".join(title_words(form))
+                    if normalized and normalized not in seen and normalized not in curated:
+                        seen.add(normalized)
+                        forms.setdefault(code, []).append((published, normalized))
+        self._rome_code_list = list(forms)
+        self._rome_links = [
+            (number, index, weight)
+            for number, code in enumerate(self._rome_code_list)
+            for index, weight in links[code]
+        ]
+        self._rome_published = [published for found in forms.values() for published, _ in found]
+        self._rome_normalized = [normalized for found in forms.values() for _, normalized in found]
+        self._rome_code_of = [number for number, found in enumerate(forms.values()) for _ in found]
+        self._rome_code_starts = np.searchsorted(
+            np.array(self._rome_code_of, dtype=int), np.arange(len(self._rome_code_list))
+        )
+
+    def _rome_vectors(self) -> None:
+        names = self._rome_normalized
+        if not names:
+            return
+        self._rome_chars_t = self._chars.transform(names).T.tocsr()
+        presence = self._presence(names)
+        self._rome_mass = self._mass(names, presence)
+        self._rome_words_t = presence.multiply(self._idf).T.tocsr()
+        self._rome_head = np.array([self._head(name) for name in names])
+        self._rome_exact: dict[str, list[int]] = {}
+        for column, normalized in enumerate(names):
+            self._rome_exact.setdefault(normalized, []).append(column)
 
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
@@ -228,8 +315,13 @@ class MatchingIndex:
         return [members for members in fields.values() if len(members) > 1]
 
     @classmethod
-    def build(cls, jobs: Iterable[JobEntry]) -> MatchingIndex:
-        return cls(list(jobs))
+    def build(
+        cls,
+        jobs: Iterable[JobEntry],
+        lex: Lexicon | None = None,
+        rome: Mapping[str, Sequence[str]] | None = None,
+    ) -> MatchingIndex:
+        return cls(list(jobs), lex, rome)
 
     @property
     def size(self) -> int:
@@ -253,44 +345,98 @@ class MatchingIndex:
     def match_many(self, queries: Iterable[TitleQuery | str], top: int = 3) -> list[MatchResult]:
         queries = [TitleQuery(q) if isinstance(q, str) else q for q in queries]
         words_cache: dict[str, str] = {}
+        readings: dict[str, str] = {}
 
         def normalize(text: str) -> str:
             if text not in words_cache:
                 words_cache[text] = " ".join(title_words(text))
             return words_cache[text]
 
+        def read(text: str) -> str:
+            """The title as the matcher reads it; a title that spells an appellation is
+            read as written."""
+            if text not in readings:
+                plain = normalize(text)
+                readings[text] = (
+                    plain
+                    if plain in self._exact
+                    else " ".join(read_title(text, self._heads, self._known, self._lexicon))
+                )
+            return readings[text]
+
+        # (reading, plain normalised title, context): the plain title still counts when it
+        # spells an appellation exactly.
         keys = [
-            (normalize(q.intitule), normalize(f"{q.service} {q.description}".strip()))
+            (
+                read(q.intitule),
+                normalize(q.intitule),
+                normalize(f"{q.service} {q.description}".strip()),
+            )
             for q in queries
         ]
         unique = list(dict.fromkeys(keys))
-        ranked: dict[tuple[str, str], tuple[Candidate, ...]] = {}
+        ranked: dict[tuple[str, str, str], tuple[Candidate, ...]] = {}
         for start in range(0, len(unique), CHUNK):
             chunk = unique[start : start + CHUNK]
             ranked.update(zip(chunk, self._rank(chunk, top), strict=True))
         return [
-            MatchResult(query, key[0], ranked[key])
+            MatchResult(query, key[1], ranked[key])
             for query, key in zip(queries, keys, strict=True)
         ]
 
-    def _rank(self, keys: list[tuple[str, str]], top: int) -> list[tuple[Candidate, ...]]:
-        titles = [title for title, _ in keys]
-        contexts = [context for _, context in keys]
-        chars = (self._chars.transform(titles) @ self._name_chars_t).toarray()
+    def _head_weight(self, title: str) -> float:
+        """The weight of a title's head word (see GENERIC_HEAD_WEIGHT): lowered when the
+        head is a generic role and at least half of the title's known field words never go
+        with it in an appellation ("Agent d'exploitation informatique"); kept when the field
+        is one the role's appellations speak of ("Agent de formalités export")."""
+        head, *field = title.split() or [""]
+        if head not in self._lexicon.roles:
+            return HEAD_WEIGHT
+        known = [word for word in field if word in self._known]
+        if not known:
+            return HEAD_WEIGHT
+        company = self._head_company.get(head, set())
+        together = sum(word in company for word in known)
+        return GENERIC_HEAD_WEIGHT if together <= len(known) / 2 else HEAD_WEIGHT
 
+    def _head_weights(self, titles: list[str]) -> np.ndarray:
+        """Per title, the weight of its head word."""
+        return np.array([self._head_weight(title) for title in titles], dtype=np.float32)[:, None]
+
+    def _rank(self, keys: list[tuple[str, str, str]], top: int) -> list[tuple[Candidate, ...]]:
+        titles = [title for title, _, _ in keys]
+        plain = [title for _, title, _ in keys]
+        contexts = [context for _, _, context in keys]
+        title_chars = self._chars.transform(titles)
         presence = self._presence(titles)
         mass = self._mass(titles, presence)
-        overlap = (presence @ self._name_words_t).toarray()
-        with np.errstate(divide="ignore", invalid="ignore"):
-            of_name = overlap / self._name_mass
+        title_heads = np.array([self._head(title) for title in titles])[:, None]
+        head_weight = self._head_weights(titles)
+
+        def name_scores(chars_t, words_t, name_mass, name_head, exact) -> np.ndarray:
+            chars = (title_chars @ chars_t).toarray()
+            overlap = (presence @ words_t).toarray()
+            of_name = overlap / name_mass
             of_title = overlap / mass[:, None]
             words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
-            heads = self._name_head == np.array([self._head(title) for title in titles])[:, None]
-            scores = CHAR_WEIGHT * chars + WORD_WEIGHT * words + HEAD_WEIGHT * heads
-            for row, title in enumerate(titles):
-                for column in self._exact.get(title, ()):
+            word_weight = WORD_WEIGHT + HEAD_WEIGHT - head_weight
+            heads = name_head == title_heads
+            scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
+            for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
+                for column in (*exact.get(title, ()), *exact.get(original, ())):
                     scores[row, column] = 1.0
+            return scores
+
+        with np.errstate(divide="ignore", invalid="ignore"):
+            scores = name_scores(
+                self._name_chars_t,
+                self._name_words_t,
+                self._name_mass,
+                self._name_head,
+                self._exact,
+            )
             best = np.maximum.reduceat(scores, self._starts, axis=1)
+            rome_scores, via_rome = self._rome_best(name_scores, best)
 
             evidence = (presence.multiply(self._idf) @ self._job_words_t).toarray()
             best += TEXT_EVIDENCE * np.nan_to_num(evidence / mass[:, None]) * (1 - best)
@@ -299,7 +445,7 @@ class MatchingIndex:
             context = (context_presence.multiply(self._idf) @ self._job_words_t).toarray()
             best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
 
-            self._apply_level_cues(titles, best)
+            self._apply_level_cues(titles, plain, best)
             self._propose_related_grades(best)
 
         results = []
@@ -309,10 +455,36 @@ class MatchingIndex:
                 results.append(())
                 continue
             order = np.argsort(-best[row], kind="stable")[:top]
-            results.append(tuple(self._candidate(title, row, job, best, scores) for job in order))
+            results.append(
+                tuple(
+                    self._candidate(title, row, job, best, scores, rome_scores, via_rome)
+                    for job in order
+                )
+            )
         return results
 
-    def _apply_level_cues(self, titles: list[str], best: np.ndarray) -> None:
+    def _rome_best(self, name_scores, best: np.ndarray):
+        """Lift each job to the best of its ROME codes' appellations (ROME_SHARE of their
+        score), in place; the ROME scores and where ROME won (strictly: curated
+        appellations win ties)."""
+        if not self._rome_normalized:
+            return None, None
+        rome_scores = name_scores(
+            self._rome_chars_t,
+            self._rome_words_t,
+            self._rome_mass,
+            self._rome_head,
+            self._rome_exact,
+        )
+        by_code = np.maximum.reduceat(rome_scores, self._rome_code_starts, axis=1)
+        lifted = np.zeros_like(best)
+        for code, job, weight in self._rome_links:
+            np.maximum(lifted[:, job], weight * by_code[:, code], out=lifted[:, job])
+        via_rome = lifted > best
+        np.maximum(best, lifted, out=best)
+        return rome_scores, via_rome
+
+    def _apply_level_cues(self, titles: list[str], plain: list[str], best: np.ndarray) -> None:
         """Within a family, the job a seniority word points to takes the lead.
 
         Not for titles that name a level (a numeral) or spell an appellation exactly:
@@ -320,7 +492,7 @@ class MatchingIndex:
         """
         for row, title in enumerate(titles):
             words = set(title.split())
-            if words & NUMERALS or title in self._exact:
+            if words & NUMERALS or title in self._exact or plain[row] in self._exact:
                 continue
             cues = [
                 position
@@ -340,12 +512,19 @@ class MatchingIndex:
             floor = RELATED_SHARE * scores.max(axis=1, keepdims=True) + RELATED_OWN * scores
             best[:, field] = np.maximum(scores, floor)
 
-    def _candidate(self, title, row, job, best, scores) -> Candidate:
-        start = self._starts[job]
-        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
-        name = start + int(np.argmax(scores[row, start:end]))
-        matched = self._name_form[name]
-        shared = [word for word in dict.fromkeys(title.split()) if word in title_words(matched)]
+    def _candidate(self, title, row, job, best, scores, rome_scores, via_rome) -> Candidate:
+        rome_code = ""
+        if via_rome is not None and via_rome[row, job]:
+            column, number = self._best_rome_name(row, job, rome_scores)
+            matched = self._rome_published[column]
+            rome_code = self._rome_code_list[number]
+        else:
+            start = self._starts[job]
+            end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
+            name = start + int(np.argmax(scores[row, start:end]))
+            matched = self._name_form[name]
+        matched_words = set(title_words(matched))
+        shared = [word for word in dict.fromkeys(title.split()) if word in matched_words]
         entry = self.jobs[job]
         return Candidate(
             code=entry.code,
@@ -354,4 +533,23 @@ class MatchingIndex:
             score=round(float(min(best[row, job], 1.0)), 4),
             matched=matched,
             words=tuple(shared),
+            rome_code=rome_code,
         )
+
+    def _best_rome_name(self, row: int, job: int, rome_scores: np.ndarray) -> tuple[int, int]:
+        """The ROME appellation (column, code number) that lifted a job for a title."""
+        found = (-1.0, 0, 0)
+        for number, linked, weight in self._rome_links:
+            if linked != job:
+                continue
+            start = self._rome_code_starts[number]
+            end = (
+                self._rome_code_starts[number + 1]
+                if number + 1 < len(self._rome_code_starts)
+                else len(self._rome_normalized)
+            )
+            column = start + int(np.argmax(rome_scores[row, start:end]))
+            value = weight * rome_scores[row, column]
+            if value > found[0]:
+                found = (value, column, number)
+        return found[1], found[2]

@@ -95,7 +95,7 @@ _CONTRACT_NOTES = re.compile(
     r"|\b\d+\s*%"
 )
 # Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
-_INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse)\b")
+_INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse|fe|ffe|ve|ive)\b")
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 # Abbreviations payroll systems truncate titles to (after accents and dots are removed).
@@ -205,6 +205,10 @@ ABBREVIATIONS = {
     "si": "systeme information",
     "sirh": "systeme information ressources humaines",
     "cfe": "centre formalites entreprises",
+    "mg": "moyens generaux",
+    "sic": "systemes information",
+    "ssi": "securite systemes information",
+    "srh": "service ressources humaines",
     "cfa": "centre formation apprentis",
     "pao": "publication assistee ordinateur",
     "dao": "dessin assiste ordinateur",
@@ -232,6 +236,7 @@ DIRECTION_ACRONYMS = {
     "dsi": "systemes information",
     "dg": "general",
     "dga": "general adjoint",
+    "dgs": "general services",
     "dcom": "communication",
     "dfc": "financier comptable",
 }
@@ -254,6 +259,7 @@ _SUFFIXES = (
     ("elle", "el"),
     ("eres", "er"),
     ("ere", "er"),
+    ("eaux", "eau"),  # réseaux → réseau, bureaux → bureau (before aux → al)
     ("aux", "al"),
 )
 

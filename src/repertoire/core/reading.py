@@ -1,0 +1,232 @@
+"""How the matcher reads a free-text job title before comparing it with appellations.
+
+Real titles carry more than the job: the employer's acronyms and a town around it
+(``SGAMI SUD - Chef du bureau logistique``, ``Agent comptable - MAIRIE DE …``), reference
+numbers and contracts (``(réf.7864)``, ``CDD 6 mois``), English words, public-service grade
+names, and structures whose words mislead a word-by-word comparison: in ``Chef du bureau du
+droit du numérique`` the role is *head of a unit*, whatever the unit's field; in ``Expert
+juridique`` the field decides. A *reading* keeps the job and says it in the repertoire's
+words; the rules are data (``repertoire/data/lexique-intitules.csv``), never titles.
+
+Steps, each generic:
+
+1. noise out: reference numbers, codes mixing letters and digits, numbers (but level
+   numerals), parenthesised notes holding a digit;
+2. segments (split on spaced dashes, colons, asterisks): the job starts at the first segment
+   that opens on a role word (a word some appellation opens on); segments before it are the
+   employer's, later segments stay when they are job-like or made of known words (a town,
+   an acronym of the employer goes);
+3. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
+4. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
+   manager`` → ``community manager``);
+5. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
+6. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``)
+   reads as the repertoire's unit role (``chef service``, ``responsable pôle``), keeping
+   level marks (``adjoint``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from repertoire.core.text import ABBREVIATIONS, LEVEL_NUMERALS, stem, title_words
+
+LEXICON_FILE = ("data", "lexique-intitules.csv")
+
+_SEPARATORS = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+|\s*[:*|]\s*|\s*--\s*")
+_NOISE = re.compile(
+    r"\(\s*r[ée]f[^)]*\)"  # (réf.2623)
+    r"|\br[ée]f\s*[.:]?\s*[\w.-]*\d[\w.-]*"  # réf. 2623
+    r"|\([^()]*\d[^()]*\)"  # (2 postes à pourvoir), (76), (1228)
+    r"|\b(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[\w-]{3,}\b"  # FP2SIC05, PH627, 1-0001853 codes
+    r"|\b\d+(?:[-/.]\d+)+\b"  # 1-0001853
+    r"|\b\d{2,}\b"  # department numbers, years
+    r"|\b\d+\s*postes?\b|\bpostes?\s+[àa]\s+pourvoir\b|\bcr[ée]ation\s+de\s+poste\b"
+    r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
+    r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
+    re.IGNORECASE,
+)
+# A segment made of acronyms only (capitals, up to five letters each).
+_ACRONYMS = re.compile(r"(?:[A-Z]{1,5}[\s/&.]*)+")
+_LEVEL_MARKS = frozenset(LEVEL_NUMERALS | set(title_words("adjoint junior senior confirmé")))
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    # First word → (phrase, reading), the longest phrases first.
+    synonyms: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]]
+    roles: frozenset[str]
+    specialists: frozenset[str]
+    heads_of_unit: frozenset[str]
+    units: dict[str, str]
+
+    @classmethod
+    def parse(cls, text: str) -> Lexicon:
+        lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
+        synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+        kinds: dict[str, set[str]] = {"role": set(), "specialiste": set(), "encadrant": set()}
+        units: dict[str, str] = {}
+        for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
+            kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
+
+            words = tuple(title_words(term))
+            if not words:
+                continue
+            if kind == "synonyme":
+                synonyms.append((words, tuple(title_words(reading))))
+            elif kind == "unite":
+                units[words[0]] = " ".join(title_words(reading))
+            elif kind in kinds:
+                kinds[kind].add(words[0])
+            else:
+                raise ValueError(f"unknown kind of lexicon entry: {kind}")
+        # Longest phrases first: "social media manager" before "manager".
+        synonyms.sort(key=lambda pair: -len(pair[0]))
+        by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for phrase, reading in synonyms:
+            by_first.setdefault(phrase[0], []).append((phrase, reading))
+        return cls(
+            synonyms={first: tuple(found) for first, found in by_first.items()},
+            roles=frozenset(kinds["role"]),
+            specialists=frozenset(kinds["specialiste"]),
+            heads_of_unit=frozenset(kinds["encadrant"]),
+            units=units,
+        )
+
+
+@cache
+def lexicon() -> Lexicon:
+    """The lexicon shipped with the package, read once per process."""
+    text = resources.files("repertoire").joinpath(*LEXICON_FILE).read_text(encoding="utf-8")
+    return Lexicon.parse(text)
+
+
+def _replace(words: list[str], synonyms) -> list[str]:
+    out: list[str] = []
+    position = 0
+    while position < len(words):
+        for phrase, reading in synonyms.get(words[position], ()):
+            if tuple(words[position : position + len(phrase)]) == phrase:
+                out.extend(reading)
+                position += len(phrase)
+                break
+        else:
+            out.append(words[position])
+            position += 1
+    return out
+
+
+def read_title(
+    text: str, heads: frozenset[str] | set[str], known: frozenset[str] | set[str], lex: Lexicon
+) -> list[str]:
+    """The words of a title as the matcher should compare them (see the module's docstring).
+
+    ``heads``: words some appellation opens on; ``known``: words of the appellations.
+    """
+    cleaned = _NOISE.sub(" ", text)
+    # An acronym opening a later segment names a department, not a person ("Assistante de
+    # direction - DAF"): read it as the rest of the title, not as its first word.
+    parts = _SEPARATORS.split(cleaned)
+    kept = [
+        (words, part)
+        for number, part in enumerate(parts)
+        if (words := title_words(part if number == 0 else f"de {part}"))
+    ]
+    segments = [words for words, _ in kept]
+    kept = [part for _, part in kept]
+    if not segments:
+        return title_words(text)
+
+    def job_like(words: list[str]) -> bool:
+        return words[0] in heads or words[0] in lex.heads_of_unit
+
+    first = next((i for i, words in enumerate(segments) if job_like(words)), None)
+
+    def share_known(words: list[str]) -> float:
+        return sum(word in known for word in words) / len(words)
+
+    if first is None:
+        words = [word for segment in segments for word in segment]
+    else:
+        # Before the job: the employer's name or acronyms, unless made of known words
+        # ("Informatique - Technicien"); after it: qualifiers, unless unknown (a town).
+        words = [w for segment in segments[:first] if share_known(segment) > 0.5 for w in segment]
+        words.extend(segments[first])
+        for segment, part in zip(segments[first + 1 :], kept[first + 1 :], strict=True):
+            if (
+                len(words) > 1
+                and _ACRONYMS.fullmatch(part.strip())
+                and not _names_a_field(part, heads | lex.roles | lex.heads_of_unit)
+            ):
+                continue  # "Assistante de direction - DAF", "… - MJ - SG": the employer's
+            if job_like(segment) or share_known(segment) >= 0.5:
+                words.extend(segment)
+    words = _replace(_single_gender(words), lex.synonyms)
+    # Short unknown words before the first role word: an employer's code, a grade's
+    # acronym (a longer one may be a typo of a known word: "Assitante commerciale").
+    start = next((i for i, word in enumerate(words) if word in heads), 0)
+    if start and all(word not in known and len(word) <= 6 for word in words[:start]):
+        words = words[start:]
+    if len(words) > 1 and words[0] in lex.specialists:
+        words = words[1:]
+    # "Agent chargé du suivi des équipements": the role does the field, "chargé" adds nothing.
+    if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
+        words = [words[0], *words[2:]]
+    return _unit_role(words, lex) or words
+
+
+def _names_a_field(part: str, heads) -> bool:
+    """Whether an acronym segment names a field (``RH``, ``SI``: the job's) rather than a
+    department or a person (``DAF``, ``SG``: the employer's)."""
+    for token in part.lower().split():
+        expansion = ABBREVIATIONS.get(token.strip("/&."))
+        if expansion and not expansion.isdigit():
+            first = stem(expansion.split()[0])
+            if first not in heads and first not in _PERSONS:
+                return True
+    return False
+
+
+_CHARGED = title_words("chargé")[0]
+_PERSONS = frozenset(title_words("secrétaire directeur administrateur délégué responsable"))
+_DIRECTOR = title_words("directeur")[0]
+_SERVICE = title_words("service")[0]
+
+
+def _single_gender(words: list[str]) -> list[str]:
+    """``Chef / Cheffe``, ``Cheffe/Chef``, ``Directeur/directrice``: one word for the pair,
+    the shorter (the masculine, which appellations spell)."""
+    out: list[str] = []
+    for word in words:
+        if out and len(word) >= 4 and len(out[-1]) >= 4 and word[:4] == out[-1][:4]:
+            out[-1] = min(out[-1], word, key=len)
+            continue
+        out.append(word)
+    return out
+
+
+def _unit_role(words: list[str], lex: Lexicon) -> list[str] | None:
+    """``chef bureau droit numerique`` → ``chef service``; ``adjoint chef bureau rh`` →
+    ``adjoint chef service``. None when the title is not the head of a unit."""
+    deputy = words[:1] == ["adjoint"]
+    rest = words[1:] if deputy else words
+    if deputy and rest[:1] == [_DIRECTOR]:
+        # "Adjoint au directeur des ressources humaines": a deputy director.
+        return [_DIRECTOR, "adjoint", *rest[1:]]
+    if len(rest) >= 2 and rest[0] in lex.heads_of_unit and rest[1] == "adjoint" and not deputy:
+        # "Responsable adjoint de la scolarité": the deputy of a unit's head.
+        return [rest[0], _SERVICE, "adjoint"]
+    if len(rest) < 2 or rest[0] not in lex.heads_of_unit or rest[1] not in lex.units:
+        return None
+    marks = [word for word in rest[2:] if word in _LEVEL_MARKS and word != "adjoint"]
+    trailing_deputy = "adjoint" in rest[2:]
+    role = [rest[0], lex.units[rest[1]]]
+    if deputy:
+        # The deputy of a unit's head, whatever the unit: "chef de service adjoint".
+        return [rest[0], _SERVICE, "adjoint", *marks]
+    return [*role, *marks, *(["adjoint"] if trailing_deputy else [])]

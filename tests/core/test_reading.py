@@ -1,0 +1,116 @@
+"""How the matcher reads real titles: noise, unit heads, specialists, generic roles.
+
+The repertoire here is invented (no real job text typed); the lexicon is a small one the
+tests write, and one test checks that the shipped lexicon parses.
+"""
+
+import pytest
+
+from repertoire.core.matching import JobEntry, MatchingIndex
+from repertoire.core.reading import Lexicon, lexicon, read_title
+from repertoire.core.text import title_words
+
+LEXICON = """kind;terme;lecture
+synonyme;sous-directeur;directeur adjoint
+synonyme;social media manager;community manager
+role;agent;
+role;technicien;
+specialiste;expert;
+encadrant;chef;
+encadrant;responsable;
+unite;bureau;service
+unite;pôle;pôle
+"""
+
+JOBS = [
+    JobEntry("manager", "Manager", 6, ("Chef de service", "Responsable de pôle"), "Diriger."),
+    JobEntry("deputy", "Chargé(e) d'activité", 6, ("Chef de service adjoint",), "Seconder."),
+    JobEntry("head", "Directeur(trice)", 8, ("Directeur adjoint",), "Diriger."),
+    JobEntry("jur", "Juriste", 6, ("Conseiller juridique",), "Conseiller en droit."),
+    JobEntry("exp", "Expert(e)", 8, ("Expert",), "Produire des analyses."),
+    JobEntry("it", "Technicien(ne) informatique", 4, ("Technicien support",), "Dépanner."),
+    JobEntry("mg", "Agent des moyens généraux", 1, ("Agent d'entretien",), "Entretenir."),
+    JobEntry("com", "Chargé(e) de communication", 5, ("Community manager",), "Publier."),
+]
+
+
+@pytest.fixture(scope="module")
+def index():
+    return MatchingIndex.build(JOBS, lex=Lexicon.parse(LEXICON))
+
+
+def reading(index, title):
+    return read_title(title, index._heads, index._known, index._lexicon)
+
+
+def test_the_shipped_lexicon_parses_and_holds_every_kind():
+    lex = lexicon()
+    assert lex.synonyms and lex.roles and lex.specialists and lex.heads_of_unit and lex.units
+
+
+def test_employer_acronyms_before_the_job_and_a_town_after_it_are_not_read(index):
+    assert reading(index, "SGAMI SUD - Juriste - STENAY") == title_words("Juriste")
+    assert index.match("SGAMI SUD - Juriste - STENAY").candidates[0].code == "jur"
+
+
+def test_reference_numbers_and_postings_are_not_read(index):
+    assert reading(index, "Juriste (réf.2623) (2 postes à pourvoir) - 1-0001853 -") == title_words(
+        "Juriste"
+    )
+    assert reading(index, "PH627 Juriste") == title_words("Juriste")
+    assert reading(index, "Juriste (cat. A) - catégorie B") == title_words("Juriste")
+
+
+def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):
+    assert reading(index, "Juriste droit public - MJ - SG - SEM -") == title_words(
+        "Juriste droit public"
+    )
+
+
+def test_an_acronym_segment_naming_a_field_stays(index):
+    assert reading(index, "Technicien - IT") == title_words("Technicien IT")
+
+
+def test_a_segment_of_known_words_before_the_role_stays(index):
+    assert reading(index, "Informatique - Technicien") == title_words("informatique technicien")
+
+
+def test_the_head_of_a_unit_reads_as_the_unit_role_whatever_its_field(index):
+    assert reading(index, "Chef.fe du bureau du droit du numérique") == title_words("chef service")
+    result = index.match("Chef/Cheffe du bureau des affaires territoriales")
+    assert result.candidates[0].code == "manager"
+    assert result.candidates[0].score == 1.0
+
+
+def test_a_deputy_head_of_unit_keeps_the_deputy(index):
+    assert reading(index, "Adjoint au chef du bureau des ressources humaines") == title_words(
+        "chef service adjoint"
+    )
+    assert reading(index, "Responsable adjoint de la scolarité") == title_words(
+        "responsable service adjoint"
+    )
+    assert index.match("Adjoint au chef du bureau RH").candidates[0].code == "deputy"
+
+
+def test_an_expert_in_a_field_goes_to_the_field(index):
+    assert reading(index, "Expert juridique en domanialité") == title_words("juridique domanialité")
+    assert index.match("EXPERT JURIDIQUE EN DOMANIALITE PUBLIQUE").candidates[0].code == "jur"
+    # A title that spells an appellation is read as written.
+    assert index.match("Expert").candidates[0].code == "exp"
+
+
+def test_synonyms_of_the_lexicon(index):
+    assert reading(index, "Sous-directeur (administration centrale)")[:2] == title_words(
+        "directeur adjoint"
+    )
+    assert index.match("Social media manager").candidates[0].code == "com"
+
+
+def test_after_a_generic_role_the_field_decides(index):
+    # "agent" opens the moyens-généraux job's titles, "informatique" is the field.
+    assert index.match("Agent de maintenance informatique").candidates[0].code == "it"
+
+
+def test_the_plain_normalised_title_is_kept_for_grouping(index):
+    result = index.match("SGAMI SUD - Juriste")
+    assert result.normalized == " ".join(title_words("SGAMI SUD - Juriste"))
