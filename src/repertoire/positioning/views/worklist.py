@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.catalog import selectors as catalog
+from repertoire.core.proposal_quality import side_by_side
 from repertoire.evaluation.selectors import evaluations_in_force
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import (
@@ -97,6 +98,7 @@ def worklist(request, code: str):
         "threshold": threshold,
         "bulk_form": BulkAcceptForm(),
         "above_threshold": report.above_threshold,
+        "quality": _quality(establishment),
         "query": _query(request, exclude=("page",)),
         "pending_migration": selectors.pending_migration(request.user, establishment),
         "edition": edition,
@@ -290,3 +292,15 @@ def notify(request, code: str):
     if request.POST.get("employee"):
         return redirect("positioning:employee", pk=int(request.POST["employee"]))
     return _back(request, establishment)
+
+
+def _quality(establishment) -> dict:
+    """How often HR kept the first proposal, here and over the network, side by side."""
+    here = selectors.proposal_quality(establishment)
+    network = selectors.proposal_quality()
+    return {
+        "here": here.overall,
+        "network": network.overall,
+        "bands": side_by_side(here.by_band, network.by_band),
+        "families": side_by_side(here.by_family, network.by_family),
+    }
