@@ -67,3 +67,14 @@ def test_side_by_side_keeps_the_network_order():
         ("B", 1, 1),
         ("C", 1, None),
     ]
+
+
+def test_precision_at_or_above_the_threshold():
+    decisions = [
+        Decision("A", 0.97, True),
+        Decision("A", 0.95, False),
+        Decision("A", 0.94, False),
+    ]
+    above = measure(decisions, threshold=0.95).above
+    assert (above.low, above.decided, above.kept) == (0.95, 2, 1)
+    assert measure(decisions).above is None

@@ -30,6 +30,10 @@ def test_precision_here_and_over_the_network(decisions):
     bruno_family = next(f for f in here.by_family if f.label == family)
     assert bruno_family.decided - bruno_family.kept == 1
     assert sum(band.decided for band in here.by_band) == len(north)
+    threshold = selectors.bulk_accept_threshold()
+    surest = [p for p in north if p.confidence >= threshold]
+    assert here.above.low == threshold
+    assert (here.above.decided, here.above.kept) == (len(surest), sum(map(_kept, surest)))
 
 
 def test_a_revision_by_the_commission_does_not_count_against_hr(decisions):
@@ -55,6 +59,7 @@ def test_the_worklist_shows_the_measured_precision(client, decisions):
     assert "Précision des propositions" in page
     assert "3 fois sur 4 décisions" in page
     assert "Dans le réseau : 4 sur 5." in page
+    assert "À partir du seuil d'acceptation groupée" in page
 
 
 def test_the_api_gives_the_same_figures(client, decisions):
@@ -66,6 +71,9 @@ def test_the_api_gives_the_same_figures(client, decisions):
     assert body["overall"] == {"decided": 4, "kept": 3, "precision": 0.75}
     assert sum(band["decided"] for band in body["by_score_band"]) == 4
     assert sum(family["decided"] for family in body["by_family"]) == 4
+    above = selectors.proposal_quality(decisions.network.north).above
+    assert body["above_threshold"]["decided"] == above.decided
+    assert body["bulk_accept_threshold"] == selectors.bulk_accept_threshold()
     network = client.get("/api/matching/quality").json()
     assert network["scope"] == "network" and network["overall"]["decided"] == 5
     assert client.get("/api/matching/quality", {"establishment": "CCI-SUD"}).status_code == 404

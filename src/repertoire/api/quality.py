@@ -40,6 +40,9 @@ class QualityOut(Schema):
     by_family: list[FamilyPrecisionOut]
     by_score_band: list[BandPrecisionOut]
     bulk_accept_threshold: float = Field(description="the confidence the worklist offers")
+    above_threshold: PrecisionOut = Field(
+        description="the first proposals scored at or above the bulk-acceptance threshold"
+    )
 
 
 def _figures(measure: Precision) -> dict:
@@ -68,4 +71,5 @@ def matching_quality(
             {"low": band.low, "high": band.high, **_figures(band)} for band in quality.by_band
         ],
         "bulk_accept_threshold": selectors.bulk_accept_threshold(),
+        "above_threshold": _figures(quality.above),
     }

@@ -9,6 +9,7 @@ models, field names and choices through the app registry, by label.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -105,6 +106,7 @@ LEVEL_KEYS = frozenset({"level", "current_level", "base_level", "personal_level"
 JOB = "catalog.referencejob"
 CRITERION = "catalog.criterion"
 EMPTY = "—"
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @dataclass(frozen=True)
@@ -216,12 +218,14 @@ def _plain(value) -> str:
     if isinstance(value, list | tuple):
         return "; ".join(_plain(item) for item in value)
     if isinstance(value, dict):
+        if "text" in value:  # an item of a list of missions or requirements
+            subitems = value.get("subitems") or []
+            return value["text"] + (f" ({_plain(subitems)})" if subitems else "")
         return ", ".join(f"{name} : {_plain(item)}" for name, item in value.items())
     if isinstance(value, str):
-        try:
+        if _DAY.fullmatch(value):
             return date_format(dt.date.fromisoformat(value), "j F Y")
-        except ValueError:
-            return value
+        return value
     return str(value)
 
 

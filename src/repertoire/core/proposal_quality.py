@@ -49,6 +49,8 @@ class Quality:
     overall: Precision
     by_family: tuple[Precision, ...]
     by_band: tuple[Precision, ...]
+    # The proposals scored at or above the bulk-acceptance threshold, if one is given.
+    above: Precision | None = None
 
 
 def family_of(title: str) -> str:
@@ -66,15 +68,24 @@ def band_of(score: float, edges: tuple[float, ...] = SCORE_BANDS) -> int:
     return index
 
 
-def measure(decisions: Iterable[Decision], edges: tuple[float, ...] = SCORE_BANDS) -> Quality:
-    """The precision overall, by family (most decided first) and by score band (every band,
-    lowest first, empty ones included)."""
+def measure(
+    decisions: Iterable[Decision],
+    edges: tuple[float, ...] = SCORE_BANDS,
+    *,
+    threshold: float | None = None,
+) -> Quality:
+    """The precision overall, by family (most decided first), by score band (every band,
+    lowest first, empty ones included) and, given a threshold, at or above it."""
     families: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     bands = [[0, 0] for _ in edges]
     decided = kept = 0
+    above = [0, 0]
     for decision in decisions:
         decided += 1
         kept += decision.kept
+        if threshold is not None and decision.score >= threshold:
+            above[0] += 1
+            above[1] += decision.kept
         families[decision.family][0] += 1
         families[decision.family][1] += decision.kept
         band = bands[band_of(decision.score, edges)]
@@ -94,7 +105,12 @@ def measure(decisions: Iterable[Decision], edges: tuple[float, ...] = SCORE_BAND
         )
         for low, high, counts in zip(edges, (*edges[1:], None), bands, strict=True)
     )
-    return Quality(Precision("", decided, kept), by_family, by_band)
+    at_threshold = (
+        Precision(_band_label(threshold, None), *above, low=threshold)
+        if threshold is not None
+        else None
+    )
+    return Quality(Precision("", decided, kept), by_family, by_band, at_threshold)
 
 
 def _band_label(low: float, high: float | None) -> str:

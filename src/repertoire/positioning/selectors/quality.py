@@ -13,6 +13,7 @@ from repertoire.catalog.models import Edition
 from repertoire.core.batches import rows_in
 from repertoire.core.proposal_quality import Decision, Quality, family_of, measure
 from repertoire.positioning.models import Establishment, Positioning
+from repertoire.positioning.selectors.positionings import bulk_accept_threshold
 
 # HR's decisions on a proposal, as the journal names them.
 DECISIONS = ("positioning.validate", "positioning.change")
@@ -22,8 +23,8 @@ POSITIONING = "positioning.positioning"
 def proposal_quality(
     establishment: Establishment | None = None, edition: Edition | None = None
 ) -> Quality:
-    """How often HR kept the first proposal, by job family and by score band, on the edition
-    in force (``establishment`` None: the whole network). The caller checks the scope of
+    """How often HR kept the first proposal, by job family, by score band and at or above
+    the bulk-acceptance threshold, on the edition in force (``establishment`` None: the whole network). The caller checks the scope of
     an establishment; the network's figures are counts, open to every role."""
     edition = edition or catalog.get_edition()
     entries = JournalEntry.objects.filter(object_type=POSITIONING, action__in=DECISIONS)
@@ -43,7 +44,10 @@ def proposal_quality(
         decided,
     )
     return measure(
-        Decision(family=family_of(title), score=confidence, kept=decided[pk] == code)
-        for pk, code, title, confidence in proposed
-        if code
+        (
+            Decision(family=family_of(title), score=confidence, kept=decided[pk] == code)
+            for pk, code, title, confidence in proposed
+            if code
+        ),
+        threshold=bulk_accept_threshold(),
     )

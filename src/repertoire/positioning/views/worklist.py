@@ -301,6 +301,8 @@ def _quality(establishment) -> dict:
     return {
         "here": here.overall,
         "network": network.overall,
+        "above_here": here.above,
+        "above_network": network.above,
         "bands": side_by_side(here.by_band, network.by_band),
         "families": side_by_side(here.by_family, network.by_family),
     }
