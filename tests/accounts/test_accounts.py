@@ -158,13 +158,13 @@ def test_journal_page_filters_and_exports(client, network):
     client.force_login(network.hr_north)
     positioning.update_employee(network.hr_north, network.north_employee, service="Accueil")
     page = client.get("/journal/", {"actor": "rh-nord"}).content.decode()
-    assert "employee.update" in page and "Accueil" in page
+    assert "Collaborateur modifié" in page and "Accueil" in page
     export = client.get("/journal/", {"format": "csv", "object_type": "positioning.employee"})
     text = b"".join(export.streaming_content).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("date;auteur;action")
     assert "NORDMANN" in text and "SUDRIE" not in text
     history = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
-    assert "Accueil" in history and "employee.update" in history
+    assert "Accueil" in history and "Collaborateur modifié" in history
 
 
 def test_entries_written_before_the_establishment_moved_app_are_still_read(network):
@@ -318,7 +318,7 @@ def test_job_sheet_history_reads_from_the_journal(client, network, edition):
     client.force_login(network.hr_north)
     page = client.get(f"/emplois/{job.code}/").content.decode()
     history = page[page.index('id="job-history"') :]
-    assert "appellation.add" in history and "rh-nord" in history
-    assert "edition.import" in history
+    assert "Appellation ajoutée" in history and "rh-nord" in history
+    assert "Édition importée" in history
     client.force_login(network.reader_north)
     assert 'id="job-history"' not in client.get(f"/emplois/{job.code}/").content.decode()

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.conf import settings
+from django.utils.timezone import localdate as today
 
 from repertoire.core.positioning import appeal_deadline
 from repertoire.positioning.models import Appeal, Positioning
@@ -46,7 +47,12 @@ def test_appeals_are_received_within_the_deadline_and_revised_by_the_commission(
         error_of(post(client, "/api/appeals", {**appeal, "kind": "autre"}), 422)
     ) == {"kind"}
 
-    response = post(client, "/api/appeals", {**appeal, "received_on": str(deadline)})
+    # Received today (the deadline is a month ahead: a letter is not received in the future).
+    tomorrow = post(
+        client, "/api/appeals", {**appeal, "received_on": str(today() + dt.timedelta(days=1))}
+    )
+    assert fields_named(error_of(tomorrow, 422)) == {"received_on"}
+    response = post(client, "/api/appeals", {**appeal, "received_on": str(today())})
     assert response.status_code == 201, response.content
     opened = response.json()
     assert opened["status"] == "open" and opened["positioning_status"] == "contested"

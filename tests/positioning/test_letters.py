@@ -60,7 +60,7 @@ def test_the_letter_states_the_job_the_level_and_the_appeal_route(client, decisi
     assert f"Le {french_date(NOTIFIED_ON)}" in text
     for label in kind_labels():
         assert label in text
-    assert f"commission paritaire de {d.network.north.name}" in text
+    assert f"commission paritaire de la {d.network.north.name}" in text
     # The job sheet follows: its missions, requirements and profile.
     first_mission = d.gaspard.job.missions[0]["text"].split()[:4]
     assert " ".join(first_mission) in text

@@ -18,6 +18,7 @@ from repertoire.api.pagination import BoundedLimitOffset
 from repertoire.api.parser import NulFreeParser
 from repertoire.api.pay import router as pay_router
 from repertoire.api.positionings import router as positionings_router
+from repertoire.api.quality import router as quality_router
 from repertoire.api.reports import router as reports_router
 from repertoire.api.schemas import (
     ClassificationOut,
@@ -78,6 +79,7 @@ api.add_router("/", reports_router)
 api.add_router("/", pay_router)
 api.add_router("/", employees_router)
 api.add_router("/", evaluations_router)
+api.add_router("/", quality_router)
 api.add_router("/", editions_router)
 
 

@@ -120,6 +120,9 @@ class AppealDecisionIn(Schema):
     job: str = Field("", max_length=120, description="revised: the new reference job code")
     personal_level: Level | None = None
     reason: str = Field("", max_length=5000, description="why a personal level")
+    decided_on: dt.date | None = Field(
+        None, description="the day the commission decided (today by default, never later)"
+    )
 
 
 # --- endpoints ------------------------------------------------------------------------
@@ -191,5 +194,6 @@ def decide_appeal(request, pk: int, payload: AppealDecisionIn):
         job_code=payload.job,
         personal_level=payload.personal_level,
         reason=payload.reason,
+        decided_on=payload.decided_on,
     )
     return _appeal(request.user, pk)

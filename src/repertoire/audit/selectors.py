@@ -11,6 +11,7 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of
 from repertoire.audit.former_names import current_names, current_object_type, object_types
 from repertoire.audit.models import JournalEntry
+from repertoire.audit.presentation import described
 from repertoire.audit.services import unseal
 from repertoire.core.batches import rows_in
 
@@ -57,11 +58,14 @@ def journal_for(
 
 
 def history_of(user, instance) -> list[JournalEntry]:
-    """The entries about one object, oldest first, in clear (its history tab)."""
-    return in_clear(
-        journal_for(
-            user, object_type=instance._meta.label_lower, object_id=str(instance.pk)
-        ).order_by("at", "id")
+    """The entries about one object, oldest first, in clear and described in the pages'
+    words (its history tab)."""
+    return described(
+        in_clear(
+            journal_for(
+                user, object_type=instance._meta.label_lower, object_id=str(instance.pk)
+            ).order_by("at", "id")
+        )
     )
 
 
@@ -123,4 +127,4 @@ def job_history(user, job) -> list[JournalEntry]:
     about_edition = Q(
         object_type__in=object_types("catalog.edition"), object_id=str(job.edition_id)
     )
-    return list(journal_for(user).filter(about_job | about_edition).order_by("at", "id"))
+    return described(journal_for(user).filter(about_job | about_edition).order_by("at", "id"))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
+from repertoire.audit.presentation import described, object_type_choices
 from repertoire.audit.selectors import in_clear, journal_for
 from repertoire.core.spreadsheet_cells import CsvWriter
 from repertoire.tables import table
@@ -29,7 +30,7 @@ JOURNAL_SORTS = {
 
 
 class JournalFilter(forms.Form):
-    object_type = forms.CharField(label=_("Object type"), required=False, max_length=64)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
     object_id = forms.CharField(label=_("Object id"), required=False, max_length=64)
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     since = forms.DateField(
@@ -43,19 +44,25 @@ class JournalFilter(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds of objects by their French names; the value is the journal's label.
+        self.fields["object_type"].choices = [("", _("all")), *object_type_choices()]
+
 
 @login_required
 def journal(request):
     if role_of(request.user) not in (Role.NATIONAL, Role.HR):
         raise Http404("le journal est réservé aux administrateurs et aux RH")
     form = JournalFilter(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
+    form.is_valid()  # a filter that does not hold is left out; the others still apply
+    filters = form.cleaned_data
     entries = journal_for(request.user, **{k: v for k, v in filters.items() if v})
     if request.GET.get("format") == "csv":
         return _csv(entries)
     listing = table(request, entries, sorts=JOURNAL_SORTS, per_page=PAGE_SIZE)
     page = listing.page
-    page.object_list = in_clear(page.object_list)
+    page.object_list = described(in_clear(page.object_list))
     params = request.GET.copy()
     params.pop("page", None)
     return render(

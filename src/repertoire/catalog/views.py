@@ -271,9 +271,16 @@ def levels_page(request):
     references = grid.references
     observed = grid.observed_quantities()
     bands = grid.rule.bands(len(grid.criteria))
+    every_job = [job for level in levels for job in level.job_list]
     for level in levels:
         level.band = bands[level.number]
         level.observed = observed.get(level.number)
+        # The first text is the level's own (printed under most of its jobs: in force); the
+        # others are variants, each with the sheets that print it.
+        for definition in level.definitions.all():
+            definition.printed_under = [
+                job for job in every_job if job.level_definition_id == definition.pk
+            ]
     coverage = factor_coverage(selectors.criteria_of(edition))
     calibrations = [
         {

@@ -376,8 +376,9 @@ def gender_forms(title: str) -> tuple[str, str]:
 
 NBSP = "\u00a0"  # before a colon, inside guillemets
 NARROW_NBSP = "\u202f"  # before ; ! ?
-_SPACE_BEFORE_COLON = re.compile(r"(?<=[\w)»])[ \u00a0\u202f]?:(?=\s|$)")
-_SPACE_BEFORE_HIGH_PUNCTUATION = re.compile(r"(?<=[\w)»])[ \u00a0\u202f]?([;!?])(?=\s|$)")
+# After a word, or at the start of a fragment a template prints after one (``{{ " :"|typo }}``).
+_SPACE_BEFORE_COLON = re.compile(r"(?:(?<=[\w)»])|^)[ \u00a0\u202f]?:(?=\s|$)")
+_SPACE_BEFORE_HIGH_PUNCTUATION = re.compile(r"(?:(?<=[\w)»])|^)[ \u00a0\u202f]?([;!?])(?=\s|$)")
 _OPENING_GUILLEMET = re.compile(r"«[ \u00a0\u202f]?")
 _CLOSING_GUILLEMET = re.compile(r"[ \u00a0\u202f]?»")
 

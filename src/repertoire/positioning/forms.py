@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
@@ -135,6 +137,12 @@ class CommentForm(forms.Form):
     )
 
 
+def not_in_the_future(day) -> None:
+    """A letter received or a decision taken is dated today at the latest."""
+    if day > timezone.localdate():
+        raise ValidationError(_("This date has not come yet."))
+
+
 class AppealForm(forms.Form):
     kind = forms.ChoiceField(label=_("The appeal is"), choices=Appeal.Kind.choices)
     argument = forms.CharField(
@@ -143,8 +151,14 @@ class AppealForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     received_on = forms.DateField(
-        label=_("Received on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Received on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[not_in_the_future],
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class AppealDecisionForm(forms.Form):
@@ -163,12 +177,15 @@ class AppealDecisionForm(forms.Form):
     personal_level = DecisionForm.base_fields["personal_level"]
     reason = DecisionForm.base_fields["reason"]
     decided_on = forms.DateField(
-        label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Date of the commission's decision"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[not_in_the_future],
     )
 
     def __init__(self, *args, jobs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job"].jobs = list(jobs)
+        self.fields["decided_on"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 # File types HR systems export; anything else is refused before it is read.

@@ -18,10 +18,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from repertoire.catalog import selectors as catalog
+from repertoire.catalog.models import Appellation
 from repertoire.core import positioning as rules
 from repertoire.core.batches import rows_in
 from repertoire.core.grid import MAX_DEGREE
 from repertoire.core.text import to_roman
+from repertoire.core.wording import display_title, spellings
 from repertoire.positioning.models import Appeal, Positioning
 from repertoire.positioning.selectors import appeal_deadline, appeal_months
 from repertoire.typesetting import charts
@@ -53,6 +55,8 @@ class Letter:
     job_level_roman: str
     sheet: SheetView | None  # a reference job's
     evaluation: EvaluationView | None = None  # or an evaluated local job's
+    # The employee's local title as the letter quotes it (``core.wording.display_title``).
+    job_title: str = ""
 
     @property
     def employee(self):
@@ -82,6 +86,7 @@ def letters_of(
         for p in positionings
         if not p.job_id and p.evaluation_id
     }
+    spelled = _spellings(edition)
     letters = []
     for positioning in positionings:
         date = positioning.notified_on or today
@@ -96,9 +101,17 @@ def letters_of(
                 evaluation=None
                 if positioning.job_id
                 else evaluations.get(positioning.evaluation_id),
+                job_title=display_title(positioning.employee.job_title, spelled),
             )
         )
     return letters
+
+
+def _spellings(edition) -> dict[str, str]:
+    """How the repertoire spells the titles of this edition: its jobs and appellations."""
+    titles = list(catalog.jobs_of(edition).values_list("title", flat=True))
+    titles += Appellation.objects.filter(job__edition=edition).values_list("title", flat=True)
+    return spellings(titles)
 
 
 def _evaluation(evaluation) -> EvaluationView:

@@ -124,7 +124,9 @@ def _docx_title_page(document, view: EditionView) -> None:
         document.add_paragraph(french_typography(note))
     if view.edition.missing_jobs:
         document.add_paragraph(
-            "Emplois annoncés, pas encore décrits : " + ", ".join(view.edition.missing_jobs)
+            french_typography(
+                "Emplois annoncés, pas encore décrits : " + ", ".join(view.edition.missing_jobs)
+            )
         )
     document.add_heading("Sommaire", level=1)
     _toc_field(document.add_paragraph())

@@ -68,6 +68,7 @@ from repertoire.positioning.selectors.positionings import (
     progress_of,
     title_groups,
 )
+from repertoire.positioning.selectors.quality import proposal_quality
 from repertoire.positioning.selectors.reports import Report, report_for
 
 __all__ = [
@@ -115,6 +116,7 @@ __all__ = [
     "positioning_of",
     "positionings_for",
     "progress_of",
+    "proposal_quality",
     "publication_impact",
     "report_for",
     "searchable_fields",

@@ -6,10 +6,14 @@ the user's scope does not exist for them (404, never 403, so that ids reveal not
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import establishment_id_of, role_of, sees_personal_details
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog.selectors import EditionNotFound
+from repertoire.core import positioning as rules
 from repertoire.positioning.models import Employee, Establishment, Positioning, PositioningEvent
 
 
@@ -61,7 +65,21 @@ def employees_for(
         employees = employees.filter(establishment__code=establishment)
     if search:
         employees = employees.filter(search_people(user, search))
-    return employees
+    return with_level_held(employees)
+
+
+def with_level_held(employees: QuerySet[Employee]) -> QuerySet[Employee]:
+    """The employees with ``level_held``: the level of their decided positioning on the
+    edition in force (validated, notified, contested, confirmed or revised; the personal
+    level when one is kept), else the level their file gave."""
+    try:
+        edition = catalog.get_edition()
+    except EditionNotFound:
+        return employees.annotate(level_held=F("current_level"))
+    decided = Positioning.objects.filter(
+        employee=OuterRef("pk"), edition=edition, status__in=rules.DECIDED
+    ).values("level")[:1]
+    return employees.annotate(level_held=Coalesce(Subquery(decided), F("current_level")))
 
 
 def personal_data_of(user, employee: Employee) -> dict:

@@ -30,6 +30,9 @@ from repertoire.positioning.services._common import (
 )
 from repertoire.positioning.services.decisions import decide
 
+# A date that has not come yet is a typing error, not a decision or a letter received.
+NOT_IN_THE_FUTURE = "cette date n'est pas encore arrivée"
+
 
 @transaction.atomic
 def open_appeal(
@@ -67,6 +70,8 @@ def open_appeal(
         )
     if received_on < positioning.notified_on:
         raise Refused(problems={"received_on": "un recours ne précède pas la notification"})
+    if received_on > timezone.localdate():
+        raise Refused(problems={"received_on": NOT_IN_THE_FUTURE})
     appeal = Appeal.objects.create(
         positioning=positioning,
         establishment=positioning.establishment,
@@ -129,6 +134,13 @@ def decide_appeal(
         raise Refused(problems={"outcome": "la décision confirme ou révise le positionnement"})
     if not reasoning.strip():
         raise Refused(problems={"reasoning": "la décision de la commission se motive"})
+    decided_on = decided_on or timezone.localdate()
+    if decided_on > timezone.localdate():
+        raise Refused(problems={"decided_on": NOT_IN_THE_FUTURE})
+    if decided_on < appeal.received_on:
+        raise Refused(
+            problems={"decided_on": "la commission ne décide pas avant d'avoir reçu le recours"}
+        )
     positioning = appeal.positioning
     note = f"commission : {reasoning.strip()}"
     if outcome == Appeal.Status.CONFIRMED:
@@ -146,7 +158,7 @@ def decide_appeal(
     appeal.status = outcome
     appeal.reasoning = reasoning.strip()
     appeal.decided_by = user.get_username()
-    appeal.decided_on = decided_on or timezone.localdate()
+    appeal.decided_on = decided_on
     appeal.save()
     record(
         actor=user.get_username(),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.urls import NoReverseMatch, reverse
 
+from repertoire.core.wording import with_preposition
+
 register = template.Library()
 
 
@@ -21,3 +23,10 @@ def evaluation_page_url(evaluation_id: int) -> str:
 def evaluation_url(evaluation) -> str:
     """``{{ positioning.evaluation|evaluation_url }}``: an evaluation or its id."""
     return evaluation_page_url(getattr(evaluation, "pk", evaluation))
+
+
+@register.filter
+def after(name: str, preposition: str) -> str:
+    """An establishment's name after « à », « de » or « par », with its article:
+    ``{{ establishment.name|after:"à" }}`` → « à la CCI Nord »."""
+    return with_preposition(preposition, name)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.catalog import selectors as catalog
+from repertoire.core.proposal_quality import side_by_side
 from repertoire.core.text import to_roman
 from repertoire.evaluation.selectors import evaluations_in_force
 from repertoire.positioning import selectors, services
@@ -106,6 +107,7 @@ def worklist(request, code: str):
             else None
         ),
         "filter_fields": _filter_fields(filters),
+        "quality": _quality(establishment),
         "query": _query(request, exclude=("page",)),
         "pending_migration": selectors.pending_migration(request.user, establishment),
         "edition": edition,
@@ -507,3 +509,17 @@ def notify(request, code: str):
             "query": request.GET.get("retour", request.POST.get("retour", "")),
         },
     )
+
+
+def _quality(establishment) -> dict:
+    """How often HR kept the first proposal, here and over the network, side by side."""
+    here = selectors.proposal_quality(establishment)
+    network = selectors.proposal_quality()
+    return {
+        "here": here.overall,
+        "network": network.overall,
+        "above_here": here.above,
+        "above_network": network.above,
+        "bands": side_by_side(here.by_band, network.by_band),
+        "families": side_by_side(here.by_family, network.by_family),
+    }
