@@ -286,3 +286,22 @@ def test_every_number_drawn_by_a_meter_or_a_progress_bar_is_unlocalised():
                 checked += 1
             get_template(str(path.relative_to(Path(str(root)))))
     assert checked >= 4
+
+
+def test_a_bulk_acceptance_is_not_counted_as_hr_keeping_the_proposal(client, staff):
+    """The measured precision that sets the threshold comes from decisions taken one by
+    one; a batch took the engine's word and would flatter it."""
+    client.force_login(staff.hr_north)
+    chosen = acceptable(ACCOUNTING)
+    client.post(
+        url("bulk-accept"),
+        {"service": ACCOUNTING, "threshold": THRESHOLD, "attendu": len(chosen)},
+    )
+    assert validated() == chosen
+    assert selectors.proposal_quality(staff.north).overall.decided == 0
+    batch = AcceptanceBatch.objects.get()
+    client.post(url("undo-acceptance-batch", pk=batch.pk))
+    # After the undo, HR decides one of them by hand: that decision counts.
+    services.validate(staff.hr_north, Positioning.objects.get(pk=min(chosen)))
+    measured = selectors.proposal_quality(staff.north).overall
+    assert (measured.decided, measured.kept) == (1, 1)

@@ -12,7 +12,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition
 from repertoire.core.batches import rows_in
 from repertoire.core.proposal_quality import Decision, Quality, family_of, measure
-from repertoire.positioning.models import Establishment, Positioning
+from repertoire.positioning.models import AcceptedPositioning, Establishment, Positioning
 from repertoire.positioning.selectors.positionings import bulk_accept_threshold
 
 # HR's decisions on a proposal, as the journal names them.
@@ -31,10 +31,16 @@ def proposal_quality(
     if establishment is not None:
         entries = entries.filter(establishment=establishment)
     decided: dict[int, str | None] = {}
+    in_batch = _bulk_accepted()
     # Older entries name the job under its former key (``audit.former_names``).
-    rows = entries.order_by("id").values_list("object_id", KT("after__job"), KT("after__emploi"))
-    for object_id, job, former in rows:
-        decided.setdefault(int(object_id), job or former)  # HR's first decision only
+    rows = entries.order_by("id").values_list(
+        "object_id", "at", KT("after__job"), KT("after__emploi")
+    )
+    for object_id, at, job, former in rows:
+        pk = int(object_id)
+        if any(start <= at and (end is None or at <= end) for start, end in in_batch.get(pk, ())):
+            continue  # a bulk acceptance took the engine's word: it measures nothing
+        decided.setdefault(pk, job or former)  # HR's first decision only
     positionings = Positioning.objects.filter(edition=edition).annotate(
         first_code=KT("proposals__0__code"), first_title=KT("proposals__0__title")
     )
@@ -51,3 +57,15 @@ def proposal_quality(
         ),
         threshold=bulk_accept_threshold(),
     )
+
+
+def _bulk_accepted() -> dict[int, list[tuple]]:
+    """For each positioning a bulk acceptance validated, the batches' spans: from the
+    acceptance to its undoing (open while the batch stands)."""
+    spans: dict[int, list[tuple]] = {}
+    items = AcceptedPositioning.objects.values_list(
+        "positioning_id", "batch__created_at", "batch__undone_at"
+    )
+    for pk, created_at, undone_at in items.iterator():
+        spans.setdefault(pk, []).append((created_at, undone_at))
+    return spans
