@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from repertoire.catalog.models import (
     Appellation,
@@ -39,6 +40,7 @@ from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.profiles import ProfileIndex
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
+from repertoire.core.text import normalize_title
 
 
 class EditionNotFound(LookupError):
@@ -167,10 +169,29 @@ def document_of(edition: Edition) -> RepertoireDocument:
 
 
 def appellations_of(edition: Edition) -> QuerySet[Appellation]:
+    """The network's appellations in use (not those an establishment learnt)."""
     return (
-        Appellation.objects.filter(job__edition=edition)
+        Appellation.objects.filter(
+            job__edition=edition,
+            establishment__isnull=True,
+            status=Appellation.Status.ACTIVE,
+        )
         .select_related("job")
         .order_by("job__position", "title")
+    )
+
+
+def appellations_to_review(edition: Edition) -> QuerySet[Appellation]:
+    """What establishments learnt from their decisions, for a national administrator to
+    promote to the network or reject: their own appellations and the conflicts kept aside."""
+    return (
+        Appellation.objects.filter(
+            job__edition=edition,
+            establishment__isnull=False,
+            status__in=(Appellation.Status.ACTIVE, Appellation.Status.CONFLICT),
+        )
+        .select_related("job", "establishment", "conflicting_job")
+        .order_by("title", "establishment__code", "job__position")
     )
 
 
@@ -205,22 +226,45 @@ def per_edition(kind: str, edition: Edition, build):
     return entry[1]
 
 
-def matching_index(edition: Edition) -> MatchingIndex:
-    """The title-matching index of an edition."""
+def matching_index(edition: Edition, establishment=None) -> MatchingIndex:
+    """The title-matching index of an edition: the network's appellations, and those the
+    establishment learnt from its own decisions when one is given."""
+    if establishment is not None:
+        establishment_id = getattr(establishment, "pk", establishment)
+        if _in_use(edition).filter(establishment_id=establishment_id).exists():
+            return per_edition(
+                f"matching:{establishment_id}",
+                edition,
+                partial(build_matching_index, establishment_id=establishment_id),
+            )
     return per_edition("matching", edition, build_matching_index)
 
 
-def _appellation_titles(edition: Edition) -> dict[str, list[str]]:
+def _in_use(edition: Edition) -> QuerySet[Appellation]:
+    return Appellation.objects.filter(job__edition=edition, status=Appellation.Status.ACTIVE)
+
+
+def _appellation_titles(
+    edition: Edition, establishment_id: int | None = None
+) -> dict[str, list[str]]:
+    """Job code → titles: the network's, and the establishment's own when one is given."""
     appellations: dict[str, list[str]] = {}
-    for code, title in Appellation.objects.filter(job__edition=edition).values_list(
-        "job__code", "title"
-    ):
+    wanted = Q(establishment__isnull=True)
+    if establishment_id is not None:
+        wanted |= Q(establishment_id=establishment_id)
+    rows = list(_in_use(edition).filter(wanted).values_list("job__code", "title", "establishment"))
+    # The establishment's own decision prevails there: a network's appellation saying the
+    # same title for another job is left out (a title never means two jobs).
+    own = {normalize_title(title): code for code, title, place in rows if place is not None}
+    for code, title, place in rows:
+        if own and place is None and own.get(normalize_title(title), code) != code:
+            continue
         appellations.setdefault(code, []).append(title)
     return appellations
 
 
-def build_matching_index(edition: Edition) -> MatchingIndex:
-    appellations = _appellation_titles(edition)
+def build_matching_index(edition: Edition, establishment_id: int | None = None) -> MatchingIndex:
+    appellations = _appellation_titles(edition, establishment_id)
     return MatchingIndex.build(
         JobEntry.from_sheet(sheet, appellations.get(sheet.code, ()))
         for sheet in document_of(edition).jobs

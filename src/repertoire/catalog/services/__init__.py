@@ -11,7 +11,10 @@ Callers import from here.
 from repertoire.catalog.services.appellations import (
     add_appellation,
     import_appellations,
+    learn_appellation,
+    promote_appellation,
     rebuild_matching_index,
+    reject_appellation,
     remove_appellation,
     seed_curated_appellations,
 )
@@ -48,9 +51,12 @@ __all__ = [
     "import_appellations",
     "import_edition",
     "label_problem",
+    "learn_appellation",
     "make_current",
+    "promote_appellation",
     "publish_edition",
     "rebuild_matching_index",
+    "reject_appellation",
     "remove_appellation",
     "retire_job",
     "rule_level",
