@@ -179,3 +179,62 @@ def test_rejecting_stops_it_and_the_same_decision_does_not_teach_it_again(editio
     found = selectors.matching_index(edition, network.north).match("Intitulé maison")
     assert found.candidates[0].score < 1.0
     assert services.learn_appellation(job, "Intitulé maison", network.north, author="rh") is None
+
+
+# --- the review page -------------------------------------------------------------------
+
+
+def review_rows(edition, network):
+    jobs = list(selectors.jobs_of(edition))
+    learnt = services.learn_appellation(
+        jobs[-1], "Intitulé maison", network.north, author="rh", people=12
+    )
+    national = selectors.appellations_of(edition).first()
+    other = next(job for job in jobs if job.pk != national.job_id)
+    conflict = services.learn_appellation(other, national.title, network.south, author="rh")
+    return learnt, conflict, national
+
+
+def test_the_review_page_lists_title_job_establishment_and_people(client, edition, network):
+    learnt, _conflict, national = review_rows(selectors.get_edition(), network)
+    client.force_login(network.national)
+
+    page = client.get("/appellations/a-examiner/").content.decode()
+
+    assert "Intitulé maison" in page and learnt.job.title in page
+    assert "CCI-NORD" in page and "<td>12</td>" in page
+    # The conflict says which job the title already means, and offers no promotion.
+    assert f"le titre désigne déjà {national.job.title}" in page
+    assert page.count("/promouvoir/") == 1 and page.count("/rejeter/") == 2
+
+
+def test_promote_and_reject_from_the_page(client, edition, network):
+    learnt, conflict, _ = review_rows(selectors.get_edition(), network)
+    client.force_login(network.national)
+
+    response = client.post(f"/appellations/{learnt.pk}/promouvoir/", follow=True)
+    assert "pour tout le réseau" in response.content.decode()
+    assert Appellation.objects.get(pk=learnt.pk).establishment is None
+
+    client.post(f"/appellations/{conflict.pk}/rejeter/")
+    assert Appellation.objects.get(pk=conflict.pk).status == Appellation.Status.REJECTED
+    # Promoting a conflict from a crafted request is refused on the page, nothing changes.
+    other = services.learn_appellation(conflict.job, conflict.title, network.north, author="rh")
+    response = client.post(f"/appellations/{other.pk}/promouvoir/", follow=True)
+    assert "désigne déjà" in response.content.decode()
+    assert Appellation.objects.get(pk=other.pk).establishment == network.north
+
+
+def test_only_national_administrators_review(client, edition, network):
+    learnt, _, _ = review_rows(selectors.get_edition(), network)
+    client.force_login(network.hr_north)
+    assert client.get("/appellations/a-examiner/").status_code == 403
+    assert client.post(f"/appellations/{learnt.pk}/promouvoir/").status_code == 403
+    assert client.post(f"/appellations/{learnt.pk}/rejeter/").status_code == 403
+    assert Appellation.objects.get(pk=learnt.pk).status == Appellation.Status.ACTIVE
+    client.logout()
+    assert client.get("/appellations/a-examiner/").status_code == 302
+    # The list needs a form with its CSRF token: Django's check applies.
+    csrf = type(client)(enforce_csrf_checks=True)
+    csrf.force_login(network.national)
+    assert csrf.post(f"/appellations/{learnt.pk}/rejeter/").status_code == 403
