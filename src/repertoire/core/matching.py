@@ -31,7 +31,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
-from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
+from repertoire.core.text import LEVEL_NUMERALS, family_key, surface_words, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
 # French titles open on the role (assistant, responsable, technicien…) and go on with its
@@ -107,13 +107,17 @@ class Candidate:
     level: int
     score: float
     matched: str
+    # The shared words, normalised (``pedagogiqu``), and as the matched title or
+    # appellation writes them (``pédagogique``), which the reason quotes.
     words: tuple[str, ...]
+    written: tuple[str, ...] = ()
 
     @property
     def reason(self) -> str:
         """Why this job is proposed, in words an HR officer reads."""
         source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
-        shared = f" ; mots communs : {', '.join(self.words)}" if self.words else ""
+        shown = self.written or self.words
+        shared = f" ; mots communs : {', '.join(shown)}" if shown else ""
         return f"{source} « {self.matched} »{shared}"
 
     def as_proposal(self, *, digits: int | None = None) -> dict:
@@ -159,6 +163,8 @@ class MatchingIndex:
             raise ValueError("every reference job needs a title made of words")
         self._name_job = np.array([index for index, _, _ in names])
         self._name_form = [form for _, form, _ in names]
+        # Each title's normalised words → as written, for the reasons.
+        self._name_surface = [surface_words(form) for _, form, _ in names]
         normalized_names = [normalized for _, _, normalized in names]
         # Normalised title → the columns (appellations) that spell it exactly.
         self._exact: dict[str, list[int]] = {}
@@ -345,7 +351,8 @@ class MatchingIndex:
         end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
         name = start + int(np.argmax(scores[row, start:end]))
         matched = self._name_form[name]
-        shared = [word for word in dict.fromkeys(title.split()) if word in title_words(matched)]
+        surface = self._name_surface[name]
+        shared = [word for word in dict.fromkeys(title.split()) if word in surface]
         entry = self.jobs[job]
         return Candidate(
             code=entry.code,
@@ -354,4 +361,5 @@ class MatchingIndex:
             score=round(float(min(best[row, job], 1.0)), 4),
             matched=matched,
             words=tuple(shared),
+            written=tuple(dict.fromkeys(surface[word] for word in shared)),
         )
