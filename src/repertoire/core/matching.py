@@ -163,8 +163,9 @@ class MatchingIndex:
             raise ValueError("every reference job needs a title made of words")
         self._name_job = np.array([index for index, _, _ in names])
         self._name_form = [form for _, form, _ in names]
-        # Each title's normalised words → as written, for the reasons.
-        self._name_surface = [surface_words(form) for _, form, _ in names]
+        # Each title's normalised words → as written, for the reasons (read when first
+        # quoted: most titles never are).
+        self._name_surface: dict[int, dict[str, str]] = {}
         normalized_names = [normalized for _, _, normalized in names]
         # Normalised title → the columns (appellations) that spell it exactly.
         self._exact: dict[str, list[int]] = {}
@@ -351,7 +352,9 @@ class MatchingIndex:
         end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
         name = start + int(np.argmax(scores[row, start:end]))
         matched = self._name_form[name]
-        surface = self._name_surface[name]
+        surface = self._name_surface.get(name)
+        if surface is None:
+            surface = self._name_surface[name] = surface_words(matched)
         shared = [word for word in dict.fromkeys(title.split()) if word in surface]
         entry = self.jobs[job]
         return Candidate(
