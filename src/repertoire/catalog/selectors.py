@@ -305,7 +305,11 @@ def searchable_jobs(edition: Edition) -> list[SearchableJob]:
 
 def search_index(edition: Edition) -> SearchIndex:
     """The full-text index of an edition's jobs and appellations."""
-    return per_edition("search", edition, lambda v: SearchIndex.build(searchable_jobs(v)))
+    return per_edition(
+        "search",
+        edition,
+        lambda v: SearchIndex.build(searchable_jobs(v), announced=v.missing_jobs),
+    )
 
 
 def search_jobs(
