@@ -238,3 +238,21 @@ def test_only_national_administrators_review(client, edition, network):
     csrf = type(client)(enforce_csrf_checks=True)
     csrf.force_login(network.national)
     assert csrf.post(f"/appellations/{learnt.pk}/rejeter/").status_code == 403
+
+
+def test_an_imported_title_that_already_means_another_job_is_refused_with_its_line(edition):
+    from repertoire.core.document import DocumentInvalid
+
+    edition = selectors.get_edition()  # loaded by the fixture
+    national = selectors.appellations_of(edition).first()
+    other = selectors.jobs_of(edition).exclude(pk=national.job_id).first()
+    data = (
+        f"code;appellation\r\n{other.code};Intitulé maison\r\n"
+        f"{other.code};{national.title.upper()}\r\n{national.job.code};Intitulé maison\r\n"
+    )
+    count = Appellation.objects.count()
+    with pytest.raises(DocumentInvalid) as refused:
+        services.import_appellations(edition, data.encode(), author="t")
+    assert [error.line for error in refused.value.errors] == [3, 4]
+    assert national.job.title in str(refused.value.errors[0])
+    assert Appellation.objects.count() == count

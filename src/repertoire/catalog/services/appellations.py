@@ -251,6 +251,12 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     sources = set(Appellation.Source.values)
     longest = Appellation._meta.get_field("title").max_length
     errors, wanted = [], {}
+    # What each title already means for the network (job titles, appellations in use).
+    meant = {normalize_title(job.title): code for code, job in jobs.items()}
+    for code, title in Appellation.objects.filter(
+        job__edition=edition, establishment__isnull=True, status=Appellation.Status.ACTIVE
+    ).values_list("job__code", "title"):
+        meant.setdefault(normalize_title(title), code)
     for line, row in table.rows:
         # The export marks a title starting like a formula with a quote: it reads back.
         title = " ".join(restored_text(row["appellation"]).split())
@@ -271,6 +277,15 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
             errors.append(
                 DocumentError(
                     line, f"source « {shown(source)} » inconnue ({', '.join(sorted(sources))})"
+                )
+            )
+        elif meant.setdefault(normalize_title(title), row["code"]) != row["code"]:
+            other = jobs[meant[normalize_title(title)]]
+            errors.append(
+                DocumentError(
+                    line,
+                    f"« {shown(title)} » désigne déjà l'emploi {other.title} : un intitulé "
+                    "n'est l'appellation que d'un seul emploi",
                 )
             )
         else:
