@@ -256,3 +256,22 @@ def test_an_imported_title_that_already_means_another_job_is_refused_with_its_li
     assert [error.line for error in refused.value.errors] == [3, 4]
     assert national.job.title in str(refused.value.errors[0])
     assert Appellation.objects.count() == count
+
+
+def test_a_title_the_network_later_gives_another_job_is_flagged_and_yields_locally(
+    client, edition, network
+):
+    edition = selectors.get_edition()  # loaded by the fixture
+    jobs = list(selectors.jobs_of(edition))
+    mine, theirs = jobs[-1], jobs[-2]
+    services.learn_appellation(mine, "Intitulé maison", network.north, author="rh")
+    services.add_appellation(theirs, "Intitulé maison", author="admin")
+
+    # In the north its own decision prevails; elsewhere the network's.
+    north = selectors.matching_index(edition, network.north).match("Intitulé maison", top=2)
+    assert [c.code for c in north.candidates if c.score == 1.0] == [mine.code]
+    south = selectors.matching_index(edition, network.south).match("Intitulé maison", top=2)
+    assert [c.code for c in south.candidates if c.score == 1.0] == [theirs.code]
+    client.force_login(network.national)
+    page = client.get("/appellations/a-examiner/").content.decode()
+    assert f"le réseau donne ce titre à {theirs.title}" in page.replace("&#x27;", "'")

@@ -15,6 +15,7 @@ from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import Appellation
+from repertoire.core.text import normalize_title
 from repertoire.web import attempt
 
 
@@ -29,10 +30,23 @@ def review(request):
     already means."""
     _require_national(request)
     edition = selectors.get_edition()
+    appellations = list(selectors.appellations_to_review(edition))
+    meanings = selectors.network_meanings(edition)
+    for alias in appellations:
+        # An establishment's own that the network gives another job (added for the network
+        # after it was learnt): it prevails in the establishment, and is said so here.
+        network_job = meanings.get(normalize_title(alias.title))
+        alias.network_job = (
+            network_job
+            if alias.status == Appellation.Status.ACTIVE
+            and network_job is not None
+            and network_job.pk != alias.job_id
+            else None
+        )
     return render(
         request,
         "catalog/appellations_review.html",
-        {"edition": edition, "appellations": list(selectors.appellations_to_review(edition))},
+        {"edition": edition, "appellations": appellations},
     )
 
 

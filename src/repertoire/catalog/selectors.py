@@ -195,6 +195,18 @@ def appellations_to_review(edition: Edition) -> QuerySet[Appellation]:
     )
 
 
+def network_meanings(edition: Edition) -> dict[str, ReferenceJob]:
+    """Normalised title → the job it means for the network (its title, or an appellation
+    in use); the review list says where an establishment's own differs."""
+    jobs = {job.pk: job for job in edition.jobs.only("pk", "code", "title")}
+    meanings = {normalize_title(job.title): job for job in jobs.values()}
+    for job_id, title in (
+        _in_use(edition).filter(establishment__isnull=True).values_list("job_id", "title")
+    ):
+        meanings.setdefault(normalize_title(title), jobs[job_id])
+    return meanings
+
+
 def edition_key(edition: Edition) -> str:
     """What names an edition's content as it is now: it changes with every write to it.
 
