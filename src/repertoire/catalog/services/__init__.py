@@ -10,6 +10,7 @@ Callers import from here.
 
 from repertoire.catalog.services.appellations import (
     add_appellation,
+    check_reviewer,
     import_appellations,
     learn_appellation,
     promote_appellation,
@@ -44,6 +45,7 @@ __all__ = [
     "EditionFrozen",
     "PublicationRefused",
     "add_appellation",
+    "check_reviewer",
     "copy_edition",
     "decide_pairing",
     "ensure_bundled_edition",
