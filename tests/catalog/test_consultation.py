@@ -226,9 +226,19 @@ def test_not_found_pages_speak_french(client, edition):
     assert "Aucune édition « nope »" in unescape(client.get("/?edition=nope").content.decode())
 
 
-def test_adding_a_job_already_compared_adds_the_next_best(client, edition, document):
-    first = document.jobs[0]
-    response = client.get("/comparer/", {"emploi": first.code, "ajouter": first.title})
-    assert response.status_code == 302
-    added = response.url.split("%2C")[1]
-    assert added != first.code
+def test_typing_a_job_already_compared_says_so_and_adds_nothing(client, edition, document):
+    """Issue 19: "juristes" with Juriste chosen silently added the next hit."""
+    single = next(job for job in document.jobs if re.fullmatch(r"\w+", job.title))
+    other = next(job for job in document.jobs if job.code != single.code)
+    for typed in (single.title, single.title.lower() + "s"):  # as written; in the plural
+        response = client.get(
+            "/comparer/", {"emploi": f"{single.code},{other.code}", "ajouter": typed}
+        )
+        assert response.status_code == 200
+        html = unescape(response.content.decode())
+        assert f"« {typed} » est {single.title}, déjà dans la comparaison" in html
+        assert html.count('class="compared-job"') in (0, 2)
+        assert response.context["jobs"] == [
+            job for job in response.context["jobs"] if job.code in (single.code, other.code)
+        ]
+        assert len(response.context["jobs"]) == 2

@@ -331,3 +331,32 @@ def test_export_pdf_to_a_file(db, document, tmp_path):
     result = run("export", "--format", "pdf", "-o", path)
     assert result.exit_code == 0, result.output
     assert path.read_bytes().startswith(b"%PDF")
+
+
+def test_match_for_an_establishment_uses_its_learnt_appellations_too(edition):
+    """`--establishment CODE`: the network's appellations and the establishment's own;
+    without it, the network's alone (another establishment's learning changes nothing)."""
+    from repertoire.catalog import selectors, services
+    from repertoire.organisation.models import Establishment
+
+    assert run("establishments", "create", "CCI-NORD", "CCI Nord").exit_code == 0
+    assert run("establishments", "create", "CCI-SUD", "CCI Sud").exit_code == 0
+    selectors._indexes.clear()  # a rolled-back database gives revisions again
+    edition = selectors.get_edition()
+    job = selectors.jobs_of(edition).last()
+    title = "Gestionnaire des écritures portuaires"  # invented: no appellation says it
+    services.learn_appellation(
+        job, title, Establishment.objects.get(code="CCI-NORD"), author="rh-nord"
+    )
+
+    def first(*options):
+        result = runner.invoke(app, ["match", "--json", "--top", "1", *options], input=title)
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)["candidates"][0]
+
+    north = first("--establishment", "CCI-NORD")
+    assert (north["code"], north["score"]) == (job.code, 1.0)
+    assert first()["score"] < 1.0
+    assert first("--establishment", "CCI-SUD") == first()
+    unknown = run("match", "--establishment", "CCI-NULLE-PART")
+    assert unknown.exit_code == 2 and "CCI-NULLE-PART" in unknown.stderr

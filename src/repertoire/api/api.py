@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 
 from repertoire.api import errors
 from repertoire.api.appeals import router as appeals_router
+from repertoire.api.appellations import router as appellations_router
 from repertoire.api.auth import AnonymousCallers, caller, signed_in
 from repertoire.api.editions import router as editions_router
 from repertoire.api.employees import router as employees_router
@@ -81,6 +82,7 @@ api.add_router("/", employees_router)
 api.add_router("/", evaluations_router)
 api.add_router("/", quality_router)
 api.add_router("/", editions_router)
+api.add_router("/", appellations_router)
 
 
 def _error(request, code: str, message: str, status: int, details=None):

@@ -209,6 +209,9 @@ class SearchOut(Schema):
     edition: str
     count: int
     unknown_words: list[str] = Field(description="query words nothing in the edition matches")
+    announced: list[str] = Field(
+        [], description="jobs the edition announces but does not describe yet, named by the query"
+    )
     items: list[SearchHitOut]
 
 

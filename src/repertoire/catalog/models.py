@@ -221,29 +221,77 @@ class SommaireEntry(models.Model):
 
 
 class Appellation(models.Model):
-    """An appellation: another title that means a reference job."""
+    """An appellation: another title that means a reference job.
+
+    Curated, typed-in and imported appellations belong to the network. One learnt from an
+    establishment's decisions belongs to that establishment (``establishment``) until a
+    national administrator promotes it to the network or rejects it; a learnt title that
+    already means another job is kept aside as a conflict, for review, and matches nothing.
+    """
 
     class Source(models.TextChoices):
         CURATED = "curated", _("curated list")
         VALIDATED = "validated", _("validated positioning")
         MANUAL = "manual", _("added by hand")
 
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("in use")
+        CONFLICT = "conflict", _("conflict: the title already means another job")
+        REJECTED = "rejected", _("rejected")
+
     job = models.ForeignKey(ReferenceJob, models.CASCADE, related_name="appellations")
     title = models.CharField(_("title"), max_length=200)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.CharField(_("created by"), max_length=150, blank=True)
+    # Null: the network's. Else learnt from this establishment's decisions, used for its
+    # employees only.
+    establishment = models.ForeignKey(
+        "organisation.Establishment",
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="appellations",
+        verbose_name=_("establishment"),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    # For a conflict: the job the title already means.
+    conflicting_job = models.ForeignKey(
+        ReferenceJob,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("job the title already means"),
+    )
+    # How many people's decisions taught it (learnt appellations).
+    people = models.PositiveIntegerField(_("people"), default=0)
 
     class Meta:
         verbose_name = _("appellation")
         verbose_name_plural = _("appellations")
         ordering = ["job", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["job", "title"], name="unique_appellation"),
+            models.UniqueConstraint(
+                fields=["job", "title"],
+                condition=models.Q(establishment__isnull=True),
+                name="unique_appellation",
+            ),
+            models.UniqueConstraint(
+                fields=["job", "title", "establishment"],
+                condition=models.Q(establishment__isnull=False),
+                name="unique_local_appellation",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_national(self) -> bool:
+        return self.establishment_id is None
 
 
 class EditionPairing(models.Model):

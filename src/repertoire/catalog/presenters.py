@@ -77,6 +77,7 @@ def search_dict(results: SearchResults, edition: Edition) -> dict:
         "edition": edition.label,
         "count": results.total,
         "unknown_words": list(results.unknown_words),
+        "announced": list(results.announced),
         "items": [
             {
                 "code": hit.job.code,

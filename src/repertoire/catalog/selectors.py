@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from repertoire.catalog.models import (
     Appellation,
@@ -43,6 +44,7 @@ from repertoire.core.positioning import CONTESTED, DECIDED, NOTIFIED
 from repertoire.core.profiles import ProfileIndex
 from repertoire.core.rome import PRIMARY, RomeReferential, load_rome
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
+from repertoire.core.text import normalize_title
 
 
 class EditionNotFound(LookupError):
@@ -171,11 +173,42 @@ def document_of(edition: Edition) -> RepertoireDocument:
 
 
 def appellations_of(edition: Edition) -> QuerySet[Appellation]:
+    """The network's appellations in use (not those an establishment learnt)."""
     return (
-        Appellation.objects.filter(job__edition=edition)
+        Appellation.objects.filter(
+            job__edition=edition,
+            establishment__isnull=True,
+            status=Appellation.Status.ACTIVE,
+        )
         .select_related("job")
         .order_by("job__position", "title")
     )
+
+
+def appellations_to_review(edition: Edition) -> QuerySet[Appellation]:
+    """What establishments learnt from their decisions, for a national administrator to
+    promote to the network or reject: their own appellations and the conflicts kept aside."""
+    return (
+        Appellation.objects.filter(
+            job__edition=edition,
+            establishment__isnull=False,
+            status__in=(Appellation.Status.ACTIVE, Appellation.Status.CONFLICT),
+        )
+        .select_related("job", "establishment", "conflicting_job")
+        .order_by("title", "establishment__code", "job__position")
+    )
+
+
+def network_meanings(edition: Edition) -> dict[str, ReferenceJob]:
+    """Normalised title → the job it means for the network (its title, or an appellation
+    in use); the review list says where an establishment's own differs."""
+    jobs = {job.pk: job for job in edition.jobs.only("pk", "code", "title")}
+    meanings = {normalize_title(job.title): job for job in jobs.values()}
+    for job_id, title in (
+        _in_use(edition).filter(establishment__isnull=True).values_list("job_id", "title")
+    ):
+        meanings.setdefault(normalize_title(title), jobs[job_id])
+    return meanings
 
 
 def edition_key(edition: Edition) -> str:
@@ -209,16 +242,39 @@ def per_edition(kind: str, edition: Edition, build):
     return entry[1]
 
 
-def matching_index(edition: Edition) -> MatchingIndex:
-    """The title-matching index of an edition."""
+def matching_index(edition: Edition, establishment=None) -> MatchingIndex:
+    """The title-matching index of an edition: the network's appellations, and those the
+    establishment learnt from its own decisions when one is given."""
+    if establishment is not None:
+        establishment_id = getattr(establishment, "pk", establishment)
+        if _in_use(edition).filter(establishment_id=establishment_id).exists():
+            return per_edition(
+                f"matching:{establishment_id}",
+                edition,
+                partial(build_matching_index, establishment_id=establishment_id),
+            )
     return per_edition("matching", edition, build_matching_index)
 
 
-def _appellation_titles(edition: Edition) -> dict[str, list[str]]:
+def _in_use(edition: Edition) -> QuerySet[Appellation]:
+    return Appellation.objects.filter(job__edition=edition, status=Appellation.Status.ACTIVE)
+
+
+def _appellation_titles(
+    edition: Edition, establishment_id: int | None = None
+) -> dict[str, list[str]]:
+    """Job code → titles: the network's, and the establishment's own when one is given."""
     appellations: dict[str, list[str]] = {}
-    for code, title in Appellation.objects.filter(job__edition=edition).values_list(
-        "job__code", "title"
-    ):
+    wanted = Q(establishment__isnull=True)
+    if establishment_id is not None:
+        wanted |= Q(establishment_id=establishment_id)
+    rows = list(_in_use(edition).filter(wanted).values_list("job__code", "title", "establishment"))
+    # The establishment's own decision prevails there: a network's appellation saying the
+    # same title for another job is left out (a title never means two jobs).
+    own = {normalize_title(title): code for code, title, place in rows if place is not None}
+    for code, title, place in rows:
+        if own and place is None and own.get(normalize_title(title), code) != code:
+            continue
         appellations.setdefault(code, []).append(title)
     return appellations
 
@@ -234,10 +290,10 @@ def _rome_codes(edition: Edition) -> dict[str, list[str]]:
     return codes
 
 
-def build_matching_index(edition: Edition) -> MatchingIndex:
+def build_matching_index(edition: Edition, establishment_id: int | None = None) -> MatchingIndex:
     """Curated and learnt appellations, and the ROME appellations of the jobs' ROME codes
-    as a second dictionary."""
-    appellations = _appellation_titles(edition)
+    as a second dictionary; with an establishment, its own learnt appellations too."""
+    appellations = _appellation_titles(edition, establishment_id)
     codes = _rome_codes(edition)
     rome = load_rome()
     return MatchingIndex.build(
@@ -288,7 +344,11 @@ def searchable_jobs(edition: Edition) -> list[SearchableJob]:
 
 def search_index(edition: Edition) -> SearchIndex:
     """The full-text index of an edition's jobs and appellations."""
-    return per_edition("search", edition, lambda v: SearchIndex.build(searchable_jobs(v)))
+    return per_edition(
+        "search",
+        edition,
+        lambda v: SearchIndex.build(searchable_jobs(v), announced=v.missing_jobs),
+    )
 
 
 def search_jobs(

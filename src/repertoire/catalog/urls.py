@@ -1,6 +1,6 @@
 from django.urls import path
 
-from repertoire.catalog import views
+from repertoire.catalog import appellation_views, views
 
 app_name = "catalog"
 urlpatterns = [
@@ -10,4 +10,11 @@ urlpatterns = [
     path("comparer/", views.compare, name="compare"),
     path("criteres/", views.criteria_page, name="criteria"),
     path("niveaux/", views.levels_page, name="levels"),
+    path("appellations/a-examiner/", appellation_views.review, name="appellations_review"),
+    path(
+        "appellations/<int:pk>/promouvoir/",
+        appellation_views.promote,
+        name="appellation_promote",
+    ),
+    path("appellations/<int:pk>/rejeter/", appellation_views.reject, name="appellation_reject"),
 ]

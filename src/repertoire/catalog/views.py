@@ -189,15 +189,22 @@ def compare(request):
     messages = []
     wanted = request.GET.get("ajouter", "").strip()[:200]
     if wanted:
-        # A title typed in the "add a job" box: the best search hit not yet compared joins.
-        hits = selectors.search_jobs(edition, wanted, limit=len(codes) + 1).hits
-        added = next((hit.job.code for hit in hits if hit.job.code not in codes), None)
-        if added:
-            params = {"emploi": ",".join([*codes, added])}
+        # A title typed in the "add a job" box: the job it means (the best search hit)
+        # joins; when that job is already compared, the person is told so, and the next
+        # hit (another job) does not join in its place.
+        hits = selectors.search_jobs(edition, wanted, limit=1).hits
+        if hits and hits[0].job.code in codes:
+            messages.append(
+                _("“%(text)s” is %(title)s, already in the comparison.")
+                % {"text": wanted, "title": hits[0].job.title}
+            )
+        elif hits:
+            params = {"emploi": ",".join([*codes, hits[0].job.code])}
             if request.GET.get("edition"):
                 params["edition"] = request.GET["edition"]
             return redirect(f"{reverse('catalog:compare')}?{urlencode(params)}")
-        messages.append(_("No job matches “%(text)s”.") % {"text": wanted})
+        else:
+            messages.append(_("No job matches “%(text)s”.") % {"text": wanted})
     jobs = selectors.jobs_by_code(edition, codes)
     unknown = [code for code in dict.fromkeys(codes) if code not in {job.code for job in jobs}]
     if unknown:

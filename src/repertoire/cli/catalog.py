@@ -17,6 +17,7 @@ from repertoire.cli._arguments import (
     EditionOption,
     OutputOption,
     edition_named,
+    establishment_named,
     read,
     read_document,
 )
@@ -28,7 +29,7 @@ from repertoire.cli._output import (
     write_bytes,
     write_text,
 )
-from repertoire.cli._session import author, bootstrap, database_ready
+from repertoire.cli._session import author, bootstrap, database_ready, operator
 
 
 def import_(
@@ -292,13 +293,21 @@ def match(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Un objet JSON par intitulé.")] = False,
     edition: EditionOption = None,
+    establishment: Annotated[
+        str | None,
+        typer.Option(
+            "--establishment",
+            help="Code de l'établissement : ses appellations apprises s'ajoutent à celles du réseau (sinon celles du réseau seules).",
+        ),
+    ] = None,
 ) -> None:
     """Propose les emplois repères les plus proches d'intitulés de poste locaux."""
     queries = _title_queries(input)
     bootstrap()
     from repertoire.catalog import selectors
 
-    index = selectors.matching_index(edition_named(edition))
+    place = establishment_named(operator(), establishment) if establishment else None
+    index = selectors.matching_index(edition_named(edition), place)
     results = index.match_many(queries, top=top)
     if as_json:
         for result in results:

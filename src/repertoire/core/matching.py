@@ -33,7 +33,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from repertoire.core.document import JobSheet
 from repertoire.core.reading import Lexicon, lexicon, read_title
 from repertoire.core.rome import split_gendered_forms
-from repertoire.core.text import LEVEL_NUMERALS, family_key, title_words
+from repertoire.core.text import LEVEL_NUMERALS, family_key, surface_words, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
 # French titles open on the role (assistant, responsable, technicien…) and go on with its
@@ -123,9 +123,12 @@ class Candidate:
     level: int
     score: float
     matched: str
+    # The shared words, normalised (``pedagogiqu``), and as the matched title or
+    # appellation writes them (``pédagogique``), which the reason quotes.
     words: tuple[str, ...]
     # The ROME code whose appellation ``matched`` is, when the job came through ROME.
     rome_code: str = ""
+    written: tuple[str, ...] = ()
 
     @property
     def reason(self) -> str:
@@ -134,7 +137,8 @@ class Candidate:
             source = "appellation ROME"
         else:
             source = "intitulé de l'emploi" if self.matched == self.title else "appellation"
-        shared = f" ; mots communs : {', '.join(self.words)}" if self.words else ""
+        shown = self.written or self.words
+        shared = f" ; mots communs : {', '.join(shown)}" if shown else ""
         code = f" ({self.rome_code})" if self.rome_code else ""
         return f"{source} « {self.matched} »{code}{shared}"
 
@@ -188,6 +192,9 @@ class MatchingIndex:
             raise ValueError("every reference job needs a title made of words")
         self._name_job = np.array([index for index, _, _ in names])
         self._name_form = [form for _, form, _ in names]
+        # Each title's normalised words → as written, for the reasons (read when first
+        # quoted: most titles never are).
+        self._name_surface: dict[int | tuple[str, int], dict[str, str]] = {}
         normalized_names = [normalized for _, _, normalized in names]
         # Normalised title → the columns (appellations) that spell it exactly.
         self._exact: dict[str, list[int]] = {}
@@ -518,13 +525,17 @@ class MatchingIndex:
             column, number = self._best_rome_name(row, job, rome_scores)
             matched = self._rome_published[column]
             rome_code = self._rome_code_list[number]
+            key = ("rome", column)
         else:
             start = self._starts[job]
             end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
             name = start + int(np.argmax(scores[row, start:end]))
             matched = self._name_form[name]
-        matched_words = set(title_words(matched))
-        shared = [word for word in dict.fromkeys(title.split()) if word in matched_words]
+            key = name
+        surface = self._name_surface.get(key)
+        if surface is None:
+            surface = self._name_surface[key] = surface_words(matched)
+        shared = [word for word in dict.fromkeys(title.split()) if word in surface]
         entry = self.jobs[job]
         return Candidate(
             code=entry.code,
@@ -534,6 +545,7 @@ class MatchingIndex:
             matched=matched,
             words=tuple(shared),
             rome_code=rome_code,
+            written=tuple(dict.fromkeys(surface[word] for word in shared)),
         )
 
     def _best_rome_name(self, row: int, job: int, rome_scores: np.ndarray) -> tuple[int, int]:

@@ -52,6 +52,13 @@ MIN_PREFIX_LENGTH = 3
 MIN_TYPO_LENGTH = 4
 # A short word begins many others: past this many, the rarest are kept.
 MAX_EXPANSIONS = 40
+# Relevance cut-off. When some job says a query word in its title or an appellation, a
+# job that says it only in its missions or requirements (one passing word of one
+# requirement) is listed only when it scores at least TEXT_FLOOR of the best of those;
+# and a title or appellation hit at least NAME_FLOOR of it (the long tail of titles
+# sharing one common word, "chargé", goes).
+NAME_FLOOR = 0.1
+TEXT_FLOOR = 0.5
 
 _WORD = re.compile(r"[^\W_]+")
 # Gender marks in titles, ``Chargé(e)``, ``Formateur(trice)``: blanked so that offsets
@@ -95,6 +102,8 @@ class Hit:
     job: SearchableJob
     score: float
     passage: Passage | None
+    # Whether the query is found in the job's title or one of its appellations.
+    named: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +113,23 @@ class SearchResults:
     hits: tuple[Hit, ...]
     # Query words that nothing in the repertoire matches, even with a typo.
     unknown_words: tuple[str, ...] = ()
+    # Jobs the edition announces but does not describe yet, whose title says the query.
+    announced: tuple[str, ...] = ()
+
+
+def relevant(scores: Sequence[float], named: Sequence[bool]) -> list[bool]:
+    """Which hits to list, given each hit's score and whether the query is found in its
+    title or an appellation (``named``): when some hit is named, the others must reach a
+    share of the best named score (``NAME_FLOOR`` for a named hit, ``TEXT_FLOOR`` for a
+    hit in the missions or requirements only). Without any named hit, every hit stays:
+    what the texts say is all there is."""
+    best = max((score for score, name in zip(scores, named, strict=True) if name), default=0.0)
+    if best <= 0:
+        return [score > 0 for score in scores]
+    return [
+        score >= (NAME_FLOOR if name else TEXT_FLOOR) * best
+        for score, name in zip(scores, named, strict=True)
+    ]
 
 
 @dataclass(frozen=True)
@@ -182,8 +208,12 @@ class _QueryWord:
 
 
 class SearchIndex:
-    def __init__(self, jobs: Sequence[SearchableJob]):
+    def __init__(self, jobs: Sequence[SearchableJob], announced: Iterable[str] = ()):
         self.jobs = list(jobs)
+        # Jobs announced but not described yet: their title and its terms.
+        self._announced = [
+            (title, frozenset(term for term, _, _ in words(title))) for title in announced
+        ]
         # term → (job indexes, best field score of the term in each of those jobs)
         collected: dict[str, tuple[list[int], list[float]]] = {}
         for index, job in enumerate(self.jobs):
@@ -203,11 +233,18 @@ class SearchIndex:
         # Titles and appellations by their set of terms: a query that says one of them
         # exactly puts its job first (secrétaire général → the job called so).
         self._named: dict[frozenset[str], set[int]] = {}
+        # term → the jobs whose title or an appellation says it (for the cut-off).
+        in_names: dict[str, set[int]] = {}
         for index, job in enumerate(self.jobs):
             for field_name, text in job.passages():
                 if field_name in (TITLE, APPELLATION):
                     key = frozenset(term for term, _, _ in words(text))
                     self._named.setdefault(key, set()).add(index)
+                    for term in key:
+                        in_names.setdefault(term, set()).add(index)
+        self._name_postings = {
+            term: np.array(sorted(indexes), dtype=np.int32) for term, indexes in in_names.items()
+        }
         # For filters: a level and a row of degrees per job.
         self._levels = np.array([job.level for job in self.jobs], dtype=np.int16)
         criteria = len(self.jobs[0].degrees) if self.jobs else 0
@@ -216,8 +253,8 @@ class SearchIndex:
         )
 
     @classmethod
-    def build(cls, jobs: Iterable[SearchableJob]) -> SearchIndex:
-        return cls(list(jobs))
+    def build(cls, jobs: Iterable[SearchableJob], announced: Iterable[str] = ()) -> SearchIndex:
+        return cls(list(jobs), announced)
 
     @staticmethod
     def _field_scores(job: SearchableJob) -> dict[str, float]:
@@ -311,26 +348,54 @@ class SearchIndex:
         return typed_words
 
     def search(
-        self, query: str, filters: Filters | None = None, limit: int = 20, offset: int = 0
+        self,
+        query: str,
+        filters: Filters | None = None,
+        limit: int = 20,
+        offset: int = 0,
+        *,
+        cut: bool = True,
     ) -> SearchResults:
+        """The jobs for ``query``, best first; ``cut``: without the tail ``relevant``
+        leaves out."""
         filters = filters or Filters()
         query_words = self.query_words(query)
         unknown = tuple(word.typed for word in query_words if not word.terms)
         if not query.strip():
             # No words: browse the jobs the filters keep, by level, then as the document has them.
             order = np.lexsort((np.arange(len(self.jobs)), self._levels))
-            ranked = [(int(i), 0.0) for i in order[self._accepted(filters)[order]]]
+            ranked = [(int(i), 0.0, False) for i in order[self._accepted(filters)[order]]]
         elif not query_words:
             ranked = []  # only stop words or single letters: nothing to look for yet
         else:
-            ranked = self._rank(query_words, filters)
+            ranked = self._rank(query_words, filters, cut=cut)
         page = ranked[offset : offset + limit]
         terms = {term for word in query_words for term in word.terms}
         hits = tuple(
-            Hit(self.jobs[index], round(score, 4), best_passage(self.jobs[index], terms))
-            for index, score in page
+            Hit(self.jobs[index], round(score, 4), best_passage(self.jobs[index], terms), named)
+            for index, score, named in page
         )
-        return SearchResults(query, len(ranked), hits, unknown)
+        return SearchResults(query, len(ranked), hits, unknown, self.announced_for(query))
+
+    def announced_for(self, query: str) -> tuple[str, ...]:
+        """The announced jobs whose title says every word of the query (a word, or the
+        beginning of one: ``compta``)."""
+        typed = [
+            strip_accents(match.group(0)).lower()
+            for match in _WORD.finditer(query[:MAX_QUERY_LENGTH])
+        ]
+        typed = [word for word in typed if _is_searchable(word)]
+        if not typed:
+            return ()
+        return tuple(
+            title
+            for title, terms in self._announced
+            if all(
+                stem(word) in terms
+                or (len(word) >= MIN_PREFIX_LENGTH and any(t.startswith(word) for t in terms))
+                for word in typed
+            )
+        )
 
     def _accepted(self, filters: Filters) -> np.ndarray:
         keep = np.ones(len(self.jobs), dtype=bool)
@@ -341,15 +406,20 @@ class SearchIndex:
             keep &= (column >= bounds.low) & (column <= bounds.high)
         return keep
 
-    def _rank(self, query_words: list[_QueryWord], filters: Filters) -> list[tuple[int, float]]:
+    def _rank(
+        self, query_words: list[_QueryWord], filters: Filters, *, cut: bool = True
+    ) -> list[tuple[int, float, bool]]:
         total = np.zeros(len(self.jobs))
         matched = np.zeros(len(self.jobs))
+        named = np.zeros(len(self.jobs), dtype=bool)
         for word in query_words:
             # A typed word counts once per job, through its best term there.
             best = np.zeros(len(self.jobs))
             for term, weight in word.terms.items():
                 indexes, scores = self._postings[term]
                 best[indexes] = np.maximum(best[indexes], scores * (self._idf[term] * weight))
+                if term in self._name_postings:
+                    named[self._name_postings[term]] = True
             total += best
             matched += best > 0
         scores = total * (matched / len(query_words)) ** 2
@@ -359,8 +429,10 @@ class SearchIndex:
         candidates = np.flatnonzero((scores > 0) & self._accepted(filters))
         # Best score first; ties keep the repertoire's order (by level, then document).
         order = candidates[np.lexsort((candidates, -scores[candidates]))]
+        if cut and len(order):
+            order = order[relevant(scores[order].tolist(), named[order].tolist())]
         top = scores[order[0]] if len(order) else 1.0
-        return [(int(index), float(scores[index] / top)) for index in order]
+        return [(int(index), float(scores[index] / top), bool(named[index])) for index in order]
 
 
 def best_passage(job: SearchableJob, terms: set[str]) -> Passage | None:

@@ -308,6 +308,23 @@ def title_words(text: str) -> list[str]:
     return words
 
 
+_SURFACE_TOKEN = re.compile(r"[^\W_]+")
+
+
+def surface_words(text: str) -> dict[str, str]:
+    """Each normalised word of a title (as ``title_words`` gives it) → the word as the
+    title writes it: ``Conseiller(ère) pédagogique`` gives ``pedagogiqu`` → ``pédagogique``.
+    An abbreviation stands for each word it expands to (``RH``); a word the title only
+    has through its whole (a prefix read in context) stands for itself."""
+    wanted = title_words(text)
+    found: dict[str, str] = {}
+    for token in _SURFACE_TOKEN.findall(_drop_gender_marks(text)):
+        for word in title_words(token):
+            if word in wanted:
+                found.setdefault(word, token)
+    return {word: found.get(word, word) for word in wanted}
+
+
 def normalize_title(text: str) -> str:
     return " ".join(title_words(text))
 

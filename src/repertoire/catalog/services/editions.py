@@ -313,11 +313,13 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
             definition.save()
             definitions[old_definition] = definition
     jobs = list(source.jobs.prefetch_related("degrees", "appellations").order_by("position"))
-    degrees, appellations, pairs = [], [], []
+    degrees, appellations, pairs, new_jobs = [], [], [], {}
     for job in jobs:
         old_degrees, old_appellations = list(job.degrees.all()), list(job.appellations.all())
         original = ReferenceJob(pk=job.pk)
+        old_job = job.pk
         job.pk, job.edition = None, copy
+        new_jobs[old_job] = job
         job.level = levels[job.level_id]
         job.level_definition = definitions.get(job.level_definition_id)
         job.save()
@@ -326,10 +328,23 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
             JobDegree(job=job, criterion=criteria[d.criterion_id], degree=d.degree)
             for d in old_degrees
         ]
+        # What establishments learnt, and its review, goes along.
         appellations += [
-            Appellation(job=job, title=a.title, source=a.source, created_by=a.created_by)
+            Appellation(
+                job=job,
+                title=a.title,
+                source=a.source,
+                created_by=a.created_by,
+                establishment_id=a.establishment_id,
+                status=a.status,
+                conflicting_job_id=a.conflicting_job_id,
+                people=a.people,
+            )
             for a in old_appellations
         ]
+    for alias in appellations:
+        if alias.conflicting_job_id is not None:
+            alias.conflicting_job = new_jobs.get(alias.conflicting_job_id)
     JobDegree.objects.bulk_create(degrees)
     Appellation.objects.bulk_create(appellations)
     copy_rome_codes(pairs)

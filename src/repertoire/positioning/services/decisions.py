@@ -58,23 +58,26 @@ MATCH_CHUNK = 200
 class Matches:
     """The engine's candidates for titles, computed ahead of a write and outside its
     transaction (the long part of proposing); ``propose`` takes them, and matches itself
-    only a title missing here."""
+    only a title missing here. Matched for one establishment (its own appellations with
+    the network's), or for the network alone."""
 
     edition_id: int | None = None
     results: dict[TitleQuery, MatchResult] = field(default_factory=dict)
+    establishment_id: int | None = None
 
 
 def match_titles(
     queries: Iterable[TitleQuery],
     *,
     edition: Edition | None = None,
+    establishment: Establishment | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> Matches:
     """Match each title once, reporting ``progress`` (0 to 1) as it goes."""
     edition = edition or catalog.get_edition()
     unique = list(dict.fromkeys(queries))
-    matches = Matches(edition.pk)
-    index = catalog.matching_index(edition)
+    matches = Matches(edition.pk, establishment_id=establishment.pk if establishment else None)
+    index = catalog.matching_index(edition, establishment)
     for start in range(0, len(unique), MATCH_CHUNK):
         chunk = unique[start : start + MATCH_CHUNK]
         matches.results.update(zip(chunk, index.match_many(chunk, top=PROPOSALS_KEPT), strict=True))
@@ -84,16 +87,44 @@ def match_titles(
 
 
 def matched(
-    queries: list[TitleQuery], edition: Edition, matches: Matches | None = None
+    queries: list[TitleQuery],
+    edition: Edition,
+    matches: Matches | None = None,
+    establishment: Establishment | int | None = None,
 ) -> list[MatchResult]:
-    """Each title's candidates in ``edition``: from ``matches`` when computed ahead for
-    it, else matched now."""
-    known = matches.results if matches is not None and matches.edition_id == edition.pk else {}
+    """Each title's candidates in ``edition`` for ``establishment``: from ``matches`` when
+    computed ahead for them, else matched now."""
+    establishment_id = getattr(establishment, "pk", establishment)
+    known = (
+        matches.results
+        if matches is not None
+        and matches.edition_id == edition.pk
+        and matches.establishment_id == establishment_id
+        else {}
+    )
     missing = [query for query in dict.fromkeys(queries) if query not in known]
     if missing:
-        found = catalog.matching_index(edition).match_many(missing, top=PROPOSALS_KEPT)
+        index = catalog.matching_index(edition, establishment_id)
+        found = index.match_many(missing, top=PROPOSALS_KEPT)
         known = {**known, **dict(zip(missing, found, strict=True))}
     return [known[query] for query in queries]
+
+
+def _matched_by_establishment(
+    employees: list[Employee], edition: Edition, matches: Matches | None
+) -> list[MatchResult]:
+    """Each employee's candidates, matched with their establishment's appellations."""
+    groups: dict[int, list[int]] = {}
+    for number, employee in enumerate(employees):
+        groups.setdefault(employee.establishment_id, []).append(number)
+    results: list[MatchResult | None] = [None] * len(employees)
+    for establishment_id, numbers in groups.items():
+        found = matched(
+            [title_query(employees[n]) for n in numbers], edition, matches, establishment_id
+        )
+        for number, result in zip(numbers, found, strict=True):
+            results[number] = result
+    return results
 
 
 @transaction.atomic
@@ -119,7 +150,7 @@ def propose(
         return 0
     edition = edition or catalog.get_edition()
     jobs = {job.code: job for job in catalog.jobs_of(edition).select_related("level")}
-    results = matched([title_query(employee) for employee in employees], edition, matches)
+    results = _matched_by_establishment(employees, edition, matches)
     existing = {
         positioning.employee_id: positioning
         for part in filter_in(
@@ -387,8 +418,9 @@ def decide_group(
 ) -> int:
     """Place every employee of one normalised title still at the proposal stage on ``job_code``.
 
-    The title is then an appellation of the job (feedback for the matching engine):
-    a group decision is about the title, not about one person.
+    The title is then an appellation of the job for this establishment (feedback for the
+    matching engine, reviewed nationally): a group decision is about the title, not about
+    one person.
     """
     check_writer(user, establishment)
     edition = edition or catalog.get_edition()
@@ -421,10 +453,15 @@ def decide_group(
         for (level, reason), group in _by_level_kept(positionings, job).items()
     )
     if corrected:
-        from repertoire.catalog.services import add_appellation
+        from repertoire.catalog.services import learn_appellation
 
-        add_appellation(
-            job, positionings[0].employee.job_title, author=user.get_username(), source="validated"
+        # The establishment's own: another establishment's proposals do not change.
+        learn_appellation(
+            job,
+            positionings[0].employee.job_title,
+            establishment,
+            author=user.get_username(),
+            people=count,
         )
     return count
 

@@ -241,6 +241,7 @@ def import_employees(
     matches = (
         match_titles(
             _titles_to_propose(planned),
+            establishment=establishment,
             progress=lambda fraction: progress(0.05 + 0.8 * fraction, "propositions d'emplois"),
         )
         if proposing

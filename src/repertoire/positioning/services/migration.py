@@ -202,6 +202,7 @@ def run_migration(pk: int, user_pk: int | None) -> None:
         matches = match_titles(
             [title_query(employee) for employee in employees],
             edition=work.target,
+            establishment=work.establishment,
             progress=lambda fraction: write(0.9 * fraction, "propositions d'emplois"),
         )
         write(0.95, "enregistrement")
@@ -246,7 +247,7 @@ def _map_decisions(
     successor first, then the engine's candidates; saved in batches."""
     _, mapping = catalog.successors_between(source, target)
     jobs = {job.code: job for job in catalog.jobs_of(target).select_related("level")}
-    results = matched([title_query(p.employee) for p in to_map], target, matches)
+    results = matched([title_query(p.employee) for p in to_map], target, matches, establishment)
     created, updated, migrated = [], [], []
     for old, result in zip(to_map, results, strict=True):
         successor = mapping.get(old.job.code) if old.job_id else None
