@@ -242,6 +242,12 @@ def test_a_campaign_walked_through_bulk_undo_notification_and_publication(
     assert carried["W3"].job.code == changed.code and carried["W3"].level == 8
     page.goto(f"{live_server.url}/personnel/{carried['W3'].employee_id}/")
     assert "À REVOIR" in page.locator("main").inner_text()
+    # The notified batch can no longer be undone, before or after the publication.
+    second = AcceptanceBatch.objects.exclude(pk=batch.pk).get(establishment=place)
+    page.goto(f"{live_server.url}/positionnement/{CODE}/lots/")
+    state = page.locator(f"#lot-{second.pk}")
+    assert f"({len(accounting)} notifié(s)) : plus annulable" in state.inner_text()
+    assert state.get_by_role("link", name="Annuler ce lot").count() == 0
     # The undecided have their proposals on the new edition.
     for matricule in ("W5", "W6"):
         assert carried[matricule].proposals
