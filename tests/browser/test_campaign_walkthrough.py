@@ -237,6 +237,16 @@ def test_a_campaign_walked_through_bulk_undo_notification_and_publication(
     assert appeal.status == Appeal.Status.OPEN
     page.goto(f"{live_server.url}/positionnement/{CODE}/recours/")
     assert "MARCHE1" in page.locator("main").inner_text()
+    # The commission decides the carried-over appeal on the new edition.
+    page.goto(f"{live_server.url}/positionnement/recours/{appeal.pk}/")
+    page.get_by_label("rejeté : positionnement confirmé").check()
+    page.fill("#id_reasoning", "Les missions décrites sont celles de l'emploi retenu.")
+    page.get_by_role("button", name="Enregistrer la décision").click()
+    page.locator(".message.success").wait_for()
+    screenshot("walk-carried-appeal-decided")
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.CONFIRMED
+    assert Positioning.objects.get(pk=carried["W1"].pk).status == "confirmed"
     # W3's job changed: back to review, flagged, with the changed job proposed.
     assert carried["W3"].proposals[0]["reason"].startswith("À REVOIR")
     assert carried["W3"].job.code == changed.code and carried["W3"].level == 8
