@@ -145,15 +145,19 @@ class AccessibilityAudit:
                 self._pending[id(page)] = page
 
         page.on("framenavigated", navigated)
-        page.on("load", lambda: self.check(page))
+        page.on("load", lambda: self.check(page, wait=False))
         page.on("close", lambda: self._pending.pop(id(page), None))
 
-    def check(self, page) -> None:
+    def check(self, page, *, wait: bool = True) -> None:
+        """Audit the document the page shows (after the check under way, if any)."""
+        if id(page) in self._running:
+            if not wait:
+                return  # the check under way ends with this document, or leaves it pending
+            while id(page) in self._running and not page.is_closed():
+                page.wait_for_timeout(20)  # lets the check under way finish
         if page.is_closed() or page.url in ("", "about:blank"):
             self._pending.pop(id(page), None)
             return
-        if id(page) in self._running:
-            return  # the check under way ends with the document shown, or leaves it pending
         self._running.add(id(page))
         try:
             self._check(page)
@@ -173,7 +177,7 @@ class AccessibilityAudit:
                 if not page.evaluate("typeof window.axe === 'object'"):
                     raise RuntimeError("axe-core did not load")
             result = page.evaluate(AXE_RUN)
-        except Exception as error:  # noqa: BLE001 - reported, never swallowed
+        except Exception as error:
             if page.is_closed() or page.url != url or "context was destroyed" in str(error):
                 return  # navigated on: the next document has its own load (or the flush)
             self.errors.append(f"{url}: axe could not run: {error}")
@@ -194,6 +198,8 @@ class AccessibilityAudit:
             if not page.is_closed() and id(page) in self._pending:
                 page.wait_for_load_state()
                 self.check(page)
+            if id(page) in self._pending and not page.is_closed():
+                self.errors.append(f"{page.url}: never audited (it kept navigating)")
 
     def source(self) -> str:
         if self._source is None:
