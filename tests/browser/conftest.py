@@ -125,6 +125,7 @@ class AccessibilityAudit:
         self.checked: list[str] = []  # addresses of the documents audited
         self.violations: list[dict] = []
         self.errors: list[str] = []
+        self.interrupted: list[str] = []  # documents left while their check ran
         self._pending: dict[int, object] = {}  # pages whose current document is unchecked
         self._running: set[int] = set()  # pages being checked (handlers run concurrently)
         self._source: str | None = None
@@ -179,7 +180,8 @@ class AccessibilityAudit:
             result = page.evaluate(AXE_RUN)
         except Exception as error:
             if page.is_closed() or page.url != url or "context was destroyed" in str(error):
-                return  # navigated on: the next document has its own load (or the flush)
+                self.interrupted.append(url)  # the next document has its own load
+                return
             self.errors.append(f"{url}: axe could not run: {error}")
             return
         if result["url"] != url:
@@ -208,6 +210,8 @@ class AccessibilityAudit:
 
     def report(self) -> str:
         lines = [f"{len(self.checked)} page(s) audited with axe-core"]
+        if self.interrupted:
+            lines.append(f"left before their audit ended: {', '.join(self.interrupted)}")
         lines += self.errors
         for v in self.violations:
             lines.append(f"[{v['impact']}] {v['id']} ({v['help']}) at {v['url']}")
