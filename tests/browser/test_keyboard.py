@@ -18,16 +18,16 @@ from repertoire.positioning.models import Positioning
 
 PASSWORD = "un-mot-de-passe-tres-solide-2015"
 CODE = "CCI-CLAVIER"
-# Where the keyboard focus is, and whether it can be seen: an outline or a ring.
+# Where the keyboard focus is, and whether it can be seen: the site's own thick outline,
+# not the browser's thin default ring (1px, too faint on the form fields).
 FOCUS = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const style = getComputedStyle(el);
-  const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
   return {
     tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
     text: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 80),
-    visible: outline || style.boxShadow !== 'none',
+    visible: !['none', 'auto'].includes(style.outlineStyle) && parseFloat(style.outlineWidth) >= 2,
   };
 }"""
 
