@@ -108,11 +108,13 @@ def test_every_page_of_each_role_has_no_serious_violation(
     paths = navigation_paths(page)
     assert len(paths) >= 5, paths  # the navigation was read
     visited = []
-    for path in [*paths, *detail_paths(network, role)]:
+    details = detail_paths(network, role)
+    for path in [*paths, *details]:
         response = page.goto(live_server.url + path)
-        if role == "reader" and response.status in (403, 404):
+        if role == "reader" and path in details and response.status in (403, 404):
             pass  # a page this role may not open: its refusal page is audited all the same
         else:
+            # Every link the navigation shows a role is one it may follow.
             assert response.ok, (role, path, response.status)
         visited.append(page.url)
         accessibility.flush()  # this page audited before the next one is asked for
