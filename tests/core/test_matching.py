@@ -324,3 +324,15 @@ def test_curated_appellations_win_ties_with_rome(rome_index):
 def test_without_rome_the_engine_is_unchanged():
     index = MatchingIndex.build(ROME_JOBS)
     assert all(not c.rome_code for c in index.match("Technicienne de surface").candidates)
+
+
+def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(index):
+    # Worded unlike any appellation, but no other field comes near: unambiguous.
+    clear = index.match("Technicien informatique de proximité").candidates
+    assert clear[0].code == "tech-info"
+    assert matching.CLEAR_SCORE <= clear[0].score < 1.0
+    assert clear[1].score < matching.CLEAR_SCORE
+    # Two fields close to each other: stays below, for a person to choose.
+    ambiguous = index.match("Technicien réseau").candidates
+    assert ambiguous[0].score - ambiguous[1].score < matching.CLEAR_MARGIN
+    assert ambiguous[0].score < matching.CLEAR_SCORE

@@ -12,7 +12,8 @@ word order:
 The best appellation gives the job its score; the words of the job's own missions and
 requirements, then the service and description columns, can lift a weak score part of
 the way to 1 (never past it). A title identical, once normalised, to an appellation
-scores 1. Scores are therefore comparable across titles, and the benchmark reports the
+scores 1; a first proposal far ahead of every other field's jobs is lifted to the
+bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titles, and the benchmark reports the
 precision of the first proposal above each threshold (``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
@@ -67,6 +68,14 @@ RELATED_OWN = 0.1
 # reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
 ROME_SHARE = 0.9
 ROME_SECONDARY = 0.97
+# A clear winner: a first proposal scoring at least CLEAR_FLOOR, ahead of every job outside
+# its own field (its other grades excepted) by at least CLEAR_MARGIN, is unambiguous and is
+# lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a little of its own score.
+# Not when it came through ROME alone, nor above an exact spelling (1).
+CLEAR_FLOOR = 0.6
+CLEAR_MARGIN = 0.25
+CLEAR_SCORE = 0.95
+CLEAR_OWN = 0.04
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -213,6 +222,10 @@ class MatchingIndex:
         )
         self._families = self._job_families()
         self._fields = self._families + self._field_families()
+        # Per job, the jobs of its own fields (itself included): not its competitors.
+        self._kin = np.eye(len(self.jobs), dtype=bool)
+        for field in self._fields:
+            self._kin[np.ix_(field, field)] = True
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -447,6 +460,7 @@ class MatchingIndex:
 
             self._apply_level_cues(titles, plain, best)
             self._propose_related_grades(best)
+            self._lift_clear_winners(best, via_rome)
 
         results = []
         top = min(top, len(self.jobs))
@@ -505,6 +519,21 @@ class MatchingIndex:
                 target = family[cues[0]]
                 leader = best[row, family].max()
                 best[row, target] = leader + LEVEL_CUE * (1 - leader)
+
+    def _lift_clear_winners(self, best: np.ndarray, via_rome: np.ndarray | None) -> None:
+        """A first proposal far ahead of every job outside its field reaches CLEAR_SCORE:
+        the title is unambiguous even when it is worded unlike any appellation."""
+        if not len(best):
+            return
+        rows = np.arange(len(best))
+        first = np.argmax(best, axis=1)
+        score = best[rows, first]
+        rivals = np.where(self._kin[first], -np.inf, best).max(axis=1)
+        clear = (score >= CLEAR_FLOOR) & (score - rivals >= CLEAR_MARGIN) & (score < CLEAR_SCORE)
+        if via_rome is not None:
+            clear &= ~via_rome[rows, first]
+        lifted = CLEAR_SCORE + CLEAR_OWN * score
+        best[rows[clear], first[clear]] = lifted[clear]
 
     def _propose_related_grades(self, best: np.ndarray) -> None:
         for field in self._fields:
