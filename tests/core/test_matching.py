@@ -334,5 +334,5 @@ def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(
     assert clear[1].score < matching.CLEAR_SCORE
     # Two fields close to each other: stays below, for a person to choose.
     ambiguous = index.match("Technicien réseau").candidates
-    assert ambiguous[0].score - ambiguous[1].score < matching.CLEAR_MARGIN
+    assert ambiguous[1].score > matching.CLEAR_RIVAL * ambiguous[0].score
     assert ambiguous[0].score < matching.CLEAR_SCORE

@@ -68,12 +68,13 @@ RELATED_OWN = 0.1
 # reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
 ROME_SHARE = 0.9
 ROME_SECONDARY = 0.97
-# A clear winner: a first proposal scoring at least CLEAR_FLOOR, ahead of every job outside
-# its own field (its other grades excepted) by at least CLEAR_MARGIN, is unambiguous and is
+# A clear winner: a first proposal scoring at least CLEAR_FLOOR, while every job outside its
+# own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
+# unambiguous and is
 # lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a little of its own score.
 # Not when it came through ROME alone, nor above an exact spelling (1).
-CLEAR_FLOOR = 0.6
-CLEAR_MARGIN = 0.25
+CLEAR_FLOOR = 0.5
+CLEAR_RIVAL = 0.7
 CLEAR_SCORE = 0.95
 CLEAR_OWN = 0.04
 # Titles scored together: bounds the dense score matrix (rows × appellations).
@@ -529,7 +530,7 @@ class MatchingIndex:
         first = np.argmax(best, axis=1)
         score = best[rows, first]
         rivals = np.where(self._kin[first], -np.inf, best).max(axis=1)
-        clear = (score >= CLEAR_FLOOR) & (score - rivals >= CLEAR_MARGIN) & (score < CLEAR_SCORE)
+        clear = (score >= CLEAR_FLOOR) & (rivals <= CLEAR_RIVAL * score) & (score < CLEAR_SCORE)
         if via_rome is not None:
             clear &= ~via_rome[rows, first]
         lifted = CLEAR_SCORE + CLEAR_OWN * score
