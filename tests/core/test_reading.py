@@ -114,3 +114,10 @@ def test_after_a_generic_role_the_field_decides(index):
 def test_the_plain_normalised_title_is_kept_for_grouping(index):
     result = index.match("SGAMI SUD - Juriste")
     assert result.normalized == " ".join(title_words("SGAMI SUD - Juriste"))
+
+
+def test_a_spelling_variant_that_normalises_alike_does_not_shadow_the_reading():
+    lex = Lexicon.parse(
+        "kind;terme;lecture\nsynonyme;ebenist;ébéniste\nsynonyme;ébéniste;menuisier\n"
+    )
+    assert read_title("Ebenist", frozenset(), frozenset(), lex) == title_words("menuisier")

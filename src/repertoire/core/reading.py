@@ -78,7 +78,11 @@ class Lexicon:
             if not words:
                 continue
             if kind == "synonyme":
-                synonyms.append((words, tuple(title_words(reading))))
+                read_as = tuple(title_words(reading))
+                # A spelling variant that normalises to itself (architect, architecte) is
+                # already read alike: kept, it would shadow the rule that gives the reading.
+                if read_as != words:
+                    synonyms.append((words, read_as))
             elif kind == "unite":
                 units[words[0]] = " ".join(title_words(reading))
             elif kind in kinds:
