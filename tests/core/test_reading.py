@@ -121,3 +121,9 @@ def test_a_spelling_variant_that_normalises_alike_does_not_shadow_the_reading():
         "kind;terme;lecture\nsynonyme;ebenist;ébéniste\nsynonyme;ébéniste;menuisier\n"
     )
     assert read_title("Ebenist", frozenset(), frozenset(), lex) == title_words("menuisier")
+
+
+def test_a_team_is_a_unit_its_head_reads_as_a_unit_head():
+    lex = lexicon()
+    team = read_title("Chef d'équipe comptabilité", frozenset(), frozenset(), lex)
+    assert team == read_title("Chef de service comptabilité", frozenset(), frozenset(), lex)
