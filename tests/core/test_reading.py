@@ -127,3 +127,9 @@ def test_a_team_is_a_unit_its_head_reads_as_a_unit_head():
     lex = lexicon()
     team = read_title("Chef d'équipe comptabilité", frozenset(), frozenset(), lex)
     assert team == read_title("Chef de service comptabilité", frozenset(), frozenset(), lex)
+
+
+def test_before_the_head_of_a_unit_a_segment_is_the_employer_or_a_grade(index):
+    title = "Juriste conseil - Chef du bureau des contrats"
+    assert reading(index, title) == title_words("chef service")
+    assert index.match(title).candidates[0].code == "manager"
