@@ -336,3 +336,17 @@ def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(
     ambiguous = index.match("Technicien réseau").candidates
     assert ambiguous[1].score > matching.CLEAR_RIVAL * ambiguous[0].score
     assert ambiguous[0].score < matching.CLEAR_SCORE
+
+
+def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(monkeypatch):
+    # Only the second rule: rivals up to CLEAR_NEAR_RIVAL of the winner's score.
+    monkeypatch.setattr(matching, "CLEAR_RIVAL", 0.0)
+    index = MatchingIndex.build(JOBS)
+    # "Gestionnaire de paie" is in the title and makes half of it.
+    assert index.match("Gestionnaire de paie et carrière").candidates[0].score >= 0.95
+    # A grade word leaves the level to a person.
+    assert index.match("Gestionnaire de paie principal et carrière").candidates[0].score < 0.95
+    # The appellation makes less than half of the title.
+    spread = index.match("Gestionnaire paie carrière retraite mutuelle").candidates[0]
+    assert spread.code == "gest-paie"
+    assert spread.score < 0.95

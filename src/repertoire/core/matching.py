@@ -77,6 +77,11 @@ CLEAR_FLOOR = 0.5
 CLEAR_RIVAL = 0.7
 CLEAR_SCORE = 0.95
 CLEAR_OWN = 0.04
+# …or whose rivals score at most CLEAR_NEAR_RIVAL times as much, when its best appellation
+# is entirely in the title, makes at least CLEAR_COVERAGE of the title's words, and the
+# title says no grade (a grade word leaves the level to a person).
+CLEAR_NEAR_RIVAL = 0.85
+CLEAR_COVERAGE = 0.5
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -89,6 +94,9 @@ SENIOR_WORDS = frozenset(title_words("senior principal"))
 LEVEL_MARKS = (
     NUMERALS | JUNIOR_WORDS | CONFIRMED_WORDS | SENIOR_WORDS | frozenset(title_words("adjoint"))
 )
+# Words that tell a grade or a level: a title with one is never a clear winner by
+# CLEAR_NEAR_RIVAL (a person settles the level).
+GRADE_WORDS = LEVEL_MARKS | frozenset(title_words("expert chef responsable principal"))
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,7 @@ class MatchingIndex:
         self._name_job = np.array([index for index, _, _ in names])
         self._name_form = [form for _, form, _ in names]
         normalized_names = [normalized for _, _, normalized in names]
+        self._name_normalized = normalized_names
         # Normalised title → the columns (appellations) that spell it exactly.
         self._exact: dict[str, list[int]] = {}
         for column, normalized in enumerate(normalized_names):
@@ -461,7 +470,7 @@ class MatchingIndex:
 
             self._apply_level_cues(titles, plain, best)
             self._propose_related_grades(best)
-            self._lift_clear_winners(best, via_rome)
+            self._lift_clear_winners(titles, plain, best, scores, via_rome)
 
         results = []
         top = min(top, len(self.jobs))
@@ -521,7 +530,14 @@ class MatchingIndex:
                 leader = best[row, family].max()
                 best[row, target] = leader + LEVEL_CUE * (1 - leader)
 
-    def _lift_clear_winners(self, best: np.ndarray, via_rome: np.ndarray | None) -> None:
+    def _lift_clear_winners(
+        self,
+        titles: list[str],
+        plain: list[str],
+        best: np.ndarray,
+        scores: np.ndarray,
+        via_rome: np.ndarray | None,
+    ) -> None:
         """A first proposal far ahead of every job outside its field reaches CLEAR_SCORE:
         the title is unambiguous even when it is worded unlike any appellation."""
         if not len(best):
@@ -530,11 +546,25 @@ class MatchingIndex:
         first = np.argmax(best, axis=1)
         score = best[rows, first]
         rivals = np.where(self._kin[first], -np.inf, best).max(axis=1)
-        clear = (score >= CLEAR_FLOOR) & (rivals <= CLEAR_RIVAL * score) & (score < CLEAR_SCORE)
+        candidates = (score >= CLEAR_FLOOR) & (score < CLEAR_SCORE)
         if via_rome is not None:
-            clear &= ~via_rome[rows, first]
+            candidates &= ~via_rome[rows, first]
+        clear = candidates & (rivals <= CLEAR_RIVAL * score)
+        for row in np.flatnonzero(candidates & ~clear & (rivals <= CLEAR_NEAR_RIVAL * score)):
+            clear[row] = self._spelled_out(titles[row], plain[row], first[row], scores[row])
         lifted = CLEAR_SCORE + CLEAR_OWN * score
         best[rows[clear], first[clear]] = lifted[clear]
+
+    def _spelled_out(self, title: str, plain: str, job: int, scores: np.ndarray) -> bool:
+        """Whether the job's best appellation for a title is entirely in it, makes at least
+        CLEAR_COVERAGE of its words, and the title says no grade."""
+        if GRADE_WORDS & set(plain.split()):
+            return False
+        start = self._starts[job]
+        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
+        name = set(self._name_normalized[start + int(np.argmax(scores[start:end]))].split())
+        words = set(title.split())
+        return name <= words and len(name) >= CLEAR_COVERAGE * len(words)
 
     def _propose_related_grades(self, best: np.ndarray) -> None:
         for field in self._fields:
