@@ -312,6 +312,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=26_000)
     parser.add_argument("--verbose", "-v", action="store_true", help="list the misses")
     parser.add_argument(
+        "--set",
+        choices=("dev", "holdout", "real", "untouched"),
+        action="append",
+        help="measure only these sets (repeatable); all by default",
+    )
+    parser.add_argument(
         "--record-baseline", action="store_true", help=f"write today's figures to {BASELINE.name}"
     )
     args = parser.parse_args()
@@ -326,12 +332,14 @@ def main() -> None:
     if baseline:
         print(f"baseline: main at {baseline['commit']} ({baseline['measured']})")
     sets = {}
-    for name, path in (
-        ("dev set", args.dev),
-        ("held-out set", args.holdout),
-        ("real titles", args.real),
-        ("real titles, untouched", args.untouched),
+    for key, name, path in (
+        ("dev", "dev set", args.dev),
+        ("holdout", "held-out set", args.holdout),
+        ("real", "real titles", args.real),
+        ("untouched", "real titles, untouched", args.untouched),
     ):
+        if args.set and key not in args.set:
+            continue
         sets[name] = measure(name, path, index, jobs, args.verbose, baseline)
     if args.record_baseline:
         # The last commit that changed the engine or its data: the engine being measured.

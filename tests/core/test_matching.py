@@ -324,3 +324,29 @@ def test_curated_appellations_win_ties_with_rome(rome_index):
 def test_without_rome_the_engine_is_unchanged():
     index = MatchingIndex.build(ROME_JOBS)
     assert all(not c.rome_code for c in index.match("Technicienne de surface").candidates)
+
+
+def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(index):
+    # Worded unlike any appellation, but no other field comes near: unambiguous.
+    clear = index.match("Technicien informatique de proximité").candidates
+    assert clear[0].code == "tech-info"
+    assert matching.CLEAR_SCORE <= clear[0].score < 1.0
+    assert clear[1].score < matching.CLEAR_SCORE
+    # Two fields close to each other: stays below, for a person to choose.
+    ambiguous = index.match("Technicien réseau").candidates
+    assert ambiguous[1].score > matching.CLEAR_RIVAL * ambiguous[0].score
+    assert ambiguous[0].score < matching.CLEAR_SCORE
+
+
+def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(monkeypatch):
+    # Only the second rule: rivals up to CLEAR_NEAR_RIVAL of the winner's score.
+    monkeypatch.setattr(matching, "CLEAR_RIVAL", 0.0)
+    index = MatchingIndex.build(JOBS)
+    # "Gestionnaire de paie" is in the title and makes half of it.
+    assert index.match("Gestionnaire de paie et carrière").candidates[0].score >= 0.95
+    # A grade word leaves the level to a person.
+    assert index.match("Gestionnaire de paie principal et carrière").candidates[0].score < 0.95
+    # The appellation makes less than half of the title.
+    spread = index.match("Gestionnaire paie carrière retraite mutuelle").candidates[0]
+    assert spread.code == "gest-paie"
+    assert spread.score < 0.95

@@ -114,3 +114,22 @@ def test_after_a_generic_role_the_field_decides(index):
 def test_the_plain_normalised_title_is_kept_for_grouping(index):
     result = index.match("SGAMI SUD - Juriste")
     assert result.normalized == " ".join(title_words("SGAMI SUD - Juriste"))
+
+
+def test_a_spelling_variant_that_normalises_alike_does_not_shadow_the_reading():
+    lex = Lexicon.parse(
+        "kind;terme;lecture\nsynonyme;ebenist;ébéniste\nsynonyme;ébéniste;menuisier\n"
+    )
+    assert read_title("Ebenist", frozenset(), frozenset(), lex) == title_words("menuisier")
+
+
+def test_a_team_is_a_unit_its_head_reads_as_a_unit_head():
+    lex = lexicon()
+    team = read_title("Chef d'équipe comptabilité", frozenset(), frozenset(), lex)
+    assert team == read_title("Chef de service comptabilité", frozenset(), frozenset(), lex)
+
+
+def test_before_the_head_of_a_unit_a_segment_is_the_employer_or_a_grade(index):
+    title = "Juriste conseil - Chef du bureau des contrats"
+    assert reading(index, title) == title_words("chef service")
+    assert index.match(title).candidates[0].code == "manager"

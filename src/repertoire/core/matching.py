@@ -12,7 +12,8 @@ word order:
 The best appellation gives the job its score; the words of the job's own missions and
 requirements, then the service and description columns, can lift a weak score part of
 the way to 1 (never past it). A title identical, once normalised, to an appellation
-scores 1. Scores are therefore comparable across titles, and the benchmark reports the
+scores 1; a first proposal far ahead of every other field's jobs is lifted to the
+bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titles, and the benchmark reports the
 precision of the first proposal above each threshold (``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
@@ -67,6 +68,20 @@ RELATED_OWN = 0.1
 # reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
 ROME_SHARE = 0.9
 ROME_SECONDARY = 0.97
+# A clear winner: a first proposal scoring at least CLEAR_FLOOR, while every job outside its
+# own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
+# unambiguous and is
+# lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a little of its own score.
+# Not when it came through ROME alone, nor above an exact spelling (1).
+CLEAR_FLOOR = 0.5
+CLEAR_RIVAL = 0.7
+CLEAR_SCORE = 0.95
+CLEAR_OWN = 0.04
+# …or whose rivals score at most CLEAR_NEAR_RIVAL times as much, when its best appellation
+# is entirely in the title, makes at least CLEAR_COVERAGE of the title's words, and the
+# title says no grade (a grade word leaves the level to a person).
+CLEAR_NEAR_RIVAL = 0.85
+CLEAR_COVERAGE = 0.5
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -79,6 +94,9 @@ SENIOR_WORDS = frozenset(title_words("senior principal"))
 LEVEL_MARKS = (
     NUMERALS | JUNIOR_WORDS | CONFIRMED_WORDS | SENIOR_WORDS | frozenset(title_words("adjoint"))
 )
+# Words that tell a grade or a level: a title with one is never a clear winner by
+# CLEAR_NEAR_RIVAL (a person settles the level).
+GRADE_WORDS = LEVEL_MARKS | frozenset(title_words("expert chef responsable principal"))
 
 
 @dataclass(frozen=True)
@@ -196,6 +214,7 @@ class MatchingIndex:
         # quoted: most titles never are).
         self._name_surface: dict[int | tuple[str, int], dict[str, str]] = {}
         normalized_names = [normalized for _, _, normalized in names]
+        self._name_normalized = normalized_names
         # Normalised title → the columns (appellations) that spell it exactly.
         self._exact: dict[str, list[int]] = {}
         for column, normalized in enumerate(normalized_names):
@@ -220,6 +239,10 @@ class MatchingIndex:
         )
         self._families = self._job_families()
         self._fields = self._families + self._field_families()
+        # Per job, the jobs of its own fields (itself included): not its competitors.
+        self._kin = np.eye(len(self.jobs), dtype=bool)
+        for field in self._fields:
+            self._kin[np.ix_(field, field)] = True
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -454,6 +477,7 @@ class MatchingIndex:
 
             self._apply_level_cues(titles, plain, best)
             self._propose_related_grades(best)
+            self._lift_clear_winners(titles, plain, best, scores, via_rome)
 
         results = []
         top = min(top, len(self.jobs))
@@ -512,6 +536,42 @@ class MatchingIndex:
                 target = family[cues[0]]
                 leader = best[row, family].max()
                 best[row, target] = leader + LEVEL_CUE * (1 - leader)
+
+    def _lift_clear_winners(
+        self,
+        titles: list[str],
+        plain: list[str],
+        best: np.ndarray,
+        scores: np.ndarray,
+        via_rome: np.ndarray | None,
+    ) -> None:
+        """A first proposal far ahead of every job outside its field reaches CLEAR_SCORE:
+        the title is unambiguous even when it is worded unlike any appellation."""
+        if not len(best):
+            return
+        rows = np.arange(len(best))
+        first = np.argmax(best, axis=1)
+        score = best[rows, first]
+        rivals = np.where(self._kin[first], -np.inf, best).max(axis=1)
+        candidates = (score >= CLEAR_FLOOR) & (score < CLEAR_SCORE)
+        if via_rome is not None:
+            candidates &= ~via_rome[rows, first]
+        clear = candidates & (rivals <= CLEAR_RIVAL * score)
+        for row in np.flatnonzero(candidates & ~clear & (rivals <= CLEAR_NEAR_RIVAL * score)):
+            clear[row] = self._spelled_out(titles[row], plain[row], first[row], scores[row])
+        lifted = CLEAR_SCORE + CLEAR_OWN * score
+        best[rows[clear], first[clear]] = lifted[clear]
+
+    def _spelled_out(self, title: str, plain: str, job: int, scores: np.ndarray) -> bool:
+        """Whether the job's best appellation for a title is entirely in it, makes at least
+        CLEAR_COVERAGE of its words, and the title says no grade."""
+        if GRADE_WORDS & set(plain.split()):
+            return False
+        start = self._starts[job]
+        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
+        name = set(self._name_normalized[start + int(np.argmax(scores[start:end]))].split())
+        words = set(title.split())
+        return name <= words and len(name) >= CLEAR_COVERAGE * len(words)
 
     def _propose_related_grades(self, best: np.ndarray) -> None:
         for field in self._fields:

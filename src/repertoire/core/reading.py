@@ -78,7 +78,11 @@ class Lexicon:
             if not words:
                 continue
             if kind == "synonyme":
-                synonyms.append((words, tuple(title_words(reading))))
+                read_as = tuple(title_words(reading))
+                # A spelling variant that normalises to itself (architect, architecte) is
+                # already read alike: kept, it would shadow the rule that gives the reading.
+                if read_as != words:
+                    synonyms.append((words, read_as))
             elif kind == "unite":
                 units[words[0]] = " ".join(title_words(reading))
             elif kind in kinds:
@@ -145,7 +149,15 @@ def read_title(
     def job_like(words: list[str]) -> bool:
         return words[0] in heads or words[0] in lex.heads_of_unit
 
-    first = next((i for i, words in enumerate(segments) if job_like(words)), None)
+    def heads_a_unit(words: list[str]) -> bool:
+        return len(words) > 1 and words[0] in lex.heads_of_unit and words[1] in lex.units
+
+    # The head of a unit ("Chef de la section …") says the whole job: a segment before it
+    # is the employer or a grade ("Sous-préfecture d'Arcachon - Chef de section").
+    first = next(
+        (i for i, words in enumerate(segments) if heads_a_unit(words)),
+        next((i for i, words in enumerate(segments) if job_like(words)), None),
+    )
 
     def share_known(words: list[str]) -> float:
         return sum(word in known for word in words) / len(words)
@@ -155,7 +167,13 @@ def read_title(
     else:
         # Before the job: the employer's name or acronyms, unless made of known words
         # ("Informatique - Technicien"); after it: qualifiers, unless unknown (a town).
-        words = [w for segment in segments[:first] if share_known(segment) > 0.5 for w in segment]
+        unit = heads_a_unit(segments[first])
+        words = [
+            w
+            for segment in segments[:first]
+            if share_known(segment) > 0.5 and not unit
+            for w in segment
+        ]
         words.extend(segments[first])
         for segment, part in zip(segments[first + 1 :], kept[first + 1 :], strict=True):
             if (
