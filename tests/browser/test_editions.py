@@ -14,8 +14,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Positioning
-
-PASSWORD = "un-mot-de-passe-tres-solide-2015"
+from tests.browser.helpers import PASSWORD, sign_in
 
 
 @pytest.fixture
@@ -34,14 +33,6 @@ def network(live_edition, settings):
         )  # fmt: skip
         positioning.validate(hr, Positioning.objects.get(employee=employee))
     return place
-
-
-def sign_in(page, live_server, username, landing):
-    page.goto(f"{live_server.url}/compte/connexion/?next={landing}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(f"**{landing}")
 
 
 def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, network,

@@ -18,9 +18,9 @@ from repertoire.catalog import services as editions
 from repertoire.catalog.models import Edition
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Appeal, Positioning
+from tests.browser.helpers import PASSWORD, sign_in
 from tests.edition_builder import raise_level
 
-PASSWORD = "un-mot-de-passe-tres-solide-2015"
 NOTIFIED_ON = dt.date(2015, 3, 2)
 
 
@@ -55,14 +55,6 @@ def campaign(live_edition, settings):
     draft = editions.copy_edition(national, live_edition, label="2016-campagne")
     raise_level(national, draft, draft.jobs.get(code=jobs[3].code))  # person 4's job
     return place, draft
-
-
-def sign_in(page, live_server, username, landing):
-    page.goto(f"{live_server.url}/compte/connexion/?next={landing}")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.locator("#id_password").press("Enter")
-    page.wait_for_url(f"**{landing}")
 
 
 def test_publishing_during_a_campaign_carries_decisions_and_appeals_over(

@@ -109,6 +109,15 @@ def record(**fields) -> JournalEntry:
     return journal_entry
 
 
+def update_recorded(instance: models.Model, *, actor: str, action: str, **changes) -> None:
+    """Change some fields of an object, save only those, and journal it before and after."""
+    before = snapshot(instance)
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=list(changes))
+    record(actor=actor, action=action, instance=instance, before=before, after=snapshot(instance))
+
+
 def record_many(entries: list[JournalEntry]) -> None:
     """Journal the writes of a bulk operation (an import, a bulk acceptance) at once."""
     JournalEntry.objects.bulk_create(entries, batch_size=1000)

@@ -238,9 +238,20 @@ def set_level_rule(edition: Edition, rule_code: str, *, author: str = "system") 
     misclassified = calibrate(rule, reference_profiles_of(edition))
     if misclassified:
         raise RuleRefused(rule, misclassified)
+    store_level_rule(edition, rule.code, author=author)
+    return edition
+
+
+def store_level_rule(
+    edition: Edition, rule_code: str, *, author: str, levels_changed: bool = False
+) -> None:
+    """Record an edition's new rule (checked by the caller), journaled; the sommaire is
+    rebuilt when jobs changed level with it."""
     before = snapshot(edition)
-    edition.level_rule = rule.code
+    edition.level_rule = rule_code
     edition.save(update_fields=["level_rule"])
+    if levels_changed:
+        rebuild_sommaire(edition)
     edition_changed(edition)
     record(
         actor=author,
@@ -249,7 +260,6 @@ def set_level_rule(edition: Edition, rule_code: str, *, author: str = "system") 
         before=before,
         after=snapshot(edition),
     )
-    return edition
 
 
 def make_current(edition: Edition, *, author: str = "system") -> Edition:

@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from repertoire.audit.services import record, snapshot
+from repertoire.audit.services import record, snapshot, update_recorded
 from repertoire.catalog.models import Criterion, Edition, LevelDefinition, ReferenceJob
 from repertoire.catalog.selectors import degrees_of, jobs_of, reference_profiles_of
 from repertoire.catalog.services.common import (
     check_draft,
     check_national,
     edition_changed,
-    rebuild_sommaire,
 )
+from repertoire.catalog.services.editions import store_level_rule
 from repertoire.core.grid import (
     LevelChange,
     LevelRule,
@@ -111,18 +111,8 @@ def change_level_rule(
             before=before,
             after=snapshot(job),
         )
-    before = snapshot(edition)
-    edition.level_rule = preview.rule.code
-    edition.save(update_fields=["level_rule"])
-    if preview.changes:
-        rebuild_sommaire(edition)
-    edition_changed(edition)
-    record(
-        actor=author,
-        action="edition.level_rule",
-        instance=edition,
-        before=before,
-        after=snapshot(edition),
+    store_level_rule(
+        edition, preview.rule.code, author=author, levels_changed=bool(preview.changes)
     )
     return preview
 
@@ -157,15 +147,8 @@ def update_grid_texts(
             raise Refused(problems={f"definition_{definition.pk}": "définition trop longue"})
         if paragraphs == definition.paragraphs:
             continue
-        before = snapshot(definition)
-        definition.paragraphs = paragraphs
-        definition.save(update_fields=["paragraphs"])
-        record(
-            actor=author,
-            action="level_definition.update",
-            instance=definition,
-            before=before,
-            after=snapshot(definition),
+        update_recorded(
+            definition, actor=author, action="level_definition.update", paragraphs=paragraphs
         )
         changed += 1
     for criterion in lock_rows(Criterion.objects.filter(edition=edition)):
@@ -176,16 +159,7 @@ def update_grid_texts(
             raise Refused(problems={f"criterion_{criterion.code}": "description trop longue"})
         if text == criterion.description:
             continue
-        before = snapshot(criterion)
-        criterion.description = text
-        criterion.save(update_fields=["description"])
-        record(
-            actor=author,
-            action="criterion.update",
-            instance=criterion,
-            before=before,
-            after=snapshot(criterion),
-        )
+        update_recorded(criterion, actor=author, action="criterion.update", description=text)
         changed += 1
     if changed:
         edition_changed(edition)
