@@ -12,7 +12,7 @@ from repertoire.accounts.navigation import LINKS
 
 
 def _main_links(html: str) -> list[str]:
-    nav = re.search(r'<nav aria-label="[^"]*">(.*?)</nav>', html, re.S).group(1)
+    nav = re.search(r'<nav class="main-nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
     return re.findall(r'href="([^"]+)"', nav)
 
 

@@ -105,3 +105,20 @@ def test_the_history_tab_speaks_the_same_words(client, decisions, page_name):
     client.force_login(decisions.network.hr_north)
     response = client.get(reverse(page_name, args=[decisions.bruno.employee_id]))
     assert "Collaborateur ajouté" in html.unescape(response.content.decode())
+
+
+def test_every_action_the_services_journal_has_a_name_in_the_ui():
+    """An action written as a literal by a service reads in French, never as its code."""
+    from pathlib import Path
+
+    import repertoire
+    from repertoire.audit.presentation import ACTIONS
+
+    source = Path(repertoire.__file__).parent
+    written = {
+        action
+        for path in source.rglob("*.py")
+        for action in re.findall(r'action="([a-z_]+\.[a-z_.]+)"', path.read_text("utf-8"))
+    }
+    assert written, "the services' actions were found"
+    assert sorted(written - set(ACTIONS)) == []

@@ -76,7 +76,7 @@ def test_the_notice_is_edited_and_publication_keeps_it_and_the_date(client, edit
     assert draft.is_frozen
     assert draft.notes == new and draft.date == dt.date(2015, 6, 30)
     journal = client.get(f"/journal/?object_id={draft.pk}").content.decode()
-    assert "edition.update" in journal
+    assert "Édition modifiée" in journal  # the journal reads in the words of the UI
 
 
 def test_quality_report_of_a_web_draft_asks_no_page_numbers(draft, edition):

@@ -25,6 +25,20 @@ from repertoire.core.text import to_roman
 
 # Each action as what it was.
 ACTIONS = {
+    "appeal.carry_over": gettext_lazy("appeal carried over to the new edition"),
+    "appellation.conflict": gettext_lazy("appellation kept aside (means another job)"),
+    "appellation.promote": gettext_lazy("appellation promoted to the network"),
+    "appellation.reject": gettext_lazy("appellation rejected"),
+    "criterion.update": gettext_lazy("criterion description changed"),
+    "edition.carry_over": gettext_lazy("campaign carried over to the new edition"),
+    "evaluation.carry_over": gettext_lazy("weighing carried into the new edition"),
+    "job.level_rule": gettext_lazy("level changed by the level rule"),
+    "job.rome": gettext_lazy("ROME codes changed"),
+    "level_definition.update": gettext_lazy("level definition changed"),
+    "positioning.bulk_accept": gettext_lazy("proposals accepted in bulk"),
+    "positioning.bulk_accept_undo": gettext_lazy("bulk acceptance undone"),
+    "positioning.carry_over": gettext_lazy("positioning carried over to the new edition"),
+    "positioning.undo": gettext_lazy("acceptance undone with its batch"),
     "appeal.open": gettext_lazy("appeal received"),
     "appeal.decide": gettext_lazy("appeal decided"),
     "appellation.add": gettext_lazy("appellation added"),

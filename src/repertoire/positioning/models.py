@@ -105,6 +105,9 @@ class EmployeeKey(models.Model):
     employee = models.OneToOneField(Employee, models.CASCADE, related_name="journal_key")
     key = models.CharField(max_length=64)
 
+    class Meta:
+        verbose_name = _("employee's journal key")
+
     def __str__(self) -> str:
         return f"clé du collaborateur n° {self.employee_id}"
 
@@ -302,6 +305,7 @@ class AcceptedPositioning(models.Model):
     level = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("positioning accepted in a batch")
         constraints = [
             models.UniqueConstraint(
                 fields=["batch", "positioning"], name="one_item_per_positioning_and_batch"
