@@ -350,3 +350,22 @@ def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(mon
     spread = index.match("Gestionnaire paie carrière retraite mutuelle").candidates[0]
     assert spread.code == "gest-paie"
     assert spread.score < 0.95
+
+
+def test_a_generic_role_doing_a_graded_familys_field_is_its_entry_grade():
+    """"Gestionnaire budgétaire et comptable" does the accounting of the family's first
+    grade, whichever grade's appellation spells its field; a title that says a grade, or
+    whose role is the family's own, keeps the appellation's grade."""
+    jobs = [
+        JobEntry("compta-1", "Comptable I", 4, ("Gestionnaire comptable",)),
+        JobEntry("compta-2", "Comptable II", 5, ("Comptable budgétaire", "Chargé de trésorerie")),
+        JobEntry("achat", "Acheteur(euse)", 5, ("Gestionnaire achats",)),
+    ]
+    index = MatchingIndex.build(jobs)
+    ranked = [c.code for c in index.match("Gestionnaire budgétaire et comptable").candidates]
+    assert ranked[:2] == ["compta-1", "compta-2"]
+    assert first(index, "Chargé de la comptabilité budgétaire").code == "compta-1"
+    # The title's own role opens the appellation: its grade stays.
+    assert first(index, "Chargé de trésorerie et de placements").code == "compta-2"
+    # A grade word leaves the level as the appellation says.
+    assert first(index, "Gestionnaire budgétaire et comptable senior").code == "compta-2"

@@ -20,6 +20,7 @@ encadrant;chef;
 encadrant;responsable;
 unite;bureau;service
 unite;pôle;pôle
+grade;agent d'administration;
 """
 
 JOBS = [
@@ -65,6 +66,36 @@ def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):
     assert reading(index, "Juriste droit public - MJ - SG - SEM -") == title_words(
         "Juriste droit public"
     )
+
+
+def test_a_later_segment_in_capitals_is_read_when_its_words_are_not_acronyms(index):
+    assert reading(index, "TECHNICIEN - SUPPORT") == title_words("Technicien support")
+    assert reading(index, "Juriste - CONSEIL JURIDIQUE") == title_words("Juriste conseil juridique")
+
+
+def test_a_segment_opening_on_the_employers_acronyms_is_not_read(index):
+    # In a title written in lower case, "DIR SG …" is the employer's.
+    assert reading(index, "Technicien support - DIR SG Support Informatique") == title_words(
+        "Technicien support"
+    )
+
+
+def test_a_grade_beside_the_job_is_not_read(index):
+    assert reading(index, "AGENT D'ADMINISTRATION F/H - TECHNICIEN SUPPORT H/F") == title_words(
+        "Technicien support"
+    )
+    # Alone, the grade is all there is to read.
+    assert reading(index, "Agent d'administration") == title_words("agent administration")
+
+
+def test_after_aupres_de_only_whom_the_job_serves_is_read(index):
+    words = reading(index, "Chargé de mission auprès du sous-directeur des affaires juridiques")
+    assert words[-2:] == title_words("auprès directeur")
+    assert "juridiqu" not in words
+    assert reading(index, "Assistant presse auprès des membres du cabinet")[-2:] == title_words(
+        "auprès cabinet"
+    )
+    assert reading(index, "Assistant presse auprès des élus") == title_words("Assistant presse")
 
 
 def test_an_acronym_segment_naming_a_field_stays(index):

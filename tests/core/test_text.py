@@ -12,6 +12,7 @@ from repertoire.core.text import (
     slugify,
     strip_accents,
     title_key,
+    title_words,
     to_roman,
 )
 
@@ -223,3 +224,7 @@ def test_dgs_opening_a_title_is_a_director():
     from repertoire.core.text import title_words
 
     assert title_words("DGS")[0] == title_words("directeur")[0]
+
+
+def test_a_gender_mark_in_brackets_may_open_on_a_hyphen():
+    assert title_words("Ingénieur(-e) intégrateur(-trice)") == title_words("Ingénieur intégrateur")

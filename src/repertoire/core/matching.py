@@ -184,6 +184,17 @@ def _analyzer(text: str) -> list[str]:
     return text.split()
 
 
+@dataclass(frozen=True)
+class _Dictionary:
+    """One dictionary's titles (curated appellations, or ROME's), vectorised."""
+
+    chars_t: sparse.csr_matrix
+    words_t: sparse.csr_matrix
+    mass: np.ndarray
+    head: np.ndarray
+    exact: dict[str, list[int]]
+
+
 class MatchingIndex:
     """The appellations of an edition's jobs, vectorised for fast batch matching."""
 
@@ -262,8 +273,13 @@ class MatchingIndex:
                 self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
         self._max_idf = float(self._idf.max())
         name_words = name_presence.multiply(self._idf).tocsr()
-        self._name_words_t = name_words.T.tocsr()
-        self._name_mass = np.asarray(name_words.sum(axis=1)).ravel()
+        self._curated = _Dictionary(
+            chars_t=self._name_chars_t,
+            words_t=name_words.T.tocsr(),
+            mass=np.asarray(name_words.sum(axis=1)).ravel(),
+            head=self._name_head,
+            exact=self._exact,
+        )
         # A job's words: those of its text and of all its titles.
         owner = sparse.csr_matrix(
             (np.ones(len(names), dtype=np.float32), (self._name_job, np.arange(len(names)))),
@@ -305,16 +321,20 @@ class MatchingIndex:
 
     def _rome_vectors(self) -> None:
         names = self._rome_normalized
+        self._rome = None
         if not names:
             return
-        self._rome_chars_t = self._chars.transform(names).T.tocsr()
         presence = self._presence(names)
-        self._rome_mass = self._mass(names, presence)
-        self._rome_words_t = presence.multiply(self._idf).T.tocsr()
-        self._rome_head = np.array([self._head(name) for name in names])
-        self._rome_exact: dict[str, list[int]] = {}
+        exact: dict[str, list[int]] = {}
         for column, normalized in enumerate(names):
-            self._rome_exact.setdefault(normalized, []).append(column)
+            exact.setdefault(normalized, []).append(column)
+        self._rome = _Dictionary(
+            chars_t=self._chars.transform(names).T.tocsr(),
+            words_t=presence.multiply(self._idf).T.tocsr(),
+            mass=self._mass(names, presence),
+            head=np.array([self._head(name) for name in names]),
+            exact=exact,
+        )
 
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
@@ -443,28 +463,22 @@ class MatchingIndex:
         title_heads = np.array([self._head(title) for title in titles])[:, None]
         head_weight = self._head_weights(titles)
 
-        def name_scores(chars_t, words_t, name_mass, name_head, exact) -> np.ndarray:
-            chars = (title_chars @ chars_t).toarray()
-            overlap = (presence @ words_t).toarray()
-            of_name = overlap / name_mass
+        def name_scores(names: _Dictionary) -> np.ndarray:
+            chars = (title_chars @ names.chars_t).toarray()
+            overlap = (presence @ names.words_t).toarray()
+            of_name = overlap / names.mass
             of_title = overlap / mass[:, None]
             words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
             word_weight = WORD_WEIGHT + HEAD_WEIGHT - head_weight
-            heads = name_head == title_heads
+            heads = names.head == title_heads
             scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
             for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
-                for column in (*exact.get(title, ()), *exact.get(original, ())):
+                for column in (*names.exact.get(title, ()), *names.exact.get(original, ())):
                     scores[row, column] = 1.0
             return scores
 
         with np.errstate(divide="ignore", invalid="ignore"):
-            scores = name_scores(
-                self._name_chars_t,
-                self._name_words_t,
-                self._name_mass,
-                self._name_head,
-                self._exact,
-            )
+            scores = name_scores(self._curated)
             best = np.maximum.reduceat(scores, self._starts, axis=1)
             rome_scores, via_rome = self._rome_best(name_scores, best)
 
@@ -476,6 +490,7 @@ class MatchingIndex:
             best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
 
             self._apply_level_cues(titles, plain, best)
+            self._entry_grade_for_generic_roles(titles, plain, best, scores)
             self._propose_related_grades(best)
             self._lift_clear_winners(titles, plain, best, scores, via_rome)
 
@@ -498,15 +513,9 @@ class MatchingIndex:
         """Lift each job to the best of its ROME codes' appellations (ROME_SHARE of their
         score), in place; the ROME scores and where ROME won (strictly: curated
         appellations win ties)."""
-        if not self._rome_normalized:
+        if self._rome is None:
             return None, None
-        rome_scores = name_scores(
-            self._rome_chars_t,
-            self._rome_words_t,
-            self._rome_mass,
-            self._rome_head,
-            self._rome_exact,
-        )
+        rome_scores = name_scores(self._rome)
         by_code = np.maximum.reduceat(rome_scores, self._rome_code_starts, axis=1)
         lifted = np.zeros_like(best)
         for code, job, weight in self._rome_links:
@@ -536,6 +545,38 @@ class MatchingIndex:
                 target = family[cues[0]]
                 leader = best[row, family].max()
                 best[row, target] = leader + LEVEL_CUE * (1 - leader)
+
+    def _entry_grade_for_generic_roles(
+        self, titles: list[str], plain: list[str], best: np.ndarray, scores: np.ndarray
+    ) -> None:
+        """A generic role doing a graded family's field ("Gestionnaire budgétaire et
+        comptable": its best appellation, "Comptable budgétaire", opens on another role) is
+        the family's entry grade: it takes the lead of its family, unless the title says a
+        grade or spells an appellation."""
+        for row, title in enumerate(titles):
+            words = title.split()
+            if (
+                not words
+                or words[0] not in self._lexicon.roles
+                or set(words) & GRADE_WORDS
+                or title in self._exact
+                or plain[row] in self._exact
+            ):
+                continue
+            leader = int(np.argmax(best[row]))
+            family = next((family for family in self._families if leader in family), None)
+            if family is None or family[0] == leader:
+                continue
+            matched = self._name_normalized[self._best_name(leader, scores[row])]
+            if matched.split(" ", 1)[0] != words[0]:
+                score = best[row, leader]
+                best[row, family[0]] = score + LEVEL_CUE * (1 - score)
+
+    def _best_name(self, job: int, scores: np.ndarray) -> int:
+        """The column of the job's curated title or appellation that scores best."""
+        start = self._starts[job]
+        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
+        return start + int(np.argmax(scores[start:end]))
 
     def _lift_clear_winners(
         self,
@@ -567,9 +608,7 @@ class MatchingIndex:
         CLEAR_COVERAGE of its words, and the title says no grade."""
         if GRADE_WORDS & set(plain.split()):
             return False
-        start = self._starts[job]
-        end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
-        name = set(self._name_normalized[start + int(np.argmax(scores[start:end]))].split())
+        name = set(self._name_normalized[self._best_name(job, scores)].split())
         words = set(title.split())
         return name <= words and len(name) >= CLEAR_COVERAGE * len(words)
 
@@ -587,9 +626,7 @@ class MatchingIndex:
             rome_code = self._rome_code_list[number]
             key = ("rome", column)
         else:
-            start = self._starts[job]
-            end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
-            name = start + int(np.argmax(scores[row, start:end]))
+            name = self._best_name(job, scores[row])
             matched = self._name_form[name]
             key = name
         surface = self._name_surface.get(key)

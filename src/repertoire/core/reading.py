@@ -12,13 +12,16 @@ Steps, each generic:
 
 1. noise out: reference numbers, codes mixing letters and digits, numbers (but level
    numerals), parenthesised notes holding a digit;
-2. segments (split on spaced dashes, colons, asterisks): the job starts at the first segment
-   that opens on a role word (a word some appellation opens on); segments before it are the
-   employer's, later segments stay when they are job-like or made of known words (a town,
-   an acronym of the employer goes);
+2. segments (split on spaced dashes, colons, asterisks): a civil-service grade beside a
+   segment naming the job goes (``Agent d'administration - traitant contrôle de gestion``);
+   the job starts at the first segment that opens on a role word (a word some appellation
+   opens on); segments before it are the employer's, later segments stay when they are
+   job-like or made of known words (a town, the employer's acronyms go: ``… - DAF``,
+   ``… - DIR SG Grand Centre``);
 3. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
 4. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
-   manager`` → ``community manager``);
+   manager`` → ``community manager``); after "auprès de", only whom the job serves
+   (``auprès du directeur``), not that person's field;
 5. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
 6. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``)
    reads as the repertoire's unit role (``chef service``, ``responsable pôle``), keeping
@@ -52,7 +55,9 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 # A segment made of acronyms only (capitals, up to five letters each).
-_ACRONYMS = re.compile(r"(?:[A-Z]{1,5}[\s/&.]*)+")
+_ACRONYMS = re.compile(r"(?:\b[A-Z]{1,5}\b[\s/&.]*)+")
+# …or opening on one, in a title otherwise written in lower case ("DIR SG GRAND CENTRE").
+_OPENING_ACRONYM = re.compile(r"[A-Z]{2,5}\b(?:[\s/&.]+[A-Z]{1,5}\b)*")
 _LEVEL_MARKS = frozenset(LEVEL_NUMERALS | set(title_words("adjoint junior senior confirmé")))
 
 
@@ -64,6 +69,8 @@ class Lexicon:
     specialists: frozenset[str]
     heads_of_unit: frozenset[str]
     units: dict[str, str]
+    # Civil-service grades ("Agent d'administration"), as word tuples.
+    grades: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -71,6 +78,7 @@ class Lexicon:
         synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
         kinds: dict[str, set[str]] = {"role": set(), "specialiste": set(), "encadrant": set()}
         units: dict[str, str] = {}
+        grades: set[tuple[str, ...]] = set()
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
             kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
 
@@ -85,6 +93,8 @@ class Lexicon:
                     synonyms.append((words, read_as))
             elif kind == "unite":
                 units[words[0]] = " ".join(title_words(reading))
+            elif kind == "grade":
+                grades.add(words)
             elif kind in kinds:
                 kinds[kind].add(words[0])
             else:
@@ -100,6 +110,7 @@ class Lexicon:
             specialists=frozenset(kinds["specialiste"]),
             heads_of_unit=frozenset(kinds["encadrant"]),
             units=units,
+            grades=frozenset(grades),
         )
 
 
@@ -146,6 +157,19 @@ def read_title(
     if not segments:
         return title_words(text)
 
+    def share_known(words: list[str]) -> float:
+        return sum(word in known for word in words) / len(words)
+
+    # A civil-service grade says the person's rank, another segment the job
+    # ("Agent d'administration - traitant contrôle de gestion"): the job's segment is read.
+    grade = [_is_grade(words, lex) for words in segments]
+    if any(grade) and any(
+        not is_grade and share_known(words) >= 0.5
+        for words, is_grade in zip(segments, grade, strict=True)
+    ):
+        segments = [w for w, is_grade in zip(segments, grade, strict=True) if not is_grade]
+        kept = [part for part, is_grade in zip(kept, grade, strict=True) if not is_grade]
+
     def job_like(words: list[str]) -> bool:
         return words[0] in heads or words[0] in lex.heads_of_unit
 
@@ -158,9 +182,6 @@ def read_title(
         (i for i, words in enumerate(segments) if heads_a_unit(words)),
         next((i for i, words in enumerate(segments) if job_like(words)), None),
     )
-
-    def share_known(words: list[str]) -> float:
-        return sum(word in known for word in words) / len(words)
 
     if first is None:
         words = [word for segment in segments for word in segment]
@@ -175,16 +196,23 @@ def read_title(
             for w in segment
         ]
         words.extend(segments[first])
+        shouting = not any(letter.islower() for letter in text)
         for segment, part in zip(segments[first + 1 :], kept[first + 1 :], strict=True):
+            acronyms = _ACRONYMS.fullmatch(part.strip()) or (
+                not shouting and _OPENING_ACRONYM.match(part.strip())
+            )
             if (
                 len(words) > 1
-                and _ACRONYMS.fullmatch(part.strip())
-                and not _names_a_field(part, heads | lex.roles | lex.heads_of_unit)
+                and acronyms
+                and not _names_a_field(acronyms.group(0), heads | lex.roles | lex.heads_of_unit)
             ):
-                continue  # "Assistante de direction - DAF", "… - MJ - SG": the employer's
+                # "Assistante de direction - DAF", "… - MJ - SG", "… - DIR SG Grand Centre":
+                # the employer's.
+                continue
             if job_like(segment) or share_known(segment) >= 0.5:
                 words.extend(segment)
     words = _replace(_single_gender(words), lex.synonyms)
+    words = _attached_to(words)
     # Short unknown words before the first role word: an employer's code, a grade's
     # acronym (a longer one may be a typo of a known word: "Assitante commerciale").
     start = next((i for i, word in enumerate(words) if word in heads), 0)
@@ -196,6 +224,22 @@ def read_title(
     if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
         words = [words[0], *words[2:]]
     return _unit_role(words, lex) or words
+
+
+def _attached_to(words: list[str]) -> list[str]:
+    """``Chargé de mission auprès du sous-directeur des affaires juridiques``: what follows
+    "auprès de" names whom the job serves, not its field; only that person's role is kept."""
+    if _NEXT_TO not in words[1:]:
+        return words
+    at = words.index(_NEXT_TO, 1)
+    served = next((word for word in words[at + 1 :] if word in _SERVED), None)
+    return [*words[:at], *([_NEXT_TO, served] if served else [])]
+
+
+def _is_grade(words: list[str], lex: Lexicon) -> bool:
+    """Whether a segment is a grade and nothing else (level marks aside)."""
+    rest = [word for word in words if word not in _LEVEL_MARKS]
+    return tuple(rest) in lex.grades or tuple(words) in lex.grades
 
 
 def _names_a_field(part: str, heads) -> bool:
@@ -211,7 +255,9 @@ def _names_a_field(part: str, heads) -> bool:
 
 
 _CHARGED = title_words("chargé")[0]
+_NEXT_TO = title_words("auprès")[0]
 _PERSONS = frozenset(title_words("secrétaire directeur administrateur délégué responsable"))
+_SERVED = _PERSONS | frozenset(title_words("direction secrétariat présidence président cabinet"))
 _DIRECTOR = title_words("directeur")[0]
 _SERVICE = title_words("service")[0]
 

@@ -41,10 +41,10 @@ def strip_accents(text: str) -> str:
 
 
 def _drop_gender_marks(title: str) -> str:
-    """Remove ``(e)``, ``(ère)``, ``(trice)``, ``(se)``, ``(le)``…; unwrap ``(II)``."""
+    """Remove ``(e)``, ``(ère)``, ``(trice)``, ``(se)``, ``(le)``, ``(-e)``…; unwrap ``(II)``."""
 
     def replace(match: re.Match[str]) -> str:
-        inner = match.group(1).strip()
+        inner = match.group(1).strip().lstrip("-.·")
         if _ROMAN.match(inner):
             return f" {inner} "
         if len(inner) <= 6 and inner.isalpha():
