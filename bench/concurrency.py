@@ -51,7 +51,6 @@ import random
 import shlex
 import signal
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import threading
@@ -64,19 +63,17 @@ from urllib.parse import urlsplit
 import psycopg
 from load import (
     DEFAULT_ADMIN_URL,
-    HOST,
     create_database,
     drop_database,
-    free_port,
     ms,
     percentile,
     repertoire,
     run,
-    stop,
     with_database,
 )
 from rich.console import Console
 from rich.table import Table
+from server import HOST, free_port, launch, stop, wait_until_serving
 
 DEFAULT_DURATION = 30.0
 DEFAULT_WRITERS = 20
@@ -110,25 +107,6 @@ def app_environment(home: Path, database_url: str | None) -> dict[str, str]:
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
-
-
-def wait_until_serving(process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited ({process.returncode}):\n{log.read_text()}")
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the server did not answer:\n{log.read_text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/api/criteria")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return
-            connection.close()
-        except OSError:
-            pass
-        time.sleep(0.3)
 
 
 class Client:
@@ -346,9 +324,8 @@ def measure(kind: str, arguments, home: Path, database_url: str | None) -> Outco
     log = home / "server.log"
     server = None
     try:
-        with log.open("wb") as output:
-            server = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)
-        wait_until_serving(server, port, log)
+        server = launch(command, env, log)
+        wait_until_serving(server, port, log, name="the server", timeout=SERVER_START_TIMEOUT)
         probe = Client(port, token)
         codes = [job["code"] for job in probe.get_all("/api/jobs?")][:12]
         open_ones = [

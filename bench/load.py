@@ -61,7 +61,6 @@ import random
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -76,6 +75,7 @@ import psycopg
 from psycopg import sql
 from rich.console import Console
 from rich.table import Table
+from server import HOST, free_port, launch, stop, wait_until_serving
 
 DEFAULT_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_DURATION = 60.0
@@ -86,11 +86,8 @@ DEFAULT_THREADS = 1  # sync workers, as deployed
 DEFAULT_EMPLOYEES = 300
 TARGET_P99_MS = 200.0
 TARGET_ERRORS = 0
-SERVER_START_TIMEOUT = 60.0
-SERVER_STOP_TIMEOUT = 15.0
 COMMAND_TIMEOUT = 600.0
 REQUEST_TIMEOUT = 30.0
-HOST = "127.0.0.1"
 UNLOADED_REQUESTS = 20
 WARM_UP_ROUNDS = 8
 
@@ -173,49 +170,11 @@ def repertoire(*args: str) -> list[str]:
     return [sys.executable, "-m", "repertoire", *args]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
 def gunicorn_command(port: int, workers: int, threads: int) -> list[str]:
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers)]
     if threads > 1:
         command += ["--threads", str(threads)]  # gthread workers
     return [*command, "--bind", f"{HOST}:{port}", "--timeout", "60", "repertoire.wsgi:application"]
-
-
-def wait_until_serving(process: subprocess.Popen, port: int, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(
-                f"gunicorn exited ({process.returncode}):\n{log.read_text()[-3000:]}"
-            )
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"gunicorn did not answer:\n{log.read_text()[-3000:]}")
-        try:
-            connection = http.client.HTTPConnection(HOST, port, timeout=2)
-            connection.request("GET", "/api/criteria")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return
-            connection.close()
-        except OSError:
-            pass
-        time.sleep(0.2)
-
-
-def stop(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
-        return
-    process.terminate()  # gunicorn: graceful shutdown of the arbiter and its workers
-    try:
-        process.wait(SERVER_STOP_TIMEOUT)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(SERVER_STOP_TIMEOUT)
 
 
 # --- the clients -------------------------------------------------------------------------
@@ -494,10 +453,7 @@ def main() -> None:
 
             port = free_port()
             command = gunicorn_command(port, arguments.workers, arguments.threads)
-            with log.open("wb") as output:
-                server = subprocess.Popen(
-                    command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=tmp
-                )
+            server = launch(command, env, log, cwd=tmp)
             wait_until_serving(server, port, log)
             probe = Client(port)
             status, body = probe.get("/api/jobs?limit=100", {})

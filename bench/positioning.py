@@ -69,20 +69,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
-# The helpers of the load benchmark: scratch database, gunicorn, HTTP client.
+# The helpers of the load benchmark (scratch database, gunicorn, HTTP client) and the
+# server's start and stop (bench/server.py).
 from load import (
-    HOST,
     Client,
     app_environment,
     create_database,
     drop_database,
-    free_port,
     gunicorn_command,
     percentile,
-    stop,
-    wait_until_serving,
     with_database,
 )
+from server import HOST, free_port, launch, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV = ROOT.parent / "shared" / "data" / "intitules-dev.csv"
@@ -761,10 +759,7 @@ def http_worklist(
     log = home / "gunicorn.log"
     server = None
     try:
-        with log.open("wb") as output:
-            server = subprocess.Popen(
-                command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=home
-            )
+        server = launch(command, env, log, cwd=home)
         wait_until_serving(server, port, log)
         session = {"Cookie": sign_in(port, username, password)}
         both = {**session, "Authorization": f"Bearer {token}"}

@@ -66,9 +66,9 @@ from repertoire.core.document import (
     ListItem,
     RepertoireDocument,
     SommaireEntry,
-    parse_document,
     write_document,
 )
+from repertoire.core.document_reader import parse_document
 from repertoire.core.grid import MAX_DEGREE, MIN_DEGREE, TotalPointsRule
 from repertoire.core.search import SearchableJob, SearchIndex
 from repertoire.core.text import strip_accents, title_key

@@ -9,7 +9,8 @@ from django.test import override_settings
 from repertoire import bundled
 from repertoire.catalog import services
 from repertoire.catalog.models import Edition
-from repertoire.core.document import RepertoireDocument, decode, parse_document
+from repertoire.core.document import RepertoireDocument
+from repertoire.core.document_reader import decode, parse_document
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
-from repertoire.core.document import RepertoireDocument, decode, parse_document
+from repertoire.core.document import RepertoireDocument
+from repertoire.core.document_reader import decode, parse_document
 from repertoire.core.rome import RomeLink, read_correspondence
 from repertoire.core.tables import Table, read_table
 

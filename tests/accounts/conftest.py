@@ -61,3 +61,23 @@ def network(db) -> Network:
     return Network(
         north, south, national, hr_north, reader_north, hr_south, north_employee, south_employee
     )
+
+
+def hire_by_service(network: Network, edition) -> Network:
+    """Three people in CCI Nord on the edition's first two reference jobs: T001 and T002
+    in accounting (one on each job), T003 at reception (on the first job). The staff of
+    the bulk-acceptance tests, over HTTP and on the command line."""
+    titles = [job.title for job in edition.jobs.order_by("position")[:2]]
+    for number, (title, service) in enumerate(
+        [(titles[0], "Comptabilité"), (titles[1], "Comptabilité"), (titles[0], "Accueil")],
+        start=1,
+    ):
+        positioning.create_employee(
+            network.hr_north,
+            network.north,
+            matricule=f"T{number:03d}",
+            last_name=f"NOM{number}",
+            job_title=title,
+            service=service,
+        )
+    return network

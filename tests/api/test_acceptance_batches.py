@@ -5,9 +5,9 @@ edition; services and people are the test's own."""
 
 import pytest
 
-from repertoire.positioning import services
 from repertoire.positioning.models import Positioning
-from tests.api.positioning import error_of, jobs_of, post
+from tests.accounts.conftest import hire_by_service
+from tests.api.positioning import error_of, post
 
 pytestmark = pytest.mark.django_db
 
@@ -16,20 +16,7 @@ URL = "/api/positionings/acceptance-batches"
 
 @pytest.fixture
 def staff(net, edition):
-    titles = [job.title for job in jobs_of(edition)[:2]]
-    for number, (title, service) in enumerate(
-        [(titles[0], "Comptabilité"), (titles[1], "Comptabilité"), (titles[0], "Accueil")],
-        start=1,
-    ):
-        services.create_employee(
-            net.hr_north,
-            net.north,
-            matricule=f"T{number:03d}",
-            last_name=f"NOM{number}",
-            job_title=title,
-            service=service,
-        )
-    return net
+    return hire_by_service(net, edition)
 
 
 def accounting() -> set[int]:

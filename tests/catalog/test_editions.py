@@ -19,7 +19,8 @@ from repertoire.catalog.models import (
     ReferenceJob,
     SommaireEntry,
 )
-from repertoire.core.document import ListItem, parse_document, write_document
+from repertoire.core.document import ListItem, write_document
+from repertoire.core.document_reader import parse_document
 from repertoire.core.editions import Pairing, Succession, format_items
 from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE
 from repertoire.core.matching import TitleQuery

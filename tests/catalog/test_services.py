@@ -5,7 +5,8 @@ import pytest
 from repertoire.accounts.selectors import CommandLineOperator
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import Edition, JobDegree, ReferenceJob, SommaireEntry
-from repertoire.core.document import DocumentInvalid, parse_document, write_document
+from repertoire.core.document import DocumentInvalid, write_document
+from repertoire.core.document_reader import parse_document
 from repertoire.core.grid import RuleRefused
 from repertoire.core.text import to_roman
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.cli import app
-from repertoire.core.document import parse_document
+from repertoire.core.document_reader import parse_document
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from repertoire.cli import app
 from repertoire.positioning import services
 from repertoire.positioning.models import AcceptanceBatch, Positioning
-from tests.accounts.conftest import network  # noqa: F401  shared fixture
+from tests.accounts.conftest import hire_by_service, network  # noqa: F401  shared fixture
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
@@ -24,20 +24,7 @@ def run(*args):
 
 @pytest.fixture
 def staff(edition, network):  # noqa: F811
-    titles = [job.title for job in edition.jobs.order_by("position")[:2]]
-    for number, (title, service) in enumerate(
-        [(titles[0], "Comptabilité"), (titles[1], "Comptabilité"), (titles[0], "Accueil")],
-        start=1,
-    ):
-        services.create_employee(
-            network.hr_north,
-            network.north,
-            matricule=f"T{number:03d}",
-            last_name=f"NOM{number}",
-            job_title=title,
-            service=service,
-        )
-    return network
+    return hire_by_service(network, edition)
 
 
 def statuses() -> dict[str, str]:

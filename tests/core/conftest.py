@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from repertoire.core.document import RepertoireDocument, decode, read_document
+from repertoire.core.document import RepertoireDocument
+from repertoire.core.document_reader import decode, read_document
 
 BUNDLED_DOCUMENT = "repertoire-emplois-2014-11-18.txt"
 

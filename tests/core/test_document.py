@@ -23,11 +23,9 @@ from repertoire.core.document import (
     JobSheet,
     ListItem,
     RepertoireDocument,
-    decode,
-    parse_document,
-    read_document,
     write_document,
 )
+from repertoire.core.document_reader import decode, parse_document, read_document
 from repertoire.core.level_definitions import LevelDefinitions
 from repertoire.core.text import sentence_case, title_key, to_roman
 

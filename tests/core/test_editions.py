@@ -23,8 +23,8 @@ from repertoire.core.document import (
     JobSheet,
     ListItem,
     RepertoireDocument,
-    parse_document,
 )
+from repertoire.core.document_reader import parse_document
 from repertoire.core.editions import (
     ENGINE_CONFIDENCE,
     GUESSED_PAIR_CONFIDENCE,

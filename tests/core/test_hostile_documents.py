@@ -9,7 +9,8 @@ import random
 
 import pytest
 
-from repertoire.core.document import DocumentInvalid, decode, parse_document
+from repertoire.core.document import DocumentInvalid
+from repertoire.core.document_reader import decode, parse_document
 from repertoire.core.level_definitions import LevelDefinitions
 from repertoire.core.limits import (
     DOCUMENT_MAX_BYTES,

@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from repertoire.core.cells import header_key
 from repertoire.core.payroll import (
     Pay,
     PayrollFileError,
-    header_key,
     parse_amount,
     parse_date,
     parse_level,

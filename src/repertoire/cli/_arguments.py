@@ -40,7 +40,7 @@ def read(path: Path) -> bytes:
 
 def read_document(path: Path):
     """A document file, parsed; every problem told with its line."""
-    from repertoire.core.document import decode, parse_document
+    from repertoire.core.document_reader import decode, parse_document
     from repertoire.core.limits import DOCUMENT_MAX_BYTES
 
     with refusals():

@@ -7,7 +7,8 @@ file once. Nothing here touches a database; the positioning app decides what to 
 
 A file may also give each person's pay for the year (sex, base and variable pay,
 working time), for the pay-transparency reports of ``core.pay``: it is read into
-``PayrollRow.pay``, apart from the employee's fields (see ``PAY_FIELDS``).
+``PayrollRow.pay``, apart from the employee's fields (see
+``payroll_columns.PAY_FIELDS``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from typing import Any
 
 from repertoire.core.cells import (  # what one cell of an HR export means
     cell_text,
-    header_key,
     parse_amount,
     parse_date,
     parse_level,
@@ -30,177 +30,23 @@ from repertoire.core.cells import (  # what one cell of an HR export means
 )
 from repertoire.core.limits import (
     CELL_MAX_CHARS,
-    LONG_TEXT_MAX,
     TABLE_MAX_COLUMNS,
     XLSX_MAX_CELLS,
     shown,
 )
+from repertoire.core.payroll_columns import (
+    DATE_FIELDS,
+    FIELD_LABELS,
+    HEADER_SHOWN_CHARS,
+    MAX_LENGTHS,
+    PAY_FIELDS,
+    PAY_REQUIRED,
+    REQUIRED,
+    map_columns,
+    names_required,
+)
 from repertoire.core.refusals import Refused
 from repertoire.core.zips import check_zip
-
-# The fields an employee row may carry, and the column names HR exports give them
-# (compared without accents, case, punctuation or extra spaces).
-COLUMNS: dict[str, tuple[str, ...]] = {
-    "matricule": (
-        "matricule",
-        "mat",
-        "n matricule",
-        "no matricule",
-        "numero matricule",
-        "numero de matricule",
-        "id salarie",
-        "identifiant",
-        "employee id",
-        "employee number",
-        "personnel number",
-        "staff id",
-    ),
-    "last_name": (
-        "nom",
-        "nom de famille",
-        "nom usuel",
-        "nom patronymique",
-        "last name",
-        "lastname",
-        "surname",
-        "family name",
-        "name",
-    ),
-    "first_name": ("prenom", "prenoms", "first name", "firstname", "given name"),
-    "job_title": (
-        "intitule du poste",
-        "intitule de poste",
-        "intitule poste",
-        "intitule",
-        "poste",
-        "emploi",
-        "libelle emploi",
-        "libelle de l emploi",
-        "libelle du poste",
-        "libelle poste",
-        "fonction",
-        "job title",
-        "title",
-        "position",
-    ),
-    "service": ("service", "direction", "departement", "department", "unite", "unit"),
-    "hire_date": (
-        "date d entree",
-        "date entree",
-        "date d embauche",
-        "date embauche",
-        "entree",
-        "hire date",
-        "start date",
-        "entry date",
-    ),
-    "departure_date": (
-        "date de sortie",
-        "date sortie",
-        "date de depart",
-        "departure date",
-        "end date",
-        "leaving date",
-    ),
-    "current_level": (
-        "niveau",
-        "niveau actuel",
-        "niveau de classification",
-        "classification",
-        "level",
-        "current level",
-    ),
-    "job_description": (
-        "description",
-        "description du poste",
-        "description de poste",
-        "fiche de poste",
-        "missions",
-        "job description",
-    ),
-    # Pay data (Directive (EU) 2023/970): read apart from the fields above, see PAY_FIELDS.
-    "sex": ("sexe", "genre", "sexe f m", "sexe h f", "sex", "gender"),
-    "base_pay": (
-        "salaire de base annuel brut",
-        "salaire de base annuel",
-        "salaire annuel de base",
-        "salaire annuel brut de base",
-        "salaire brut de base annuel",
-        "salaire de base",
-        "remuneration de base annuelle brute",
-        "remuneration de base annuelle",
-        "remuneration de base",
-        "annual base salary",
-        "gross annual base salary",
-        "base salary",
-        "annual base pay",
-        "base pay",
-    ),
-    "variable_pay": (
-        "remuneration variable annuelle brute",
-        "remuneration variable annuelle",
-        "remuneration variable",
-        "part variable",
-        "primes et variable",
-        "primes",
-        "complements de remuneration",
-        "variable",
-        "annual variable pay",
-        "variable pay",
-        "bonus",
-        "bonuses",
-    ),
-    "working_time": (
-        "temps de travail",
-        "quotite de temps de travail",
-        "quotite",
-        "taux d activite",
-        "taux de temps de travail",
-        "etp",
-        "working time",
-        "work time",
-        "fte",
-        "full time equivalent",
-    ),
-}
-REQUIRED = ("matricule", "last_name", "job_title")
-# Longest value each field holds (the database columns).
-MAX_LENGTHS = {
-    "matricule": 32,
-    "last_name": 120,
-    "first_name": 120,
-    "job_title": 200,
-    "service": 200,
-    "job_description": LONG_TEXT_MAX,
-}
-# How the messages name the fields: the column names of a French export.
-FIELD_LABELS = {
-    "matricule": "Matricule",
-    "last_name": "Nom",
-    "first_name": "Prénom",
-    "job_title": "Intitulé du poste",
-    "service": "Service",
-    "hire_date": "Date d'entrée",
-    "departure_date": "Date de sortie",
-    "current_level": "Niveau",
-    "job_description": "Description du poste",
-    "sex": "Sexe",
-    "base_pay": "Salaire de base annuel brut",
-    "variable_pay": "Rémunération variable annuelle brute",
-    "working_time": "Temps de travail",
-}
-DATE_FIELDS = ("hire_date", "departure_date")
-
-# Pay data, for the pay-transparency reports (core.pay). It never joins a row's
-# ``values`` (what the positioning import writes on an employee): it is read into
-# ``PayrollRow.pay``. A file is a pay file when it has a base-salary column; then it
-# must have the sex and working-time columns too, and a row gives its pay whole (sex,
-# base pay, working time; variable pay may be blank) or not at all. Without a
-# base-salary column, the other pay-like columns are not pay data and stay ignored, as
-# they always were: sex, working time, and the "Primes", "Bonus" or "Variable" columns
-# HR exports carry for other purposes.
-PAY_FIELDS = ("sex", "base_pay", "variable_pay", "working_time")
-PAY_REQUIRED = ("sex", "base_pay", "working_time")
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Old binary Excel (.xls) and other compound documents.
@@ -271,28 +117,6 @@ class PayrollFile:
         return len(self.rows) + len({error.line for error in self.errors if error.line > 1})
 
 
-# How much of an unknown column's header the report keeps (the report is stored).
-HEADER_SHOWN_CHARS = 100
-
-_ALIASES = {alias: name for name, aliases in COLUMNS.items() for alias in aliases}
-
-
-def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], list[str]]:
-    """Which column holds which field: (index → field, field → header, ignored headers)."""
-    by_index: dict[int, str] = {}
-    by_field: dict[str, str] = {}
-    ignored: list[str] = []
-    for index, header in enumerate(headers):
-        name = _ALIASES.get(header_key(header))
-        if name is None or name in by_field:
-            if str(header).strip():
-                ignored.append(shown(str(header).strip(), HEADER_SHOWN_CHARS))
-            continue
-        by_index[index] = name
-        by_field[name] = str(header).strip()
-    return by_index, by_field, ignored
-
-
 def decode(content: bytes) -> tuple[str, str]:
     """The text of a CSV export and its encoding: UTF-8 (with or without BOM) or Windows-1252."""
     if content.startswith(b"\xef\xbb\xbf"):
@@ -320,16 +144,11 @@ def sniff_delimiter(header_line: str) -> str:
 HEADER_SEARCH_ROWS = 10
 
 
-def _names_required(headers: list[Any]) -> bool:
-    fields = {_ALIASES.get(header_key("" if cell is None else str(cell))) for cell in headers}
-    return all(name in fields for name in REQUIRED)
-
-
 def _header_line(text: str) -> str:
     """The line the separator is sniffed on: the header's, else the first non-blank one."""
     lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     for line in lines:
-        if _names_required(line.split(sniff_delimiter(line))):
+        if names_required(line.split(sniff_delimiter(line))):
             return line
     return lines[0] if lines else ""
 
@@ -480,12 +299,12 @@ def _read_table(
         if _blank(cells):
             continue
         opening.append((line, cells))
-        if _names_required(cells) or len(opening) == HEADER_SEARCH_ROWS:
+        if names_required(cells) or len(opening) == HEADER_SEARCH_ROWS:
             break
     if not opening:
         raise PayrollFileError("aucune ligne d'en-tête : le fichier ne contient que des vides")
     # No row names the required columns: report on the first, the likeliest header.
-    header_line, headers = opening[-1] if _names_required(opening[-1][1]) else opening[0]
+    header_line, headers = opening[-1] if names_required(opening[-1][1]) else opening[0]
     if problems := _oversized(header_line, headers):
         raise PayrollFileError(str(problems[0]))
     headers = ["" if cell is None else str(cell) for cell in headers]

@@ -11,7 +11,8 @@ import io
 import re
 from dataclasses import dataclass
 
-from repertoire.core.document import DocumentInvalid, decode
+from repertoire.core.document import DocumentInvalid
+from repertoire.core.document_reader import decode
 from repertoire.core.limits import CELL_MAX_CHARS, TABLE_MAX_COLUMNS, shown
 from repertoire.core.refusals import Refused
 from repertoire.core.text import strip_accents

@@ -32,12 +32,12 @@ from repertoire.catalog.models import Edition
 from repertoire.core.batches import rows_in
 from repertoire.core.matching import TitleQuery
 from repertoire.core.payroll import (
-    FIELD_LABELS,
     PayrollFile,
     PayrollFileError,
     PayrollRow,
     read_payroll,
 )
+from repertoire.core.payroll_columns import FIELD_LABELS
 from repertoire.core.refusals import Conflict, Refused
 from repertoire.positioning.models import (
     Employee,

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from repertoire.core.payroll import FIELD_LABELS
+from repertoire.core.payroll_columns import FIELD_LABELS
 from repertoire.positioning import selectors, services
 from repertoire.positioning.forms import EmployeeFileForm
 from repertoire.positioning.models import EmployeeImport
