@@ -353,7 +353,7 @@ def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(mon
 
 
 def test_a_generic_role_doing_a_graded_familys_field_is_its_entry_grade():
-    """"Gestionnaire budgétaire et comptable" does the accounting of the family's first
+    """ "Gestionnaire budgétaire et comptable" does the accounting of the family's first
     grade, whichever grade's appellation spells its field; a title that says a grade, or
     whose role is the family's own, keeps the appellation's grade."""
     jobs = [
