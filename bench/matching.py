@@ -27,6 +27,7 @@ import resource
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -187,6 +188,8 @@ def measure(
         ("above_precision", "  first right above it"),
     ):
         print(f"  {title:28} {_pct(current[key]):>8}   {_pct(base[key]) if base else '':>16}")
+    f1, f3 = accuracy(pairs, [engine_codes(r) for r in index.match_many(map(flat, queries))])
+    print(f"  written flat (no case, accent, punctuation): top-1 {f1:6.1%}  top-3 {f3:6.1%}")
     print(f"  rapidfuzz WRatio on reference titles: top-1 {b1:6.1%}  top-3 {b3:6.1%}")
     print("  by family (first accepted job): titles, top-1 engine (baseline)")
     for family, (count, right) in current["families"].items():
@@ -202,6 +205,13 @@ def measure(
                     f"    miss: {query.intitule!r} [{query.service}] → {shown}; want {sorted(ok)}"
                 )
     return current
+
+
+def flat(query: TitleQuery) -> TitleQuery:
+    """A title as a web address or a flat export writes it ("chef-fe-du-bureau-rh-h-f"):
+    lower case, accents and punctuation lost."""
+    text = unicodedata.normalize("NFKD", query.intitule).encode("ascii", "ignore").decode()
+    return TitleQuery(re.sub(r"[^a-z0-9]+", " ", text.lower()).strip(), query.service)
 
 
 # --- scale -------------------------------------------------------------------------------------

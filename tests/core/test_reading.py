@@ -113,6 +113,14 @@ def test_the_head_of_a_unit_reads_as_the_unit_role_whatever_its_field(index):
     assert result.candidates[0].score == 1.0
 
 
+def test_a_unit_head_inside_a_title_without_dashes_says_the_job(index):
+    assert reading(index, "sous prefecture d arcachon chef du bureau securite") == (
+        title_words("chef service")
+    )
+    # A role before it keeps the whole title: an assistant of the head is an assistant.
+    assert reading(index, "Technicien du chef de service")[0] == title_words("technicien")[0]
+
+
 def test_a_deputy_head_of_unit_keeps_the_deputy(index):
     assert reading(index, "Adjoint au chef du bureau des ressources humaines") == title_words(
         "chef service adjoint"

@@ -228,3 +228,9 @@ def test_dgs_opening_a_title_is_a_director():
 
 def test_a_gender_mark_in_brackets_may_open_on_a_hyphen():
     assert title_words("Ingénieur(-e) intégrateur(-trice)") == title_words("Ingénieur intégrateur")
+
+
+def test_inclusive_suffixes_and_h_f_left_alone_once_punctuation_is_lost():
+    # "chef-fe-du-bureau-rh-h-f", as a web address or a flat export writes a title.
+    assert title_words("chef fe du bureau rh h f") == title_words("Chef.fe du bureau RH (H/F)")
+    assert title_words("adjoint e au directeur") == title_words("Adjoint(e) au directeur")

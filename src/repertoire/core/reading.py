@@ -223,7 +223,19 @@ def read_title(
     # "Agent chargé du suivi des équipements": the role does the field, "chargé" adds nothing.
     if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
         words = [words[0], *words[2:]]
-    return _unit_role(words, lex) or words
+    return _unit_role(_from_unit_head(words, heads, lex), lex) or words
+
+
+def _from_unit_head(words: list[str], heads, lex: Lexicon) -> list[str]:
+    """``sous prefecture d arcachon chef de la section …`` (a title whose dashes were lost):
+    the head of a unit says the whole job, the words before it name the employer, unless
+    one of them is a role (``Assistant du chef de service``)."""
+    for at in range(1, len(words) - 1):
+        if words[at] in lex.heads_of_unit and words[at + 1] in lex.units:
+            if any(word in heads or word in _LEVEL_MARKS for word in words[:at]):
+                return words
+            return words[at:]
+    return words
 
 
 def _attached_to(words: list[str]) -> list[str]:

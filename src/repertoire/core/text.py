@@ -89,13 +89,18 @@ def sentence_case(title: str) -> str:
 
 # Contract and posting notes that say nothing about the job itself.
 _CONTRACT_NOTES = re.compile(
-    r"\(?\b[hf]\s*/\s*[hf]\b\)?"
+    r"\(?\b[hf]\s*/\s*[hf]\b\)?|\b[hf]\s+[hf]\b"  # H/F, and "h f" once punctuation is lost
     r"|\b(?:cdd|cdi|interim(?:aire)?|vacataire|remplacement|stagiaire|apprenti|alternant)\b"
     r"|\b(?:mi|plein|temps)[\s-]temps\b|\btemps\s+(?:partiel|plein|complet)\b"
     r"|\b\d+\s*%"
 )
 # Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
 _INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse|fe|ffe|ve|ive)\b")
+# …and its suffixes left alone once punctuation is lost (``chef fe``, ``adjoint e``, as
+# titles read from a web address or a payroll export are).
+_LONE_SUFFIXES = frozenset(
+    ["e", "ere", "rice", "trice", "euse", "ne", "esse", "fe", "ffe", "ve", "ive"]
+)
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 # Abbreviations payroll systems truncate titles to (after accents and dots are removed).
@@ -297,6 +302,8 @@ def title_words(text: str) -> list[str]:
     raw = _TOKEN.findall(text)
     words: list[str] = []
     for position, token in enumerate(raw):
+        if position and token in _LONE_SUFFIXES:
+            continue
         if token in DIRECTION_ACRONYMS:
             head = "directeur" if position == 0 else "direction"
             expanded = f"{head} {DIRECTION_ACRONYMS[token]}"
