@@ -190,6 +190,11 @@ def measure(
         print(f"  {title:28} {_pct(current[key]):>8}   {_pct(base[key]) if base else '':>16}")
     f1, f3 = accuracy(pairs, [engine_codes(r) for r in index.match_many(map(flat, queries))])
     print(f"  written flat (no case, accent, punctuation): top-1 {f1:6.1%}  top-3 {f3:6.1%}")
+    rng = random.Random(len(rows))
+    n1, n3 = accuracy(
+        pairs, [engine_codes(r) for r in index.match_many([around(q, rng) for q in queries])]
+    )
+    print(f"  with an employer, a place, a contract around: top-1 {n1:6.1%}  top-3 {n3:6.1%}")
     print(f"  rapidfuzz WRatio on reference titles: top-1 {b1:6.1%}  top-3 {b3:6.1%}")
     print("  by family (first accepted job): titles, top-1 engine (baseline)")
     for family, (count, right) in current["families"].items():
@@ -212,6 +217,27 @@ def flat(query: TitleQuery) -> TitleQuery:
     lower case, accents and punctuation lost."""
     text = unicodedata.normalize("NFKD", query.intitule).encode("ascii", "ignore").decode()
     return TitleQuery(re.sub(r"[^a-z0-9]+", " ", text.lower()).strip(), query.service)
+
+
+EMPLOYERS = ("SGAMI SUD - ", "PREF 973 - ", "DNUM 75 - ", "Mairie de Brest - ", "CCI Nord - ")
+AROUND = (
+    " - STENAY",
+    " (réf.1234)",
+    " - CDD 6 mois",
+    " H/F",
+    " - Lyon (69)",
+    " - poste à pourvoir",
+    " (F/H) - Contractuel",
+    " - Direction des affaires financières",
+    " - Pôle entreprises",
+)
+
+
+def around(query: TitleQuery, rng: random.Random) -> TitleQuery:
+    """A title as a job board or an HR system surrounds it: an employer before, a place, a
+    reference or a contract after."""
+    title = f"{rng.choice(EMPLOYERS)}{query.intitule}{rng.choice(AROUND)}"
+    return TitleQuery(title, query.service)
 
 
 # --- scale -------------------------------------------------------------------------------------

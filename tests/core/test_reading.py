@@ -98,6 +98,15 @@ def test_after_aupres_de_only_whom_the_job_serves_is_read(index):
     assert reading(index, "Assistant presse auprès des élus") == title_words("Assistant presse")
 
 
+def test_a_segment_naming_where_the_job_sits_is_not_read(index):
+    assert reading(index, "Juriste - Direction des affaires financières") == title_words("Juriste")
+    assert reading(index, "Juriste - Pôle entreprises") == title_words("Juriste")
+    # A unit spelled as an acronym is not taken for a place.
+    assert "ressourc" in reading(index, "PREF - DRH adjoint")
+    # A place is all there is beside an employer's name: it is read.
+    assert "juridiqu" in reading(index, "Lycée Hugo - Direction des affaires juridiques")
+
+
 def test_an_acronym_segment_naming_a_field_stays(index):
     assert reading(index, "Technicien - IT") == title_words("Technicien IT")
 

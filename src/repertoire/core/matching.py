@@ -410,7 +410,9 @@ class MatchingIndex:
                 readings[text] = (
                     plain
                     if plain in self._exact
-                    else " ".join(read_title(text, self._heads, self._known, self._lexicon))
+                    else " ".join(
+                        read_title(text, self._heads, self._known, self._lexicon, self._exact)
+                    )
                 )
             return readings[text]
 

@@ -33,6 +33,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -137,11 +138,16 @@ def _replace(words: list[str], synonyms) -> list[str]:
 
 
 def read_title(
-    text: str, heads: frozenset[str] | set[str], known: frozenset[str] | set[str], lex: Lexicon
+    text: str,
+    heads: frozenset[str] | set[str],
+    known: frozenset[str] | set[str],
+    lex: Lexicon,
+    spelled: Container[str] = frozenset(),
 ) -> list[str]:
     """The words of a title as the matcher should compare them (see the module's docstring).
 
-    ``heads``: words some appellation opens on; ``known``: words of the appellations.
+    ``heads``: words some appellation opens on; ``known``: words of the appellations;
+    ``spelled``: the appellations, normalised (an "Expert X" one spells stays whole).
     """
     cleaned = _NOISE.sub(" ", text)
     # An acronym opening a later segment names a department, not a person ("Assistante de
@@ -170,8 +176,13 @@ def read_title(
         segments = [w for w, is_grade in zip(segments, grade, strict=True) if not is_grade]
         kept = [part for part, is_grade in zip(kept, grade, strict=True) if not is_grade]
 
-    def job_like(words: list[str]) -> bool:
-        return words[0] in heads or words[0] in lex.heads_of_unit
+    # A segment opening on a unit written out ("Direction des affaires financières", not
+    # "DRH"): where the job sits, not the job.
+    places = [_names_a_place(part, lex) for part in kept]
+
+    def job_like(number: int) -> bool:
+        words = segments[number]
+        return not places[number] and (words[0] in heads or words[0] in lex.heads_of_unit)
 
     def heads_a_unit(words: list[str]) -> bool:
         return len(words) > 1 and words[0] in lex.heads_of_unit and words[1] in lex.units
@@ -180,11 +191,18 @@ def read_title(
     # is the employer or a grade ("Sous-préfecture d'Arcachon - Chef de section").
     first = next(
         (i for i, words in enumerate(segments) if heads_a_unit(words)),
-        next((i for i, words in enumerate(segments) if job_like(words)), None),
+        next((i for i in range(len(segments)) if job_like(i)), None),
     )
 
     if first is None:
-        words = [word for segment in segments for word in segment]
+        # No segment opens on a role: all are read, bar the places after the first unless
+        # only an employer's name is left beside them.
+        others = [
+            segment for number, segment in enumerate(segments) if not (number and places[number])
+        ]
+        if len(others) < 2 and not any(share_known(segment) >= 0.5 for segment in others):
+            others = segments
+        words = [word for segment in others for word in segment]
     else:
         # Before the job: the employer's name or acronyms, unless made of known words
         # ("Informatique - Technicien"); after it: qualifiers, unless unknown (a town).
@@ -197,7 +215,8 @@ def read_title(
         ]
         words.extend(segments[first])
         shouting = not any(letter.islower() for letter in text)
-        for segment, part in zip(segments[first + 1 :], kept[first + 1 :], strict=True):
+        for number in range(first + 1, len(segments)):
+            segment, part = segments[number], kept[number]
             acronyms = _ACRONYMS.fullmatch(part.strip()) or (
                 not shouting and _OPENING_ACRONYM.match(part.strip())
             )
@@ -209,7 +228,9 @@ def read_title(
                 # "Assistante de direction - DAF", "… - MJ - SG", "… - DIR SG Grand Centre":
                 # the employer's.
                 continue
-            if job_like(segment) or share_known(segment) >= 0.5:
+            if places[number]:
+                continue
+            if job_like(number) or share_known(segment) >= 0.5:
                 words.extend(segment)
     words = _replace(_single_gender(words), lex.synonyms)
     words = _attached_to(words)
@@ -218,7 +239,7 @@ def read_title(
     start = next((i for i, word in enumerate(words) if word in heads), 0)
     if start and all(word not in known and len(word) <= 6 for word in words[:start]):
         words = words[start:]
-    if len(words) > 1 and words[0] in lex.specialists:
+    if len(words) > 1 and words[0] in lex.specialists and " ".join(words) not in spelled:
         words = words[1:]
     # "Agent chargé du suivi des équipements": the role does the field, "chargé" adds nothing.
     if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
@@ -236,6 +257,15 @@ def _from_unit_head(words: list[str], heads, lex: Lexicon) -> list[str]:
                 return words
             return words[at:]
     return words
+
+
+def _names_a_place(part: str, lex: Lexicon) -> bool:
+    """Whether a segment opens on a unit written out ("Direction des affaires financières",
+    "Pôle social"), not on an acronym that names a person ("DRH adjointe")."""
+    words = title_words(part)
+    if not words or _OPENING_ACRONYM.match(part.strip()):
+        return False
+    return words[0] in lex.units or words[0] == _DIRECTION
 
 
 def _attached_to(words: list[str]) -> list[str]:
@@ -271,6 +301,7 @@ _NEXT_TO = title_words("auprès")[0]
 _PERSONS = frozenset(title_words("secrétaire directeur administrateur délégué responsable"))
 _SERVED = _PERSONS | frozenset(title_words("direction secrétariat présidence président cabinet"))
 _DIRECTOR = title_words("directeur")[0]
+_DIRECTION = title_words("direction")[0]
 _SERVICE = title_words("service")[0]
 
 
