@@ -2,7 +2,7 @@
 
 import pytest
 
-from repertoire.core import matching
+from repertoire.core import grades, matching
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.text import normalize_title, title_words
 
@@ -248,8 +248,8 @@ def test_the_other_grades_of_a_field_come_next_and_never_first(monkeypatch):
         "compta-2",
     ]
 
-    monkeypatch.setattr(matching, "RELATED_SHARE", 0.0)
-    monkeypatch.setattr(matching, "RELATED_OWN", 0.0)
+    monkeypatch.setattr(grades, "RELATED_SHARE", 0.0)
+    monkeypatch.setattr(grades, "RELATED_OWN", 0.0)
     without = proposals("Coursier")
     assert [code for code, _ in without][:2] == ["agent-mg", "courtier"]
     assert without[0] == coursier[0]

@@ -32,9 +32,10 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
+from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS, Grades
 from repertoire.core.reading import Lexicon, lexicon, read_title
 from repertoire.core.rome import split_gendered_forms
-from repertoire.core.text import LEVEL_NUMERALS, family_key, surface_words, title_words
+from repertoire.core.text import surface_words, title_words
 
 # Shares of an appellation's score: character n-grams, shared words, and the head word.
 # French titles open on the role (assistant, responsable, technicien…) and go on with its
@@ -53,16 +54,6 @@ LEVEL_MARK_WEIGHT = 2.0
 TEXT_EVIDENCE = 0.2
 # How far the service and description columns can lift a score towards 1.
 CONTEXT_WEIGHT = 0.15
-# A seniority word gives the job of the level it points to the best score of its family,
-# plus this share of the way to 1: it reorders a family, never lifts one over another.
-LEVEL_CUE = 0.05
-# Jobs of one field at other levels (Employé(e), Technicien(ne) des moyens généraux;
-# Comptable I, II) score at least this share of the best of them, plus RELATED_OWN of
-# their own score: a local title seldom tells the grade, so the field's other grades,
-# in the order of their own scores, are the next proposals. The floor stays below the
-# best (0.8 + 0.1 < 1): the first proposal never changes.
-RELATED_SHARE = 0.8
-RELATED_OWN = 0.1
 # ROME appellations (France Travail's second dictionary) score this share of what a curated
 # appellation would: curated appellations win ties, and a ROME appellation alone never
 # reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
@@ -84,19 +75,6 @@ CLEAR_NEAR_RIVAL = 0.85
 CLEAR_COVERAGE = 0.5
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
-
-# Level marks in a title: the numerals name a job of a family outright; seniority words
-# point to its first level (junior), its second (confirmé) or its last (senior).
-NUMERALS = LEVEL_NUMERALS
-JUNIOR_WORDS = frozenset(title_words("junior débutant aide"))
-CONFIRMED_WORDS = frozenset(title_words("confirmé expérimenté"))
-SENIOR_WORDS = frozenset(title_words("senior principal"))
-LEVEL_MARKS = (
-    NUMERALS | JUNIOR_WORDS | CONFIRMED_WORDS | SENIOR_WORDS | frozenset(title_words("adjoint"))
-)
-# Words that tell a grade or a level: a title with one is never a clear winner by
-# CLEAR_NEAR_RIVAL (a person settles the level).
-GRADE_WORDS = LEVEL_MARKS | frozenset(title_words("expert chef responsable principal"))
 
 
 @dataclass(frozen=True)
@@ -248,12 +226,7 @@ class MatchingIndex:
         self._known = frozenset(
             word for name in normalized_names + self._rome_normalized for word in name.split()
         )
-        self._families = self._job_families()
-        self._fields = self._families + self._field_families()
-        # Per job, the jobs of its own fields (itself included): not its competitors.
-        self._kin = np.eye(len(self.jobs), dtype=bool)
-        for field in self._fields:
-            self._kin[np.ix_(field, field)] = True
+        self._grades = Grades.of([job.title for job in self.jobs], [job.level for job in self.jobs])
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -339,30 +312,6 @@ class MatchingIndex:
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
         return self._head_ids.get(normalized.split(" ", 1)[0], -1)
-
-    def _job_families(self) -> list[list[int]]:
-        """Jobs whose titles differ only by a level numeral (Comptable I, Comptable II)."""
-        families: dict[tuple[str, ...], list[int]] = {}
-        for index, job in enumerate(self.jobs):
-            key = family_key(job.title)
-            if key is not None:
-                families.setdefault(key, []).append(index)
-        return [
-            sorted(members, key=lambda i: self.jobs[i].level)
-            for members in families.values()
-            if len(members) > 1
-        ]
-
-    def _field_families(self) -> list[list[int]]:
-        """Jobs whose titles differ only by their first word, the role: the same field at
-        other levels (Agent, Employé(e) des moyens généraux; Chargé(e), Responsable
-        d'études)."""
-        fields: dict[tuple[str, ...], list[int]] = {}
-        for index, job in enumerate(self.jobs):
-            words = title_words(job.title)
-            if len(words) > 1 and family_key(job.title) is None:
-                fields.setdefault(tuple(words[1:]), []).append(index)
-        return [members for members in fields.values() if len(members) > 1]
 
     @classmethod
     def build(
@@ -491,9 +440,13 @@ class MatchingIndex:
             context = (context_presence.multiply(self._idf) @ self._job_words_t).toarray()
             best += CONTEXT_WEIGHT * np.nan_to_num(context / context_mass[:, None]) * (1 - best)
 
-            self._apply_level_cues(titles, plain, best)
-            self._entry_grade_for_generic_roles(titles, plain, best, scores)
-            self._propose_related_grades(best)
+            spelled = [
+                title in self._exact or original in self._exact
+                for title, original in zip(titles, plain, strict=True)
+            ]
+            self._apply_level_cues(titles, spelled, best)
+            self._entry_grade_for_generic_roles(titles, spelled, best, scores)
+            self._grades.propose_related(best)
             self._lift_clear_winners(titles, plain, best, scores, via_rome)
 
         results = []
@@ -526,53 +479,32 @@ class MatchingIndex:
         np.maximum(best, lifted, out=best)
         return rome_scores, via_rome
 
-    def _apply_level_cues(self, titles: list[str], plain: list[str], best: np.ndarray) -> None:
-        """Within a family, the job a seniority word points to takes the lead.
-
-        Not for titles that name a level (a numeral) or spell an appellation exactly:
-        those already say which job they mean.
-        """
+    def _apply_level_cues(self, titles: list[str], spelled: list[bool], best: np.ndarray) -> None:
+        """Within a family, the job a seniority word points to takes the lead; not for a
+        title that spells an appellation exactly (it says which job it means)."""
         for row, title in enumerate(titles):
-            words = set(title.split())
-            if words & NUMERALS or title in self._exact or plain[row] in self._exact:
-                continue
-            cues = [
-                position
-                for position, marks in ((0, JUNIOR_WORDS), (1, CONFIRMED_WORDS), (-1, SENIOR_WORDS))
-                if words & marks
-            ]
-            if len(cues) != 1:
-                continue
-            for family in self._families:
-                target = family[cues[0]]
-                leader = best[row, family].max()
-                best[row, target] = leader + LEVEL_CUE * (1 - leader)
+            if not spelled[row]:
+                self._grades.apply_level_cues(row, set(title.split()), best)
 
     def _entry_grade_for_generic_roles(
-        self, titles: list[str], plain: list[str], best: np.ndarray, scores: np.ndarray
+        self, titles: list[str], spelled: list[bool], best: np.ndarray, scores: np.ndarray
     ) -> None:
         """A generic role doing a graded family's field ("Gestionnaire budgétaire et
         comptable": its best appellation, "Comptable budgétaire", opens on another role) is
-        the family's entry grade: it takes the lead of its family, unless the title says a
-        grade or spells an appellation."""
+        the family's entry grade, unless the title says a grade or spells an appellation."""
         for row, title in enumerate(titles):
             words = title.split()
             if (
-                not words
+                spelled[row]
+                or not words
                 or words[0] not in self._lexicon.roles
                 or set(words) & GRADE_WORDS
-                or title in self._exact
-                or plain[row] in self._exact
             ):
                 continue
             leader = int(np.argmax(best[row]))
-            family = next((family for family in self._families if leader in family), None)
-            if family is None or family[0] == leader:
-                continue
             matched = self._name_normalized[self._best_name(leader, scores[row])]
             if matched.split(" ", 1)[0] != words[0]:
-                score = best[row, leader]
-                best[row, family[0]] = score + LEVEL_CUE * (1 - score)
+                self._grades.lead_with_entry_grade(row, leader, best)
 
     def _best_name(self, job: int, scores: np.ndarray) -> int:
         """The column of the job's curated title or appellation that scores best."""
@@ -595,7 +527,7 @@ class MatchingIndex:
         rows = np.arange(len(best))
         first = np.argmax(best, axis=1)
         score = best[rows, first]
-        rivals = np.where(self._kin[first], -np.inf, best).max(axis=1)
+        rivals = np.where(self._grades.kin[first], -np.inf, best).max(axis=1)
         candidates = (score >= CLEAR_FLOOR) & (score < CLEAR_SCORE)
         if via_rome is not None:
             candidates &= ~via_rome[rows, first]
@@ -613,12 +545,6 @@ class MatchingIndex:
         name = set(self._name_normalized[self._best_name(job, scores)].split())
         words = set(title.split())
         return name <= words and len(name) >= CLEAR_COVERAGE * len(words)
-
-    def _propose_related_grades(self, best: np.ndarray) -> None:
-        for field in self._fields:
-            scores = best[:, field]
-            floor = RELATED_SHARE * scores.max(axis=1, keepdims=True) + RELATED_OWN * scores
-            best[:, field] = np.maximum(scores, floor)
 
     def _candidate(self, title, row, job, best, scores, rome_scores, via_rome) -> Candidate:
         rome_code = ""
