@@ -77,3 +77,19 @@ def test_the_api_gives_the_same_figures(client, decisions):
     network = client.get("/api/matching/quality").json()
     assert network["scope"] == "network" and network["overall"]["decided"] == 5
     assert client.get("/api/matching/quality", {"establishment": "CCI-SUD"}).status_code == 404
+
+
+def test_the_figures_are_kept_until_the_journal_moves(
+    decisions, edition, django_assert_num_queries
+):
+    from repertoire.positioning import services
+
+    d = decisions
+    first = selectors.proposal_quality(d.network.north, edition)
+    with django_assert_num_queries(1):  # the journal's last entry
+        again = selectors.proposal_quality(d.network.north, edition)
+    assert again == first
+    # A decision moves the journal: the figures count it at once.
+    services.validate(d.network.hr_north, d.refreshed().denis)
+    after = selectors.proposal_quality(d.network.north, edition)
+    assert after.overall.decided == first.overall.decided + 1

@@ -5,6 +5,8 @@ no person is named)."""
 
 from __future__ import annotations
 
+from django.core.cache import cache
+from django.db.models import Max
 from django.db.models.fields.json import KT
 
 from repertoire.audit.models import JournalEntry
@@ -15,6 +17,9 @@ from repertoire.core.proposal_quality import Decision, Quality, family_of, measu
 from repertoire.positioning.models import AcceptedPositioning, Establishment, Positioning
 from repertoire.positioning.selectors.positionings import bulk_accept_threshold
 
+# The figures read every decision of the network: they are kept until the journal moves
+# (every write is journaled), so a worklist read again costs one query.
+KEPT_FOR = 3600
 # HR's decisions on a proposal, as the journal names them.
 DECISIONS = ("positioning.validate", "positioning.change")
 POSITIONING = "positioning.positioning"
@@ -27,6 +32,17 @@ def proposal_quality(
     the bulk-acceptance threshold, on the edition in force (``establishment`` None: the whole network). The caller checks the scope of
     an establishment; the network's figures are counts, open to every role."""
     edition = edition or catalog.get_edition()
+    last = JournalEntry.objects.aggregate(last=Max("pk"))["last"]
+    scope = establishment.pk if establishment is not None else "network"
+    key = f"proposal-quality:{edition.pk}:{scope}:{last}:{bulk_accept_threshold()}"
+    quality = cache.get(key)
+    if quality is None:
+        quality = _measure(establishment, edition)
+        cache.set(key, quality, KEPT_FOR)
+    return quality
+
+
+def _measure(establishment: Establishment | None, edition: Edition) -> Quality:
     entries = JournalEntry.objects.filter(object_type=POSITIONING, action__in=DECISIONS)
     if establishment is not None:
         entries = entries.filter(establishment=establishment)
