@@ -17,15 +17,16 @@ Steps, each generic:
    the job starts at the first segment that opens on a role word (a word some appellation
    opens on); segments before it are the employer's, later segments stay when they are
    job-like or made of known words (a town, the employer's acronyms go: ``… - DAF``,
-   ``… - DIR SG Grand Centre``);
+   ``… - DIR SG Grand Centre``, and so does where the job sits: ``… - Direction des
+   affaires financières``);
 3. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
 4. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
    manager`` → ``community manager``); after "auprès de", only whom the job serves
    (``auprès du directeur``), not that person's field;
 5. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
-6. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``)
-   reads as the repertoire's unit role (``chef service``, ``responsable pôle``), keeping
-   level marks (``adjoint``).
+6. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
+   inside a title whose dashes were lost) reads as the repertoire's unit role
+   (``chef service``, ``responsable pôle``), keeping level marks (``adjoint``).
 """
 
 from __future__ import annotations
@@ -281,6 +282,8 @@ def _attached_to(words: list[str]) -> list[str]:
 def _is_grade(words: list[str], lex: Lexicon) -> bool:
     """Whether a segment is a grade and nothing else (level marks aside)."""
     rest = [word for word in words if word not in _LEVEL_MARKS]
+    # Both: "Attaché principal" is a grade with a mark, "Adjoint administratif" one whose
+    # first word is a mark.
     return tuple(rest) in lex.grades or tuple(words) in lex.grades
 
 
