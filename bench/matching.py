@@ -9,7 +9,9 @@ the project wrote (``bench/data/README.md`` says where they come from and how th
 labelled). A proposal counts when it is one of the jobs accepted for the title. For each set:
 top-1/top-3, the share of titles whose first proposal reaches the bulk-acceptance threshold
 (``REPERTOIRE_BULK_ACCEPT_THRESHOLD``, 0.95 by default, as in the settings) and how often that
-first proposal is right, then top-1 per job family. The baseline figures were measured on
+first proposal is right, the same titles written flat (as a web address or a flat export
+writes them) and with an employer, a place or a contract around them, then top-1 per job
+family. The baseline figures were measured on
 ``main`` at the commit ``bench/data/matching-baseline.json`` names; rapidfuzz's WRatio on the
 reference titles is printed too, as a floor. The engine is the one the app uses (bundled
 edition + curated appellations, no database).
