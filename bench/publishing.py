@@ -70,7 +70,7 @@ def main() -> None:
 
     print(
         f"Edition {edition.label}: {len(jobs)} jobs; median of {args.runs} runs; "
-        f"Python {sys.edition.split()[0]}, {os.cpu_count()} cores"
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
     )
     print(f"{'document':32} {'seconds':>8} {'target':>8} {'ok':>3} {'pages':>6} {'bytes':>10}")
     for label, seconds, target, pages, size in rows:

@@ -44,7 +44,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,6 +58,7 @@ from urllib.parse import urlencode
 
 from rich.console import Console
 from rich.table import Table
+from server import HOST, free_port, launch, stop, wait_until_serving
 
 from repertoire.bundled import bundled_document
 from repertoire.core.document import (
@@ -451,12 +451,6 @@ def in_process(jobs: Sequence[JobSheet], requests: int) -> dict[str, tuple[list[
 # --- the server --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def app_environment(home: Path, database_url: str | None) -> dict[str, str]:
     env = dict(os.environ, REPERTOIRE_HOME=str(home))
     # Settings that would change what is measured are left at their defaults.
@@ -479,25 +473,11 @@ def repertoire(*args: str) -> list[str]:
 def served(env: dict[str, str], log: Path) -> Iterator[int]:
     """``repertoire serve`` on a free port until the block ends; yields the port."""
     port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            repertoire("serve", "--host", "127.0.0.1", "--port", str(port)),
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
+    process = launch(repertoire("serve", "--host", HOST, "--port", str(port)), env, log)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"repertoire serve exited:\n{log.read_text()[-2000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"repertoire serve did not answer:\n{log.read_text()[-2000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.2)
+        wait_until_serving(
+            process, port, log, name="repertoire serve", timeout=SERVER_START_TIMEOUT
+        )
         yield port
     except Exception:
         status = process.poll()
@@ -507,12 +487,7 @@ def served(env: dict[str, str], log: Path) -> Iterator[int]:
         console.print(log.read_text(errors="replace")[-3000:], markup=False)
         raise
     finally:
-        process.terminate()
-        try:
-            process.wait(SERVER_STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(SERVER_STOP_TIMEOUT)
+        stop(process)
 
 
 def editions(client: Client) -> list[dict]:
@@ -745,7 +720,7 @@ def main() -> None:
 
     engine = args.database_url.split(":", 1)[0] if args.database_url else "sqlite"
     console.print(
-        f"Machine: {os.cpu_count()} cores, Python {sys.edition.split()[0]}; "
+        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
         f"database: {engine}; server: repertoire serve (waitress, 4 threads); "
         f"client: one keep-alive connection, requests one after the other."
     )
