@@ -234,3 +234,15 @@ def test_inclusive_suffixes_and_h_f_left_alone_once_punctuation_is_lost():
     # "chef-fe-du-bureau-rh-h-f", as a web address or a flat export writes a title.
     assert title_words("chef fe du bureau rh h f") == title_words("Chef.fe du bureau RH (H/F)")
     assert title_words("adjoint e au directeur") == title_words("Adjoint(e) au directeur")
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("coordinateur/trice administratif/tive", "coordinateur administratif"),
+        ("Technicien/ienne", "Technicien"),
+        ("technicien-nne", "technicien"),
+    ],
+)
+def test_inclusive_writing_of_every_suffix(written, plain):
+    assert title_words(written) == title_words(plain)

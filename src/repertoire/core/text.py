@@ -95,12 +95,29 @@ _CONTRACT_NOTES = re.compile(
     r"|\b\d+\s*%"
 )
 # Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
-_INCLUSIVE = re.compile(r"(\w)[·.\-/](?:e|ere|rice|trice|euse|se|ne|le|esse|fe|ffe|ve|ive)\b")
+_SUFFIXES = [
+    "e",
+    "ere",
+    "rice",
+    "trice",
+    "euse",
+    "se",
+    "ne",
+    "nne",
+    "ienne",
+    "le",
+    "esse",
+    "fe",
+    "ffe",
+    "ve",
+    "ive",
+    "tive",
+]
+_INCLUSIVE = re.compile(rf"(\w)[·.\-/](?:{'|'.join(_SUFFIXES)})\b")
 # …and its suffixes left alone once punctuation is lost (``chef fe``, ``adjoint e``, as
 # titles read from a web address or a payroll export are).
-_LONE_SUFFIXES = frozenset(
-    ["e", "ere", "rice", "trice", "euse", "ne", "esse", "fe", "ffe", "ve", "ive"]
-)
+# ("se" and "le" are words of their own.)
+_LONE_SUFFIXES = frozenset(_SUFFIXES) - {"se", "le"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 # Abbreviations payroll systems truncate titles to (after accents and dots are removed).
