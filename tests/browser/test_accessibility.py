@@ -124,6 +124,34 @@ def test_every_page_of_each_role_has_no_serious_violation(
     assert accessibility.violations == [], accessibility.report()
 
 
+def test_without_the_apps_scripts_every_page_still_has_no_serious_violation(
+    browser, live_server, network, accessibility
+):
+    """A page whose scripts did not load (a strict proxy, a slow line) is still usable:
+    what the scripts add is never what makes a page accessible. The app's scripts are
+    refused at the network; axe is injected through the debugging protocol all the same."""
+    context = browser.new_context(locale="fr-FR")
+    refused = []
+
+    def refuse(route):
+        refused.append(route.request.url)
+        route.abort()
+
+    context.route("**/*.js", refuse)
+    page = context.new_page()
+    sign_in(page, live_server, network["users"]["hr"].get_username())
+    visited = []
+    for path in [*navigation_paths(page), *detail_paths(network, "hr")]:
+        response = page.goto(live_server.url + path)
+        assert response.ok, (path, response.status)
+        visited.append(urlsplit(page.url).path)
+        accessibility.flush()
+    assert set(visited) <= {urlsplit(url).path for url in accessibility.checked}
+    assert refused, "the pages load scripts: the test refused none"
+    assert accessibility.violations == [], accessibility.report()
+    context.close()
+
+
 def test_the_audit_catches_a_violation(page, live_server, live_edition, accessibility):
     """The automatic check is not an empty promise: a bad page is reported."""
     page.goto(live_server.url + "/")
