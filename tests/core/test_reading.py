@@ -181,3 +181,11 @@ def test_before_the_head_of_a_unit_a_segment_is_the_employer_or_a_grade(index):
     title = "Juriste conseil - Chef du bureau des contrats"
     assert reading(index, title) == title_words("chef service")
     assert index.match(title).candidates[0].code == "manager"
+
+
+def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
+    # DGS expands to "directeur général des services": the head of all services, not the
+    # director of one.
+    assert read_title("DGS", frozenset(), frozenset(), lexicon()) == title_words(
+        "directeur général"
+    )
