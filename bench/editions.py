@@ -19,7 +19,9 @@ What it does, in one run:
    (diff, impact, migration) through Django's test client; then the migration of the
    2,000-person establishment. The baseline, in the same run, is what an establishment
    would do without the mapping: the matching engine's proposals for the same 2,000
-   people (``services.propose`` on the new edition).
+   people (``services.propose`` on the new edition). Last, the carry-over of the rest of
+   the network's campaign to the new edition, as publishing through the page or the
+   command runs it inside the publication's transaction.
 
 A benchmark prints figures; it never asserts.
 """
@@ -169,12 +171,14 @@ def run(arguments) -> None:
 
     django.setup()
     from django.core.management import call_command
+    from django.db import transaction
     from django.test import Client
 
     from repertoire.accounts import services as accounts
     from repertoire.catalog import selectors as catalog
     from repertoire.positioning import selectors, services
     from repertoire.positioning.models import Employee
+    from repertoire.positioning.services.publication import carry_over as carry_over_campaign
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -230,6 +234,22 @@ def run(arguments) -> None:
     people = list(Employee.objects.filter(establishment=big))
     seconds, count = timed(lambda: services.propose(people, actor="bench", edition=official))
     rows.append((f"Baseline: engine proposals for the same {arguments.big}", seconds, f"{count}"))
+
+    # What publishing through the page or the command adds to the catalog's publication:
+    # the rest of the network's campaign carried over, in the publication's transaction.
+    def carry_over():
+        with transaction.atomic():
+            return carry_over_campaign(operator, edition, official)
+
+    seconds, carried = timed(carry_over)
+    rows.append(
+        (
+            f"Carry-over of the rest of the network ({carried.total} people)",
+            seconds,
+            f"{carried.kept} kept, {carried.review} back to review, "
+            f"{carried.proposed} proposed, {carried.appeals} appeals",
+        )
+    )
 
     width = max(len(row[0]) for row in rows)
     print()
