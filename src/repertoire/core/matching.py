@@ -215,7 +215,7 @@ class MatchingIndex:
         self._head_ids = {
             head: number for number, head in enumerate(dict.fromkeys(heads + rome_heads))
         }
-        self._name_head = np.array([self._head_ids[head] for head in heads])
+        name_head = np.array([self._head_ids[head] for head in heads])
         self._lexicon = lex or lexicon()
         self._heads = frozenset(self._head_ids)
         # The words each head word goes with in the curated appellations.
@@ -231,7 +231,7 @@ class MatchingIndex:
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
-        self._name_chars_t = self._chars.fit_transform(normalized_names).T.tocsr()
+        name_chars_t = self._chars.fit_transform(normalized_names).T.tocsr()
 
         # Word weights: how rare a word is among titles (words only found in job texts
         # count as rare). Presence, not frequency, matters in a title.
@@ -247,10 +247,10 @@ class MatchingIndex:
         self._max_idf = float(self._idf.max())
         name_words = name_presence.multiply(self._idf).tocsr()
         self._curated = _Dictionary(
-            chars_t=self._name_chars_t,
+            chars_t=name_chars_t,
             words_t=name_words.T.tocsr(),
             mass=np.asarray(name_words.sum(axis=1)).ravel(),
-            head=self._name_head,
+            head=name_head,
             exact=self._exact,
         )
         # A job's words: those of its text and of all its titles.
