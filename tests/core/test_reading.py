@@ -62,6 +62,15 @@ def test_reference_numbers_and_postings_are_not_read(index):
     assert reading(index, "Juriste (cat. A) - catégorie B") == title_words("Juriste")
 
 
+def test_a_note_in_parentheses_is_read_as_a_later_segment(index):
+    # Unknown words in the note (a diploma, a town) go; known ones stay.
+    assert reading(index, "Juriste (master Bordeaux Stenay) Université") == title_words("Juriste")
+    assert reading(index, "Technicien (support) Stenay") == title_words("Technicien support")
+    # Inclusive writing and a level numeral are not notes.
+    assert reading(index, "Technicien (ne) support") == title_words("Technicien support")
+    assert reading(index, "Juriste (II)") == title_words("Juriste II")
+
+
 def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):
     assert reading(index, "Juriste droit public - MJ - SG - SEM -") == title_words(
         "Juriste droit public"

@@ -56,6 +56,10 @@ _NOISE = re.compile(
     r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
     re.IGNORECASE,
 )
+# A note in parentheses after a word ("Adjoint en gestion de scolarité (master …)"), not
+# inclusive writing ("Chargé(e)", "Adjoint (e)") nor a level ("(II)"): read as a segment of
+# its own.
+_ASIDE = re.compile(r"\s+\((?!\s*(?:[IVX]+|[-.]?[a-zé]{1,5})\s*\))([^()]+)\)")
 # A segment made of acronyms only (capitals, up to five letters each).
 _ACRONYMS = re.compile(r"(?:\b[A-Z]{1,5}\b[\s/&.]*)+")
 # …or opening on one, in a title otherwise written in lower case ("DIR SG GRAND CENTRE").
@@ -151,6 +155,7 @@ def read_title(
     ``spelled``: the appellations, normalised (an "Expert X" one spells stays whole).
     """
     cleaned = _NOISE.sub(" ", text)
+    cleaned = _ASIDE.sub(r" - \1 - ", cleaned)
     # An acronym opening a later segment names a department, not a person ("Assistante de
     # direction - DAF"): read it as the rest of the title, not as its first word.
     parts = _SEPARATORS.split(cleaned)
