@@ -321,22 +321,6 @@ def test_curated_appellations_win_ties_with_rome(rome_index):
     assert first.reason.startswith("appellation « Technicien support »")
 
 
-def test_a_rome_appellations_unit_head_does_not_choose_the_grade():
-    # ROME files "Responsable communication institutionnelle" under the field's code, with
-    # the officer's job: the curated dictionary says a "Responsable" heads a unit.
-    jobs = [
-        JobEntry("com", "Chargé(e) de communication", 4, (), "Rédiger.", ("X0003",)),
-        JobEntry("head", "Manager", 6, ("Responsable communication",), "Encadrer."),
-    ]
-    rome = {"X0003": ("Responsable communication institutionnelle", "Rédacteur / Rédactrice")}
-    index = MatchingIndex.build(jobs, rome=rome)
-    first = index.match("Responsable de la communication institutionnelle").candidates[0]
-    assert first.code == "head"
-    # Without the head, the ROME appellation still says the field.
-    first = index.match("Communication institutionnelle").candidates[0]
-    assert (first.code, first.rome_code) == ("com", "X0003")
-
-
 def test_without_rome_the_engine_is_unchanged():
     index = MatchingIndex.build(ROME_JOBS)
     assert all(not c.rome_code for c in index.match("Technicienne de surface").candidates)

@@ -73,12 +73,6 @@ CLEAR_OWN = 0.04
 # title says no grade (a grade word leaves the level to a person).
 CLEAR_NEAR_RIVAL = 0.85
 CLEAR_COVERAGE = 0.5
-# A ROME code gathers its field's appellations at every grade ("Chargé", "Responsable
-# communication institutionnelle" are both E1103), so the unit-head word opening a ROME
-# appellation (and an "adjoint" after it) says nothing about which of the code's jobs is
-# meant: it is left out, and the grade comes from the curated appellations.
-ROME_GRADE_HEADS = frozenset(title_words("responsable chef directeur manager"))
-ADJOINT = title_words("adjoint")[0]
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -162,15 +156,6 @@ class MatchResult:
     query: TitleQuery
     normalized: str
     candidates: tuple[Candidate, ...]
-
-
-def _field_of_rome(words: list[str]) -> list[str]:
-    """A ROME appellation's words without its unit-head grade (see ROME_GRADE_HEADS)."""
-    if len(words) > 2 and words[0] in ROME_GRADE_HEADS and words[1] == ADJOINT:
-        return words[2:]
-    if len(words) > 1 and words[0] in ROME_GRADE_HEADS:
-        return words[1:]
-    return words
 
 
 def _analyzer(text: str) -> list[str]:
@@ -278,9 +263,8 @@ class MatchingIndex:
         self._rome_vectors()
 
     def _rome_setup(self, rome: Mapping[str, Sequence[str]], curated: set[str]) -> None:
-        """The ROME appellations of the jobs' codes, gender pairs split, grouped by code,
-        read without their unit-head grade (``_field_of_rome``); not those the curated
-        dictionary spells (it says which job they mean)."""
+        """The ROME appellations of the jobs' codes, gender pairs split, grouped by code;
+        not those the curated dictionary spells (it says which job they mean)."""
         links: dict[str, list[tuple[int, float]]] = {}
         for index, job in enumerate(self.jobs):
             for position, code in enumerate(dict.fromkeys(job.rome_codes)):
@@ -291,9 +275,8 @@ class MatchingIndex:
             seen: set[str] = set()
             for published in rome.get(code, ()):
                 for form in split_gendered_forms(published):
-                    words = title_words(form)
-                    normalized = " ".join(_field_of_rome(words))
-                    if normalized and normalized not in seen and " ".join(words) not in curated:
+                    normalized = " ".join(title_words(form))
+                    if normalized and normalized not in seen and normalized not in curated:
                         seen.add(normalized)
                         forms.setdefault(code, []).append((published, normalized))
         self._rome_code_list = list(forms)
