@@ -198,3 +198,14 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
     assert read_title("DGS", frozenset(), frozenset(), lexicon()) == title_words(
         "directeur général"
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "read_as"),
+    [
+        ("Paralegal", "assistant juridique"),
+        ("Credit manager H/F", "chargé de recouvrement"),
+    ],
+)
+def test_the_shipped_lexicon_reads_english_titles_in_the_repertoires_words(title, read_as):
+    assert read_title(title, frozenset(), frozenset(), lexicon()) == title_words(read_as)
