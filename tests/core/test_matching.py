@@ -4,6 +4,7 @@ import pytest
 
 from repertoire.core import grades, matching
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
+from repertoire.core.reading import Lexicon
 from repertoire.core.text import normalize_title, title_words
 
 JOBS = [
@@ -369,3 +370,15 @@ def test_a_generic_role_doing_a_graded_familys_field_is_its_entry_grade():
     assert first(index, "Chargé de trésorerie et de placements").code == "compta-2"
     # A grade word leaves the level as the appellation says.
     assert first(index, "Gestionnaire budgétaire et comptable senior").code == "compta-2"
+
+
+def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide():
+    jobs = [
+        JobEntry("assistant", "Assistant(e) administratif", 3, ("Assistant de gestion",), "Lire."),
+        JobEntry("general", "Agent des moyens généraux", 1, ("Agent polyvalent",), "Porter."),
+    ]
+    rules = "kind;terme;lecture\nrole;assistant;\nrole;agent;\n"
+    without = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
+    assert without.match("Assistante polyvalente").candidates[0].code == "general"
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules + "qualificatif;polyvalent;\n"))
+    assert index.match("Assistante polyvalente").candidates[0].code == "assistant"

@@ -47,6 +47,7 @@ def reading(index, title):
 def test_the_shipped_lexicon_parses_and_holds_every_kind():
     lex = lexicon()
     assert lex.synonyms and lex.roles and lex.specialists and lex.heads_of_unit and lex.units
+    assert lex.grades and lex.qualifiers
 
 
 def test_employer_acronyms_before_the_job_and_a_town_after_it_are_not_read(index):

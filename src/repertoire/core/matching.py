@@ -393,7 +393,9 @@ class MatchingIndex:
         head, *field = title.split() or [""]
         if head not in self._lexicon.roles:
             return HEAD_WEIGHT
-        known = [word for word in field if word in self._known]
+        known = [
+            word for word in field if word in self._known and word not in self._lexicon.qualifiers
+        ]
         if not known:
             return HEAD_WEIGHT
         company = self._head_company.get(head, set())

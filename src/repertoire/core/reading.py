@@ -77,12 +77,19 @@ class Lexicon:
     units: dict[str, str]
     # Civil-service grades ("Agent d'administration"), as word tuples.
     grades: frozenset[tuple[str, ...]] = frozenset()
+    # Words that qualify a role without naming its field ("polyvalent", "stagiaire").
+    qualifiers: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
         lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
         synonyms: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
-        kinds: dict[str, set[str]] = {"role": set(), "specialiste": set(), "encadrant": set()}
+        kinds: dict[str, set[str]] = {
+            "role": set(),
+            "specialiste": set(),
+            "encadrant": set(),
+            "qualificatif": set(),
+        }
         units: dict[str, str] = {}
         grades: set[tuple[str, ...]] = set()
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
@@ -117,6 +124,7 @@ class Lexicon:
             heads_of_unit=frozenset(kinds["encadrant"]),
             units=units,
             grades=frozenset(grades),
+            qualifiers=frozenset(kinds["qualificatif"]),
         )
 
 
