@@ -208,6 +208,11 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Credit manager H/F", "chargé de recouvrement"),
         # An accounting firm's "collaborateur" is the private sector's "chargé".
         ("Collaboratrice comptable", "chargé comptable"),
+        # English puts the role last.
+        ("HR manager", "responsable ressources humaines"),
+        ("Payroll specialist", "paie"),
+        ("Sales director", "directeur ventes"),
+        ("Inside sales", "commercial sédentaire"),
     ],
 )
 def test_the_shipped_lexicon_reads_titles_in_the_repertoires_words(title, read_as):

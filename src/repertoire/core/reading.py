@@ -21,7 +21,8 @@ Steps, each generic:
    affaires financières``);
 3. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
 4. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
-   manager`` → ``community manager``); after "auprès de", only whom the job serves
+   manager`` → ``community manager``); an English role closing the title opens it
+   (``HR manager`` → ``responsable RH``); after "auprès de", only whom the job serves
    (``auprès du directeur``), not that person's field;
 5. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
 6. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
@@ -35,7 +36,7 @@ import csv
 import io
 import re
 from collections.abc import Container
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -79,6 +80,8 @@ class Lexicon:
     grades: frozenset[tuple[str, ...]] = frozenset()
     # Words that qualify a role without naming its field ("polyvalent", "stagiaire").
     qualifiers: frozenset[str] = frozenset()
+    # English roles that close a title ("Payroll specialist") → the French role opening it.
+    closing_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -92,6 +95,7 @@ class Lexicon:
         }
         units: dict[str, str] = {}
         grades: set[tuple[str, ...]] = set()
+        closing: dict[str, tuple[str, ...]] = {}
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
             kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
 
@@ -108,6 +112,8 @@ class Lexicon:
                 units[words[0]] = " ".join(title_words(reading))
             elif kind == "grade":
                 grades.add(words)
+            elif kind == "role_final":
+                closing[words[-1]] = tuple(title_words(reading))
             elif kind in kinds:
                 kinds[kind].add(words[0])
             else:
@@ -125,6 +131,7 @@ class Lexicon:
             units=units,
             grades=frozenset(grades),
             qualifiers=frozenset(kinds["qualificatif"]),
+            closing_roles=closing,
         )
 
 
@@ -247,6 +254,10 @@ def read_title(
             if job_like(number) or share_known(segment) >= 0.5:
                 words.extend(segment)
     words = _replace(_single_gender(words), lex.synonyms)
+    # English puts the role last ("Payroll specialist", "HR manager"): read it first.
+    opening = lex.roles | lex.heads_of_unit | lex.specialists
+    if len(words) > 1 and words[-1] in lex.closing_roles and words[0] not in opening:
+        words = [*lex.closing_roles[words[-1]], *words[:-1]]
     words = _attached_to(words)
     # Short unknown words before the first role word: an employer's code, a grade's
     # acronym (a longer one may be a typo of a known word: "Assitante commerciale").
