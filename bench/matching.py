@@ -1,14 +1,14 @@
 """Title-matching benchmark: accuracy on labelled sets, beside a recorded baseline; throughput.
 
-    python bench/matching.py [--verbose] [--set dev|holdout|real|untouched|private]
+    python bench/matching.py [--verbose] [--set dev|holdout|real|untouched|private-dev|private]
     python bench/matching.py --record-baseline      # store today's figures as the baseline
     python bench/matching.py --scale [--rows 26000]
 
 Sets: the development set, the project's held-out set, and real job-ad titles that nobody on
 the project wrote (``bench/data/README.md`` says where they come from and how they were
-labelled): the civil-service board's first set (read while developing), its second set and
-France Travail's ads (both only measured, never read miss by miss: ``--verbose`` lists no
-miss of theirs). A proposal counts when it is one of the jobs accepted for the title. For each set:
+labelled): the civil-service board's first set and job ads of private employers (both read
+while developing), the board's second set and France Travail's ads of a département (both
+only measured, never read miss by miss: ``--verbose`` lists no miss of theirs). A proposal counts when it is one of the jobs accepted for the title. For each set:
 top-1/top-3, the share of titles whose first proposal reaches the bulk-acceptance threshold
 (``REPERTOIRE_BULK_ACCEPT_THRESHOLD``, 0.95 by default, as in the settings) and how often that
 first proposal is right, the same titles written flat (as a web address or a flat export
@@ -60,6 +60,7 @@ HOLDOUT = ROOT / "bench" / "data" / "intitules-holdout.csv"
 REAL = ROOT / "bench" / "data" / "intitules-reels-emploi-public.csv"
 UNTOUCHED = ROOT / "bench" / "data" / "intitules-reels-emploi-public-2.csv"
 PRIVATE = ROOT / "bench" / "data" / "intitules-reels-france-travail.csv"
+PRIVATE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement.csv"
 BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
 BULK_ACCEPT = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 
@@ -347,6 +348,7 @@ def main() -> None:
     parser.add_argument("--real", type=Path, default=REAL)
     parser.add_argument("--untouched", type=Path, default=UNTOUCHED)
     parser.add_argument("--private", type=Path, default=PRIVATE)
+    parser.add_argument("--private-dev", type=Path, default=PRIVATE_DEV)
     parser.add_argument(
         "--baseline-commit", help="with --record-baseline: the commit of the engine measured"
     )
@@ -355,7 +357,7 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="list the misses")
     parser.add_argument(
         "--set",
-        choices=("dev", "holdout", "real", "untouched", "private"),
+        choices=("dev", "holdout", "real", "untouched", "private-dev", "private"),
         action="append",
         help="measure only these sets (repeatable); all by default",
     )
@@ -379,6 +381,7 @@ def main() -> None:
         ("holdout", "held-out set", args.holdout),
         ("real", "real titles", args.real),
         ("untouched", "real titles, untouched", args.untouched),
+        ("private-dev", "real titles, private employers (development)", args.private_dev),
         ("private", "France Travail ads, untouched", args.private),
     ):
         if args.set and key not in args.set:
