@@ -382,3 +382,17 @@ def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide():
     assert without.match("Assistante polyvalente").candidates[0].code == "general"
     index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules + "qualificatif;polyvalent;\n"))
     assert index.match("Assistante polyvalente").candidates[0].code == "assistant"
+
+
+def test_appellations_are_compared_through_the_lexicons_synonyms():
+    # The title "Chargé du personnel" reads "chargé ressources humaines": the appellation
+    # "Gestionnaire du personnel" is compared the same way, not as "personnel".
+    jobs = [
+        JobEntry("pay", "Technicien(ne) paye", 4, ("Gestionnaire du personnel",), "Payer."),
+        JobEntry("hr", "Chargé(e) de mission", 5, ("Chargé de mission",), "Conduire."),
+    ]
+    rules = "kind;terme;lecture\nsynonyme;personnel;ressources humaines\nrole;chargé;\n"
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
+    first = index.match("Gestionnaire des ressources humaines").candidates[0]
+    assert first.code == "pay"
+    assert first.matched == "Gestionnaire du personnel"

@@ -72,6 +72,19 @@ def test_a_note_in_parentheses_is_read_as_a_later_segment(index):
     assert reading(index, "Juriste (II)") == title_words("Juriste II")
 
 
+def test_a_contract_and_the_employer_are_not_read(index):
+    for title in (
+        "Alternance - Juriste",
+        "Apprenti(e) juriste",
+        "Juriste en alternance chez Dupont et fils",
+        "Juriste (CDI)",
+        "Stage Juriste BAC +2",
+    ):
+        assert reading(index, title) == title_words("Juriste"), title
+    # Apprenticeships as a field, the way a CCI's titles name it, stay.
+    assert reading(index, "Juriste de l'alternance") == title_words("Juriste alternance")
+
+
 def test_a_segment_of_acronyms_after_the_job_is_the_employers(index):
     assert reading(index, "Juriste droit public - MJ - SG - SEM -") == title_words(
         "Juriste droit public"

@@ -33,7 +33,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
 from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS, Grades
-from repertoire.core.reading import Lexicon, lexicon, read_title
+from repertoire.core.reading import Lexicon, lexicon, read_title, with_synonyms
 from repertoire.core.rome import split_gendered_forms
 from repertoire.core.text import surface_words, title_words
 
@@ -231,14 +231,19 @@ class MatchingIndex:
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
         )
-        name_chars_t = self._chars.fit_transform(normalized_names).T.tocsr()
+        # Compared as titles are read, through the lexicon's synonyms ("Gestionnaire du
+        # personnel" with "Gestionnaire RH"); an exact spelling is still the name as written.
+        compared = [
+            " ".join(with_synonyms(name.split(), self._lexicon)) for name in normalized_names
+        ]
+        name_chars_t = self._chars.fit_transform(compared).T.tocsr()
 
         # Word weights: how rare a word is among titles (words only found in job texts
         # count as rare). Presence, not frequency, matters in a title.
         texts = [" ".join(title_words(f"{job.title} {job.text}")) for job in self.jobs]
         self._words = CountVectorizer(analyzer=_analyzer, binary=True, dtype=np.float32)
-        self._words.fit(normalized_names + texts)
-        name_presence = self._presence(normalized_names)
+        self._words.fit(compared + normalized_names + texts)
+        name_presence = self._presence(compared)
         document_frequency = np.asarray(name_presence.sum(axis=0)).ravel()
         self._idf = (np.log((1 + len(names)) / (1 + document_frequency)) + 1).astype(np.float32)
         for word in LEVEL_MARKS:

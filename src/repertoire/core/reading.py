@@ -54,6 +54,14 @@ _NOISE = re.compile(
     r"|\b\d{2,}\b"  # department numbers, years
     r"|\b\d+\s*postes?\b|\bpostes?\s+[àa]\s+pourvoir\b|\bcr[ée]ation\s+de\s+poste\b"
     r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
+    # A work-study or a trainee contract, not the field of apprenticeships that a CCI's
+    # "Chargé de l'alternance" works in: opening the title, "en alternance", "(stage)".
+    r"|^\W*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
+    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?=\W+\w)"
+    r"|\ben\s+(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b"
+    r"|\(\s*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b[^()]*\)"
+    r"|\bbac\s*\+\s*\d\b"  # a diploma: "BAC +2"
+    r"|\bchez\s.*$"  # the employer: "Assistant marketing chez …"
     r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
     re.IGNORECASE,
 )
@@ -140,6 +148,11 @@ def lexicon() -> Lexicon:
     """The lexicon shipped with the package, read once per process."""
     text = resources.files("repertoire").joinpath(*LEXICON_FILE).read_text(encoding="utf-8")
     return Lexicon.parse(text)
+
+
+def with_synonyms(words: list[str], lex: Lexicon) -> list[str]:
+    """The words with the lexicon's synonyms read (appellations are compared so too)."""
+    return _replace(words, lex.synonyms)
 
 
 def _replace(words: list[str], synonyms) -> list[str]:
