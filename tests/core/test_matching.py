@@ -385,14 +385,18 @@ def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide():
 
 
 def test_appellations_are_compared_through_the_lexicons_synonyms():
-    # The title "Chargé du personnel" reads "chargé ressources humaines": the appellation
-    # "Gestionnaire du personnel" is compared the same way, not as "personnel".
+    # "Gestionnaire RH" reads "gestionnaire ressources humaines": the appellation
+    # "Gestionnaire du personnel" is compared the same way, not as "personnel" (else
+    # another job's "ressources humaines" takes the title).
     jobs = [
         JobEntry("pay", "Technicien(ne) paye", 4, ("Gestionnaire du personnel",), "Payer."),
-        JobEntry("hr", "Chargé(e) de mission", 5, ("Chargé de mission",), "Conduire."),
+        JobEntry("adm", "Assistant(e)", 3, ("Gestionnaire administratif",), "Classer."),
+        JobEntry("hr", "Chargé(e) de mission", 5, ("Chargé des ressources humaines",), "Mener."),
     ]
-    rules = "kind;terme;lecture\nsynonyme;personnel;ressources humaines\nrole;chargé;\n"
+    rules = (
+        "kind;terme;lecture\nsynonyme;personnel;ressources humaines\n"
+        "role;chargé;\nrole;gestionnaire;\n"
+    )
     index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
-    first = index.match("Gestionnaire des ressources humaines").candidates[0]
-    assert first.code == "pay"
-    assert first.matched == "Gestionnaire du personnel"
+    first = index.match("Gestionnaire RH adjoint").candidates[0]
+    assert (first.code, first.matched) == ("pay", "Gestionnaire du personnel")
