@@ -226,6 +226,10 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Payroll specialist", "paie"),
         ("Sales director", "directeur ventes"),
         ("Inside sales", "commercial sédentaire"),
+        # Technologies say the field: computing.
+        ("Développeur Java", "développeur informatique"),
+        ("Data engineer", "ingénieur informatique données"),
+        ("Technicien hotline", "technicien support informatique"),
     ],
 )
 def test_the_shipped_lexicon_reads_titles_in_the_repertoires_words(title, read_as):
