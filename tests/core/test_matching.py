@@ -400,3 +400,17 @@ def test_appellations_are_compared_through_the_lexicons_synonyms():
     index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
     first = index.match("Gestionnaire RH adjoint").candidates[0]
     assert (first.code, first.matched) == ("pay", "Gestionnaire du personnel")
+
+
+def test_a_level_mark_alone_in_common_says_nothing_of_the_field():
+    jobs = [
+        JobEntry("teach", "Enseignant(e)", 5, ("Professeur senior", "Senior lecturer"), "Lire."),
+        JobEntry("it", "Administrateur(trice) informatique", 6, ("Ingénieur sécurité",), "Parer."),
+    ]
+    scores = {
+        c.code: c.score
+        for c in MatchingIndex.build(jobs).match("Senior sécurité informatique").candidates
+    }
+    assert scores["it"] > scores["teach"]
+    # "senior" is all the teacher's appellations share with the title: no word share.
+    assert scores["teach"] < 0.5

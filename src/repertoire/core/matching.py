@@ -7,7 +7,8 @@ word order:
 - character n-grams (2 to 4, TF-IDF cosine), which survive typos and truncations;
 - shared words, weighted by how rare a word is among titles (IDF), as the harmonic
   mean of the share of the appellation found in the title and of the title found in the
-  appellation, which rewards a complete match and tolerates extra qualifiers.
+  appellation, which rewards a complete match and tolerates extra qualifiers (level marks
+  alone in common, "senior", count for nothing: they say no field).
 
 The best appellation gives the job its score; the words of the job's own missions and
 requirements, then the service and description columns, can lift a weak score part of
@@ -250,6 +251,10 @@ class MatchingIndex:
             if word in self._words.vocabulary_:
                 self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
         self._max_idf = float(self._idf.max())
+        self._unmarked = np.ones(len(self._idf), dtype=np.float32)
+        for word in LEVEL_MARKS:
+            if word in self._words.vocabulary_:
+                self._unmarked[self._words.vocabulary_[word]] = 0
         name_words = name_presence.multiply(self._idf).tocsr()
         self._curated = _Dictionary(
             chars_t=name_chars_t,
@@ -421,12 +426,16 @@ class MatchingIndex:
         title_heads = np.array([self._head(title) for title in titles])[:, None]
         head_weight = self._head_weights(titles)
 
+        # Only level marks in common ("senior") say nothing of the field.
+        unmarked = presence.multiply(self._unmarked).tocsr()
+
         def name_scores(names: _Dictionary) -> np.ndarray:
             chars = (title_chars @ names.chars_t).toarray()
             overlap = (presence @ names.words_t).toarray()
             of_name = overlap / names.mass
             of_title = overlap / mass[:, None]
-            words = np.where(overlap > 0, 2 * of_name * of_title / (of_name + of_title), 0.0)
+            telling = (unmarked @ names.words_t).toarray() > 0
+            words = np.where(telling, 2 * of_name * of_title / (of_name + of_title), 0.0)
             word_weight = WORD_WEIGHT + HEAD_WEIGHT - head_weight
             heads = names.head == title_heads
             scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
