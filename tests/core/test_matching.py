@@ -414,3 +414,22 @@ def test_a_level_mark_alone_in_common_says_nothing_of_the_field():
     assert scores["it"] > scores["teach"]
     # "senior" is all the teacher's appellations share with the title: no word share.
     assert scores["teach"] < 0.5
+
+
+def test_a_seniority_word_picks_the_higher_job_of_a_field_unless_the_title_says_the_role():
+    jobs = [
+        JobEntry("tech", "Technicien(ne) informatique", 4, ("Développeur",), "Dépanner."),
+        JobEntry(
+            "admin", "Administrateur(trice) informatique", 6, ("Ingénieur système",), "Gérer."
+        ),
+        JobEntry("other", "Comptable", 4, ("Aide-comptable",), "Compter."),
+    ]
+    index = MatchingIndex.build(jobs)
+
+    def first(title):
+        return index.match(title).candidates[0].code
+
+    assert first("Développeur") == "tech"
+    assert first("Développeur senior") == "admin"
+    # The role word says the job: a senior technician is a technician.
+    assert first("Technicien informatique senior") == "tech"

@@ -47,6 +47,8 @@ class Grades:
     fields: list[list[int]]
     # kin[a, b]: jobs a and b are of one field (a job is its own kin).
     kin: np.ndarray
+    # Fields whose jobs differ by their role word, by level, with those role words.
+    roles: tuple[tuple[list[int], frozenset[str]], ...] = ()
 
     @classmethod
     def of(cls, titles: Sequence[str], levels: Sequence[int]) -> Grades:
@@ -68,14 +70,25 @@ class Grades:
         kin = np.eye(len(titles), dtype=bool)
         for field in fields:
             kin[np.ix_(field, field)] = True
-        return cls(families=graded, fields=fields, kin=kin)
+        roles = tuple(
+            (
+                sorted(members, key=lambda i: levels[i]),
+                frozenset(title_words(titles[i])[0] for i in members),
+            )
+            for members in by_role.values()
+            if len(members) > 1
+        )
+        return cls(families=graded, fields=fields, kin=kin, roles=roles)
 
     def family_of(self, job: int) -> list[int] | None:
         return next((family for family in self.families if job in family), None)
 
-    def apply_level_cues(self, row: int, words: set[str], best: np.ndarray) -> None:
+    def apply_level_cues(self, row: int, title: list[str], best: np.ndarray) -> None:
         """Within each family, the job a seniority word points to takes the lead (not for
-        a title naming a level outright: a numeral)."""
+        a title naming a level outright: a numeral); so too within a field whose jobs
+        differ by their role word, unless the title says the role ("Technicien confirmé"
+        is a technician; "Développeur senior" may be the field's higher job)."""
+        words = set(title)
         if words & NUMERALS:
             return
         cues = [
@@ -85,7 +98,8 @@ class Grades:
         ]
         if len(cues) != 1:
             return
-        for family in self.families:
+        graded = [field for field, roles in self.roles if title[:1] and title[0] not in roles]
+        for family in self.families + graded:
             leader = best[row, family].max()
             best[row, family[cues[0]]] = leader + LEVEL_CUE * (1 - leader)
 

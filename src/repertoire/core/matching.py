@@ -500,7 +500,7 @@ class MatchingIndex:
         title that spells an appellation exactly (it says which job it means)."""
         for row, title in enumerate(titles):
             if not spelled[row]:
-                self._grades.apply_level_cues(row, set(title.split()), best)
+                self._grades.apply_level_cues(row, title.split(), best)
 
     def _entry_grade_for_generic_roles(
         self, titles: list[str], spelled: list[bool], best: np.ndarray, scores: np.ndarray
