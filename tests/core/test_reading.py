@@ -232,6 +232,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Technicien hotline", "technicien support informatique"),
         ("Développeur commercial", "chargé de développement commercial"),
         ("Lead développeur", "senior développeur"),
+        ("Expert-comptable", "comptable senior"),
+        ("Gestionnaire administration des ventes", "gestionnaire assistant commercial"),
         ("Gestionnaire de projet", "chef de projet"),
         # Personnel administration is payroll work, not human resources at large.
         ("Chargé de l'administration du personnel", "chargé administration personnel paie"),
