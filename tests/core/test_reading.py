@@ -7,7 +7,7 @@ tests write, and one test checks that the shipped lexicon parses.
 import pytest
 
 from repertoire.core.matching import JobEntry, MatchingIndex
-from repertoire.core.reading import Lexicon, lexicon, read_title
+from repertoire.core.reading import Lexicon, lexicon, read_title, with_synonyms
 from repertoire.core.text import title_words
 
 LEXICON = """kind;terme;lecture
@@ -47,7 +47,7 @@ def reading(index, title):
 def test_the_shipped_lexicon_parses_and_holds_every_kind():
     lex = lexicon()
     assert lex.synonyms and lex.roles and lex.specialists and lex.heads_of_unit and lex.units
-    assert lex.grades and lex.qualifiers
+    assert lex.grades and lex.qualifiers and lex.closing_roles and lex.expressions
 
 
 def test_employer_acronyms_before_the_job_and_a_town_after_it_are_not_read(index):
@@ -241,3 +241,16 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
 )
 def test_the_shipped_lexicon_reads_titles_in_the_repertoires_words(title, read_as):
     assert read_title(title, frozenset(), frozenset(), lexicon()) == title_words(read_as)
+
+
+def test_an_expression_is_read_as_one_word_and_quoted_as_its_words():
+    lex = Lexicon.parse("kind;terme;lecture\nexpression;contrôle de gestion;\n")
+    words = title_words("Agent de contrôle de gestion")
+    assert with_synonyms(words, lex) == [words[0], "_".join(title_words("contrôle gestion"))]
+    # "Agent de contrôle d'accès" shares "agent" with it, not "contrôle".
+    access = with_synonyms(title_words("Agent de contrôle d'accès"), lex)
+    assert set(access) & set(with_synonyms(words, lex)) == {words[0]}
+    jobs = [JobEntry("cg", "Contrôleur(se) de gestion", 6, ("Chargé de contrôle de gestion",))]
+    index = MatchingIndex.build(jobs, lex=lex)
+    first = index.match("Chargée du contrôle de gestion budgétaire").candidates[0]
+    assert first.written == ("Chargé", "contrôle", "gestion")

@@ -34,7 +34,13 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
 from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS, Grades
-from repertoire.core.reading import Lexicon, lexicon, read_title, with_synonyms
+from repertoire.core.reading import (
+    Lexicon,
+    expression_words,
+    lexicon,
+    read_title,
+    with_synonyms,
+)
 from repertoire.core.rome import split_gendered_forms
 from repertoire.core.text import surface_words, title_words
 
@@ -576,7 +582,8 @@ class MatchingIndex:
         surface = self._name_surface.get(key)
         if surface is None:
             surface = self._name_surface[key] = surface_words(matched)
-        shared = [word for word in dict.fromkeys(title.split()) if word in surface]
+        said = expression_words(title.split(), self._lexicon)
+        shared = [word for word in dict.fromkeys(said) if word in surface]
         entry = self.jobs[job]
         return Candidate(
             code=entry.code,

@@ -21,7 +21,9 @@ Steps, each generic:
    affaires financières``);
 3. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
 4. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
-   manager`` → ``community manager``); an English role closing the title opens it
+   manager`` → ``community manager``), expressions read as one word (``contrôle de
+   gestion``: neither an access control nor management); an English role closing the title
+   opens it
    (``HR manager`` → ``responsable RH``); after "auprès de", only whom the job serves
    (``auprès du directeur``), not that person's field;
 5. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
@@ -90,6 +92,12 @@ class Lexicon:
     qualifiers: frozenset[str] = frozenset()
     # English roles that close a title ("Payroll specialist") → the French role opening it.
     closing_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Expressions read as one word ("contrôle de gestion"): first word → (phrase, token);
+    # and each token → the phrase's words (a reason quotes them).
+    expressions: dict[str, tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]] = field(
+        default_factory=dict
+    )
+    expression_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -104,6 +112,7 @@ class Lexicon:
         units: dict[str, str] = {}
         grades: set[tuple[str, ...]] = set()
         closing: dict[str, tuple[str, ...]] = {}
+        expressions: dict[str, tuple[str, ...]] = {}
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
             kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
 
@@ -122,6 +131,8 @@ class Lexicon:
                 grades.add(words)
             elif kind == "role_final":
                 closing[words[-1]] = tuple(title_words(reading))
+            elif kind == "expression":
+                expressions["_".join(words)] = words
             elif kind in kinds:
                 kinds[kind].add(words[0])
             else:
@@ -131,6 +142,9 @@ class Lexicon:
         by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
         for phrase, reading in synonyms:
             by_first.setdefault(phrase[0], []).append((phrase, reading))
+        by_start: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for token, phrase in sorted(expressions.items(), key=lambda item: -len(item[1])):
+            by_start.setdefault(phrase[0], []).append((phrase, (token,)))
         return cls(
             synonyms={first: tuple(found) for first, found in by_first.items()},
             roles=frozenset(kinds["role"]),
@@ -140,6 +154,8 @@ class Lexicon:
             grades=frozenset(grades),
             qualifiers=frozenset(kinds["qualificatif"]),
             closing_roles=closing,
+            expressions={first: tuple(found) for first, found in by_start.items()},
+            expression_words=expressions,
         )
 
 
@@ -151,8 +167,14 @@ def lexicon() -> Lexicon:
 
 
 def with_synonyms(words: list[str], lex: Lexicon) -> list[str]:
-    """The words with the lexicon's synonyms read (appellations are compared so too)."""
-    return _replace(words, lex.synonyms)
+    """The words with the lexicon's synonyms read, then its expressions joined into one
+    word each (appellations are compared so too)."""
+    return _replace(_replace(words, lex.synonyms), lex.expressions)
+
+
+def expression_words(words: list[str], lex: Lexicon) -> list[str]:
+    """The words again, each expression taken apart (for the words a reason quotes)."""
+    return [part for word in words for part in lex.expression_words.get(word, (word,))]
 
 
 def _replace(words: list[str], synonyms) -> list[str]:
@@ -266,7 +288,7 @@ def read_title(
                 continue
             if job_like(number) or share_known(segment) >= 0.5:
                 words.extend(segment)
-    words = _replace(_single_gender(words), lex.synonyms)
+    words = with_synonyms(_single_gender(words), lex)
     # English puts the role last ("Payroll specialist", "HR manager"): read it first.
     opening = lex.roles | lex.heads_of_unit | lex.specialists
     if len(words) > 1 and words[-1] in lex.closing_roles and words[0] not in opening:
