@@ -242,6 +242,11 @@ def test_inclusive_suffixes_and_h_f_left_alone_once_punctuation_is_lost():
         ("coordinateur/trice administratif/tive", "coordinateur administratif"),
         ("Technicien/ienne", "Technicien"),
         ("technicien-nne", "technicien"),
+        ("Coordinateur·ice", "Coordinateur"),
+        # Both forms glued once the mark is lost (a web address drops "·").
+        ("administratifve", "administratif"),
+        ("coordinateurice", "coordinateur"),
+        ("directeurtrice", "directeur"),
     ],
 )
 def test_inclusive_writing_of_every_suffix(written, plain):

@@ -95,8 +95,9 @@ _CONTRACT_NOTES = re.compile(
     r"|\b\d+\s*%"
 )
 # Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
-_SUFFIXES = [
+_INCLUSIVE_SUFFIXES = [
     "e",
+    "ice",
     "ere",
     "rice",
     "trice",
@@ -113,11 +114,11 @@ _SUFFIXES = [
     "ive",
     "tive",
 ]
-_INCLUSIVE = re.compile(rf"(\w)[·.\-/](?:{'|'.join(_SUFFIXES)})\b")
+_INCLUSIVE = re.compile(rf"(\w)[·.\-/](?:{'|'.join(_INCLUSIVE_SUFFIXES)})\b")
 # …and its suffixes left alone once punctuation is lost (``chef fe``, ``adjoint e``, as
 # titles read from a web address or a payroll export are).
 # ("se" and "le" are words of their own.)
-_LONE_SUFFIXES = frozenset(_SUFFIXES) - {"se", "le"}
+_LONE_SUFFIXES = frozenset(_INCLUSIVE_SUFFIXES) - {"se", "le"}
 _TOKEN = re.compile(r"[a-z0-9]+")
 
 # Abbreviations payroll systems truncate titles to (after accents and dots are removed).
@@ -286,6 +287,9 @@ _SUFFIXES = (
 )
 
 
+_GLUED_FORMS = re.compile(r"(?<=\w{3})(?:(if)ve|(eur)(?:t?rice|ice|euse))$")
+
+
 def stem(token: str) -> str:
     """A light French stemmer, applied alike to titles and appellations.
 
@@ -295,6 +299,8 @@ def stem(token: str) -> str:
     """
     if len(token) <= 3 or token in _KEEP or token.isdigit():
         return token
+    # Both forms glued once the inclusive mark is lost: administratif·ve, coordinateur·ice.
+    token = _GLUED_FORMS.sub(lambda glued: glued.group(1) or glued.group(2), token)
     for suffix, replacement in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= 3:
             token = token[: -len(suffix)] + replacement
