@@ -254,3 +254,11 @@ def test_an_expression_is_read_as_one_word_and_quoted_as_its_words():
     index = MatchingIndex.build(jobs, lex=lex)
     first = index.match("Chargée du contrôle de gestion budgétaire").candidates[0]
     assert first.written == ("Chargé", "contrôle", "gestion")
+
+
+def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):
+    assert reading(index, "Techncien support") == title_words("Technicien support")
+    assert index.match("Techncien support").candidates[0].code == "it"
+    # Words far from any appellation's (a town) are left as written, and so are short ones.
+    assert reading(index, "Juriste Stenay") == title_words("Juriste Stenay")
+    assert reading(index, "Jurste") == title_words("Jurste")

@@ -12,22 +12,24 @@ Steps, each generic:
 
 1. noise out: reference numbers, codes mixing letters and digits, numbers (but level
    numerals), parenthesised notes holding a digit;
-2. segments (split on spaced dashes, colons, asterisks): a civil-service grade beside a
+2. a word no appellation has, one letter away from exactly one that some has, is that
+   word misspelt (``Assitante``, ``Enseigant``);
+3. segments (split on spaced dashes, colons, asterisks): a civil-service grade beside a
    segment naming the job goes (``Agent d'administration - traitant contrôle de gestion``);
    the job starts at the first segment that opens on a role word (a word some appellation
    opens on); segments before it are the employer's, later segments stay when they are
    job-like or made of known words (a town, the employer's acronyms go: ``… - DAF``,
    ``… - DIR SG Grand Centre``, and so does where the job sits: ``… - Direction des
    affaires financières``);
-3. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
-4. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
+4. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
+5. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
    manager`` → ``community manager``), expressions read as one word (``contrôle de
    gestion``: neither an access control nor management); an English role closing the title
    opens it
    (``HR manager`` → ``responsable RH``); after "auprès de", only whom the job serves
    (``auprès du directeur``), not that person's field;
-5. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
-6. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
+6. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
+7. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
    inside a title whose dashes were lost) reads as the repertoire's unit role
    (``chef service``, ``responsable pôle``), keeping level marks (``adjoint``).
 """
@@ -39,8 +41,11 @@ import io
 import re
 from collections.abc import Container
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from repertoire.core.text import ABBREVIATIONS, LEVEL_NUMERALS, stem, title_words
 
@@ -98,6 +103,8 @@ class Lexicon:
         default_factory=dict
     )
     expression_words: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # Every word the lexicon's rules speak of (never taken for a misspelling).
+    terms: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, text: str) -> Lexicon:
@@ -113,10 +120,12 @@ class Lexicon:
         grades: set[tuple[str, ...]] = set()
         closing: dict[str, tuple[str, ...]] = {}
         expressions: dict[str, tuple[str, ...]] = {}
+        terms: set[str] = set()
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
             kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
 
             words = tuple(title_words(term))
+            terms.update(words)
             if not words:
                 continue
             if kind == "synonyme":
@@ -156,6 +165,7 @@ class Lexicon:
             closing_roles=closing,
             expressions={first: tuple(found) for first, found in by_start.items()},
             expression_words=expressions,
+            terms=frozenset(terms),
         )
 
 
@@ -214,7 +224,7 @@ def read_title(
         for number, part in enumerate(parts)
         if (words := title_words(part if number == 0 else f"de {part}"))
     ]
-    segments = [words for words, _ in kept]
+    segments = [[_spelled_right(word, known, lex.terms) for word in words] for words, _ in kept]
     kept = [part for _, part in kept]
     if not segments:
         return title_words(text)
@@ -305,6 +315,20 @@ def read_title(
     if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
         words = [words[0], *words[2:]]
     return _unit_role(_from_unit_head(words, heads, lex), lex) or words
+
+
+# A word unknown to every appellation, of at least this many letters, one letter away from
+# exactly one known word, is that word misspelt ("Assitante", "Enseigant").
+TYPO_MIN_LENGTH = 6
+
+
+@lru_cache(maxsize=65536)
+def _spelled_right(word: str, known: frozenset[str] | set[str], terms: frozenset[str]) -> str:
+    """The known word ``word`` misspells, else ``word`` (a word of the lexicon is kept)."""
+    if len(word) < TYPO_MIN_LENGTH or word in known or word in terms or not word.isalpha():
+        return word
+    close = process.extract(word, known, scorer=Levenshtein.distance, score_cutoff=1, limit=2)
+    return close[0][0] if len(close) == 1 else word
 
 
 def _from_unit_head(words: list[str], heads, lex: Lexicon) -> list[str]:
