@@ -225,9 +225,12 @@ def publish_edition(
     status: str | None = None,
     progress: Progress | None = None,
     written: Callable[[Edition, Edition | None, CarryOverResult], None] | None = None,
+    work: int | None = None,
 ) -> tuple[Edition, CarryOverResult]:
     """Publish ``edition`` (refused as the catalog refuses it) and carry the campaign of
-    the edition in force over to it, all or nothing (see the module).
+    the edition in force over to it, all or nothing (see the module). Refused
+    (``Conflict``) while a publication asked for from the page waits or runs, but for
+    ``work``, the one this call runs.
 
     ``progress(fraction, stage)`` is told how far it is, in autocommit before the write
     transaction, from another connection during it (``tasks.progress_beside``).
@@ -236,12 +239,14 @@ def publish_edition(
     progress = progress or _silent
     with transaction.atomic():  # refused before the long part, as it would be after it
         editions.check_publishable(user, edition, status=status)
+        _refuse_while_running(but=work)
     source = campaign_source(edition)  # read again under the lock below
     plan = _plan(source, edition, progress) if source is not None else None
     progress(PLANNED, "enregistrement")
     with transaction.atomic():
         with tasks.progress_beside(progress) as beside:
             lock_editions()  # the edition in force read here is the one publishing replaces
+            _refuse_while_running(but=work)
             source = campaign_source(edition)
             if source is not None and (
                 plan is None or plan.catalog != _catalog_state(source, edition)
@@ -287,9 +292,10 @@ def request_publication(user, edition: Edition, *, status: str | None = None) ->
     return work
 
 
-def _refuse_while_running() -> None:
+def _refuse_while_running(but: int | None = None) -> None:
     running = (
         EditionPublication.objects.filter(status__in=EditionPublication.RUNNING_STATUSES)
+        .exclude(pk=but)
         .select_related("edition")
         .first()
     )
@@ -339,6 +345,7 @@ def run_publication(pk: int, user_pk: int | None) -> None:
             status=work.edition_status,
             progress=throttled(write),
             written=written,
+            work=pk,
         )
     except Refused as exc:  # refused when it came to publish (published meanwhile...)
         if rows.exists():  # else taken for interrupted meanwhile: failed, with its reason
