@@ -16,16 +16,21 @@ seconds as failed with the reason (the worker was killed, its machine lost): nev
 Progress is written in autocommit, outside any transaction of the work: a page sees it
 move. Work that writes a lot does its long part (reading, matching) before its one short
 write transaction, so that on SQLite, where one write transaction holds the whole
-database, progress and other writers are not held up.
+database, progress and other writers are not held up. Work whose write transaction is
+long itself tells its progress from there through ``progress_beside`` (another
+connection: PostgreSQL only; on SQLite the stage written before the transaction stays
+shown until it ends).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.apps import apps
@@ -210,6 +215,43 @@ def throttled(write: Callable[[float, str], None], interval: float = 0.5):
             write(fraction, stage)
 
     return progress
+
+
+@contextmanager
+def progress_beside(
+    write: Callable[[float, str], None], using: str = "default"
+) -> Iterator[Callable[[float, str], None]]:
+    """A ``write(fraction, stage)`` usable inside the work's own transaction: each call is
+    handed to a thread, whose own connection writes it in autocommit, so that the page
+    sees it before the transaction ends. ``write`` must reach the database through the
+    ORM (the thread's connection), never through an object of the work's transaction.
+
+    On SQLite the work's write transaction holds the whole database: another connection
+    would wait for it to end. There nothing is written (the stage written before the
+    transaction stays shown). Leave the block before locking the work's row: the thread
+    is stopped there, having written what it was handed."""
+    if connections[using].vendor == "sqlite":
+        yield lambda fraction, stage: None
+        return
+    handed: queue.SimpleQueue = queue.SimpleQueue()
+
+    def writing() -> None:
+        try:
+            while (item := handed.get()) is not None:
+                try:
+                    write(*item)
+                except Exception:  # progress only: the work goes on
+                    logger.warning("progress not written", exc_info=True)
+        finally:
+            connections.close_all()  # the thread's own connections
+
+    thread = threading.Thread(target=writing, daemon=True)
+    thread.start()
+    try:
+        yield lambda fraction, stage: handed.put((fraction, stage))
+    finally:
+        handed.put(None)
+        thread.join()
 
 
 class BackgroundWork(models.Model):

@@ -209,7 +209,10 @@ def test_a_campaign_walked_through_bulk_undo_notification_and_publication(
     assert set(by_matricule()) == set(PEOPLE)  # nothing carried over yet
     admin.fill("#publish-label", DRAFT)
     admin.locator("form[method=post] button.danger").click()
-    admin.wait_for_url(f"**/editions/{DRAFT}/")
+    admin.wait_for_url(f"**/editions/{DRAFT}/publier/*/")  # in the background, then done
+    outcome = admin.locator("[data-outcome]")
+    outcome.wait_for(timeout=30_000)
+    assert "3 positionnements reportés tels quels" in outcome.inner_text()
     official = Edition.objects.get(label=DRAFT)
     assert official.is_frozen and official.is_current
     admin.context.close()

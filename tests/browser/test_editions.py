@@ -81,6 +81,9 @@ def test_prepare_publish_and_migrate(page, browser, live_server, live_edition, n
     assert not Edition.objects.get(label="2015-officielle").is_frozen
     page.fill("#publish-label", "2015-officielle")
     page.locator("form[method=post] button.danger").click()
+    page.wait_for_url("**/editions/2015-officielle/publier/*/")  # its progress, then done
+    page.locator("[data-outcome]").wait_for(timeout=30_000)
+    page.locator("main a.button[href$='/editions/2015-officielle/']").click()
     page.wait_for_url("**/editions/2015-officielle/")
     official = Edition.objects.get(label="2015-officielle")
     assert official.is_frozen and official.is_current

@@ -3,7 +3,8 @@
 Four people of one establishment are decided on the provisional edition: one validated,
 one notified, one contested (open appeal) on an unchanged job, one notified on a job
 the new edition re-weighs. The national administrator reads the consequences, types the
-label and publishes; the HR officer's worklist still holds everyone, the decided and the
+label and publishes (in the background: its page shows the progress, then the figures);
+the HR officer's worklist still holds everyone, the decided and the
 contested carried over as they were, the re-weighed one back to review and flagged."""
 
 from __future__ import annotations
@@ -77,8 +78,15 @@ def test_publishing_during_a_campaign_carries_decisions_and_appeals_over(
     assert not Edition.objects.get(pk=draft.pk).is_frozen
     page.fill("#publish-label", draft.label)
     page.locator("form[method=post] button.danger").click()
+    # Published in the background: its page shows the progress, then the figures.
+    page.wait_for_url(f"**/editions/{draft.label}/publier/*/")
+    outcome = page.locator("[data-outcome]")
+    outcome.wait_for(timeout=30_000)  # the page refreshes itself until the work is over
+    assert "3 positionnements reportés tels quels" in outcome.inner_text()
+    assert "1 à revoir" in outcome.inner_text()
+    screenshot("publication-done")
+    page.locator(f"main a.button[href$='/editions/{draft.label}/']").click()
     page.wait_for_url(f"**/editions/{draft.label}/")
-    assert "3" in page.locator(".messages").inner_text()
     official = Edition.objects.get(pk=draft.pk)
     assert official.is_current
 

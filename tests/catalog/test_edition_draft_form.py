@@ -56,7 +56,9 @@ def test_the_date_round_trips_in_iso(client, draft):
     )
 
 
-def test_the_notice_is_edited_and_publication_keeps_it_and_the_date(client, edition, draft):
+def test_the_notice_is_edited_and_publication_keeps_it_and_the_date(
+    client, edition, draft, django_capture_on_commit_callbacks
+):
     source = Edition.objects.get(pk=edition.pk)
     assert source.notes, "the bundled edition prints a notice under its title"
     html = client.get(f"/editions/{draft.label}/").content.decode()
@@ -71,7 +73,10 @@ def test_the_notice_is_edited_and_publication_keeps_it_and_the_date(client, edit
     assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.notes == new
-    client.post(f"/editions/{draft.label}/publier/", {"statut": "official", "libelle": draft.label})
+    with django_capture_on_commit_callbacks(execute=True):  # published in the background
+        client.post(
+            f"/editions/{draft.label}/publier/", {"statut": "official", "libelle": draft.label}
+        )
     draft.refresh_from_db()
     assert draft.is_frozen
     assert draft.notes == new and draft.date == dt.date(2015, 6, 30)

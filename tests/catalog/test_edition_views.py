@@ -34,7 +34,9 @@ def draft(client, network, edition):
     return Edition.objects.get(label="brouillon-2015")
 
 
-def test_a_national_administrator_copies_edits_and_publishes(client, network, edition, draft):
+def test_a_national_administrator_copies_edits_and_publishes(
+    client, network, edition, draft, django_capture_on_commit_callbacks
+):
     assert client.get("/editions/").status_code == 200
     page = client.get(f"/editions/{draft.label}/").content.decode()
     assert "brouillon" in page.lower() or "draft" in page.lower()
@@ -67,7 +69,9 @@ def test_a_national_administrator_copies_edits_and_publishes(client, network, ed
         f"/editions/{draft.label}/emplois/{other.code}/",
         _job_post(draft, other, level=""),
     )
-    client.post(f"/editions/{draft.label}/publier/", {"libelle": draft.label})
+    # Published in the background, once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/editions/{draft.label}/publier/", {"libelle": draft.label})
     draft.refresh_from_db()
     edition.refresh_from_db()
     assert draft.is_frozen and draft.is_current and not edition.is_current
@@ -233,7 +237,7 @@ def test_a_label_that_cannot_name_an_edition_in_a_url_is_refused(client, network
 
 
 def test_pairings_stop_with_publication_and_bad_degrees_never_crash(
-    client, network, edition, draft
+    client, network, edition, draft, django_capture_on_commit_callbacks
 ):
     job = selectors.jobs_of(draft).first()
     degree = next(name for name in _job_post(draft, job) if name.startswith("degree_"))
@@ -243,7 +247,10 @@ def test_pairings_stop_with_publication_and_bad_degrees_never_crash(
     assert response.status_code == 200 and response.context["form"].errors
     retired = selectors.jobs_of(draft).last()
     client.post(f"/editions/{draft.label}/emplois/{retired.code}/retirer/")
-    client.post(f"/editions/{draft.label}/publier/", {"statut": "official", "libelle": draft.label})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            f"/editions/{draft.label}/publier/", {"statut": "official", "libelle": draft.label}
+        )
     draft.refresh_from_db()
     assert draft.is_frozen and draft.status == "official"
     page = client.get("/editions/comparer/", {"de": edition.label, "a": draft.label})

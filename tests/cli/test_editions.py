@@ -256,3 +256,19 @@ def test_editions_publish_carries_the_campaign_over(decisions):  # noqa: F811
     carried = Positioning.objects.filter(edition=draft)
     assert carried.count() == Positioning.objects.filter(edition=decisions.alice.edition).count()
     assert carried.get(employee_id=decisions.alice.employee_id).status == "confirmed"
+
+
+def test_editions_publish_is_refused_while_a_publication_from_the_page_waits(decisions):  # noqa: F811
+    from repertoire.positioning.models import EditionPublication
+
+    national = decisions.network.national
+    asked = editions.copy_edition(national, decisions.alice.edition, label="2015-page")
+    draft = editions.copy_edition(national, decisions.alice.edition, label="2015-commande")
+    EditionPublication.objects.create(
+        edition=asked, edition_status="official", status="pending", requested_by=national.username
+    )
+    result = run("editions", "publish", draft.label)
+    assert result.exit_code == 2
+    assert "une seule publication à la fois" in flat(result.output)
+    assert not Edition.objects.get(pk=draft.pk).is_frozen
+    assert not Positioning.objects.filter(edition=draft).exists()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -199,3 +200,61 @@ def test_progress_is_written_at_each_new_stage_however_soon():
     for stage in ("comparaison", "comparaison", "enregistrement", "enregistrement"):
         progress(0.5, stage)
     assert written == ["comparaison", "enregistrement"]
+
+
+def read_publication_from_another_connection(pk: int) -> tuple[str, float] | None:
+    """What the page of a publication reads, on its own connection (another thread)."""
+    from repertoire.positioning.models import EditionPublication
+
+    seen = []
+
+    def read():
+        try:
+            seen.append(EditionPublication.objects.values_list("stage", "progress").get(pk=pk))
+        finally:
+            connections.close_all()
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    reader.join()
+    return seen[0] if seen else None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_progress_of_a_publication_is_seen_from_another_connection_while_it_writes(
+    decisions, monkeypatch, queued
+):
+    """On PostgreSQL the stages of the write transaction are told from another
+    connection; on SQLite, where that transaction holds the database, the page reads
+    the stage written before it ("enregistrement")."""
+    from repertoire.catalog import services as editions
+    from repertoire.positioning.models import EditionPublication
+    from repertoire.positioning.services import publication
+
+    national = decisions.network.national
+    draft = editions.copy_edition(national, decisions.alice.edition, label="officielle")
+    work = publication.request_publication(national, draft)  # queued, run below
+    seen = []
+    journal = publication._journal
+
+    def journaling(*arguments):  # inside the write transaction: what does a page see?
+        deadline = time.monotonic() + 5
+        while True:
+            seen.append(read_publication_from_another_connection(work.pk))
+            if connection.vendor == "sqlite" or seen[-1][0] != "enregistrement":
+                break
+            if time.monotonic() > deadline:
+                break
+            time.sleep(0.05)
+        return journal(*arguments)
+
+    monkeypatch.setattr(publication, "_journal", journaling)
+    publication.run_publication(work.pk, national.pk)
+    work.refresh_from_db()
+    assert work.status == EditionPublication.Status.DONE, work.error
+    stage, progress = seen[-1]
+    assert 0 < progress < 1
+    if connection.vendor == "sqlite":
+        assert stage == "enregistrement"
+    else:
+        assert stage.startswith(("enregistrement des positionnements", "recours", "journal")), seen

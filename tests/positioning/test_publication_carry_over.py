@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import services as editions
@@ -21,7 +22,8 @@ from repertoire.core.editions import (
 )
 from repertoire.core.refusals import Conflict
 from repertoire.positioning import selectors, services
-from repertoire.positioning.models import Appeal, Positioning, PositioningEvent
+from repertoire.positioning.models import Appeal, Employee, Positioning, PositioningEvent
+from repertoire.positioning.services import publication
 from tests.edition_builder import form, raise_level
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +214,77 @@ def test_a_decision_on_the_earlier_positioning_after_the_carry_over_is_refused(d
         hr, appeal, outcome=Appeal.Status.CONFIRMED, reasoning="Rattachement conforme"
     )
     assert Positioning.objects.get(pk=decisions.chloe.pk).status == Positioning.Status.CONFIRMED
+
+
+# --- read ahead, written in one transaction ---------------------------------------------
+
+
+def _meanwhile(monkeypatch, change):
+    """Run ``change`` once the campaign was read and worked out, before the write
+    transaction: what another person does while a publication reads."""
+    plan = publication._plan
+
+    def planned(*arguments):
+        result = plan(*arguments)
+        change()
+        return result
+
+    monkeypatch.setattr(publication, "_plan", planned)
+
+
+def test_a_decision_taken_while_the_campaign_was_read_is_carried_over_as_it_now_stands(
+    decisions, monkeypatch
+):
+    national, hr = decisions.network.national, decisions.network.hr_north
+    draft = _draft(decisions)  # nobody's job changes
+    gone = decisions.gaspard.employee_id
+
+    def change():
+        services.validate(hr, Positioning.objects.get(pk=decisions.denis.pk))
+        Employee.objects.filter(pk=gone).update(departure_date=dt.date(2015, 1, 31))
+
+    _meanwhile(monkeypatch, change)
+    official, result = services.publish_edition(national, draft)
+
+    denis = _on(official, decisions.denis)
+    assert denis.status == Positioning.Status.VALIDATED  # not his earlier proposal
+    assert denis.decided_by == hr.username
+    assert not Positioning.objects.filter(edition=official, employee_id=gone).exists()
+    assert (result.kept, result.proposed, result.review) == (5, 1, 0)
+
+
+def test_a_draft_changed_while_the_campaign_was_read_is_worked_out_anew(decisions, monkeypatch):
+    national = decisions.network.national
+    draft = _draft(decisions)
+    changed = decisions.chloe.job.code
+    _meanwhile(monkeypatch, lambda: raise_level(national, draft, draft.jobs.get(code=changed)))
+
+    official, result = services.publish_edition(national, draft)
+
+    chloe = _on(official, decisions.chloe)
+    assert chloe.status == Positioning.Status.PROPOSED  # her job changed: back to review
+    assert chloe.proposals[0]["reason"].startswith("À REVOIR")
+    assert result.review >= 1 and result.flagged >= 1
+
+
+def test_the_progress_tells_each_stage(decisions):
+    draft = _draft(decisions)
+    raise_level(decisions.network.national, draft, draft.jobs.get(code=decisions.chloe.job.code))
+    told = []
+    services.publish_edition(
+        decisions.network.national,
+        draft,
+        progress=lambda fraction, stage: told.append((fraction, stage)),
+    )
+    stages = [stage for _, stage in told]
+    fractions = [fraction for fraction, _ in told]
+    assert fractions == sorted(fractions) and fractions[0] >= 0 and fractions[-1] < 1
+    expected = ["lecture de la campagne", "report des positionnements : 7 / 7", "enregistrement"]
+    if connection.vendor != "sqlite":  # told from another connection during the write
+        expected += [
+            "enregistrement des positionnements : 7 / 7",
+            "recours",
+            "journal",
+            "journal : 7 / 7",
+        ]
+    assert stages == expected

@@ -51,6 +51,7 @@ ACTIONS = {
     "edition.pairing": gettext_lazy("jobs paired between editions"),
     "edition.pairing.forget": gettext_lazy("pairing forgotten"),
     "edition.publish": gettext_lazy("edition published"),
+    "edition.publish_request": gettext_lazy("publication of the edition requested"),
     "edition.update": gettext_lazy("edition changed"),
     "employee.create": gettext_lazy("employee added"),
     "employee.erase": gettext_lazy("personal data erased"),

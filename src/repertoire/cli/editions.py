@@ -9,10 +9,11 @@ from typing import Annotated
 
 import typer
 from rich import box
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from repertoire.cli._arguments import edition_named, establishment_named
-from repertoire.cli._output import out, refusals, roman, write_bytes
+from repertoire.cli._output import err, out, refusals, roman, write_bytes
 from repertoire.cli._session import bootstrap, operator
 
 editions_app = typer.Typer(
@@ -109,8 +110,20 @@ def editions_publish(label: EditionArgument) -> None:
     from repertoire.positioning import services
 
     edition = edition_named(label)
-    with refusals(then=f"publication de l'édition {edition.label} refusée"):
-        edition, carried = services.publish_edition(operator(), edition)
+    with (
+        refusals(then=f"publication de l'édition {edition.label} refusée"),
+        Progress(
+            TextColumn("{task.description}"), BarColumn(), TaskProgressColumn(), console=err
+        ) as bar,
+    ):
+        task = bar.add_task("publication", total=1.0)
+        edition, carried = services.publish_edition(
+            operator(),
+            edition,
+            progress=lambda fraction, stage: bar.update(
+                task, completed=fraction, description=stage
+            ),
+        )
     out.print(f"Édition {edition.label} publiée : c'est désormais l'édition en vigueur.")
     if carried.total:
         out.print(

@@ -9,13 +9,15 @@ class PositioningConfig(AppConfig):
 
     def ready(self) -> None:
         # Publishing an edition is confirmed on a page of the editions that states its
-        # consequences for the campaign (``editions:publish``): made here, the catalog
+        # consequences for the campaign (``editions:publish``), then followed on its own
+        # page while it runs (``editions:publish-status``): made here, the catalog
         # reads no positioning.
         from django.urls import path
 
         from repertoire.catalog import urls_editions
         from repertoire.positioning.views import publication
 
-        urls_editions.urlpatterns.append(
-            path("<str:label>/publier/", publication.publish, name="publish")
-        )
+        urls_editions.urlpatterns += [
+            path("<str:label>/publier/", publication.publish, name="publish"),
+            path("<str:label>/publier/<int:pk>/", publication.status, name="publish-status"),
+        ]

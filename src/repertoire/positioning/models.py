@@ -478,6 +478,49 @@ class EstablishmentMigration(BackgroundWork):
         return f"Migration {self.establishment.code} n° {self.pk}"
 
 
+class EditionPublication(BackgroundWork):
+    """A draft edition published and the open campaign carried over to it, in the
+    background (24,000 positionings: seconds of writing). One at a time in the network:
+    publishing decides which edition is in force."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting")
+        RUNNING = "running", _("in progress")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+
+    edition = models.ForeignKey(
+        "catalog.Edition", models.PROTECT, related_name="+", verbose_name=_("edition")
+    )
+    # The edition's status once published (official or provisional), as confirmed.
+    edition_status = models.CharField(_("status once published"), max_length=20)
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    # The counts of the carry-over once done (see services.publication.CarryOverResult),
+    # and the edition it came from ("from": its label; empty without a campaign).
+    result = models.JSONField(_("result"), default=dict)
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("edition publication")
+        verbose_name_plural = _("edition publications")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # Safety net under the services' lock: never two in flight for one edition.
+            models.UniqueConstraint(
+                fields=["edition"],
+                condition=Q(status__in=["pending", "running"]),
+                name="one_publication_in_flight_per_edition",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Publication {self.edition.label} n° {self.pk}"
+
+
 class PayRecord(models.Model):
     """One person's pay for a reference year, as their establishment's employee file gave it.
 

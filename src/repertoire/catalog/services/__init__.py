@@ -42,6 +42,7 @@ from repertoire.catalog.services.grid import (
 from repertoire.catalog.services.jobs import retire_job, rule_level, save_job
 from repertoire.catalog.services.publication import (
     PublicationRefused,
+    check_publishable,
     decide_pairing,
     forget_pairing,
     publish_edition,
@@ -56,6 +57,7 @@ __all__ = [
     "RulePreview",
     "add_appellation",
     "change_level_rule",
+    "check_publishable",
     "check_reviewer",
     "copy_edition",
     "decide_pairing",

@@ -27,6 +27,23 @@ class PublicationRefused(Refused):
         super().__init__(reasons)
 
 
+def check_publishable(user, edition: Edition, *, status: str | None = None) -> None:
+    """Refused (``PublicationRefused`` with every reason, or as ``check_draft``) unless
+    ``user`` may publish ``edition`` now; writes nothing. A publication run in the
+    background is checked with this before it is queued, and again when it publishes."""
+    check_national(user)
+    check_draft(edition)
+    if status is not None and status not in Edition.Status.values:
+        raise Refused(problems={"status": f"statut « {status} » inconnu"})
+    reasons = []
+    if not edition.jobs.exists():
+        reasons.append("l'édition n'a aucun emploi")
+    misclassified = calibrate(get_rule(edition.level_rule), reference_profiles_of(edition))
+    reasons += [m.describe() for m in misclassified]
+    if reasons:
+        raise PublicationRefused(reasons)
+
+
 @transaction.atomic
 def publish_edition(user, edition: Edition, *, status: str | None = None) -> Edition:
     """Freeze a draft and make it the edition in force.
@@ -42,16 +59,7 @@ def publish_edition(user, edition: Edition, *, status: str | None = None) -> Edi
     # Every edition locked, in one order: two publications at once must not both leave
     # their edition in force.
     lock_editions()
-    check_draft(edition)
-    if status is not None and status not in Edition.Status.values:
-        raise Refused(problems={"status": f"statut « {status} » inconnu"})
-    reasons = []
-    if not edition.jobs.exists():
-        reasons.append("l'édition n'a aucun emploi")
-    misclassified = calibrate(get_rule(edition.level_rule), reference_profiles_of(edition))
-    reasons += [m.describe() for m in misclassified]
-    if reasons:
-        raise PublicationRefused(reasons)
+    check_publishable(user, edition, status=status)
     before = snapshot(edition)
     Edition.objects.filter(is_current=True).exclude(pk=edition.pk).update(is_current=False)
     edition.published_at = timezone.now()

@@ -53,6 +53,7 @@ from repertoire.positioning.services.publication import (
     CarryOverResult,
     carry_over,
     publish_edition,
+    request_publication,
 )
 
 __all__ = [
@@ -91,6 +92,7 @@ __all__ = [
     "purge_uploads",
     "request_letters",
     "request_migration",
+    "request_publication",
     "restart_employee_file",
     "undo_batch",
     "update_employee",
