@@ -222,14 +222,14 @@ def test_a_decision_on_the_earlier_positioning_after_the_carry_over_is_refused(d
 def _meanwhile(monkeypatch, change):
     """Run ``change`` once the campaign was read and worked out, before the write
     transaction: what another person does while a publication reads."""
-    plan = publication._plan
+    plan = publication.plan_carry_over
 
     def planned(*arguments):
         result = plan(*arguments)
         change()
         return result
 
-    monkeypatch.setattr(publication, "_plan", planned)
+    monkeypatch.setattr(publication, "plan_carry_over", planned)
 
 
 def test_a_decision_taken_while_the_campaign_was_read_is_carried_over_as_it_now_stands(

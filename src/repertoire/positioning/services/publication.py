@@ -25,7 +25,8 @@ How it runs: the page queues the whole publication as one piece of background wo
 (``request_publication``, then ``run_publication`` in a worker; one at a time in the
 network), whose page shows its progress; the command line publishes in the call. Either
 way ``publish_edition`` does the long part first, outside any transaction: it reads the
-campaign and works out every positioning to carry over (``_plan``), telling its progress.
+campaign and works out every positioning to carry over (``plan_carry_over``), telling its
+progress.
 Then one write transaction, all or nothing: the editions locked, the draft checked and
 published, the positionings of the edition in force locked and compared with what was
 read (a decision taken meanwhile is carried over as it now stands: its row is worked out
@@ -194,7 +195,7 @@ def _values(positioning: Positioning) -> tuple:
     return tuple(getattr(positioning, name) for name in READ)
 
 
-def _plan(source: Edition, target: Edition, progress: Progress) -> _Plan:
+def plan_carry_over(source: Edition, target: Edition, progress: Progress = _silent) -> _Plan:
     """Read the campaign of ``source`` and work out its carry-over to ``target``, outside
     any transaction (nothing is locked nor written): the long part of a publication."""
     progress(0.0, "lecture de la campagne")
@@ -241,7 +242,7 @@ def publish_edition(
         editions.check_publishable(user, edition, status=status)
         _refuse_while_running(but=work)
     source = campaign_source(edition)  # read again under the lock below
-    plan = _plan(source, edition, progress) if source is not None else None
+    plan = plan_carry_over(source, edition, progress) if source is not None else None
     progress(PLANNED, "enregistrement")
     with transaction.atomic():
         with tasks.progress_beside(progress) as beside:
