@@ -29,6 +29,7 @@ from repertoire.positioning.selectors.editions import (
     edition_impact,
     pending_migration,
     publication_impact,
+    publication_in_flight,
 )
 from repertoire.positioning.selectors.establishments import (
     employees_for,
@@ -118,6 +119,7 @@ __all__ = [
     "progress_of",
     "proposal_quality",
     "publication_impact",
+    "publication_in_flight",
     "report_for",
     "searchable_fields",
     "services_of",

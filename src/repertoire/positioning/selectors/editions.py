@@ -22,7 +22,12 @@ from repertoire.core.editions import (
     moves,
     unchanged_codes,
 )
-from repertoire.positioning.models import Establishment, Positioning, still_employed
+from repertoire.positioning.models import (
+    EditionPublication,
+    Establishment,
+    Positioning,
+    still_employed,
+)
 from repertoire.positioning.selectors.establishments import establishments_for
 
 
@@ -204,3 +209,14 @@ def publication_impact(user, target: Edition) -> PublicationImpact:
         row = rows.setdefault(code, CampaignRow(code, name))
         row.add(status, carry_over_outcome(status, job_code in kept))
     return PublicationImpact(source, target, list(rows.values()))
+
+
+def publication_in_flight(but: int | None = None) -> EditionPublication | None:
+    """The publication waiting or running in the network, if any (one at a time), other
+    than ``but``."""
+    return (
+        EditionPublication.objects.filter(status__in=EditionPublication.RUNNING_STATUSES)
+        .exclude(pk=but)
+        .select_related("edition")
+        .first()
+    )

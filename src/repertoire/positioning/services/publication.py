@@ -68,7 +68,7 @@ from repertoire.positioning.models import (
     PositioningEvent,
     still_employed,
 )
-from repertoire.positioning.selectors.editions import campaign_source
+from repertoire.positioning.selectors.editions import campaign_source, publication_in_flight
 from repertoire.positioning.services._common import BATCH, PROPOSALS_KEPT, event, facts
 from repertoire.positioning.services.migration import _migrated_level, _migration_note
 from repertoire.tasks import throttled
@@ -294,12 +294,7 @@ def request_publication(user, edition: Edition, *, status: str | None = None) ->
 
 
 def _refuse_while_running(but: int | None = None) -> None:
-    running = (
-        EditionPublication.objects.filter(status__in=EditionPublication.RUNNING_STATUSES)
-        .exclude(pk=but)
-        .select_related("edition")
-        .first()
-    )
+    running = publication_in_flight(but=but)
     if running is not None:
         raise Conflict(
             f"la publication de l'édition {running.edition.label}, demandée par "

@@ -42,15 +42,6 @@ def _edition(label: str) -> Edition:
         raise Http404(str(exc)) from exc
 
 
-def _in_flight() -> EditionPublication | None:
-    """The publication waiting or running in the network, if any (one at a time)."""
-    return (
-        EditionPublication.objects.filter(status__in=EditionPublication.RUNNING_STATUSES)
-        .select_related("edition")
-        .first()
-    )
-
-
 @login_required
 def publish(request, label: str):
     """GET: the consequences and the confirmation form (never publishes). POST: queues the
@@ -92,7 +83,7 @@ def publish(request, label: str):
             "statuses": Edition.Status.choices,
             "status": status,
             "typed": typed,
-            "running": _in_flight(),
+            "running": selectors.publication_in_flight(),
         },
         status=refused_with if request.method == "POST" else 200,
     )
