@@ -160,6 +160,7 @@ def test_a_deputy_head_of_unit_keeps_the_deputy(index):
     assert reading(index, "Responsable adjoint de la scolarité") == title_words(
         "responsable service adjoint"
     )
+    assert reading(index, "Responsable paie adjoint") == title_words("responsable service adjoint")
     assert index.match("Adjoint au chef du bureau RH").candidates[0].code == "deputy"
 
 

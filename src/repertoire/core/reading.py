@@ -414,6 +414,15 @@ def _unit_role(words: list[str], lex: Lexicon) -> list[str] | None:
     if len(rest) >= 2 and rest[0] in lex.heads_of_unit and rest[1] == "adjoint" and not deputy:
         # "Responsable adjoint de la scolarité": the deputy of a unit's head.
         return [rest[0], _SERVICE, "adjoint"]
+    if (
+        len(rest) >= 3
+        and rest[0] in lex.heads_of_unit
+        and rest[-1] == "adjoint"
+        and rest[1] not in lex.units
+        and not deputy
+    ):
+        # "Responsable paie adjoint": the deputy of the head of a field's unit.
+        return [rest[0], _SERVICE, "adjoint"]
     if len(rest) < 2 or rest[0] not in lex.heads_of_unit or rest[1] not in lex.units:
         return None
     marks = [word for word in rest[2:] if word in _LEVEL_MARKS and word != "adjoint"]
