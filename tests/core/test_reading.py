@@ -231,6 +231,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Développeur Java", "développeur informatique"),
         ("Data engineer", "ingénieur informatique données"),
         ("Technicien hotline", "technicien support informatique"),
+        ("DevOps", "ingénieur d'exploitation informatique"),
         ("Développeur commercial", "chargé de développement commercial"),
         ("Lead développeur", "senior développeur"),
         ("Expert-comptable", "comptable senior"),
