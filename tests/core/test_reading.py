@@ -264,3 +264,7 @@ def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):
     # Words far from any appellation's (a town) are left as written, and so are short ones.
     assert reading(index, "Juriste Stenay") == title_words("Juriste Stenay")
     assert reading(index, "Jurste") == title_words("Jurste")
+
+
+def test_an_assistant_of_a_head_is_read_in_that_heads_field(index):
+    assert reading(index, "Assistante du responsable des achats") == title_words("Assistant achats")

@@ -80,6 +80,7 @@ _ASIDE = re.compile(r"\s+\((?!\s*(?:[IVX]+|[-.]?[a-zé]{1,5})\s*\))([^()]+)\)")
 _ACRONYMS = re.compile(r"(?:\b[A-Z]{1,5}\b[\s/&.]*)+")
 # …or opening on one, in a title otherwise written in lower case ("DIR SG GRAND CENTRE").
 _OPENING_ACRONYM = re.compile(r"[A-Z]{2,5}\b(?:[\s/&.]+[A-Z]{1,5}\b)*")
+_ASSISTANT = title_words("assistant")[0]
 _LEVEL_MARKS = frozenset(LEVEL_NUMERALS | set(title_words("adjoint junior senior confirmé")))
 
 
@@ -313,6 +314,15 @@ def read_title(
         words = words[1:]
     # "Agent chargé du suivi des équipements": the role does the field, "chargé" adds nothing.
     if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
+        words = [words[0], *words[2:]]
+    # "Assistant responsable du développement commercial": the assistant of that head, in
+    # that field.
+    if (
+        len(words) > 2
+        and words[0] == _ASSISTANT
+        and words[1] in lex.heads_of_unit
+        and " ".join(words) not in spelled
+    ):
         words = [words[0], *words[2:]]
     return _unit_role(_from_unit_head(words, heads, lex), lex) or words
 
