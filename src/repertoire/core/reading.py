@@ -28,7 +28,9 @@ Steps, each generic:
    opens it
    (``HR manager`` → ``responsable RH``); after "auprès de", only whom the job serves
    (``auprès du directeur``), not that person's field;
-6. ``specialiste`` roles (expert, consultant…) followed by a field leave the field;
+6. ``specialiste`` roles (expert, consultant…) followed by a field leave the field; an
+   assistant of a head is read in that head's field (``Assistante du responsable des
+   achats``);
 7. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
    inside a title whose dashes were lost) reads as the repertoire's unit role
    (``chef service``, ``responsable pôle``), keeping level marks (``adjoint``).
