@@ -253,14 +253,13 @@ class MatchingIndex:
         name_presence = self._presence(compared)
         document_frequency = np.asarray(name_presence.sum(axis=0)).ravel()
         self._idf = (np.log((1 + len(names)) / (1 + document_frequency)) + 1).astype(np.float32)
-        for word in LEVEL_MARKS:
-            if word in self._words.vocabulary_:
-                self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
-        self._max_idf = float(self._idf.max())
+        # Level marks weigh more, but alone in common they say no field (``_rank``).
         self._unmarked = np.ones(len(self._idf), dtype=np.float32)
         for word in LEVEL_MARKS:
             if word in self._words.vocabulary_:
+                self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
                 self._unmarked[self._words.vocabulary_[word]] = 0
+        self._max_idf = float(self._idf.max())
         name_words = name_presence.multiply(self._idf).tocsr()
         self._curated = _Dictionary(
             chars_t=name_chars_t,

@@ -208,7 +208,7 @@ def _replace(words: list[str], synonyms) -> list[str]:
 def read_title(
     text: str,
     heads: frozenset[str] | set[str],
-    known: frozenset[str] | set[str],
+    known: frozenset[str],
     lex: Lexicon,
     spelled: Container[str] = frozenset(),
 ) -> list[str]:
@@ -335,8 +335,9 @@ TYPO_MIN_LENGTH = 6
 
 
 @lru_cache(maxsize=65536)
-def _spelled_right(word: str, known: frozenset[str] | set[str], terms: frozenset[str]) -> str:
-    """The known word ``word`` misspells, else ``word`` (a word of the lexicon is kept)."""
+def _spelled_right(word: str, known: frozenset[str], terms: frozenset[str]) -> str:
+    """The known word ``word`` misspells, else ``word`` (a word of the lexicon is kept).
+    Cached by word and vocabularies: both are frozen sets, hashed once."""
     if len(word) < TYPO_MIN_LENGTH or word in known or word in terms or not word.isalpha():
         return word
     close = process.extract(word, known, scorer=Levenshtein.distance, score_cutoff=1, limit=2)
