@@ -1,8 +1,11 @@
-"""Editions benchmark: a new edition over a whole network's positionings, on PostgreSQL.
+"""Editions benchmark: a new edition over a whole network's positionings, on PostgreSQL
+(or on the embedded SQLite database, where the publication's write holds the only write
+lock: every other writer waits for it, up to the busy timeout).
 
     .venv/bin/python bench/editions.py                               # 120 establishments, 26,000
     .venv/bin/python bench/editions.py --employees 3000 --establishments 12   # a fast check
     .venv/bin/python bench/editions.py --admin-url postgres://postgres@127.0.0.1:5432/postgres
+    .venv/bin/python bench/editions.py --sqlite                      # the embedded database
 
 What it does, in one run:
 
@@ -148,7 +151,20 @@ def main() -> None:
         "--admin-url",
         default=os.environ.get("BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"),
     )
+    parser.add_argument(
+        "--sqlite", action="store_true", help="the embedded SQLite database, not PostgreSQL"
+    )
     arguments = parser.parse_args()
+    if arguments.sqlite:
+        with tempfile.TemporaryDirectory() as home:
+            os.environ.pop("DATABASE_URL", None)
+            os.environ.update(
+                REPERTOIRE_HOME=home,
+                DJANGO_SETTINGS_MODULE="repertoire.settings",
+                REPERTOIRE_BACKGROUND_TASKS="inline",
+            )
+            run(arguments)
+        return
     name = f"bench_editions_{os.getpid()}"
     create_database(arguments.admin_url, name)
     try:
@@ -172,7 +188,7 @@ def run(arguments) -> None:
 
     django.setup()
     from django.core.management import call_command
-    from django.db import transaction
+    from django.db import connection, transaction
     from django.test import Client
 
     from repertoire.accounts import services as accounts
@@ -183,6 +199,7 @@ def run(arguments) -> None:
     from repertoire.positioning.services.publication import plan_carry_over
 
     call_command("migrate", verbosity=0)
+    print(f"Database: {connection.vendor}")
     started = time.perf_counter()
     edition, big, operator = populate(arguments.employees, arguments.establishments, arguments.big)
     print(
