@@ -277,7 +277,8 @@ class BackgroundWork(models.Model):
         return round(self.progress * 100)
 
     # Every subclass has ``status`` with ``Status.DONE`` and ``Status.FAILED``; a subclass
-    # with a ``finished_at`` field has it stamped when the work ends, either way.
+    # with a ``finished_at`` field (every ``RequestedWork``) has it stamped when the work
+    # ends, either way.
 
     def finish(self, *, status: str | None = None, **fields) -> None:
         """The work is over: ``status`` (``DONE`` unless told), full progress, stage
@@ -305,3 +306,36 @@ class BackgroundWork(models.Model):
         type(self)._default_manager.filter(pk=self.pk).update(**fields)
         for name, value in fields.items():
             setattr(self, name, value)
+
+
+class WorkStatus(models.TextChoices):
+    """Where requested work stands."""
+
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("in progress")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class FileStatus(models.TextChoices):
+    """Where work that makes a file to download stands: done, the file is ready."""
+
+    PENDING = "pending", _("waiting")
+    RUNNING = "running", _("in progress")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class RequestedWork(BackgroundWork):
+    """Work a person asked for (from a page or the command line): queued, run once by a
+    worker, stamped when it ends. A subclass sets ``Status`` (``WorkStatus`` or
+    ``FileStatus``) and its ``status`` field with those choices."""
+
+    RUNNING_STATUSES = ("pending", "running")
+
+    requested_by = models.CharField(_("requested by"), max_length=150)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True

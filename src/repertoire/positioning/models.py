@@ -13,7 +13,7 @@ from repertoire.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
 
 # Also imported from here by callers that knew it here (positioning sits above organisation).
 from repertoire.organisation.models import Establishment
-from repertoire.tasks import BackgroundWork
+from repertoire.tasks import BackgroundWork, FileStatus, RequestedWork, WorkStatus
 
 
 class Employee(models.Model):
@@ -412,17 +412,11 @@ class EmployeeImport(BackgroundWork):
         return f"{self.filename} ({self.establishment.code})"
 
 
-class LetterBatch(BackgroundWork):
+class LetterBatch(RequestedWork):
     """An establishment's decision letters in one PDF, typeset in the background
     (about a third of a second per letter: a large establishment takes minutes)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
-
-    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+    Status = FileStatus
 
     establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="letter_batches")
     # Which letters: validated or notified positionings, optionally one status, one service.
@@ -431,8 +425,6 @@ class LetterBatch(BackgroundWork):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     letters = models.PositiveIntegerField(_("letters"), default=0)
     content = models.BinaryField(_("content"), null=True, editable=False)
-    requested_by = models.CharField(_("requested by"), max_length=150)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("letter batch")
@@ -443,17 +435,11 @@ class LetterBatch(BackgroundWork):
         return f"Lettres {self.establishment.code} n° {self.pk}"
 
 
-class EstablishmentMigration(BackgroundWork):
+class EstablishmentMigration(RequestedWork):
     """An establishment's positionings migrated to the edition in force, in the
     background (every employee's title is matched: minutes for a large establishment)."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+    Status = WorkStatus
 
     establishment = models.ForeignKey(Establishment, models.CASCADE, related_name="migrations")
     source = models.ForeignKey(
@@ -465,9 +451,6 @@ class EstablishmentMigration(BackgroundWork):
     status = models.CharField(_("status"), max_length=8, choices=Status.choices)
     # The counts of the migration once done (see services.migration.MigrationResult).
     result = models.JSONField(_("result"), default=dict)
-    requested_by = models.CharField(_("requested by"), max_length=150)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("establishment migration")
@@ -478,18 +461,12 @@ class EstablishmentMigration(BackgroundWork):
         return f"Migration {self.establishment.code} n° {self.pk}"
 
 
-class EditionPublication(BackgroundWork):
+class EditionPublication(RequestedWork):
     """A draft edition published and the open campaign carried over to it, in the
     background (24,000 positionings: seconds of writing). One at a time in the network:
     publishing decides which edition is in force."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("done")
-        FAILED = "failed", _("failed")
-
-    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+    Status = WorkStatus
 
     edition = models.ForeignKey(
         "catalog.Edition", models.PROTECT, related_name="+", verbose_name=_("edition")
@@ -500,9 +477,6 @@ class EditionPublication(BackgroundWork):
     # The counts of the carry-over once done (see services.publication.CarryOverResult),
     # and the edition it came from ("from": its label; empty without a campaign).
     result = models.JSONField(_("result"), default=dict)
-    requested_by = models.CharField(_("requested by"), max_length=150)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("edition publication")

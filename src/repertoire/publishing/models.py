@@ -4,19 +4,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from repertoire.catalog.models import Edition
-from repertoire.tasks import BackgroundWork
+from repertoire.tasks import FileStatus, RequestedWork
 
 
-class Publication(BackgroundWork):
+class Publication(RequestedWork):
     """One file of an edition in one format (PDF, Word, Excel, HTML), and its progress."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("waiting")
-        RUNNING = "running", _("in progress")
-        DONE = "done", _("ready")
-        FAILED = "failed", _("failed")
-
-    RUNNING_STATUSES = (Status.PENDING, Status.RUNNING)
+    Status = FileStatus
 
     edition = models.ForeignKey(Edition, models.CASCADE, related_name="publications")
     format = models.CharField(_("format"), max_length=8)
@@ -29,9 +23,6 @@ class Publication(BackgroundWork):
     # Kept in the database: every app server of a deployment can hand it out.
     content = models.BinaryField(_("content"), null=True, editable=False)
     size = models.PositiveIntegerField(_("size in bytes"), default=0)
-    requested_by = models.CharField(_("requested by"), max_length=150, blank=True)
-    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("publication")
