@@ -436,3 +436,37 @@ def test_a_seniority_word_picks_the_higher_job_of_a_field_unless_the_title_says_
     assert first("Développeur senior") == "admin"
     # The role word says the job: a senior technician is a technician.
     assert first("Technicien informatique senior") == "tech"
+
+
+def test_a_head_of_a_field_no_appellation_names_is_proposed_the_head_of_a_unit():
+    """ "Responsable de la commande publique": the field's jobs come first, and the head of a
+    unit is among the proposals; not when the title spells an appellation, nor for an
+    English "manager" read as a head (a "Business manager" may head nothing)."""
+    jobs = [
+        JobEntry(
+            "buyer",
+            "Acheteur(se)",
+            5,
+            ("Chargé de la commande publique", "Responsable des achats publics"),
+            "Acheter.",
+        ),
+        JobEntry("lawyer", "Juriste", 6, ("Juriste commande publique", "Responsable juridique")),
+        JobEntry("public", "Conseiller(e)", 6, ("Responsable des affaires publiques",), "Lire."),
+        JobEntry("head", "Manager I", 7, ("Responsable de service", "Chef de service"), "Diriger."),
+    ]
+    rules = (
+        "kind;terme;lecture\nencadrant;responsable;\nencadrant;chef;\n"
+        "role_final;manager;responsable\n"
+    )
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
+
+    def ranked(title, top=3):
+        return [c.code for c in index.match(title, top=top).candidates]
+
+    # By score alone, the head of a unit comes fourth.
+    assert ranked("Responsable de la commande publique", top=4)[3] == "head"
+    assert ranked("Responsable de la commande publique") == ["public", "lawyer", "head"]
+    # One proposal asked for: the first stays the first.
+    assert ranked("Responsable de la commande publique", top=1) == ["public"]
+    assert "head" not in ranked("Responsable des affaires publiques")
+    assert "head" not in ranked("Commande publique manager")

@@ -18,6 +18,7 @@ bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titl
 precision of the first proposal above each threshold (``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
+A head of a field no appellation names has the head of a unit among its proposals.
 
 Everything is computed in batches with sparse matrices, and identical normalised
 titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
@@ -234,6 +235,12 @@ class MatchingIndex:
             word for name in normalized_names + self._rome_normalized for word in name.split()
         )
         self._grades = Grades.of([job.title for job in self.jobs], [job.level for job in self.jobs])
+        # Each head word → the job of its head of a unit ("Responsable de service").
+        self._unit_heads = {
+            head: int(self._name_job[self._exact[unit][0]])
+            for head in self._lexicon.heads_of_unit
+            if (unit := " ".join(title_words(f"{head} service"))) in self._exact
+        }
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -476,7 +483,8 @@ class MatchingIndex:
             if not title:
                 results.append(())
                 continue
-            order = np.argsort(-best[row], kind="stable")[:top]
+            order = [int(job) for job in np.argsort(-best[row], kind="stable")[:top]]
+            order = self._with_unit_head(title, plain[row], order)
             results.append(
                 tuple(
                     self._candidate(title, row, job, best, scores, rome_scores, via_rome)
@@ -484,6 +492,24 @@ class MatchingIndex:
                 )
             )
         return results
+
+    def _with_unit_head(self, title: str, plain: str, order: list[int]) -> list[int]:
+        """A head of something ("Responsable de la commande publique") whose title spells no
+        appellation: the repertoire's head of a unit is among the proposals, last, unless a
+        job of its field already is; an English "manager" (read "responsable") may head
+        nothing ("Business manager")."""
+        head = title.split(" ", 1)[0]
+        job = self._unit_heads.get(head)
+        if (
+            job is None
+            or len(order) < 3
+            or head not in plain.split()
+            or title in self._exact
+            or plain in self._exact
+            or self._grades.kin[job, order].any()
+        ):
+            return order
+        return [*order[:-1], job]
 
     def _rome_best(self, name_scores, best: np.ndarray):
         """Lift each job to the best of its ROME codes' appellations (ROME_SHARE of their
