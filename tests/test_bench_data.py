@@ -14,7 +14,11 @@ DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 SETS = sorted(DATA.glob("intitules-*.csv"))
 # Read miss by miss while developing / only measured (bench/data/README.md).
 DEVELOPMENT = ("intitules-reels-emploi-public.csv", "intitules-reels-developpement.csv")
-MEASURED_ONLY = ("intitules-reels-emploi-public-2.csv", "intitules-reels-france-travail.csv")
+MEASURED_ONLY = (
+    "intitules-reels-emploi-public-2.csv",
+    "intitules-reels-france-travail.csv",
+    "intitules-reels-veilles-emploi.csv",
+)
 
 
 def rows(path: Path) -> list[dict[str, str]]:
