@@ -13,7 +13,11 @@ from repertoire.core.text import title_words
 DATA = Path(__file__).resolve().parents[1] / "bench" / "data"
 SETS = sorted(DATA.glob("intitules-*.csv"))
 # Read miss by miss while developing / only measured (bench/data/README.md).
-DEVELOPMENT = ("intitules-reels-emploi-public.csv", "intitules-reels-developpement.csv")
+DEVELOPMENT = (
+    "intitules-reels-emploi-public.csv",
+    "intitules-reels-developpement.csv",
+    "intitules-reels-developpement-communication.csv",
+)
 MEASURED_ONLY = (
     "intitules-reels-emploi-public-2.csv",
     "intitules-reels-france-travail.csv",
