@@ -1,13 +1,14 @@
 """Title-matching benchmark: accuracy on labelled sets, beside a recorded baseline; throughput.
 
-    python bench/matching.py [--verbose] [--set dev|holdout|real|untouched|private-dev|private|watch]
+    python bench/matching.py [--verbose]
+        [--set dev|holdout|real|untouched|private-dev|commerce-dev|private|watch]
     python bench/matching.py --record-baseline      # store today's figures as the baseline
     python bench/matching.py --scale [--rows 26000]
 
 Sets: the development set, the project's held-out set, and real job-ad titles that nobody on
 the project wrote (``bench/data/README.md`` says where they come from and how they were
-labelled): the civil-service board's first set and job ads of private employers (both read
-while developing), the board's second set, France Travail's ads of a département and titles
+labelled): the civil-service board's first set, job ads of private employers and ads of
+communication, marketing and sales (all three read while developing), the board's second set, France Travail's ads of a département and titles
 of job watches (all three only measured, never read miss by miss: ``--verbose`` lists no miss
 of theirs). A proposal counts when it is one of the jobs accepted for the title. For each set:
 top-1/top-3, the share of titles whose first proposal reaches the bulk-acceptance threshold
@@ -63,6 +64,7 @@ UNTOUCHED = ROOT / "bench" / "data" / "intitules-reels-emploi-public-2.csv"
 PRIVATE = ROOT / "bench" / "data" / "intitules-reels-france-travail.csv"
 PRIVATE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement.csv"
 WATCH = ROOT / "bench" / "data" / "intitules-reels-veilles-emploi.csv"
+COMMERCE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement-communication.csv"
 BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
 BULK_ACCEPT = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 
@@ -352,6 +354,7 @@ def main() -> None:
     parser.add_argument("--private", type=Path, default=PRIVATE)
     parser.add_argument("--private-dev", type=Path, default=PRIVATE_DEV)
     parser.add_argument("--watch", type=Path, default=WATCH)
+    parser.add_argument("--commerce-dev", type=Path, default=COMMERCE_DEV)
     parser.add_argument(
         "--baseline-commit", help="with --record-baseline: the commit of the engine measured"
     )
@@ -360,7 +363,16 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="list the misses")
     parser.add_argument(
         "--set",
-        choices=("dev", "holdout", "real", "untouched", "private-dev", "private", "watch"),
+        choices=(
+            "dev",
+            "holdout",
+            "real",
+            "untouched",
+            "private-dev",
+            "commerce-dev",
+            "private",
+            "watch",
+        ),
         action="append",
         help="measure only these sets (repeatable); all by default",
     )
@@ -385,6 +397,11 @@ def main() -> None:
         ("real", "real titles", args.real),
         ("untouched", "real titles, untouched", args.untouched),
         ("private-dev", "real titles, private employers (development)", args.private_dev),
+        (
+            "commerce-dev",
+            "real titles, communication, marketing and sales (development)",
+            args.commerce_dev,
+        ),
         ("private", "France Travail ads, untouched", args.private),
         ("watch", "job-watch titles, untouched", args.watch),
     ):
