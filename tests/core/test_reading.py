@@ -268,3 +268,21 @@ def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):
 
 def test_an_assistant_of_a_head_is_read_in_that_heads_field(index):
     assert reading(index, "Assistante du responsable des achats") == title_words("Assistant achats")
+
+
+def test_the_contract_as_a_segment_of_its_own_is_not_read():
+    """ "Chargé de marketing - Alternance" is a work-study contract, even where a job's
+    appellation makes "alternance" a known word (a CCI's "Chargé de l'alternance")."""
+    jobs = [
+        JobEntry("pro", "Chef de produit", 6, ("Chargé de marketing",), "Vendre."),
+        JobEntry("rel", "Chargé(e) de relation", 5, ("Chargé de l'alternance",), "Placer."),
+    ]
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse(LEXICON))
+    for title in (
+        "Chargé de marketing - Alternance/Stage",
+        "Chargé de marketing H/F - alternance (septembre 2026)",
+        "Chargé de marketing - Freelance",
+    ):
+        assert reading(index, title) == title_words("Chargé de marketing"), title
+        assert index.match(title).candidates[0].code == "pro", title
+    assert index.match("Chargé de l'alternance").candidates[0].code == "rel"

@@ -18,9 +18,9 @@ Steps, each generic:
    segment naming the job goes (``Agent d'administration - traitant contrôle de gestion``);
    the job starts at the first segment that opens on a role word (a word some appellation
    opens on); segments before it are the employer's, later segments stay when they are
-   job-like or made of known words (a town, the employer's acronyms go: ``… - DAF``,
-   ``… - DIR SG Grand Centre``, and so does where the job sits: ``… - Direction des
-   affaires financières``);
+   job-like or made of known words (a town, the employer's acronyms, the contract alone go:
+   ``… - DAF``, ``… - DIR SG Grand Centre``, ``… - Alternance/Stage``, and so does where the
+   job sits: ``… - Direction des affaires financières``);
 4. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
 5. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
    manager`` → ``community manager``), expressions read as one word (``contrôle de
@@ -83,6 +83,9 @@ _ACRONYMS = re.compile(r"(?:\b[A-Z]{1,5}\b[\s/&.]*)+")
 # …or opening on one, in a title otherwise written in lower case ("DIR SG GRAND CENTRE").
 _OPENING_ACRONYM = re.compile(r"[A-Z]{2,5}\b(?:[\s/&.]+[A-Z]{1,5}\b)*")
 _ASSISTANT = title_words("assistant")[0]
+# Contracts, as a segment of their own after the job says them ("… - Alternance/Stage").
+# (The normalisation already drops "CDI", "alternant", "stagiaire"…)
+_CONTRACTS = frozenset(title_words("alternance apprentissage stage freelance"))
 _LEVEL_MARKS = frozenset(LEVEL_NUMERALS | set(title_words("adjoint junior senior confirmé")))
 
 
@@ -297,7 +300,8 @@ def read_title(
                 # "Assistante de direction - DAF", "… - MJ - SG", "… - DIR SG Grand Centre":
                 # the employer's.
                 continue
-            if places[number]:
+            if places[number] or set(segment) <= _CONTRACTS:
+                # A place, or the contract alone ("… - Alternance/Stage"): not the job's.
                 continue
             if job_like(number) or share_known(segment) >= 0.5:
                 words.extend(segment)
