@@ -470,3 +470,22 @@ def test_a_head_of_a_field_no_appellation_names_is_proposed_the_head_of_a_unit()
     assert ranked("Responsable de la commande publique", top=1) == ["public"]
     assert "head" not in ranked("Responsable des affaires publiques")
     assert "head" not in ranked("Commande publique manager")
+
+
+def test_a_title_naming_no_head_is_less_like_an_appellation_naming_one(monkeypatch):
+    """ "Marketing digital" (an apprentice's, a specialist's) is nearer "Marketing
+    opérationnel" than "Marketing manager": a head the title does not name counts against
+    the appellation; a title that names one keeps it."""
+    jobs = [
+        JobEntry("lead", "Chef de groupe", 7, ("Responsable partenariats", "Marketing manager")),
+        JobEntry("tech", "Technicien(ne) marketing", 4, ("Marketing opérationnel",), "Faire."),
+    ]
+
+    def first(title):
+        return MatchingIndex.build(jobs).match(title).candidates[0].code
+
+    assert first("Marketing digital") == "tech"
+    assert first("Manager marketing") == "lead"
+    assert first("Responsable marketing") == "lead"
+    monkeypatch.setattr(matching, "HEADLESS", 1.0)
+    assert first("Marketing digital") == "lead"

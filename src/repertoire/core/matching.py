@@ -18,7 +18,8 @@ bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titl
 precision of the first proposal above each threshold (``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
-A head of a field no appellation names has the head of a unit among its proposals.
+An appellation naming a head weighs less for a title that names none (HEADLESS); a head of
+a field no appellation names has the head of a unit among its proposals.
 
 Everything is computed in batches with sparse matrices, and identical normalised
 titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
@@ -81,6 +82,10 @@ CLEAR_OWN = 0.04
 # title says no grade (a grade word leaves the level to a person).
 CLEAR_NEAR_RIVAL = 0.85
 CLEAR_COVERAGE = 0.5
+# An appellation naming a head (responsable, chef, directeur, manager) compared with a
+# title that names none: its score is this share ("Marketing digital" is an apprentice's or
+# a specialist's title sooner than the "Marketing manager"'s).
+HEADLESS = 0.9
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -179,6 +184,8 @@ class _Dictionary:
     mass: np.ndarray
     head: np.ndarray
     exact: dict[str, list[int]]
+    # Whether each title names a head (responsable, chef, directeur, manager).
+    heading: np.ndarray
 
 
 class MatchingIndex:
@@ -234,6 +241,9 @@ class MatchingIndex:
         self._known = frozenset(
             word for name in normalized_names + self._rome_normalized for word in name.split()
         )
+        self._head_words = frozenset(self._lexicon.heads_of_unit) | frozenset(
+            title_words("directeur manager")
+        )
         self._grades = Grades.of([job.title for job in self.jobs], [job.level for job in self.jobs])
         # Each head word → the job of its head of a unit ("Responsable de service").
         self._unit_heads = {
@@ -274,6 +284,7 @@ class MatchingIndex:
             mass=np.asarray(name_words.sum(axis=1)).ravel(),
             head=name_head,
             exact=self._exact,
+            heading=self._naming_a_head(normalized_names),
         )
         # A job's words: those of its text and of all its titles.
         owner = sparse.csr_matrix(
@@ -329,7 +340,12 @@ class MatchingIndex:
             mass=self._mass(names, presence),
             head=np.array([self._head(name) for name in names]),
             exact=exact,
+            heading=self._naming_a_head(names),
         )
+
+    def _naming_a_head(self, titles: list[str]) -> np.ndarray:
+        """Per normalised title, whether it names a head (see HEADLESS)."""
+        return np.array([bool(set(t.split()) & self._head_words) for t in titles], dtype=bool)
 
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
@@ -437,6 +453,7 @@ class MatchingIndex:
         mass = self._mass(titles, presence)
         title_heads = np.array([self._head(title) for title in titles])[:, None]
         head_weight = self._head_weights(titles)
+        title_heading = self._naming_a_head(titles)
 
         # Only level marks in common ("senior") say nothing of the field.
         unmarked = presence.multiply(self._unmarked).tocsr()
@@ -451,6 +468,7 @@ class MatchingIndex:
             word_weight = WORD_WEIGHT + HEAD_WEIGHT - head_weight
             heads = names.head == title_heads
             scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
+            scores *= np.where(~title_heading[:, None] & names.heading[None, :], HEADLESS, 1.0)
             for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
                 for column in (*names.exact.get(title, ()), *names.exact.get(original, ())):
                     scores[row, column] = 1.0
