@@ -375,14 +375,16 @@ def test_a_generic_role_doing_a_graded_familys_field_is_its_entry_grade():
     assert first(index, "Gestionnaire budgétaire et comptable senior").code == "compta-2"
 
 
-def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide():
+def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide(monkeypatch):
     jobs = [
         JobEntry("assistant", "Assistant(e) administratif", 3, ("Assistant de gestion",), "Lire."),
         JobEntry("general", "Agent des moyens généraux", 1, ("Agent polyvalent",), "Porter."),
     ]
     rules = "kind;terme;lecture\nrole;assistant;\nrole;agent;\n"
     without = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
-    assert without.match("Assistante polyvalente").candidates[0].code == "general"
+    with monkeypatch.context() as patched:  # (the assistant-of-a-field rule aside)
+        patched.setattr(matching, "ASSISTANT_CLEAR", 0.0)
+        assert without.match("Assistante polyvalente").candidates[0].code == "general"
     index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules + "qualificatif;polyvalent;\n"))
     assert index.match("Assistante polyvalente").candidates[0].code == "assistant"
 
@@ -489,3 +491,33 @@ def test_a_title_naming_no_head_is_less_like_an_appellation_naming_one(monkeypat
     assert first("Responsable marketing") == "lead"
     monkeypatch.setattr(matching, "HEADLESS", 1.0)
     assert first("Marketing digital") == "lead"
+
+
+def test_an_assistant_in_a_field_another_role_speaks_of_is_the_assistant_of_a_field(
+    monkeypatch,
+):
+    """ "Assistant marketing opérationnel" assists in marketing: the repertoire's assistant
+    of a field (the job most "Assistant …" appellations belong to), not the "Chargé de
+    marketing opérationnel"; an assistant's title another job clearly means (its score
+    reached ASSISTANT_CLEAR) keeps it."""
+    jobs = [
+        JobEntry(
+            "spec",
+            "Assistant(e) spécialisé(e)",
+            4,
+            ("Assistant juridique", "Assistant marketing", "Assistant communication"),
+            "Assister.",
+        ),
+        JobEntry("prod", "Chef de produit", 6, ("Chargé de marketing opérationnel",), "Vendre."),
+        JobEntry("pay", "Technicien(ne) paye", 4, ("Assistant paie",), "Payer."),
+    ]
+
+    def first(title):
+        return MatchingIndex.build(jobs).match(title).candidates[0].code
+
+    assert first("Assistant marketing opérationnel") == "spec"
+    assert first("Chargé de marketing opérationnel") == "prod"
+    # An assistant's appellation of another job leads: that job keeps it.
+    assert first("Assistant paie et administration") == "pay"
+    monkeypatch.setattr(matching, "ASSISTANT_CLEAR", 0.0)
+    assert first("Assistant marketing opérationnel") == "prod"

@@ -18,8 +18,9 @@ bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titl
 precision of the first proposal above each threshold (``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
-An appellation naming a head weighs less for a title that names none (HEADLESS); a head of
-a field no appellation names has the head of a unit among its proposals.
+An appellation naming a head weighs less for a title that names none (HEADLESS); an
+assistant in a field another role speaks of is the assistant of a field; a head of a field
+no appellation names has the head of a unit among its proposals.
 
 Everything is computed in batches with sparse matrices, and identical normalised
 titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
@@ -27,6 +28,7 @@ titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,7 +37,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
-from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS, Grades
+from repertoire.core.grades import GRADE_WORDS, LEVEL_CUE, LEVEL_MARKS, Grades
 from repertoire.core.reading import (
     Lexicon,
     expression_words,
@@ -86,6 +88,10 @@ CLEAR_COVERAGE = 0.5
 # title that names none: its score is this share ("Marketing digital" is an apprentice's or
 # a specialist's title sooner than the "Marketing manager"'s).
 HEADLESS = 0.9
+# An assistant's title led below this by another role's appellation goes to the assistant
+# of a field, just ahead of it (as a level cue leads: LEVEL_CUE of the way to 1).
+ASSISTANT = title_words("assistant")[0]
+ASSISTANT_CLEAR = 0.9
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -245,6 +251,14 @@ class MatchingIndex:
             title_words("directeur manager")
         )
         self._grades = Grades.of([job.title for job in self.jobs], [job.level for job in self.jobs])
+        # The assistant of a field: the job most of the appellations opening on "assistant"
+        # belong to ("Assistant juridique", "Assistant marketing"…).
+        assistants = Counter(
+            int(job)
+            for job, name in zip(self._name_job, normalized_names, strict=True)
+            if name.split(" ", 1)[0] == ASSISTANT
+        )
+        self._field_assistant = assistants.most_common(1)[0][0] if assistants else None
         # Each head word → the job of its head of a unit ("Responsable de service").
         self._unit_heads = {
             head: int(self._name_job[self._exact[unit][0]])
@@ -494,6 +508,7 @@ class MatchingIndex:
             self._entry_grade_for_generic_roles(titles, spelled, best, scores)
             self._grades.propose_related(best)
             self._lift_clear_winners(titles, plain, best, scores, via_rome)
+            self._assistant_of_a_field(titles, spelled, best, scores)
 
         results = []
         top = min(top, len(self.jobs))
@@ -570,6 +585,27 @@ class MatchingIndex:
             matched = self._name_normalized[self._best_name(leader, scores[row])]
             if matched.split(" ", 1)[0] != words[0]:
                 self._grades.lead_with_entry_grade(row, leader, best)
+
+    def _assistant_of_a_field(
+        self, titles: list[str], spelled: list[bool], best: np.ndarray, scores: np.ndarray
+    ) -> None:
+        """An assistant in a field whose best appellation names another role ("Assistant
+        marketing opérationnel": "Chargé de marketing opérationnel") is the repertoire's
+        assistant of a field, unless the title is clearly that other job."""
+        if self._field_assistant is None:
+            return
+        for row, title in enumerate(titles):
+            if spelled[row] or title.split(" ", 1)[0] != ASSISTANT:
+                continue
+            leader = int(np.argmax(best[row]))
+            score = best[row, leader]
+            matched = self._name_normalized[self._best_name(leader, scores[row])]
+            if (
+                leader != self._field_assistant
+                and score < ASSISTANT_CLEAR
+                and (matched.split(" ", 1)[0] != ASSISTANT)
+            ):
+                best[row, self._field_assistant] = score + LEVEL_CUE * (1 - score)
 
     def _best_name(self, job: int, scores: np.ndarray) -> int:
         """The column of the job's curated title or appellation that scores best."""
