@@ -2,7 +2,7 @@
 
 import pytest
 
-from repertoire.core import grades, matching
+from repertoire.core import grades, matching, roles
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.reading import Lexicon
 from repertoire.core.text import normalize_title, title_words
@@ -383,7 +383,7 @@ def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide(monkeyp
     rules = "kind;terme;lecture\nrole;assistant;\nrole;agent;\n"
     without = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
     with monkeypatch.context() as patched:  # (the assistant-of-a-field rule aside)
-        patched.setattr(matching, "ASSISTANT_CLEAR", 0.0)
+        patched.setattr(roles, "ASSISTANT_CLEAR", 0.0)
         assert without.match("Assistante polyvalente").candidates[0].code == "general"
     index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules + "qualificatif;polyvalent;\n"))
     assert index.match("Assistante polyvalente").candidates[0].code == "assistant"
@@ -519,5 +519,5 @@ def test_an_assistant_in_a_field_another_role_speaks_of_is_the_assistant_of_a_fi
     assert first("Chargé de marketing opérationnel") == "prod"
     # An assistant's appellation of another job leads: that job keeps it.
     assert first("Assistant paie et administration") == "pay"
-    monkeypatch.setattr(matching, "ASSISTANT_CLEAR", 0.0)
+    monkeypatch.setattr(roles, "ASSISTANT_CLEAR", 0.0)
     assert first("Assistant marketing opérationnel") == "prod"

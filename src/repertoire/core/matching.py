@@ -28,8 +28,7 @@ titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +36,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from repertoire.core.document import JobSheet
-from repertoire.core.grades import GRADE_WORDS, LEVEL_CUE, LEVEL_MARKS, Grades
+from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS, Grades
 from repertoire.core.reading import (
     Lexicon,
     expression_words,
@@ -45,6 +44,7 @@ from repertoire.core.reading import (
     read_title,
     with_synonyms,
 )
+from repertoire.core.roles import Roles
 from repertoire.core.rome import split_gendered_forms
 from repertoire.core.text import surface_words, title_words
 
@@ -88,10 +88,6 @@ CLEAR_COVERAGE = 0.5
 # title that names none: its score is this share ("Marketing digital" is an apprentice's or
 # a specialist's title sooner than the "Marketing manager"'s).
 HEADLESS = 0.9
-# An assistant's title led below this by another role's appellation goes to the assistant
-# of a field, just ahead of it (as a level cue leads: LEVEL_CUE of the way to 1).
-ASSISTANT = title_words("assistant")[0]
-ASSISTANT_CLEAR = 0.9
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -239,32 +235,13 @@ class MatchingIndex:
         name_head = np.array([self._head_ids[head] for head in heads])
         self._lexicon = lex or lexicon()
         self._heads = frozenset(self._head_ids)
-        # The words each head word goes with in the curated appellations.
-        self._head_company: dict[str, set[str]] = {}
-        for name in normalized_names:
-            head, *rest = name.split()
-            self._head_company.setdefault(head, set()).update(rest)
         self._known = frozenset(
             word for name in normalized_names + self._rome_normalized for word in name.split()
         )
-        self._head_words = frozenset(self._lexicon.heads_of_unit) | frozenset(
-            title_words("directeur manager")
-        )
         self._grades = Grades.of([job.title for job in self.jobs], [job.level for job in self.jobs])
-        # The assistant of a field: the job most of the appellations opening on "assistant"
-        # belong to ("Assistant juridique", "Assistant marketing"…).
-        assistants = Counter(
-            int(job)
-            for job, name in zip(self._name_job, normalized_names, strict=True)
-            if name.split(" ", 1)[0] == ASSISTANT
+        self._roles = Roles.of(
+            normalized_names, self._name_job, self._known, self._lexicon, self._grades
         )
-        self._field_assistant = assistants.most_common(1)[0][0] if assistants else None
-        # Each head word → the job of its head of a unit ("Responsable de service").
-        self._unit_heads = {
-            head: int(self._name_job[self._exact[unit][0]])
-            for head in self._lexicon.heads_of_unit
-            if (unit := " ".join(title_words(f"{head} service"))) in self._exact
-        }
 
         self._chars = TfidfVectorizer(
             analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True, dtype=np.float32
@@ -298,7 +275,7 @@ class MatchingIndex:
             mass=np.asarray(name_words.sum(axis=1)).ravel(),
             head=name_head,
             exact=self._exact,
-            heading=self._naming_a_head(normalized_names),
+            heading=self._roles.naming_a_head(normalized_names),
         )
         # A job's words: those of its text and of all its titles.
         owner = sparse.csr_matrix(
@@ -354,12 +331,8 @@ class MatchingIndex:
             mass=self._mass(names, presence),
             head=np.array([self._head(name) for name in names]),
             exact=exact,
-            heading=self._naming_a_head(names),
+            heading=self._roles.naming_a_head(names),
         )
-
-    def _naming_a_head(self, titles: list[str]) -> np.ndarray:
-        """Per normalised title, whether it names a head (see HEADLESS)."""
-        return np.array([bool(set(t.split()) & self._head_words) for t in titles], dtype=bool)
 
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
@@ -437,26 +410,16 @@ class MatchingIndex:
             for query, key in zip(queries, keys, strict=True)
         ]
 
-    def _head_weight(self, title: str) -> float:
-        """The weight of a title's head word (see GENERIC_HEAD_WEIGHT): lowered when the
-        head is a generic role and at least half of the title's known field words never go
-        with it in an appellation ("Agent d'exploitation informatique"); kept when the field
-        is one the role's appellations speak of ("Agent de formalités export")."""
-        head, *field = title.split() or [""]
-        if head not in self._lexicon.roles:
-            return HEAD_WEIGHT
-        known = [
-            word for word in field if word in self._known and word not in self._lexicon.qualifiers
-        ]
-        if not known:
-            return HEAD_WEIGHT
-        company = self._head_company.get(head, set())
-        together = sum(word in company for word in known)
-        return GENERIC_HEAD_WEIGHT if together <= len(known) / 2 else HEAD_WEIGHT
-
     def _head_weights(self, titles: list[str]) -> np.ndarray:
-        """Per title, the weight of its head word."""
-        return np.array([self._head_weight(title) for title in titles], dtype=np.float32)[:, None]
+        """Per title, the weight of its head word (GENERIC_HEAD_WEIGHT for a generic role
+        whose field decides)."""
+        return np.array(
+            [
+                GENERIC_HEAD_WEIGHT if self._roles.generic_head(title) else HEAD_WEIGHT
+                for title in titles
+            ],
+            dtype=np.float32,
+        )[:, None]
 
     def _rank(self, keys: list[tuple[str, str, str]], top: int) -> list[tuple[Candidate, ...]]:
         titles = [title for title, _, _ in keys]
@@ -467,7 +430,7 @@ class MatchingIndex:
         mass = self._mass(titles, presence)
         title_heads = np.array([self._head(title) for title in titles])[:, None]
         head_weight = self._head_weights(titles)
-        title_heading = self._naming_a_head(titles)
+        title_heading = self._roles.naming_a_head(titles)
 
         # Only level marks in common ("senior") say nothing of the field.
         unmarked = presence.multiply(self._unmarked).tocsr()
@@ -504,11 +467,20 @@ class MatchingIndex:
                 title in self._exact or original in self._exact
                 for title, original in zip(titles, plain, strict=True)
             ]
-            self._apply_level_cues(titles, spelled, best)
-            self._entry_grade_for_generic_roles(titles, spelled, best, scores)
+            unspelled = [row for row in range(len(titles)) if not spelled[row]]
+            for row in unspelled:
+                # Within a family, the job a seniority word points to takes the lead; not for
+                # a title that spells an appellation (it says which job it means).
+                self._grades.apply_level_cues(row, titles[row].split(), best)
+                self._roles.lead_with_entry_grade(
+                    row, titles[row], best, self._opening(row, scores)
+                )
             self._grades.propose_related(best)
             self._lift_clear_winners(titles, plain, best, scores, via_rome)
-            self._assistant_of_a_field(titles, spelled, best, scores)
+            for row in unspelled:
+                self._roles.lead_with_field_assistant(
+                    row, titles[row], best, self._opening(row, scores)
+                )
 
         results = []
         top = min(top, len(self.jobs))
@@ -517,7 +489,8 @@ class MatchingIndex:
                 results.append(())
                 continue
             order = [int(job) for job in np.argsort(-best[row], kind="stable")[:top]]
-            order = self._with_unit_head(title, plain[row], order)
+            if not spelled[row]:
+                order = self._roles.with_unit_head(title, plain[row], order)
             results.append(
                 tuple(
                     self._candidate(title, row, job, best, scores, rome_scores, via_rome)
@@ -525,24 +498,6 @@ class MatchingIndex:
                 )
             )
         return results
-
-    def _with_unit_head(self, title: str, plain: str, order: list[int]) -> list[int]:
-        """A head of something ("Responsable de la commande publique") whose title spells no
-        appellation: the repertoire's head of a unit is among the proposals, last, unless a
-        job of its field already is; an English "manager" (read "responsable") may head
-        nothing ("Business manager")."""
-        head = title.split(" ", 1)[0]
-        job = self._unit_heads.get(head)
-        if (
-            job is None
-            or len(order) < 3
-            or head not in plain.split()
-            or title in self._exact
-            or plain in self._exact
-            or self._grades.kin[job, order].any()
-        ):
-            return order
-        return [*order[:-1], job]
 
     def _rome_best(self, name_scores, best: np.ndarray):
         """Lift each job to the best of its ROME codes' appellations (ROME_SHARE of their
@@ -559,53 +514,9 @@ class MatchingIndex:
         np.maximum(best, lifted, out=best)
         return rome_scores, via_rome
 
-    def _apply_level_cues(self, titles: list[str], spelled: list[bool], best: np.ndarray) -> None:
-        """Within a family, the job a seniority word points to takes the lead; not for a
-        title that spells an appellation exactly (it says which job it means)."""
-        for row, title in enumerate(titles):
-            if not spelled[row]:
-                self._grades.apply_level_cues(row, title.split(), best)
-
-    def _entry_grade_for_generic_roles(
-        self, titles: list[str], spelled: list[bool], best: np.ndarray, scores: np.ndarray
-    ) -> None:
-        """A generic role doing a graded family's field ("Gestionnaire budgétaire et
-        comptable": its best appellation, "Comptable budgétaire", opens on another role) is
-        the family's entry grade, unless the title says a grade or spells an appellation."""
-        for row, title in enumerate(titles):
-            words = title.split()
-            if (
-                spelled[row]
-                or not words
-                or words[0] not in self._lexicon.roles
-                or set(words) & GRADE_WORDS
-            ):
-                continue
-            leader = int(np.argmax(best[row]))
-            matched = self._name_normalized[self._best_name(leader, scores[row])]
-            if matched.split(" ", 1)[0] != words[0]:
-                self._grades.lead_with_entry_grade(row, leader, best)
-
-    def _assistant_of_a_field(
-        self, titles: list[str], spelled: list[bool], best: np.ndarray, scores: np.ndarray
-    ) -> None:
-        """An assistant in a field whose best appellation names another role ("Assistant
-        marketing opérationnel": "Chargé de marketing opérationnel") is the repertoire's
-        assistant of a field, unless the title is clearly that other job."""
-        if self._field_assistant is None:
-            return
-        for row, title in enumerate(titles):
-            if spelled[row] or title.split(" ", 1)[0] != ASSISTANT:
-                continue
-            leader = int(np.argmax(best[row]))
-            score = best[row, leader]
-            matched = self._name_normalized[self._best_name(leader, scores[row])]
-            if (
-                leader != self._field_assistant
-                and score < ASSISTANT_CLEAR
-                and (matched.split(" ", 1)[0] != ASSISTANT)
-            ):
-                best[row, self._field_assistant] = score + LEVEL_CUE * (1 - score)
+    def _opening(self, row: int, scores: np.ndarray) -> Callable[[int], str]:
+        """For a title (its row), the first word of a job's best appellation."""
+        return lambda job: self._name_normalized[self._best_name(job, scores[row])].split(" ", 1)[0]
 
     def _best_name(self, job: int, scores: np.ndarray) -> int:
         """The column of the job's curated title or appellation that scores best."""
