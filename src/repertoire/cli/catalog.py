@@ -145,13 +145,25 @@ def check(
 
     Il dit aussi quels facteurs de la directive (UE) 2023/970 (compétences, efforts,
     responsabilités, conditions de travail) les critères de l'édition citent, avec les
-    mots relevés (constats « info »)."""
+    mots relevés, et quelles appellations le ROME classe sous un code que leur emploi ne
+    porte pas (constats « info »)."""
     from repertoire.core.factors import factor_coverage
     from repertoire.core.grid import DEFAULT_RULE
-    from repertoire.core.quality import ERROR, check_document, factor_findings, rome_findings
+    from repertoire.core.quality import (
+        ERROR,
+        check_document,
+        factor_findings,
+        rome_appellation_findings,
+        rome_findings,
+    )
+    from repertoire.core.rome import load_rome
 
     if path is not None:
-        from repertoire.bundled import criteria_descriptions, rome_correspondence
+        from repertoire.bundled import (
+            criteria_descriptions,
+            curated_appellations,
+            rome_correspondence,
+        )
         from repertoire.core.factors import CriterionText
 
         document, rule, subject = read_document(path), DEFAULT_RULE, str(path)
@@ -159,6 +171,10 @@ def check(
         rome_codes: dict[str, list[str]] = {}
         for link in rome_correspondence():
             rome_codes.setdefault(link.job_code, []).append(link.rome_code)
+        # …and the appellations it would load with the edition.
+        appellations: dict[str, list[str]] = {}
+        for _, row in curated_appellations().rows:
+            appellations.setdefault(row["code"], []).append(row["appellation"])
         # The descriptions an import would give the criteria.
         descriptions = criteria_descriptions()
         coverage = factor_coverage(
@@ -179,16 +195,20 @@ def check(
             code: [entry["code"] for entry in found["rome"]]
             for code, found in selectors.rome_by_job(edition).items()
         }
-    findings = check_document(document, rule) + rome_findings(
-        {job.code: job.title for job in document.jobs}, rome_codes
-    )
+        appellations = {}
+        for appellation in selectors.appellations_of(edition):
+            appellations.setdefault(appellation.job.code, []).append(appellation.title)
+    titles = {job.code: job.title for job in document.jobs}
+    findings = check_document(document, rule) + rome_findings(titles, rome_codes)
+    filed_elsewhere = rome_appellation_findings(titles, appellations, rome_codes, load_rome())
     errors = sum(1 for f in findings if f.severity == ERROR)
     if as_json:
-        for finding in [*findings, *factor_findings(coverage)]:
+        for finding in [*findings, *filed_elsewhere, *factor_findings(coverage)]:
             print(json.dumps(finding.as_dict(), ensure_ascii=False))
     else:
         _print_findings(findings, subject)
         out.print(f"{errors} erreur(s), {len(findings) - errors} avertissement(s).")
+        _print_filed_elsewhere(filed_elsewhere)
         _print_factor_coverage(coverage)
     if errors:
         raise typer.Exit(1)
@@ -206,6 +226,25 @@ def _print_findings(findings, subject: str) -> None:
             "[red]erreur[/red]" if finding.severity == ERROR else "[yellow]avertissement[/yellow]"
         )
         table.add_row(severity, str(finding.line or ""), finding.message)
+    out.print(table)
+
+
+def _print_filed_elsewhere(findings) -> None:
+    """Appellations the ROME files under codes their job does not carry: for a national
+    administrator to judge (the correspondence, or the appellation)."""
+    if not findings:
+        return
+    table = Table(
+        title=f"Appellations que le ROME classe sous un autre code que ceux de leur emploi "
+        f"({len(findings)}) : correspondance ROME ou appellation à revoir",
+        show_lines=False,
+    )
+    table.add_column("Emploi")
+    table.add_column("Appellation")
+    table.add_column("Codes ROME")
+    for finding in findings:
+        details = finding.details
+        table.add_row(details["job_title"], details["appellation"], ", ".join(details["rome"]))
     out.print(table)
 
 

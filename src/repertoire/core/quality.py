@@ -16,7 +16,8 @@ from typing import Any
 from repertoire.core.document import RepertoireDocument
 from repertoire.core.factors import CriterionLike, GridCoverage, factor_coverage
 from repertoire.core.grid import RULES, calibrate, get_rule
-from repertoire.core.text import title_key, to_roman
+from repertoire.core.rome import RomeReferential
+from repertoire.core.text import title_key, title_words, to_roman
 
 ERROR = "error"
 WARNING = "warning"
@@ -231,6 +232,53 @@ def rome_findings(
         for code, title in titles.items()
         if not list(rome_codes.get(code, ()))
     ]
+
+
+APPELLATION_FILED_ELSEWHERE = "rome_appellation_elsewhere"
+
+
+def rome_appellation_findings(
+    titles: Mapping[str, str],
+    appellations: Mapping[str, Iterable[str]],
+    rome_codes: Mapping[str, Iterable[str]],
+    referential: RomeReferential,
+) -> list[Finding]:
+    """A note for each appellation of a job (code → title, in order) that the ROME files
+    only under codes the job does not carry (a sheet and its sub-sheets count as one).
+    The matcher proposes, through the ROME, that code's jobs for titles near it: the
+    correspondence or the appellation is for a national administrator to judge
+    ("Assistant communication": a specialised assistant here, a public-relations
+    occupation in the ROME)."""
+    filed: dict[str, set[str]] = {}
+    for code, form in referential.all_appellations():
+        filed.setdefault(" ".join(title_words(form)), set()).add(code)
+
+    def sheets(codes: Iterable[str]) -> set[str]:
+        return {referential.parent(code) for code in codes if code in referential}
+
+    findings = []
+    for job, title in titles.items():
+        carried = sheets(rome_codes.get(job, ()))
+        for appellation in appellations.get(job, ()):
+            codes = filed.get(" ".join(title_words(appellation)), set())
+            if not codes or not carried or sheets(codes) & carried:
+                continue
+            named = ", ".join(f"{code} {referential.title(code)}" for code in sorted(codes))
+            findings.append(
+                Finding(
+                    INFO,
+                    APPELLATION_FILED_ELSEWHERE,
+                    f"Appellation « {appellation} » de « {title} » : le ROME la classe sous "
+                    f"{named}, code que l'emploi ne porte pas",
+                    details={
+                        "job": job,
+                        "job_title": title,
+                        "appellation": appellation,
+                        "rome": sorted(codes),
+                    },
+                )
+            )
+    return findings
 
 
 # --- the directive's factors ------------------------------------------------------------
