@@ -70,6 +70,9 @@ CONTEXT_WEIGHT = 0.15
 # reaches the bulk-acceptance threshold. A job's secondary ROME codes count a little less.
 ROME_SHARE = 0.9
 ROME_SECONDARY = 0.97
+# Among the jobs a ROME appellation lifts alike, the one whose own appellations are closer to
+# the title goes first: this share of its curated score, of the way left to 1 (a tie-break).
+ROME_OWN_WORDS = 0.02
 # A clear winner: a first proposal scoring at least CLEAR_FLOOR, while every job outside its
 # own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
 # unambiguous and is
@@ -454,6 +457,7 @@ class MatchingIndex:
         with np.errstate(divide="ignore", invalid="ignore"):
             scores = name_scores(self._curated)
             best = np.maximum.reduceat(scores, self._starts, axis=1)
+            curated = best.copy()
             rome_scores, via_rome = self._rome_best(name_scores, best)
 
             evidence = (presence.multiply(self._idf) @ self._job_words_t).toarray()
@@ -481,6 +485,9 @@ class MatchingIndex:
                 self._roles.lead_with_field_assistant(
                     row, titles[row], best, self._opening(row, scores)
                 )
+            if via_rome is not None:
+                # The jobs one ROME appellation lifted alike, ordered by their own words.
+                best += np.where(via_rome, ROME_OWN_WORDS * curated * (1 - best), 0.0)
 
         results = []
         top = min(top, len(self.jobs))
