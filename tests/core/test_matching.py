@@ -313,6 +313,20 @@ def test_jobs_of_one_rome_code_are_ranked_by_the_titles_own_words(rome_index):
     assert with_field[0].code == "clean-2"
 
 
+def test_jobs_one_rome_appellation_lifts_alike_go_by_their_own_appellations():
+    """Both jobs carry the code; the one whose own appellations are closer to the title
+    comes first, whichever comes first in the edition."""
+    jobs = [
+        JobEntry("tech", "Technicien(ne) web", 4, ("Webmestre",), "Contribuer.", ("X0003",)),
+        JobEntry("cdp", "Chef de produit", 6, ("Chargé de marketing",), "Contribuer.", ("X0003",)),
+    ]
+    index = MatchingIndex.build(jobs, rome={"X0003": ("Chargé / Chargée de projet marketing",)})
+    ranked = index.match("Chargée de projet marketing").candidates
+    assert [c.code for c in ranked] == ["cdp", "tech"]
+    assert all(c.rome_code == "X0003" for c in ranked)
+    assert ranked[0].score > ranked[1].score
+
+
 def test_the_rome_gender_pair_is_split_into_forms(rome_index):
     for title in ("Agent d'exploitation informatique", "Agente d'exploitation informatique"):
         first = rome_index.match(title).candidates[0]
