@@ -42,6 +42,7 @@ from repertoire.core.reading import (
     expression_words,
     lexicon,
     read_title,
+    role_first,
     with_synonyms,
 )
 from repertoire.core.roles import Roles
@@ -230,13 +231,16 @@ class MatchingIndex:
             self._exact.setdefault(normalized, []).append(column)
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
         self._rome_setup(rome or {}, set(normalized_names))
-        heads = [name.split(" ", 1)[0] for name in normalized_names]
-        rome_heads = [name.split(" ", 1)[0] for name in self._rome_normalized]
+        self._lexicon = lex or lexicon()
+        heads = [self._role_word(name) for name in normalized_names]
+        rome_heads = [self._role_word(name) for name in self._rome_normalized]
+        # The words appellations open on, as written and as read.
+        openings = [name.split(" ", 1)[0] for name in normalized_names + self._rome_normalized]
         self._head_ids = {
-            head: number for number, head in enumerate(dict.fromkeys(heads + rome_heads))
+            head: number for number, head in enumerate(dict.fromkeys(heads + rome_heads + openings))
         }
         name_head = np.array([self._head_ids[head] for head in heads])
-        self._lexicon = lex or lexicon()
+        self._name_role = heads
         self._heads = frozenset(self._head_ids)
         self._known = frozenset(
             word for name in normalized_names + self._rome_normalized for word in name.split()
@@ -332,10 +336,15 @@ class MatchingIndex:
             chars_t=self._chars.transform(names).T.tocsr(),
             words_t=presence.multiply(self._idf).T.tocsr(),
             mass=self._mass(names, presence),
-            head=np.array([self._head(name) for name in names]),
+            head=np.array([self._head_ids.get(self._role_word(name), -1) for name in names]),
             exact=exact,
             heading=self._roles.naming_a_head(names),
         )
+
+    def _role_word(self, normalized: str) -> str:
+        """The role an appellation names, first as a title is read ("Marketing manager"
+        is a manager, "responsable", like the "Responsable marketing")."""
+        return role_first(with_synonyms(normalized.split(), self._lexicon), self._lexicon)[0]
 
     def _head(self, normalized: str) -> int:
         """The id of the first word of a title; -1 when no appellation opens with it."""
@@ -522,8 +531,8 @@ class MatchingIndex:
         return rome_scores, via_rome
 
     def _opening(self, row: int, scores: np.ndarray) -> Callable[[int], str]:
-        """For a title (its row), the first word of a job's best appellation."""
-        return lambda job: self._name_normalized[self._best_name(job, scores[row])].split(" ", 1)[0]
+        """For a title (its row), the role word of a job's best appellation."""
+        return lambda job: self._name_role[self._best_name(job, scores[row])]
 
     def _best_name(self, job: int, scores: np.ndarray) -> int:
         """The column of the job's curated title or appellation that scores best."""

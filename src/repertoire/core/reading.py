@@ -188,6 +188,14 @@ def with_synonyms(words: list[str], lex: Lexicon) -> list[str]:
     return _replace(_replace(words, lex.synonyms), lex.expressions)
 
 
+def role_first(words: list[str], lex: Lexicon) -> list[str]:
+    """English puts the role last ("Payroll specialist", "HR manager"): read it first."""
+    opening = lex.roles | lex.heads_of_unit | lex.specialists
+    if len(words) > 1 and words[-1] in lex.closing_roles and words[0] not in opening:
+        return [*lex.closing_roles[words[-1]], *words[:-1]]
+    return words
+
+
 def expression_words(words: list[str], lex: Lexicon) -> list[str]:
     """The words again, each expression taken apart (for the words a reason quotes)."""
     return [part for word in words for part in lex.expression_words.get(word, (word,))]
@@ -305,12 +313,7 @@ def read_title(
                 continue
             if job_like(number) or share_known(segment) >= 0.5:
                 words.extend(segment)
-    words = with_synonyms(_single_gender(words), lex)
-    # English puts the role last ("Payroll specialist", "HR manager"): read it first.
-    opening = lex.roles | lex.heads_of_unit | lex.specialists
-    if len(words) > 1 and words[-1] in lex.closing_roles and words[0] not in opening:
-        words = [*lex.closing_roles[words[-1]], *words[:-1]]
-    words = _attached_to(words)
+    words = _attached_to(role_first(with_synonyms(_single_gender(words), lex), lex))
     # Short unknown words before the first role word: an employer's code, a grade's
     # acronym (a longer one may be a typo of a known word: "Assitante commerciale").
     start = next((i for i, word in enumerate(words) if word in heads), 0)
