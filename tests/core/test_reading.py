@@ -55,6 +55,14 @@ def test_employer_acronyms_before_the_job_and_a_town_after_it_are_not_read(index
     assert index.match("SGAMI SUD - Juriste - STENAY").candidates[0].code == "jur"
 
 
+def test_with_no_role_word_a_later_segment_of_unknown_words_is_not_read(index):
+    # "Paris": no appellation has the word; the title's field is the first segment's.
+    assert reading(index, "Support informatique - Paris") == title_words("Support informatique")
+    assert reading(index, "Support informatique - Entretien") == title_words(
+        "Support informatique entretien"
+    )
+
+
 def test_reference_numbers_and_postings_are_not_read(index):
     assert reading(index, "Juriste (réf.2623) (2 postes à pourvoir) - 1-0001853 -") == title_words(
         "Juriste"

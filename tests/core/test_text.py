@@ -230,6 +230,11 @@ def test_a_gender_mark_in_brackets_may_open_on_a_hyphen():
     assert title_words("Ingénieur(-e) intégrateur(-trice)") == title_words("Ingénieur intégrateur")
 
 
+@pytest.mark.parametrize("mark", ["(H/F)", "F/H", "(H/F/X)", "(x/f/m)", "(M/F/D)", "h/f/n"])
+def test_every_gender_mark_of_a_job_ad_goes(mark):
+    assert title_words(f"Chargé de marketing {mark}") == title_words("Chargé de marketing")
+
+
 def test_inclusive_suffixes_and_h_f_left_alone_once_punctuation_is_lost():
     # "chef-fe-du-bureau-rh-h-f", as a web address or a flat export writes a title.
     assert title_words("chef fe du bureau rh h f") == title_words("Chef.fe du bureau RH (H/F)")

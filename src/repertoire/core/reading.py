@@ -275,10 +275,13 @@ def read_title(
     )
 
     if first is None:
-        # No segment opens on a role: all are read, bar the places after the first unless
-        # only an employer's name is left beside them.
+        # No segment opens on a role: all are read, bar the places after the first (a unit
+        # written out, or words no appellation has: a town) unless only an employer's name
+        # is left beside them.
         others = [
-            segment for number, segment in enumerate(segments) if not (number and places[number])
+            segment
+            for number, segment in enumerate(segments)
+            if not (number and (places[number] or not share_known(segment)))
         ]
         if len(others) < 2 and not any(share_known(segment) >= 0.5 for segment in others):
             others = segments

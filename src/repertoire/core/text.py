@@ -89,7 +89,9 @@ def sentence_case(title: str) -> str:
 
 # Contract and posting notes that say nothing about the job itself.
 _CONTRACT_NOTES = re.compile(
-    r"\(?\b[hf]\s*/\s*[hf]\b\)?|\b[hf]\s+[hf]\b"  # H/F, and "h f" once punctuation is lost
+    # H/F, H/F/X, M/F/D, and "h f" once punctuation is lost
+    r"\(?\b[hf]\s*/\s*[hf](?:\s*/\s*[xnd])?\b\)?|\(?\b[xm]\s*/\s*[fh]\s*/\s*[mhxd]\b\)?"
+    r"|\b[hf]\s+[hf]\b"
     r"|\b(?:cdd|cdi|interim(?:aire)?|vacataire|remplacement|stagiaire|apprenti|alternant)\b"
     r"|\b(?:mi|plein|temps)[\s-]temps\b|\btemps\s+(?:partiel|plein|complet)\b"
     r"|\b\d+\s*%"
