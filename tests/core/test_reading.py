@@ -228,8 +228,12 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
     [
         ("Paralegal", "assistant juridique"),
         ("Credit manager H/F", "chargé de recouvrement"),
-        # An accounting firm's "collaborateur" is the private sector's "chargé".
-        ("Collaboratrice comptable", "chargé comptable"),
+        # A "collaborateur" is the private sector's "chargé"; an accounting firm's
+        # "collaborateur comptable" is its accountant.
+        ("Collaboratrice juridique", "chargé juridique"),
+        ("Collaboratrice comptable", "comptable"),
+        ("Marketing &amp; CRM", "marketing marketing relationnel"),
+        ("Responsable Compensation & Benefits", "responsable rémunération"),
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
         ("Payroll specialist", "paie"),

@@ -8,6 +8,7 @@ job (case, accents, gender marks, punctuation) and keeps what does (level numera
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -320,6 +321,9 @@ def title_words(text: str) -> list[str]:
     Accents, case, punctuation, gender forms, contract notes and stop words go; HR
     abbreviations and acronyms are expanded; level marks (I, II, senior, adjoint…) stay.
     """
+    if "&" in text:
+        # Titles copied from a job board's feed keep its HTML entities ("&amp;").
+        text = html.unescape(text)
     text = _drop_gender_marks(text)
     text = strip_accents(text).lower().replace("’", "'")
     text = _INCLUSIVE.sub(r"\1", text)
