@@ -234,6 +234,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Collaboratrice comptable", "comptable"),
         ("Marketing &amp; CRM", "marketing marketing relationnel"),
         ("Responsable Compensation & Benefits", "responsable rémunération"),
+        ("Technicien master data", "technicien données de référence informatique"),
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
         ("Payroll specialist", "paie"),
