@@ -295,7 +295,11 @@ def test_the_contract_as_a_segment_of_its_own_is_not_read():
         "Chargé de marketing - Alternance/Stage",
         "Chargé de marketing H/F - alternance (septembre 2026)",
         "Chargé de marketing - Freelance",
+        "Chargée de marketing Alternance H/F",
     ):
         assert reading(index, title) == title_words("Chargé de marketing"), title
         assert index.match(title).candidates[0].code == "pro", title
     assert index.match("Chargé de l'alternance").candidates[0].code == "rel"
+    # Closing a title after "de", "du", "et", "&", it is the field.
+    for title in ("Responsable de stage", "Directrice formation & apprentissage"):
+        assert reading(index, title)[-1] in title_words("stage apprentissage"), title

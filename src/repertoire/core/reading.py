@@ -68,6 +68,10 @@ _NOISE = re.compile(
     r"|^\W*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
     r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?=\W+\w)"
     r"|\ben\s+(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b"
+    # …or closing it ("Chargée de développement commercial Alternance H/F"); not as a field
+    # ("Chargé de l'alternance", "Directrice formation & apprentissage").
+    r"|(?<!['’])(?<!de )(?<!du )(?<!& )(?<!et )"
+    r"\b(?:alternance|apprentissage|stage)\b(?=(?:\W|\b[hfxmd]\b)*$)"
     r"|\(\s*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b[^()]*\)"
     r"|\bbac\s*\+\s*\d\b"  # a diploma: "BAC +2"
     r"|\bchez\s.*$"  # the employer: "Assistant marketing chez …"
