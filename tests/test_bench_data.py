@@ -62,6 +62,25 @@ def test_no_measured_only_title_reads_like_a_development_title():
     assert not any(leaked.values()), leaked
 
 
+SECOND_LABELS = sorted((DATA / "second-labels").glob("intitules-*.csv"))
+
+
+@pytest.mark.parametrize("path", SECOND_LABELS, ids=[path.name for path in SECOND_LABELS])
+def test_a_second_labelling_labels_the_same_titles_with_headings_of_the_edition(path):
+    headings = {job.heading for job in bundled_document().jobs}
+    second = rows(path)
+    assert [row["intitule"] for row in second] == [
+        row["intitule"] for row in rows(DATA / path.name)
+    ]
+    assert [
+        heading
+        for row in second
+        for heading in row["emplois_acceptes"].split("|")
+        if heading.strip() not in headings
+    ] == []
+
+
 def test_the_readme_says_where_every_set_comes_from():
     readme = (DATA / "README.md").read_text(encoding="utf-8")
     assert [path.name for path in SETS if path.name not in readme] == []
+    assert "second-labels/" in readme
