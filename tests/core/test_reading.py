@@ -296,6 +296,9 @@ def test_the_contract_as_a_segment_of_its_own_is_not_read():
         "Chargé de marketing H/F - alternance (septembre 2026)",
         "Chargé de marketing - Freelance",
         "Chargée de marketing Alternance H/F",
+        "Stage ou alternance Chargé de marketing",
+        "Alternance - Stage - Chargé de marketing",
+        "Chargé de marketing Apprenticeship (H/F)",
     ):
         assert reading(index, title) == title_words("Chargé de marketing"), title
         assert index.match(title).candidates[0].code == "pro", title

@@ -65,8 +65,9 @@ _NOISE = re.compile(
     r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
     # A work-study or a trainee contract, not the field of apprenticeships that a CCI's
     # "Chargé de l'alternance" works in: opening the title, "en alternance", "(stage)".
-    r"|^\W*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
-    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?=\W+\w)"
+    r"|^\W*(?:(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
+    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?:\s+ou\s+|\s*/\s*)?)+(?=\W+\w)"
+    r"|\b(?:apprenticeship|internship|intern)\b"
     r"|\ben\s+(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b"
     # …or closing it ("Chargée de développement commercial Alternance H/F"); not as a field
     # ("Chargé de l'alternance", "Directrice formation & apprentissage").
@@ -297,7 +298,7 @@ def read_title(
         words = [
             w
             for segment in segments[:first]
-            if share_known(segment) > 0.5 and not unit
+            if share_known(segment) > 0.5 and not unit and not set(segment) <= _CONTRACTS
             for w in segment
         ]
         words.extend(segments[first])
