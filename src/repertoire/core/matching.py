@@ -232,15 +232,15 @@ class MatchingIndex:
         self._starts = np.searchsorted(self._name_job, np.arange(len(self.jobs)))
         self._rome_setup(rome or {}, set(normalized_names))
         self._lexicon = lex or lexicon()
-        heads = [self._role_word(name) for name in normalized_names]
-        rome_heads = [self._role_word(name) for name in self._rome_normalized]
-        # The words appellations open on, as written and as read.
+        # The role word of each appellation, and the words appellations open on.
+        self._name_role = [self._role_word(name) for name in normalized_names]
+        rome_roles = [self._role_word(name) for name in self._rome_normalized]
         openings = [name.split(" ", 1)[0] for name in normalized_names + self._rome_normalized]
         self._head_ids = {
-            head: number for number, head in enumerate(dict.fromkeys(heads + rome_heads + openings))
+            head: number
+            for number, head in enumerate(dict.fromkeys(self._name_role + rome_roles + openings))
         }
-        name_head = np.array([self._head_ids[head] for head in heads])
-        self._name_role = heads
+        name_head = np.array([self._head_ids[role] for role in self._name_role])
         self._heads = frozenset(self._head_ids)
         self._known = frozenset(
             word for name in normalized_names + self._rome_normalized for word in name.split()
