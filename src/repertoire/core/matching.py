@@ -18,6 +18,9 @@ bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titl
 precision of the first proposal above each threshold (``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
+The head word compared is the role an appellation names, read as a title's is ("Marketing
+manager" is a manager). The jobs a ROME appellation lifts alike go by their own
+appellations' closeness to the title (ROME_OWN_WORDS).
 An appellation naming a head weighs less for a title that names none (HEADLESS); an
 assistant in a field another role speaks of is the assistant of a field; a head of a field
 no appellation names has the head of a unit among its proposals.
