@@ -235,6 +235,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Marketing &amp; CRM", "marketing marketing relationnel"),
         ("Responsable Compensation & Benefits", "responsable rémunération"),
         ("Technicien master data", "technicien données de référence informatique"),
+        ("Gestionnaire régime indemnitaire", "gestionnaire paie"),
+        ("Gestionnaire des pensions", "gestionnaire retraite"),
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
         ("Payroll specialist", "paie"),
