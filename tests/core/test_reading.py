@@ -301,6 +301,7 @@ def test_the_contract_as_a_segment_of_its_own_is_not_read():
         "Stage ou alternance Chargé de marketing",
         "Alternance - Stage - Chargé de marketing",
         "Chargé de marketing Apprenticeship (H/F)",
+        "Portzamparc - Alternance Chargé de marketing",
     ):
         assert reading(index, title) == title_words("Chargé de marketing"), title
         assert index.match(title).candidates[0].code == "pro", title

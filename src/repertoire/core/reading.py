@@ -64,9 +64,8 @@ _NOISE = re.compile(
     r"|\b\d+\s*postes?\b|\bpostes?\s+[àa]\s+pourvoir\b|\bcr[ée]ation\s+de\s+poste\b"
     r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
     # A work-study or a trainee contract, not the field of apprenticeships that a CCI's
-    # "Chargé de l'alternance" works in: opening the title, "en alternance", "(stage)".
-    r"|^\W*(?:(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
-    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?:\s+ou\s+|\s*/\s*)?)+(?=\W+\w)"
+    # "Chargé de l'alternance" works in: opening a segment (_OPENING_CONTRACT), "en
+    # alternance", "(stage)".
     r"|\b(?:apprenticeship|internship|intern)\b"
     r"|\ben\s+(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b"
     # …or closing it ("Chargée de développement commercial Alternance H/F"); not as a field
@@ -77,6 +76,11 @@ _NOISE = re.compile(
     r"|\bbac\s*\+\s*\d\b"  # a diploma: "BAC +2"
     r"|\bchez\s.*$"  # the employer: "Assistant marketing chez …"
     r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
+    re.IGNORECASE,
+)
+_OPENING_CONTRACT = re.compile(
+    r"^\W*(?:(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
+    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?:\s+ou\s+|\s*/\s*)?)+(?=\W+\w)",
     re.IGNORECASE,
 )
 # A note in parentheses after a word ("Adjoint en gestion de scolarité (master …)"), not
@@ -237,11 +241,13 @@ def read_title(
     cleaned = _ASIDE.sub(r" - \1 - ", cleaned)
     # An acronym opening a later segment names a department, not a person ("Assistante de
     # direction - DAF"): read it as the rest of the title, not as its first word.
-    parts = _SEPARATORS.split(cleaned)
+    parts = [_OPENING_CONTRACT.sub(" ", part) for part in _SEPARATORS.split(cleaned)]
     kept = [
         (words, part)
         for number, part in enumerate(parts)
         if (words := title_words(part if number == 0 else f"de {part}"))
+        # The contract alone ("Alternance - …", "… - Alternance/Stage"): not the job's.
+        and not set(words) <= _CONTRACTS
     ]
     segments = [[_spelled_right(word, known, lex.terms) for word in words] for words, _ in kept]
     kept = [part for _, part in kept]
@@ -298,7 +304,7 @@ def read_title(
         words = [
             w
             for segment in segments[:first]
-            if share_known(segment) > 0.5 and not unit and not set(segment) <= _CONTRACTS
+            if share_known(segment) > 0.5 and not unit
             for w in segment
         ]
         words.extend(segments[first])
@@ -316,10 +322,7 @@ def read_title(
                 # "Assistante de direction - DAF", "… - MJ - SG", "… - DIR SG Grand Centre":
                 # the employer's.
                 continue
-            if places[number] or set(segment) <= _CONTRACTS:
-                # A place, or the contract alone ("… - Alternance/Stage"): not the job's.
-                continue
-            if job_like(number) or share_known(segment) >= 0.5:
+            if not places[number] and (job_like(number) or share_known(segment) >= 0.5):
                 words.extend(segment)
     words = _attached_to(role_first(with_synonyms(_single_gender(words), lex), lex))
     # Short unknown words before the first role word: an employer's code, a grade's
