@@ -1,7 +1,6 @@
 """Title-matching benchmark: accuracy on labelled sets, beside a recorded baseline; throughput.
 
-    python bench/matching.py [--verbose]
-        [--set dev|holdout|real|untouched|private-dev|commerce-dev|private|watch]
+    python bench/matching.py [--verbose] [--set KEY …]    # the keys of LABELLED_SETS
     python bench/matching.py --record-baseline      # store today's figures as the baseline
     python bench/matching.py --scale [--rows 26000]
 
@@ -34,6 +33,7 @@ import subprocess
 import sys
 import time
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -66,6 +66,31 @@ PRIVATE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement.csv"
 WATCH = ROOT / "bench" / "data" / "intitules-reels-veilles-emploi.csv"
 COMMERCE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement-communication.csv"
 BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
+
+
+@dataclass(frozen=True)
+class LabelledSet:
+    key: str  # for --set, and --<key> PATH to measure another file
+    name: str  # as printed, and as the baseline records it
+    path: Path
+    # Only measured, never read miss by miss: --verbose lists no miss of its.
+    measured_only: bool = False
+
+
+LABELLED_SETS = (
+    LabelledSet("dev", "dev set", DEV),
+    LabelledSet("holdout", "held-out set", HOLDOUT),
+    LabelledSet("real", "real titles", REAL),
+    LabelledSet("untouched", "real titles, untouched", UNTOUCHED, measured_only=True),
+    LabelledSet("private-dev", "real titles, private employers (development)", PRIVATE_DEV),
+    LabelledSet(
+        "commerce-dev",
+        "real titles, communication, marketing and sales (development)",
+        COMMERCE_DEV,
+    ),
+    LabelledSet("private", "France Travail ads, untouched", PRIVATE, measured_only=True),
+    LabelledSet("watch", "job-watch titles, untouched", WATCH, measured_only=True),
+)
 BULK_ACCEPT = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 
 DOCUMENT = bundled_document()
@@ -211,7 +236,7 @@ def measure(
         before = (base or {}).get("families", {}).get(family)
         was = f"({before[1] / before[0]:4.0%})" if before else ""
         print(f"    {family:48} {count:4}  {right / count:5.0%} {was}")
-    if verbose and "untouched" not in name:
+    if verbose:
         for result, (query, ok, _) in zip(results, rows, strict=True):
             codes = [c.code for c in result.candidates]
             if not codes or codes[0] not in ok:
@@ -347,14 +372,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--dev", type=Path, default=DEV)
-    parser.add_argument("--holdout", type=Path, default=HOLDOUT)
-    parser.add_argument("--real", type=Path, default=REAL)
-    parser.add_argument("--untouched", type=Path, default=UNTOUCHED)
-    parser.add_argument("--private", type=Path, default=PRIVATE)
-    parser.add_argument("--private-dev", type=Path, default=PRIVATE_DEV)
-    parser.add_argument("--watch", type=Path, default=WATCH)
-    parser.add_argument("--commerce-dev", type=Path, default=COMMERCE_DEV)
+    for labelled in LABELLED_SETS:
+        parser.add_argument(f"--{labelled.key}", type=Path, default=labelled.path)
     parser.add_argument(
         "--baseline-commit", help="with --record-baseline: the commit of the engine measured"
     )
@@ -363,16 +382,7 @@ def main() -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="list the misses")
     parser.add_argument(
         "--set",
-        choices=(
-            "dev",
-            "holdout",
-            "real",
-            "untouched",
-            "private-dev",
-            "commerce-dev",
-            "private",
-            "watch",
-        ),
+        choices=[labelled.key for labelled in LABELLED_SETS],
         action="append",
         help="measure only these sets (repeatable); all by default",
     )
@@ -391,23 +401,12 @@ def main() -> None:
     if baseline:
         print(f"baseline: main at {baseline['commit']} ({baseline['measured']})")
     sets = {}
-    for key, name, path in (
-        ("dev", "dev set", args.dev),
-        ("holdout", "held-out set", args.holdout),
-        ("real", "real titles", args.real),
-        ("untouched", "real titles, untouched", args.untouched),
-        ("private-dev", "real titles, private employers (development)", args.private_dev),
-        (
-            "commerce-dev",
-            "real titles, communication, marketing and sales (development)",
-            args.commerce_dev,
-        ),
-        ("private", "France Travail ads, untouched", args.private),
-        ("watch", "job-watch titles, untouched", args.watch),
-    ):
-        if args.set and key not in args.set:
+    for labelled in LABELLED_SETS:
+        if args.set and labelled.key not in args.set:
             continue
-        sets[name] = measure(name, path, index, jobs, args.verbose, baseline)
+        path = getattr(args, labelled.key.replace("-", "_"))
+        verbose = args.verbose and not labelled.measured_only
+        sets[labelled.name] = measure(labelled.name, path, index, jobs, verbose, baseline)
     if args.record_baseline:
         # The last commit that changed the engine or its data: the engine being measured.
         commit = (
