@@ -7,9 +7,10 @@
 Sets: the development set, the project's held-out set, and real job-ad titles that nobody on
 the project wrote (``bench/data/README.md`` says where they come from and how they were
 labelled): the civil-service board's first set, job ads of private employers and ads of
-communication, marketing and sales (all three read while developing), the board's second set, France Travail's ads of a département and titles
-of job watches (all three only measured, never read miss by miss: ``--verbose`` lists no miss
-of theirs). A proposal counts when it is one of the jobs accepted for the title. For each set:
+communication, marketing and sales (all three read while developing), the board's second set,
+France Travail's ads of a département, titles of job watches and public employers' ads for
+support functions (facilities, legal, purchasing, training…) (all four only measured, never
+read miss by miss: ``--verbose`` lists no miss of theirs). A proposal counts when it is one of the jobs accepted for the title. For each set:
 top-1/top-3, the share of titles whose first proposal reaches the bulk-acceptance threshold
 (``REPERTOIRE_BULK_ACCEPT_THRESHOLD``, 0.95 by default, as in the settings) and how often that
 first proposal is right, the same titles written flat (as a web address or a flat export
@@ -65,6 +66,7 @@ PRIVATE = ROOT / "bench" / "data" / "intitules-reels-france-travail.csv"
 PRIVATE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement.csv"
 WATCH = ROOT / "bench" / "data" / "intitules-reels-veilles-emploi.csv"
 COMMERCE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement-communication.csv"
+SUPPORT = ROOT / "bench" / "data" / "intitules-reels-fonctions-support.csv"
 BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
 
 
@@ -90,6 +92,7 @@ LABELLED_SETS = (
     ),
     LabelledSet("private", "France Travail ads, untouched", PRIVATE, measured_only=True),
     LabelledSet("watch", "job-watch titles, untouched", WATCH, measured_only=True),
+    LabelledSet("support", "support functions, untouched", SUPPORT, measured_only=True),
 )
 BULK_ACCEPT = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_THRESHOLD", "0.95"))
 

@@ -22,6 +22,7 @@ MEASURED_ONLY = (
     "intitules-reels-emploi-public-2.csv",
     "intitules-reels-france-travail.csv",
     "intitules-reels-veilles-emploi.csv",
+    "intitules-reels-fonctions-support.csv",
 )
 
 
