@@ -64,8 +64,8 @@ _NOISE = re.compile(
     r"|\b\d+\s*postes?\b|\bpostes?\s+[àa]\s+pourvoir\b|\bcr[ée]ation\s+de\s+poste\b"
     r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
     # A work-study or a trainee contract, not the field of apprenticeships that a CCI's
-    # "Chargé de l'alternance" works in: opening a segment (_OPENING_CONTRACT), "en
-    # alternance", "(stage)".
+    # "Chargé de l'alternance" works in: written in English, "en alternance", "(stage)",
+    # and opening a segment (_OPENING_CONTRACT).
     r"|\b(?:apprenticeship|internship|intern)\b"
     r"|\ben\s+(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b"
     # …or closing it ("Chargée de développement commercial Alternance H/F"); not as a field
