@@ -455,6 +455,28 @@ def test_a_seniority_word_picks_the_higher_job_of_a_field_unless_the_title_says_
     assert first("Technicien informatique senior") == "tech"
 
 
+def test_an_expert_read_as_the_field_is_a_senior_of_it():
+    """An expert read as the field ("Expert Intune": computing) is the field's higher job,
+    as a senior would be; a title that keeps its role word is that role's job."""
+    jobs = [
+        JobEntry("tech", "Technicien(ne) informatique", 4, ("Opérateur informatique",), "Aider."),
+        JobEntry(
+            "admin", "Administrateur(trice) informatique", 6, ("Ingénieur système",), "Gérer."
+        ),
+        JobEntry("other", "Comptable", 4, ("Aide-comptable",), "Compter."),
+    ]
+    rules = "kind;terme;lecture\nspecialiste;expert;\nsynonyme;intune;informatique\n"
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse(rules))
+
+    def first(title):
+        return index.match(title).candidates[0].code
+
+    assert first("Informatique") == "tech"
+    assert first("Expert Intune") == "admin"
+    assert first("Expert informatique (H/F)") == "admin"
+    assert first("Opérateur informatique expert") == "tech"
+
+
 def test_a_head_of_a_field_no_appellation_names_is_proposed_the_head_of_a_unit():
     """ "Responsable de la commande publique": the field's jobs come first, and the head of a
     unit is among the proposals; not when the title spells an appellation, nor for an

@@ -237,6 +237,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Technicien master data", "technicien données de référence informatique"),
         ("Gestionnaire régime indemnitaire", "gestionnaire paie"),
         ("Gestionnaire des pensions", "gestionnaire retraite"),
+        ("Compliance officer", "conformité chargé"),
+        ("Data protection officer", "délégué à la protection des données"),
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
         ("Payroll specialist", "paie"),

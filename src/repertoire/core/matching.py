@@ -95,6 +95,10 @@ CLEAR_COVERAGE = 0.5
 # title that names none: its score is this share ("Marketing digital" is an apprentice's or
 # a specialist's title sooner than the "Marketing manager"'s).
 HEADLESS = 0.9
+# An expert whose title the reading left to its field ("Expert Intune" is read "informatique")
+# is a senior of that field: the level cues read SENIOR for EXPERT.
+EXPERT = title_words("expert")[0]
+SENIOR = title_words("senior")[0]
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -487,7 +491,7 @@ class MatchingIndex:
             for row in unspelled:
                 # Within a family, the job a seniority word points to takes the lead; not for
                 # a title that spells an appellation (it says which job it means).
-                self._grades.apply_level_cues(row, titles[row].split(), best)
+                self._grades.apply_level_cues(row, self._level_words(row, titles, plain), best)
                 self._roles.lead_with_entry_grade(
                     row, titles[row], best, self._opening(row, scores)
                 )
@@ -517,6 +521,13 @@ class MatchingIndex:
                 )
             )
         return results
+
+    def _level_words(self, row: int, titles: list[str], plain: list[str]) -> list[str]:
+        """The title's words for its level cues, an expert read as its field a senior."""
+        words = titles[row].split()
+        if EXPERT in plain[row].split() and EXPERT not in words:
+            return [*words, SENIOR]
+        return words
 
     def _rome_best(self, name_scores, best: np.ndarray):
         """Lift each job to the best of its ROME codes' appellations (ROME_SHARE of their
