@@ -340,6 +340,17 @@ def test_curated_appellations_win_ties_with_rome(rome_index):
     assert first.reason.startswith("appellation « Technicien support »")
 
 
+def test_a_job_rome_lifts_first_reaches_bulk_when_its_own_appellations_make_it_clear():
+    """ROME's appellation fits best, and the job's curated ones alone leave every other field
+    far behind: as clear as without ROME. Through ROME alone it would not be."""
+    rome = {**ROME, "X0002": ("Technicien / Technicienne support informatique",)}
+    index = MatchingIndex.build(ROME_JOBS, rome=rome)
+    first, second = index.match("Technicienne support informatique").candidates[:2]
+    assert (first.code, first.rome_code) == ("tech", "X0002")
+    assert matching.CLEAR_SCORE <= first.score < 1.0
+    assert second.score < matching.CLEAR_SCORE
+
+
 def test_without_rome_the_engine_is_unchanged():
     index = MatchingIndex.build(ROME_JOBS)
     assert all(not c.rome_code for c in index.match("Technicienne de surface").candidates)

@@ -79,9 +79,9 @@ ROME_SECONDARY = 0.97
 ROME_OWN_WORDS = 0.02
 # A clear winner: a first proposal scoring at least CLEAR_FLOOR, while every job outside its
 # own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
-# unambiguous and is
-# lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a little of its own score.
-# Not when it came through ROME alone, nor above an exact spelling (1).
+# unambiguous and is lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a
+# little of its own score. Never through ROME alone: a job ROME put first must be as clear on
+# its curated appellations. Never above an exact spelling (1).
 CLEAR_FLOOR = 0.5
 CLEAR_RIVAL = 0.7
 CLEAR_SCORE = 0.95
@@ -496,7 +496,7 @@ class MatchingIndex:
                     row, titles[row], best, self._opening(row, scores)
                 )
             self._grades.propose_related(best)
-            self._lift_clear_winners(titles, plain, best, scores, via_rome)
+            self._lift_clear_winners(titles, plain, best, scores, via_rome, curated)
             for row in unspelled:
                 self._roles.lead_with_field_assistant(
                     row, titles[row], best, self._opening(row, scores)
@@ -561,20 +561,24 @@ class MatchingIndex:
         best: np.ndarray,
         scores: np.ndarray,
         via_rome: np.ndarray | None,
+        curated: np.ndarray,
     ) -> None:
         """A first proposal far ahead of every job outside its field reaches CLEAR_SCORE:
-        the title is unambiguous even when it is worded unlike any appellation."""
+        the title is unambiguous even when it is worded unlike any appellation. A job ROME
+        lifted first must be that clear on its curated appellations alone."""
         if not len(best):
             return
         rows = np.arange(len(best))
         first = np.argmax(best, axis=1)
         score = best[rows, first]
         rivals = np.where(self._grades.kin[first], -np.inf, best).max(axis=1)
-        candidates = (score >= CLEAR_FLOOR) & (score < CLEAR_SCORE)
+        candidates = (score < CLEAR_SCORE) & (score >= CLEAR_FLOOR)
+        own = score
         if via_rome is not None:
-            candidates &= ~via_rome[rows, first]
-        clear = candidates & (rivals <= CLEAR_RIVAL * score)
-        for row in np.flatnonzero(candidates & ~clear & (rivals <= CLEAR_NEAR_RIVAL * score)):
+            own = np.where(via_rome[rows, first], curated[rows, first], score)
+            candidates &= own >= CLEAR_FLOOR
+        clear = candidates & (rivals <= CLEAR_RIVAL * own)
+        for row in np.flatnonzero(candidates & ~clear & (rivals <= CLEAR_NEAR_RIVAL * own)):
             clear[row] = self._spelled_out(titles[row], plain[row], first[row], scores[row])
         lifted = CLEAR_SCORE + CLEAR_OWN * score
         best[rows[clear], first[clear]] = lifted[clear]
