@@ -311,3 +311,19 @@ def test_the_contract_as_a_segment_of_its_own_is_not_read():
     # Closing a title after "de", "du", "et", "&", it is the field.
     for title in ("Responsable de stage", "Directrice formation & apprentissage"):
         assert reading(index, title)[-1] in title_words("stage apprentissage"), title
+
+
+@pytest.mark.parametrize(
+    ("title", "read_as"),
+    [
+        # A masculine and a feminine form are one word, the masculine…
+        ("Chef / Cheffe de projet", "chef projet"),
+        ("Hôte / Hôtesse d'accueil", "hôte accueil"),
+        ("Ambassadeur / Ambassadrice", "ambassadeur"),
+        # …but a role and its field sharing a stem are two.
+        ("Gestionnaire de la gestion administrative", "gestionnaire gestion administrative"),
+        ("Technicien technique", "technicien technique"),
+    ],
+)
+def test_a_gender_pair_is_one_word_a_role_and_its_field_are_two(index, title, read_as):
+    assert reading(index, title) == title_words(read_as)
