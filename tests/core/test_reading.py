@@ -238,6 +238,11 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Gestionnaire régime indemnitaire", "gestionnaire paie"),
         ("Gestionnaire des pensions", "gestionnaire retraite"),
         ("Compliance officer", "conformité chargé"),
+        # Public-service idioms: a soldier's pay, a prevention officer's health and safety.
+        ("Gestionnaire solde", "gestionnaire paie"),
+        ("Assistant de prévention", "assistant hygiène et sécurité"),
+        ("Chargé de la prévention des risques professionnels", "chargé hygiène et sécurité"),
+        ("Gestionnaire du parc de véhicules", "gestionnaire parc automobile"),
         ("Data protection officer", "délégué à la protection des données"),
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
