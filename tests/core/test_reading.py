@@ -87,6 +87,10 @@ def test_a_contract_and_the_employer_are_not_read(index):
         "Juriste en alternance chez Dupont et fils",
         "Juriste (CDI)",
         "Stage Juriste BAC +2",
+        # Where and how the post is worked.
+        "Juriste H/F - Poste basé à Lille",
+        "Juriste (CDI - Statut cadre) - Télétravail partiel",
+        "Juriste - Temps partiel",
     ):
         assert reading(index, title) == title_words("Juriste"), title
     # Apprenticeships as a field, the way a CCI's titles name it, stay.

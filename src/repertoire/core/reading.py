@@ -75,6 +75,11 @@ _NOISE = re.compile(
     r"|\(\s*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b[^()]*\)"
     r"|\bbac\s*\+\s*\d\b"  # a diploma: "BAC +2"
     r"|\bchez\s.*$"  # the employer: "Assistant marketing chez …"
+    # Where and how the post is worked, not the job: "Poste basé à Lille", "Télétravail
+    # partiel", "Temps partiel", "Statut cadre".
+    r"|\bposte\s+(?:bas|situ|localis)[ée]e?\b.*$"
+    r"|\bt[ée]l[ée]travail(?:\s+(?:partiel|possible|total))?\b"
+    r"|\btemps\s+(?:plein|partiel|complet|non\s+complet)\b|\bstatut\s+cadre\b"
     r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
     re.IGNORECASE,
 )
