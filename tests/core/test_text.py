@@ -220,6 +220,23 @@ def test_plurals_in_eaux_fold_to_their_singular():
     assert stem("generaux") == stem("general")  # aux → al still
 
 
+@pytest.mark.parametrize(
+    ("feminine", "masculine"),
+    [
+        ("Cheffe de bureau", "Chef de bureau"),
+        ("Hôtesse d'accueil", "Hôte d'accueil"),
+        ("Maîtresse de conférences", "Maître de conférences"),
+        ("Ambassadrice", "Ambassadeur"),
+        ("Directrice adjointe", "Directeur adjoint"),
+        ("Conseillère technique", "Conseiller technique"),
+    ],
+)
+def test_a_feminine_title_reads_as_its_masculine(feminine, masculine):
+    from repertoire.core.text import title_words
+
+    assert title_words(feminine) == title_words(masculine)
+
+
 def test_dgs_opening_a_title_is_a_director():
     from repertoire.core.text import title_words
 

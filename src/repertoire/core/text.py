@@ -290,6 +290,19 @@ _SUFFIXES = (
 )
 
 
+# Feminine forms no suffix rule folds: appellations may be written in either ("Hôtesse
+# d'accueil", "Cheffe de projet").
+_FEMININE_WORDS = {
+    "hotesse": "hote",
+    "hotesses": "hote",
+    "maitresse": "maitre",
+    "maitresses": "maitre",
+    "cheffe": "chef",
+    "cheffes": "chef",
+    "ambassadrice": "ambassadeur",
+    "ambassadrices": "ambassadeur",
+}
+
 _GLUED_FORMS = re.compile(r"(?<=\w{3})(?:(if)ve|(eur)(?:t?rice|ice|euse))$")
 
 
@@ -302,6 +315,7 @@ def stem(token: str) -> str:
     """
     if len(token) <= 3 or token in _KEEP or token.isdigit():
         return token
+    token = _FEMININE_WORDS.get(token, token)
     # Both forms glued once the inclusive mark is lost: administratif·ve, coordinateur·ice.
     token = _GLUED_FORMS.sub(lambda glued: glued.group(1) or glued.group(2), token)
     for suffix, replacement in _SUFFIXES:
