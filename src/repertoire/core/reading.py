@@ -428,36 +428,14 @@ _SERVICE = title_words("service")[0]
 
 
 def _single_gender(words: list[str]) -> list[str]:
-    """``Chef / Cheffe``, ``Cheffe/Chef``, ``Ambassadeur/ambassadrice``: one word for the
-    pair, the shorter (the masculine, which appellations spell). Not a role and its field
+    """``Chef / Cheffe``, ``Agent / Agente``: the pair is one word once normalised (stemming
+    folds the feminine), read once. A role and its field sharing a stem stay two
     ("Gestionnaire de la gestion administrative", "Technicien technique")."""
     out: list[str] = []
     for word in words:
-        if out and _gender_pair(out[-1], word):
-            out[-1] = min(out[-1], word, key=len)
-            continue
-        out.append(word)
+        if not out or word != out[-1]:
+            out.append(word)
     return out
-
-
-# What a normalised feminine form adds to the masculine one that normalisation leaves
-# (``cheff``, ``hotess``, ``maitress``), and the ending it swaps (``ambassadric``).
-_FEMININE_TAILS = frozenset({"f", "ss", "ess"})
-_SWAPPED_ENDINGS = frozenset({"eur", "ric"})
-
-
-def _gender_pair(first: str, second: str) -> bool:
-    """Whether two normalised words are one word's masculine and feminine forms."""
-    if first == second:
-        return True
-    short, long = sorted((first, second), key=len)
-    if long.startswith(short) and long[len(short) :] in _FEMININE_TAILS:
-        return True
-    return (
-        len(first) > 4
-        and first[:-3] == second[:-3]
-        and {first[-3:], second[-3:]} == _SWAPPED_ENDINGS
-    )
 
 
 def _unit_role(words: list[str], lex: Lexicon) -> list[str] | None:
