@@ -229,6 +229,10 @@ def test_plurals_in_eaux_fold_to_their_singular():
         ("Ambassadrice", "Ambassadeur"),
         ("Directrice adjointe", "Directeur adjoint"),
         ("Conseillère technique", "Conseiller technique"),
+        ("Contremaîtresse", "Contremaître"),
+        ("Autrice", "Auteur"),
+        ("Patronne", "Patron"),
+        ("Manageuse de proximité", "Manager de proximité"),
     ],
 )
 def test_a_feminine_title_reads_as_its_masculine(feminine, masculine):

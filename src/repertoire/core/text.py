@@ -285,23 +285,23 @@ _SUFFIXES = (
     ("elle", "el"),
     ("eres", "er"),
     ("ere", "er"),
+    ("onnes", "on"),  # patronne → patron (not "tonne", "bonne": too short)
+    ("onne", "on"),
     ("eaux", "eau"),  # réseaux → réseau, bureaux → bureau (before aux → al)
     ("aux", "al"),
 )
 
 
-# Feminine forms no suffix rule folds: appellations may be written in either ("Hôtesse
-# d'accueil", "Cheffe de projet").
-_FEMININE_WORDS = {
-    "hotesse": "hote",
-    "hotesses": "hote",
-    "maitresse": "maitre",
-    "maitresses": "maitre",
-    "cheffe": "chef",
-    "cheffes": "chef",
-    "ambassadrice": "ambassadeur",
-    "ambassadrices": "ambassadeur",
-}
+# Feminine forms no suffix rule folds, as word endings: appellations may be written in
+# either ("Hôtesse d'accueil", "Cheffe de projet", "Contremaîtresse").
+_FEMININE_ENDINGS = (
+    ("hotesse", "hote"),
+    ("maitresse", "maitre"),
+    ("cheffe", "chef"),
+    ("ambassadrice", "ambassadeur"),
+    ("manageuse", "manager"),
+    ("designeuse", "designer"),
+)
 
 _GLUED_FORMS = re.compile(r"(?<=\w{3})(?:(if)ve|(eur)(?:t?rice|ice|euse))$")
 
@@ -315,11 +315,17 @@ def stem(token: str) -> str:
     """
     if len(token) <= 3 or token in _KEEP or token.isdigit():
         return token
-    token = _FEMININE_WORDS.get(token, token)
+    singular = token[:-1] if token.endswith("s") else token
+    for feminine, masculine in _FEMININE_ENDINGS:
+        if singular.endswith(feminine):
+            token = singular[: -len(feminine)] + masculine
+            break
     # Both forms glued once the inclusive mark is lost: administratif·ve, coordinateur·ice.
     token = _GLUED_FORMS.sub(lambda glued: glued.group(1) or glued.group(2), token)
     for suffix, replacement in _SUFFIXES:
-        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+        # "trice" after two letters too: actrice, autrice, tutrice.
+        shortest = 2 if suffix.startswith("trice") else 3
+        if token.endswith(suffix) and len(token) - len(suffix) >= shortest:
             token = token[: -len(suffix)] + replacement
             break
     if token.endswith("s") and len(token) > 4:
