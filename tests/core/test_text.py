@@ -233,6 +233,11 @@ def test_plurals_in_eaux_fold_to_their_singular():
         ("Autrice", "Auteur"),
         ("Patronne", "Patron"),
         ("Manageuse de proximité", "Manager de proximité"),
+        # …and so do inclusive writings of them, plural included.
+        ("Cheff·e de bureau", "Chef de bureau"),
+        ("Hôte·sse d'accueil", "Hôte d'accueil"),
+        ("Chargé·e·s de mission", "Chargé de mission"),
+        ("Chargé·es de mission", "Chargé de mission"),
     ],
 )
 def test_a_feminine_title_reads_as_its_masculine(feminine, masculine):

@@ -99,6 +99,7 @@ _CONTRACT_NOTES = re.compile(
 )
 # Inclusive writing: directeur·rice, chargé.e, formateur/trice, conseiller-ère.
 _INCLUSIVE_SUFFIXES = [
+    "es",
     "e",
     "ice",
     "ere",
@@ -111,13 +112,15 @@ _INCLUSIVE_SUFFIXES = [
     "ienne",
     "le",
     "esse",
+    "sse",
     "fe",
     "ffe",
     "ve",
     "ive",
     "tive",
 ]
-_INCLUSIVE = re.compile(rf"(\w)[·.\-/](?:{'|'.join(_INCLUSIVE_SUFFIXES)})\b")
+# A plural may follow: chargé·e·s.
+_INCLUSIVE = re.compile(rf"(\w)[·.\-/](?:{'|'.join(_INCLUSIVE_SUFFIXES)})(?:[·.]s)?\b")
 # …and its suffixes left alone once punctuation is lost (``chef fe``, ``adjoint e``, as
 # titles read from a web address or a payroll export are).
 # ("se" and "le" are words of their own.)
@@ -298,6 +301,7 @@ _FEMININE_ENDINGS = (
     ("hotesse", "hote"),
     ("maitresse", "maitre"),
     ("cheffe", "chef"),
+    ("cheff", "chef"),  # cheff·e
     ("ambassadrice", "ambassadeur"),
     ("manageuse", "manager"),
     ("designeuse", "designer"),
