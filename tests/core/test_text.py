@@ -282,3 +282,19 @@ def test_inclusive_suffixes_and_h_f_left_alone_once_punctuation_is_lost():
 )
 def test_inclusive_writing_of_every_suffix(written, plain):
     assert title_words(written) == title_words(plain)
+
+
+@pytest.mark.parametrize(
+    ("written", "read_as"),
+    [
+        ("RAF", "responsable administratif financier"),
+        ("Assistante ADV", "assistante administration des ventes"),
+        ("Respo. comm", "responsable communication"),
+        ("Chef de proj.", "chef de projet"),
+        ("Chargé de GED", "chargé de gestion électronique des documents"),
+    ],
+)
+def test_abbreviations_payroll_systems_write_read_in_full(written, read_as):
+    from repertoire.core.text import title_words
+
+    assert title_words(written) == title_words(read_as)
