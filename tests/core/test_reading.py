@@ -247,6 +247,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Assistant de prévention", "assistant hygiène et sécurité"),
         ("Chargé de la prévention des risques professionnels", "chargé hygiène et sécurité"),
         ("Gestionnaire du parc de véhicules", "gestionnaire parc automobile"),
+        ("Technicien télécommunications", "technicien télécoms"),
         ("Data protection officer", "délégué à la protection des données"),
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
@@ -336,3 +337,21 @@ def test_the_contract_as_a_segment_of_its_own_is_not_read():
 )
 def test_a_gender_pair_is_one_word_a_role_and_its_field_are_two(index, title, read_as):
     assert reading(index, title) == title_words(read_as)
+
+
+def test_a_compound_is_read_as_the_appellations_spell_it():
+    jobs = [
+        JobEntry("tel", "Chargé(e) de relation client", 4, ("Téléconseiller",), "Appeler."),
+        JobEntry("it", "Technicien(ne)", 4, ("Technicien micro-informatique",), "Dépanner."),
+        JobEntry("web", "Technicien(ne) web", 4, ("Chargé de web marketing",), "Publier."),
+    ]
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse(LEXICON))
+    # Joined where the appellations join the prefix and the word…
+    assert reading(index, "Télé-conseiller") == title_words("Téléconseiller")
+    # …split where they write both apart.
+    assert reading(index, "Technicien microinformatique") == title_words(
+        "Technicien micro informatique"
+    )
+    assert reading(index, "Chargé de webmarketing") == title_words("Chargé web marketing")
+    # A word that is more than its prefix stays whole.
+    assert reading(index, "Télécommunications") == title_words("Télécommunications")

@@ -254,7 +254,10 @@ def read_title(
         # The contract alone ("Alternance - …", "… - Alternance/Stage"): not the job's.
         and not set(words) <= _CONTRACTS
     ]
-    segments = [[_spelled_right(word, known, lex.terms) for word in words] for words, _ in kept]
+    segments = [
+        [_spelled_right(word, known, lex.terms) for word in _compounds(words, known, lex.terms)]
+        for words, _ in kept
+    ]
     kept = [part for _, part in kept]
     if not segments:
         return title_words(text)
@@ -355,6 +358,56 @@ def read_title(
 # A word unknown to every appellation, of at least this many letters, one letter away from
 # exactly one known word, is that word misspelt ("Assitante", "Enseigant").
 TYPO_MIN_LENGTH = 6
+
+
+# Prefixes written glued, hyphenated or apart ("Téléconseiller", "Télé-conseiller";
+# "Micro-informatique", "Microinformatique"; "Webmarketing", "Web marketing"). Split off a
+# word only where the rest is a word on its own (not "télé|communications").
+_PREFIXES = frozenset(
+    [
+        "e",
+        "web",
+        "micro",
+        "multi",
+        "tele",
+        "cyber",
+        "video",
+        "photo",
+        "data",
+        "eco",
+        "electro",
+        "pre",
+        "co",
+    ]
+)
+_SPLIT_PREFIXES = _PREFIXES - {"tele", "electro", "photo"}
+
+
+def _compounds(words: list[str], known: Container[str], terms: Container[str]) -> list[str]:
+    """A compound spelled as the appellations spell it: a prefix and a word joined when the
+    appellations join them, a word no appellation has split after its prefix when they
+    write the rest (a word of the lexicon stays whole)."""
+    out: list[str] = []
+    for word in words:
+        if out and out[-1] in _PREFIXES and out[-1] + word in known:
+            out[-1] += word
+            continue
+        if word not in known and word not in terms:
+            prefix = next(
+                (
+                    prefix
+                    for prefix in sorted(_SPLIT_PREFIXES, key=len, reverse=True)
+                    if word.startswith(prefix)
+                    and len(word) - len(prefix) >= 4
+                    and word[len(prefix) :] in known
+                ),
+                None,
+            )
+            if prefix is not None:
+                out.extend((prefix, word[len(prefix) :]))
+                continue
+        out.append(word)
+    return out
 
 
 @lru_cache(maxsize=65536)
