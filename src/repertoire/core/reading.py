@@ -380,7 +380,8 @@ _PREFIXES = frozenset(
         "co",
     ]
 )
-_SPLIT_PREFIXES = _PREFIXES - {"tele", "electro", "photo"}
+# Longest first: "micro" before "mi…".
+_SPLIT_PREFIXES = sorted(_PREFIXES - {"tele", "electro", "photo"}, key=len, reverse=True)
 
 
 def _compounds(words: list[str], known: Container[str], terms: Container[str]) -> list[str]:
@@ -396,7 +397,7 @@ def _compounds(words: list[str], known: Container[str], terms: Container[str]) -
             prefix = next(
                 (
                     prefix
-                    for prefix in sorted(_SPLIT_PREFIXES, key=len, reverse=True)
+                    for prefix in _SPLIT_PREFIXES
                     if word.startswith(prefix)
                     and len(word) - len(prefix) >= 4
                     and word[len(prefix) :] in known
