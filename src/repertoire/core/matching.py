@@ -572,7 +572,8 @@ class MatchingIndex:
         first = np.argmax(best, axis=1)
         score = best[rows, first]
         rivals = np.where(self._grades.kin[first], -np.inf, best).max(axis=1)
-        candidates = (score < CLEAR_SCORE) & (score >= CLEAR_FLOOR)
+        candidates = (score >= CLEAR_FLOOR) & (score < CLEAR_SCORE)
+        # What the first job scores on its curated appellations, when ROME lifted it.
         own = score
         if via_rome is not None:
             own = np.where(via_rome[rows, first], curated[rows, first], score)
