@@ -241,8 +241,6 @@ def test_plurals_in_eaux_fold_to_their_singular():
     ],
 )
 def test_a_feminine_title_reads_as_its_masculine(feminine, masculine):
-    from repertoire.core.text import title_words
-
     assert title_words(feminine) == title_words(masculine)
 
 
@@ -295,6 +293,4 @@ def test_inclusive_writing_of_every_suffix(written, plain):
     ],
 )
 def test_abbreviations_payroll_systems_write_read_in_full(written, read_as):
-    from repertoire.core.text import title_words
-
     assert title_words(written) == title_words(read_as)
