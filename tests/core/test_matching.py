@@ -415,6 +415,16 @@ def test_a_qualifier_after_a_generic_role_does_not_make_the_field_decide(monkeyp
     assert index.match("Assistante polyvalente").candidates[0].code == "assistant"
 
 
+def test_a_level_mark_after_a_generic_role_does_not_make_the_field_decide():
+    jobs = [
+        JobEntry("agent", "Agent administratif", 2, ("Agent de bureau",), "Classer."),
+        JobEntry("head", "Principal(e)", 7, ("Principal",), "Diriger."),
+    ]
+    index = MatchingIndex.build(jobs, lex=Lexicon.parse("kind;terme;lecture\nrole;agent;\n"))
+    # "principal" says the agent's grade, not a field: the role keeps its weight.
+    assert index.match("Agent principal").candidates[0].code == "agent"
+
+
 def test_appellations_are_compared_through_the_lexicons_synonyms():
     # "Gestionnaire RH" reads "gestionnaire ressources humaines": the appellation
     # "Gestionnaire du personnel" is compared the same way, not as "personnel" (else

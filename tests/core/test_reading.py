@@ -247,6 +247,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Assistant de prévention", "assistant hygiène et sécurité"),
         ("Chargé de la prévention des risques professionnels", "chargé hygiène et sécurité"),
         ("Gestionnaire du parc de véhicules", "gestionnaire parc automobile"),
+        ("Gestionnaire de flotte", "gestionnaire parc automobile"),
         ("Technicien télécommunications", "technicien télécoms"),
         ("Data protection officer", "délégué à la protection des données"),
         # English puts the role last.
@@ -283,6 +284,12 @@ def test_an_expression_is_read_as_one_word_and_quoted_as_its_words():
     index = MatchingIndex.build(jobs, lex=lex)
     first = index.match("Chargée du contrôle de gestion budgétaire").candidates[0]
     assert first.written == ("Chargé", "contrôle", "gestion")
+
+
+def test_a_supervisor_is_read_as_one_role_not_as_an_agent_of_a_field():
+    # "Agent de maîtrise" heads a team: not an "agent" whose field is "maîtrise".
+    words = with_synonyms(title_words("Agent de maîtrise bâtiment"), lexicon())
+    assert words == ["_".join(title_words("agent maîtrise")), *title_words("bâtiment")]
 
 
 def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):

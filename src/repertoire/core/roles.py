@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from repertoire.core.grades import GRADE_WORDS, LEVEL_CUE, Grades
+from repertoire.core.grades import GRADE_WORDS, LEVEL_CUE, LEVEL_MARKS, Grades
 from repertoire.core.reading import Lexicon
 from repertoire.core.text import title_words
 
@@ -94,12 +94,17 @@ class Roles:
         """Whether a read title opens on a generic role and at least half of its known
         field words never go with it in an appellation ("Agent d'exploitation
         informatique"); not when the field is one the role's appellations speak of ("Agent
-        de formalités export")."""
+        de formalités export"). Qualifiers and level marks name no field ("Agent principal"
+        is an agent of a grade)."""
         head, *field = title.split() or [""]
         if head not in self.lexicon.roles:
             return False
         known = [
-            word for word in field if word in self.known and word not in self.lexicon.qualifiers
+            word
+            for word in field
+            if word in self.known
+            and word not in self.lexicon.qualifiers
+            and word not in LEVEL_MARKS
         ]
         if not known:
             return False
