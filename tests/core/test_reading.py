@@ -292,6 +292,16 @@ def test_a_supervisor_is_read_as_one_role_not_as_an_agent_of_a_field():
     assert words == ["_".join(title_words("agent maîtrise")), *title_words("bâtiment")]
 
 
+def test_managing_a_field_is_read_as_working_in_it(index):
+    assert reading(index, "Technicien de la gestion informatique") == title_words(
+        "Technicien informatique"
+    )
+    assert index.match("Technicien de la gestion informatique").candidates[0].code == "it"
+    # Alone, or before a role, "gestion" stays: it may be all the field there is.
+    assert reading(index, "Agent de gestion") == title_words("Agent de gestion")
+    assert reading(index, "Agent de gestion technicien") == title_words("Agent gestion technicien")
+
+
 def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):
     assert reading(index, "Techncien support") == title_words("Technicien support")
     assert index.match("Techncien support").candidates[0].code == "it"

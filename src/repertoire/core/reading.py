@@ -30,7 +30,8 @@ Steps, each generic:
    (``auprès du directeur``), not that person's field;
 6. ``specialiste`` roles (expert, consultant…) followed by a field leave the field; an
    assistant of a head is read in that head's field (``Assistante du responsable des
-   achats``);
+   achats``); a role "de gestion" of a field works in that field (``Responsable de la
+   gestion informatique``);
 7. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
    inside a title whose dashes were lost) reads as the repertoire's unit role
    (``chef service``, ``responsable pôle``), keeping level marks (``adjoint``).
@@ -343,6 +344,18 @@ def read_title(
     # "Agent chargé du suivi des équipements": the role does the field, "chargé" adds nothing.
     if len(words) > 2 and words[0] in lex.roles and words[1] == _CHARGED:
         words = [words[0], *words[2:]]
+    # "Responsable de la gestion informatique", "Technicien gestion logistique": managing a
+    # field is working in it; "gestion" stays when no field word follows ("Assistant de
+    # gestion") or when a role does ("Chargé de gestion comptable" names the accountant).
+    if (
+        len(words) > 2
+        and words[0] in lex.roles | lex.heads_of_unit
+        and words[1] == _MANAGING
+        and words[2] in known
+        and words[2] not in heads
+        and " ".join(words) not in spelled
+    ):
+        words = [words[0], *words[2:]]
     # "Assistant responsable du développement commercial": the assistant of that head, in
     # that field.
     if (
@@ -473,6 +486,7 @@ def _names_a_field(part: str, heads) -> bool:
 
 
 _CHARGED = title_words("chargé")[0]
+_MANAGING = title_words("gestion")[0]
 _NEXT_TO = title_words("auprès")[0]
 _PERSONS = frozenset(title_words("secrétaire directeur administrateur délégué responsable"))
 _SERVED = _PERSONS | frozenset(title_words("direction secrétariat présidence président cabinet"))
