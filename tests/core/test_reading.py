@@ -253,6 +253,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         # English puts the role last.
         ("HR manager", "responsable ressources humaines"),
         ("Payroll specialist", "paie"),
+        ("Marketing associate", "chargé marketing"),
+        ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
         ("Inside sales", "commercial sédentaire"),
         # Technologies say the field: computing.
