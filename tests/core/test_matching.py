@@ -368,6 +368,20 @@ def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(
     assert ambiguous[0].score < matching.CLEAR_SCORE
 
 
+def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
+    jobs = [
+        JobEntry("studies", "Chargé(e) d'études", 5, ("Analyste",), "Étudier les marchés."),
+        JobEntry("pay", "Technicien(ne) paye", 4, ("Gestionnaire de la paie",), "Payer."),
+    ]
+    lex = Lexicon.parse("kind;terme;lecture\nrole;analyste;\nrole;gestionnaire;\n")
+    index = MatchingIndex.build(jobs, lex=lex)
+    # The bare appellation fits the role; the pay field, which decides, was never met.
+    first = index.match("Analyste paie").candidates[0]
+    assert first.score < matching.CLEAR_SCORE
+    # Met on its field, the same job is clear.
+    assert index.match("Analyste marchés").candidates[0].score >= matching.CLEAR_SCORE
+
+
 def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(monkeypatch):
     # Only the second rule: rivals up to CLEAR_NEAR_RIVAL of the winner's score.
     monkeypatch.setattr(matching, "CLEAR_RIVAL", 0.0)

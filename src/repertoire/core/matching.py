@@ -81,7 +81,8 @@ ROME_OWN_WORDS = 0.02
 # own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
 # unambiguous and is lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a
 # little of its own score. Never through ROME alone: a job ROME put first must be as clear on
-# its curated appellations. Never above an exact spelling (1).
+# its curated appellations, nor for a generic role met on that word alone. Never above an
+# exact spelling (1).
 CLEAR_FLOOR = 0.5
 CLEAR_RIVAL = 0.7
 CLEAR_SCORE = 0.95
@@ -565,7 +566,8 @@ class MatchingIndex:
     ) -> None:
         """A first proposal far ahead of every job outside its field reaches CLEAR_SCORE:
         the title is unambiguous even when it is worded unlike any appellation. A job ROME
-        lifted first must be that clear on its curated appellations alone."""
+        lifted first must be that clear on its curated appellations alone; a generic role
+        whose field decides must have met the job on its field, not on the role alone."""
         if not len(best):
             return
         rows = np.arange(len(best))
@@ -581,8 +583,20 @@ class MatchingIndex:
         clear = candidates & (rivals <= CLEAR_RIVAL * own)
         for row in np.flatnonzero(candidates & ~clear & (rivals <= CLEAR_NEAR_RIVAL * own)):
             clear[row] = self._spelled_out(titles[row], plain[row], first[row], scores[row])
+        for row in np.flatnonzero(clear):
+            clear[row] = not self._field_missed(titles[row], first[row], scores[row])
         lifted = CLEAR_SCORE + CLEAR_OWN * score
         best[rows[clear], first[clear]] = lifted[clear]
+
+    def _field_missed(self, title: str, job: int, scores: np.ndarray) -> bool:
+        """Whether a title opening on a generic role whose field decides meets the job's
+        best appellation on the role word alone ("Analyste paie" and the bare « Analyste »
+        of market studies: the pay field was never weighed)."""
+        if not self._roles.generic_head(title):
+            return False
+        _, *field = title.split()
+        name = set(self._name_normalized[self._best_name(job, scores)].split())
+        return not name.intersection(field)
 
     def _spelled_out(self, title: str, plain: str, job: int, scores: np.ndarray) -> bool:
         """Whether the job's best appellation for a title is entirely in it, makes at least
