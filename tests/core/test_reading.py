@@ -304,6 +304,18 @@ def test_managing_a_field_is_read_as_working_in_it(index):
     assert reading(index, "Agent de gestion technicien") == title_words("Agent gestion technicien")
 
 
+def test_a_community_manager_is_read_as_one_role_whatever_it_is_called():
+    lex = lexicon()
+    community_manager = with_synonyms(title_words("Community manager"), lex)
+    assert len(community_manager) == 1  # not a manager, the English role closing a title
+    for title in ("Social media manager", "Animatrice de communauté virtuelle"):
+        assert with_synonyms(title_words(title), lex) == community_manager
+    assert with_synonyms(title_words("Chargée des réseaux sociaux"), lex)[1:] == community_manager
+    # A CCI's facilitator of a business community is no community manager.
+    business = with_synonyms(title_words("Animateur de communauté d'entreprises"), lex)
+    assert community_manager[0] not in business
+
+
 def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):
     assert reading(index, "Techncien support") == title_words("Technicien support")
     assert index.match("Techncien support").candidates[0].code == "it"
