@@ -248,6 +248,14 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Chargé de la prévention des risques professionnels", "chargé hygiène et sécurité"),
         ("Gestionnaire du parc de véhicules", "gestionnaire parc automobile"),
         ("Gestionnaire de flotte", "gestionnaire parc automobile"),
+        ("Chargé de santé et sécurité au travail", "chargé hygiène et sécurité"),
+        # …but not an adviser of companies in difficulty.
+        (
+            "Conseiller en prévention des difficultés des entreprises",
+            "conseiller difficultés entreprises",
+        ),
+        ("Trésorière", "gestionnaire de trésorerie"),
+        ("Chargé de GPEC", "chargé développement ressources humaines"),
         ("Technicien télécommunications", "technicien télécoms"),
         ("Data protection officer", "délégué à la protection des données"),
         # English puts the role last.
