@@ -328,6 +328,21 @@ def test_jobs_one_rome_appellation_lifts_alike_go_by_their_own_appellations():
     assert ranked[0].score > ranked[1].score
 
 
+def test_rome_appellations_are_compared_through_the_lexicon_as_titles_are_read():
+    text = "Gérer les ressources humaines."
+    jobs = [
+        JobEntry("hr", "Chargé(e) de recrutement", 5, ("Chargé de recrutement",), text, ("X0006",)),
+        JobEntry("com", "Chargé(e) de communication", 5, ("Chargé de presse",), "", ("X0007",)),
+    ]
+    rome = {"X0006": ("Chargé / Chargée HR",), "X0007": ("Chargé / Chargée de communication",)}
+    lex = Lexicon.parse("kind;terme;lecture\nsynonyme;hr;ressources humaines\n")
+    index = MatchingIndex.build(jobs, lex=lex, rome=rome)
+    # "HR" in ROME's appellation is read "ressources humaines", as in the title.
+    first, second = index.match("Chargée des ressources humaines").candidates
+    assert (first.code, first.rome_code) == ("hr", "X0006")
+    assert first.score >= matching.ROME_SHARE > second.score
+
+
 def test_the_rome_gender_pair_is_split_into_forms(rome_index):
     for title in ("Agent d'exploitation informatique", "Agente d'exploitation informatique"):
         first = rome_index.match(title).candidates[0]

@@ -336,14 +336,16 @@ class MatchingIndex:
         self._rome = None
         if not names:
             return
-        presence = self._presence(names)
+        # Compared as titles are read, as the curated appellations are.
+        compared = [" ".join(with_synonyms(name.split(), self._lexicon)) for name in names]
+        presence = self._presence(compared)
         exact: dict[str, list[int]] = {}
         for column, normalized in enumerate(names):
             exact.setdefault(normalized, []).append(column)
         self._rome = _Dictionary(
-            chars_t=self._chars.transform(names).T.tocsr(),
+            chars_t=self._chars.transform(compared).T.tocsr(),
             words_t=presence.multiply(self._idf).T.tocsr(),
-            mass=self._mass(names, presence),
+            mass=self._mass(compared, presence),
             head=np.array([self._head_ids.get(self._role_word(name), -1) for name in names]),
             exact=exact,
             heading=self._roles.naming_a_head(names),
