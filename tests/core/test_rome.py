@@ -8,6 +8,7 @@ from importlib.resources import files
 
 import pytest
 
+from repertoire.bundled import rome_correspondence
 from repertoire.core.rome import (
     PRIMARY,
     SECONDARY,
@@ -16,6 +17,8 @@ from repertoire.core.rome import (
     RomeLink,
     UnknownRomeCode,
     build_referential,
+    codes_fingerprint,
+    compare_correspondence,
     load_rome,
     normalise_code,
     ordered,
@@ -215,3 +218,127 @@ def test_read_correspondence_reports_every_problem_with_its_line():
 def test_ordered_puts_the_primary_code_first():
     links = [RomeLink("J", "A0001", SECONDARY), RomeLink("J", "A0002", PRIMARY)]
     assert [link.rome_code for link in ordered(links)] == ["A0002", "A0001"]
+
+
+# --- an edition's codes against the shipped correspondence ------------------------------
+
+
+@pytest.fixture(scope="module")
+def shipped() -> list[RomeLink]:
+    return rome_correspondence()
+
+
+def _jobs(document) -> list[tuple[str, str]]:
+    return [(job.code, job.title) for job in document.jobs]
+
+
+def _of(links: list[RomeLink], job_code: str) -> list[RomeLink]:
+    return [link for link in links if link.job_code == job_code]
+
+
+def _unused_code(links: list[RomeLink]) -> str:
+    """A code of the referential the correspondence gives no job (no code typed here)."""
+    used = {link.rome_code for link in links}
+    return next(code for code in sorted(load_rome().codes) if code not in used)
+
+
+def _with_secondary(links: list[RomeLink]) -> str:
+    """The code of a job the correspondence gives secondary codes."""
+    return next(link.job_code for link in links if link.role == SECONDARY)
+
+
+def test_an_edition_holding_the_shipped_codes_is_identical(document, shipped):
+    diff = compare_correspondence(_jobs(document), shipped, shipped)
+    assert diff.changes == ()
+    assert diff.unknown == ()
+    assert diff.unchanged == len(document.jobs) == len({link.job_code for link in shipped})
+
+
+def test_a_code_the_job_lacks_is_added(document, shipped):
+    job = _with_secondary(shipped)
+    dropped = next(link for link in _of(shipped, job) if link.role == SECONDARY)
+    current = [link for link in shipped if link != dropped]
+    diff = compare_correspondence(_jobs(document), current, shipped)
+    (change,) = diff.changes
+    assert change.job_code == job
+    assert change.job_title == dict(_jobs(document))[job]
+    assert change.added == (dropped.rome_code,)
+    assert change.dropped == ()
+    assert not change.primary_changed
+    assert diff.unchanged == len(document.jobs) - 1
+
+
+def test_a_code_the_correspondence_no_longer_gives_is_dropped(document, shipped):
+    job = shipped[0].job_code
+    extra = RomeLink(job, _unused_code(shipped), SECONDARY)
+    diff = compare_correspondence(_jobs(document), [*shipped, extra], shipped)
+    (change,) = diff.changes
+    assert (change.job_code, change.added, change.dropped) == (job, (), (extra.rome_code,))
+    assert not change.primary_changed
+    assert extra in change.current and extra not in change.shipped
+
+
+def test_a_primary_code_swapped_with_a_secondary_one_is_a_primary_change(document, shipped):
+    job = _with_secondary(shipped)
+    mine = _of(shipped, job)
+    primary = next(link for link in mine if link.role == PRIMARY)
+    secondary = next(link for link in mine if link.role == SECONDARY)
+    swapped = {
+        primary: RomeLink(job, primary.rome_code, SECONDARY),
+        secondary: RomeLink(job, secondary.rome_code, PRIMARY),
+    }
+    current = [swapped.get(link, link) for link in shipped]
+    (change,) = compare_correspondence(_jobs(document), current, shipped).changes
+    assert change.added == change.dropped == ()
+    assert change.primary_changed
+    assert (change.primary_before, change.primary_after) == (
+        secondary.rome_code,
+        primary.rome_code,
+    )
+
+
+def test_a_job_without_codes_gets_them_all(document, shipped):
+    job = shipped[0].job_code
+    current = [link for link in shipped if link.job_code != job]
+    (change,) = compare_correspondence(_jobs(document), current, shipped).changes
+    assert change.current == ()
+    assert change.added == tuple(link.rome_code for link in ordered(_of(shipped, job)))
+    assert change.primary_before is None and change.primary_changed
+    assert change.seen == ""
+
+
+def test_jobs_the_correspondence_does_not_know_are_left_alone_and_counted(document, shipped):
+    job = shipped[0].job_code
+    known = [link for link in shipped if link.job_code != job]
+    diff = compare_correspondence(_jobs(document), shipped, known)
+    assert diff.unknown == (job,)
+    assert diff.changes == ()
+    assert diff.unchanged == len(document.jobs) - 1
+
+
+def test_changes_follow_the_editions_order_and_say_what_was_seen(document, shipped):
+    jobs = _jobs(document)
+    first, last = jobs[0][0], jobs[-1][0]
+    current = [link for link in shipped if link.job_code not in (first, last)]
+    diff = compare_correspondence(jobs, current, shipped)
+    assert [change.job_code for change in diff.changes] == [first, last]
+    extra = RomeLink(first, _unused_code(shipped), PRIMARY)
+    change = compare_correspondence(jobs, [*current, extra], shipped).change(first)
+    assert change.seen == codes_fingerprint([extra]) == f"{extra.rome_code}:primary"
+    data = compare_correspondence(jobs, [*current, extra], shipped).to_dict()
+    assert data["changes"][0]["current"] == [
+        {
+            "code": extra.rome_code,
+            "title": load_rome().title(extra.rome_code),
+            "role": PRIMARY,
+            "primary": True,
+        }
+    ]
+    assert data["changes"][0]["dropped"] == [extra.rome_code]
+    assert data["unchanged"] == len(jobs) - 2 and data["unknown"] == []
+
+
+def test_codes_fingerprint_puts_the_primary_code_first():
+    links = [RomeLink("J", "A0002", SECONDARY), RomeLink("J", "A0001", SECONDARY)]
+    links.append(RomeLink("J", "A0003", PRIMARY))
+    assert codes_fingerprint(links) == "A0003:primary A0001:secondary A0002:secondary"

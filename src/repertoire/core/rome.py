@@ -281,3 +281,133 @@ def read_correspondence(text: str, referential: RomeReferential | None = None) -
 def ordered(links: Iterable[RomeLink]) -> list[RomeLink]:
     """The primary code first, then the secondary ones by code."""
     return sorted(links, key=lambda link: (link.role != PRIMARY, link.rome_code))
+
+
+def codes_fingerprint(links: Iterable[RomeLink]) -> str:
+    """A job's codes on one line, primary first (``M1602:primary M1606:secondary``): what
+    a page showed, posted back with the decision, tells whether the codes changed since."""
+    return " ".join(f"{link.rome_code}:{link.role}" for link in ordered(links))
+
+
+# --- a job's codes against the correspondence shipped in the package --------------------
+
+
+@dataclass(frozen=True)
+class CodesChange:
+    """How one job's ROME codes differ from those the shipped correspondence gives it."""
+
+    job_code: str
+    job_title: str
+    current: tuple[RomeLink, ...]  # primary first
+    shipped: tuple[RomeLink, ...]  # primary first
+
+    @property
+    def added(self) -> tuple[str, ...]:
+        """The codes the correspondence gives the job and it does not carry."""
+        carried = {link.rome_code for link in self.current}
+        return tuple(link.rome_code for link in self.shipped if link.rome_code not in carried)
+
+    @property
+    def dropped(self) -> tuple[str, ...]:
+        """The codes the job carries and the correspondence no longer gives it."""
+        given = {link.rome_code for link in self.shipped}
+        return tuple(link.rome_code for link in self.current if link.rome_code not in given)
+
+    @property
+    def primary_before(self) -> str | None:
+        return next((link.rome_code for link in self.current if link.role == PRIMARY), None)
+
+    @property
+    def primary_after(self) -> str | None:
+        return next((link.rome_code for link in self.shipped if link.role == PRIMARY), None)
+
+    @property
+    def primary_changed(self) -> bool:
+        return self.primary_before != self.primary_after
+
+    @property
+    def seen(self) -> str:
+        """The job's codes as the comparison saw them (``codes_fingerprint``)."""
+        return codes_fingerprint(self.current)
+
+
+@dataclass(frozen=True)
+class CorrespondenceDiff:
+    """An edition's jobs against the shipped correspondence: the jobs whose codes differ
+    (in the edition's order), how many are identical, and the jobs the correspondence does
+    not know (left alone)."""
+
+    changes: tuple[CodesChange, ...]
+    unchanged: int
+    unknown: tuple[str, ...]  # job codes
+
+    def change(self, job_code: str) -> CodesChange | None:
+        return next((c for c in self.changes if c.job_code == job_code), None)
+
+    def to_dict(self, referential: RomeReferential | None = None) -> dict:
+        """The differences as ``--json`` prints them; codes with their ROME titles."""
+        rome = referential or load_rome()
+
+        def entries(links: tuple[RomeLink, ...]) -> list[dict]:
+            return [
+                {
+                    "code": link.rome_code,
+                    "title": rome.codes[link.rome_code].title if link.rome_code in rome else None,
+                    "role": link.role,
+                    "primary": link.role == PRIMARY,
+                }
+                for link in links
+            ]
+
+        return {
+            "changes": [
+                {
+                    "code": change.job_code,
+                    "title": change.job_title,
+                    "current": entries(change.current),
+                    "shipped": entries(change.shipped),
+                    "added": list(change.added),
+                    "dropped": list(change.dropped),
+                    "primary_changed": change.primary_changed,
+                    "primary_before": change.primary_before,
+                    "primary_after": change.primary_after,
+                    "seen": change.seen,
+                }
+                for change in self.changes
+            ],
+            "unchanged": self.unchanged,
+            "unknown": list(self.unknown),
+        }
+
+
+def compare_correspondence(
+    jobs: Iterable[tuple[str, str]],
+    current: Iterable[RomeLink],
+    shipped: Iterable[RomeLink],
+) -> CorrespondenceDiff:
+    """Each job (``(code, title)``, in the edition's order) with the codes it carries
+    (``current``) against those the shipped correspondence gives it (``shipped``, by job
+    code). A job the correspondence does not know is left alone and counted as unknown;
+    a job whose codes and roles are the same is unchanged."""
+    carried: dict[str, list[RomeLink]] = {}
+    for link in current:
+        carried.setdefault(link.job_code, []).append(link)
+    given: dict[str, list[RomeLink]] = {}
+    for link in shipped:
+        given.setdefault(link.job_code, []).append(link)
+    changes: list[CodesChange] = []
+    unknown: list[str] = []
+    unchanged = 0
+    for code, title in jobs:
+        if code not in given:
+            unknown.append(code)
+            continue
+        before = tuple(ordered(carried.get(code, ())))
+        after = tuple(ordered(given[code]))
+        if {(link.rome_code, link.role) for link in before} == {
+            (link.rome_code, link.role) for link in after
+        }:
+            unchanged += 1
+            continue
+        changes.append(CodesChange(code, title, before, after))
+    return CorrespondenceDiff(tuple(changes), unchanged, tuple(unknown))
