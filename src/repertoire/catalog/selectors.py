@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from repertoire.bundled import rome_correspondence
 from repertoire.catalog.models import (
     Appellation,
     Criterion,
@@ -42,7 +43,15 @@ from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.positioning import CONTESTED, DECIDED, NOTIFIED
 from repertoire.core.profiles import ProfileIndex
-from repertoire.core.rome import PRIMARY, RomeReferential, load_rome
+from repertoire.core.rome import (
+    PRIMARY,
+    CorrespondenceDiff,
+    RomeLink,
+    RomeReferential,
+    codes_fingerprint,
+    compare_correspondence,
+    load_rome,
+)
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
 from repertoire.core.text import normalize_title
 
@@ -592,8 +601,24 @@ def common_appellations(job: ReferenceJob, limit: int = 12) -> list[str]:
 
 def seen_codes(job: ReferenceJob) -> str:
     """The job's ROME codes as a form carries them, to tell later whether they changed."""
-    rows = sorted(job.rome_codes.all(), key=lambda row: (row.role != PRIMARY, row.rome_code))
-    return " ".join(f"{row.rome_code}:{row.role}" for row in rows)
+    return codes_fingerprint(job.rome_codes.all())
+
+
+def correspondence_diff(edition: Edition, codes: Iterable[str] | None = None) -> CorrespondenceDiff:
+    """The edition's jobs (those of ``codes`` only, when given) against the ROME
+    correspondence shipped in the package: for each job it knows whose codes differ, the
+    codes added, dropped and the primary code changed; the jobs it does not know."""
+    jobs = edition.jobs.order_by("position")
+    rows = JobRome.objects.filter(job__edition=edition)
+    if codes is not None:
+        codes = list(codes)
+        jobs = jobs.filter(code__in=codes)
+        rows = rows.filter(job__code__in=codes)
+    return compare_correspondence(
+        jobs.values_list("code", "title"),
+        [RomeLink(*row) for row in rows.values_list("job__code", "rome_code", "role")],
+        rome_correspondence(),
+    )
 
 
 def retirement_consequences(job: ReferenceJob) -> dict:

@@ -5,7 +5,7 @@
 - ``appellations``: the other titles of a job;
 - ``grid``: a draft's level definitions, criteria descriptions and level rule;
 - ``publication``: publishing a draft, pairing jobs across editions;
-- ``rome``: the ROME codes of a draft's jobs.
+- ``rome``: the ROME codes of a draft's jobs (by hand, or from the shipped correspondence).
 
 Callers import from here.
 """
@@ -47,7 +47,7 @@ from repertoire.catalog.services.publication import (
     forget_pairing,
     publish_edition,
 )
-from repertoire.catalog.services.rome import set_job_rome_codes
+from repertoire.catalog.services.rome import apply_rome_correspondence, set_job_rome_codes
 
 __all__ = [
     "LABEL",
@@ -56,6 +56,7 @@ __all__ = [
     "PublicationRefused",
     "RulePreview",
     "add_appellation",
+    "apply_rome_correspondence",
     "change_level_rule",
     "check_publishable",
     "check_reviewer",

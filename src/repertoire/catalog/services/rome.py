@@ -1,23 +1,24 @@
 """The ROME codes of an edition's reference jobs: seeded from the bundled correspondence
 when an edition is imported, copied with a draft, changed by national administrators on a
-draft (journaled)."""
+draft (journaled), job by job or by applying the correspondence a newer package ships."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record
-from repertoire.bundled import rome_correspondence
+from repertoire.bundled import ROME_CORRESPONDENCE, rome_correspondence
 from repertoire.catalog.models import Edition, JobRome, ReferenceJob
-from repertoire.catalog.selectors import seen_codes
+from repertoire.catalog.selectors import correspondence_diff, seen_codes
 from repertoire.catalog.services.common import check_draft, check_national, edition_changed
 from repertoire.core.limits import shown
 from repertoire.core.refusals import Conflict, Refused
 from repertoire.core.rome import PRIMARY, SECONDARY, load_rome, normalise_code
-from repertoire.locking import locked
+from repertoire.locking import lock_rows, locked
 
 # The most ROME codes one job carries: beyond, the correspondence says nothing useful.
 MAX_ROME_CODES = 8
@@ -145,3 +146,83 @@ def set_job_rome_codes(
         after={"code": job.code, "rome": _described(rows)},
     )
     return rows
+
+
+@transaction.atomic
+def apply_rome_correspondence(
+    user,
+    edition: Edition,
+    *,
+    jobs: Iterable[str] | None = None,
+    seen: Mapping[str, str] | None = None,
+) -> int:
+    """Give a draft's jobs the ROME codes of the correspondence shipped in the package.
+
+    ``jobs``: the codes of the jobs chosen (by default, every job whose codes differ from
+    the correspondence's); a chosen job whose codes are already those is left as it is.
+    ``seen``: each chosen job's codes as the comparison showed them
+    (``CodesChange.seen``); when one changed meanwhile, or was retired, a Conflict. A job
+    the edition does not hold, or the correspondence does not know, is refused. All or
+    nothing; refused for anyone but a national administrator and on a published edition.
+    Each job changed is journaled (``job.rome``, its ``source`` the shipped file). Returns
+    how many jobs changed.
+    """
+    check_national(user)
+    check_draft(edition)
+    seen = seen or {}
+    chosen = None if jobs is None else list(dict.fromkeys(jobs))
+    if chosen is not None and not chosen:
+        raise Refused(_("No job chosen: nothing was changed."))
+    held = lock_rows(edition.jobs.all() if chosen is None else edition.jobs.filter(code__in=chosen))
+    by_code = {job.code: job for job in held}
+    missing = [code for code in chosen or () if code not in by_code]
+    if any(code in seen for code in missing):
+        raise Conflict(
+            _("A job was retired from the edition meanwhile (%(codes)s): nothing was changed.")
+            % {"codes": ", ".join(shown(code) for code in missing)}
+        )
+    if missing:
+        raise Refused(
+            _("No such job in edition %(label)s: %(codes)s.")
+            % {"label": edition.label, "codes": ", ".join(shown(code) for code in missing)}
+        )
+    diff = correspondence_diff(edition, chosen)
+    unknown = [code for code in chosen or () if code in diff.unknown]
+    if unknown:
+        raise Refused(
+            _("The ROME correspondence shipped with the application does not know %(jobs)s.")
+            % {"jobs": ", ".join(by_code[code].title for code in unknown)}
+        )
+    changes = [change for change in diff.changes if chosen is None or change.job_code in chosen]
+    meanwhile = [
+        by_code[code].title
+        for code in chosen or ()
+        if code in seen and seen_codes(by_code[code]) != " ".join(seen[code].split())
+    ]
+    if meanwhile:
+        raise Conflict(
+            _(
+                "The ROME codes of %(jobs)s were changed meanwhile: nothing was changed. "
+                "Look at the differences again, then decide."
+            )
+            % {"jobs": ", ".join(meanwhile)}
+        )
+    author = user.get_username()
+    for change in changes:
+        job = by_code[change.job_code]
+        before = list(job.rome_codes.all())
+        job.rome_codes.all().delete()
+        rows = JobRome.objects.bulk_create(
+            JobRome(job=job, rome_code=link.rome_code, role=link.role, created_by=author)
+            for link in change.shipped
+        )
+        record(
+            actor=author,
+            action="job.rome",
+            instance=job,
+            before={"code": job.code, "rome": _described(before)},
+            after={"code": job.code, "rome": _described(rows), "source": ROME_CORRESPONDENCE},
+        )
+    if changes:
+        edition_changed(edition)
+    return len(changes)

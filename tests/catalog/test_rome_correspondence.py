@@ -1,0 +1,208 @@
+"""A draft's ROME codes brought in line with the correspondence shipped in the package: the
+comparison first (nothing written), then the jobs chosen, all or nothing, journaled; a
+change made meanwhile is a conflict. Differences are made with ``set_job_rome_codes``."""
+
+from __future__ import annotations
+
+import pytest
+
+from repertoire.audit.models import JournalEntry
+from repertoire.bundled import ROME_CORRESPONDENCE, rome_correspondence
+from repertoire.catalog import selectors, services
+from repertoire.catalog.models import JobRome
+from repertoire.core.refusals import Conflict, NotAllowed, Refused
+from repertoire.core.rome import PRIMARY, load_rome
+from tests.edition_builder import form
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(network, edition):
+    return services.copy_edition(network.national, edition, label="brouillon-rome")
+
+
+def _codes(job) -> list[tuple[str, str]]:
+    return sorted(JobRome.objects.filter(job=job).values_list("rome_code", "role"))
+
+
+def _shipped(job) -> list[tuple[str, str]]:
+    return sorted(
+        (link.rome_code, link.role) for link in rome_correspondence() if link.job_code == job.code
+    )
+
+
+def _unused_code() -> str:
+    """A code of the referential the correspondence gives no job (no code typed here)."""
+    used = {link.rome_code for link in rome_correspondence()}
+    return next(code for code in sorted(load_rome().codes) if code not in used)
+
+
+def _drift(user, draft) -> dict[str, object]:
+    """Three jobs with secondary codes changed by hand: one loses a secondary code, one
+    gains a code, one has its primary and a secondary code swapped."""
+    jobs = [job for job in draft.jobs.order_by("position") if len(_shipped(job)) > 1][:3]
+    lost, gained, swapped = jobs
+    primary, *others = _roles(lost)
+    services.set_job_rome_codes(user, lost, primary=primary, secondary=others[1:])
+    primary, *others = _roles(gained)
+    services.set_job_rome_codes(user, gained, primary=primary, secondary=[*others, _unused_code()])
+    primary, first, *others = _roles(swapped)
+    services.set_job_rome_codes(user, swapped, primary=first, secondary=[primary, *others])
+    return {"lost": lost, "gained": gained, "swapped": swapped}
+
+
+def _roles(job) -> list[str]:
+    """The job's codes, primary first."""
+    return [code for code, _ in sorted(_codes(job), key=lambda pair: pair[1] != PRIMARY)]
+
+
+def _applied_entries():
+    return JournalEntry.objects.filter(action="job.rome", after__source=ROME_CORRESPONDENCE)
+
+
+# --- the comparison -----------------------------------------------------------------
+
+
+def test_an_edition_as_imported_is_in_line_with_the_shipped_correspondence(edition, draft):
+    for compared in (edition, draft):
+        diff = selectors.correspondence_diff(compared)
+        assert diff.changes == () and diff.unknown == ()
+        assert diff.unchanged == compared.jobs.count()
+
+
+def test_the_comparison_says_what_was_added_dropped_and_whether_the_primary_changed(network, draft):
+    drifted = _drift(network.national, draft)
+    diff = selectors.correspondence_diff(draft)
+    assert [change.job_code for change in diff.changes] == [
+        job.code for job in sorted(drifted.values(), key=lambda job: job.position)
+    ]
+    assert diff.unchanged == draft.jobs.count() - 3
+    lost = diff.change(drifted["lost"].code)
+    assert len(lost.added) == 1 and lost.dropped == () and not lost.primary_changed
+    gained = diff.change(drifted["gained"].code)
+    assert gained.added == () and gained.dropped == (_unused_code(),)
+    assert not gained.primary_changed
+    swapped = diff.change(drifted["swapped"].code)
+    assert swapped.added == swapped.dropped == () and swapped.primary_changed
+    assert swapped.seen == selectors.seen_codes(drifted["swapped"])
+    # Comparing writes nothing.
+    assert not _applied_entries().exists()
+
+
+def test_a_job_the_correspondence_does_not_know_is_left_alone_and_counted(network, draft):
+    model = draft.jobs.order_by("position").first()
+    title = draft.missing_jobs[0]
+    added = services.save_job(network.national, draft, None, **{**form(model), "title": title})
+    diff = selectors.correspondence_diff(draft)
+    assert diff.unknown == (added.code,)
+    assert diff.changes == ()
+    assert services.apply_rome_correspondence(network.national, draft) == 0
+    with pytest.raises(Refused) as refused:
+        services.apply_rome_correspondence(network.national, draft, jobs=[added.code])
+    assert added.title in str(refused.value)
+    assert not added.rome_codes.exists()
+
+
+# --- applying it --------------------------------------------------------------------
+
+
+def test_only_the_chosen_jobs_take_the_shipped_codes(network, draft):
+    drifted = _drift(network.national, draft)
+    kept = _codes(drifted["gained"])
+    revision = draft.revision
+    chosen = [drifted["lost"].code, drifted["swapped"].code]
+    assert services.apply_rome_correspondence(network.national, draft, jobs=chosen) == 2
+    assert _codes(drifted["lost"]) == _shipped(drifted["lost"])
+    assert _codes(drifted["swapped"]) == _shipped(drifted["swapped"])
+    assert _codes(drifted["gained"]) == kept
+    diff = selectors.correspondence_diff(draft)
+    assert [change.job_code for change in diff.changes] == [drifted["gained"].code]
+    draft.refresh_from_db()
+    assert draft.revision > revision
+
+
+def test_by_default_every_differing_job_takes_them(network, edition, draft):
+    drifted = _drift(network.national, draft)
+    assert services.apply_rome_correspondence(network.national, draft) == 3
+    for job in drifted.values():
+        assert _codes(job) == _shipped(job)
+    assert selectors.correspondence_diff(draft).changes == ()
+    # Once in line, applying again changes nothing.
+    assert services.apply_rome_correspondence(network.national, draft) == 0
+
+
+def test_each_changed_job_is_journaled_with_its_author_and_the_shipped_file(network, draft):
+    drifted = _drift(network.national, draft)
+    before = {job.code: selectors.seen_codes(job) for job in drifted.values()}
+    services.apply_rome_correspondence(network.national, draft)
+    entries = list(_applied_entries())
+    assert len(entries) == 3
+    for entry in entries:
+        job = draft.jobs.get(pk=int(entry.object_id))
+        assert entry.actor == network.national.get_username()
+        assert entry.before["code"] == entry.after["code"] == job.code
+        assert sorted(entry.before["rome"]) == sorted(
+            f"{code} ({role})" for code, role in (p.split(":") for p in before[job.code].split())
+        )
+        assert sorted(entry.after["rome"]) == sorted(
+            f"{code} ({role})" for code, role in _shipped(job)
+        )
+        assert entry.after["source"] == ROME_CORRESPONDENCE
+
+
+def test_a_published_edition_is_refused(network, edition):
+    with pytest.raises(services.EditionFrozen):
+        services.apply_rome_correspondence(network.national, edition)
+    assert not _applied_entries().exists()
+
+
+def test_only_national_administrators_apply_it(network, draft):
+    drifted = _drift(network.national, draft)
+    for user in (network.hr_north, network.reader_north):
+        with pytest.raises(NotAllowed):
+            services.apply_rome_correspondence(user, draft)
+    assert selectors.correspondence_diff(draft).change(drifted["lost"].code) is not None
+    assert not _applied_entries().exists()
+
+
+def test_codes_changed_since_the_comparison_are_a_conflict_and_nothing_is_written(network, draft):
+    drifted = _drift(network.national, draft)
+    shown = selectors.correspondence_diff(draft)
+    seen = {change.job_code: change.seen for change in shown.changes}
+    # Someone changes a job's codes by hand after the comparison was shown.
+    lost = drifted["lost"]
+    services.set_job_rome_codes(network.national, lost, primary=_unused_code())
+    meanwhile = _codes(lost)
+    others = {job.code: _codes(job) for job in drifted.values()}
+    with pytest.raises(Conflict) as conflict:
+        services.apply_rome_correspondence(network.national, draft, jobs=list(seen), seen=seen)
+    assert lost.title in str(conflict.value)
+    assert _codes(lost) == meanwhile
+    assert {job.code: _codes(job) for job in drifted.values()} == others
+    assert not _applied_entries().exists()
+    # The jobs left unchanged since still go through.
+    rest = [code for code in seen if code != lost.code]
+    assert services.apply_rome_correspondence(
+        network.national, draft, jobs=rest, seen={code: seen[code] for code in rest}
+    ) == len(rest)
+
+
+def test_a_job_retired_since_the_comparison_is_a_conflict(network, draft):
+    drifted = _drift(network.national, draft)
+    seen = {change.job_code: change.seen for change in selectors.correspondence_diff(draft).changes}
+    services.retire_job(network.national, drifted["gained"])
+    with pytest.raises(Conflict):
+        services.apply_rome_correspondence(network.national, draft, jobs=list(seen), seen=seen)
+    assert not _applied_entries().exists()
+
+
+def test_no_job_chosen_or_a_job_the_edition_lacks_is_refused(network, draft):
+    _drift(network.national, draft)
+    with pytest.raises(Refused):
+        services.apply_rome_correspondence(network.national, draft, jobs=[])
+    with pytest.raises(Refused) as refused:
+        services.apply_rome_correspondence(network.national, draft, jobs=["pas-un-emploi"])
+    assert "pas-un-emploi" in str(refused.value)
+    assert not isinstance(refused.value, Conflict)
+    assert not _applied_entries().exists()
