@@ -5,6 +5,7 @@ change made meanwhile is a conflict. Differences are made with ``set_job_rome_co
 from __future__ import annotations
 
 import pytest
+from django.utils.html import escape
 
 from repertoire.audit.models import JournalEntry
 from repertoire.bundled import ROME_CORRESPONDENCE, rome_correspondence
@@ -206,3 +207,91 @@ def test_no_job_chosen_or_a_job_the_edition_lacks_is_refused(network, draft):
     assert "pas-un-emploi" in str(refused.value)
     assert not isinstance(refused.value, Conflict)
     assert not _applied_entries().exists()
+
+
+# --- the page -----------------------------------------------------------------------
+
+
+def _page(label: str) -> str:
+    return f"/editions/{label}/rome/"
+
+
+def test_the_page_is_linked_from_the_edition_for_national_administrators_only(
+    client, network, draft
+):
+    client.force_login(network.national)
+    assert _page(draft.label) in client.get(f"/editions/{draft.label}/").content.decode()
+    for user in (network.hr_north, network.reader_north):
+        client.force_login(user)
+        assert _page(draft.label) not in client.get(f"/editions/{draft.label}/").content.decode()
+        assert client.get(_page(draft.label)).status_code == 403
+        assert client.post(_page(draft.label), {"emploi": ["x"]}).status_code == 403
+    client.logout()
+    assert client.get(_page(draft.label)).status_code == 302  # to the sign-in page
+
+
+def test_the_page_lists_the_differing_jobs_with_rome_titles_all_ticked(client, network, draft):
+    drifted = _drift(network.national, draft)
+    client.force_login(network.national)
+    page = client.get(_page(draft.label)).content.decode()
+    rome = load_rome()
+    for job in drifted.values():
+        assert escape(job.title) in page
+        assert f'value="{job.code}" id="rome-{job.code}" checked' in page
+        for code, _role in _shipped(job) + _codes(job):
+            assert code in page and escape(rome.title(code)) in page
+    assert page.count('name="emploi"') == 3
+    assert "Appliquer" in page and "<span data-ticked-count>3</span>" in page
+    assert "<del>" in page and "<ins>" in page
+    unchanged = draft.jobs.exclude(pk__in=[job.pk for job in drifted.values()]).first()
+    assert f'value="{unchanged.code}"' not in page
+
+
+def test_posting_applies_the_ticked_jobs_and_says_how_many(client, network, draft):
+    drifted = _drift(network.national, draft)
+    client.force_login(network.national)
+    shown = selectors.correspondence_diff(draft)
+    chosen = [drifted["lost"].code, drifted["gained"].code]
+    data = {"emploi": chosen} | {f"vu_{c.job_code}": c.seen for c in shown.changes}
+    response = client.post(_page(draft.label), data, follow=True)
+    assert response.redirect_chain[-1][0] == _page(draft.label)
+    page = response.content.decode()
+    assert "2 emplois portent désormais les codes ROME de la correspondance livrée" in page
+    assert _codes(drifted["lost"]) == _shipped(drifted["lost"])
+    assert _codes(drifted["gained"]) == _shipped(drifted["gained"])
+    assert _codes(drifted["swapped"]) != _shipped(drifted["swapped"])
+    assert page.count('name="emploi"') == 1
+    entry = _applied_entries().first()
+    assert entry.actor == network.national.get_username()
+
+
+def test_a_change_made_meanwhile_is_told_on_the_page_and_nothing_is_written(client, network, draft):
+    drifted = _drift(network.national, draft)
+    client.force_login(network.national)
+    shown = selectors.correspondence_diff(draft)
+    services.set_job_rome_codes(network.national, drifted["swapped"], primary=_unused_code())
+    data = {"emploi": [c.job_code for c in shown.changes]} | {
+        f"vu_{c.job_code}": c.seen for c in shown.changes
+    }
+    page = client.post(_page(draft.label), data, follow=True).content.decode()
+    assert "entre-temps" in page and escape(drifted["swapped"].title) in page
+    assert _codes(drifted["lost"]) != _shipped(drifted["lost"])
+    assert not _applied_entries().exists()
+
+
+def test_a_published_edition_says_a_draft_is_needed_and_offers_no_button(client, network, edition):
+    client.force_login(network.national)
+    assert _page(edition.label) in client.get(f"/editions/{edition.label}/").content.decode()
+    page = client.get(_page(edition.label)).content.decode()
+    assert "est publiée" in page and "brouillon" in page
+    assert "Appliquer" not in page and 'name="emploi"' not in page
+    response = client.post(_page(edition.label), {"emploi": ["x"]}, follow=True)
+    assert "est publiée" in response.content.decode()
+    assert not _applied_entries().exists()
+
+
+def test_nothing_to_apply_is_said(client, network, draft):
+    client.force_login(network.national)
+    page = client.get(_page(draft.label)).content.decode()
+    assert "rien à appliquer" in page
+    assert "Appliquer" not in page

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
+from repertoire.bundled import ROME_CORRESPONDENCE
 from repertoire.catalog import selectors, services
 from repertoire.catalog.forms import CopyEditionForm, EditionForm, JobForm, RomeForm
 from repertoire.catalog.models import Edition
@@ -404,6 +405,50 @@ def job_rome(request, label: str, code: str):
         tell_refusal(request, Refused(problems=form.errors))
     url = reverse("catalog:job", args=[job.code])
     return redirect(f"{url}?{urlencode({'edition': edition.label})}")
+
+
+@login_required
+def rome_correspondence(request, label: str):
+    """The edition's jobs whose ROME codes differ from the correspondence shipped in the
+    package, side by side; on a draft, the ticked ones take the shipped codes (national
+    administrators). Nothing changes on a published edition."""
+    _require_national(request)
+    edition = _edition(label)
+    if request.method == "POST":
+        chosen = request.POST.getlist("emploi")
+        attempt(
+            request,
+            lambda: services.apply_rome_correspondence(
+                request.user,
+                edition,
+                jobs=chosen,
+                seen={
+                    code: request.POST[f"vu_{code}"]
+                    for code in chosen
+                    if f"vu_{code}" in request.POST
+                },
+            ),
+            success=lambda count: (
+                ngettext(
+                    "%(count)d job now carries the ROME codes of the shipped correspondence.",
+                    "%(count)d jobs now carry the ROME codes of the shipped correspondence.",
+                    count,
+                )
+                % {"count": count}
+            ),
+        )
+        return redirect("editions:rome", edition.label)
+    diff = selectors.correspondence_diff(edition)
+    return render(
+        request,
+        "catalog/editions/rome.html",
+        {
+            "edition": edition,
+            "draft": not edition.is_frozen,
+            "comparison": diff.to_dict(),
+            "source": ROME_CORRESPONDENCE,
+        },
+    )
 
 
 @login_required

@@ -18,6 +18,7 @@ urlpatterns = [
     # ``<label>/publier/`` (``editions:publish``) is the positioning app's: the page states
     # what publishing does to the campaign (``PositioningConfig.ready`` adds it).
     path("<str:label>/grille/", views.grid, name="grid"),
+    path("<str:label>/rome/", views.rome_correspondence, name="rome"),
     path("<str:label>/emplois/nouveau/", views.job_form, name="job-new"),
     path("<str:label>/emplois/<slug:code>/", views.job_form, name="job-edit"),
     path("<str:label>/emplois/<slug:code>/retirer/", views.retire, name="job-retire"),

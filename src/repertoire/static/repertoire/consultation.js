@@ -40,6 +40,19 @@
     form.addEventListener("change", schedule);
   }
 
+  // A form acting on the rows ticked says how many as they are ticked.
+  document.querySelectorAll("form[data-count-ticked]").forEach(function (ticking) {
+    var count = ticking.querySelector("[data-ticked-count]");
+    var button = ticking.querySelector("button[type=submit]");
+    if (!count) return;
+    ticking.addEventListener("change", function () {
+      var ticked = ticking.querySelectorAll(
+        "input[type=checkbox][name='" + ticking.dataset.countTicked + "']:checked").length;
+      count.textContent = ticked;
+      if (button) button.disabled = ticked === 0;
+    });
+  });
+
   // Print buttons are hidden until there is a script to make them work.
   document.querySelectorAll(".js-print").forEach(function (button) {
     button.hidden = false;
