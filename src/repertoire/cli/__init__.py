@@ -1,8 +1,8 @@
 """The ``repertoire`` command. Thin: it parses arguments and calls services and selectors.
 
 One module per topic holds its commands: ``catalog`` (import, export, check, classify,
-match, appellations), ``evaluations`` (evaluate, evaluations), ``editions`` (editions, diff,
-impact, migrate), ``positioning`` (employees, reports,
+match, appellations, rome), ``evaluations`` (evaluate, evaluations), ``editions``
+(editions, diff, impact, migrate), ``positioning`` (employees, reports,
 positionings), ``pay`` (pay-gap, pay-ranges),
 ``accounts`` (establishments, users, tokens, demo, retention) and ``server`` (serve, worker,
 manage). ``_output`` prints and tells refusals (exit 2); ``_session`` starts Django, only
@@ -44,6 +44,7 @@ app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options"
 )
 
 app.add_typer(catalog.appellations_app, name="appellations")
+app.add_typer(catalog.rome_app, name="rome")
 app.add_typer(accounts.establishments_app, name="establishments")
 app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.tokens_app, name="tokens")

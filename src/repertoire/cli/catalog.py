@@ -1,5 +1,6 @@
 """The repertoire itself: import and export an edition, check its data, classify a
-profile, match local job titles, and the appellations."""
+profile, match local job titles, the appellations, and the jobs' ROME codes against the
+correspondence shipped in the package."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
@@ -451,4 +453,109 @@ def appellations_reindex(edition: EditionOption = None) -> None:
     elapsed = time.perf_counter() - started
     out.print(
         f"Index reconstruit : {index.size} intitulés pour {len(index.jobs)} emplois en {elapsed:.2f} s."
+    )
+
+
+# --- ROME codes and the correspondence shipped in the package ---------------------------
+
+rome_app = typer.Typer(
+    help="Codes ROME des emplois : écarts avec la correspondance livrée, mise en conformité.",
+    no_args_is_help=True,
+)
+
+
+@rome_app.command("diff")
+def rome_diff(
+    edition: EditionOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Les écarts en JSON.")] = False,
+) -> None:
+    """Les emplois dont les codes ROME diffèrent de la correspondance livrée avec
+    l'application : codes ajoutés, retirés, code principal changé. Rien n'est écrit."""
+    bootstrap()
+    from repertoire.bundled import ROME_CORRESPONDENCE
+    from repertoire.catalog import selectors
+
+    edition = edition_named(edition)
+    comparison = selectors.correspondence_diff(edition).to_dict()
+    if as_json:
+        data = {"edition": edition.label, "source": ROME_CORRESPONDENCE, **comparison}
+        print(json.dumps(data, ensure_ascii=False))
+        return
+    if comparison["changes"]:
+        table = Table(
+            title=f"Édition {edition.label} / {ROME_CORRESPONDENCE}",
+            box=box.SIMPLE_HEAD,
+            caption="* code principal",
+        )
+        # Job codes are never cut: they are what ``rome apply --job`` takes.
+        table.add_column("code", no_wrap=True)
+        table.add_column("emploi")
+        for name in ("actuels", "livrés"):
+            table.add_column(name, no_wrap=True)
+        table.add_column("changement")
+        for change in comparison["changes"]:
+            table.add_row(
+                change["code"],
+                change["title"],
+                _rome_codes(change["current"]),
+                _rome_codes(change["shipped"]),
+                _rome_change(change),
+            )
+        out.print(table)
+    out.print(
+        f"{len(comparison['changes'])} emploi(s) aux codes différents de la correspondance "
+        f"livrée, {comparison['unchanged']} identique(s)"
+        + (
+            f", {len(comparison['unknown'])} inconnu(s) de la correspondance (laissés tels quels)."
+            if comparison["unknown"]
+            else "."
+        ),
+        markup=False,
+        highlight=False,
+    )
+
+
+def _rome_codes(entries: list[dict]) -> str:
+    return (
+        "\n".join(f"{entry['code']}{'*' if entry['primary'] else ''}" for entry in entries) or "—"
+    )
+
+
+def _rome_change(change: dict) -> str:
+    parts = []
+    if change["added"]:
+        parts.append("+ " + ", ".join(change["added"]))
+    if change["dropped"]:
+        parts.append("− " + ", ".join(change["dropped"]))
+    if change["primary_changed"]:
+        parts.append(f"principal {change['primary_before'] or '—'} → {change['primary_after']}")
+    return "\n".join(parts)
+
+
+@rome_app.command("apply")
+def rome_apply(
+    edition: EditionOption = None,
+    jobs: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--job",
+            help="Code d'un emploi à mettre en conformité (répétable ; par défaut : tous ceux "
+            "qui diffèrent).",
+        ),
+    ] = None,
+) -> None:
+    """Donne aux emplois d'un brouillon les codes ROME de la correspondance livrée avec
+    l'application (tout ou rien, journalisé). Refusé sur une édition publiée."""
+    bootstrap()
+    from repertoire.bundled import ROME_CORRESPONDENCE
+    from repertoire.catalog import services
+
+    edition = edition_named(edition)
+    with refusals():
+        count = services.apply_rome_correspondence(operator(), edition, jobs=jobs or None)
+    out.print(
+        f"Édition {edition.label} : {count} emploi(s) changé(s), codes ROME de la "
+        f"correspondance livrée ({ROME_CORRESPONDENCE}).",
+        markup=False,
+        highlight=False,
     )
