@@ -295,3 +295,63 @@ def test_nothing_to_apply_is_said(client, network, draft):
     page = client.get(_page(draft.label)).content.decode()
     assert "rien à appliquer" in page
     assert "Appliquer" not in page
+
+
+# --- undoing it ---------------------------------------------------------------------
+
+
+def test_the_last_application_is_undone_job_by_job_and_journaled(network, draft):
+    drifted = _drift(network.national, draft)
+    before = {key: _codes(job) for key, job in drifted.items()}
+    services.apply_rome_correspondence(network.national, draft)
+    last = selectors.last_rome_application(draft)
+    assert last.jobs == 3 and last.actor == network.national.get_username()
+    assert services.undo_rome_application(network.national, draft, last.key) == 3
+    assert {key: _codes(job) for key, job in drifted.items()} == before
+    undone = JournalEntry.objects.filter(action="job.rome", after__undoes=last.key)
+    assert undone.count() == 3
+    # Undone, it is no longer offered; undoing it twice is a conflict.
+    assert selectors.last_rome_application(draft) is None
+    with pytest.raises(Conflict):
+        services.undo_rome_application(network.national, draft, last.key)
+
+
+def test_a_code_changed_since_the_application_stops_the_undo(network, draft):
+    drifted = _drift(network.national, draft)
+    services.apply_rome_correspondence(network.national, draft)
+    last = selectors.last_rome_application(draft)
+    services.set_job_rome_codes(network.national, drifted["lost"], primary=_unused_code())
+    changed = _codes(drifted["gained"])
+    with pytest.raises(Conflict, match=drifted["lost"].title):
+        services.undo_rome_application(network.national, draft, last.key)
+    assert _codes(drifted["gained"]) == changed  # nothing written
+
+
+def test_only_the_last_application_can_be_undone(network, draft):
+    drifted = _drift(network.national, draft)
+    services.apply_rome_correspondence(network.national, draft, jobs=[drifted["lost"].code])
+    first = selectors.last_rome_application(draft)
+    services.apply_rome_correspondence(network.national, draft, jobs=[drifted["gained"].code])
+    with pytest.raises(Conflict):
+        services.undo_rome_application(network.national, draft, first.key)
+    with pytest.raises(NotAllowed):
+        services.undo_rome_application(
+            network.hr_north, draft, selectors.last_rome_application(draft).key
+        )
+
+
+def test_the_page_offers_to_undo_the_last_application_and_says_how_many(client, network, draft):
+    drifted = _drift(network.national, draft)
+    client.force_login(network.national)
+    page = client.get(_page(draft.label)).content.decode()
+    assert 'id="rome-undo"' not in page  # nothing applied yet
+    services.apply_rome_correspondence(network.national, draft)
+    page = client.get(_page(draft.label)).content.decode()
+    assert 'id="rome-undo"' in page and "3 emplois" in page
+    key = selectors.last_rome_application(draft).key
+    response = client.post(f"{_page(draft.label)}annuler/", {"application": key}, follow=True)
+    assert "3 emplois portent à nouveau les codes ROME" in response.content.decode()
+    assert _codes(drifted["lost"]) != _shipped(drifted["lost"])
+    assert 'id="rome-undo"' not in response.content.decode()
+    client.force_login(network.hr_north)
+    assert client.post(f"{_page(draft.label)}annuler/", {"application": key}).status_code == 403

@@ -138,3 +138,17 @@ def test_rome_apply_on_a_published_edition_or_an_unknown_job_exits_2(drifted):
     assert "pas-un-emploi" in unknown.stderr
     assert _codes(lost) != _shipped(lost)
     assert not JournalEntry.objects.filter(after__source=ROME_CORRESPONDENCE).exists()
+
+
+def test_rome_undo_puts_back_the_codes_of_the_last_application(drifted):
+    draft, lost, swapped = drifted
+    before = {job.code: _codes(job) for job in (lost, swapped)}
+    assert run("rome", "undo", "--edition", draft.label).exit_code == 2  # nothing applied yet
+    assert run("rome", "apply", "--edition", draft.label).exit_code == 0
+    result = run("rome", "undo", "--edition", draft.label)
+    assert result.exit_code == 0, result.output
+    assert "2 emploi(s) ont retrouvé leurs codes ROME d'avant" in flat(result.output)
+    assert {job.code: _codes(job) for job in (lost, swapped)} == before
+    # Undone once: nothing left to undo.
+    again = run("rome", "undo", "--edition", draft.label)
+    assert again.exit_code == 2 and "aucune mise en conformité à annuler" in flat(again.output)

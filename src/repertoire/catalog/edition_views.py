@@ -447,8 +447,36 @@ def rome_correspondence(request, label: str):
             "draft": not edition.is_frozen,
             "comparison": diff.to_dict(),
             "source": ROME_CORRESPONDENCE,
+            # The last application, for a national administrator to undo on a draft.
+            "last_application": selectors.last_rome_application(edition)
+            if not edition.is_frozen
+            else None,
         },
     )
+
+
+@login_required
+@require_POST
+def rome_correspondence_undo(request, label: str):
+    """Undo the draft's last application of the shipped correspondence (national
+    administrators): the jobs get back the codes they carried before."""
+    _require_national(request)
+    edition = _edition(label)
+    attempt(
+        request,
+        lambda: services.undo_rome_application(
+            request.user, edition, request.POST.get("application", "")
+        ),
+        success=lambda count: (
+            ngettext(
+                "%(count)d job carries again the ROME codes it had before.",
+                "%(count)d jobs carry again the ROME codes they had before.",
+                count,
+            )
+            % {"count": count}
+        ),
+    )
+    return redirect("editions:rome", edition.label)
 
 
 @login_required

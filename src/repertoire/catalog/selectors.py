@@ -9,6 +9,7 @@ from functools import partial
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from repertoire.audit.models import JournalEntry
 from repertoire.bundled import rome_correspondence
 from repertoire.catalog.models import (
     Appellation,
@@ -599,6 +600,12 @@ def common_appellations(job: ReferenceJob, limit: int = 12) -> list[str]:
     return sorted(rome.appellations(primary), key=str.lower)[:limit]
 
 
+# The journal's action for a change of a job's ROME codes, and the keys saying which
+# application of the shipped correspondence made it, or undid one.
+ROME_ACTION = "job.rome"
+APPLICATION = "application"
+
+
 def seen_codes(job: ReferenceJob) -> str:
     """The job's ROME codes as a form carries them, to tell later whether they changed."""
     return codes_fingerprint(job.rome_codes.all())
@@ -619,6 +626,39 @@ def correspondence_diff(edition: Edition, codes: Iterable[str] | None = None) ->
         [RomeLink(*row) for row in rows.values_list("job__code", "rome_code", "role")],
         rome_correspondence(),
     )
+
+
+@dataclass(frozen=True)
+class RomeApplication:
+    """One application of the shipped correspondence to a draft, as the journal holds it:
+    who, when, and each job's codes before and after (``"M1602 (primary)"``, as
+    journaled)."""
+
+    key: str
+    actor: str
+    at: object  # datetime
+    entries: tuple[JournalEntry, ...]
+
+    @property
+    def jobs(self) -> int:
+        return len(self.entries)
+
+
+def last_rome_application(edition: Edition) -> RomeApplication | None:
+    """The edition's last application of the shipped ROME correspondence, unless it was
+    undone (only the last one can be)."""
+    jobs = [str(pk) for pk in edition.jobs.values_list("pk", flat=True)]
+    about = JournalEntry.objects.filter(
+        action=ROME_ACTION, object_type=ReferenceJob._meta.label_lower, object_id__in=jobs
+    )
+    last = about.filter(after__has_key=APPLICATION).order_by("-at", "-id").first()
+    if last is None:
+        return None
+    key = last.after[APPLICATION]
+    if about.filter(after__undoes=key).exists():
+        return None
+    entries = tuple(about.filter(after__application=key).order_by("id"))
+    return RomeApplication(key, last.actor, last.at, entries)
 
 
 def retirement_consequences(job: ReferenceJob) -> dict:

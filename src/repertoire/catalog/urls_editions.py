@@ -19,6 +19,7 @@ urlpatterns = [
     # what publishing does to the campaign (``PositioningConfig.ready`` adds it).
     path("<str:label>/grille/", views.grid, name="grid"),
     path("<str:label>/rome/", views.rome_correspondence, name="rome"),
+    path("<str:label>/rome/annuler/", views.rome_correspondence_undo, name="rome-undo"),
     path("<str:label>/emplois/nouveau/", views.job_form, name="job-new"),
     path("<str:label>/emplois/<slug:code>/", views.job_form, name="job-edit"),
     path("<str:label>/emplois/<slug:code>/retirer/", views.retire, name="job-retire"),

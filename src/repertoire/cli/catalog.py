@@ -559,3 +559,23 @@ def rome_apply(
         markup=False,
         highlight=False,
     )
+
+
+@rome_app.command("undo")
+def rome_undo(edition: EditionOption = None) -> None:
+    """Annule la dernière mise en conformité d'un brouillon avec la correspondance livrée :
+    les emplois retrouvent leurs codes d'avant (tout ou rien, journalisé)."""
+    bootstrap()
+    from repertoire.catalog import selectors, services
+
+    edition = edition_named(edition)
+    last = selectors.last_rome_application(edition)
+    if last is None:
+        refuse(f"Édition {edition.label} : aucune mise en conformité à annuler.")
+    with refusals():
+        count = services.undo_rome_application(operator(), edition, last.key)
+    out.print(
+        f"Édition {edition.label} : {count} emploi(s) ont retrouvé leurs codes ROME d'avant.",
+        markup=False,
+        highlight=False,
+    )

@@ -47,7 +47,11 @@ from repertoire.catalog.services.publication import (
     forget_pairing,
     publish_edition,
 )
-from repertoire.catalog.services.rome import apply_rome_correspondence, set_job_rome_codes
+from repertoire.catalog.services.rome import (
+    apply_rome_correspondence,
+    set_job_rome_codes,
+    undo_rome_application,
+)
 
 __all__ = [
     "LABEL",
@@ -81,6 +85,7 @@ __all__ = [
     "seed_curated_appellations",
     "set_job_rome_codes",
     "set_level_rule",
+    "undo_rome_application",
     "update_edition",
     "update_grid_texts",
 ]

@@ -5,6 +5,7 @@ draft (journaled), job by job or by applying the correspondence a newer package 
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
@@ -13,11 +14,17 @@ from django.utils.translation import gettext as _
 from repertoire.audit.services import record
 from repertoire.bundled import ROME_CORRESPONDENCE, rome_correspondence
 from repertoire.catalog.models import Edition, JobRome, ReferenceJob
-from repertoire.catalog.selectors import correspondence_diff, seen_codes
+from repertoire.catalog.selectors import (
+    APPLICATION,
+    ROME_ACTION,
+    correspondence_diff,
+    last_rome_application,
+    seen_codes,
+)
 from repertoire.catalog.services.common import check_draft, check_national, edition_changed
 from repertoire.core.limits import shown
 from repertoire.core.refusals import Conflict, Refused
-from repertoire.core.rome import PRIMARY, SECONDARY, load_rome, normalise_code
+from repertoire.core.rome import PRIMARY, SECONDARY, load_rome, normalise_code, ordered
 from repertoire.locking import lock_rows, locked
 
 # The most ROME codes one job carries: beyond, the correspondence says nothing useful.
@@ -93,7 +100,13 @@ def _checked_codes(primary: str, secondary: list[str]) -> tuple[str, list[str]]:
 
 
 def _described(rows) -> list[str]:
-    return [f"{row.rome_code} ({row.role})" for row in rows]
+    """A job's codes as journaled, primary first: ``["M1602 (primary)", …]``."""
+    return [f"{row.rome_code} ({row.role})" for row in ordered(rows)]
+
+
+def _parsed(described: list[str]) -> list[tuple[str, str]]:
+    """(code, role) pairs of journaled codes (``_described``)."""
+    return [(text.split(" (")[0], text.split(" (")[1].rstrip(")")) for text in described]
 
 
 @transaction.atomic
@@ -140,7 +153,7 @@ def set_job_rome_codes(
     edition_changed(edition)
     record(
         actor=author,
-        action="job.rome",
+        action=ROME_ACTION,
         instance=job,
         before={"code": job.code, "rome": _described(before)},
         after={"code": job.code, "rome": _described(rows)},
@@ -164,8 +177,9 @@ def apply_rome_correspondence(
     (``CodesChange.seen``); when one changed meanwhile, or was retired, a Conflict. A job
     the edition does not hold, or the correspondence does not know, is refused. All or
     nothing; refused for anyone but a national administrator and on a published edition.
-    Each job changed is journaled (``job.rome``, its ``source`` the shipped file). Returns
-    how many jobs changed.
+    Each job changed is journaled (``job.rome``, its ``source`` the shipped file, one
+    ``application`` key for all: ``undo_rome_application`` puts them back). Returns how many
+    jobs changed.
     """
     check_national(user)
     check_draft(edition)
@@ -208,21 +222,73 @@ def apply_rome_correspondence(
             % {"jobs": ", ".join(meanwhile)}
         )
     author = user.get_username()
+    application = uuid.uuid4().hex
     for change in changes:
         job = by_code[change.job_code]
-        before = list(job.rome_codes.all())
-        job.rome_codes.all().delete()
-        rows = JobRome.objects.bulk_create(
-            JobRome(job=job, rome_code=link.rome_code, role=link.role, created_by=author)
-            for link in change.shipped
-        )
-        record(
-            actor=author,
-            action="job.rome",
-            instance=job,
-            before={"code": job.code, "rome": _described(before)},
-            after={"code": job.code, "rome": _described(rows), "source": ROME_CORRESPONDENCE},
+        _replace_codes(
+            job,
+            [(link.rome_code, link.role) for link in change.shipped],
+            author,
+            {"source": ROME_CORRESPONDENCE, APPLICATION: application},
         )
     if changes:
         edition_changed(edition)
     return len(changes)
+
+
+@transaction.atomic
+def undo_rome_application(user, edition: Edition, application: str) -> int:
+    """Put back the codes the jobs carried before the edition's last application of the
+    shipped correspondence (``application``: its key, as the page or the command showed
+    it). A Conflict, nothing written, when it is no longer the last one, was undone
+    already, or a job's codes changed since; refused for anyone but a national
+    administrator and on a published edition. Journaled job by job (``undoes``). Returns
+    how many jobs got their codes back."""
+    check_national(user)
+    check_draft(edition)
+    last = last_rome_application(edition)
+    if last is None or last.key != application:
+        raise Conflict(
+            _(
+                "This application of the shipped correspondence is no longer the last one, "
+                "or was undone already: nothing was changed."
+            )
+        )
+    held = {
+        str(job.pk): job
+        for job in lock_rows(edition.jobs.filter(pk__in=[e.object_id for e in last.entries]))
+    }
+    changed = [
+        entry.object_repr
+        for entry in last.entries
+        if entry.object_id not in held
+        or _described(held[entry.object_id].rome_codes.all()) != entry.after["rome"]
+    ]
+    if changed:
+        raise Conflict(
+            _("The ROME codes of %(jobs)s changed since: nothing was changed.")
+            % {"jobs": ", ".join(changed)}
+        )
+    author = user.get_username()
+    for entry in last.entries:
+        _replace_codes(
+            held[entry.object_id], _parsed(entry.before["rome"]), author, {"undoes": application}
+        )
+    edition_changed(edition)
+    return last.jobs
+
+
+def _replace_codes(job: ReferenceJob, codes: list[tuple[str, str]], author: str, why: dict):
+    """Give a job these (code, role) pairs in place of its codes, journaled."""
+    before = list(job.rome_codes.all())
+    job.rome_codes.all().delete()
+    rows = JobRome.objects.bulk_create(
+        JobRome(job=job, rome_code=code, role=role, created_by=author) for code, role in codes
+    )
+    record(
+        actor=author,
+        action=ROME_ACTION,
+        instance=job,
+        before={"code": job.code, "rome": _described(before)},
+        after={"code": job.code, "rome": _described(rows), **why},
+    )
