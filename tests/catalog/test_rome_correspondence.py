@@ -355,3 +355,12 @@ def test_the_page_offers_to_undo_the_last_application_and_says_how_many(client, 
     assert 'id="rome-undo"' not in response.content.decode()
     client.force_login(network.hr_north)
     assert client.post(f"{_page(draft.label)}annuler/", {"application": key}).status_code == 403
+
+
+def test_the_job_sheet_history_shows_its_rome_codes_changed(client, network, draft):
+    drifted = _drift(network.national, draft)
+    client.force_login(network.national)
+    job = drifted["lost"]
+    page = client.get(f"/emplois/{job.code}/?edition={draft.label}").content.decode()
+    history = page[page.index('id="job-history"') :]
+    assert "Codes ROME modifiés" in history

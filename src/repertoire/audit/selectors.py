@@ -120,9 +120,11 @@ def _person_of(entry: JournalEntry) -> int | None:
 
 
 def job_history(user, job) -> list[JournalEntry]:
-    """What the journal holds about a reference job: its appellations and its edition."""
-    about_job = Q(object_type__in=object_types("catalog.appellation")) & (
-        Q(after__job_id=job.pk) | Q(before__job_id=job.pk)
+    """What the journal holds about a reference job: the job itself (its sheet, its ROME
+    codes), its appellations and its edition."""
+    about_job = Q(object_type__in=object_types("catalog.referencejob"), object_id=str(job.pk)) | (
+        Q(object_type__in=object_types("catalog.appellation"))
+        & (Q(after__job_id=job.pk) | Q(before__job_id=job.pk))
     )
     about_edition = Q(
         object_type__in=object_types("catalog.edition"), object_id=str(job.edition_id)
