@@ -49,6 +49,7 @@ from repertoire.core.rome import (
     CorrespondenceDiff,
     RomeLink,
     RomeReferential,
+    code_entries,
     codes_fingerprint,
     compare_correspondence,
     load_rome,
@@ -535,17 +536,7 @@ def job_content(job: ReferenceJob) -> dict:
 def rome_entries(rows: Iterable[JobRome], rome: RomeReferential | None = None) -> list[dict]:
     """A job's ROME codes, primary first: code, title (None for a code the shipped
     referential no longer knows), role, primary."""
-    rome = rome or load_rome()
-    ordered = sorted(rows, key=lambda row: (row.role != PRIMARY, row.rome_code))
-    return [
-        {
-            "code": row.rome_code,
-            "title": rome.codes[row.rome_code].title if row.rome_code in rome else None,
-            "role": row.role,
-            "primary": row.role == PRIMARY,
-        }
-        for row in ordered
-    ]
+    return code_entries(rows, rome or load_rome())
 
 
 def esco_entries(codes: Iterable[str], rome: RomeReferential | None = None) -> list[dict]:

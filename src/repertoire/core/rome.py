@@ -283,6 +283,21 @@ def ordered(links: Iterable[RomeLink]) -> list[RomeLink]:
     return sorted(links, key=lambda link: (link.role != PRIMARY, link.rome_code))
 
 
+def code_entries(links: Iterable, rome: RomeReferential) -> list[dict]:
+    """A job's ROME codes (``RomeLink`` or rows with ``rome_code`` and ``role``), primary
+    first, as pages and exports show them: code, title (None for a code the referential no
+    longer knows), role, primary."""
+    return [
+        {
+            "code": link.rome_code,
+            "title": rome.codes[link.rome_code].title if link.rome_code in rome else None,
+            "role": link.role,
+            "primary": link.role == PRIMARY,
+        }
+        for link in ordered(links)
+    ]
+
+
 def codes_fingerprint(links: Iterable[RomeLink]) -> str:
     """A job's codes on one line, primary first (``M1602:primary M1606:secondary``): what
     a page showed, posted back with the decision, tells whether the codes changed since."""
@@ -347,25 +362,13 @@ class CorrespondenceDiff:
     def to_dict(self, referential: RomeReferential | None = None) -> dict:
         """The differences as ``--json`` prints them; codes with their ROME titles."""
         rome = referential or load_rome()
-
-        def entries(links: tuple[RomeLink, ...]) -> list[dict]:
-            return [
-                {
-                    "code": link.rome_code,
-                    "title": rome.codes[link.rome_code].title if link.rome_code in rome else None,
-                    "role": link.role,
-                    "primary": link.role == PRIMARY,
-                }
-                for link in links
-            ]
-
         return {
             "changes": [
                 {
                     "code": change.job_code,
                     "title": change.job_title,
-                    "current": entries(change.current),
-                    "shipped": entries(change.shipped),
+                    "current": code_entries(change.current, rome),
+                    "shipped": code_entries(change.shipped, rome),
                     "added": list(change.added),
                     "dropped": list(change.dropped),
                     "primary_changed": change.primary_changed,
