@@ -385,7 +385,9 @@ def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(
 
 def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     jobs = [
-        JobEntry("studies", "Chargé(e) d'études", 5, ("Analyste",), "Étudier les marchés."),
+        JobEntry(
+            "studies", "Chargé(e) d'études", 5, ("Analyste", "Analyste principal"), "Étudier."
+        ),
         JobEntry("pay", "Technicien(ne) paye", 4, ("Gestionnaire de la paie",), "Payer."),
     ]
     lex = Lexicon.parse("kind;terme;lecture\nrole;analyste;\nrole;gestionnaire;\n")
@@ -393,6 +395,8 @@ def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     # The bare appellation fits the role; the pay field, which decides, was never met.
     first = index.match("Analyste paie").candidates[0]
     assert first.score < matching.CLEAR_SCORE
+    # Nor is it met by a level mark in common.
+    assert index.match("Analyste principal paie").candidates[0].score < matching.CLEAR_SCORE
     # Met on its field, the same job is clear.
     assert index.match("Analyste marchés").candidates[0].score >= matching.CLEAR_SCORE
 

@@ -592,11 +592,12 @@ class MatchingIndex:
 
     def _field_missed(self, title: str, job: int, scores: np.ndarray) -> bool:
         """Whether a title opening on a generic role whose field decides meets the job's
-        best appellation on the role word alone ("Analyste paie" and the bare « Analyste »
-        of market studies: the pay field was never weighed)."""
+        best appellation on the role word alone, or with a level mark ("Analyste paie" and
+        the bare « Analyste » of market studies: the pay field was never weighed)."""
         if not self._roles.generic_head(title):
             return False
-        _, *field = title.split()
+        _, *rest = title.split()
+        field = [word for word in rest if word not in LEVEL_MARKS]
         name = set(self._name_normalized[self._best_name(job, scores)].split())
         return not name.intersection(field)
 
