@@ -255,6 +255,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
             "conseiller difficultés entreprises",
         ),
         ("Trésorière", "gestionnaire de trésorerie"),
+        ("Proviseure", "directeur d'école"),
+        ("Chargé de mission transition écologique", "chargé de mission développement durable"),
         ("Chargé de GPEC", "chargé développement ressources humaines"),
         ("Technicien télécommunications", "technicien télécoms"),
         ("Data protection officer", "délégué à la protection des données"),
