@@ -326,6 +326,15 @@ def test_a_community_manager_is_read_as_one_role_whatever_it_is_called():
     assert community_manager[0] not in business
 
 
+def test_a_word_cut_short_with_a_dot_is_the_one_known_word_it_begins(index):
+    # "Techn." opens the title: of the words it begins, the role ("technicien").
+    assert reading(index, "TECHNIC. SUPP.") == title_words("Technicien support")
+    assert index.match("TECHNIC. SUPP.").candidates[0].code == "it"
+    # Without a dot, or beginning no known word, a word is left as written.
+    assert reading(index, "Technic support") == title_words("Technic support")
+    assert reading(index, "Juriste Brest.") == title_words("Juriste Brest")
+
+
 def test_a_word_one_letter_from_a_known_one_is_read_as_it(index):
     assert reading(index, "Techncien support") == title_words("Technicien support")
     assert index.match("Techncien support").candidates[0].code == "it"

@@ -13,7 +13,8 @@ Steps, each generic:
 1. noise out: reference numbers, codes mixing letters and digits, numbers (but level
    numerals), parenthesised notes holding a digit;
 2. a word no appellation has, one letter away from exactly one that some has, is that
-   word misspelt (``Assitante``, ``Enseigant``);
+   word misspelt (``Assitante``, ``Enseigant``); one cut short with a dot is the one known
+   word it begins, a role when it opens the title (``FORMAT. INFORMATIQUE``);
 3. segments (split on spaced dashes, colons, asterisks): a civil-service grade beside a
    segment naming the job goes (``Agent d'administration - traitant contrôle de gestion``);
    the job starts at the first segment that opens on a role word (a word some appellation
@@ -255,8 +256,16 @@ def read_title(
         # The contract alone ("Alternance - …", "… - Alternance/Stage"): not the job's.
         and not set(words) <= _CONTRACTS
     ]
+    # Words cut short with a dot, as payroll systems write them ("FORMAT. INFORMATIQUE").
+    cut = frozenset(word for token in _CUT_SHORT.findall(cleaned) for word in title_words(token))
     segments = [
-        [_spelled_right(word, known, lex.terms) for word in _compounds(words, known, lex.terms)]
+        [
+            _completed(word, known, heads, at == 0) if word in cut else word
+            for at, word in enumerate(
+                _spelled_right(word, known, lex.terms)
+                for word in _compounds(words, known, lex.terms)
+            )
+        ]
         for words, _ in kept
     ]
     kept = [part for _, part in kept]
@@ -432,6 +441,23 @@ def _spelled_right(word: str, known: frozenset[str], terms: frozenset[str]) -> s
         return word
     close = process.extract(word, known, scorer=Levenshtein.distance, score_cutoff=1, limit=2)
     return close[0][0] if len(close) == 1 else word
+
+
+# A word followed by a dot: maybe cut short. At least CUT_MIN_LENGTH letters.
+_CUT_SHORT = re.compile(r"\b([^\W\d_]+)\.")
+CUT_MIN_LENGTH = 4
+
+
+@lru_cache(maxsize=65536)
+def _completed(word: str, known: frozenset[str], heads: frozenset[str], opening: bool) -> str:
+    """The one known word a word cut short begins ("commun." → communication), a role
+    when it opens its segment ("format." → formateur, not formation); else the word."""
+    if len(word) < CUT_MIN_LENGTH or word in known:
+        return word
+    longer = [other for other in known if other.startswith(word)]
+    if opening and len(longer) > 1:
+        longer = [other for other in longer if other in heads]
+    return longer[0] if len(longer) == 1 else word
 
 
 def _from_unit_head(words: list[str], heads, lex: Lexicon) -> list[str]:
