@@ -79,6 +79,7 @@ def test_an_appellation_matches_exactly(index):
     "title",
     [
         "GEST. PAIE",
+        "GEST PAIE",
         "Gestionnaire paie (H/F)",
         "gestionnaire de paye CDD",
         "Gestionnaire de paie - mi-temps",

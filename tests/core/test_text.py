@@ -290,6 +290,8 @@ def test_inclusive_writing_of_every_suffix(written, plain):
         ("Respo. comm", "responsable communication"),
         ("Chef de proj.", "chef de projet"),
         ("Chargé de GED", "chargé de gestion électronique des documents"),
+        ("AGT ACCUEIL", "agent accueil"),
+        ("EMPL. ADMIN.", "employé administratif"),
     ],
 )
 def test_abbreviations_payroll_systems_write_read_in_full(written, read_as):

@@ -141,6 +141,8 @@ ABBREVIATIONS = {
     "asst": "assistant",
     "ass": "assistant",
     "assis": "assistant",
+    "agt": "agent",
+    "empl": "employe",
     "cons": "conseiller",
     "csl": "conseiller",
     "adj": "adjoint",
