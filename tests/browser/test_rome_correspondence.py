@@ -1,6 +1,6 @@
 """Bringing a draft's ROME codes in line with the shipped correspondence, in a real browser:
 from the draft's page, the differing jobs all ticked, the button's count following the
-boxes, the count changed afterwards."""
+boxes, the count changed afterwards, and the change undone."""
 
 from __future__ import annotations
 
@@ -39,3 +39,15 @@ def test_a_national_administrator_applies_the_ticked_jobs(
     assert [change.job_code for change in selectors.correspondence_diff(draft).changes] == [
         second.code
     ]
+
+    # Undone: the job gets back the codes it had, and both differ again.
+    undo = page.locator("#rome-undo button[type=submit]")
+    assert "1 emploi retrouve ses codes" in undo.inner_text()
+    undo.click()
+    page.wait_for_selector(".messages .success")
+    assert "1 emploi porte à nouveau" in page.locator(".messages").inner_text()
+    assert page.locator("#rome-undo").count() == 0
+    assert {change.job_code for change in selectors.correspondence_diff(draft).changes} == {
+        first.code,
+        second.code,
+    }
