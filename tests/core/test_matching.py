@@ -2,7 +2,7 @@
 
 import pytest
 
-from repertoire.core import grades, matching, roles
+from repertoire.core import clear_winners, grades, matching, roles
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.reading import Lexicon
 from repertoire.core.text import normalize_title, title_words
@@ -363,8 +363,8 @@ def test_a_job_rome_lifts_first_reaches_bulk_when_its_own_appellations_make_it_c
     index = MatchingIndex.build(ROME_JOBS, rome=rome)
     first, second = index.match("Technicienne support informatique").candidates[:2]
     assert (first.code, first.rome_code) == ("tech", "X0002")
-    assert matching.CLEAR_SCORE <= first.score < 1.0
-    assert second.score < matching.CLEAR_SCORE
+    assert clear_winners.CLEAR_SCORE <= first.score < 1.0
+    assert second.score < clear_winners.CLEAR_SCORE
 
 
 def test_without_rome_the_engine_is_unchanged():
@@ -376,12 +376,12 @@ def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(
     # Worded unlike any appellation, but no other field comes near: unambiguous.
     clear = index.match("Technicien informatique de proximité").candidates
     assert clear[0].code == "tech-info"
-    assert matching.CLEAR_SCORE <= clear[0].score < 1.0
-    assert clear[1].score < matching.CLEAR_SCORE
+    assert clear_winners.CLEAR_SCORE <= clear[0].score < 1.0
+    assert clear[1].score < clear_winners.CLEAR_SCORE
     # Two fields close to each other: stays below, for a person to choose.
     ambiguous = index.match("Technicien réseau").candidates
-    assert ambiguous[1].score > matching.CLEAR_RIVAL * ambiguous[0].score
-    assert ambiguous[0].score < matching.CLEAR_SCORE
+    assert ambiguous[1].score > clear_winners.CLEAR_RIVAL * ambiguous[0].score
+    assert ambiguous[0].score < clear_winners.CLEAR_SCORE
 
 
 def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
@@ -395,16 +395,16 @@ def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     index = MatchingIndex.build(jobs, lex=lex)
     # The bare appellation fits the role; the pay field, which decides, was never met.
     first = index.match("Analyste paie").candidates[0]
-    assert first.score < matching.CLEAR_SCORE
+    assert first.score < clear_winners.CLEAR_SCORE
     # Nor is it met by a level mark in common.
-    assert index.match("Analyste principal paie").candidates[0].score < matching.CLEAR_SCORE
+    assert index.match("Analyste principal paie").candidates[0].score < clear_winners.CLEAR_SCORE
     # Met on its field, the same job is clear.
-    assert index.match("Analyste marchés").candidates[0].score >= matching.CLEAR_SCORE
+    assert index.match("Analyste marchés").candidates[0].score >= clear_winners.CLEAR_SCORE
 
 
 def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(monkeypatch):
     # Only the second rule: rivals up to CLEAR_NEAR_RIVAL of the winner's score.
-    monkeypatch.setattr(matching, "CLEAR_RIVAL", 0.0)
+    monkeypatch.setattr(clear_winners, "CLEAR_RIVAL", 0.0)
     index = MatchingIndex.build(JOBS)
     # "Gestionnaire de paie" is in the title and makes half of it.
     assert index.match("Gestionnaire de paie et carrière").candidates[0].score >= 0.95
@@ -580,12 +580,12 @@ def test_a_title_naming_no_head_is_less_like_an_appellation_naming_one(monkeypat
         return MatchingIndex.build(jobs).match(title).candidates[0]
 
     assert first("Marketing digital").code == "tech"
-    assert first("Marketing digital").score >= matching.CLEAR_SCORE
+    assert first("Marketing digital").score >= clear_winners.CLEAR_SCORE
     assert first("Manager marketing").code == "lead"
     assert first("Responsable marketing").code == "lead"
     monkeypatch.setattr(matching, "HEADLESS", 1.0)
     assert first("Marketing digital").code == "tech"
-    assert first("Marketing digital").score < matching.CLEAR_SCORE
+    assert first("Marketing digital").score < clear_winners.CLEAR_SCORE
 
 
 def test_an_assistant_in_a_field_another_role_speaks_of_is_the_assistant_of_a_field(

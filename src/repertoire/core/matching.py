@@ -14,8 +14,9 @@ The best appellation gives the job its score; the words of the job's own mission
 requirements, then the service and description columns, can lift a weak score part of
 the way to 1 (never past it). A title identical, once normalised, to an appellation
 scores 1; a first proposal far ahead of every other field's jobs is lifted to the
-bulk-acceptance level (CLEAR_SCORE). Scores are therefore comparable across titles, and the benchmark reports the
-precision of the first proposal above each threshold (``bench/matching.py``). The
+bulk-acceptance level (``core/clear_winners.py``). Scores are therefore comparable across
+titles, and the benchmark reports the precision of the first proposal above each threshold
+(``bench/matching.py``). The
 other grades of a fitting job's field (Comptable II after Comptable I, Technicien(ne)
 after Employé(e) des moyens généraux) follow it, below it: a title seldom tells a grade.
 The head word compared is the role an appellation names, read as a title's is ("Marketing
@@ -38,8 +39,9 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+from repertoire.core.clear_winners import lift_clear_winners
 from repertoire.core.document import JobSheet
-from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS, Grades
+from repertoire.core.grades import LEVEL_MARKS, Grades
 from repertoire.core.reading import (
     Lexicon,
     expression_words,
@@ -77,21 +79,6 @@ ROME_SECONDARY = 0.97
 # Among the jobs a ROME appellation lifts alike, the one whose own appellations are closer to
 # the title goes first: this share of its curated score, of the way left to 1 (a tie-break).
 ROME_OWN_WORDS = 0.02
-# A clear winner: a first proposal scoring at least CLEAR_FLOOR, while every job outside its
-# own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
-# unambiguous and is lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a
-# little of its own score. Never through ROME alone: a job ROME put first must be as clear on
-# its curated appellations, nor for a generic role met on that word alone. Never above an
-# exact spelling (1).
-CLEAR_FLOOR = 0.5
-CLEAR_RIVAL = 0.7
-CLEAR_SCORE = 0.95
-CLEAR_OWN = 0.04
-# …or whose rivals score at most CLEAR_NEAR_RIVAL times as much, when its best appellation
-# is entirely in the title, makes at least CLEAR_COVERAGE of the title's words, and the
-# title says no grade (a grade word leaves the level to a person).
-CLEAR_NEAR_RIVAL = 0.85
-CLEAR_COVERAGE = 0.5
 # An appellation naming a head (responsable, chef, directeur, manager) compared with a
 # title that names none: its score is this share ("Marketing digital" is an apprentice's or
 # a specialist's title sooner than the "Marketing manager"'s).
@@ -499,7 +486,16 @@ class MatchingIndex:
                     row, titles[row], best, self._opening(row, scores)
                 )
             self._grades.propose_related(best)
-            self._lift_clear_winners(titles, plain, best, scores, via_rome, curated)
+            lift_clear_winners(
+                best,
+                curated,
+                via_rome,
+                kin=self._grades.kin,
+                best_name=lambda row, job: self._name_normalized[self._best_name(job, scores[row])],
+                titles=titles,
+                plain=plain,
+                generic_head=self._roles.generic_head,
+            )
             for row in unspelled:
                 self._roles.lead_with_field_assistant(
                     row, titles[row], best, self._opening(row, scores)
@@ -556,59 +552,6 @@ class MatchingIndex:
         start = self._starts[job]
         end = self._starts[job + 1] if job + 1 < len(self._starts) else len(self._name_form)
         return start + int(np.argmax(scores[start:end]))
-
-    def _lift_clear_winners(
-        self,
-        titles: list[str],
-        plain: list[str],
-        best: np.ndarray,
-        scores: np.ndarray,
-        via_rome: np.ndarray | None,
-        curated: np.ndarray,
-    ) -> None:
-        """A first proposal far ahead of every job outside its field reaches CLEAR_SCORE:
-        the title is unambiguous even when it is worded unlike any appellation. A job ROME
-        lifted first must be that clear on its curated appellations alone; a generic role
-        whose field decides must have met the job on its field, not on the role alone."""
-        if not len(best):
-            return
-        rows = np.arange(len(best))
-        first = np.argmax(best, axis=1)
-        score = best[rows, first]
-        rivals = np.where(self._grades.kin[first], -np.inf, best).max(axis=1)
-        candidates = (score >= CLEAR_FLOOR) & (score < CLEAR_SCORE)
-        # What the first job scores on its curated appellations, when ROME lifted it.
-        own = score
-        if via_rome is not None:
-            own = np.where(via_rome[rows, first], curated[rows, first], score)
-            candidates &= own >= CLEAR_FLOOR
-        clear = candidates & (rivals <= CLEAR_RIVAL * own)
-        for row in np.flatnonzero(candidates & ~clear & (rivals <= CLEAR_NEAR_RIVAL * own)):
-            clear[row] = self._spelled_out(titles[row], plain[row], first[row], scores[row])
-        for row in np.flatnonzero(clear):
-            clear[row] = not self._field_missed(titles[row], first[row], scores[row])
-        lifted = CLEAR_SCORE + CLEAR_OWN * score
-        best[rows[clear], first[clear]] = lifted[clear]
-
-    def _field_missed(self, title: str, job: int, scores: np.ndarray) -> bool:
-        """Whether a title opening on a generic role whose field decides meets the job's
-        best appellation on the role word alone, or with a level mark ("Analyste paie" and
-        the bare « Analyste » of market studies: the pay field was never weighed)."""
-        if not self._roles.generic_head(title):
-            return False
-        _, *rest = title.split()
-        field = [word for word in rest if word not in LEVEL_MARKS]
-        name = set(self._name_normalized[self._best_name(job, scores)].split())
-        return not name.intersection(field)
-
-    def _spelled_out(self, title: str, plain: str, job: int, scores: np.ndarray) -> bool:
-        """Whether the job's best appellation for a title is entirely in it, makes at least
-        CLEAR_COVERAGE of its words, and the title says no grade."""
-        if GRADE_WORDS & set(plain.split()):
-            return False
-        name = set(self._name_normalized[self._best_name(job, scores)].split())
-        words = set(title.split())
-        return name <= words and len(name) >= CLEAR_COVERAGE * len(words)
 
     def _candidate(self, title, row, job, best, scores, rome_scores, via_rome) -> Candidate:
         rome_code = ""

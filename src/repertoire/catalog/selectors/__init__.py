@@ -1,4 +1,5 @@
-"""Reads from the catalog. Views, API and CLI go through these functions."""
+"""Reads from the catalog. Views, API and CLI go through these functions; the jobs' ROME
+codes are read in ``rome`` (imported here, as callers use them)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,31 @@ from functools import partial
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from repertoire.audit.models import JournalEntry
-from repertoire.bundled import rome_correspondence
 from repertoire.catalog.models import (
     Appellation,
     Criterion,
     Edition,
     EditionPairing,
     JobDegree,
-    JobRome,
     Level,
     LevelDefinition,
     ReferenceJob,
+)
+from repertoire.catalog.selectors.rome import (
+    APPLICATION,
+    ROME_ACTION,
+    RomeApplication,
+    common_appellations,
+    correspondence_diff,
+    esco_entries,
+    jobs_for_rome,
+    jobs_without_rome,
+    last_rome_application,
+    rome_by_job,
+    rome_codes,
+    rome_entries,
+    rome_of,
+    seen_codes,
 )
 from repertoire.core.batches import rows_in
 from repertoire.core.document import JobSheet, ListItem, RepertoireDocument, SommaireEntry
@@ -44,16 +58,7 @@ from repertoire.core.grid import Criterion as CoreCriterion
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.positioning import CONTESTED, DECIDED, NOTIFIED
 from repertoire.core.profiles import ProfileIndex
-from repertoire.core.rome import (
-    PRIMARY,
-    CorrespondenceDiff,
-    RomeLink,
-    RomeReferential,
-    code_entries,
-    codes_fingerprint,
-    compare_correspondence,
-    load_rome,
-)
+from repertoire.core.rome import load_rome
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
 from repertoire.core.text import normalize_title
 
@@ -290,22 +295,11 @@ def _appellation_titles(
     return appellations
 
 
-def _rome_codes(edition: Edition) -> dict[str, list[str]]:
-    """The ROME codes of the edition's jobs, by job code, the primary code first."""
-    codes: dict[str, list[str]] = {}
-    rows = JobRome.objects.filter(job__edition=edition).values_list(
-        "job__code", "rome_code", "role"
-    )
-    for job, code, _role in sorted(rows, key=lambda row: (row[2] != PRIMARY, row[1])):
-        codes.setdefault(job, []).append(code)
-    return codes
-
-
 def build_matching_index(edition: Edition, establishment_id: int | None = None) -> MatchingIndex:
     """Curated and learnt appellations, and the ROME appellations of the jobs' ROME codes
     as a second dictionary; with an establishment, its own learnt appellations too."""
     appellations = _appellation_titles(edition, establishment_id)
-    codes = _rome_codes(edition)
+    codes = rome_codes(edition)
     rome = load_rome()
     return MatchingIndex.build(
         (
@@ -530,128 +524,6 @@ def job_content(job: ReferenceJob) -> dict:
     }
 
 
-# --- ROME ----------------------------------------------------------------------------------
-
-
-def rome_entries(rows: Iterable[JobRome], rome: RomeReferential | None = None) -> list[dict]:
-    """A job's ROME codes, primary first: code, title (None for a code the shipped
-    referential no longer knows), role, primary."""
-    return code_entries(rows, rome or load_rome())
-
-
-def esco_entries(codes: Iterable[str], rome: RomeReferential | None = None) -> list[dict]:
-    """The ESCO occupations of ROME codes (in the codes' order, each once): uri, label."""
-    rome = rome or load_rome()
-    seen: dict[str, dict] = {}
-    for code in codes:
-        if code in rome:
-            for occupation in rome.esco(code):
-                seen.setdefault(occupation.uri, {"uri": occupation.uri, "label": occupation.label})
-    return list(seen.values())
-
-
-def rome_of(job: ReferenceJob) -> dict:
-    """``{"rome": [...], "esco": [...]}`` for one job."""
-    rome = rome_entries(job.rome_codes.all())
-    return {"rome": rome, "esco": esco_entries(entry["code"] for entry in rome)}
-
-
-def rome_by_job(edition: Edition) -> dict[str, dict]:
-    """``rome_of`` for every job of the edition, by job code, in one query."""
-    rows: dict[str, list[JobRome]] = {job.code: [] for job in edition.jobs.only("code")}
-    for row in JobRome.objects.filter(job__edition=edition).select_related("job"):
-        rows.setdefault(row.job.code, []).append(row)
-    result = {}
-    for code, found in rows.items():
-        rome = rome_entries(found)
-        result[code] = {"rome": rome, "esco": esco_entries(entry["code"] for entry in rome)}
-    return result
-
-
-def jobs_for_rome(edition: Edition, code: str) -> list[tuple[ReferenceJob, str]]:
-    """The edition's jobs that correspond to a ROME code, with the code's role for each."""
-    rows = (
-        JobRome.objects.filter(job__edition=edition, rome_code=code)
-        .select_related("job__level")
-        .order_by("job__position")
-    )
-    return [(row.job, row.role) for row in rows]
-
-
-def jobs_without_rome(edition: Edition) -> QuerySet[ReferenceJob]:
-    return edition.jobs.filter(rome_codes__isnull=True).order_by("position")
-
-
-def common_appellations(job: ReferenceJob, limit: int = 12) -> list[str]:
-    """The ROME appellations of the job's primary code people commonly use (sorted)."""
-    primary = job.rome_codes.filter(role=PRIMARY).values_list("rome_code", flat=True).first()
-    rome = load_rome()
-    if primary is None or primary not in rome:
-        return []
-    return sorted(rome.appellations(primary), key=str.lower)[:limit]
-
-
-# The journal's action for a change of a job's ROME codes, and the keys saying which
-# application of the shipped correspondence made it, or undid one.
-ROME_ACTION = "job.rome"
-APPLICATION = "application"
-
-
-def seen_codes(job: ReferenceJob) -> str:
-    """The job's ROME codes as a form carries them, to tell later whether they changed."""
-    return codes_fingerprint(job.rome_codes.all())
-
-
-def correspondence_diff(edition: Edition, codes: Iterable[str] | None = None) -> CorrespondenceDiff:
-    """The edition's jobs (those of ``codes`` only, when given) against the ROME
-    correspondence shipped in the package: for each job it knows whose codes differ, the
-    codes added, dropped and the primary code changed; the jobs it does not know."""
-    jobs = edition.jobs.order_by("position")
-    rows = JobRome.objects.filter(job__edition=edition)
-    if codes is not None:
-        codes = list(codes)
-        jobs = jobs.filter(code__in=codes)
-        rows = rows.filter(job__code__in=codes)
-    return compare_correspondence(
-        jobs.values_list("code", "title"),
-        [RomeLink(*row) for row in rows.values_list("job__code", "rome_code", "role")],
-        rome_correspondence(),
-    )
-
-
-@dataclass(frozen=True)
-class RomeApplication:
-    """One application of the shipped correspondence to a draft, as the journal holds it:
-    who, when, and each job's codes before and after (``"M1602 (primary)"``, as
-    journaled)."""
-
-    key: str
-    actor: str
-    at: object  # datetime
-    entries: tuple[JournalEntry, ...]
-
-    @property
-    def jobs(self) -> int:
-        return len(self.entries)
-
-
-def last_rome_application(edition: Edition) -> RomeApplication | None:
-    """The edition's last application of the shipped ROME correspondence, unless it was
-    undone (only the last one can be)."""
-    jobs = [str(pk) for pk in edition.jobs.values_list("pk", flat=True)]
-    about = JournalEntry.objects.filter(
-        action=ROME_ACTION, object_type=ReferenceJob._meta.label_lower, object_id__in=jobs
-    )
-    last = about.filter(after__has_key=APPLICATION).order_by("-at", "-id").first()
-    if last is None:
-        return None
-    key = last.after[APPLICATION]
-    if about.filter(after__undoes=key).exists():
-        return None
-    entries = tuple(about.filter(after__application=key).order_by("id"))
-    return RomeApplication(key, last.actor, last.at, entries)
-
-
 def retirement_consequences(job: ReferenceJob) -> dict:
     """What retiring ``job`` from its draft takes away: its appellations, the positionings
     resting on it, and the people placed on the same code in the edition the draft follows
@@ -677,3 +549,21 @@ def retirement_consequences(job: ReferenceJob) -> dict:
         "earlier_decided": sum(held[status] for status in DECIDED),
         "earlier_handed_out": held[NOTIFIED] + held[CONTESTED],
     }
+
+
+__all__ = [  # the ROME reads, imported from ``rome`` for the callers
+    "APPLICATION",
+    "ROME_ACTION",
+    "RomeApplication",
+    "common_appellations",
+    "correspondence_diff",
+    "esco_entries",
+    "jobs_for_rome",
+    "jobs_without_rome",
+    "last_rome_application",
+    "rome_by_job",
+    "rome_codes",
+    "rome_entries",
+    "rome_of",
+    "seen_codes",
+]
