@@ -361,6 +361,15 @@ def test_the_job_sheet_history_shows_its_rome_codes_changed(client, network, dra
     drifted = _drift(network.national, draft)
     client.force_login(network.national)
     job = drifted["lost"]
-    page = client.get(f"/emplois/{job.code}/?edition={draft.label}").content.decode()
-    history = page[page.index('id="job-history"') :]
-    assert "Codes ROME modifiés" in history
+
+    def history() -> str:
+        page = client.get(f"/emplois/{job.code}/?edition={draft.label}").content.decode()
+        return page[page.index('id="job-history"') :]
+
+    assert "Codes ROME modifiés" in history()
+    # Applied from the shipped correspondence, then undone: each says so.
+    services.apply_rome_correspondence(network.national, draft)
+    assert "Codes ROME alignés sur la correspondance livrée" in history()
+    key = selectors.last_rome_application(draft).key
+    services.undo_rome_application(network.national, draft, key)
+    assert "Codes ROME rétablis (mise en conformité annulée)" in history()

@@ -150,8 +150,26 @@ def object_type_choices() -> list[tuple[str, str]]:
     return sorted(((label, object_type_name(label)) for label in labels), key=lambda c: c[1])
 
 
-def action_name(action: str) -> str:
-    name = ACTIONS.get(action)
+# An action whose entry says why in a key of its own, by that key: the ROME codes a
+# draft's job took from the shipped correspondence, or got back when that was undone.
+ACTIONS_BY_KEY = {
+    ("job.rome", "application"): gettext_lazy("ROME codes aligned with the shipped correspondence"),
+    ("job.rome", "undoes"): gettext_lazy("ROME codes put back (alignment undone)"),
+}
+
+
+def action_name(action: str, after=None) -> str:
+    """The action in the pages' words; ``after``, the entry's object after it, may say
+    more precisely which (``ACTIONS_BY_KEY``)."""
+    keys = after if isinstance(after, dict) else {}
+    name = next(
+        (
+            label
+            for (named, key), label in ACTIONS_BY_KEY.items()
+            if named == action and key in keys
+        ),
+        ACTIONS.get(action),
+    )
     return capfirst(str(name)) if name is not None else action
 
 
@@ -177,7 +195,7 @@ def described(entries) -> list:
     resolver.resolve()
     for entry, model, pairs in pending:
         entry.type_name = object_type_name(entry.object_type)
-        entry.action_name = action_name(entry.action)
+        entry.action_name = action_name(entry.action, entry.after)
         entry.changes = [
             change for key, old, new in pairs for change in _changes(model, key, old, new, resolver)
         ]
