@@ -13,15 +13,14 @@ import io
 
 import pytest
 from openpyxl import load_workbook
-from typer.testing import CliRunner
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as catalog_services
-from repertoire.cli import app
 from repertoire.evaluation import services as evaluations
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Positioning
 from tests.accounts.conftest import network  # noqa: F401  shared fixture
+from tests.command_line import run
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +54,6 @@ def assert_text_cell(content: bytes, value: str) -> None:
 
 def csv_cells(text: str) -> list[str]:
     return [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
-
-
-def run(*args):
-    return CliRunner().invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 # --- a weighing's title in the positioning report ------------------------------------------

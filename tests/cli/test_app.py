@@ -5,15 +5,9 @@ import subprocess
 import sys
 
 import pytest
-from typer.testing import CliRunner
 
-from repertoire.cli import app, main
-
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
+from repertoire.cli import main
+from tests.command_line import run
 
 
 @pytest.mark.parametrize(

@@ -6,18 +6,13 @@ import io
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.cli import app
 from repertoire.core.document_reader import parse_document
+from tests.command_line import run, runner
 
 pytestmark = pytest.mark.django_db
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 def corrupt(source_text: str, needle: str, replacement: str, occurrence: int = 0):

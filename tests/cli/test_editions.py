@@ -12,28 +12,17 @@ import json
 
 import pytest
 from pypdf import PdfReader
-from typer.testing import CliRunner
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
 from repertoire.catalog.models import Edition
-from repertoire.cli import app
 from repertoire.positioning.models import Positioning
 from tests.accounts.conftest import network  # noqa: F401  shared fixture
+from tests.command_line import flat, run
 from tests.edition_builder import form, next_edition
 from tests.positioning.decisions import decisions  # noqa: F401  shared fixture
 
 pytestmark = pytest.mark.django_db
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
-
-
-def flat(text: str) -> str:
-    """The output with Rich's line wrapping undone."""
-    return " ".join(text.split())
 
 
 @pytest.fixture

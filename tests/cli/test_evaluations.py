@@ -9,24 +9,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from repertoire.audit.models import JournalEntry
 from repertoire.catalog import selectors as catalog
-from repertoire.cli import app
 from repertoire.core.grid import MAX_DEGREE
 from repertoire.evaluation import services
 from repertoire.evaluation.models import EvaluationEvent, JobEvaluation
 from tests.accounts.conftest import network  # noqa: F401  shared fixture
+from tests.command_line import run
 
 pytestmark = pytest.mark.django_db
-runner = CliRunner()
 
 LOCAL_TITLE = "Chargé(e) de veille économique"
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 def codes_of(edition) -> list[str]:

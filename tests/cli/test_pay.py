@@ -7,24 +7,18 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
-from repertoire.cli import app
 from tests.accounts.conftest import network  # noqa: F401 (the fixture)
 from tests.api.test_pay_api import YEAR, payroll  # noqa: F401 (the fixture)
+from tests.command_line import run
 
 pytestmark = pytest.mark.django_db
-runner = CliRunner()
 
 
 @pytest.fixture
 def people(payroll):  # noqa: F811
     """The API tests' population (tests/api/test_pay_api.py)."""
     return payroll
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 def cli_json(*args) -> dict:

@@ -7,19 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from typer.testing import CliRunner
 
-from repertoire.cli import app
 from repertoire.positioning import services
 from repertoire.positioning.models import AcceptanceBatch, Positioning
 from tests.accounts.conftest import hire_by_service, network  # noqa: F401  shared fixture
+from tests.command_line import run
 
 pytestmark = pytest.mark.django_db
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
 
 
 @pytest.fixture

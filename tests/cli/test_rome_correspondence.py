@@ -7,26 +7,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from repertoire.audit.models import JournalEntry
 from repertoire.bundled import ROME_CORRESPONDENCE, rome_correspondence
 from repertoire.catalog import selectors, services
-from repertoire.cli import app
 from repertoire.core.rome import PRIMARY, load_rome
 from tests.accounts.conftest import network  # noqa: F401  shared fixture
+from tests.command_line import flat, run
 
 pytestmark = pytest.mark.django_db
-runner = CliRunner()
-
-
-def run(*args):
-    return runner.invoke(app, [str(arg) for arg in args], catch_exceptions=False)
-
-
-def flat(text: str) -> str:
-    """The output with Rich's line wrapping undone."""
-    return " ".join(text.split())
 
 
 @pytest.fixture
