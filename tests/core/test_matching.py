@@ -402,6 +402,19 @@ def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     assert index.match("Analyste marchés").candidates[0].score >= clear_winners.CLEAR_SCORE
 
 
+def test_a_winner_on_an_appellation_saying_a_grade_the_title_does_not_say_is_not_clear():
+    jobs = [
+        JobEntry("clerk", "Agent administratif", 3, ("Aide-archiviste",), "Classer."),
+        JobEntry("pay", "Technicien(ne) paye", 4, ("Gestionnaire de la paie",), "Payer."),
+    ]
+    index = MatchingIndex.build(jobs)
+    # The helper's appellation; whether an "Archiviste" is that helper, a person says.
+    first = index.match("Archiviste").candidates[0]
+    assert first.code == "clerk"
+    assert first.score < clear_winners.CLEAR_SCORE
+    assert index.match("Aide archiviste").candidates[0].score == 1.0
+
+
 def test_a_winner_whose_appellation_is_spelled_out_in_the_title_reaches_bulk(monkeypatch):
     # Only the second rule: rivals up to CLEAR_NEAR_RIVAL of the winner's score.
     monkeypatch.setattr(clear_winners, "CLEAR_RIVAL", 0.0)

@@ -18,8 +18,9 @@ from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS
 # own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
 # unambiguous and is lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a
 # little of its own score. Never through ROME alone: a job ROME put first must be as clear on
-# its curated appellations, nor for a generic role met on that word alone. Never above an
-# exact spelling (1).
+# its curated appellations, nor for a generic role met on that word alone, nor on an
+# appellation saying a level mark the title does not ("Aide-archiviste" for "Archiviste").
+# Never above an exact spelling (1).
 CLEAR_FLOOR = 0.5
 CLEAR_RIVAL = 0.7
 CLEAR_SCORE = 0.95
@@ -68,7 +69,7 @@ def lift_clear_winners(
         name = set(best_name(row, first[row]).split())
         title = titles[row]
         clear[row] = (clear[row] or spelled_out(title, plain[row], name)) and not (
-            generic_head(title) and field_missed(title, name)
+            (generic_head(title) and field_missed(title, name)) or grade_unsaid(title, name)
         )
     lifted = CLEAR_SCORE + CLEAR_OWN * score
     best[rows[clear], first[clear]] = lifted[clear]
@@ -80,6 +81,12 @@ def field_missed(title: str, name: set[str]) -> bool:
     of market studies: the pay field, which decides, was never weighed)."""
     _, *rest = title.split()
     return not name.intersection(word for word in rest if word not in LEVEL_MARKS)
+
+
+def grade_unsaid(title: str, name: set[str]) -> bool:
+    """Whether the appellation says a level mark the title does not ("Aide-archiviste"
+    for "Archiviste"): the title's grade is not known to be the appellation's."""
+    return bool((LEVEL_MARKS & name) - set(title.split()))
 
 
 def spelled_out(title: str, plain: str, name: set[str]) -> bool:
