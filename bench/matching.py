@@ -67,6 +67,8 @@ PRIVATE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement.csv"
 WATCH = ROOT / "bench" / "data" / "intitules-reels-veilles-emploi.csv"
 COMMERCE_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement-communication.csv"
 SUPPORT = ROOT / "bench" / "data" / "intitules-reels-fonctions-support.csv"
+SUPPORT_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement-support.csv"
+WATCH_DEV = ROOT / "bench" / "data" / "intitules-reels-developpement-veilles.csv"
 BASELINE = ROOT / "bench" / "data" / "matching-baseline.json"
 
 
@@ -90,6 +92,8 @@ LABELLED_SETS = (
         "real titles, communication, marketing and sales (development)",
         COMMERCE_DEV,
     ),
+    LabelledSet("support-dev", "real titles, support functions (development)", SUPPORT_DEV),
+    LabelledSet("watch-dev", "real titles, job watches (development)", WATCH_DEV),
     LabelledSet("private", "France Travail ads, untouched", PRIVATE, measured_only=True),
     LabelledSet("watch", "job-watch titles, untouched", WATCH, measured_only=True),
     LabelledSet("support", "support functions, untouched", SUPPORT, measured_only=True),

@@ -17,6 +17,8 @@ DEVELOPMENT = (
     "intitules-reels-emploi-public.csv",
     "intitules-reels-developpement.csv",
     "intitules-reels-developpement-communication.csv",
+    "intitules-reels-developpement-support.csv",
+    "intitules-reels-developpement-veilles.csv",
 )
 MEASURED_ONLY = (
     "intitules-reels-emploi-public-2.csv",
