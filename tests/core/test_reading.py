@@ -142,6 +142,21 @@ def test_a_segment_naming_where_the_job_sits_is_not_read(index):
     assert "juridiqu" in reading(index, "Lycée Hugo - Direction des affaires juridiques")
 
 
+def test_opening_acronyms_naming_a_person_before_the_job_are_its_department(index):
+    # "DRH", "DG": the department the job sits in, when another segment names the job.
+    assert reading(index, "DRH - Technicien support") == title_words("Technicien support")
+    assert reading(index, "DG / DIT : Juriste droit public") == title_words("Juriste droit public")
+    # Alone, or beside words that name no job, the acronym is the job.
+    assert reading(index, "DRH") == title_words("DRH")
+    assert "directeur" in reading(index, "DRH - Groupe Hugo")
+
+
+def test_codes_glued_to_the_title_are_the_employers(index):
+    assert reading(index, "DRH/SDP/SAPP/C-Technicien support") == title_words("Technicien support")
+    assert reading(index, "DELIM-SAE-C-Agent d'entretien") == title_words("Agent d'entretien")
+    assert index.match("DIT/SDE/B-Conseiller juridique").candidates[0].code == "jur"
+
+
 def test_an_acronym_segment_naming_a_field_stays(index):
     assert reading(index, "Technicien - IT") == title_words("Technicien IT")
 

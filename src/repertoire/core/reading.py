@@ -21,7 +21,8 @@ Steps, each generic:
    opens on); segments before it are the employer's, later segments stay when they are
    job-like or made of known words (a town, the employer's acronyms, the contract alone go:
    ``… - DAF``, ``… - DIR SG Grand Centre``, ``… - Alternance/Stage``, and so does where the
-   job sits: ``… - Direction des affaires financières``);
+   job sits: ``… - Direction des affaires financières``, ``DRH - Chargé de la paie``); codes
+   glued to the title are a segment of their own (``DRH/SDP/C-Hôtesse d'accueil``);
 4. unknown words before the first role word go (``PH627 Chef.fe d'équipe``);
 5. synonyms of the lexicon (``Sous-directeur`` → ``directeur adjoint``, ``Social media
    manager`` → ``community manager``), expressions read as one word (``contrôle de
@@ -98,6 +99,12 @@ _ASIDE = re.compile(r"\s+\((?!\s*(?:[IVX]+|[-.]?[a-zé]{1,5})\s*\))([^()]+)\)")
 _ACRONYMS = re.compile(r"(?:\b[A-Z]{1,5}\b[\s/&.]*)+")
 # …or opening on one, in a title otherwise written in lower case ("DIR SG GRAND CENTRE").
 _OPENING_ACRONYM = re.compile(r"[A-Z]{2,5}\b(?:[\s/&.]+[A-Z]{1,5}\b)*")
+# An employer's codes glued to the title ("DRH/SDP/SAPP/C-Hôtesse d'accueil", "SEC:GEN
+# Archiviste", "DELIM-SAE-C-Responsable du magasin"): capitals joined by slashes, colons
+# or dashes, then a word in lower case. Cut off as a segment of their own.
+_CODE_PREFIX = re.compile(
+    r"^\s*((?:[A-Z0-9]{1,6}\s*[/:-]\s*)+[A-Z0-9]{1,6})(?:\s*[-:]\s*|\s+)(?=[A-ZÀ-Ý][a-zà-ÿ])"
+)
 _ASSISTANT = title_words("assistant")[0]
 # Contracts, as a segment of their own after the job says them ("… - Alternance/Stage").
 # (The normalisation already drops "CDI", "alternant", "stagiaire"…)
@@ -244,7 +251,7 @@ def read_title(
     ``heads``: words some appellation opens on; ``known``: words of the appellations;
     ``spelled``: the appellations, normalised (an "Expert X" one spells stays whole).
     """
-    cleaned = _NOISE.sub(" ", text)
+    cleaned = _CODE_PREFIX.sub(r"\1 - ", _NOISE.sub(" ", text))
     cleaned = _ASIDE.sub(r" - \1 - ", cleaned)
     # An acronym opening a later segment names a department, not a person ("Assistante de
     # direction - DAF"): read it as the rest of the title, not as its first word.
@@ -293,6 +300,18 @@ def read_title(
         words = segments[number]
         return not places[number] and (words[0] in heads or words[0] in lex.heads_of_unit)
 
+    # Opening acronyms that name a person ("DRH - Chargé de la paie", "DGA / DID :
+    # Responsable administrative"), before a segment naming the job: the department the
+    # job sits in, neither the job nor its field.
+    department = (
+        len(segments) > 1
+        and _ACRONYMS.fullmatch(kept[0].strip()) is not None
+        and job_like(0)
+        and any(job_like(number) for number in range(1, len(segments)))
+    )
+    if department:
+        places[0] = True
+
     def heads_a_unit(words: list[str]) -> bool:
         return len(words) > 1 and words[0] in lex.heads_of_unit and words[1] in lex.units
 
@@ -321,8 +340,8 @@ def read_title(
         unit = heads_a_unit(segments[first])
         words = [
             w
-            for segment in segments[:first]
-            if share_known(segment) > 0.5 and not unit
+            for number, segment in enumerate(segments[:first])
+            if share_known(segment) > 0.5 and not unit and not (department and number == 0)
             for w in segment
         ]
         words.extend(segments[first])
