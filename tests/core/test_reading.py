@@ -157,6 +157,18 @@ def test_codes_glued_to_the_title_are_the_employers(index):
     assert index.match("DIT/SDE/B-Conseiller juridique").candidates[0].code == "jur"
 
 
+def test_a_segment_is_judged_as_the_lexicon_reads_it():
+    # "Legal Counsel" is English the lexicon reads as a job: not an employer's name.
+    lex = Lexicon.parse(LEXICON + "synonyme;legal counsel;conseiller juridique\n")
+    index = MatchingIndex.build(JOBS, lex=lex)
+    assert "juridiqu" in reading(index, "Legal Counsel - Expert contrats")
+    assert index.match("Legal Counsel - Expert contrats").candidates[0].code == "jur"
+    # It names the job: a later segment of mostly unknown words (a place) is not read.
+    assert reading(index, "Legal Counsel - Support Lyon Villeurbanne") == title_words(
+        "conseiller juridique"
+    )
+
+
 def test_an_acronym_segment_naming_a_field_stays(index):
     assert reading(index, "Technicien - IT") == title_words("Technicien IT")
 

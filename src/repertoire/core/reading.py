@@ -280,6 +280,8 @@ def read_title(
         return title_words(text)
 
     def share_known(words: list[str]) -> float:
+        # Through the lexicon: "Legal Counsel" is the juriste's, known though English.
+        words = expression_words(with_synonyms(words, lex), lex)
         return sum(word in known for word in words) / len(words)
 
     # A civil-service grade says the person's rank, another segment the job
@@ -297,7 +299,7 @@ def read_title(
     places = [_names_a_place(part, lex) for part in kept]
 
     def job_like(number: int) -> bool:
-        words = segments[number]
+        words = role_first(with_synonyms(segments[number], lex), lex)
         return not places[number] and (words[0] in heads or words[0] in lex.heads_of_unit)
 
     # Opening acronyms that name a person ("DRH - Chargé de la paie", "DGA / DID :
