@@ -387,7 +387,11 @@ def test_a_clear_winner_reaches_bulk_acceptance_and_an_ambiguous_title_does_not(
 def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     jobs = [
         JobEntry(
-            "studies", "Chargé(e) d'études", 5, ("Analyste", "Analyste principal"), "Étudier."
+            "studies",
+            "Chargé(e) d'études",
+            5,
+            ("Analyste", "Analyste principal", "Analyste des marchés financiers"),
+            "Étudier.",
         ),
         JobEntry("pay", "Technicien(ne) paye", 4, ("Gestionnaire de la paie",), "Payer."),
     ]
@@ -398,8 +402,12 @@ def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     assert first.score < clear_winners.CLEAR_SCORE
     # Nor is it met by a level mark in common.
     assert index.match("Analyste principal paie").candidates[0].score < clear_winners.CLEAR_SCORE
-    # Met on its field, the same job is clear.
+    # Met on its field (a word its appellations know), the same job is clear.
     assert index.match("Analyste marchés").candidates[0].score >= clear_winners.CLEAR_SCORE
+    # Nor with words no appellation knows: the role is all the title says of the job.
+    alone = index.match("Analyste en charge des dossiers réglementés").candidates[0]
+    assert alone.code == "studies"
+    assert alone.score < clear_winners.CLEAR_SCORE
 
 
 def test_a_winner_on_an_appellation_saying_a_grade_the_title_does_not_say_is_not_clear():

@@ -18,7 +18,8 @@ from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS
 # own field (its other grades excepted) scores at most CLEAR_RIVAL times as much, is
 # unambiguous and is lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a
 # little of its own score. Never through ROME alone: a job ROME put first must be as clear on
-# its curated appellations, nor for a generic role met on that word alone, nor on an
+# its curated appellations, nor for a generic role met on that word alone (whether the rest
+# of the title names a field or nothing the appellations know), nor on an
 # appellation saying a level mark the title does not ("Aide-archiviste" for "Archiviste").
 # Never above an exact spelling (1).
 CLEAR_FLOOR = 0.5
@@ -42,6 +43,7 @@ def lift_clear_winners(
     titles: Sequence[str],
     plain: Sequence[str],
     generic_head: Callable[[str], bool],
+    role_alone: Callable[[str], bool],
 ) -> None:
     """Lift each title's clear first proposal to CLEAR_SCORE, in ``best`` (titles × jobs).
 
@@ -49,7 +51,8 @@ def lift_clear_winners(
     ROME appellation lifted a job (None without ROME); ``kin``: per job, its field's jobs;
     ``best_name(row, job)``: the job's best curated appellation for the title, normalised;
     ``titles``: the titles as read, ``plain`` as written (normalised); ``generic_head``:
-    whether a read title opens on a generic role whose field decides.
+    whether a read title opens on a generic role whose field decides; ``role_alone``:
+    whether it opens on one and says nothing else the appellations know.
     """
     if not len(best):
         return
@@ -69,7 +72,8 @@ def lift_clear_winners(
         name = set(best_name(row, first[row]).split())
         title = titles[row]
         clear[row] = (clear[row] or spelled_out(title, plain[row], name)) and not (
-            (generic_head(title) and field_missed(title, name)) or grade_unsaid(title, name)
+            ((generic_head(title) or role_alone(title)) and field_missed(title, name))
+            or grade_unsaid(title, name)
         )
     lifted = CLEAR_SCORE + CLEAR_OWN * score
     best[rows[clear], first[clear]] = lifted[clear]

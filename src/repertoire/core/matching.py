@@ -495,6 +495,7 @@ class MatchingIndex:
                 titles=titles,
                 plain=plain,
                 generic_head=self._roles.generic_head,
+                role_alone=self._roles.role_alone,
             )
             for row in unspelled:
                 self._roles.lead_with_field_assistant(

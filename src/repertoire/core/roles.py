@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from repertoire.core.grades import GRADE_WORDS, LEVEL_CUE, LEVEL_MARKS, Grades
-from repertoire.core.reading import Lexicon
+from repertoire.core.reading import Lexicon, expression_words
 from repertoire.core.text import title_words
 
 ASSISTANT = title_words("assistant")[0]
@@ -110,6 +110,15 @@ class Roles:
             return False
         company = self.head_company.get(head, frozenset())
         return sum(word in company for word in known) <= len(known) / 2
+
+    def role_alone(self, title: str) -> bool:
+        """Whether a read title opens on a generic role and no other word of it is one the
+        appellations know ("Instructeur en charge des professions réglementées"): the role
+        is all it says of the job."""
+        head, *rest = title.split() or [""]
+        return head in self.lexicon.roles and not any(
+            word in self.known for word in expression_words(rest, self.lexicon)
+        )
 
     def naming_a_head(self, titles: Sequence[str]) -> np.ndarray:
         """Per normalised title, whether it names a head (responsable, chef, directeur,
