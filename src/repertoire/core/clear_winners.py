@@ -19,9 +19,9 @@ from repertoire.core.grades import GRADE_WORDS, LEVEL_MARKS
 # unambiguous and is lifted to CLEAR_SCORE (the default bulk-acceptance threshold) plus a
 # little of its own score. Never through ROME alone: a job ROME put first must be as clear on
 # its curated appellations, nor for a generic role met on that word alone (whether the rest
-# of the title names a field or nothing the appellations know), nor on an
-# appellation saying a level mark the title does not ("Aide-archiviste" for "Archiviste").
-# Never above an exact spelling (1).
+# of the title names a field or nothing the appellations know), nor on an appellation
+# saying a level mark the title does not ("Aide-archiviste" for "Archiviste"). Never above
+# an exact spelling (1).
 CLEAR_FLOOR = 0.5
 CLEAR_RIVAL = 0.7
 CLEAR_SCORE = 0.95

@@ -99,9 +99,9 @@ _ASIDE = re.compile(r"\s+\((?!\s*(?:[IVX]+|[-.]?[a-zé]{1,5})\s*\))([^()]+)\)")
 _ACRONYMS = re.compile(r"(?:\b[A-Z]{1,5}\b[\s/&.]*)+")
 # …or opening on one, in a title otherwise written in lower case ("DIR SG GRAND CENTRE").
 _OPENING_ACRONYM = re.compile(r"[A-Z]{2,5}\b(?:[\s/&.]+[A-Z]{1,5}\b)*")
-# An employer's codes glued to the title ("DRH/SDP/SAPP/C-Hôtesse d'accueil", "SEC:GEN
-# Archiviste", "DELIM-SAE-C-Responsable du magasin"): capitals joined by slashes, colons
-# or dashes, then a word in lower case. Cut off as a segment of their own.
+# An employer's codes glued to the title ("DRH/SDP/SAPP/C-Hôtesse d'accueil",
+# "DUPA/STRU/B-Chef du secrétariat", "DELIM-SAE-C-Responsable du magasin"): capitals joined
+# by slashes, colons or dashes, then a word in lower case. Cut off as a segment of their own.
 _CODE_PREFIX = re.compile(
     r"^\s*((?:[A-Z0-9]{1,6}\s*[/:-]\s*)+[A-Z0-9]{1,6})(?:\s*[-:]\s*|\s+)(?=[A-ZÀ-Ý][a-zà-ÿ])"
 )
