@@ -187,6 +187,8 @@ ABBREVIATIONS = {
     "logist": "logistique",
     "mkg": "marketing",
     "mktg": "marketing",
+    "mkt": "marketing",
+    "markt": "marketing",
     "mark": "marketing",
     "market": "marketing",
     "jur": "juridique",
