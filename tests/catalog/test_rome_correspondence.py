@@ -327,17 +327,36 @@ def test_a_code_changed_since_the_application_stops_the_undo(network, draft):
     assert _codes(drifted["gained"]) == changed  # nothing written
 
 
-def test_only_the_last_application_can_be_undone(network, draft):
+def test_an_earlier_application_is_undone_while_its_jobs_keep_its_codes(network, draft):
     drifted = _drift(network.national, draft)
-    services.apply_rome_correspondence(network.national, draft, jobs=[drifted["lost"].code])
+    lost, gained = drifted["lost"], drifted["gained"]
+    before = {job.code: _codes(job) for job in (lost, gained)}
+    services.apply_rome_correspondence(network.national, draft, jobs=[lost.code])
     first = selectors.last_rome_application(draft)
-    services.apply_rome_correspondence(network.national, draft, jobs=[drifted["gained"].code])
-    with pytest.raises(Conflict):
-        services.undo_rome_application(network.national, draft, first.key)
+    services.apply_rome_correspondence(network.national, draft, jobs=[gained.code])
+    later = selectors.last_rome_application(draft)
+    assert [a.key for a in selectors.rome_applications(draft)] == [later.key, first.key]
+    # The earlier one touched another job: undone alone, the later one stays.
+    assert services.undo_rome_application(network.national, draft, first.key) == 1
+    assert _codes(lost) == before[lost.code]
+    assert _codes(gained) == _shipped(gained)
+    assert [a.key for a in selectors.rome_applications(draft)] == [later.key]
     with pytest.raises(NotAllowed):
-        services.undo_rome_application(
-            network.hr_north, draft, selectors.last_rome_application(draft).key
-        )
+        services.undo_rome_application(network.hr_north, draft, later.key)
+
+
+def test_an_earlier_application_whose_job_was_changed_again_is_not_undone(network, draft):
+    drifted = _drift(network.national, draft)
+    lost = drifted["lost"]
+    services.apply_rome_correspondence(network.national, draft, jobs=[lost.code])
+    first = selectors.last_rome_application(draft)
+    services.set_job_rome_codes(network.national, lost, primary=_unused_code())
+    changed = _codes(lost)
+    with pytest.raises(Conflict, match=lost.title):
+        services.undo_rome_application(network.national, draft, first.key)
+    assert _codes(lost) == changed  # nothing written
+    with pytest.raises(Conflict):
+        services.undo_rome_application(network.national, draft, "not-an-application")
 
 
 def test_the_page_offers_to_undo_the_last_application_and_says_how_many(client, network, draft):

@@ -1,5 +1,5 @@
-"""`repertoire rome diff` and `repertoire rome apply`: a draft's ROME codes against the
-correspondence shipped in the package, then brought in line with it. Differences are made
+"""`repertoire rome diff`, `apply`, `applications` and `undo`: a draft's ROME codes against
+the correspondence shipped in the package, brought in line with it, and put back. Differences are made
 with ``set_job_rome_codes``; the command acts as a national administrator."""
 
 from __future__ import annotations
@@ -141,3 +141,21 @@ def test_rome_undo_puts_back_the_codes_of_the_last_application(drifted):
     # Undone once: nothing left to undo.
     again = run("rome", "undo", "--edition", draft.label)
     assert again.exit_code == 2 and "aucune mise en conformité à annuler" in flat(again.output)
+
+
+def test_rome_applications_lists_them_and_undo_takes_an_earlier_one(drifted):
+    draft, lost, swapped = drifted
+    before = _codes(lost)
+    assert run("rome", "apply", "--edition", draft.label, "--job", lost.code).exit_code == 0
+    assert run("rome", "apply", "--edition", draft.label, "--job", swapped.code).exit_code == 0
+    listed = run("rome", "applications", "--edition", draft.label)
+    assert listed.exit_code == 0, listed.output
+    keys = [line.split()[0] for line in listed.stdout.splitlines() if line.strip()]
+    assert keys == [a.key for a in selectors.rome_applications(draft)] and len(keys) == 2
+    result = run("rome", "undo", "--edition", draft.label, "--application", keys[1])
+    assert result.exit_code == 0, result.output
+    assert "1 emploi(s) ont retrouvé leurs codes ROME d'avant" in flat(result.output)
+    assert _codes(lost) == before and _codes(swapped) == _shipped(swapped)
+    # Undone already: a conflict, nothing written.
+    again = run("rome", "undo", "--edition", draft.label, "--application", keys[1])
+    assert again.exit_code != 0 and "déjà été annulée" in flat(again.output)

@@ -447,10 +447,9 @@ def rome_correspondence(request, label: str):
             "draft": not edition.is_frozen,
             "comparison": diff.to_dict(),
             "source": ROME_CORRESPONDENCE,
-            # The last application, for a national administrator to undo on a draft.
-            "last_application": selectors.last_rome_application(edition)
-            if not edition.is_frozen
-            else None,
+            # The applications not undone, last first, for a national administrator to
+            # undo on a draft.
+            "applications": selectors.rome_applications(edition) if not edition.is_frozen else [],
         },
     )
 
@@ -458,8 +457,8 @@ def rome_correspondence(request, label: str):
 @login_required
 @require_POST
 def rome_correspondence_undo(request, label: str):
-    """Undo the draft's last application of the shipped correspondence (national
-    administrators): the jobs get back the codes they carried before."""
+    """Undo an application of the shipped correspondence to the draft (national
+    administrators): its jobs get back the codes they carried before."""
     _require_national(request)
     edition = _edition(label)
     attempt(

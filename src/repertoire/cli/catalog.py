@@ -561,19 +561,55 @@ def rome_apply(
     )
 
 
+@rome_app.command("applications")
+def rome_applications(edition: EditionOption = None) -> None:
+    """Les mises en conformité d'un brouillon avec la correspondance livrée qui n'ont pas
+    été annulées, la dernière d'abord : clé, auteur, date, nombre d'emplois."""
+    bootstrap()
+    from django.utils.timezone import localtime
+
+    from repertoire.catalog import selectors
+
+    edition = edition_named(edition)
+    applications = selectors.rome_applications(edition)
+    if not applications:
+        out.print(f"Édition {edition.label} : aucune mise en conformité à annuler.")
+        return
+    for application in applications:
+        out.print(
+            f"{application.key}  {localtime(application.at):%Y-%m-%d %H:%M}  {application.actor}  "
+            f"{application.jobs} emploi(s)",
+            markup=False,
+            highlight=False,
+        )
+
+
 @rome_app.command("undo")
-def rome_undo(edition: EditionOption = None) -> None:
-    """Annule la dernière mise en conformité d'un brouillon avec la correspondance livrée :
-    les emplois retrouvent leurs codes d'avant (tout ou rien, journalisé)."""
+def rome_undo(
+    edition: EditionOption = None,
+    application: Annotated[
+        str | None,
+        typer.Option(
+            "--application",
+            help="Clé de la mise en conformité à annuler (repertoire rome applications) ; "
+            "par défaut la dernière.",
+        ),
+    ] = None,
+) -> None:
+    """Annule une mise en conformité d'un brouillon avec la correspondance livrée, la
+    dernière par défaut : ses emplois retrouvent leurs codes d'avant (tout ou rien,
+    journalisé ; refusé si l'un d'eux a changé depuis)."""
     bootstrap()
     from repertoire.catalog import selectors, services
 
     edition = edition_named(edition)
-    last = selectors.last_rome_application(edition)
-    if last is None:
-        refuse(f"Édition {edition.label} : aucune mise en conformité à annuler.")
+    if application is None:
+        last = selectors.last_rome_application(edition)
+        if last is None:
+            refuse(f"Édition {edition.label} : aucune mise en conformité à annuler.")
+        application = last.key
     with refusals():
-        count = services.undo_rome_application(operator(), edition, last.key)
+        count = services.undo_rome_application(operator(), edition, application)
     out.print(
         f"Édition {edition.label} : {count} emploi(s) ont retrouvé leurs codes ROME d'avant.",
         markup=False,

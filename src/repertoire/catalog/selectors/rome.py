@@ -136,18 +136,27 @@ class RomeApplication:
         return len(self.entries)
 
 
-def last_rome_application(edition: Edition) -> RomeApplication | None:
-    """The edition's last application of the shipped ROME correspondence, unless it was
-    undone (only the last one can be)."""
+def rome_applications(edition: Edition) -> list[RomeApplication]:
+    """The edition's applications of the shipped ROME correspondence not undone yet, the
+    last first: each can be undone while its jobs still carry the codes it gave them."""
     jobs = [str(pk) for pk in edition.jobs.values_list("pk", flat=True)]
     about = JournalEntry.objects.filter(
         action=ROME_ACTION, object_type=ReferenceJob._meta.label_lower, object_id__in=jobs
     )
-    last = about.filter(after__has_key=APPLICATION).order_by("-at", "-id").first()
-    if last is None:
-        return None
-    key = last.after[APPLICATION]
-    if about.filter(after__undoes=key).exists():
-        return None
-    entries = tuple(about.filter(after__application=key).order_by("id"))
-    return RomeApplication(key, last.actor, last.at, entries)
+    undone = set(about.filter(after__has_key="undoes").values_list("after__undoes", flat=True))
+    grouped: dict[str, list[JournalEntry]] = {}
+    for entry in about.filter(after__has_key=APPLICATION).order_by("id"):
+        key = entry.after[APPLICATION]
+        if key not in undone:
+            grouped.setdefault(key, []).append(entry)
+    applications = [
+        RomeApplication(key, entries[-1].actor, entries[-1].at, tuple(entries))
+        for key, entries in grouped.items()
+    ]
+    return sorted(applications, key=lambda a: (a.at, a.entries[-1].pk), reverse=True)
+
+
+def last_rome_application(edition: Edition) -> RomeApplication | None:
+    """The edition's last application of the shipped ROME correspondence not undone."""
+    applications = rome_applications(edition)
+    return applications[0] if applications else None

@@ -18,7 +18,7 @@ from repertoire.catalog.selectors import (
     APPLICATION,
     ROME_ACTION,
     correspondence_diff,
-    last_rome_application,
+    rome_applications,
     seen_codes,
 )
 from repertoire.catalog.services.common import check_draft, check_national, edition_changed
@@ -238,29 +238,30 @@ def apply_rome_correspondence(
 
 @transaction.atomic
 def undo_rome_application(user, edition: Edition, application: str) -> int:
-    """Put back the codes the jobs carried before the edition's last application of the
-    shipped correspondence (``application``: its key, as the page or the command showed
-    it). A Conflict, nothing written, when it is no longer the last one, was undone
-    already, or a job's codes changed since; refused for anyone but a national
-    administrator and on a published edition. Journaled job by job (``undoes``). Returns
-    how many jobs got their codes back."""
+    """Put back the codes the jobs carried before an application of the shipped
+    correspondence to the edition (``application``: its key, as the page or the command
+    showed it), the last one or an earlier one. A Conflict, nothing written, when it was
+    undone already or a job's codes changed since (by hand, or by a later application to
+    the same job); refused for anyone but a national administrator and on a published
+    edition. Journaled job by job (``undoes``). Returns how many jobs got their codes
+    back."""
     check_national(user)
     check_draft(edition)
-    last = last_rome_application(edition)
-    if last is None or last.key != application:
+    target = next((a for a in rome_applications(edition) if a.key == application), None)
+    if target is None:
         raise Conflict(
             _(
-                "This application of the shipped correspondence is no longer the last one, "
-                "or was undone already: nothing was changed."
+                "This application of the shipped correspondence was undone already, or is not "
+                "one of this edition's: nothing was changed."
             )
         )
     held = {
         str(job.pk): job
-        for job in lock_rows(edition.jobs.filter(pk__in=[e.object_id for e in last.entries]))
+        for job in lock_rows(edition.jobs.filter(pk__in=[e.object_id for e in target.entries]))
     }
     changed = [
         entry.object_repr
-        for entry in last.entries
+        for entry in target.entries
         if entry.object_id not in held
         or _described(held[entry.object_id].rome_codes.all()) != entry.after["rome"]
     ]
@@ -270,12 +271,12 @@ def undo_rome_application(user, edition: Edition, application: str) -> int:
             % {"jobs": ", ".join(changed)}
         )
     author = user.get_username()
-    for entry in last.entries:
+    for entry in target.entries:
         _replace_codes(
             held[entry.object_id], _parsed(entry.before["rome"]), author, {"undoes": application}
         )
     edition_changed(edition)
-    return last.jobs
+    return target.jobs
 
 
 def _replace_codes(job: ReferenceJob, codes: list[tuple[str, str]], author: str, why: dict):
