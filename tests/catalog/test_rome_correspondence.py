@@ -376,6 +376,20 @@ def test_the_page_offers_to_undo_the_last_application_and_says_how_many(client, 
     assert client.post(f"{_page(draft.label)}annuler/", {"application": key}).status_code == 403
 
 
+def test_the_page_lists_every_application_not_undone_the_last_first(client, network, draft):
+    drifted = _drift(network.national, draft)
+    services.apply_rome_correspondence(network.national, draft, jobs=[drifted["lost"].code])
+    services.apply_rome_correspondence(network.national, draft, jobs=[drifted["gained"].code])
+    first, later = reversed(selectors.rome_applications(draft))
+    client.force_login(network.national)
+    page = client.get(_page(draft.label)).content.decode()
+    assert page.count('name="application"') == 2
+    assert page.index(later.key) < page.index(first.key)
+    client.post(f"{_page(draft.label)}annuler/", {"application": first.key})
+    page = client.get(_page(draft.label)).content.decode()
+    assert first.key not in page and later.key in page
+
+
 def test_the_job_sheet_history_shows_its_rome_codes_changed(client, network, draft):
     drifted = _drift(network.national, draft)
     client.force_login(network.national)
