@@ -27,6 +27,12 @@ EXIT_INVALID_INPUT = 2
 NOTHING_WRITTEN = "rien n'a été écrit"
 
 
+def say(text: str) -> None:
+    """A line on standard output as written: what users typed (titles, labels, names) is
+    never read as Rich markup nor coloured."""
+    out.print(text, markup=False, highlight=False)
+
+
 def refuse(*messages: str) -> NoReturn:
     """Bad input the command found itself: each message on its line; exit 2."""
     _tell({WHOLE: list(messages)})

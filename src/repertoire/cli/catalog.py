@@ -28,6 +28,7 @@ from repertoire.cli._output import (
     out,
     refusals,
     refuse,
+    say,
     write_bytes,
     write_text,
 )
@@ -502,16 +503,14 @@ def rome_diff(
                 _rome_change(change),
             )
         out.print(table)
-    out.print(
+    say(
         f"{len(comparison['changes'])} emploi(s) aux codes différents de la correspondance "
         f"livrée, {comparison['unchanged']} identique(s)"
         + (
             f", {len(comparison['unknown'])} inconnu(s) de la correspondance (laissés tels quels)."
             if comparison["unknown"]
             else "."
-        ),
-        markup=False,
-        highlight=False,
+        )
     )
 
 
@@ -553,11 +552,9 @@ def rome_apply(
     edition = edition_named(edition)
     with refusals():
         count = services.apply_rome_correspondence(operator(), edition, jobs=jobs or None)
-    out.print(
+    say(
         f"Édition {edition.label} : {count} emploi(s) changé(s), codes ROME de la "
-        f"correspondance livrée ({ROME_CORRESPONDENCE}).",
-        markup=False,
-        highlight=False,
+        f"correspondance livrée ({ROME_CORRESPONDENCE})."
     )
 
 
@@ -576,11 +573,9 @@ def rome_applications(edition: EditionOption = None) -> None:
         out.print(f"Édition {edition.label} : aucune mise en conformité à annuler.")
         return
     for application in applications:
-        out.print(
+        say(
             f"{application.key}  {localtime(application.at):%Y-%m-%d %H:%M}  {application.actor}  "
-            f"{application.jobs} emploi(s)",
-            markup=False,
-            highlight=False,
+            f"{application.jobs} emploi(s)"
         )
 
 
@@ -610,8 +605,4 @@ def rome_undo(
         application = last.key
     with refusals():
         count = services.undo_rome_application(operator(), edition, application)
-    out.print(
-        f"Édition {edition.label} : {count} emploi(s) ont retrouvé leurs codes ROME d'avant.",
-        markup=False,
-        highlight=False,
-    )
+    say(f"Édition {edition.label} : {count} emploi(s) ont retrouvé leurs codes ROME d'avant.")

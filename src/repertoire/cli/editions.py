@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from repertoire.cli._arguments import edition_named, establishment_named
-from repertoire.cli._output import err, out, refusals, roman, write_bytes
+from repertoire.cli._output import err, out, refusals, roman, say, write_bytes
 from repertoire.cli._session import bootstrap, operator
 
 editions_app = typer.Typer(
@@ -169,7 +169,7 @@ def _section(title: str, lines: list[str]) -> None:
     if lines:
         out.print(f"\n[bold]{title}[/bold] ({len(lines)})")
         for line in lines:
-            out.print(f"  {line}", markup=False, highlight=False)
+            say(f"  {line}")
 
 
 def _print_diff(result) -> None:

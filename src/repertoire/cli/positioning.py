@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 from rich.table import Table
 
 from repertoire.cli._arguments import establishment_named, read
-from repertoire.cli._output import err, out, refusals, refuse, write_bytes
+from repertoire.cli._output import err, out, refusals, refuse, say, write_bytes
 from repertoire.cli._session import bootstrap, operator
 
 employees_app = typer.Typer(help="Collaborateurs des établissements.", no_args_is_help=True)
@@ -176,7 +176,7 @@ def positionings_accept(
     figure = f"{cut:.2f}".replace(".", ",")  # in French, like the web page
     summary = f"{preview.count} proposition(s){scope} de confiance ≥ {figure}"
     for job in preview.jobs:
-        out.print(f"  {job.title} ({job.level}) : {job.count}", markup=False, highlight=False)
+        say(f"  {job.title} ({job.level}) : {job.count}")
     if dry_run:
         out.print(f"{summary} seraient validées (rien n'est écrit).", markup=False)
         return
@@ -188,7 +188,7 @@ def positionings_accept(
         out.print(f"{summary} : rien à valider.", markup=False)
         return
     out.print(f"{batch.accepted} proposition(s) validée(s) ; lot n° :", markup=False)
-    out.print(str(batch.pk), markup=False, highlight=False)
+    say(str(batch.pk))
 
 
 @positionings_app.command("undo")
