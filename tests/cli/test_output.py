@@ -6,7 +6,7 @@ import typer
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from repertoire.catalog.services import PublicationRefused
-from repertoire.cli._output import EXIT_INVALID_INPUT, refusals, refuse
+from repertoire.cli._output import EXIT_INVALID_INPUT, refusals, refuse, say
 from repertoire.core.document import DocumentError, DocumentInvalid
 from repertoire.core.refusals import NotAllowed, Refused
 
@@ -70,3 +70,9 @@ def test_refuse_tells_the_command_s_own_messages(capsys):
         refuse("les deux mots de passe diffèrent")
     assert exit.value.exit_code == EXIT_INVALID_INPUT
     assert capsys.readouterr().err == "les deux mots de passe diffèrent\n"
+
+
+def test_say_prints_what_users_typed_as_written(capsys):
+    # An edition label or a title may hold brackets: not Rich markup.
+    say("Édition [bold]2026[/bold] : 3 emploi(s)")
+    assert capsys.readouterr().out.strip() == "Édition [bold]2026[/bold] : 3 emploi(s)"

@@ -570,7 +570,7 @@ def rome_applications(edition: EditionOption = None) -> None:
     edition = edition_named(edition)
     applications = selectors.rome_applications(edition)
     if not applications:
-        out.print(f"Édition {edition.label} : aucune mise en conformité à annuler.")
+        say(f"Édition {edition.label} : aucune mise en conformité à annuler.")
         return
     for application in applications:
         say(

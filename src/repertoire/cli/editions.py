@@ -124,7 +124,7 @@ def editions_publish(label: EditionArgument) -> None:
                 task, completed=fraction, description=stage
             ),
         )
-    out.print(f"Édition {edition.label} publiée : c'est désormais l'édition en vigueur.")
+    say(f"Édition {edition.label} publiée : c'est désormais l'édition en vigueur.")
     if carried.total:
         out.print(
             f"Positionnements reportés tels quels : {carried.kept} ; à revoir : "

@@ -23,6 +23,7 @@ from repertoire.catalog.models import (
 from repertoire.catalog.selectors.rome import (
     APPLICATION,
     ROME_ACTION,
+    UNDOES,
     RomeApplication,
     common_appellations,
     correspondence_diff,
@@ -555,6 +556,7 @@ def retirement_consequences(job: ReferenceJob) -> dict:
 __all__ = [  # the ROME reads, imported from ``rome`` for the callers
     "APPLICATION",
     "ROME_ACTION",
+    "UNDOES",
     "RomeApplication",
     "common_appellations",
     "correspondence_diff",

@@ -96,6 +96,7 @@ def common_appellations(job: ReferenceJob, limit: int = 12) -> list[str]:
 # application of the shipped correspondence made it, or undid one.
 ROME_ACTION = "job.rome"
 APPLICATION = "application"
+UNDOES = "undoes"
 
 
 def seen_codes(job: ReferenceJob) -> str:
@@ -143,7 +144,7 @@ def rome_applications(edition: Edition) -> list[RomeApplication]:
     about = JournalEntry.objects.filter(
         action=ROME_ACTION, object_type=ReferenceJob._meta.label_lower, object_id__in=jobs
     )
-    undone = set(about.filter(after__has_key="undoes").values_list("after__undoes", flat=True))
+    undone = set(about.filter(after__has_key=UNDOES).values_list(f"after__{UNDOES}", flat=True))
     grouped: dict[str, list[JournalEntry]] = {}
     for entry in about.filter(after__has_key=APPLICATION).order_by("id"):
         key = entry.after[APPLICATION]

@@ -17,6 +17,7 @@ from repertoire.catalog.models import Edition, JobRome, ReferenceJob
 from repertoire.catalog.selectors import (
     APPLICATION,
     ROME_ACTION,
+    UNDOES,
     correspondence_diff,
     rome_applications,
     seen_codes,
@@ -243,7 +244,7 @@ def undo_rome_application(user, edition: Edition, application: str) -> int:
     showed it), the last one or an earlier one. A Conflict, nothing written, when it was
     undone already or a job's codes changed since (by hand, or by a later application to
     the same job); refused for anyone but a national administrator and on a published
-    edition. Journaled job by job (``undoes``). Returns how many jobs got their codes
+    edition. Journaled job by job (``UNDOES``). Returns how many jobs got their codes
     back."""
     check_national(user)
     check_draft(edition)
@@ -273,7 +274,7 @@ def undo_rome_application(user, edition: Edition, application: str) -> int:
     author = user.get_username()
     for entry in target.entries:
         _replace_codes(
-            held[entry.object_id], _parsed(entry.before["rome"]), author, {"undoes": application}
+            held[entry.object_id], _parsed(entry.before["rome"]), author, {UNDOES: application}
         )
     edition_changed(edition)
     return target.jobs
