@@ -12,3 +12,14 @@ def sign_in(page, live_server, username: str, landing: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.locator("#id_password").press("Enter")
     page.wait_for_url(f"**{landing}")
+
+
+def follow(page, control) -> None:
+    """Click ``control`` and wait until the document it leads to has loaded.
+
+    Without it, the next line may read the page being left: a locator's
+    ``count()`` does not wait, and a message the previous action left on the
+    page satisfies ``wait_for()`` at once, before the server has answered.
+    """
+    with page.expect_navigation():
+        control.click()

@@ -23,7 +23,7 @@ from repertoire.positioning import selectors
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import AcceptanceBatch, Appeal, Positioning
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import PASSWORD, sign_in
+from tests.browser.helpers import PASSWORD, follow, sign_in
 
 CODE = "CCI-WALK"
 ACCOUNTING = "Comptabilité"
@@ -175,7 +175,7 @@ def test_a_campaign_walked_through_bulk_undo_notification_and_publication(
     page.get_by_role("button", name="Enregistrer le recours").click()
     page.wait_for_url("**/positionnement/recours/*/")
     page.goto(f"{live_server.url}/positionnement/{CODE}/?vue=liste&service={RECEPTION}")
-    page.get_by_role("button", name="Accepter la proposition pour MARCHE4").click()
+    follow(page, page.get_by_role("button", name="Accepter la proposition pour MARCHE4"))
     page.locator(".message.success").wait_for()
     decided = statuses()
     assert (decided["W1"], decided["W4"]) == ("contested", "validated")
@@ -244,7 +244,7 @@ def test_a_campaign_walked_through_bulk_undo_notification_and_publication(
     page.goto(f"{live_server.url}/positionnement/recours/{appeal.pk}/")
     page.get_by_label("rejeté : positionnement confirmé").check()
     page.fill("#id_reasoning", "Les missions décrites sont celles de l'emploi retenu.")
-    page.get_by_role("button", name="Enregistrer la décision").click()
+    follow(page, page.get_by_role("button", name="Enregistrer la décision"))
     page.locator(".message.success").wait_for()
     screenshot("walk-carried-appeal-decided")
     appeal.refresh_from_db()

@@ -17,6 +17,7 @@ from repertoire.audit.models import JournalEntry
 from repertoire.pay.models import GapAction
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Employee, PayRecord
+from tests.browser.helpers import follow
 
 PASSWORD = "un-mot-de-passe-tres-solide-2015"
 TITLE = "COMPTABLE CONFIRME"
@@ -76,8 +77,8 @@ def test_an_hr_officer_reports_the_pay_gap_and_informs_a_worker(
     assert PayRecord.objects.filter(employee__establishment=place, year=2025).count() == 12
 
     # 2. The group of identical titles accepted as proposed: everyone is decided.
-    page.get_by_role("link", name="Examiner les propositions").click()
-    page.locator("table.groups tbody tr").filter(has_text=TITLE).get_by_role("button").click()
+    follow(page, page.get_by_role("link", name="Examiner les propositions"))
+    follow(page, page.locator("table.groups tbody tr").filter(has_text=TITLE).get_by_role("button"))
     page.locator(".message.success").wait_for()
 
     # 3. The report: the seven indicators and the flagged level.
@@ -94,7 +95,7 @@ def test_an_hr_officer_reports_the_pay_gap_and_informs_a_worker(
     page.select_option("#id_kind", GapAction.Kind.JUSTIFICATION)
     page.fill("#id_text", "Ancienneté moyenne plus élevée des hommes de ce niveau.")
     page.fill("#id_decided_on", "2026-01-15")
-    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    follow(page, page.get_by_role("button", name="Enregistrer", exact=True))
     page.locator("p.gap-action").wait_for()
     assert "Ancienneté" in page.locator("tr.flagged").inner_text()
     assert JournalEntry.objects.filter(action="pay.gap_action").count() == 1

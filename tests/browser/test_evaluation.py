@@ -12,6 +12,7 @@ from repertoire.catalog import selectors as catalog
 from repertoire.evaluation.models import JobEvaluation
 from repertoire.positioning import services as positioning
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import follow
 
 PASSWORD = "un-mot-de-passe-tres-solide-2015"
 LOCAL_TITLE = "Chargée de projets événementiels"
@@ -103,7 +104,7 @@ def test_evaluate_submit_and_validate(browser, page, live_server, establishment,
     try:
         sign_in(national, live_server, "admin-pesee", f"/pesees/{evaluation.pk}/")
         national.fill("#validate-comment", "Pesée conforme aux emplois repères")
-        national.locator("button[name=decision][value=validate]").click()
+        follow(national, national.locator("button[name=decision][value=validate]"))
         national.locator(".message.success").wait_for()
         expect(national.locator("h1 .status-validated")).to_be_visible()
         expect(national.locator("ol.history li")).to_have_count(3)  # created, submitted, validated

@@ -8,7 +8,7 @@ from repertoire.accounts import services as accounts
 from repertoire.bundled import rome_correspondence
 from repertoire.catalog import selectors, services
 from repertoire.core.rome import PRIMARY
-from tests.browser.helpers import PASSWORD, sign_in
+from tests.browser.helpers import PASSWORD, follow, sign_in
 
 
 def test_a_national_administrator_applies_the_ticked_jobs(
@@ -33,7 +33,7 @@ def test_a_national_administrator_applies_the_ticked_jobs(
     screenshot("rome-correspondence")
     page.locator(f"#rome-{second.code}").uncheck()
     assert page.locator("[data-ticked-count]").inner_text() == "1"
-    page.locator("form[data-count-ticked] button[type=submit]").click()
+    follow(page, page.locator("form[data-count-ticked] button[type=submit]"))
     page.wait_for_selector(".messages .success")
     assert "1 emploi porte désormais" in page.locator(".messages").inner_text()
     assert [change.job_code for change in selectors.correspondence_diff(draft).changes] == [
@@ -43,7 +43,7 @@ def test_a_national_administrator_applies_the_ticked_jobs(
     # Undone: the job gets back the codes it had, and both differ again.
     undo = page.locator("#rome-undo button[type=submit]")
     assert "1 emploi retrouve ses codes" in undo.inner_text()
-    undo.click()
+    follow(page, undo)
     page.wait_for_selector(".messages .success")
     assert "1 emploi porte à nouveau" in page.locator(".messages").inner_text()
     assert page.locator("#rome-undo").count() == 0

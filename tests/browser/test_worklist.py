@@ -12,6 +12,7 @@ from repertoire.accounts import services as accounts
 from repertoire.catalog import selectors as catalog
 from repertoire.positioning import services as positioning
 from repertoire.positioning.models import Appeal, Employee, Positioning
+from tests.browser.helpers import follow
 
 PASSWORD = "un-mot-de-passe-tres-solide-2015"
 # Local titles as payroll writes them, each shared by several people.
@@ -86,7 +87,7 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     commit.click()
     page.get_by_role("link", name="Examiner les propositions").wait_for(timeout=60_000)
     assert Employee.objects.filter(establishment=hr_officer).count() == 30
-    page.get_by_role("link", name="Examiner les propositions").click()
+    follow(page, page.get_by_role("link", name="Examiner les propositions"))
 
     # 3. Groups of identical titles, the most uncertain and populated first.
     groups = page.locator("table.groups tbody tr")
@@ -99,7 +100,7 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     other_job = catalog.jobs_of(edition).exclude(pk=first.job_id).first()
     row = groups.filter(has_text="Assistante de direction")
     row.locator("input[name=job]").fill(other_job.title)
-    row.get_by_role("button").click()
+    follow(page, row.get_by_role("button"))
     page.locator(".message.success").wait_for()
     decided = Positioning.objects.filter(establishment=hr_officer, job=other_job)
     assert decided.count() == TITLES["Assistante de direction"]
@@ -107,7 +108,7 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
 
     # The next group accepted as proposed.
     row = page.locator("table.groups tbody tr").filter(has_text="COMPTABLE CONFIRME")
-    row.get_by_role("button").click()
+    follow(page, row.get_by_role("button"))
     page.locator(".message.success").wait_for()
     assert (
         Positioning.objects.filter(
@@ -122,17 +123,20 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     page.get_by_text("Changer l'emploi ou le niveau").click()
     level = other_job.level.number
     page.select_option("#id_personal_level", str(level + 1))
-    page.get_by_role("button", name="Enregistrer", exact=True).first.click()
+    follow(page, page.get_by_role("button", name="Enregistrer", exact=True).first)
     assert "se motive" in page.locator(".message.error").inner_text()
     page.get_by_text("Changer l'emploi ou le niveau").click()
     page.select_option("#id_personal_level", str(level + 1))
     page.fill("#id_reason", "Maintien du niveau acquis avant la classification")
-    page.get_by_role("button", name="Enregistrer", exact=True).first.click()
+    follow(page, page.get_by_role("button", name="Enregistrer", exact=True).first)
     page.locator(".message.success").wait_for()
     person = Positioning.objects.get(employee__matricule="B0001", establishment=hr_officer)
     assert (person.level, person.status) == (level + 1, "validated")
 
-    page.get_by_role("button", name="Enregistrer la notification (lettre remise ce jour)").click()
+    follow(
+        page,
+        page.get_by_role("button", name="Enregistrer la notification (lettre remise ce jour)"),
+    )
     page.locator(".message.success").wait_for()
     page.get_by_text("Enregistrer un recours").click()
     page.select_option("#id_kind", Appeal.Kind.EVALUATION)
@@ -146,7 +150,7 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     page.get_by_label("accepté : positionnement révisé").check()
     page.fill("#id_reasoning", "Les missions relèvent de l'emploi supérieur.")
     page.fill("#id_job", revised_job.title)
-    page.get_by_role("button", name="Enregistrer la décision").click()
+    follow(page, page.get_by_role("button", name="Enregistrer la décision"))
     page.locator(".message.success").wait_for()
     screenshot("appeal-decided")
     person.refresh_from_db()
