@@ -410,6 +410,23 @@ def test_a_generic_role_met_on_that_word_alone_is_not_a_clear_winner():
     assert alone.score < clear_winners.CLEAR_SCORE
 
 
+def test_a_generic_role_alone_as_an_appellation_yields_to_the_titles_field(monkeypatch):
+    jobs = [
+        JobEntry("studies", "Chargé(e) d'études", 5, ("Analyste", "Chargé d'études de marché")),
+        JobEntry("legal", "Juriste", 6, ("Juriste conformité", "Juriste droit des affaires")),
+    ]
+    index = MatchingIndex.build(
+        jobs, lex=Lexicon.parse("kind;terme;lecture\nrole;analyste;\nrole;chargé;\n")
+    )
+    # Compliance, which decides, is the lawyer's; the bare « Analyste » meets the role only.
+    assert first(index, "Analyste conformité").code == "legal"
+    # Alone, or with a field its own appellations speak of, the role is the studies'.
+    assert first(index, "Analyste").code == "studies"
+    assert first(index, "Analyste des marchés").code == "studies"
+    monkeypatch.setattr(matching, "BARE_ROLE", 1.0)
+    assert first(index, "Analyste conformité").code == "studies"
+
+
 def test_a_winner_on_an_appellation_saying_a_grade_the_title_does_not_say_is_not_clear():
     jobs = [
         JobEntry("clerk", "Agent administratif", 3, ("Aide-archiviste",), "Classer."),

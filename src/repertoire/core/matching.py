@@ -83,6 +83,11 @@ ROME_OWN_WORDS = 0.02
 # title that names none: its score is this share ("Marketing digital" is an apprentice's or
 # a specialist's title sooner than the "Marketing manager"'s).
 HEADLESS = 0.9
+# An appellation that is a generic role alone (« Instructeur », « Analyste ») meets a title
+# opening on that role and going on with a field on the role word only: the field, which
+# decides, is not in it. Its score is this share ("Analyste conformité" is a compliance
+# analyst sooner than the bare « Analyste » of market studies).
+BARE_ROLE = 0.8
 # An expert whose title the reading left to its field ("Expert Intune" is read "informatique")
 # is a senior of that field: the level cues read SENIOR for EXPERT.
 EXPERT = title_words("expert")[0]
@@ -187,6 +192,8 @@ class _Dictionary:
     exact: dict[str, list[int]]
     # Whether each title names a head (responsable, chef, directeur, manager).
     heading: np.ndarray
+    # Whether each title is a generic role alone ("Instructeur", "Analyste").
+    bare_role: np.ndarray
 
 
 class MatchingIndex:
@@ -278,6 +285,7 @@ class MatchingIndex:
             head=name_head,
             exact=self._exact,
             heading=self._roles.naming_a_head(normalized_names),
+            bare_role=self._bare_roles(normalized_names),
         )
         # A job's words: those of its text and of all its titles.
         owner = sparse.csr_matrix(
@@ -336,7 +344,12 @@ class MatchingIndex:
             head=np.array([self._head_ids.get(self._role_word(name), -1) for name in names]),
             exact=exact,
             heading=self._roles.naming_a_head(names),
+            bare_role=self._bare_roles(names),
         )
+
+    def _bare_roles(self, names: list[str]) -> np.ndarray:
+        """Whether each (normalised) title is a generic role alone."""
+        return np.array([name in self._lexicon.roles for name in names])
 
     def _role_word(self, normalized: str) -> str:
         """The role an appellation names, first as a title is read ("Marketing manager"
@@ -419,17 +432,6 @@ class MatchingIndex:
             for query, key in zip(queries, keys, strict=True)
         ]
 
-    def _head_weights(self, titles: list[str]) -> np.ndarray:
-        """Per title, the weight of its head word (GENERIC_HEAD_WEIGHT for a generic role
-        whose field decides)."""
-        return np.array(
-            [
-                GENERIC_HEAD_WEIGHT if self._roles.generic_head(title) else HEAD_WEIGHT
-                for title in titles
-            ],
-            dtype=np.float32,
-        )[:, None]
-
     def _rank(self, keys: list[tuple[str, str, str]], top: int) -> list[tuple[Candidate, ...]]:
         titles = [title for title, _, _ in keys]
         plain = [title for _, title, _ in keys]
@@ -438,7 +440,9 @@ class MatchingIndex:
         presence = self._presence(titles)
         mass = self._mass(titles, presence)
         title_heads = np.array([self._head(title) for title in titles])[:, None]
-        head_weight = self._head_weights(titles)
+        # A generic role whose field decides keeps GENERIC_HEAD_WEIGHT for its head word.
+        generic = np.array([self._roles.generic_head(title) for title in titles])[:, None]
+        head_weight = np.where(generic, GENERIC_HEAD_WEIGHT, HEAD_WEIGHT).astype(np.float32)
         title_heading = self._roles.naming_a_head(titles)
 
         # Only level marks in common ("senior") say nothing of the field.
@@ -455,6 +459,7 @@ class MatchingIndex:
             heads = names.head == title_heads
             scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
             scores *= np.where(~title_heading[:, None] & names.heading[None, :], HEADLESS, 1.0)
+            scores *= np.where(generic & heads & names.bare_role[None, :], BARE_ROLE, 1.0)
             for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
                 for column in (*names.exact.get(title, ()), *names.exact.get(original, ())):
                     scores[row, column] = 1.0
