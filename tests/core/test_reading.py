@@ -50,6 +50,26 @@ def test_the_shipped_lexicon_parses_and_holds_every_kind():
     assert lex.grades and lex.qualifiers and lex.closing_roles and lex.expressions
 
 
+@pytest.mark.parametrize(
+    ("rules", "refusal"),
+    [
+        # A second reading of one term would never be applied (or would contradict it).
+        ("synonyme;amoa;maîtrise d'ouvrage\nsynonyme;amoa;assistance", "ruled already"),
+        # The normalisation folds genders and plurals: the second rule is the first again.
+        ("synonyme;recruteur;recrutement\nsynonyme;recruteuses;recrutement", "ruled already"),
+        ("qualificatif;stagiaire;", "no word once normalised"),
+    ],
+)
+def test_a_lexicon_rule_that_could_never_apply_is_refused(rules, refusal):
+    with pytest.raises(ValueError, match=refusal):
+        Lexicon.parse(f"kind;terme;lecture\n{rules}\n")
+
+
+def test_a_term_may_be_a_synonym_and_a_role_at_once():
+    lex = Lexicon.parse("kind;terme;lecture\nrole;analyste;\nsynonyme;analyste;chargé\n")
+    assert title_words("analyste")[0] in lex.roles
+
+
 def test_employer_acronyms_before_the_job_and_a_town_after_it_are_not_read(index):
     assert reading(index, "SGAMI SUD - Juriste - STENAY") == title_words("Juriste")
     assert index.match("SGAMI SUD - Juriste - STENAY").candidates[0].code == "jur"
@@ -227,11 +247,14 @@ def test_the_plain_normalised_title_is_kept_for_grouping(index):
     assert result.normalized == " ".join(title_words("SGAMI SUD - Juriste"))
 
 
-def test_a_spelling_variant_that_normalises_alike_does_not_shadow_the_reading():
-    lex = Lexicon.parse(
-        "kind;terme;lecture\nsynonyme;ebenist;ébéniste\nsynonyme;ébéniste;menuisier\n"
-    )
+def test_a_spelling_variant_that_normalises_alike_is_read_by_the_one_rule():
+    lex = Lexicon.parse("kind;terme;lecture\nsynonyme;ébéniste;menuisier\n")
     assert read_title("Ebenist", frozenset(), frozenset(), lex) == title_words("menuisier")
+    # Said as a rule of its own, it would only shadow the reading: refused.
+    with pytest.raises(ValueError, match="read as itself"):
+        Lexicon.parse(
+            "kind;terme;lecture\nsynonyme;ebenist;ébéniste\nsynonyme;ébéniste;menuisier\n"
+        )
 
 
 def test_a_team_is_a_unit_its_head_reads_as_a_unit_head():

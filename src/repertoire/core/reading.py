@@ -122,7 +122,7 @@ class Lexicon:
     units: dict[str, str]
     # Civil-service grades ("Agent d'administration"), as word tuples.
     grades: frozenset[tuple[str, ...]] = frozenset()
-    # Words that qualify a role without naming its field ("polyvalent", "stagiaire").
+    # Words that qualify a role without naming its field ("polyvalent", "remplaçant").
     qualifiers: frozenset[str] = frozenset()
     # English roles that close a title ("Payroll specialist") → the French role opening it.
     closing_roles: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -150,19 +150,26 @@ class Lexicon:
         closing: dict[str, tuple[str, ...]] = {}
         expressions: dict[str, tuple[str, ...]] = {}
         terms: set[str] = set()
+        # Each term is ruled once per kind: a second rule (a gender or a plural the
+        # normalisation already folds, a second reading) would be dead or contradict the first.
+        ruled: dict[tuple[str, tuple[str, ...]], str] = {}
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";"):
             kind, term, reading = row["kind"], row["terme"], row["lecture"] or ""
 
             words = tuple(title_words(term))
-            terms.update(words)
             if not words:
-                continue
+                raise ValueError(f"lexicon: « {term} » is no word once normalised")
+            if (kind, words) in ruled:
+                raise ValueError(
+                    f"lexicon: « {term} » ({kind}) is ruled already, as « {ruled[kind, words]} »"
+                )
+            ruled[kind, words] = term
+            terms.update(words)
             if kind == "synonyme":
                 read_as = tuple(title_words(reading))
-                # A spelling variant that normalises to itself (architect, architecte) is
-                # already read alike: kept, it would shadow the rule that gives the reading.
-                if read_as != words:
-                    synonyms.append((words, read_as))
+                if read_as == words:
+                    raise ValueError(f"lexicon: « {term} » is read as itself")
+                synonyms.append((words, read_as))
             elif kind == "unite":
                 units[words[0]] = " ".join(title_words(reading))
             elif kind == "grade":
