@@ -329,6 +329,12 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Gestionnaire de projet", "chef de projet"),
         # Personnel administration is payroll work, not human resources at large.
         ("Chargé de l'administration du personnel", "chargé administration personnel paie"),
+        # An end-of-studies internship says a contract, not finance ("fin." abbreviated).
+        (
+            "Stage de fin d'études - Chargé de mission transformation",
+            "chargé de mission transformation",
+        ),
+        ("Chargé de projet fin d’étude", "chargé de projet"),
     ],
 )
 def test_the_shipped_lexicon_reads_titles_in_the_repertoires_words(title, read_as):

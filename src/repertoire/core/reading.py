@@ -77,6 +77,7 @@ _NOISE = re.compile(
     r"\b(?:alternance|apprentissage|stage)\b(?=(?:\W|\b[hfxmd]\b)*$)"
     r"|\(\s*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b[^()]*\)"
     r"|\bbac\s*\+\s*\d\b"  # a diploma: "BAC +2"
+    r"|(?:\bde\s+)?\bfin\s+d['’]\s*[ée]tudes?\b"  # "Stage de fin d'études": no finance
     r"|\bchez\s.*$"  # the employer: "Assistant marketing chez …"
     # Where and how the post is worked, not the job: "Poste basé à Lille", "Télétravail
     # partiel", "Temps partiel", "Statut cadre".
