@@ -335,6 +335,9 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
             "chargé de mission transformation",
         ),
         ("Chargé de projet fin d’étude", "chargé de projet"),
+        # A year glued to the title, a semester, a contract said twice: when, not what.
+        ("Stage 1er semestre 2027-Juriste droit social", "juriste droit social"),
+        ("STAGE 2027 Stage en communication interne", "communication interne"),
     ],
 )
 def test_the_shipped_lexicon_reads_titles_in_the_repertoires_words(title, read_as):

@@ -58,7 +58,8 @@ LEXICON_FILE = ("data", "lexique-intitules.csv")
 
 _SEPARATORS = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+|\s*[:*|]\s*|\s*--\s*")
 _NOISE = re.compile(
-    r"\(\s*r[ée]f[^)]*\)"  # (réf.2623)
+    r"\b(?:\d+\s*(?:er|e|nd|[èe]me)|premier|second)\s+semestre\b"  # "Stage 1er semestre"
+    r"|\(\s*r[ée]f[^)]*\)"  # (réf.2623)
     r"|\br[ée]f\s*[.:]?\s*[\w.-]*\d[\w.-]*"  # réf. 2623
     r"|\([^()]*\d[^()]*\)"  # (2 postes à pourvoir), (76), (1228)
     r"|\b(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[\w-]{3,}\b"  # FP2SIC05, PH627, 1-0001853 codes
@@ -87,9 +88,12 @@ _NOISE = re.compile(
     r"|\bcat(?:[ée]gorie|\.)?\s*[abc]\b\+?",  # civil-service category: cat. A, catégorie B
     re.IGNORECASE,
 )
+# A number glued to the title by a dash ("Stage 2027-Assistant(e) de manager"): a date or a
+# reference, not part of a code; cut off as a segment of its own.
+_GLUED_NUMBER = re.compile(r"\b(\d+)-(?=[^\W\d_]{3})")
 _OPENING_CONTRACT = re.compile(
     r"^\W*(?:(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi"
-    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?:\s+ou\s+|\s*/\s*)?)+(?=\W+\w)",
+    r"|(?:apprenti|alternant)(?:\(e\)|e)?|stagiaire)(?:\s+ou\s+|\s*/\s*|\s+)?)+(?=\W+\w)",
     re.IGNORECASE,
 )
 # A note in parentheses after a word ("Adjoint en gestion de scolarité (master …)"), not
@@ -259,7 +263,7 @@ def read_title(
     ``heads``: words some appellation opens on; ``known``: words of the appellations;
     ``spelled``: the appellations, normalised (an "Expert X" one spells stays whole).
     """
-    cleaned = _CODE_PREFIX.sub(r"\1 - ", _NOISE.sub(" ", text))
+    cleaned = _CODE_PREFIX.sub(r"\1 - ", _NOISE.sub(" ", _GLUED_NUMBER.sub(r"\1 - ", text)))
     cleaned = _ASIDE.sub(r" - \1 - ", cleaned)
     # An acronym opening a later segment names a department, not a person ("Assistante de
     # direction - DAF"): read it as the rest of the title, not as its first word.
