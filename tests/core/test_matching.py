@@ -654,3 +654,23 @@ def test_an_assistant_in_a_field_another_role_speaks_of_is_the_assistant_of_a_fi
     assert first("Assistant paie et administration") == "pay"
     monkeypatch.setattr(roles, "ASSISTANT_CLEAR", 0.0)
     assert first("Assistant marketing opérationnel") == "prod"
+
+
+def test_a_deputy_head_is_proposed_the_head_of_a_unit_too():
+    """ "Adjoint au chef de bureau" spells the deputy's appellation, whose job comes first;
+    a deputy may run the unit as its head does: the head of a unit is among the proposals."""
+    from repertoire.bundled import bundled_document, curated_appellations
+
+    appellations: dict[str, list[str]] = {}
+    job_of: dict[str, str] = {}
+    for _, row in curated_appellations().rows:
+        appellations.setdefault(row["code"], []).append(row["appellation"])
+        job_of[row["appellation"]] = row["code"]
+    index = MatchingIndex.build(
+        JobEntry.from_sheet(job, appellations.get(job.code, ())) for job in bundled_document().jobs
+    )
+    ranked = [c.code for c in index.match("Adjoint au chef de bureau").candidates]
+    assert ranked[0] == job_of["Chef de service adjoint"]
+    assert job_of["Chef de service"] in ranked
+    # The head himself is not proposed his deputy's job for it.
+    assert first(index, "Chef de bureau").code == job_of["Chef de service"]

@@ -92,6 +92,7 @@ BARE_ROLE = 0.8
 # is a senior of that field: the level cues read SENIOR for EXPERT.
 EXPERT = title_words("expert")[0]
 SENIOR = title_words("senior")[0]
+ADJOINT = title_words("adjoint")[0]
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -517,7 +518,9 @@ class MatchingIndex:
                 results.append(())
                 continue
             order = [int(job) for job in np.argsort(-best[row], kind="stable")[:top]]
-            if not spelled[row]:
+            # A title spelling an appellation says its job, but a deputy may be the head:
+            # "Adjoint au chef de bureau" is proposed the head of a unit too.
+            if not spelled[row] or ADJOINT in title.split():
                 order = self._roles.with_unit_head(title, plain[row], order)
             results.append(
                 tuple(

@@ -15,7 +15,8 @@ proposals to another job than the best-scoring appellation's:
 - a title naming no head (responsable, chef, directeur, manager) fits an appellation naming
   one less well (the matcher weighs it: ``matching.HEADLESS``);
 - a head of a field no appellation names has the head of a unit among its proposals
-  ("Responsable de la commande publique").
+  ("Responsable de la commande publique"), and so has a deputy head ("Adjoint au chef de
+  bureau", though its appellation says the job it means first).
 
 The jobs these rules point to (the head of a unit, the assistant of a field) are found in
 the appellations, never named here.
@@ -156,9 +157,10 @@ class Roles:
             best[row, self.field_assistant] = score + LEVEL_CUE * (1 - score)
 
     def with_unit_head(self, title: str, plain: str, order: list[int]) -> list[int]:
-        """The proposals of a head of something whose title spells no appellation: the head
-        of a unit among them, last, unless a job of its field already is; an English
-        "manager" (read "responsable") may head nothing ("Business manager")."""
+        """The proposals of a head of something whose title spells no appellation, or of a
+        deputy head: the head of a unit among them, last, unless a job of its field already
+        is; an English "manager" (read "responsable") may head nothing ("Business
+        manager")."""
         head = title.split(" ", 1)[0]
         job = self.unit_heads.get(head)
         if (
