@@ -314,6 +314,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("HR manager", "responsable ressources humaines"),
         ("Payroll specialist", "paie"),
         ("Marketing associate", "chargé marketing"),
+        ("Talent associate", "chargé recrutement"),
+        ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
         ("Inside sales", "commercial sédentaire"),
