@@ -315,6 +315,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Payroll specialist", "paie"),
         ("Marketing associate", "chargé marketing"),
         ("Talent associate", "chargé recrutement"),
+        ("Responsable de l'économat", "responsable intendant"),
+        ("Responsable du magasin", "responsable stocks"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
