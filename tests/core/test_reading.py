@@ -317,6 +317,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Talent associate", "chargé recrutement"),
         ("Responsable de l'économat", "responsable intendant"),
         ("Responsable du magasin", "responsable stocks"),
+        # A legal drafter writes the law's texts: a lawyer's work, not an editor's.
+        ("Rédactrice juridique", "juriste rédacteur"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
