@@ -674,3 +674,22 @@ def test_a_deputy_head_is_proposed_the_head_of_a_unit_too():
     assert job_of["Chef de service"] in ranked
     # The head himself is not proposed his deputy's job for it.
     assert first(index, "Chef de bureau").code == job_of["Chef de service"]
+
+
+def test_a_qualifier_weighs_less_than_the_field_it_sits_beside(monkeypatch):
+    """ "Polyvalent" says how the role is held, "administratif" its field: the
+    administrative agent, though the general services' « Agent polyvalent » shares the
+    rarer word."""
+    jobs = [
+        JobEntry("clerk", "Agent administratif", 2, ("Agent de bureau", "Employé administratif")),
+        JobEntry("general", "Agent des moyens généraux", 1, ("Agent polyvalent",), "Porter."),
+    ]
+    lex = Lexicon.parse("kind;terme;lecture\nrole;agent;\nqualificatif;polyvalent;\n")
+    assert first(MatchingIndex.build(jobs, lex=lex), "Agent administratif polyvalent").code == (
+        "clerk"
+    )
+    assert first(MatchingIndex.build(jobs, lex=lex), "Agent polyvalent").code == "general"
+    monkeypatch.setattr(matching, "QUALIFIER_WEIGHT", 1.0)
+    assert first(MatchingIndex.build(jobs, lex=lex), "Agent administratif polyvalent").code == (
+        "general"
+    )

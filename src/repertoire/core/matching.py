@@ -67,6 +67,10 @@ GENERIC_HEAD_WEIGHT = 0.05
 # Level marks evaluate this many times their rarity: an appellation that says "adjoint" or
 # "senior" fits a title that does not say it less well.
 LEVEL_MARK_WEIGHT = 2.0
+# Qualifiers (polyvalent, remplaçant: the lexicon's) say how a role is held, not its field:
+# they weigh this share of their rarity ("Agent administratif polyvalent" is the
+# administrative agent before the « Agent polyvalent » of general services).
+QUALIFIER_WEIGHT = 0.5
 # How far the job's missions and requirements can lift a score towards 1.
 TEXT_EVIDENCE = 0.2
 # How far the service and description columns can lift a score towards 1.
@@ -277,6 +281,9 @@ class MatchingIndex:
             if word in self._words.vocabulary_:
                 self._idf[self._words.vocabulary_[word]] *= LEVEL_MARK_WEIGHT
                 self._unmarked[self._words.vocabulary_[word]] = 0
+        for word in self._lexicon.qualifiers:
+            if word in self._words.vocabulary_:
+                self._idf[self._words.vocabulary_[word]] *= QUALIFIER_WEIGHT
         self._max_idf = float(self._idf.max())
         name_words = name_presence.multiply(self._idf).tocsr()
         self._curated = _Dictionary(
