@@ -320,6 +320,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         # A legal drafter writes the law's texts: a lawyer's work, not an editor's.
         ("Rédactrice juridique", "juriste rédacteur"),
         ("Chargée de l'instruction des dossiers", "instructeur dossiers"),
+        ("Chargé d'appui administratif", "assistant administratif"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
