@@ -321,6 +321,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Rédactrice juridique", "juriste rédacteur"),
         ("Chargée de l'instruction des dossiers", "instructeur dossiers"),
         ("Chargé d'appui administratif", "assistant administratif"),
+        # The secretary of a head works for that head, in that unit.
+        ("Secrétaire du responsable de la formation", "secrétaire formation"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),

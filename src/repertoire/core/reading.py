@@ -110,7 +110,7 @@ _OPENING_ACRONYM = re.compile(r"[A-Z]{2,5}\b(?:[\s/&.]+[A-Z]{1,5}\b)*")
 _CODE_PREFIX = re.compile(
     r"^\s*((?:[A-Z0-9]{1,6}\s*[/:-]\s*)+[A-Z0-9]{1,6})(?:\s*[-:]\s*|\s+)(?=[A-ZÀ-Ý][a-zà-ÿ])"
 )
-_ASSISTANT = title_words("assistant")[0]
+_ASSISTING = frozenset(title_words("assistant secrétaire"))
 # Contracts, as a segment of their own after the job says them ("… - Alternance/Stage").
 # (The normalisation already drops "CDI", "alternant", "stagiaire"…)
 _CONTRACTS = frozenset(title_words("alternance apprentissage stage freelance"))
@@ -398,11 +398,11 @@ def read_title(
         and " ".join(words) not in spelled
     ):
         words = [words[0], *words[2:]]
-    # "Assistant responsable du développement commercial": the assistant of that head, in
-    # that field.
+    # "Assistant responsable du développement commercial", "Secrétaire du chef d'unité":
+    # the assistant of that head, in that field.
     if (
         len(words) > 2
-        and words[0] == _ASSISTANT
+        and words[0] in _ASSISTING
         and words[1] in lex.heads_of_unit
         and " ".join(words) not in spelled
     ):
