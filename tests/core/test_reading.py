@@ -323,6 +323,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Chargé d'appui administratif", "assistant administratif"),
         # The secretary of a head works for that head, in that unit.
         ("Secrétaire du responsable de la formation", "secrétaire formation"),
+        ("Économiste de la construction", "chargé de travaux bâtiment"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
