@@ -22,9 +22,12 @@ after Employé(e) des moyens généraux) follow it, below it: a title seldom tel
 The head word compared is the role an appellation names, read as a title's is ("Marketing
 manager" is a manager). The jobs a ROME appellation lifts alike go by their own
 appellations' closeness to the title (ROME_OWN_WORDS).
-An appellation naming a head weighs less for a title that names none (HEADLESS); an
-assistant in a field another role speaks of is the assistant of a field; a head of a field
-no appellation names has the head of a unit among its proposals.
+An appellation naming a head weighs less for a title that names none (HEADLESS), and a
+generic role alone as an appellation weighs less for a title going on with a field
+(BARE_ROLE); qualifiers (polyvalent) weigh less than the field beside them
+(QUALIFIER_WEIGHT); an assistant in a field another role speaks of is the assistant of a
+field; a head of a field no appellation names, or a deputy head, has the head of a unit
+among its proposals.
 
 Everything is computed in batches with sparse matrices, and identical normalised
 titles are scored once: a network's 26,000 titles hold far fewer distinct ones.
