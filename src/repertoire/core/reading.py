@@ -263,7 +263,9 @@ def read_title(
     ``heads``: words some appellation opens on; ``known``: words of the appellations;
     ``spelled``: the appellations, normalised (an "Expert X" one spells stays whole).
     """
-    cleaned = _CODE_PREFIX.sub(r"\1 - ", _NOISE.sub(" ", _GLUED_NUMBER.sub(r"\1 - ", text)))
+    cleaned = _GLUED_NUMBER.sub(r"\1 - ", text)
+    cleaned = _NOISE.sub(" ", cleaned)
+    cleaned = _CODE_PREFIX.sub(r"\1 - ", cleaned)
     cleaned = _ASIDE.sub(r" - \1 - ", cleaned)
     # An acronym opening a later segment names a department, not a person ("Assistante de
     # direction - DAF"): read it as the rest of the title, not as its first word.
