@@ -2,6 +2,7 @@
 
 import pytest
 
+from repertoire.bundled import bundled_document, curated_appellations
 from repertoire.core import clear_winners, grades, matching, roles
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.reading import Lexicon
@@ -659,8 +660,6 @@ def test_an_assistant_in_a_field_another_role_speaks_of_is_the_assistant_of_a_fi
 def test_a_deputy_head_is_proposed_the_head_of_a_unit_too():
     """ "Adjoint au chef de bureau" spells the deputy's appellation, whose job comes first;
     a deputy may run the unit as its head does: the head of a unit is among the proposals."""
-    from repertoire.bundled import bundled_document, curated_appellations
-
     appellations: dict[str, list[str]] = {}
     job_of: dict[str, str] = {}
     for _, row in curated_appellations().rows:
