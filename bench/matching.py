@@ -14,8 +14,9 @@ read miss by miss: ``--verbose`` lists no miss of theirs). A proposal counts whe
 top-1/top-3, the share of titles whose first proposal reaches the bulk-acceptance threshold
 (``REPERTOIRE_BULK_ACCEPT_THRESHOLD``, 0.95 by default, as in the settings) and how often that
 first proposal is right, the same titles written flat (as a web address or a flat export
-writes them) and with an employer, a place or a contract around them, then top-1 per job
-family. The baseline figures were measured on
+writes them) and with an employer, a place or a contract around them, the misses by kind
+(the title spells an appellation the labels give another job; the right field at another
+grade; the engine's own), then top-1 per job family. The baseline figures were measured on
 ``main`` at the commit ``bench/data/matching-baseline.json`` names; rapidfuzz's WRatio on the
 reference titles is printed too, as a floor. The engine is the one the app uses (bundled
 edition + curated appellations, no database).
@@ -40,6 +41,7 @@ from pathlib import Path
 from rapidfuzz import fuzz, process
 
 from repertoire.bundled import bundled_document, curated_appellations
+from repertoire.core.grades import Grades
 from repertoire.core.matching import JobEntry, MatchingIndex, TitleQuery
 from repertoire.core.text import family_key, title_words
 
@@ -117,6 +119,10 @@ def _family_names() -> dict[str, str]:
 
 
 FAMILY = _family_names()
+# Jobs of one field at several grades (Comptable I and II; Agent, Employé(e), Technicien(ne)
+# des moyens généraux), as the engine groups them.
+POSITION = {job.code: number for number, job in enumerate(DOCUMENT.jobs)}
+KIN = Grades.of([job.title for job in DOCUMENT.jobs], [job.level for job in DOCUMENT.jobs]).kin
 
 
 def build_index(with_rome: bool = True) -> tuple[MatchingIndex, list, float]:
@@ -191,7 +197,28 @@ def figures(rows, results) -> dict:
         "above_share": round(len(above) / len(rows), 4),
         "above_precision": round(sum(above) / len(above), 4) if above else None,
         "families": _families(rows, proposals),
+        "misses": _miss_kinds(rows, results),
     }
+
+
+def _miss_kinds(rows, results) -> dict[str, int]:
+    """The titles whose first proposal is not accepted, by what the miss says: the title
+    spells an appellation (as written, or as the engine reads it: score 1) that the curated
+    dictionary gives another job than the labels do, a disagreement of two labellings; the
+    first proposal is an accepted job's field at another grade, which a title seldom tells;
+    anything else, the engine's own misses."""
+    kinds = {"spelled": 0, "grade": 0, "other": 0}
+    for result, (_, ok, _) in zip(results, rows, strict=True):
+        first = result.candidates[0] if result.candidates else None
+        if first is not None and first.code in ok:
+            continue
+        if first is not None and first.score >= 1.0:
+            kinds["spelled"] += 1
+        elif first is not None and any(KIN[POSITION[first.code], POSITION[code]] for code in ok):
+            kinds["grade"] += 1
+        else:
+            kinds["other"] += 1
+    return kinds
 
 
 def _families(rows, proposals) -> dict[str, list[int]]:
@@ -238,6 +265,12 @@ def measure(
     )
     print(f"  with an employer, a place, a contract around: top-1 {n1:6.1%}  top-3 {n3:6.1%}")
     print(f"  rapidfuzz WRatio on reference titles: top-1 {b1:6.1%}  top-3 {b3:6.1%}")
+    misses = current["misses"]
+    print(
+        f"  misses: {sum(misses.values())}: spelling an appellation of another job "
+        f"{misses['spelled']}, the right field at another grade {misses['grade']}, "
+        f"other {misses['other']}"
+    )
     print("  by family (first accepted job): titles, top-1 engine (baseline)")
     for family, (count, right) in current["families"].items():
         before = (base or {}).get("families", {}).get(family)
