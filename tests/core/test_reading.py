@@ -443,6 +443,34 @@ def test_the_contract_as_a_segment_of_its_own_is_not_read():
         assert reading(index, title)[-1] in title_words("stage apprentissage"), title
 
 
+def test_a_trainee_heads_nothing(index):
+    """An intern or an apprentice "responsable" works in the field, under its head."""
+    for title in (
+        "Stage - Responsable juridique",
+        "Alternance Responsable juridique",
+        "Responsable juridique (alternance)",
+        "Responsable juridique en apprentissage",
+        "Apprenti(e) responsable juridique",
+        "[Stage] Directeur juridique",
+    ):
+        assert reading(index, title) == title_words("juridique"), title
+    # Not a head, and not the heads of trainees or of apprenticeships.
+    assert reading(index, "Stage - Chef de projet") == title_words("chef projet")
+    for title in ("Responsable de stage", "Responsable de l'accueil des apprentis"):
+        assert reading(index, title)[0] == title_words("responsable")[0], title
+    jobs = [
+        JobEntry("head", "Chef de groupe", 6, ("Responsable marketing",), "Diriger."),
+        JobEntry("officer", "Chef de produit", 5, ("Chargé de marketing",), "Vendre."),
+    ]
+    marketing = MatchingIndex.build(jobs, lex=Lexicon.parse(LEXICON))
+    assert first_code(marketing, "Responsable marketing") == "head"
+    assert first_code(marketing, "Stage - Responsable marketing") == "officer"
+
+
+def first_code(index, title):
+    return index.match(title).candidates[0].code
+
+
 @pytest.mark.parametrize(
     ("title", "read_as"),
     [

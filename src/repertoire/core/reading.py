@@ -33,7 +33,8 @@ Steps, each generic:
 6. ``specialiste`` roles (expert, consultant…) followed by a field leave the field; an
    assistant of a head is read in that head's field (``Assistante du responsable des
    achats``); a role "de gestion" of a field works in that field (``Responsable de la
-   gestion informatique``);
+   gestion informatique``); a trainee heads nothing (``Stage - Responsable marketing``
+   is read ``marketing``);
 7. a head of an organisational unit (``Chef du bureau X``, ``Responsable du pôle X``, also
    inside a title whose dashes were lost) reads as the repertoire's unit role
    (``chef service``, ``responsable pôle``), keeping level marks (``adjoint``).
@@ -57,6 +58,25 @@ from repertoire.core.text import ABBREVIATIONS, LEVEL_NUMERALS, stem, title_word
 LEXICON_FILE = ("data", "lexique-intitules.csv")
 
 _SEPARATORS = re.compile(r"\s+[-–—]+\s*|\s*[-–—]+\s+|\s*[:*|]\s*|\s*--\s*")
+# A trainee's contract (an internship, a work-study), not the field of apprenticeships that a
+# CCI's "Chargé de l'alternance" works in: written in English, "en alternance", "(stage)",
+# closing the title ("Chargée de développement commercial Alternance H/F"; not "Chargé de
+# l'alternance", "Directrice formation & apprentissage") or opening it (_OPENING_CONTRACT).
+_TRAINING = r"(?:alternance|apprentissage|stage)"
+_TRAINEE_CONTRACT = (
+    r"\b(?:apprenticeship|internship|intern)\b"
+    rf"|\ben\s+{_TRAINING}\b"
+    rf"|(?<!['’])(?<!de )(?<!du )(?<!& )(?<!et )\b{_TRAINING}\b(?=(?:\W|\b[hfxmd]\b)*$)"
+    rf"|\(\s*{_TRAINING}\b[^()]*\)"
+)
+# …or opening the title or a segment, with the person ("Stage - …", "[Alternance] …",
+# "Apprenti(e) …", "Stagiaire …"; not "Responsable de l'accueil des apprentis").
+_TRAINEE = re.compile(
+    _TRAINEE_CONTRACT
+    + r"|(?:^|[-–—|:*\[(/])\s*(?:alternance|apprentissage|stage|stagiaire|alternant|apprenti"
+    r"|trainee)(?:\(e\)|e)?s?\b",
+    re.IGNORECASE,
+)
 _NOISE = re.compile(
     r"\b(?:\d+\s*(?:er|e|nd|[èe]me)|premier|second)\s+semestre\b"  # "Stage 1er semestre"
     r"|\(\s*r[ée]f[^)]*\)"  # (réf.2623)
@@ -67,16 +87,10 @@ _NOISE = re.compile(
     r"|\b\d{2,}\b"  # department numbers, years
     r"|\b\d+\s*postes?\b|\bpostes?\s+[àa]\s+pourvoir\b|\bcr[ée]ation\s+de\s+poste\b"
     r"|\bcontractuel(?:le)?s?\b|\bvacation\b|\b\d*\s*mois\b"
-    # A work-study or a trainee contract, not the field of apprenticeships that a CCI's
-    # "Chargé de l'alternance" works in: written in English, "en alternance", "(stage)",
-    # and opening a segment (_OPENING_CONTRACT).
-    r"|\b(?:apprenticeship|internship|intern)\b"
-    r"|\ben\s+(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b"
-    # …or closing it ("Chargée de développement commercial Alternance H/F"); not as a field
-    # ("Chargé de l'alternance", "Directrice formation & apprentissage").
-    r"|(?<!['’])(?<!de )(?<!du )(?<!& )(?<!et )"
-    r"\b(?:alternance|apprentissage|stage)\b(?=(?:\W|\b[hfxmd]\b)*$)"
-    r"|\(\s*(?:alternance|apprentissage|stage|int[ée]rim|cdd|cdi)\b[^()]*\)"
+    # A trainee's contract, or another ("en intérim", "(CDD)").
+    rf"|{_TRAINEE_CONTRACT}"
+    r"|\ben\s+(?:int[ée]rim|cdd|cdi)\b"
+    r"|\(\s*(?:int[ée]rim|cdd|cdi)\b[^()]*\)"
     r"|\bbac\s*\+\s*\d\b"  # a diploma: "BAC +2"
     r"|(?:\bde\s+)?\bfin\s+d['’]\s*[ée]tudes?\b"  # "Stage de fin d'études": no finance
     r"|\bchez\s.*$"  # the employer: "Assistant marketing chez …"
@@ -111,6 +125,7 @@ _CODE_PREFIX = re.compile(
     r"^\s*((?:[A-Z0-9]{1,6}\s*[/:-]\s*)+[A-Z0-9]{1,6})(?:\s*[-:]\s*|\s+)(?=[A-ZÀ-Ý][a-zà-ÿ])"
 )
 _ASSISTING = frozenset(title_words("assistant secrétaire"))
+_HEADING = frozenset(title_words("responsable directeur"))
 # Contracts, as a segment of their own after the job says them ("… - Alternance/Stage").
 # (The normalisation already drops "CDI", "alternant", "stagiaire"…)
 _CONTRACTS = frozenset(title_words("alternance apprentissage stage freelance"))
@@ -409,6 +424,10 @@ def read_title(
         and " ".join(words) not in spelled
     ):
         words = [words[0], *words[2:]]
+    # A trainee heads nothing: a "Sales Partner Manager Intern" works in sales, an
+    # apprentice "Responsable de l'action commerciale" in sales promotion.
+    if _TRAINEE.search(text):
+        words = [word for word in words if word not in _HEADING] or words
     return _unit_role(_from_unit_head(words, heads, lex), lex) or words
 
 
