@@ -692,3 +692,21 @@ def test_a_qualifier_weighs_less_than_the_field_it_sits_beside(monkeypatch):
     assert first(MatchingIndex.build(jobs, lex=lex), "Agent administratif polyvalent").code == (
         "general"
     )
+
+
+def test_a_specialist_read_as_the_field_is_no_assistant_of_it(monkeypatch):
+    """ "Consultant juridique" is read "juridique" (the specialist leaves the field): the
+    juriste sooner than the « Assistant juridique », which shares as many words."""
+    jobs = [
+        JobEntry("aide", "Assistant(e) spécialisé(e)", 4, ("Assistant juridique",), "Saisir."),
+        JobEntry("legal", "Juriste", 6, ("Juriste conseil", "Conseiller juridique"), "Conseiller."),
+    ]
+    lex = Lexicon.parse(
+        "kind;terme;lecture\nrole;assistant;\nrole;conseiller;\nspecialiste;consultant;\n"
+    )
+    title = "Consultant juridique DAJ"
+    assert first(MatchingIndex.build(jobs, lex=lex), title).code == "legal"
+    # The assistant's own title still goes to the assistant.
+    assert first(MatchingIndex.build(jobs, lex=lex), "Assistant juridique").code == "aide"
+    monkeypatch.setattr(matching, "SPECIALIST_ASSISTANT", 1.0)
+    assert first(MatchingIndex.build(jobs, lex=lex), title).code == "aide"

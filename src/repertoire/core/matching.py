@@ -22,9 +22,9 @@ after Employé(e) des moyens généraux) follow it, below it: a title seldom tel
 The head word compared is the role an appellation names, read as a title's is ("Marketing
 manager" is a manager). The jobs a ROME appellation lifts alike go by their own
 appellations' closeness to the title (ROME_OWN_WORDS).
-An appellation naming a head weighs less for a title that names none (HEADLESS), and a
+An appellation naming a head weighs less for a title that names none (HEADLESS), a
 generic role alone as an appellation weighs less for a title going on with a field
-(BARE_ROLE); qualifiers (polyvalent) weigh less than the field beside them
+(BARE_ROLE), and an assistant's for a specialist's title (SPECIALIST_ASSISTANT); qualifiers (polyvalent) weigh less than the field beside them
 (QUALIFIER_WEIGHT); an assistant in a field another role speaks of is the assistant of a
 field; a head of a field no appellation names, or a deputy head, has the head of a unit
 among its proposals.
@@ -95,11 +95,16 @@ HEADLESS = 0.9
 # decides, is not in it. Its score is this share ("Analyste conformité" is a compliance
 # analyst sooner than the bare « Analyste » of market studies).
 BARE_ROLE = 0.8
+# A specialist (expert, consultant, spécialiste: the lexicon's) read as their field is no
+# assistant of it: an assistant's appellation scores this share ("Consultant juridique" is
+# the juriste sooner than the « Assistant juridique »).
+SPECIALIST_ASSISTANT = 0.9
 # An expert whose title the reading left to its field ("Expert Intune" is read "informatique")
 # is a senior of that field: the level cues read SENIOR for EXPERT.
 EXPERT = title_words("expert")[0]
 SENIOR = title_words("senior")[0]
 ADJOINT = title_words("adjoint")[0]
+ASSISTANT = title_words("assistant")[0]
 # Titles scored together: bounds the dense score matrix (rows × appellations).
 CHUNK = 1024
 
@@ -202,6 +207,8 @@ class _Dictionary:
     heading: np.ndarray
     # Whether each title is a generic role alone ("Instructeur", "Analyste").
     bare_role: np.ndarray
+    # Whether each title is an assistant's ("Assistant juridique").
+    assisting: np.ndarray
 
 
 class MatchingIndex:
@@ -244,11 +251,13 @@ class MatchingIndex:
         self._lexicon = lex or lexicon()
         # The role word of each appellation, and the words appellations open on.
         self._name_role = [self._role_word(name) for name in normalized_names]
-        rome_roles = [self._role_word(name) for name in self._rome_normalized]
+        self._rome_roles = [self._role_word(name) for name in self._rome_normalized]
         openings = [name.split(" ", 1)[0] for name in normalized_names + self._rome_normalized]
         self._head_ids = {
             head: number
-            for number, head in enumerate(dict.fromkeys(self._name_role + rome_roles + openings))
+            for number, head in enumerate(
+                dict.fromkeys(self._name_role + self._rome_roles + openings)
+            )
         }
         name_head = np.array([self._head_ids[role] for role in self._name_role])
         self._heads = frozenset(self._head_ids)
@@ -297,6 +306,7 @@ class MatchingIndex:
             exact=self._exact,
             heading=self._roles.naming_a_head(normalized_names),
             bare_role=self._bare_roles(normalized_names),
+            assisting=np.array([role == ASSISTANT for role in self._name_role]),
         )
         # A job's words: those of its text and of all its titles.
         owner = sparse.csr_matrix(
@@ -352,10 +362,11 @@ class MatchingIndex:
             chars_t=self._chars.transform(compared).T.tocsr(),
             words_t=presence.multiply(self._idf).T.tocsr(),
             mass=self._mass(compared, presence),
-            head=np.array([self._head_ids.get(self._role_word(name), -1) for name in names]),
+            head=np.array([self._head_ids.get(role, -1) for role in self._rome_roles]),
             exact=exact,
             heading=self._roles.naming_a_head(names),
             bare_role=self._bare_roles(names),
+            assisting=np.array([role == ASSISTANT for role in self._rome_roles]),
         )
 
     def _bare_roles(self, names: list[str]) -> np.ndarray:
@@ -455,6 +466,12 @@ class MatchingIndex:
         generic = np.array([self._roles.generic_head(title) for title in titles])[:, None]
         head_weight = np.where(generic, GENERIC_HEAD_WEIGHT, HEAD_WEIGHT).astype(np.float32)
         title_heading = self._roles.naming_a_head(titles)
+        specialist = np.array(
+            [
+                self._roles.specialist_of_field(title, original)
+                for title, original in zip(titles, plain, strict=True)
+            ]
+        )[:, None]
 
         # Only level marks in common ("senior") say nothing of the field.
         unmarked = presence.multiply(self._unmarked).tocsr()
@@ -471,6 +488,7 @@ class MatchingIndex:
             scores = CHAR_WEIGHT * chars + word_weight * words + head_weight * heads
             scores *= np.where(~title_heading[:, None] & names.heading[None, :], HEADLESS, 1.0)
             scores *= np.where(generic & heads & names.bare_role[None, :], BARE_ROLE, 1.0)
+            scores *= np.where(specialist & names.assisting[None, :], SPECIALIST_ASSISTANT, 1.0)
             for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
                 for column in (*names.exact.get(title, ()), *names.exact.get(original, ())):
                     scores[row, column] = 1.0

@@ -13,7 +13,8 @@ proposals to another job than the best-scoring appellation's:
   assistant of a field ("Assistant marketing opérationnel", not the "Chargé de marketing
   opérationnel");
 - a title naming no head (responsable, chef, directeur, manager) fits an appellation naming
-  one less well (the matcher weighs it: ``matching.HEADLESS``);
+  one less well (the matcher weighs it: ``matching.HEADLESS``), and a specialist's title
+  read as its field ("Consultant juridique") an assistant's (``matching.SPECIALIST_ASSISTANT``);
 - a head of a field no appellation names has the head of a unit among its proposals
   ("Responsable de la commande publique"), and so has a deputy head ("Adjoint au chef de
   bureau", though its appellation says the job it means first).
@@ -111,6 +112,13 @@ class Roles:
             return False
         company = self.head_company.get(head, frozenset())
         return sum(word in company for word in known) <= len(known) / 2
+
+    def specialist_of_field(self, title: str, plain: str) -> bool:
+        """Whether the reading of a title left a specialist (expert, consultant…) to the
+        field ("Consultant juridique" is read "juridique"): a specialist's plain title, a
+        specialist word the reading does not have."""
+        read = set(title.split())
+        return any(word in self.lexicon.specialists and word not in read for word in plain.split())
 
     def role_alone(self, title: str) -> bool:
         """Whether a read title opens on a generic role and no other word of it is one the
