@@ -327,6 +327,8 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
+        ("Assistante du CEO", "assistant directeur général"),
+        ("CFO", "directeur financier"),
         # Growth is marketing's: acquiring users.
         ("Growth & Media Operations", "marketing media operations"),
         ("Inside sales", "commercial sédentaire"),
