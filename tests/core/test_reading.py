@@ -166,6 +166,10 @@ def test_opening_acronyms_naming_a_person_before_the_job_are_its_department(inde
     # "DRH", "DG": the department the job sits in, when another segment names the job.
     assert reading(index, "DRH - Technicien support") == title_words("Technicien support")
     assert reading(index, "DG / DIT : Juriste droit public") == title_words("Juriste droit public")
+    # …or words the appellations know, though none opens on them ("SG - Archiviste").
+    assert reading(index, "DRH - Support informatique") == title_words("Support informatique")
+    # A title in capitals has no acronyms to tell: its opening word is read.
+    assert reading(index, "CHEF (FE) DU BUREAU JURIDIQUE")[0] == title_words("chef")[0]
     # Alone, or beside words that name no job, the acronym is the job.
     assert reading(index, "DRH") == title_words("DRH")
     assert "directeur" in reading(index, "DRH - Groupe Hugo")

@@ -334,11 +334,15 @@ def read_title(
     # Opening acronyms that name a person ("DRH - Chargé de la paie", "DGA / DID :
     # Responsable administrative"), before a segment naming the job: the department the
     # job sits in, neither the job nor its field.
+    shouting = not any(letter.islower() for letter in text)
     department = (
         len(segments) > 1
         and _ACRONYMS.fullmatch(kept[0].strip()) is not None
         and job_like(0)
-        and any(job_like(number) for number in range(1, len(segments)))
+        and any(
+            job_like(number) or (not shouting and share_known(segments[number]) >= 0.5)
+            for number in range(1, len(segments))
+        )
     )
     if department:
         places[0] = True
@@ -361,6 +365,7 @@ def read_title(
             segment
             for number, segment in enumerate(segments)
             if not (number and (places[number] or not share_known(segment)))
+            and not (department and number == 0)
         ]
         if len(others) < 2 and not any(share_known(segment) >= 0.5 for segment in others):
             others = segments
@@ -376,7 +381,6 @@ def read_title(
             for w in segment
         ]
         words.extend(segments[first])
-        shouting = not any(letter.islower() for letter in text)
         for number in range(first + 1, len(segments)):
             segment, part = segments[number], kept[number]
             acronyms = _ACRONYMS.fullmatch(part.strip()) or (
