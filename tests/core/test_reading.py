@@ -328,6 +328,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         # The secretary of a head works for that head, in that unit.
         ("Secrétaire du responsable de la formation", "secrétaire formation"),
         ("Économiste de la construction", "chargé de travaux bâtiment"),
+        ("Chef de projet immobilier", "chef de travaux immobilier"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
