@@ -24,10 +24,10 @@ manager" is a manager). The jobs a ROME appellation lifts alike go by their own
 appellations' closeness to the title (ROME_OWN_WORDS).
 An appellation naming a head weighs less for a title that names none (HEADLESS), a
 generic role alone as an appellation weighs less for a title going on with a field
-(BARE_ROLE), and an assistant's for a specialist's title (SPECIALIST_ASSISTANT); qualifiers (polyvalent) weigh less than the field beside them
-(QUALIFIER_WEIGHT); an assistant in a field another role speaks of is the assistant of a
-field; a head of a field no appellation names, or a deputy head, has the head of a unit
-among its proposals.
+(BARE_ROLE), and an assistant's for a specialist's title (SPECIALIST_ASSISTANT);
+qualifiers (polyvalent) weigh less than the field beside them (QUALIFIER_WEIGHT); an
+assistant in a field another role speaks of is the assistant of a field; a head of a field
+no appellation names, or a deputy head, has the head of a unit among its proposals.
 
 Everything is computed in batches with sparse matrices, and identical normalised
 titles are scored once: a network's 26,000 titles hold far fewer distinct ones.

@@ -332,8 +332,9 @@ def read_title(
         return not places[number] and (words[0] in heads or words[0] in lex.heads_of_unit)
 
     # Opening acronyms that name a person ("DRH - Chargé de la paie", "DGA / DID :
-    # Responsable administrative"), before a segment naming the job: the department the
-    # job sits in, neither the job nor its field.
+    # Responsable administrative", "SG - Archiviste"), before a segment naming the job or
+    # made of known words: the department the job sits in, neither the job nor its field (in
+    # a title written in capitals, any short word looks like an acronym: "CHEF (FE) DU …").
     shouting = not any(letter.islower() for letter in text)
     department = (
         len(segments) > 1
