@@ -329,6 +329,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Secrétaire du responsable de la formation", "secrétaire formation"),
         ("Économiste de la construction", "chargé de travaux bâtiment"),
         ("Chef de projet immobilier", "chef de travaux immobilier"),
+        ("Archiviste", "documentaliste"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
         ("Sales director", "directeur ventes"),
