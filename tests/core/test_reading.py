@@ -330,6 +330,7 @@ def test_the_shipped_lexicon_reads_dgs_as_the_director_general():
         ("Économiste de la construction", "chargé de travaux bâtiment"),
         ("Chef de projet immobilier", "chef de travaux immobilier"),
         ("Archiviste", "documentaliste"),
+        ("Bibliothécaire", "documentaliste"),
         ("Gestionnaire risque de change", "gestionnaire trésorerie"),
         ("Account management partner", "gestion de clientèle partner"),
         ("Digital marketing executive", "chargé digital marketing"),
