@@ -710,3 +710,17 @@ def test_a_specialist_read_as_the_field_is_no_assistant_of_it(monkeypatch):
     assert first(MatchingIndex.build(jobs, lex=lex), "Assistant juridique").code == "aide"
     monkeypatch.setattr(matching, "SPECIALIST_ASSISTANT", 1.0)
     assert first(MatchingIndex.build(jobs, lex=lex), title).code == "aide"
+
+
+def test_the_reason_quotes_the_appellation_a_title_spells():
+    """A title that spells a job's title is told so, though an appellation of the same job
+    reads alike through the synonyms (« Financial controller » for "Contrôleur de gestion")."""
+    appellations: dict[str, list[str]] = {}
+    for _, row in curated_appellations().rows:
+        appellations.setdefault(row["code"], []).append(row["appellation"])
+    index = MatchingIndex.build(
+        JobEntry.from_sheet(job, appellations.get(job.code, ())) for job in bundled_document().jobs
+    )
+    for job in bundled_document().jobs:
+        found = first(index, job.title)
+        assert (found.code, found.score, found.matched) == (job.code, 1.0, job.title), job.title

@@ -489,6 +489,10 @@ class MatchingIndex:
             scores *= np.where(~title_heading[:, None] & names.heading[None, :], HEADLESS, 1.0)
             scores *= np.where(generic & heads & names.bare_role[None, :], BARE_ROLE, 1.0)
             scores *= np.where(specialist & names.assisting[None, :], SPECIALIST_ASSISTANT, 1.0)
+            # Only a spelled appellation scores 1: one read alike through the synonyms
+            # (« Financial controller » for "Contrôleur de gestion") stays just below, so the
+            # reason quotes the appellation the title spells.
+            np.minimum(scores, np.nextafter(scores.dtype.type(1), 0), out=scores)
             for row, (title, original) in enumerate(zip(titles, plain, strict=True)):
                 for column in (*names.exact.get(title, ()), *names.exact.get(original, ())):
                     scores[row, column] = 1.0
