@@ -1,13 +1,12 @@
-import copy
-
 import pytest
 from django.apps import apps
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Model
 from django.test import override_settings
 
 from repertoire import bundled
-from repertoire.catalog import services
+from repertoire.catalog import selectors, services
 from repertoire.catalog.models import Edition
 from repertoire.core.document import RepertoireDocument
 from repertoire.core.document_reader import decode, parse_document
@@ -83,15 +82,53 @@ def document(source_text) -> RepertoireDocument:
     return parse_document(source_text)
 
 
-# The rows the importer wrote for the bundled edition, by model: imported once per test
-# session, then written back row for row into each test's database.
-_edition_rows: dict[type[Model], list[Model]] | None = None
+# The rows the importer wrote for the bundled edition, as one insert per table: imported
+# once per test session, then written back row for row into each test's database.
+_edition_inserts: list[tuple[str, list[tuple]]] | None = None
+_shipped_edition: tuple[int, str] | None = None  # its id and its content key
 
 
 def _pks_by_model() -> dict[type[Model], set]:
     return {
         model: set(model._base_manager.values_list("pk", flat=True)) for model in apps.get_models()
     }
+
+
+def _inserts(written: dict[type[Model], list[Model]]) -> list[tuple[str, list[tuple]]]:
+    """One INSERT per table with its rows' values as the database stores them (dates
+    included: the edition's import time names its content, see ``per_edition``).
+
+    Rows no other written row points to (the journal's) take the next free id: the test
+    may have journaled something before asking for the edition."""
+    pointed_to = {
+        field.related_model
+        for model in written
+        for field in model._meta.concrete_fields
+        if field.is_relation
+    }
+    quote = connection.ops.quote_name
+    inserts = []
+    for model, rows in written.items():
+        fields = [
+            field
+            for field in model._meta.concrete_fields
+            if model in pointed_to or not field.primary_key
+        ]
+        columns = ", ".join(quote(field.column) for field in fields)
+        values = ", ".join(["%s"] * len(fields))
+        inserts.append(
+            (
+                f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})",
+                [
+                    tuple(
+                        field.get_db_prep_save(getattr(row, field.attname), connection)
+                        for field in fields
+                    )
+                    for row in rows
+                ],
+            )
+        )
+    return inserts
 
 
 @pytest.fixture
@@ -101,34 +138,36 @@ def edition(db):
     The first test of the session imports it through the importer (most of a second); the
     next ones get the same rows written back in one insert per table. Django's foreign
     keys are checked at commit on both databases, so the order of the tables is free."""
-    global _edition_rows
+    global _edition_inserts, _shipped_edition
     if Edition.objects.exists():
         return None  # as the importer's ensure_bundled_edition: only into an empty database
-    if _edition_rows is None:
+    if _edition_inserts is None:
         before = _pks_by_model()
         loaded = services.ensure_bundled_edition(author="test")
         written = {
             model: list(model._base_manager.exclude(pk__in=before[model]).order_by("pk"))
             for model in before
         }
-        _edition_rows = {model: rows for model, rows in written.items() if rows}
+        _edition_inserts = _inserts({model: rows for model, rows in written.items() if rows})
+        _shipped_edition = (loaded.pk, selectors.edition_key(Edition.objects.get(pk=loaded.pk)))
         return loaded
-    # Rows no other restored row points to (the journal's) take the next free id: the test
-    # may have journaled something before asking for the edition.
-    pointed_to = {
-        field.related_model
-        for model in _edition_rows
-        for field in model._meta.concrete_fields
-        if field.is_relation
-    }
-    for model, rows in _edition_rows.items():
-        copies = [copy.copy(row) for row in rows]
-        if model not in pointed_to:
-            for row in copies:
-                row.pk = None
-        model._base_manager.bulk_create(copies)
-    (loaded,) = _edition_rows[Edition]
-    return Edition.objects.get(pk=loaded.pk)
+    with connection.cursor() as cursor:
+        for statement, rows in _edition_inserts:
+            cursor.executemany(statement, rows)
+    return Edition.objects.get(pk=_shipped_edition[0])
+
+
+@pytest.fixture(autouse=True)
+def _indexes_of_the_edition_as_shipped():
+    """Indexes are kept per process by the edition's content key (id, import time,
+    revision). Every test gets the bundled edition back with the same key, so its indexes
+    are built once per session; a test that changed the edition leaves a key that a
+    rolled-back database gives again to the next test that changes it: forgotten after the test."""
+    yield
+    shipped = _shipped_edition and _shipped_edition[1]
+    for place, (key, _) in list(selectors._indexes.items()):
+        if key != shipped:
+            del selectors._indexes[place]
 
 
 @pytest.fixture(autouse=True)

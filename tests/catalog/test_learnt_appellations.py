@@ -19,15 +19,6 @@ pytestmark = pytest.mark.django_db
 TITLE = "Gestionnaire des écritures portuaires"  # invented: no appellation says it
 
 
-@pytest.fixture(autouse=True)
-def _fresh_indexes():
-    """Indexes are kept per process by the edition's revision, which a rolled-back test
-    database gives again: each test builds its own."""
-    selectors._indexes.clear()
-    yield
-    selectors._indexes.clear()
-
-
 def first_two(edition, establishment=None, title=TITLE):
     result = selectors.matching_index(edition, establishment).match(title, top=3)
     return [(c.code, c.score) for c in result.candidates[:2]]
