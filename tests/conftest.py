@@ -175,3 +175,31 @@ def _empty_cache():
     """Each test starts with no rendered page parts: a rolled-back test database gives
     its revision numbers again, which a running app never does."""
     cache.clear()
+
+
+# What reaches the database under test: pytest-django's fixtures (directly or through
+# another fixture) and its marker, or a marker for the tests that hand the suite's
+# DATABASE_URL to processes of their own.
+_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def _reaches_the_database(item: pytest.Item) -> bool:
+    return (
+        item.get_closest_marker("django_db") is not None
+        or item.get_closest_marker("database_url") is not None
+        or not _DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """On PostgreSQL only the tests that reach the database run: the others (the pure
+    core, the command line's output, processes with an embedded SQLite of their own) would
+    repeat the SQLite run to the letter."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    left_out = [item for item in items if not _reaches_the_database(item)]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if _reaches_the_database(item)]

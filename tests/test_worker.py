@@ -21,6 +21,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 ROWS = 300
 
+pytestmark = pytest.mark.database_url
+
 
 @pytest.fixture
 def environment(tmp_path):
