@@ -101,6 +101,7 @@ BLOCKING_IMPACTS = ("serious", "critical")
 # Run the whole default rule set (WCAG 2.0/2.1 A and AA plus best practices) and keep the
 # violations that block a user; the script reports which document it looked at.
 AXE_RUN = """async () => {
+  if (typeof axe !== 'object') return null;  // a later document than the one given axe
   const result = await axe.run(document, {resultTypes: ['violations']});
   return {
     url: document.location.href,
@@ -172,12 +173,16 @@ class AccessibilityAudit:
             if kind != "text/html":  # a download, a JSON answer, a CSV shown inline
                 self._pending.pop(id(page), None)
                 return
-            if not page.evaluate("typeof window.axe === 'object'"):
-                # Evaluated through the debugging protocol: the page's CSP doesn't apply.
-                page.evaluate(self.source())
-                if not page.evaluate("typeof window.axe === 'object'"):
-                    raise RuntimeError("axe-core did not load")
+            # Evaluated through the debugging protocol: the page's CSP doesn't apply.
+            # Checked in the same evaluation, in the same document: another document at
+            # the same address may be shown by the next call.
+            loaded = "typeof window.axe === 'object'"
+            if not page.evaluate(loaded) and not page.evaluate(f"{self.source()}\n;{loaded}"):
+                raise RuntimeError("axe-core did not load")
             result = page.evaluate(AXE_RUN)
+            if result is None:
+                self.interrupted.append(url)  # the document shown now has its own load
+                return
         except Exception as error:
             if page.is_closed() or page.url != url or "context was destroyed" in str(error):
                 self.interrupted.append(url)  # the next document has its own load
