@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 # Two definition texts this alike are the same text, one of them altered.
 SAME_TEXT_SIMILARITY = 0.8
@@ -55,6 +56,8 @@ class LevelDefinitions:
         return cls({level: tuple(texts) for level, texts in sorted(by_level.items())}, home)
 
 
+# Every import, copy and check of a document compares the same few texts again.
+@lru_cache(maxsize=4096)
 def _similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     first, second = " ".join(a)[:COMPARED_CHARS], " ".join(b)[:COMPARED_CHARS]
     return SequenceMatcher(None, first, second, autojunk=False).ratio()
