@@ -115,6 +115,12 @@ def jobs_of(edition: Edition, level: int | None = None) -> QuerySet[ReferenceJob
     return jobs.order_by("position")
 
 
+def job_list(edition: Edition) -> QuerySet[ReferenceJob]:
+    """The edition's reference jobs in order, each with its level: what a choice of job or
+    a lookup by code needs (``jobs_of`` adds their profiles, read with two more queries)."""
+    return edition.jobs.select_related("level").order_by("position")
+
+
 def job_of(edition: Edition, code: str) -> ReferenceJob | None:
     # get(), not first(): an ORDER BY would walk the edition rather than its code index.
     try:

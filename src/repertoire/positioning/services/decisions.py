@@ -149,7 +149,7 @@ def propose(
     if not employees:
         return 0
     edition = edition or catalog.get_edition()
-    jobs = {job.code: job for job in catalog.jobs_of(edition).select_related("level")}
+    jobs = {job.code: job for job in catalog.job_list(edition)}
     results = _matched_by_establishment(employees, edition, matches)
     existing = {
         positioning.employee_id: positioning

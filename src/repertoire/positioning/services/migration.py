@@ -246,7 +246,7 @@ def _map_decisions(
     """Propose in ``target``, for each decided positioning of ``source``, its job's
     successor first, then the engine's candidates; saved in batches."""
     _, mapping = catalog.successors_between(source, target)
-    jobs = {job.code: job for job in catalog.jobs_of(target).select_related("level")}
+    jobs = {job.code: job for job in catalog.job_list(target)}
     results = matched([title_query(p.employee) for p in to_map], target, matches, establishment)
     created, updated, migrated = [], [], []
     for old, result in zip(to_map, results, strict=True):

@@ -172,7 +172,7 @@ def _context(source: Edition, target: Edition) -> _Context:
             catalog.edition_content(source), catalog.edition_content(target)
         ),
         mapping=mapping,
-        jobs={job.code: job for job in catalog.jobs_of(target).select_related("level")},
+        jobs={job.code: job for job in catalog.job_list(target)},
     )
 
 

@@ -74,7 +74,7 @@ def open_appeal(request, pk: int):
 def appeal_detail(request, pk: int):
     appeal = get_object_or_404(selectors.appeals_for(request.user), pk=pk)
     positioning = appeal.positioning
-    jobs = catalog.jobs_of(positioning.edition).select_related("level")
+    jobs = catalog.job_list(positioning.edition)
     form = AppealDecisionForm(
         request.POST or None,
         jobs=jobs,

@@ -85,7 +85,7 @@ def employee_detail(request, pk: int):
         "pay_history": selectors.pay_history_of(request.user, employee),
     }
     if positioning is not None:
-        jobs = catalog.jobs_of(positioning.edition).select_related("level")
+        jobs = catalog.job_list(positioning.edition)
         context |= {
             "events": selectors.events_of(positioning),
             "appeals": positioning.appeals.all(),

@@ -79,7 +79,7 @@ def index(request):
 def worklist(request, code: str):
     establishment = get_object_or_404(selectors.establishments_for(request.user), code=code)
     edition = catalog.get_edition()
-    jobs = list(catalog.jobs_of(edition).select_related("level"))
+    jobs = list(catalog.job_list(edition))
     form, filters = _worklist_filters(request, establishment, request.GET, jobs)
     as_list = request.GET.get("vue") == "liste" or bool(filters.title_key)
     threshold = selectors.bulk_accept_threshold()
@@ -138,7 +138,7 @@ def _worklist_filters(request, establishment: Establishment, data, jobs=None):
     worklist's query, or the fields a bulk acceptance posts back): one reading for the
     list and for what bulk acceptance acts on."""
     if jobs is None:
-        jobs = list(catalog.jobs_of(catalog.get_edition()).select_related("level"))
+        jobs = list(catalog.job_list(catalog.get_edition()))
     form = WorklistFilterForm(
         data or None,
         services=(
