@@ -180,7 +180,13 @@ def _empty_cache():
 # What reaches the database under test: pytest-django's fixtures (directly or through
 # another fixture) and its marker, or a marker for the tests that hand the suite's
 # DATABASE_URL to processes of their own.
-_DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+_DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_setup",  # a fixture of wider scope writing through django_db_blocker
+}
 
 
 def _reaches_the_database(item: pytest.Item) -> bool:
@@ -195,8 +201,6 @@ def pytest_collection_modifyitems(config, items):
     """On PostgreSQL only the tests that reach the database run: the others (the pure
     core, the command line's output, processes with an embedded SQLite of their own) would
     repeat the SQLite run to the letter."""
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         return
     left_out = [item for item in items if not _reaches_the_database(item)]
