@@ -657,17 +657,22 @@ def test_an_assistant_in_a_field_another_role_speaks_of_is_the_assistant_of_a_fi
     assert first("Assistant marketing opérationnel") == "prod"
 
 
-def test_a_deputy_head_is_proposed_the_head_of_a_unit_too():
-    """ "Adjoint au chef de bureau" spells the deputy's appellation, whose job comes first;
-    a deputy may run the unit as its head does: the head of a unit is among the proposals."""
+@pytest.fixture(scope="module")
+def shipped_index() -> MatchingIndex:
+    """The shipped edition's jobs with their curated appellations (no ROME)."""
     appellations: dict[str, list[str]] = {}
-    job_of: dict[str, str] = {}
     for _, row in curated_appellations().rows:
         appellations.setdefault(row["code"], []).append(row["appellation"])
-        job_of[row["appellation"]] = row["code"]
-    index = MatchingIndex.build(
+    return MatchingIndex.build(
         JobEntry.from_sheet(job, appellations.get(job.code, ())) for job in bundled_document().jobs
     )
+
+
+def test_a_deputy_head_is_proposed_the_head_of_a_unit_too(shipped_index):
+    """ "Adjoint au chef de bureau" spells the deputy's appellation, whose job comes first;
+    a deputy may run the unit as its head does: the head of a unit is among the proposals."""
+    job_of = {row["appellation"]: row["code"] for _, row in curated_appellations().rows}
+    index = shipped_index
     ranked = [c.code for c in index.match("Adjoint au chef de bureau").candidates]
     assert ranked[0] == job_of["Chef de service adjoint"]
     assert job_of["Chef de service"] in ranked
@@ -712,15 +717,9 @@ def test_a_specialist_read_as_the_field_is_no_assistant_of_it(monkeypatch):
     assert first(MatchingIndex.build(jobs, lex=lex), title).code == "aide"
 
 
-def test_the_reason_quotes_the_appellation_a_title_spells():
+def test_the_reason_quotes_the_appellation_a_title_spells(shipped_index):
     """A title that spells a job's title is told so, though an appellation of the same job
     reads alike through the synonyms (« Financial controller » for "Contrôleur de gestion")."""
-    appellations: dict[str, list[str]] = {}
-    for _, row in curated_appellations().rows:
-        appellations.setdefault(row["code"], []).append(row["appellation"])
-    index = MatchingIndex.build(
-        JobEntry.from_sheet(job, appellations.get(job.code, ())) for job in bundled_document().jobs
-    )
     for job in bundled_document().jobs:
-        found = first(index, job.title)
+        found = first(shipped_index, job.title)
         assert (found.code, found.score, found.matched) == (job.code, 1.0, job.title), job.title
