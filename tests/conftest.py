@@ -86,6 +86,7 @@ def document(source_text) -> RepertoireDocument:
 # once per test session, then written back row for row into each test's database.
 _edition_inserts: list[tuple[str, list[tuple]]] | None = None
 _shipped_edition: tuple[int, str] | None = None  # its id and its content key
+_writing_back = False  # while the fixture writes those rows into a test's database
 
 
 def _pks_by_model() -> dict[type[Model], set]:
@@ -138,7 +139,7 @@ def edition(db):
     The first test of the session imports it through the importer (most of a second); the
     next ones get the same rows written back in one insert per table. Django's foreign
     keys are checked at commit on both databases, so the order of the tables is free."""
-    global _edition_inserts, _shipped_edition
+    global _edition_inserts, _shipped_edition, _writing_back
     if Edition.objects.exists():
         return None  # as the importer's ensure_bundled_edition: only into an empty database
     if _edition_inserts is None:
@@ -151,9 +152,13 @@ def edition(db):
         _edition_inserts = _inserts({model: rows for model, rows in written.items() if rows})
         _shipped_edition = (loaded.pk, selectors.edition_key(Edition.objects.get(pk=loaded.pk)))
         return loaded
-    with connection.cursor() as cursor:
-        for statement, rows in _edition_inserts:
-            cursor.executemany(statement, rows)
+    _writing_back = True
+    try:
+        with connection.cursor() as cursor:
+            for statement, rows in _edition_inserts:
+                cursor.executemany(statement, rows)
+    finally:
+        _writing_back = False
     return Edition.objects.get(pk=_shipped_edition[0])
 
 
@@ -161,12 +166,27 @@ def edition(db):
 def _indexes_of_the_edition_as_shipped():
     """Indexes are kept per process by the edition's content key (id, import time,
     revision). Every test gets the bundled edition back with the same key, so its indexes
-    are built once per session; a test that changed the edition leaves a key that a
-    rolled-back database gives again to the next test that changes it: forgotten after the test."""
-    yield
+    are built once per session. Forgotten after the test: those of an edition it changed
+    through the services (a rolled-back database gives its revisions again to the next
+    test), and those it built after changing the repertoire's rows by hand (the key
+    unchanged, they would not be the shipped edition's)."""
+    catalog_tables = {model._meta.db_table for model in apps.get_app_config("catalog").get_models()}
+    kept_before = dict(selectors._indexes)
+    changed_by_hand = False
+
+    def watch(execute, sql, params, many, context):
+        nonlocal changed_by_hand
+        if not _writing_back and not changed_by_hand:
+            verb = sql.lstrip()[:6].upper()
+            if verb in ("INSERT", "UPDATE", "DELETE") and any(t in sql for t in catalog_tables):
+                changed_by_hand = True
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        yield
     shipped = _shipped_edition and _shipped_edition[1]
-    for place, (key, _) in list(selectors._indexes.items()):
-        if key != shipped:
+    for place, entry in list(selectors._indexes.items()):
+        if entry[0] != shipped or (changed_by_hand and kept_before.get(place) is not entry):
             del selectors._indexes[place]
 
 
