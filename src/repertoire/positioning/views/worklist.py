@@ -351,7 +351,7 @@ def undo_acceptance_batch(request, code: str, pk: int):
 def decide_group(request, code: str):
     establishment = establishment_to_decide(request, code)
     edition = catalog.get_edition()
-    form = GroupDecisionForm(request.POST, jobs=catalog.jobs_of(edition))
+    form = GroupDecisionForm(request.POST, jobs=catalog.job_list(edition))
     if not form.is_valid():
         form_errors(request, form)
         return _back(request, establishment)
@@ -396,7 +396,7 @@ def validate(request, pk: int):
 @require_POST
 def change(request, pk: int):
     positioning = positioning_to_decide(request, pk)
-    form = DecisionForm(request.POST, jobs=catalog.jobs_of(positioning.edition))
+    form = DecisionForm(request.POST, jobs=catalog.job_list(positioning.edition))
     if form.is_valid():
         data = form.cleaned_data
         attempt(
