@@ -168,8 +168,8 @@ def _indexes_of_the_edition_as_shipped():
     revision). Every test gets the bundled edition back with the same key, so its indexes
     are built once per session. Forgotten after the test: those of an edition it changed
     through the services (a rolled-back database gives its revisions again to the next
-    test), and those it built after changing the repertoire's rows by hand (the key
-    unchanged, they would not be the shipped edition's)."""
+    test), and those it built after writing to the catalog's tables itself (a write by
+    hand leaves the key as it was: they would pass for the shipped edition's)."""
     catalog_tables = {model._meta.db_table for model in apps.get_app_config("catalog").get_models()}
     kept_before = dict(selectors._indexes)
     changed_by_hand = False
