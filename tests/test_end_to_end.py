@@ -96,6 +96,16 @@ def test_serve_prints_its_url_and_serves_the_repertoire(fresh_env, document):
         assert api["count"] == 51
         css = urllib.request.urlopen(url + "static/repertoire/base.css", timeout=5)
         assert css.status == 200
+        # A body announced over the largest upload is refused before it is read, signed in
+        # or not: the answer comes without a byte of the body sent.
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(
+                b"POST /api/employees/import HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                b"Content-Type: application/octet-stream\r\n"
+                + f"Content-Length: {22 * 2**20}\r\n\r\n".encode()
+            )
+            status = sock.recv(200).split(b"\r\n", 1)[0]
+        assert b" 413 " in status
     finally:
         process.terminate()
         process.wait(timeout=10)

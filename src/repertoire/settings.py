@@ -257,6 +257,10 @@ REPERTOIRE_BULK_ACCEPT_THRESHOLD = float(os.environ.get("REPERTOIRE_BULK_ACCEPT_
 REPERTOIRE_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = REPERTOIRE_MAX_UPLOAD_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = REPERTOIRE_MAX_UPLOAD_BYTES
+# A whole request: the largest upload, its form's fields and the multipart envelope. The
+# embedded server refuses a longer one (413) before reading it; in production, the proxy
+# (nginx: ``client_max_body_size 21m;``).
+REPERTOIRE_MAX_REQUEST_BYTES = REPERTOIRE_MAX_UPLOAD_BYTES + 2**20
 # `repertoire demo` fills the database with a fake network: never with production settings.
 REPERTOIRE_DEMO_ALLOWED = True
 

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from repertoire.core.cells import header_key
+from repertoire.core.limits import EMPLOYEE_FILE_MAX_LINES
 from repertoire.core.payroll import (
     Pay,
     PayrollFileError,
@@ -932,3 +933,14 @@ def test_any_amount_reads_back_to_the_cent(cents, style):
         "bare": f"{whole}.{fraction:02d}",
     }[style]
     assert parse_amount(written_amount) == Decimal(cents) / 100
+
+
+def test_a_file_longer_than_any_staff_is_refused_at_the_line_beyond():
+    people = [[f"{n}", f"NOM{n}", "Comptable"] for n in range(EMPLOYEE_FILE_MAX_LINES)]
+    at_most = csv_bytes([["Matricule", "Nom", "Intitulé du poste"], *people[:-1]])
+    beyond = csv_bytes([["Matricule", "Nom", "Intitulé du poste"], *people])
+
+    assert len(read_payroll(at_most, "rh.csv").rows) == EMPLOYEE_FILE_MAX_LINES - 1
+    with pytest.raises(PayrollFileError) as refused:
+        read_payroll(beyond, "rh.csv")
+    assert str(refused.value).startswith(f"ligne {EMPLOYEE_FILE_MAX_LINES + 1} : plus de")

@@ -44,7 +44,15 @@ def serve(
     # Stopped like Ctrl+C: the workers are stopped with the server.
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="repertoire")
+        waitress_serve(
+            application,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="repertoire",
+            # Refused (413) before it is read: a 300 MB body never reaches Django's disk.
+            max_request_body_size=settings.REPERTOIRE_MAX_REQUEST_BYTES,
+        )
     except KeyboardInterrupt:
         pass
     finally:

@@ -30,6 +30,7 @@ from repertoire.core.cells import (  # what one cell of an HR export means
 )
 from repertoire.core.limits import (
     CELL_MAX_CHARS,
+    EMPLOYEE_FILE_MAX_LINES,
     TABLE_MAX_COLUMNS,
     XLSX_MAX_CELLS,
     shown,
@@ -181,7 +182,18 @@ def read_payroll(
         delimiter = sniff_delimiter(_header_line(text))
         table = _csv_rows(text, delimiter)
         meta = {"format": "csv", "encoding": encoding, "delimiter": delimiter}
-    return _read_table(table, meta, progress, header_only=header_only)
+    return _read_table(_within_lines(table), meta, progress, header_only=header_only)
+
+
+def _within_lines(rows: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[int, list[Any]]]:
+    """The rows, refused past ``EMPLOYEE_FILE_MAX_LINES`` (the line that goes beyond named)."""
+    for count, (line, cells) in enumerate(rows, start=1):
+        if count > EMPLOYEE_FILE_MAX_LINES:
+            raise PayrollFileError(
+                f"ligne {line} : plus de {EMPLOYEE_FILE_MAX_LINES:,} lignes".replace(",", " ")
+                + " : un fichier du personnel en a moins ; découpez-le par établissement"
+            )
+        yield line, cells
 
 
 # The csv module refuses a field over 131,072 characters with a bare error: it reads them
