@@ -1,5 +1,6 @@
 """The embedded database (a SQLite file) takes twenty writers at once: every write is
-accepted, and held by the database and the journal."""
+accepted, and held by the database and the journal; a publication reads its campaign
+while colleagues write."""
 
 from __future__ import annotations
 
@@ -41,3 +42,23 @@ def test_twenty_writers_at_once_on_a_sqlite_file(tmp_path):
     assert outcome["journaled"] == outcome["accepted"]
     assert outcome["final_first_names"] == WRITERS
     assert outcome["final_comments"] == WRITERS
+
+
+def test_a_publication_reads_its_campaign_while_colleagues_write(tmp_path):
+    """Each progress report follows a colleague's write: the publication's read is over
+    before it writes, or SQLite refuses at once ("database is locked")."""
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    env.update(REPERTOIRE_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="repertoire.settings")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.concurrency.sqlite_publication"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome["reports"] >= 2
+    assert outcome["comments"] == outcome["reports"]
+    assert outcome["planned"] > 1000

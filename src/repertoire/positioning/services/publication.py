@@ -205,14 +205,19 @@ def plan_carry_over(source: Edition, target: Edition, progress: Progress = _sile
     rows = _campaign(source)
     total = rows.count()
     plan = _Plan(catalog=state)
-    for number, old in enumerate(rows.iterator(chunk_size=BATCH), start=1):
-        if old.employee_id not in already:
-            plan.made[old.pk] = (_values(old), _carried(old, context))
-        if number % BATCH == 0 or number == total:
-            progress(
-                0.05 + (PLANNED - 0.05) * number / total,
-                f"report des positionnements : {number} / {total}",
-            )
+    number, last = 0, 0
+    # Read chunk by chunk, each read finished before its progress is written: on SQLite, a
+    # write on a connection whose read is still open fails at once ("database is locked")
+    # as soon as anyone else has written since the read began.
+    while chunk := list(rows.filter(pk__gt=last)[:BATCH]):
+        for old in chunk:
+            if old.employee_id not in already:
+                plan.made[old.pk] = (_values(old), _carried(old, context))
+        number, last = number + len(chunk), chunk[-1].pk
+        progress(
+            0.05 + (PLANNED - 0.05) * number / max(total, number),
+            f"report des positionnements : {number} / {max(total, number)}",
+        )
     return plan
 
 
