@@ -5,7 +5,9 @@ edition; services and people are the test's own."""
 
 import pytest
 
+from repertoire.catalog import services as editions
 from repertoire.positioning.models import Positioning
+from repertoire.positioning.services import publication
 from tests.accounts.conftest import hire_by_service
 from tests.api.positioning import error_of, post
 
@@ -115,3 +117,24 @@ def test_notification_dry_run_says_who_and_until_when(client, staff):
         client, "/api/positionings/notify", {"establishment": "CCI-NORD", "expected": len(waiting)}
     )
     assert done.json() == {"notified": len(waiting)}
+
+
+def test_undo_refused_once_another_edition_carried_the_batch_over(client, staff, edition):
+    """The publication carried the batch's decisions over to the edition now in force:
+    undoing the earlier ones would leave those as they are, so nothing is undone (409)."""
+    client.force_login(staff.hr_north)
+    done = post(
+        client, URL, {"establishment": "CCI-NORD", "threshold": 0.5, "service": "Comptabilité"}
+    ).json()
+    draft = editions.copy_edition(staff.national, edition, label="suivante")
+    publication.publish_edition(staff.national, draft)
+
+    error = error_of(post(client, f"{URL}/{done['batch']}/undo"), 409)
+
+    assert "suivante" in error["message"]
+    assert set(
+        Positioning.objects.filter(edition=draft, status="validated").values_list(
+            "employee__matricule", flat=True
+        )
+    ) == {"T001", "T002"}
+    assert Positioning.objects.filter(edition=edition, status="validated").count() == 2

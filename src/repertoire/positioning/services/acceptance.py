@@ -155,9 +155,11 @@ def undo_batch(user, batch: AcceptanceBatch) -> int:
     """Put every positioning the batch validated back as it was before (proposed, with its
     earlier author and date); returns how many.
 
-    Refused (``Conflict``) when the batch was undone already, or once any of its
-    positionings was notified or decided again since: undoing would then erase a later
-    decision, or a letter already handed."""
+    Refused (``Conflict``) when the batch was undone already, once any of its
+    positionings was notified or decided again since (undoing would then erase a later
+    decision, or a letter already handed), or once another edition was put in force: its
+    publication carried the decisions over, and undoing the earlier ones would leave those
+    in force as they are."""
     check_writer(user, batch.establishment)
     locked(batch)
     if batch.undone_at is not None:
@@ -167,6 +169,16 @@ def undo_batch(user, batch: AcceptanceBatch) -> int:
                 "author": batch.undone_by,
                 "date": timezone.localtime(batch.undone_at).strftime("%d/%m/%Y %H:%M"),
             }
+        )
+    in_force = catalog.get_edition()
+    if in_force.pk != batch.edition_id:
+        raise Conflict(
+            _(
+                "This batch was made on edition %(batch)s; edition %(current)s was put in "
+                "force since and carried its decisions over: nothing was undone. Change the "
+                "positionings one by one in the worklist."
+            )
+            % {"batch": batch.edition.label, "current": in_force.label}
         )
     items = {item.positioning_id: item for item in batch.items.all()}
     positionings = [
