@@ -66,6 +66,10 @@ class EvaluationOut(Schema):
     submitted_at: dt.datetime | None
     decided_by: str
     decided_at: dt.datetime | None
+    etag: str = Field(
+        description="the evaluation as read: send it back with a change, refused (409) when "
+        "it was changed since"
+    )
 
     # Resolved per evaluation as the page is written: a list serialises only its page.
     @staticmethod
@@ -136,6 +140,12 @@ class EvaluationPatch(Schema):
     missions: str | None = Field(None, max_length=20_000)
     degrees: dict[str, int] | None = Field(None, max_length=MAX_CRITERIA)
     justifications: dict[str, str] | None = Field(None, max_length=MAX_CRITERIA)
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the evaluation's `etag` as read (recommended): refused (409) when it "
+        "was changed since",
+    )
 
 
 class NoteIn(Schema):
@@ -270,6 +280,7 @@ def update_evaluation(request, pk: int, payload: EvaluationPatch):
     given = {
         name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None
     }
+    seen = given.pop("etag", None)
 
     def change(evaluation: JobEvaluation) -> JobEvaluation:
         changes = dict(given)
@@ -277,7 +288,7 @@ def update_evaluation(request, pk: int, payload: EvaluationPatch):
         for name in ("degrees", "justifications"):
             if name in changes:
                 changes[name] = {**getattr(evaluation, name), **changes[name]}
-        return services.update_evaluation(request.user, evaluation, **changes)
+        return services.update_evaluation(request.user, evaluation, seen=seen, **changes)
 
     return _act(request, pk, change)
 

@@ -73,6 +73,10 @@ class PositioningOut(Schema):
     decided_by: str
     decided_at: dt.datetime | None
     notified_on: dt.date | None
+    etag: str = Field(
+        description="the decision as read: send it back with a decision, refused (409) when "
+        "the positioning was decided otherwise since"
+    )
 
     # Resolved per positioning as the page is written: a list serialises only its page.
     @staticmethod
@@ -154,6 +158,12 @@ class PositioningFilters(Schema):
 
 class ValidateIn(Schema):
     comment: str = Field("", max_length=5000)
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the positioning's `etag` as read (recommended): refused (409) when "
+        "it was decided otherwise since",
+    )
 
 
 class ChangeIn(Schema):
@@ -163,6 +173,12 @@ class ChangeIn(Schema):
     )
     reason: str = Field("", max_length=5000)
     comment: str = Field("", max_length=5000)
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the positioning's `etag` as read (recommended): refused (409) when "
+        "it was decided otherwise since",
+    )
 
 
 class PlaceOnEvaluationIn(Schema):
@@ -174,6 +190,12 @@ class PlaceOnEvaluationIn(Schema):
     )
     reason: str = Field("", max_length=5000)
     comment: str = Field("", max_length=5000)
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the positioning's `etag` as read (recommended): refused (409) when "
+        "it was decided otherwise since",
+    )
 
 
 class CommentIn(Schema):
@@ -228,6 +250,12 @@ class NotifyIn(Schema):
         description="the count the caller confirmed (from a dry run): another count now "
         "notifies nobody (409)",
     )
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the `etag` of the dry run the caller confirmed (recommended): when "
+        "the positionings it covered changed, nobody is notified (409)",
+    )
 
 
 class NotifiedOut(Schema):
@@ -237,6 +265,9 @@ class NotifiedOut(Schema):
         None, description="dry run: the last day to contest if notified today"
     )
     ids: list[int] | None = Field(None, description="dry run: the positionings it would notify")
+    etag: str | None = Field(
+        None, description="dry run: the etag of exactly these positionings, to send back"
+    )
 
 
 class AcceptanceIn(Schema):
@@ -257,6 +288,13 @@ class AcceptanceIn(Schema):
         description="the count the caller confirmed (from a dry run): another count now "
         "validates nothing (409)",
     )
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the `etag` of the dry run the caller confirmed (recommended): when "
+        "the proposals it covered changed (other people, jobs or levels), nothing is "
+        "validated (409)",
+    )
 
 
 class JobCountOut(Schema):
@@ -272,6 +310,10 @@ class AcceptanceOut(Schema):
     accepted: int = Field(description="validated (with dry_run: would be validated)")
     batch: int | None = Field(description="the batch to undo; none on a dry run or when empty")
     jobs: list[JobCountOut] = Field(description="by reference job, what the batch validates")
+    etag: str = Field(
+        description="on a dry run, the etag of exactly these proposals: send it back to "
+        "validate them, and nothing else"
+    )
 
 
 class AcceptanceBatchOut(Schema):
@@ -391,8 +433,13 @@ def notify(request, payload: NotifyIn):
             "dry_run": True,
             "appeal_deadline": selectors.appeal_deadline(timezone.localdate()),
             "ids": [positioning.pk for positioning in chosen],
+            "etag": selectors.selection_etag(chosen),
         }
-    return {"notified": services.notify(request.user, chosen, expected=payload.expected)}
+    return {
+        "notified": services.notify(
+            request.user, chosen, expected=payload.expected, seen=payload.etag
+        )
+    }
 
 
 @router.post("/positionings/acceptance-batches", response={200: AcceptanceOut, **WRITE_ERRORS})
@@ -425,6 +472,7 @@ def accept_batch(request, payload: AcceptanceIn):
             threshold=threshold,
             filters=filters,
             expected=payload.expected,
+            seen=payload.etag,
         )
     return {
         "dry_run": payload.dry_run,
@@ -434,6 +482,7 @@ def accept_batch(request, payload: AcceptanceIn):
         else (preview.count if payload.dry_run else 0),
         "batch": batch.pk if batch is not None else None,
         "jobs": [vars(job) for job in preview.jobs],
+        "etag": preview.etag,
     }
 
 
@@ -481,7 +530,7 @@ def get_positioning(request, pk: int):
 def validate(request, pk: int, payload: ValidateIn):
     """Accept the proposed job and its level."""
     positioning = lookups.positioning(request.user, pk)
-    return services.validate(request.user, positioning, comment=payload.comment)
+    return services.validate(request.user, positioning, comment=payload.comment, seen=payload.etag)
 
 
 @router.post("/positionings/{pk}/change", response={200: PositioningOut, **WRITE_ERRORS})
@@ -495,6 +544,7 @@ def change(request, pk: int, payload: ChangeIn):
         personal_level=payload.personal_level,
         reason=payload.reason,
         comment=payload.comment,
+        seen=payload.etag,
     )
 
 
@@ -512,6 +562,7 @@ def place_on_evaluation(request, pk: int, payload: PlaceOnEvaluationIn):
         personal_level=payload.personal_level,
         reason=payload.reason,
         comment=payload.comment,
+        seen=payload.etag,
     )
 
 

@@ -300,6 +300,9 @@ def job_form(request, label: str, code: str | None = None):
             "given_missions": form.text_given("missions"),
             # A job of the edition being changed resembles itself: no need to say so.
             "editing_reference": job is not None,
+            # What the editor changes: the job as first shown, kept while they correct.
+            "etag": (request.POST.get("etag") if request.method == "POST" else None)
+            or (selectors.job_etag(job) if job else ""),
         },
     )
 
@@ -329,6 +332,7 @@ def _save_job(request, edition, job, form) -> bool:
             requirements=form.cleaned_data["requirements"],
             degrees=form.degrees(),
             declared_level=form.cleaned_data["level"],
+            seen=request.POST.get("etag") or None,
         )
     except REFUSALS as exc:
         tell_refusal(request, form.refusal_on_fields(exc), form=form)

@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from repertoire.core import evaluation as rules
 from repertoire.core.limits import LONG_TEXT_MAX
+from repertoire.locking import etag_of
 
 
 class JobEvaluation(models.Model):
@@ -77,6 +78,19 @@ class JobEvaluation(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status in (self.Status.SUBMITTED, self.Status.VALIDATED)
+
+    @property
+    def etag(self) -> str:
+        """The evaluation as a person sees it (status, texts, degrees, justifications): the
+        form and an API client send it back with their changes, which are refused when
+        someone else changed it meanwhile (``locking.etag_of``)."""
+        return etag_of(
+            self.status,
+            self.title,
+            self.missions,
+            sorted(self.degrees.items()),
+            sorted(self.justifications.items()),
+        )
 
 
 class EvaluationEvent(models.Model):

@@ -39,13 +39,14 @@ def _check_national(user) -> None:
         raise NotAllowed("réservé aux administrateurs nationaux")
 
 
-def _lock(evaluation: JobEvaluation) -> JobEvaluation:
+def _lock(evaluation: JobEvaluation, seen: str | None = None) -> JobEvaluation:
     """The evaluation read again, in place, its row locked until the transaction ends;
     refused (``Conflict``) when its status changed since the caller read it (submitted,
-    validated or sent back by someone else meanwhile)."""
-    seen = evaluation.status
+    validated or sent back by someone else meanwhile), or, given ``seen`` (the etag the
+    person's form or API call showed them), when anything they saw changed."""
+    status = evaluation.status
     locked(evaluation)
-    if evaluation.status != seen:
+    if evaluation.status != status or (seen is not None and evaluation.etag != seen):
         last = evaluation.events.order_by("-at", "-pk").first()
         raise Conflict(
             _(
@@ -201,13 +202,17 @@ def create_evaluation(
 
 
 @transaction.atomic
-def update_evaluation(user, evaluation: JobEvaluation, **changes) -> JobEvaluation:
-    """Change a draft (or an evaluation sent back); every changed field is in its history."""
+def update_evaluation(
+    user, evaluation: JobEvaluation, *, seen: str | None = None, **changes
+) -> JobEvaluation:
+    """Change a draft (or an evaluation sent back); every changed field is in its history.
+    ``seen``: the etag of what the person changed (``JobEvaluation.etag``), refused when it
+    was changed meanwhile."""
     _check_editor(user, evaluation.establishment)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise Refused(problems={name: "champ inconnu" for name in unknown})
-    _lock(evaluation)  # the fields not changed here stay as the database has them
+    _lock(evaluation, seen)  # the fields not changed here stay as the database has them
     try:
         status = rules.next_status(evaluation.status, "edit")
     except rules.TransitionRefused as exc:

@@ -141,6 +141,9 @@ def _evaluation_page(request, *, establishment: Establishment, edition, evaluati
             "show_errors": show_errors,
             "establishment": establishment,
             "evaluation": evaluation,
+            # What the person changes: the etag first shown, kept while they compute.
+            "etag": (request.POST.get("etag") if request.method == "POST" else None)
+            or (evaluation.etag if evaluation else ""),
             "edition": edition,
             **result_context(edition, scales, degrees, title, missions),
         },
@@ -158,7 +161,9 @@ def _save(request, form, establishment, edition, evaluation, action):
                     request.user, establishment, edition=edition, **fields
                 )
             else:
-                saved = services.update_evaluation(request.user, evaluation, **fields)
+                saved = services.update_evaluation(
+                    request.user, evaluation, seen=request.POST.get("etag") or None, **fields
+                )
             if action == "submit":
                 criteria_are = "justifications"
                 services.submit(request.user, saved)

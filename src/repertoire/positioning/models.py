@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from repertoire.core import positioning as rules
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 from repertoire.core.limits import LONG_TEXT_MAX, SHORT_TEXT_MAX
+from repertoire.locking import etag_of
 
 # Also imported from here by callers that knew it here (positioning sits above organisation).
 from repertoire.organisation.models import Establishment
@@ -211,6 +212,15 @@ class Positioning(models.Model):
     @property
     def is_personal_level(self) -> bool:
         return bool(self.level and self.base_level and self.level > self.base_level)
+
+    @property
+    def etag(self) -> str:
+        """The decision as a person sees it (status, job, level and its reason): a page's
+        decision forms and an API client send it back with their decision, which is refused
+        when the positioning was decided otherwise meanwhile."""
+        return etag_of(
+            self.status, self.job_id, self.evaluation_id, self.level, self.personal_level_reason
+        )
 
     @property
     def base_level(self) -> int | None:

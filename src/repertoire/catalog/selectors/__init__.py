@@ -63,6 +63,7 @@ from repertoire.core.profiles import ProfileIndex
 from repertoire.core.rome import load_rome
 from repertoire.core.search import DegreeRange, Filters, SearchableJob, SearchIndex, SearchResults
 from repertoire.core.text import normalize_title
+from repertoire.locking import etag_of
 
 
 class EditionNotFound(LookupError):
@@ -127,6 +128,13 @@ def job_of(edition: Edition, code: str) -> ReferenceJob | None:
         return jobs_of(edition).order_by().get(code=code)
     except ReferenceJob.DoesNotExist:
         return None
+
+
+def job_etag(job: ReferenceJob) -> str:
+    """A job of a draft as its editor sees it (texts, level, degrees): their form sends it
+    back with their changes, refused when someone else saved the job meanwhile."""
+    degrees = sorted(job.degrees.values_list("criterion__code", "degree"))
+    return etag_of("job", job.title, job.missions, job.requirements, job.level_id, degrees)
 
 
 def job_heading(code: str, label: str | None = None) -> ReferenceJob | None:

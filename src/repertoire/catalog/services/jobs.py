@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Appellation, Edition, JobDegree, ReferenceJob
+from repertoire.catalog.selectors import job_etag
 from repertoire.catalog.services.common import (
     check_draft,
     check_national,
@@ -19,6 +20,7 @@ from repertoire.core.grid import MAX_DEGREE, MAX_LEVEL, MIN_DEGREE, MIN_LEVEL, g
 from repertoire.core.limits import LONG_TEXT_MAX
 from repertoire.core.refusals import Conflict, Refused
 from repertoire.core.text import slugify, title_key
+from repertoire.locking import locked
 
 
 def _job_snapshot(job: ReferenceJob) -> dict:
@@ -46,12 +48,15 @@ def save_job(
     requirements: str,
     degrees: dict[str, int],
     declared_level: int | None = None,
+    seen: str | None = None,
 ) -> ReferenceJob:
     """Add a job to a draft edition (``job`` None) or change one: texts, degrees, level.
 
     The level is the rule's for the degrees; a declared level that disagrees is kept,
     and flagged until the degrees or the level are corrected (publishing waits for it).
     Renaming keeps the job's code: the job is the same one, and links to it still work.
+    ``seen``: the etag of the job as the editor's form showed it (``selectors.job_etag``);
+    refused (``Conflict``) when someone else saved it meanwhile.
     """
     check_national(user)
     check_draft(edition)
@@ -64,6 +69,16 @@ def save_job(
             _("The job %(code)s was retired from the edition meanwhile: nothing was saved.")
             % {"code": job.code}
         )
+    if job is not None:
+        locked(job)
+        if seen is not None and job_etag(job) != seen:
+            raise Conflict(
+                _(
+                    "The job %(code)s was changed meanwhile by another administrator: nothing "
+                    "was saved. Reload it to see their changes."
+                )
+                % {"code": job.code}
+            )
     title = " ".join(title.split())
     criteria = list(edition.criteria.order_by("position"))
     parsed = _checked_job(

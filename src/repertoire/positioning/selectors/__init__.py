@@ -67,6 +67,7 @@ from repertoire.positioning.selectors.positionings import (
     positioning_of,
     positionings_for,
     progress_of,
+    selection_etag,
     title_groups,
 )
 from repertoire.positioning.selectors.quality import proposal_quality
@@ -122,6 +123,7 @@ __all__ = [
     "publication_in_flight",
     "report_for",
     "searchable_fields",
+    "selection_etag",
     "services_of",
     "title_groups",
 ]

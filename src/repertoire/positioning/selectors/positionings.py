@@ -15,6 +15,7 @@ from django.db.models import Count, Min, Q, QuerySet
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog.models import Edition
 from repertoire.core import positioning as rules
+from repertoire.locking import etag_of
 from repertoire.positioning.models import Employee, Establishment, Positioning
 from repertoire.positioning.selectors.establishments import (
     establishments_for,
@@ -216,11 +217,19 @@ class JobCount:
 
 @dataclass(frozen=True)
 class AcceptancePreview:
-    """What a bulk acceptance would validate: how many people, on which jobs."""
+    """What a bulk acceptance would validate: how many people, on which jobs, and the etag
+    of exactly those proposals (``selection_etag``), which the confirmation sends back."""
 
     threshold: float
     count: int
     jobs: list[JobCount]
+    etag: str = ""
+
+
+def selection_etag(positionings) -> str:
+    """The etag of a set of positionings as they stand: another person, another job or
+    level, or a decision meanwhile gives another one."""
+    return etag_of("selection", *sorted((p.pk, p.etag) for p in positionings))
 
 
 def acceptance_preview(
@@ -244,7 +253,17 @@ def acceptance_preview(
         ),
         key=lambda job: (-job.count, job.title),
     )
-    return AcceptancePreview(threshold=threshold, count=sum(job.count for job in jobs), jobs=jobs)
+    shown = (
+        acceptable_for(user, establishment, filters=filters, threshold=threshold, edition=edition)
+        .select_related(None)
+        .only("pk", "status", "job_id", "evaluation_id", "level", "personal_level_reason")
+    )
+    return AcceptancePreview(
+        threshold=threshold,
+        count=sum(job.count for job in jobs),
+        jobs=jobs,
+        etag=selection_etag(shown),
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core.matching import TitleQuery
 from repertoire.core.refusals import Conflict, NotAllowed, Refused
 from repertoire.core.text import to_roman
-from repertoire.locking import locked
+from repertoire.locking import kind_of, locked
 from repertoire.positioning.models import (
     Employee,
     EmployeeKey,
@@ -124,27 +124,21 @@ def check_in_force(positioning: Positioning, *, unless_proposed: bool = False) -
     )
 
 
-def decision_of(positioning: Positioning) -> tuple:
-    """What a person deciding on a positioning rests on: its status, job and level."""
-    return (
-        positioning.status,
-        positioning.job_id,
-        positioning.evaluation_id,
-        positioning.level,
-    )
-
-
-def lock_decision(positioning: Positioning, *, chosen: bool = False) -> Positioning:
+def lock_decision(
+    positioning: Positioning, *, chosen: bool = False, seen: str | None = None
+) -> Positioning:
     """The positioning read again, in place, its row locked until the transaction ends;
-    refused (``Conflict``) when its decision changed since the caller read it: someone
-    else decided meanwhile, and deciding on what the person saw would undo it.
+    refused (``Conflict``) when its decision changed since the person saw it: someone else
+    decided meanwhile, and deciding on what the person saw would undo it.
 
+    ``seen``: the etag of the positioning the person's page or API call showed them
+    (``Positioning.etag``); without it, the positioning as the caller read it.
     ``chosen``: the person names the job themselves; the engine's new proposal on a
     positioning still at the proposal stage (an import meanwhile) does not matter then."""
-    seen = decision_of(positioning)
+    seen = seen or positioning.etag
     locked(positioning)
-    now = decision_of(positioning)
-    proposal_only = chosen and seen[0] == now[0] == Positioning.Status.PROPOSED
+    now = positioning.etag
+    proposal_only = chosen and kind_of(seen) == kind_of(now) == Positioning.Status.PROPOSED
     if now != seen and not proposal_only:
         raise Conflict(changed_meanwhile(positioning))
     return positioning

@@ -4,8 +4,9 @@ or decided again.
 
 The proposals are read by ``selectors.acceptable_for``, the worklist's own query: what is
 accepted is exactly what the person saw. They are read again under a lock; when the
-person confirmed a count and the database now holds another, nothing is validated
-(``Conflict``). A batch is limited to ``ACCEPTANCE_BATCH_MAX`` proposals.
+person confirmed a count and the database now holds another, or confirmed a preview
+whose etag (``selectors.selection_etag``: who, on which job and level) no longer holds,
+nothing is validated (``Conflict``). A batch is limited to ``ACCEPTANCE_BATCH_MAX`` proposals.
 """
 
 from __future__ import annotations
@@ -30,7 +31,11 @@ from repertoire.positioning.models import (
     Positioning,
     PositioningEvent,
 )
-from repertoire.positioning.selectors.positionings import WorklistFilters, acceptable_for
+from repertoire.positioning.selectors.positionings import (
+    WorklistFilters,
+    acceptable_for,
+    selection_etag,
+)
 from repertoire.positioning.services._common import BATCH, check_writer, event, facts
 from repertoire.positioning.services.decisions import _bulk
 
@@ -48,13 +53,15 @@ def accept_batch(
     threshold: float,
     filters: WorklistFilters | None = None,
     expected: int | None = None,
+    seen: str | None = None,
     edition: Edition | None = None,
 ) -> AcceptanceBatch | None:
     """Validate the establishment's proposals the worklist shows under ``filters`` with a
     confidence of at least ``threshold``, as one batch; None when there is none.
 
     ``expected``: the count the person confirmed; another count now (an import, someone
-    else deciding meanwhile) refuses the whole batch (``Conflict``)."""
+    else deciding meanwhile) refuses the whole batch (``Conflict``); ``seen``: the etag of
+    the preview the person confirmed, which must still be that of the proposals."""
     check_writer(user, establishment)
     _check_threshold(threshold)
     filters = filters or WorklistFilters()
@@ -82,6 +89,19 @@ def accept_batch(
                 len(positionings),
             )
             % {"count": len(positionings), "expected": expected}
+        )
+    if seen is not None and selection_etag(positionings) != seen:
+        raise Conflict(
+            ngettext(
+                "The proposal these filters match changed since you reviewed it (another "
+                "person, job or level; %(count)d now): nothing was validated. Review the "
+                "list again.",
+                "The proposals these filters match changed since you reviewed them (other "
+                "people, jobs or levels; %(count)d now): nothing was validated. Review the "
+                "list again.",
+                len(positionings),
+            )
+            % {"count": len(positionings)}
         )
     if not positionings:
         return None

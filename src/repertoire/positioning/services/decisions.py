@@ -34,12 +34,12 @@ from repertoire.positioning.models import (
     Positioning,
     PositioningEvent,
 )
+from repertoire.positioning.selectors.positionings import selection_etag
 from repertoire.positioning.services._common import (
     BATCH,
     PROPOSALS_KEPT,
     check_in_force,
     check_writer,
-    decision_of,
     event,
     facts,
     job_in,
@@ -230,12 +230,14 @@ def decide(
     personal_level: int | None = None,
     reason: str = "",
     note: str = "",
+    seen: str | None = None,
 ) -> Positioning:
     """Move a positioning to its next status, with its job (a reference job, or an evaluated
     local job) and level; history and journal. The scope is checked here. Refused
-    (``Conflict``) when someone else decided on the positioning since the caller read it."""
+    (``Conflict``) when someone else decided on the positioning since the person saw it
+    (``seen``: the etag their page or call showed, see ``lock_decision``)."""
     check_writer(user, positioning.establishment)
-    lock_decision(positioning, chosen=job is not None or evaluation is not None)
+    lock_decision(positioning, chosen=job is not None or evaluation is not None, seen=seen)
     if action not in ("confirm", "revise"):
         # HR decides on the edition in force; the commission decides an appeal where
         # it was lodged.
@@ -274,7 +276,9 @@ def decide(
 
 
 @transaction.atomic
-def validate(user, positioning: Positioning, *, comment: str = "") -> Positioning:
+def validate(
+    user, positioning: Positioning, *, comment: str = "", seen: str | None = None
+) -> Positioning:
     """Accept the proposed job (and its level)."""
     # Validating again keeps a personal level decided earlier, with its reason.
     return decide(
@@ -284,6 +288,7 @@ def validate(user, positioning: Positioning, *, comment: str = "") -> Positionin
         personal_level=positioning.level,
         reason=positioning.personal_level_reason,
         note=comment,
+        seen=seen,
     )
 
 
@@ -296,6 +301,7 @@ def change(
     personal_level: int | None = None,
     reason: str = "",
     comment: str = "",
+    seen: str | None = None,
 ) -> Positioning:
     """Place the employee on another job, or at a personal level above the job's, with a reason."""
     job = job_in(positioning.edition, job_code)
@@ -307,6 +313,7 @@ def change(
         personal_level=personal_level,
         reason=reason,
         note=comment,
+        seen=seen,
     )
 
 
@@ -319,6 +326,7 @@ def place_on_evaluation(
     personal_level: int | None = None,
     reason: str = "",
     comment: str = "",
+    seen: str | None = None,
 ) -> Positioning:
     """Place the employee on a local job of their establishment, evaluated and validated
     (no reference job describes it); its level is the evaluation's."""
@@ -348,6 +356,7 @@ def place_on_evaluation(
         personal_level=personal_level,
         reason=reason,
         note=comment,
+        seen=seen,
     )
 
 
@@ -492,6 +501,7 @@ def notify(
     *,
     on: dt.date | None = None,
     expected: int | None = None,
+    seen: str | None = None,
 ) -> int:
     """Record that the validated positionings were notified to their employees (the
     decision letter), which opens the appeal period.
@@ -500,12 +510,13 @@ def notify(
     since (decided again, or notified by someone else), nothing is notified and the
     refusal (``Conflict``) names them: the letter no longer says what the database does.
     ``expected``: the count the person confirmed; another count refuses the whole
-    notification (``Conflict``)."""
+    notification (``Conflict``); ``seen``: the etag of the positionings the person
+    confirmed (``selectors.selection_etag``), which must still be theirs."""
     positionings = list(positionings)
     # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
         check_writer(user, establishment)
-    seen = {p.pk: p for p in positionings if p.status == Positioning.Status.VALIDATED}
+    handed = {p.pk: p for p in positionings if p.status == Positioning.Status.VALIDATED}
     current = [
         positioning
         for part in filter_in(
@@ -513,11 +524,11 @@ def notify(
                 "job", "evaluation", "establishment", "employee__establishment"
             ),
             "pk",
-            list(seen),
+            list(handed),
         )
         for positioning in lock_rows(part)
     ]
-    changed = [p for p in current if decision_of(p) != decision_of(seen[p.pk])]
+    changed = [p for p in current if p.etag != handed[p.pk].etag]
     if changed:
         raise Conflict(_changed_before_notification(changed))
     if expected is not None and len(current) != expected:
@@ -531,13 +542,26 @@ def notify(
             )
             % {"count": len(current), "expected": expected}
         )
+    if seen is not None and selection_etag(current) != seen:
+        raise Conflict(
+            ngettext(
+                "The positioning waiting for its letter changed since you reviewed it "
+                "(another person, job or level; %(count)d now): nothing was notified. "
+                "Review the figures again.",
+                "The positionings waiting for their letter changed since you reviewed them "
+                "(other people, jobs or levels; %(count)d now): nothing was notified. "
+                "Review the figures again.",
+                len(current),
+            )
+            % {"count": len(current)}
+        )
     on = on or timezone.localdate()
     count = _bulk(
         user, current, "notify", f"lettre de positionnement du {on:%d/%m/%Y}", notified_on=on
     )
     for positioning in current:  # the caller's positionings, as the database has them now
-        seen[positioning.pk].status = positioning.status
-        seen[positioning.pk].notified_on = positioning.notified_on
+        handed[positioning.pk].status = positioning.status
+        handed[positioning.pk].notified_on = positioning.notified_on
     return count
 
 

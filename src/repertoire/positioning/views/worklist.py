@@ -222,6 +222,7 @@ def bulk_accept(request, code: str):
                 threshold=threshold,
                 filters=filters,
                 expected=int(expected),
+                seen=data.get("etag") or None,
             ),
             success=lambda batch: _accepted_message(batch, threshold),
         )
@@ -381,7 +382,10 @@ def validate(request, pk: int):
     attempt(
         request,
         lambda: services.validate(
-            request.user, positioning, comment=request.POST.get("comment", "")
+            request.user,
+            positioning,
+            comment=request.POST.get("comment", ""),
+            seen=request.POST.get("etag") or None,
         ),
         success=lambda done: (
             _("%(name)s: %(job)s validated.") % {"name": done.employee, "job": done.placed_on}
@@ -408,6 +412,7 @@ def change(request, pk: int):
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 comment=data["comment"],
+                seen=request.POST.get("etag") or None,
             ),
             success=_("Positioning changed."),
         )
@@ -439,6 +444,7 @@ def place_on_evaluation(request, pk: int):
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 comment=data["comment"],
+                seen=request.POST.get("etag") or None,
             ),
             success=lambda done: (
                 _("%(name)s: placed on %(job)s.") % {"name": done.employee, "job": done.placed_on}
@@ -484,6 +490,7 @@ def notify(request, code: str):
                 request.user,
                 list(positionings),
                 expected=None if one else int(expected),
+                seen=None if one else request.POST.get("etag") or None,
             ),
             success=lambda count: (
                 ngettext(
@@ -503,6 +510,8 @@ def notify(request, code: str):
         {
             "establishment": establishment,
             "count": positionings.count(),
+            # Exactly these people: the confirmation sends it back.
+            "etag": selectors.selection_etag(positionings),
             "today": today,
             "deadline": selectors.appeal_deadline(today),
             "months": selectors.appeal_months(),

@@ -1,0 +1,293 @@
+"""A form left open while a colleague decided is refused when it is sent, not only a
+request that raced another: the page and the API carry the etag of what the person
+saw, and the service compares it with the row it locked. Two officers, one after the
+other, the way they work: the second one's screen is older than the first one's write."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from repertoire.catalog import selectors as catalog
+from repertoire.catalog import services as editions
+from repertoire.catalog.models import Edition
+from repertoire.evaluation import services as evaluations
+from repertoire.positioning import services
+from repertoire.positioning.models import Positioning
+from tests.accounts.conftest import hire_by_service
+
+pytestmark = pytest.mark.django_db
+
+
+def _other_jobs(edition, positioning, count=2):
+    return list(edition.jobs.exclude(pk=positioning.job_id).order_by("position")[:count])
+
+
+def _etag_on(page: str, action: str) -> str:
+    """The etag the form posting to ``action`` carries on a page."""
+    form = page[page.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    return re.search(r'name="etag" value="([^"]+)"', form).group(1)
+
+
+def test_a_stale_decision_form_is_refused_and_the_colleagues_decision_kept(
+    client, edition, network
+):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    first, second = _other_jobs(edition, positioning)
+    client.force_login(network.hr_north)
+    action = f"/positionnement/decision/{positioning.pk}/changer/"
+    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
+    seen = _etag_on(page, action)
+
+    # A colleague places the person on another job while the page stays open.
+    services.change(network.hr_north, positioning, job_code=first.code, comment="collègue")
+
+    response = client.post(
+        action, {"job": second.title, "etag": seen, "comment": "écran ancien"}, follow=True
+    )
+
+    assert "modifié entre-temps" in response.content.decode()
+    positioning.refresh_from_db()
+    assert positioning.job == first
+    assert positioning.events.filter(note="écran ancien").count() == 0
+
+
+def test_a_fresh_decision_form_goes_through(client, edition, network):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    (other,) = _other_jobs(edition, positioning, count=1)
+    client.force_login(network.hr_north)
+    action = f"/positionnement/decision/{positioning.pk}/changer/"
+    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
+
+    client.post(action, {"job": other.title, "etag": _etag_on(page, action)})
+
+    positioning.refresh_from_db()
+    assert positioning.job == other
+
+
+def test_the_api_refuses_a_decision_on_a_positioning_decided_otherwise_since(
+    client, edition, network
+):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    first, second = _other_jobs(edition, positioning)
+    client.force_login(network.hr_north)
+    read = client.get(f"/api/positionings/{positioning.pk}").json()["etag"]
+
+    services.change(network.hr_north, positioning, job_code=first.code)
+    stale = client.post(
+        f"/api/positionings/{positioning.pk}/change",
+        {"job": second.code, "etag": read},
+        content_type="application/json",
+    )
+    again = client.get(f"/api/positionings/{positioning.pk}").json()
+    fresh = client.post(
+        f"/api/positionings/{positioning.pk}/change",
+        {"job": second.code, "etag": again["etag"]},
+        content_type="application/json",
+    )
+
+    assert stale.status_code == 409
+    assert stale.json()["error"]["code"] == "conflict"
+    assert again["job"]["code"] == first.code
+    assert fresh.status_code == 200
+    assert fresh.json()["job"]["code"] == second.code
+    assert fresh.json()["etag"] != again["etag"]
+
+
+def _evaluation(edition, network):
+    codes = [criterion.code for criterion in catalog.criteria_of(edition)]
+    return evaluations.create_evaluation(
+        network.hr_north,
+        network.north,
+        title="Chargée des salons",
+        missions="Organiser les salons",
+        degrees=dict.fromkeys(codes, 3),
+    )
+
+
+def _evaluation_form(evaluation, **changes) -> dict:
+    data = {"title": evaluation.title, "missions": evaluation.missions}
+    data["edition"] = evaluation.edition.label
+    data |= {f"degree_{code}": str(degree) for code, degree in evaluation.degrees.items()}
+    return data | changes
+
+
+def test_a_stale_evaluation_form_does_not_revert_a_colleagues_degrees(client, edition, network):
+    evaluation = _evaluation(edition, network)
+    client.force_login(network.hr_north)
+    page = client.get(f"/pesees/{evaluation.pk}/modifier/").content.decode()
+    seen = re.search(r'name="etag" value="([^"]+)"', page).group(1)
+    raised = {code: 6 for code in evaluation.degrees}
+    evaluations.update_evaluation(network.hr_north, evaluation, degrees=raised)
+
+    response = client.post(
+        f"/pesees/{evaluation.pk}/modifier/",
+        _evaluation_form(evaluation, title="Chargée des salons et congrès", etag=seen),
+        follow=True,
+    )
+
+    assert "modifiée entre-temps" in response.content.decode()
+    evaluation.refresh_from_db()
+    assert evaluation.degrees == raised
+    assert evaluation.title == "Chargée des salons"
+
+
+def test_the_api_refuses_a_patch_on_an_evaluation_changed_since(client, edition, network):
+    evaluation = _evaluation(edition, network)
+    client.force_login(network.hr_north)
+    read = client.get(f"/api/evaluations/{evaluation.pk}").json()["etag"]
+    evaluations.update_evaluation(network.hr_north, evaluation, missions="Organiser les congrès")
+
+    stale = client.patch(
+        f"/api/evaluations/{evaluation.pk}",
+        {"title": "Chargée des congrès", "etag": read},
+        content_type="application/json",
+    )
+    fresh = client.patch(
+        f"/api/evaluations/{evaluation.pk}",
+        {"title": "Chargée des congrès", "etag": evaluation.etag},
+        content_type="application/json",
+    )
+
+    assert stale.status_code == 409
+    assert fresh.status_code == 200
+    assert fresh.json()["missions"] == "Organiser les congrès"
+    assert fresh.json()["title"] == "Chargée des congrès"
+
+
+def test_a_stale_job_form_does_not_undo_another_administrators_changes(client, edition, network):
+    client.force_login(network.national)
+    client.post(f"/editions/{edition.label}/copier/", {"label": "brouillon-2015"})
+    draft = Edition.objects.get(label="brouillon-2015")
+    job = catalog.jobs_of(draft).first()
+    address = f"/editions/{draft.label}/emplois/{job.code}/"
+    page = client.get(address).content.decode()
+    seen = re.search(r'name="etag" value="([^"]+)"', page).group(1)
+    form = {
+        "title": job.title,
+        "missions": "\n".join(item["text"] for item in job.missions),
+        "requirements": "\n".join(item["text"] for item in job.requirements),
+        "level": "",
+    } | {f"degree_{d.criterion.code}": str(d.degree) for d in job.degrees.all()}
+    # Another administrator adds a mission while the form stays open.
+    added = form["missions"] + "\nAnimer le réseau des correspondants"
+    degrees = {d.criterion.code: d.degree for d in job.degrees.all()}
+    editions.save_job(
+        network.national,
+        draft,
+        job,
+        title=job.title,
+        missions=added,
+        requirements=form["requirements"],
+        degrees=degrees,
+    )
+
+    stale = client.post(address, form | {"title": f"{job.title} principal", "etag": seen})
+    kept = catalog.job_of(draft, job.code)
+    fresh = client.post(
+        address, form | {"missions": added, "title": "Renommé", "etag": catalog.job_etag(kept)}
+    )
+
+    assert stale.status_code == 200
+    assert "modifié entre-temps" in stale.content.decode()
+    assert kept.title == job.title
+    assert "Animer le réseau des correspondants" in [item["text"] for item in kept.missions]
+    assert fresh.status_code == 302
+    assert catalog.job_of(draft, job.code).title == "Renommé"
+
+
+def _accounting_changes_behind_the_officers_back(edition, network):
+    """While an officer reviews the two accounting proposals, a colleague validates one and
+    a newcomer in accounting gets a proposal: still two proposals, not the same two."""
+    first = Positioning.objects.get(employee__matricule="T001")
+    services.validate(network.hr_north, first)
+    newcomer = services.create_employee(
+        network.hr_north,
+        network.north,
+        matricule="T004",
+        last_name="NOUVEAU",
+        job_title=first.job.title,
+        service="Comptabilité",
+    )
+    return Positioning.objects.get(employee=newcomer)
+
+
+def test_a_bulk_acceptance_confirmed_on_another_selection_validates_nobody(
+    client, edition, network
+):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    body = {"establishment": "CCI-NORD", "threshold": 0.5, "service": "Comptabilité"}
+    url = "/api/positionings/acceptance-batches"
+    dry = client.post(url, body | {"dry_run": True}, content_type="application/json").json()
+    newcomer = _accounting_changes_behind_the_officers_back(edition, network)
+
+    stale = client.post(
+        url,
+        body | {"expected": dry["accepted"], "etag": dry["etag"]},
+        content_type="application/json",
+    )
+    newcomer.refresh_from_db()
+    again = client.post(url, body | {"dry_run": True}, content_type="application/json").json()
+    fresh = client.post(
+        url,
+        body | {"expected": again["accepted"], "etag": again["etag"]},
+        content_type="application/json",
+    )
+
+    assert dry["accepted"] == again["accepted"] == 2
+    assert stale.status_code == 409
+    assert newcomer.status == Positioning.Status.PROPOSED
+    assert fresh.status_code == 200
+    newcomer.refresh_from_db()
+    assert newcomer.status == Positioning.Status.VALIDATED
+
+
+def test_the_bulk_acceptance_page_refuses_a_confirmation_of_another_selection(
+    client, edition, network
+):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    url = "/positionnement/CCI-NORD/accepter/"
+    page = client.get(url, {"service": "Comptabilité", "threshold": "0.5"}).content.decode()
+    confirmation = page[page.index(f'action="{url}"') :]
+    shown = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', confirmation))
+    assert shown["attendu"] == "2" and shown["service"] == "Comptabilité"
+    newcomer = _accounting_changes_behind_the_officers_back(edition, network)
+
+    response = client.post(url, shown, follow=True)
+
+    assert "changé depuis" in response.content.decode()
+    newcomer.refresh_from_db()
+    assert newcomer.status == Positioning.Status.PROPOSED
+
+
+def test_the_notification_page_refuses_a_confirmation_of_other_decisions(client, edition, network):
+    hire_by_service(network, edition)
+    first = Positioning.objects.get(employee__matricule="T001")
+    services.validate(network.hr_north, first)
+    client.force_login(network.hr_north)
+    url = "/positionnement/CCI-NORD/notifier/"
+    page = client.get(url).content.decode()
+    confirmation = page[page.index(f'action="{url}"') :]
+    shown = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', confirmation))
+    assert shown["attendu"] == "1"
+    # A colleague places the person on another job: one letter still, not the same one.
+    (other,) = _other_jobs(edition, first, count=1)
+    services.change(network.hr_north, first, job_code=other.code)
+
+    response = client.post(url, shown, follow=True)
+
+    assert "changé depuis" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == Positioning.Status.VALIDATED and first.notified_on is None
+    # Reviewed again, the same confirmation goes through.
+    page = client.get(url).content.decode()
+    confirmation = page[page.index(f'action="{url}"') :]
+    client.post(
+        url, dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', confirmation))
+    )
+    first.refresh_from_db()
+    assert first.status == Positioning.Status.NOTIFIED
