@@ -291,3 +291,23 @@ def test_the_notification_page_refuses_a_confirmation_of_other_decisions(client,
     )
     first.refresh_from_db()
     assert first.status == Positioning.Status.NOTIFIED
+
+
+def test_the_letter_handed_from_a_stale_employee_page_is_not_recorded(client, edition, network):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    services.validate(network.hr_north, positioning)
+    client.force_login(network.hr_north)
+    url = "/positionnement/CCI-NORD/notifier/"
+    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
+    form = page[page.index(f'action="{url}"') :]
+    shown = dict(
+        re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form[: form.index("</form>")])
+    )
+    (other,) = _other_jobs(edition, positioning, count=1)
+    services.change(network.hr_north, positioning, job_code=other.code)
+
+    response = client.post(url, shown, follow=True)
+
+    assert "changé depuis" in response.content.decode()
+    positioning.refresh_from_db()
+    assert positioning.notified_on is None

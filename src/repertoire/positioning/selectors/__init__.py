@@ -68,6 +68,7 @@ from repertoire.positioning.selectors.positionings import (
     positionings_for,
     progress_of,
     selection_etag,
+    selection_etag_of,
     title_groups,
 )
 from repertoire.positioning.selectors.quality import proposal_quality
@@ -124,6 +125,7 @@ __all__ = [
     "report_for",
     "searchable_fields",
     "selection_etag",
+    "selection_etag_of",
     "services_of",
     "title_groups",
 ]

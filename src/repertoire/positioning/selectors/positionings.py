@@ -229,7 +229,13 @@ class AcceptancePreview:
 def selection_etag(positionings) -> str:
     """The etag of a set of positionings as they stand: another person, another job or
     level, or a decision meanwhile gives another one."""
-    return etag_of("selection", *sorted((p.pk, p.etag) for p in positionings))
+    return selection_etag_of((p.pk, p.etag) for p in positionings)
+
+
+def selection_etag_of(seen) -> str:
+    """The etag of a set of positionings from each one's id and etag as a page showed them
+    (a page about one person carries that person's etag)."""
+    return etag_of("selection", *sorted(seen))
 
 
 def acceptance_preview(

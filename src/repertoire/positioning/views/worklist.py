@@ -483,14 +483,15 @@ def notify(request, code: str):
     expected = request.POST.get("attendu", "") if request.method == "POST" else ""
     if one or expected.isdigit():
         if one:
-            positionings = positionings.filter(pk=request.POST["positioning"])
+            number = request.POST["positioning"]
+            positionings = positionings.filter(pk=number) if number.isdigit() else []
         done = attempt(
             request,
             lambda: services.notify(
                 request.user,
                 list(positionings),
                 expected=None if one else int(expected),
-                seen=None if one else request.POST.get("etag") or None,
+                seen=_notified_as_seen(request, one),
             ),
             success=lambda count: (
                 ngettext(
@@ -499,8 +500,8 @@ def notify(request, code: str):
                 % {"count": number_format(count, force_grouping=True)}
             ),
         )
-        if request.POST.get("employee"):
-            return redirect("positioning:employee", pk=int(request.POST["employee"]))
+        if (employee := request.POST.get("employee", "")).isdigit():
+            return redirect("positioning:employee", pk=int(employee))
         if done or one:
             return _back(request, establishment)
     today = timezone.localdate()
@@ -518,6 +519,15 @@ def notify(request, code: str):
             "query": request.GET.get("retour", request.POST.get("retour", "")),
         },
     )
+
+
+def _notified_as_seen(request, one) -> str | None:
+    """The etag of the people a notification form showed: the confirmation's, or the
+    one person's etag from their page."""
+    posted = request.POST.get("etag") or None
+    if one and posted and one.isdigit():
+        return selectors.selection_etag_of([(int(one), posted)])
+    return posted
 
 
 def _quality(establishment) -> dict:
