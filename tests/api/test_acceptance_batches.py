@@ -138,3 +138,7 @@ def test_undo_refused_once_another_edition_carried_the_batch_over(client, staff,
         )
     ) == {"T001", "T002"}
     assert Positioning.objects.filter(edition=edition, status="validated").count() == 2
+    listed = client.get(URL, {"establishment": "CCI-NORD"}).json()["items"]
+    assert listed[0]["undoable"] is False
+    page = client.get("/positionnement/CCI-NORD/lots/").content.decode()
+    assert "plus en vigueur" in page

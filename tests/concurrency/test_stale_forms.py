@@ -151,10 +151,17 @@ def test_the_api_refuses_a_patch_on_an_evaluation_changed_since(client, edition,
         content_type="application/json",
     )
 
+    unsaid = client.patch(
+        f"/api/evaluations/{evaluation.pk}",
+        {"missions": "Organiser les congrès et salons", "etag": ""},
+        content_type="application/json",
+    )
+
     assert stale.status_code == 409
     assert fresh.status_code == 200
     assert fresh.json()["missions"] == "Organiser les congrès"
     assert fresh.json()["title"] == "Chargée des congrès"
+    assert unsaid.status_code == 200  # an empty etag is none: checked as before
 
 
 def test_a_stale_job_form_does_not_undo_another_administrators_changes(client, edition, network):

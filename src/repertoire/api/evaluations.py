@@ -280,7 +280,7 @@ def update_evaluation(request, pk: int, payload: EvaluationPatch):
     given = {
         name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None
     }
-    seen = given.pop("etag", None)
+    seen = given.pop("etag", None) or None  # an empty etag is none
 
     def change(evaluation: JobEvaluation) -> JobEvaluation:
         changes = dict(given)

@@ -437,7 +437,7 @@ def notify(request, payload: NotifyIn):
         }
     return {
         "notified": services.notify(
-            request.user, chosen, expected=payload.expected, seen=payload.etag
+            request.user, chosen, expected=payload.expected, seen=payload.etag or None
         )
     }
 
@@ -472,7 +472,7 @@ def accept_batch(request, payload: AcceptanceIn):
             threshold=threshold,
             filters=filters,
             expected=payload.expected,
-            seen=payload.etag,
+            seen=payload.etag or None,
         )
     return {
         "dry_run": payload.dry_run,
@@ -530,7 +530,9 @@ def get_positioning(request, pk: int):
 def validate(request, pk: int, payload: ValidateIn):
     """Accept the proposed job and its level."""
     positioning = lookups.positioning(request.user, pk)
-    return services.validate(request.user, positioning, comment=payload.comment, seen=payload.etag)
+    return services.validate(
+        request.user, positioning, comment=payload.comment, seen=payload.etag or None
+    )
 
 
 @router.post("/positionings/{pk}/change", response={200: PositioningOut, **WRITE_ERRORS})
@@ -544,7 +546,7 @@ def change(request, pk: int, payload: ChangeIn):
         personal_level=payload.personal_level,
         reason=payload.reason,
         comment=payload.comment,
-        seen=payload.etag,
+        seen=payload.etag or None,
     )
 
 
@@ -562,7 +564,7 @@ def place_on_evaluation(request, pk: int, payload: PlaceOnEvaluationIn):
         personal_level=payload.personal_level,
         reason=payload.reason,
         comment=payload.comment,
-        seen=payload.etag,
+        seen=payload.etag or None,
     )
 
 

@@ -1,5 +1,6 @@
 """Bulk acceptances a user may see (scoped by establishment), and whether each can still
-be undone: none of its positionings was notified or decided again since."""
+be undone: none of its positionings was notified or decided again since, and its edition
+is still in force (a publication carries its decisions over)."""
 
 from __future__ import annotations
 
@@ -45,7 +46,12 @@ class BatchRow:
 
     @property
     def undoable(self) -> bool:
-        return self.batch.undone_at is None and self.changed == 0 and self.batch.accepted > 0
+        return (
+            self.batch.undone_at is None
+            and self.changed == 0
+            and self.batch.accepted > 0
+            and self.batch.edition.is_current
+        )
 
 
 def acceptance_batches_of(user, establishment: Establishment) -> list[BatchRow]:
