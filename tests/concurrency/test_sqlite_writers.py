@@ -24,11 +24,12 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_twenty_writers_at_once_on_a_sqlite_file(tmp_path):
+def _scenario(module: str, home, *args) -> dict:
+    """Run a scenario module of this folder on a SQLite file of its own; what it printed."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(REPERTOIRE_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="repertoire.settings")
+    env.update(REPERTOIRE_HOME=str(home), DJANGO_SETTINGS_MODULE="repertoire.settings")
     result = subprocess.run(
-        [sys.executable, "-m", "tests.concurrency.sqlite_writers", str(WRITERS), str(ROUNDS)],
+        [sys.executable, "-m", f"tests.concurrency.{module}", *map(str, args)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -36,7 +37,11 @@ def test_twenty_writers_at_once_on_a_sqlite_file(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_twenty_writers_at_once_on_a_sqlite_file(tmp_path):
+    outcome = _scenario("sqlite_writers", tmp_path, WRITERS, ROUNDS)
     assert outcome["errors"] == {}, outcome["first_error"]
     assert outcome["accepted"] == dict.fromkeys(ACTIONS, WRITERS * ROUNDS)
     assert outcome["journaled"] == outcome["accepted"]
@@ -47,18 +52,7 @@ def test_twenty_writers_at_once_on_a_sqlite_file(tmp_path):
 def test_a_publication_reads_its_campaign_while_colleagues_write(tmp_path):
     """Each progress report follows a colleague's write: the publication's read is over
     before it writes, or SQLite refuses at once ("database is locked")."""
-    env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
-    env.update(REPERTOIRE_HOME=str(tmp_path), DJANGO_SETTINGS_MODULE="repertoire.settings")
-    result = subprocess.run(
-        [sys.executable, "-m", "tests.concurrency.sqlite_publication"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    outcome = _scenario("sqlite_publication", tmp_path)
     assert outcome["reports"] >= 2
     assert outcome["comments"] == outcome["reports"]
     assert outcome["planned"] > 1000
