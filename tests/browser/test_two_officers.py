@@ -31,8 +31,17 @@ def staff(live_edition, settings):
     return employee
 
 
-def _signed_in(browser, live_server, username, landing):
-    context = browser.new_context(locale="fr-FR")
+@pytest.fixture
+def two_browsers(browser):
+    """Two browser contexts (two officers' browsers), closed with the test: an open one
+    keeps its connections to the live server alive past it."""
+    contexts = [browser.new_context(locale="fr-FR") for _ in range(2)]
+    yield contexts
+    for context in contexts:
+        context.close()
+
+
+def _signed_in(context, live_server, username, landing):
     page = context.new_page()
     page.goto(f"{live_server.url}/compte/connexion/?next={landing}")
     page.fill("#id_username", username)
@@ -42,10 +51,12 @@ def _signed_in(browser, live_server, username, landing):
     return page
 
 
-def test_a_decision_from_a_page_left_open_is_refused(browser, live_server, staff, live_edition):
+def test_a_decision_from_a_page_left_open_is_refused(
+    two_browsers, live_server, staff, live_edition
+):
     landing = f"/personnel/{staff.pk}/"
-    first = _signed_in(browser, live_server, "rh-deux-a", landing)
-    second = _signed_in(browser, live_server, "rh-deux-b", landing)
+    first = _signed_in(two_browsers[0], live_server, "rh-deux-a", landing)
+    second = _signed_in(two_browsers[1], live_server, "rh-deux-b", landing)
     other = live_edition.jobs.order_by("position")[1]
 
     # The second officer places Claire on another job; the first one's page stays open.
