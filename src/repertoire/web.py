@@ -111,3 +111,15 @@ def client_address(request) -> str | None:
     if not addresses:
         return remote
     return addresses[-min(proxies, len(addresses))]
+
+
+def etag_seen(request) -> str | None:
+    """The etag a form sent back: what the person saw (``locking.etag_of``), for the service
+    to check against the row it locks; None when the form sent none."""
+    return request.POST.get("etag") or None
+
+
+def etag_shown(request, current: str) -> str:
+    """The etag a form page carries: the one first shown while the person corrects or
+    computes (the posted form shown again), else ``current``, the object's now."""
+    return (etag_seen(request) if request.method == "POST" else None) or current

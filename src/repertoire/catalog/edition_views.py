@@ -26,7 +26,7 @@ from repertoire.core.grid import RULES
 from repertoire.core.refusals import Refused
 from repertoire.core.text import to_roman
 from repertoire.tables import table
-from repertoire.web import REFUSALS, attempt, tell_refusal
+from repertoire.web import REFUSALS, attempt, etag_seen, etag_shown, tell_refusal
 
 EDITION_SORTS = {
     "edition": ("label",),
@@ -301,8 +301,7 @@ def job_form(request, label: str, code: str | None = None):
             # A job of the edition being changed resembles itself: no need to say so.
             "editing_reference": job is not None,
             # What the editor changes: the job as first shown, kept while they correct.
-            "etag": (request.POST.get("etag") if request.method == "POST" else None)
-            or (selectors.job_etag(job) if job else ""),
+            "etag": etag_shown(request, selectors.job_etag(job) if job else ""),
         },
     )
 
@@ -332,7 +331,7 @@ def _save_job(request, edition, job, form) -> bool:
             requirements=form.cleaned_data["requirements"],
             degrees=form.degrees(),
             declared_level=form.cleaned_data["level"],
-            seen=request.POST.get("etag") or None,
+            seen=etag_seen(request),
         )
     except REFUSALS as exc:
         tell_refusal(request, form.refusal_on_fields(exc), form=form)

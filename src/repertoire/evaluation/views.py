@@ -35,7 +35,7 @@ from repertoire.evaluation.presenters import result_context
 from repertoire.positioning.models import Establishment
 from repertoire.positioning.selectors import establishments_for
 from repertoire.tables import table
-from repertoire.web import REFUSALS, attempt, tell_refusal
+from repertoire.web import REFUSALS, attempt, etag_seen, etag_shown, tell_refusal
 
 PAGE_SIZE = 50
 EVALUATION_SORTS = {
@@ -142,8 +142,7 @@ def _evaluation_page(request, *, establishment: Establishment, edition, evaluati
             "establishment": establishment,
             "evaluation": evaluation,
             # What the person changes: the etag first shown, kept while they compute.
-            "etag": (request.POST.get("etag") if request.method == "POST" else None)
-            or (evaluation.etag if evaluation else ""),
+            "etag": etag_shown(request, evaluation.etag if evaluation else ""),
             "edition": edition,
             **result_context(edition, scales, degrees, title, missions),
         },
@@ -162,7 +161,7 @@ def _save(request, form, establishment, edition, evaluation, action):
                 )
             else:
                 saved = services.update_evaluation(
-                    request.user, evaluation, seen=request.POST.get("etag") or None, **fields
+                    request.user, evaluation, seen=etag_seen(request), **fields
                 )
             if action == "submit":
                 criteria_are = "justifications"

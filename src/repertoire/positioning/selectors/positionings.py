@@ -7,6 +7,7 @@ Every function takes the acting user and reads only the establishments in their 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -246,23 +247,28 @@ def acceptance_preview(
     threshold: float,
     edition: Edition | None = None,
 ) -> AcceptancePreview:
-    rows = (
+    # One read: the people shown (their etag) and, from them, the count by job.
+    shown = list(
         acceptable_for(user, establishment, filters=filters, threshold=threshold, edition=edition)
         .order_by()
-        .values("job__code", "job__title", "job__level__number")
-        .annotate(n=Count("pk"))
-    )
-    jobs = sorted(
-        (
-            JobCount(row["job__code"], row["job__title"], row["job__level__number"], row["n"])
-            for row in rows
-        ),
-        key=lambda job: (-job.count, job.title),
-    )
-    shown = (
-        acceptable_for(user, establishment, filters=filters, threshold=threshold, edition=edition)
         .select_related(None)
-        .only("pk", "status", "job_id", "evaluation_id", "level", "personal_level_reason")
+        .select_related("job__level")
+        .only(
+            "pk",
+            "status",
+            "job_id",
+            "evaluation_id",
+            "level",
+            "personal_level_reason",
+            "job__code",
+            "job__title",
+            "job__level__number",
+        )
+    )
+    by_job = Counter(positioning.job for positioning in shown)
+    jobs = sorted(
+        (JobCount(job.code, job.title, job.level.number, n) for job, n in by_job.items()),
+        key=lambda job: (-job.count, job.title),
     )
     return AcceptancePreview(
         threshold=threshold,

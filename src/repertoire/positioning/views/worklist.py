@@ -40,7 +40,7 @@ from repertoire.positioning.views import (
     positioning_to_decide,
 )
 from repertoire.tables import table
-from repertoire.web import attempt
+from repertoire.web import attempt, etag_seen
 
 PAGE_SIZE = 50
 GROUPS_PAGE_SIZE = 100
@@ -385,7 +385,7 @@ def validate(request, pk: int):
             request.user,
             positioning,
             comment=request.POST.get("comment", ""),
-            seen=request.POST.get("etag") or None,
+            seen=etag_seen(request),
         ),
         success=lambda done: (
             _("%(name)s: %(job)s validated.") % {"name": done.employee, "job": done.placed_on}
@@ -412,7 +412,7 @@ def change(request, pk: int):
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 comment=data["comment"],
-                seen=request.POST.get("etag") or None,
+                seen=etag_seen(request),
             ),
             success=_("Positioning changed."),
         )
@@ -444,7 +444,7 @@ def place_on_evaluation(request, pk: int):
                 personal_level=data["personal_level"],
                 reason=data["reason"],
                 comment=data["comment"],
-                seen=request.POST.get("etag") or None,
+                seen=etag_seen(request),
             ),
             success=lambda done: (
                 _("%(name)s: placed on %(job)s.") % {"name": done.employee, "job": done.placed_on}
@@ -524,7 +524,7 @@ def notify(request, code: str):
 def _notified_as_seen(request, one) -> str | None:
     """The etag of the people a notification form showed: the confirmation's, or the
     one person's etag from their page."""
-    posted = request.POST.get("etag") or None
+    posted = etag_seen(request)
     if one and posted and one.isdigit():
         return selectors.selection_etag_of([(int(one), posted)])
     return posted
