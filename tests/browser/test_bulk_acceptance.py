@@ -145,3 +145,28 @@ def test_filtered_bulk_acceptance_confirmed_undone_then_notified(
     page.get_by_role("button", name=f"Confirmer : notifier {everyone} collaborateurs").click()
     page.wait_for_url("**/positionnement/CCI-LOT/")
     assert sum(1 for status in statuses().values() if status == "notified") == everyone
+
+
+def test_a_second_click_on_the_confirmation_sends_nothing_more(page, live_server, hr_officer):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/positionnement/CCI-LOT/accepter/")
+    confirm = page.locator("form[data-once] button[type=submit]")
+    # Count the submissions that would leave the page, and keep the page (the server's
+    # answer to a repeat is tested without a browser).
+    page.evaluate(
+        """() => {
+          window.sent = 0;
+          document.querySelector("form[data-once]").addEventListener("submit", (event) => {
+            if (!event.defaultPrevented) window.sent += 1;
+            event.preventDefault();
+          });
+        }"""
+    )
+
+    confirm.click()
+    page.wait_for_function("() => document.querySelector('form[data-once] button').disabled")
+    confirm.click(force=True)
+    confirm.evaluate("button => button.form.requestSubmit()")
+
+    assert page.evaluate("() => window.sent") == 1
+    assert not AcceptanceBatch.objects.exists()

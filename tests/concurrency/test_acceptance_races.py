@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from repertoire.positioning import services
+from repertoire.positioning import selectors, services
 from repertoire.positioning.models import AcceptanceBatch, Positioning
 from repertoire.positioning.services import acceptance
 from tests.concurrency.races import postgres_only, together, unexpected
@@ -63,3 +63,28 @@ def test_undo_and_notify_at_once(network, edition, monkeypatch):
         assert statuses == {"proposed"} and batch.undone_at is not None
     else:
         assert "notified" in statuses and batch.undone_at is None
+
+
+def test_the_same_confirmation_twice_at_once_makes_one_batch(network, edition):
+    """A double click whose two requests reach two workers: the second waits for the rows
+    the first locked, then answers with the first one's batch."""
+    title = edition.jobs.order_by("position").first().title
+    for number in range(6):
+        services.create_employee(
+            network.hr_north, network.north, matricule=f"D{number:03d}",
+            last_name=f"NOM{number}", job_title=title,
+        )  # fmt: skip
+    preview = selectors.acceptance_preview(network.hr_north, network.north, threshold=0.5)
+
+    def confirm():
+        return services.accept_batch(
+            network.hr_north, network.north, threshold=0.5, expected=6, seen=preview.etag
+        )
+
+    outcomes = together(confirm, confirm)
+
+    assert [outcome.error for outcome in outcomes] == [None, None]
+    (batch,) = AcceptanceBatch.objects.all()
+    assert {outcome.result.pk for outcome in outcomes} == {batch.pk}
+    assert batch.accepted == 6
+    assert Positioning.objects.filter(status="validated").count() == 6

@@ -285,6 +285,9 @@ class AcceptanceBatch(models.Model):
     filters = models.JSONField(_("filters"), default=dict)
     threshold = models.FloatField(_("confidence at least"))
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
+    # The etag of the proposals the person confirmed (``selectors.selection_etag``): the
+    # same confirmation sent again (a double click, a client's retry) is this batch.
+    selection = models.CharField(_("selection"), max_length=64, blank=True, default="")
     # Also the ``decided_at`` of every positioning it validated: a later decision shows.
     created_at = models.DateTimeField(_("date"))
     undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
@@ -300,6 +303,29 @@ class AcceptanceBatch(models.Model):
 
     def journal_label(self) -> str:
         return f"Acceptation groupée n° {self.pk}"
+
+
+class Notification(models.Model):
+    """One confirmed notification: the validated positionings an officer recorded as
+    notified together. It keeps the etag of what they confirmed, so that the same
+    confirmation sent again (a double click, a client's retry) is answered with what it did
+    instead of a refusal saying nothing was notified."""
+
+    establishment = models.ForeignKey(Establishment, models.PROTECT, related_name="+")
+    author = models.CharField(_("author"), max_length=150)
+    notified_on = models.DateField(_("notified on"))
+    notified = models.PositiveIntegerField(_("notified"), default=0)
+    selection = models.CharField(_("selection"), max_length=64)
+    created_at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["establishment", "author", "selection"])]
+
+    def __str__(self) -> str:
+        return f"{self.notified} ({self.notified_on:%d/%m/%Y})"
 
 
 class AcceptedPositioning(models.Model):

@@ -6,7 +6,9 @@ The proposals are read by ``selectors.acceptable_for``, the worklist's own query
 accepted is exactly what the person saw. They are read again under a lock; when the
 person confirmed a count and the database now holds another, or confirmed a preview
 whose etag (``selectors.selection_etag``: who, on which job and level) no longer holds,
-nothing is validated (``Conflict``). A batch is limited to ``ACCEPTANCE_BATCH_MAX`` proposals.
+nothing is validated (``Conflict``), unless that same confirmation was already accepted
+(a double click, a client's retry): its batch is returned again. A batch is limited to
+``ACCEPTANCE_BATCH_MAX`` proposals.
 """
 
 from __future__ import annotations
@@ -79,6 +81,14 @@ def accept_batch(
             % {"count": count, "max": ACCEPTANCE_BATCH_MAX}
         )
     positionings = lock_rows(candidates.select_related("job", "establishment"))
+    author = user.get_username()
+    confirmed = (expected is not None and len(positionings) != expected) or (
+        seen is not None and selection_etag(positionings) != seen
+    )
+    if confirmed and seen and (earlier := _accepted_before(establishment, author, seen)):
+        # This very confirmation was already accepted (a double click, a retry after a
+        # timeout): its batch is the answer, not a refusal saying nothing was validated.
+        return earlier
     if expected is not None and len(positionings) != expected:
         raise Conflict(
             ngettext(
@@ -105,7 +115,6 @@ def accept_batch(
         )
     if not positionings:
         return None
-    author = user.get_username()
     now = timezone.now()
     batch = AcceptanceBatch.objects.create(
         establishment=establishment,
@@ -115,6 +124,7 @@ def accept_batch(
         threshold=threshold,
         accepted=len(positionings),
         created_at=now,
+        selection=seen or selection_etag(positionings),
     )
     AcceptedPositioning.objects.bulk_create(
         [
@@ -153,6 +163,17 @@ def accept_batch(
         establishment=establishment,
     )
     return batch
+
+
+def _accepted_before(establishment: Establishment, author: str, seen: str):
+    """The batch, not undone, that ``author`` made from the preview whose etag is ``seen``."""
+    return (
+        AcceptanceBatch.objects.filter(
+            establishment=establishment, author=author, selection=seen, undone_at__isnull=True
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def bulk_accept(

@@ -31,6 +31,7 @@ from repertoire.locking import lock_rows, locked
 from repertoire.positioning.models import (
     Employee,
     Establishment,
+    Notification,
     Positioning,
     PositioningEvent,
 )
@@ -511,7 +512,9 @@ def notify(
     refusal (``Conflict``) names them: the letter no longer says what the database does.
     ``expected``: the count the person confirmed; another count refuses the whole
     notification (``Conflict``); ``seen``: the etag of the positionings the person
-    confirmed (``selectors.selection_etag``), which must still be theirs."""
+    confirmed (``selectors.selection_etag``), which must still be theirs. The same
+    confirmation sent again (a double click, a retry) returns what it notified
+    (``Notification``)."""
     positionings = list(positionings)
     # Checked on every positioning handed in: a reader is refused, not told "none".
     for establishment in {p.establishment for p in positionings}:
@@ -529,6 +532,15 @@ def notify(
         for positioning in lock_rows(part)
     ]
     changed = [p for p in current if p.etag != handed[p.pk].etag]
+    confirmed = (
+        changed
+        or (expected is not None and len(current) != expected)
+        or (seen is not None and selection_etag(current) != seen)
+    )
+    if confirmed and seen and (earlier := _notified_before(user, seen)):
+        # This very confirmation was already recorded (a double click, a retry after a
+        # timeout): what it notified is the answer, not a refusal saying nothing was.
+        return earlier.notified
     if changed:
         raise Conflict(_changed_before_notification(changed))
     if expected is not None and len(current) != expected:
@@ -559,10 +571,28 @@ def notify(
     count = _bulk(
         user, current, "notify", f"lettre de positionnement du {on:%d/%m/%Y}", notified_on=on
     )
+    if current:
+        Notification.objects.create(
+            establishment=current[0].establishment,
+            author=user.get_username(),
+            notified_on=on,
+            notified=count,
+            selection=seen or selection_etag(current),
+        )
     for positioning in current:  # the caller's positionings, as the database has them now
         handed[positioning.pk].status = positioning.status
         handed[positioning.pk].notified_on = positioning.notified_on
     return count
+
+
+def _notified_before(user, seen: str) -> Notification | None:
+    """The notification ``user`` recorded from the confirmation whose etag is ``seen`` (an
+    etag names the very positionings confirmed: no other establishment's)."""
+    return (
+        Notification.objects.filter(author=user.get_username(), selection=seen)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def _changed_before_notification(changed: list[Positioning]) -> str:

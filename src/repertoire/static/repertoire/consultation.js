@@ -53,6 +53,35 @@
     });
   });
 
+  // A confirmation acting on many people is sent once: a second click while the first is
+  // on its way would come back as "nothing changed" (the server answers a repeat with what
+  // the first did, but the person only sees the last answer). The button is disabled after
+  // the browser has read it into the request, and again usable when the page comes back
+  // from the history.
+  document.querySelectorAll("form[data-once]").forEach(function (once) {
+    once.addEventListener("submit", function (event) {
+      if (once.dataset.sent) {
+        event.preventDefault();
+        return;
+      }
+      once.dataset.sent = "1";
+      setTimeout(function () {
+        once.querySelectorAll("button[type=submit]").forEach(function (button) {
+          button.disabled = true;
+        });
+      }, 0);
+    });
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) return;
+    document.querySelectorAll("form[data-once]").forEach(function (once) {
+      delete once.dataset.sent;
+      once.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = false;
+      });
+    });
+  });
+
   // Print buttons are hidden until there is a script to make them work.
   document.querySelectorAll(".js-print").forEach(function (button) {
     button.hidden = false;

@@ -1,0 +1,143 @@
+"""A confirmation sent twice (a double click, a client retrying after a timeout) is
+answered with what the first one did: one batch, one notification, and the person told
+how many were validated or notified, never "nothing was validated" for work that was
+done. Another person sending the same confirmation is still refused."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from repertoire.positioning import services
+from repertoire.positioning.models import AcceptanceBatch, Notification, Positioning
+from repertoire.positioning.selectors import WorklistFilters
+from tests.accounts.conftest import hire_by_service
+
+pytestmark = pytest.mark.django_db
+
+BULK = "/positionnement/CCI-NORD/accepter/"
+NOTIFY = "/positionnement/CCI-NORD/notifier/"
+API_BULK = "/api/positionings/acceptance-batches"
+
+
+def _said(response) -> str:
+    """A page's text as the person reads it (entities unescaped)."""
+    return html.unescape(response.content.decode())
+
+
+def _confirmation(page: str, action: str) -> dict[str, str]:
+    """The hidden fields of the form posting to ``action``: what the person confirms."""
+    form = page[page.index(f'action="{action}"') :]
+    form = form[: form.index("</form>")]
+    return dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def _accounting_page(client) -> dict[str, str]:
+    page = client.get(BULK, {"service": "Comptabilité", "threshold": "0.5"}).content.decode()
+    return _confirmation(page, BULK)
+
+
+def test_the_bulk_acceptance_confirmed_twice_makes_one_batch_and_says_what_it_validated(
+    client, edition, network
+):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    shown = _accounting_page(client)
+
+    client.post(BULK, shown)
+    again = _said(client.post(BULK, shown, follow=True))
+
+    (batch,) = AcceptanceBatch.objects.all()
+    assert batch.accepted == 2
+    assert f"n° {batch.pk}" in again
+    assert "2 propositions" in again and "n'a été validé" not in again
+    assert Positioning.objects.filter(status=Positioning.Status.VALIDATED).count() == 2
+
+
+def test_an_api_client_retrying_a_bulk_acceptance_gets_the_same_batch(client, edition, network):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    body = {"establishment": "CCI-NORD", "threshold": 0.5, "service": "Comptabilité"}
+    dry = client.post(API_BULK, body | {"dry_run": True}, content_type="application/json").json()
+    confirmed = body | {"expected": dry["accepted"], "etag": dry["etag"]}
+
+    first = client.post(API_BULK, confirmed, content_type="application/json")
+    retry = client.post(API_BULK, confirmed, content_type="application/json")
+
+    assert first.status_code == retry.status_code == 200
+    assert retry.json()["batch"] == first.json()["batch"]
+    assert retry.json()["accepted"] == first.json()["accepted"] == 2
+    assert AcceptanceBatch.objects.count() == 1
+
+
+def test_a_colleague_confirming_the_same_page_is_still_refused(client, edition, network):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    shown = _accounting_page(client)
+    # The same page, confirmed by someone else first (the etag says the same selection).
+    services.accept_batch(
+        network.national,
+        network.north,
+        threshold=0.5,
+        filters=WorklistFilters(service="Comptabilité"),
+        seen=shown["etag"],
+    )
+
+    response = _said(client.post(BULK, shown, follow=True))
+
+    assert "rien n'a été validé" in response
+    assert AcceptanceBatch.objects.get().author == network.national.username
+
+
+def test_an_undone_batch_is_not_the_answer_to_its_confirmation_sent_again(client, edition, network):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    shown = _accounting_page(client)
+    client.post(BULK, shown)
+    first = AcceptanceBatch.objects.get()
+    services.undo_batch(network.hr_north, first)
+
+    # The proposals are back as they were: the page confirmed again validates them anew.
+    client.post(BULK, shown)
+
+    assert AcceptanceBatch.objects.count() == 2
+    assert Positioning.objects.filter(status=Positioning.Status.VALIDATED).count() == 2
+
+
+def test_the_notification_confirmed_twice_notifies_once_and_says_how_many(client, edition, network):
+    hire_by_service(network, edition)
+    for positioning in Positioning.objects.filter(employee__matricule__in=["T001", "T002"]):
+        services.validate(network.hr_north, positioning)
+    client.force_login(network.hr_north)
+    shown = _confirmation(client.get(NOTIFY).content.decode(), NOTIFY)
+    assert shown["attendu"] == "2"
+
+    client.post(NOTIFY, shown)
+    again = _said(client.post(NOTIFY, shown, follow=True))
+
+    assert "2 positionnements notifiés" in again
+    assert "n'a été notifié" not in again
+    (notification,) = Notification.objects.all()
+    assert notification.notified == 2 and notification.author == network.hr_north.username
+    notified = Positioning.objects.filter(status=Positioning.Status.NOTIFIED)
+    assert notified.count() == 2
+    assert all(p.events.filter(action="notify").count() == 1 for p in notified)
+
+
+def test_one_letter_recorded_twice_from_the_employee_page_is_recorded_once(
+    client, edition, network
+):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    services.validate(network.hr_north, positioning)
+    client.force_login(network.hr_north)
+    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
+    shown = _confirmation(page, NOTIFY)
+
+    client.post(NOTIFY, shown)
+    again = _said(client.post(NOTIFY, shown, follow=True))
+
+    assert "1 positionnement notifié" in again
+    assert "n'a été notifié" not in again
+    assert positioning.events.filter(action="notify").count() == 1
