@@ -24,13 +24,18 @@ def _on_postgres():
     postgres_only()
 
 
-def test_undo_and_notify_at_once(network, edition, monkeypatch):
+def _six_on_the_first_job(network, edition) -> None:
+    """Six people of CCI Nord whose title is the edition's first job: six sure proposals."""
     title = edition.jobs.order_by("position").first().title
     for number in range(6):
         services.create_employee(
             network.hr_north, network.north, matricule=f"U{number:03d}",
             last_name=f"NOM{number}", job_title=title,
         )  # fmt: skip
+
+
+def test_undo_and_notify_at_once(network, edition, monkeypatch):
+    _six_on_the_first_job(network, edition)
     services.bulk_accept(network.hr_north, network.north, threshold=0.5)
     batch = AcceptanceBatch.objects.get()
     seen = list(Positioning.objects.filter(status="validated").select_related("establishment"))
@@ -68,12 +73,7 @@ def test_undo_and_notify_at_once(network, edition, monkeypatch):
 def test_the_same_confirmation_twice_at_once_makes_one_batch(network, edition):
     """A double click whose two requests reach two workers: the second waits for the rows
     the first locked, then answers with the first one's batch."""
-    title = edition.jobs.order_by("position").first().title
-    for number in range(6):
-        services.create_employee(
-            network.hr_north, network.north, matricule=f"D{number:03d}",
-            last_name=f"NOM{number}", job_title=title,
-        )  # fmt: skip
+    _six_on_the_first_job(network, edition)
     preview = selectors.acceptance_preview(network.hr_north, network.north, threshold=0.5)
 
     def confirm():
