@@ -82,14 +82,18 @@ def accept_batch(
         )
     positionings = lock_rows(candidates.select_related("job", "establishment"))
     author = user.get_username()
-    confirmed = (expected is not None and len(positionings) != expected) or (
-        seen is not None and selection_etag(positionings) != seen
-    )
-    if confirmed and seen and (earlier := _accepted_before(establishment, author, seen)):
+    current = selection_etag(positionings)
+    miscounted = expected is not None and len(positionings) != expected
+    changed = seen is not None and current != seen
+    if (
+        (miscounted or changed)
+        and seen
+        and (earlier := _accepted_before(establishment, author, seen))
+    ):
         # This very confirmation was already accepted (a double click, a retry after a
         # timeout): its batch is the answer, not a refusal saying nothing was validated.
         return earlier
-    if expected is not None and len(positionings) != expected:
+    if miscounted:
         raise Conflict(
             ngettext(
                 "%(count)d proposal now matches these filters, not %(expected)d as "
@@ -100,7 +104,7 @@ def accept_batch(
             )
             % {"count": len(positionings), "expected": expected}
         )
-    if seen is not None and selection_etag(positionings) != seen:
+    if changed:
         raise Conflict(
             ngettext(
                 "The proposal these filters match changed since you reviewed it (another "
@@ -124,7 +128,7 @@ def accept_batch(
         threshold=threshold,
         accepted=len(positionings),
         created_at=now,
-        selection=seen or selection_etag(positionings),
+        selection=current,
     )
     AcceptedPositioning.objects.bulk_create(
         [

@@ -532,18 +532,19 @@ def notify(
         for positioning in lock_rows(part)
     ]
     changed = [p for p in current if p.etag != handed[p.pk].etag]
-    confirmed = (
-        changed
-        or (expected is not None and len(current) != expected)
-        or (seen is not None and selection_etag(current) != seen)
-    )
-    if confirmed and seen and (earlier := _notified_before(user, seen)):
+    miscounted = expected is not None and len(current) != expected
+    unlike_seen = seen is not None and selection_etag(current) != seen
+    if (
+        (changed or miscounted or unlike_seen)
+        and seen
+        and (earlier := _notified_before(user, seen))
+    ):
         # This very confirmation was already recorded (a double click, a retry after a
         # timeout): what it notified is the answer, not a refusal saying nothing was.
         return earlier.notified
     if changed:
         raise Conflict(_changed_before_notification(changed))
-    if expected is not None and len(current) != expected:
+    if miscounted:
         raise Conflict(
             ngettext(
                 "%(count)d positioning is now waiting for its letter, not %(expected)d as "
@@ -554,7 +555,7 @@ def notify(
             )
             % {"count": len(current), "expected": expected}
         )
-    if seen is not None and selection_etag(current) != seen:
+    if unlike_seen:
         raise Conflict(
             ngettext(
                 "The positioning waiting for its letter changed since you reviewed it "
