@@ -5,14 +5,17 @@ done. Another person sending the same confirmation is still refused."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
 import pytest
+from django.utils import timezone
 
 from repertoire.positioning import services
 from repertoire.positioning.models import AcceptanceBatch, Notification, Positioning
 from repertoire.positioning.selectors import WorklistFilters
+from repertoire.positioning.services._common import REPEAT_WINDOW
 from tests.accounts.conftest import hire_by_service
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +72,7 @@ def test_an_api_client_retrying_a_bulk_acceptance_gets_the_same_batch(client, ed
     assert first.status_code == retry.status_code == 200
     assert retry.json()["batch"] == first.json()["batch"]
     assert retry.json()["accepted"] == first.json()["accepted"] == 2
+    assert retry.json()["jobs"] == first.json()["jobs"] == dry["jobs"]
     assert AcceptanceBatch.objects.count() == 1
 
 
@@ -140,4 +144,37 @@ def test_one_letter_recorded_twice_from_the_employee_page_is_recorded_once(
 
     assert "1 positionnement notifié" in again
     assert "n'a été notifié" not in again
+    assert positioning.events.filter(action="notify").count() == 1
+
+
+def test_a_confirmation_sent_again_after_the_repeat_window_is_a_new_decision(
+    client, edition, network
+):
+    hire_by_service(network, edition)
+    client.force_login(network.hr_north)
+    shown = _accounting_page(client)
+    client.post(BULK, shown)
+    # The page stayed open longer than a retry takes: sent again, it is checked as new.
+    AcceptanceBatch.objects.update(created_at=timezone.now() - REPEAT_WINDOW - dt.timedelta(1))
+
+    response = _said(client.post(BULK, shown, follow=True))
+
+    assert "rien n'a été validé" in response
+    assert AcceptanceBatch.objects.count() == 1
+
+
+def test_one_letter_recorded_again_after_the_repeat_window_is_checked_as_new(
+    client, edition, network
+):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    services.validate(network.hr_north, positioning)
+    client.force_login(network.hr_north)
+    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
+    shown = _confirmation(page, NOTIFY)
+    client.post(NOTIFY, shown)
+    Notification.objects.update(created_at=timezone.now() - REPEAT_WINDOW - dt.timedelta(1))
+
+    again = _said(client.post(NOTIFY, shown, follow=True))
+
+    assert "personne n'a été notifié" in again
     assert positioning.events.filter(action="notify").count() == 1

@@ -481,7 +481,8 @@ def accept_batch(request, payload: AcceptanceIn):
         if batch is not None
         else (preview.count if payload.dry_run else 0),
         "batch": batch.pk if batch is not None else None,
-        "jobs": [vars(job) for job in preview.jobs],
+        # What the batch validated: a confirmation sent again finds nobody left to preview.
+        "jobs": [vars(job) for job in (selectors.batch_jobs(batch) if batch else preview.jobs)],
         "etag": preview.etag,
     }
 

@@ -18,6 +18,7 @@ from repertoire.positioning.selectors.batches import (
     acceptance_batch_for,
     acceptance_batches_for,
     acceptance_batches_of,
+    batch_jobs,
 )
 from repertoire.positioning.selectors.editions import (
     CampaignRow,
@@ -97,6 +98,7 @@ __all__ = [
     "appeal_for",
     "appeal_months",
     "appeals_for",
+    "batch_jobs",
     "bulk_accept_threshold",
     "campaign_source",
     "decided_on",

@@ -11,6 +11,7 @@ from django.db.models import Count, F, Q, QuerySet
 from repertoire.core import positioning as rules
 from repertoire.positioning.models import AcceptanceBatch, AcceptedPositioning, Establishment
 from repertoire.positioning.selectors.establishments import establishments_for
+from repertoire.positioning.selectors.positionings import JobCount, jobs_counted
 
 # Batches listed on one page.
 BATCHES_SHOWN = 100
@@ -36,6 +37,11 @@ def acceptance_batches_for(user) -> QuerySet[AcceptanceBatch]:
 def acceptance_batch_for(user, pk: int) -> AcceptanceBatch:
     """One batch the user may see; ``AcceptanceBatch.DoesNotExist`` otherwise."""
     return acceptance_batches_for(user).get(pk=pk)
+
+
+def batch_jobs(batch: AcceptanceBatch) -> list[JobCount]:
+    """The jobs a batch validated people on, with how many on each."""
+    return jobs_counted(item.job for item in batch.items.select_related("job__level"))
 
 
 @dataclass(frozen=True)

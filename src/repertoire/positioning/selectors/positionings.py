@@ -8,13 +8,14 @@ Every function takes the acting user and reads only the establishments in their 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
 
 from repertoire.catalog import selectors as catalog
-from repertoire.catalog.models import Edition
+from repertoire.catalog.models import Edition, ReferenceJob
 from repertoire.core import positioning as rules
 from repertoire.locking import etag_of
 from repertoire.positioning.models import Employee, Establishment, Positioning
@@ -239,6 +240,14 @@ def selection_etag_of(seen) -> str:
     return etag_of("selection", *sorted(seen))
 
 
+def jobs_counted(jobs: Iterable[ReferenceJob]) -> list[JobCount]:
+    """How many times each job comes, the most frequent first."""
+    return sorted(
+        (JobCount(job.code, job.title, job.level.number, n) for job, n in Counter(jobs).items()),
+        key=lambda job: (-job.count, job.title),
+    )
+
+
 def acceptance_preview(
     user,
     establishment: Establishment,
@@ -265,11 +274,7 @@ def acceptance_preview(
             "job__level__number",
         )
     )
-    by_job = Counter(positioning.job for positioning in shown)
-    jobs = sorted(
-        (JobCount(job.code, job.title, job.level.number, n) for job, n in by_job.items()),
-        key=lambda job: (-job.count, job.title),
-    )
+    jobs = jobs_counted(positioning.job for positioning in shown)
     return AcceptancePreview(
         threshold=threshold,
         count=sum(job.count for job in jobs),

@@ -4,8 +4,10 @@ to the journal."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from repertoire.accounts.selectors import may_write_personal_data
@@ -30,6 +32,15 @@ BATCH = 1000
 PROPOSALS_KEPT = 3
 # The employee columns a proposal is made from: changing one proposes again.
 TITLE_FIELDS = ("job_title", "service", "job_description")
+# A confirmation of many people sent again within this time (a double click, a client's
+# retry after a timeout) is the same confirmation, answered with what it did; a page sent
+# later is a new decision, checked against what it showed.
+REPEAT_WINDOW = dt.timedelta(minutes=15)
+
+
+def repeats_from() -> dt.datetime:
+    """The earliest time a confirmation sent now may repeat (``REPEAT_WINDOW``)."""
+    return timezone.now() - REPEAT_WINDOW
 
 
 def check_writer(user, establishment: Establishment) -> None:

@@ -38,7 +38,13 @@ from repertoire.positioning.selectors.positionings import (
     acceptable_for,
     selection_etag,
 )
-from repertoire.positioning.services._common import BATCH, check_writer, event, facts
+from repertoire.positioning.services._common import (
+    BATCH,
+    check_writer,
+    event,
+    facts,
+    repeats_from,
+)
 from repertoire.positioning.services.decisions import _bulk
 
 
@@ -170,10 +176,15 @@ def accept_batch(
 
 
 def _accepted_before(establishment: Establishment, author: str, seen: str):
-    """The batch, not undone, that ``author`` made from the preview whose etag is ``seen``."""
+    """The batch, not undone, that ``author`` made lately (``REPEAT_WINDOW``) from the
+    preview whose etag is ``seen``."""
     return (
         AcceptanceBatch.objects.filter(
-            establishment=establishment, author=author, selection=seen, undone_at__isnull=True
+            establishment=establishment,
+            author=author,
+            selection=seen,
+            undone_at__isnull=True,
+            created_at__gte=repeats_from(),
         )
         .order_by("-created_at", "-pk")
         .first()

@@ -46,6 +46,7 @@ from repertoire.positioning.services._common import (
     job_in,
     key_of,
     lock_decision,
+    repeats_from,
     title_query,
 )
 
@@ -587,10 +588,13 @@ def notify(
 
 
 def _notified_before(user, seen: str) -> Notification | None:
-    """The notification ``user`` recorded from the confirmation whose etag is ``seen`` (an
-    etag names the very positionings confirmed: no other establishment's)."""
+    """The notification ``user`` recorded lately (``REPEAT_WINDOW``) from the confirmation
+    whose etag is ``seen`` (an etag names the very positionings confirmed: no other
+    establishment's)."""
     return (
-        Notification.objects.filter(author=user.get_username(), selection=seen)
+        Notification.objects.filter(
+            author=user.get_username(), selection=seen, created_at__gte=repeats_from()
+        )
         .order_by("-created_at", "-pk")
         .first()
     )
