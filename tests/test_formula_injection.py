@@ -191,11 +191,12 @@ def test_draft_job_texts_are_neutralised_in_the_command_line_exports(hostile_dra
 
 
 def test_draft_job_texts_are_neutralised_in_the_web_xlsx(
-    client, settings, hostile_draft, django_capture_on_commit_callbacks
+    client, settings, chambers, hostile_draft, django_capture_on_commit_callbacks
 ):
     from repertoire.publishing.models import Publication
 
     settings.REPERTOIRE_BACKGROUND_TASKS = "inline"
+    client.force_login(chambers.national)  # a draft's files go to signed-in users only
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/publications/xlsx/", {"edition": hostile_draft.label})
     assert response.status_code == 302

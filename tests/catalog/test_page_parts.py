@@ -42,7 +42,10 @@ def test_a_search_page_and_its_live_results_are_served_the_same(client, edition,
 
 
 @pytest.fixture
-def draft_job(network, edition):
+def draft_job(client, network, edition):
+    """A job of a draft, consulted by the national administrator who edits it (a draft is
+    no edition to someone not signed in)."""
+    client.force_login(network.national)
     draft = services.copy_edition(network.national, edition, label="brouillon-2015")
     job = next(j for j in selectors.jobs_of(draft) if 1 < j.level.number < MAX_LEVEL - 1)
     return network.national, draft, job

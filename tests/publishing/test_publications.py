@@ -171,9 +171,12 @@ def national(network):  # noqa: F811
 
 
 @pytest.fixture
-def draft(edition, national):
+def draft(client, edition, national):
+    """A draft, asked for by the national administrator editing it (a draft's files are
+    handed to signed-in users only)."""
     from repertoire.catalog import services as catalog
 
+    client.force_login(national)
     return catalog.copy_edition(national, edition, label="brouillon-2015")
 
 

@@ -110,7 +110,7 @@ def list_editions(request):
 
 @api.get("/criteria", response={200: list[CriterionOut], **ERRORS}, tags=["repertoire"])
 def list_criteria(request, edition: str | None = None):
-    edition = selectors.get_edition(edition)
+    edition = selectors.edition_for(request.user, edition)
     return [
         {"code": c.code, "label": c.label, "position": c.position}
         for c in selectors.criteria_of(edition)
@@ -119,7 +119,7 @@ def list_criteria(request, edition: str | None = None):
 
 @api.get("/levels", response={200: list[LevelOut], **ERRORS}, tags=["repertoire"])
 def list_levels(request, edition: str | None = None):
-    edition = selectors.get_edition(edition)
+    edition = selectors.edition_for(request.user, edition)
     return [level_dict(level) for level in selectors.levels_of(edition)]
 
 
@@ -130,13 +130,13 @@ def list_jobs(
     level: int | None = Query(None, ge=1, le=8, description="Level number, 1 to 8"),
     edition: str | None = None,
 ):
-    edition = selectors.get_edition(edition)
+    edition = selectors.edition_for(request.user, edition)
     return [job for job in job_summaries(edition) if level is None or job["level"] == level]
 
 
 @api.get("/jobs/{code}", response={200: JobOut, **ERRORS}, tags=["repertoire"])
 def get_job(request, code: str, edition: str | None = None):
-    edition = selectors.get_edition(edition)
+    edition = selectors.edition_for(request.user, edition)
     job = selectors.job_of(edition, code)
     if job is None:
         raise Http404(f"aucun emploi « {code} » dans l'édition {edition.label}")
@@ -147,7 +147,7 @@ def get_job(request, code: str, edition: str | None = None):
 def rome_code(request, code: str, edition: str | None = None):
     """A ROME code: its title, appellations, ESCO occupations and the edition's reference
     jobs that correspond to it."""
-    edition = selectors.get_edition(edition)
+    edition = selectors.edition_for(request.user, edition)
     rome = load_rome()
     normal = normalise_code(code)
     if normal is None or normal not in rome:
@@ -179,7 +179,7 @@ def search(request, params: Query[SearchParams]):
 
     Insensitive to accents, case and gender forms; tolerant of one typo; the same ranking
     as the search page."""
-    edition = selectors.get_edition(params.edition)
+    edition = selectors.edition_for(request.user, params.edition)
     try:
         ranges = dict(_degree_range(text) for text in params.degree)
         results = selectors.search_jobs(
@@ -202,7 +202,7 @@ def _degree_range(text: str) -> tuple[str, tuple[int, int]]:
 
 @api.post("/classify", response={200: ClassificationOut, **ERRORS}, tags=["grid"])
 def classify(request, payload: ClassifyIn):
-    edition = selectors.get_edition(payload.edition)
+    edition = selectors.edition_for(request.user, payload.edition)
     grid = selectors.grid_of(edition)
     codes = [criterion.code for criterion in grid.criteria]
     details = [
@@ -246,7 +246,7 @@ def match(request, payload: MatchIn):
         queries = [TitleQuery(payload.intitule, payload.service, payload.description)]
     else:
         queries = [TitleQuery(i.intitule, i.service, i.description) for i in payload.items]
-    index = selectors.matching_index(selectors.get_edition(payload.edition))
+    index = selectors.matching_index(selectors.edition_for(request.user, payload.edition))
     results = index.match_many(queries, top=payload.top)
     return {
         "results": [
@@ -277,7 +277,7 @@ def reindex(request, edition: str | None = None):
     """Rebuild the title-matching index of an edition (every process reloads it).
 
     Signed-in users only: anyone could otherwise keep the servers rebuilding."""
-    edition = selectors.get_edition(edition)
+    edition = selectors.edition_for(request.user, edition)
     services.rebuild_matching_index(edition)
     index = selectors.matching_index(edition)
     return {"edition": edition.label, "titles": index.size, "jobs": len(index.jobs)}

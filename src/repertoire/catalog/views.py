@@ -28,7 +28,7 @@ from repertoire.core.text import gender_forms, to_roman
 
 def _edition(request):
     try:
-        return selectors.get_edition(request.GET.get("edition"))
+        return selectors.edition_for(request.user, request.GET.get("edition"))
     except selectors.EditionNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -57,6 +57,8 @@ def home(request):
 
 def job_sheet(request, code: str):
     job = selectors.job_heading(code, request.GET.get("edition"))
+    if job is not None and not selectors.may_consult(request.user, job.edition):
+        job = None  # a draft, to someone not signed in: as an unknown edition (below)
     if job is None:
         edition = _edition(request)  # 404 for an unknown edition; else the edition shown
         job = selectors.job_heading(code, edition.label)

@@ -17,7 +17,8 @@ from repertoire.publishing.models import Publication
 
 def _edition(request):
     try:
-        return selectors.get_edition(request.GET.get("edition") or request.POST.get("edition"))
+        label = request.GET.get("edition") or request.POST.get("edition")
+        return selectors.edition_for(request.user, label)
     except selectors.EditionNotFound as exc:
         raise Http404(str(exc)) from exc
 
@@ -48,8 +49,16 @@ def publish(request, format: str):
     return redirect("publishing:status", pk=publication.pk)
 
 
+def _publication(request, pk: int, **lookup) -> Publication:
+    """A publication of an edition the user may consult (a draft's, once signed in)."""
+    publication = get_object_or_404(Publication.objects.select_related("edition"), pk=pk, **lookup)
+    if not selectors.may_consult(request.user, publication.edition):
+        raise Http404(f"aucune publication n° {pk}")
+    return publication
+
+
 def status(request, pk: int):
-    publication = get_object_or_404(Publication.objects.select_related("edition"), pk=pk)
+    publication = _publication(request, pk)
     return render(
         request,
         "publishing/status.html",
@@ -64,9 +73,7 @@ def status(request, pk: int):
 
 
 def download(request, pk: int):
-    publication = get_object_or_404(
-        Publication.objects.select_related("edition"), pk=pk, status=Publication.Status.DONE
-    )
+    publication = _publication(request, pk, status=Publication.Status.DONE)
     format = documents.FORMATS[publication.format]
     return _download(
         bytes(publication.content),

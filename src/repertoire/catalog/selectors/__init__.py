@@ -91,6 +91,22 @@ def get_edition(label: str | None = None) -> Edition:
     return edition
 
 
+def edition_for(user, label: str | None = None) -> Edition:
+    """The edition ``user`` may consult under ``label`` (the current one without): a draft,
+    still under discussion, only for a signed-in user; for anyone else it is as if there
+    were no such edition (its label tells nothing)."""
+    edition = get_edition(label)
+    if not may_consult(user, edition):
+        raise EditionNotFound(f"aucune édition « {label} »")
+    return edition
+
+
+def may_consult(user, edition: Edition) -> bool:
+    """Whether ``user`` may consult the edition: a published one (or the one in force)
+    anyone, a draft a signed-in user."""
+    return edition.is_frozen or edition.is_current or getattr(user, "is_authenticated", False)
+
+
 def criteria_of(edition: Edition) -> list[Criterion]:
     return list(edition.criteria.order_by("position"))
 
