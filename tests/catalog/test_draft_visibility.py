@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +81,35 @@ def test_a_drafts_files_are_handed_to_signed_in_users_only(
 
     assert client.get(status).status_code == 404
     assert client.get(file).status_code == 404
+
+
+def test_the_list_of_editions_names_drafts_to_signed_in_users_only(client, network, draft):
+    anonymous = {found["label"] for found in client.get("/api/editions").json()}
+    client.force_login(network.reader_north)
+    signed_in = {found["label"] for found in client.get("/api/editions").json()}
+
+    assert draft.label not in anonymous and draft.label in signed_in
+    assert signed_in - anonymous == {draft.label}
+
+
+def test_a_file_made_from_a_draft_is_not_handed_out_once_it_is_published(
+    client, network, draft, django_capture_on_commit_callbacks
+):
+    job = draft.jobs.order_by("position").first()
+    content = catalog.job_content(job)
+    editions.save_job(network.national, draft, job, **{**content, "title": "Titre discuté"})
+    client.force_login(network.national)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = client.post("/publications/json/", {"edition": draft.label})
+    editions.save_job(network.national, draft, job, **{**content, "title": "Titre retenu"})
+    editions.publish_edition(network.national, draft, status="official")
+    client.logout()
+
+    # The edition is published, but this file still says what was only discussed.
+    assert client.get(made.url).status_code == 404
+    assert client.get(f"{made.url}fichier/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        fresh = client.post("/publications/json/", {"edition": draft.label})
+    file = client.get(f"{fresh.url}fichier/")
+    assert file.status_code == 200
+    assert "Titre retenu" in file.content.decode() and "Titre discuté" not in file.content.decode()

@@ -116,6 +116,7 @@ def test_status_page_refreshes_while_the_file_is_made(client, edition):
         edition=edition,
         format="pdf",
         level_rule=edition.level_rule,
+        revision=edition.revision,
         status="running",
         progress=0.4,
         stage="mise en page",

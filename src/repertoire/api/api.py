@@ -104,7 +104,7 @@ def list_editions(request):
             "published_at": v.published_at,
             "based_on": v.based_on.label if v.based_on else None,
         }
-        for v in selectors.editions().select_related("based_on")
+        for v in selectors.editions(request.user).select_related("based_on")
     ]
 
 

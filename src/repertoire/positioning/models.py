@@ -322,7 +322,8 @@ class Notification(models.Model):
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["establishment", "author", "selection"])]
+        # Looked up by who confirmed what (``services.notify``).
+        indexes = [models.Index(fields=["author", "selection"])]
 
     def __str__(self) -> str:
         return f"{self.notified} ({self.notified_on:%d/%m/%Y})"

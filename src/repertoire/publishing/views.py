@@ -50,9 +50,14 @@ def publish(request, format: str):
 
 
 def _publication(request, pk: int, **lookup) -> Publication:
-    """A publication of an edition the user may consult (a draft's, once signed in)."""
+    """A publication the user may read: of an edition they may consult and, for someone not
+    signed in, made from its content as it stands (not a file a draft was made into before
+    it was published, which may say what was never published)."""
     publication = get_object_or_404(Publication.objects.select_related("edition"), pk=pk, **lookup)
-    if not selectors.may_consult(request.user, publication.edition):
+    edition = publication.edition
+    if not selectors.may_consult(request.user, edition) or (
+        not request.user.is_authenticated and publication.revision != edition.revision
+    ):
         raise Http404(f"aucune publication n° {pk}")
     return publication
 

@@ -70,8 +70,13 @@ class EditionNotFound(LookupError):
     pass
 
 
-def editions() -> QuerySet[Edition]:
-    return Edition.objects.annotate(job_count=Count("jobs"))
+def editions(user=None) -> QuerySet[Edition]:
+    """The editions, with their job count; for ``user`` (when given), those they may
+    consult (``may_consult``)."""
+    found = Edition.objects.annotate(job_count=Count("jobs"))
+    if user is not None and not getattr(user, "is_authenticated", False):
+        found = found.filter(Q(published_at__isnull=False) | Q(is_current=True))
+    return found
 
 
 def get_edition(label: str | None = None) -> Edition:

@@ -56,8 +56,15 @@
   // A confirmation acting on many people is sent once: a second click while the first is
   // on its way would come back as "nothing changed" (the server answers a repeat with what
   // the first did, but the person only sees the last answer). The button is disabled after
-  // the browser has read it into the request, and again usable when the page comes back
-  // from the history.
+  // the browser has read it into the request, and usable again when the page comes back
+  // from the history or the request was stopped (ONCE_MS later): a repeat is safe.
+  var ONCE_MS = 10000;
+  var usableAgain = function (once) {
+    delete once.dataset.sent;
+    once.querySelectorAll("button[type=submit]").forEach(function (button) {
+      button.disabled = false;
+    });
+  };
   document.querySelectorAll("form[data-once]").forEach(function (once) {
     once.addEventListener("submit", function (event) {
       if (once.dataset.sent) {
@@ -70,16 +77,11 @@
           button.disabled = true;
         });
       }, 0);
+      setTimeout(function () { usableAgain(once); }, ONCE_MS);
     });
   });
-  window.addEventListener("pageshow", function (event) {
-    if (!event.persisted) return;
-    document.querySelectorAll("form[data-once]").forEach(function (once) {
-      delete once.dataset.sent;
-      once.querySelectorAll("button[type=submit]").forEach(function (button) {
-        button.disabled = false;
-      });
-    });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-once]").forEach(usableAgain);
   });
 
   // Print buttons are hidden until there is a script to make them work.
