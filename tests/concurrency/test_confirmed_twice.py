@@ -130,14 +130,19 @@ def test_the_notification_confirmed_twice_notifies_once_and_says_how_many(client
     assert all(p.events.filter(action="notify").count() == 1 for p in notified)
 
 
-def test_one_letter_recorded_twice_from_the_employee_page_is_recorded_once(
-    client, edition, network
-):
+def _letter_on_the_employee_page(client, network) -> tuple[Positioning, dict[str, str]]:
+    """A validated positioning, and the letter's form on the person's page, as HR sees it."""
     positioning = Positioning.objects.get(employee=network.north_employee)
     services.validate(network.hr_north, positioning)
     client.force_login(network.hr_north)
     page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
-    shown = _confirmation(page, NOTIFY)
+    return positioning, _confirmation(page, NOTIFY)
+
+
+def test_one_letter_recorded_twice_from_the_employee_page_is_recorded_once(
+    client, edition, network
+):
+    positioning, shown = _letter_on_the_employee_page(client, network)
 
     client.post(NOTIFY, shown)
     again = _said(client.post(NOTIFY, shown, follow=True))
@@ -166,11 +171,7 @@ def test_a_confirmation_sent_again_after_the_repeat_window_is_a_new_decision(
 def test_one_letter_recorded_again_after_the_repeat_window_is_checked_as_new(
     client, edition, network
 ):
-    positioning = Positioning.objects.get(employee=network.north_employee)
-    services.validate(network.hr_north, positioning)
-    client.force_login(network.hr_north)
-    page = client.get(f"/personnel/{network.north_employee.pk}/").content.decode()
-    shown = _confirmation(page, NOTIFY)
+    positioning, shown = _letter_on_the_employee_page(client, network)
     client.post(NOTIFY, shown)
     Notification.objects.update(created_at=timezone.now() - REPEAT_WINDOW - dt.timedelta(1))
 
