@@ -318,3 +318,23 @@ def test_the_letter_handed_from_a_stale_employee_page_is_not_recorded(client, ed
     assert "changé depuis" in response.content.decode()
     positioning.refresh_from_db()
     assert positioning.notified_on is None
+
+
+def test_two_announced_jobs_added_one_after_the_other_both_leave_the_announced_list(
+    edition, network
+):
+    """Each request reads the draft before it saves: the second save starts from what the
+    first left (the announced jobs a job now stands for), not from what its request read."""
+    draft = editions.copy_edition(network.national, edition, label="brouillon")
+    content = catalog.job_content(draft.jobs.order_by("position").first())
+    first, second = draft.missing_jobs[:2]
+    read_by_b = Edition.objects.get(pk=draft.pk)
+
+    editions.save_job(
+        network.national, Edition.objects.get(pk=draft.pk), None, **{**content, "title": first}
+    )
+    editions.save_job(network.national, read_by_b, None, **{**content, "title": second})
+
+    draft.refresh_from_db()
+    assert first not in draft.missing_jobs and second not in draft.missing_jobs
+    assert set(draft.jobs.values_list("title", flat=True)) >= {first, second}

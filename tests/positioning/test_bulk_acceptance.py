@@ -201,6 +201,34 @@ def test_undo_restores_exactly_the_batch(client, staff):
     assert any("déjà" in str(m) for m in response.context["messages"])
 
 
+def test_undo_proposes_again_what_the_engine_proposes_since_a_new_title(staff):
+    """A person whose title changed after the batch (a payroll import) gets new proposals
+    and keeps the validated job; the undo proposes them the new first proposal, not the
+    old job with the new proposal's confidence."""
+    batch = services.accept_batch(
+        staff.hr_north,
+        staff.north,
+        threshold=THRESHOLD,
+        filters=selectors.WorklistFilters(service=ACCOUNTING),
+    )
+    moved = Positioning.objects.get(employee__matricule="N-01")
+    kept = Positioning.objects.get(employee__matricule="N-02")
+    accepted_job = moved.job
+    services.update_employee(staff.hr_north, moved.employee, job_title=STAFF[1][2])
+    moved.refresh_from_db()
+    assert moved.job == accepted_job and moved.proposals[0]["code"] != accepted_job.code
+
+    services.undo_batch(staff.hr_north, batch)
+
+    moved.refresh_from_db()
+    assert moved.status == "proposed"
+    assert moved.job.code == moved.proposals[0]["code"] != accepted_job.code
+    assert moved.level == moved.job.level.number
+    before = kept.job_id, kept.level
+    kept.refresh_from_db()
+    assert (kept.status, kept.job_id, kept.level) == ("proposed", *before)
+
+
 def test_undo_is_refused_once_one_of_the_batch_is_notified(client, staff):
     client.force_login(staff.hr_north)
     chosen = acceptable(ACCOUNTING)

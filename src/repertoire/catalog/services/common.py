@@ -45,15 +45,16 @@ def check_draft(edition: Edition) -> None:
     """Refused once published; the edition's row stays locked until the write commits,
     so an edit and a publication at the same moment cannot both go through: an edit that
     waited for a publication is refused as a conflict (the draft was published
-    meanwhile)."""
-    locked = Edition.objects.select_for_update().filter(pk=edition.pk)
-    published_at = locked.values_list("published_at", flat=True).first()
+    meanwhile). ``edition`` is read again under the lock: the write that follows starts
+    from what a colleague's write left (the announced jobs, the notice), not from what
+    was read before."""
     if edition.is_frozen:
         raise EditionFrozen(
             f"l'édition {edition.label} est publiée : elle ne change plus, copiez-la pour "
             "préparer la suivante"
         )
-    if published_at is not None:
+    edition.refresh_from_db(from_queryset=Edition.objects.select_for_update())
+    if edition.is_frozen:
         raise PublishedMeanwhile(
             _(
                 "Edition %(label)s was published meanwhile: nothing was changed. It no "

@@ -45,7 +45,7 @@ from repertoire.positioning.services._common import (
     facts,
     repeats_from,
 )
-from repertoire.positioning.services.decisions import _bulk
+from repertoire.positioning.services.decisions import _bulk, on_first_proposal
 
 
 def _check_threshold(threshold: float) -> None:
@@ -267,6 +267,7 @@ def undo_batch(user, batch: AcceptanceBatch) -> int:
     author = user.get_username()
     events, journal = [], []
     now = timezone.now()
+    jobs = {job.code: job for job in batch.edition.jobs.select_related("level")}
     for positioning in positionings:
         item = items[positioning.pk]
         before = facts(positioning)
@@ -274,6 +275,11 @@ def undo_batch(user, batch: AcceptanceBatch) -> int:
         positioning.decided_by = item.previous_decided_by
         positioning.decided_at = item.previous_decided_at
         positioning.updated_at = now
+        # Proposed again on what the engine proposes now when the person's title changed
+        # since the batch (an import), and with it the proposals; otherwise on the job
+        # and level (a personal one kept by a migration) the batch found.
+        if positioning.proposals and positioning.proposals[0]["code"] != positioning.job.code:
+            on_first_proposal(positioning, jobs)
         events.append(
             event(
                 positioning,
@@ -293,7 +299,9 @@ def undo_batch(user, batch: AcceptanceBatch) -> int:
             )
         )
     Positioning.objects.bulk_update(
-        positionings, ["status", "decided_by", "decided_at", "updated_at"], batch_size=BATCH
+        positionings,
+        ["status", "job", "level", "decided_by", "decided_at", "updated_at"],
+        batch_size=BATCH,
     )
     PositioningEvent.objects.bulk_create(events, batch_size=BATCH)
     audit.record_many(journal)

@@ -191,13 +191,21 @@ def _take_proposals(
     """The engine's candidates as the positioning's proposals; one still at the proposal
     stage is placed on the first of them."""
     proposals = [candidate.as_proposal(digits=4) for candidate in result.candidates]
-    best = jobs.get(proposals[0]["code"]) if proposals else None
     positioning.proposals = proposals
     positioning.confidence = proposals[0]["score"] if proposals else 0.0
     positioning.title_key = result.normalized[:200]
-    if positioning.status == Positioning.Status.PROPOSED:
-        positioning.job = best
-        positioning.level = best.level.number if best else None
+    on_first_proposal(positioning, jobs)
+
+
+def on_first_proposal(positioning: Positioning, jobs: dict[str, ReferenceJob]) -> None:
+    """A positioning at the proposal stage stands on the first of its proposals (``jobs``:
+    the edition's, by code): the job it shows is the one its confidence is about."""
+    if positioning.status != Positioning.Status.PROPOSED:
+        return
+    proposals = positioning.proposals or []
+    best = jobs.get(proposals[0]["code"]) if proposals else None
+    positioning.job = best
+    positioning.level = best.level.number if best else None
 
 
 def _journal_proposals(positionings: list[Positioning], actor: str) -> None:
