@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from repertoire.core.refusals import Refused, refusal_of
+from repertoire.core.text import without_controls
 
 
 def full_clean(instance, **options) -> None:
@@ -43,3 +44,18 @@ def refuse_long_texts(sender, instance, raw=False, **kwargs) -> None:
         return
     if problems := too_long(instance):
         raise Refused(problems=problems)
+
+
+def drop_control_characters(sender, instance, raw=False, **kwargs) -> None:
+    """Before any object of the app is saved: its texts without control characters (a
+    manual line break pasted from Word becomes a line end, an escape a space), which
+    no exported document (XLSX, DOCX) could hold. Connected to ``pre_save`` by the
+    organisation app, before the length check. Bulk writes (a payroll file's rows) skip
+    it: the spreadsheet writer cleans every cell it writes."""
+    if raw or not sender.__module__.startswith("repertoire."):
+        return
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and (cleaned := without_controls(value)) != value:
+                setattr(instance, field.attname, cleaned)

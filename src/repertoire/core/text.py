@@ -21,6 +21,19 @@ _NON_WORD = re.compile(r"[^0-9a-z]+")
 _ELISION = re.compile(r"\b(?:d|l|qu|j|n|s|c)['’]", re.IGNORECASE)
 
 
+# Characters a text may not hold in an XML document (XLSX, DOCX): the C0 controls but the
+# tab and the line ends. Word's manual line break (U+000B) and a form feed mean a new line.
+_LINE_BREAK_CONTROLS = re.compile(r"[\x0b\x0c]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` as a document can hold it: a manual line break or a form feed as a line
+    end, another control character (an escape a paste brought) as a space, so that the
+    words it stood between stay apart."""
+    return _CONTROLS.sub(" ", _LINE_BREAK_CONTROLS.sub("\n", text))
+
+
 def to_roman(number: int) -> str:
     if not 1 <= number <= len(ROMAN_NUMERALS):
         raise ValueError(f"no roman numeral for {number}")

@@ -24,6 +24,7 @@ from repertoire.core.spreadsheet_cells import (
     csv_text,
     looks_like_formula,
 )
+from repertoire.core.text import without_controls
 
 __all__ = [
     "CSV_DELIMITER",
@@ -55,6 +56,9 @@ class Sheet:
         self._worksheet.append([self._cell(value) for value in row])
 
     def _cell(self, value: Any) -> Any:
+        if isinstance(value, str):
+            # A workbook cannot hold control characters: openpyxl would refuse the file.
+            value = without_controls(value)
         if not looks_like_formula(value):
             return value
         cell = Cell(self._worksheet, value=value)
