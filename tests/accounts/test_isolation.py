@@ -238,3 +238,33 @@ def test_anonymous_users_get_no_personal_data(client, network):
     response = client.get("/personnel/")
     assert response.status_code == 302 and "/compte/connexion/" in response.url
     assert client.get("/journal/").status_code == 302
+
+
+def test_a_title_an_establishment_taught_stays_in_its_journal(client, network, edition):
+    """A local title learnt from a group decision (and how many people hold it) is the
+    establishment's: another establishment's HR does not read it in the journal, whether
+    it was learnt, found in conflict, promoted or rejected."""
+    from repertoire.audit.selectors import journal_for
+    from repertoire.catalog import services as catalog_services
+
+    jobs = list(edition.jobs.order_by("position")[:2])
+    learnt = catalog_services.learn_appellation(
+        jobs[0], "Chargée de veille auprès de la présidente", network.north, author="rh-nord"
+    )
+    conflict = catalog_services.learn_appellation(
+        jobs[1], "Chargée de veille auprès de la présidente", network.north, author="rh-nord"
+    )
+    catalog_services.reject_appellation(network.national, learnt)
+    promoted = catalog_services.learn_appellation(
+        jobs[1], "Veilleuse de la présidence", network.north, author="rh-nord"
+    )
+    catalog_services.promote_appellation(network.national, promoted)
+
+    def titles_read_by(user):
+        return [str(entry.after or "") + str(entry.before or "") for entry in journal_for(user)]
+
+    assert conflict.status == "conflict"
+    assert not [text for text in titles_read_by(network.hr_south) if "présidente" in text]
+    assert not [text for text in titles_read_by(network.hr_south) if "présidence" in text]
+    assert len([t for t in titles_read_by(network.hr_north) if "présidente" in t]) >= 2
+    assert [t for t in titles_read_by(network.national) if "présidence" in t]

@@ -1,5 +1,7 @@
 import pytest
 
+from tests.accounts.conftest import network  # noqa: F401  shared fixture
+
 pytestmark = pytest.mark.django_db
 
 
@@ -41,10 +43,28 @@ def test_match_refuses_a_malformed_request(client, edition, body):
     assert set(response.json()) == {"error"}
 
 
-def test_reindex_needs_a_signed_in_user(client, edition, django_user_model):
+def test_reindex_is_for_national_administrators_and_journaled(
+    client,
+    edition,
+    django_user_model,
+    network,  # noqa: F811
+):
+    from repertoire.audit.models import JournalEntry
+    from repertoire.catalog.models import Edition
+
     assert client.post("/api/match/reindex").status_code == 401
-    client.force_login(django_user_model.objects.create_user("rh", password="x" * 16))
+    revision = Edition.objects.get(pk=edition.pk).revision
+    for someone in (django_user_model.objects.create_user("sans-role"), network.hr_north):
+        client.force_login(someone)
+        assert client.post("/api/match/reindex").status_code == 403
+    assert Edition.objects.get(pk=edition.pk).revision == revision
+
+    client.force_login(network.national)
     response = client.post("/api/match/reindex")
+
     assert response.status_code == 200
     body = response.json()
     assert body["edition"] == edition.label and body["jobs"] == 51 and body["titles"] > 51
+    assert Edition.objects.get(pk=edition.pk).revision == revision + 1
+    entry = JournalEntry.objects.get(action="edition.reindex")
+    assert entry.actor == network.national.get_username()

@@ -276,8 +276,9 @@ def match_limit(request) -> int:
 def reindex(request, edition: str | None = None):
     """Rebuild the title-matching index of an edition (every process reloads it).
 
-    Signed-in users only: anyone could otherwise keep the servers rebuilding."""
+    National administrators only (403 otherwise): a rebuild marks the edition's content
+    changed, and its files are made again."""
     edition = selectors.edition_for(request.user, edition)
-    services.rebuild_matching_index(edition)
+    services.rebuild_matching_index(request.user, edition)
     index = selectors.matching_index(edition)
     return {"edition": edition.label, "titles": index.size, "jobs": len(index.jobs)}

@@ -52,6 +52,7 @@ ACTIONS = {
     "edition.pairing.forget": gettext_lazy("pairing forgotten"),
     "edition.publish": gettext_lazy("edition published"),
     "edition.publish_request": gettext_lazy("publication of the edition requested"),
+    "edition.reindex": gettext_lazy("title-matching index rebuilt"),
     "edition.update": gettext_lazy("edition changed"),
     "employee.create": gettext_lazy("employee added"),
     "employee.erase": gettext_lazy("personal data erased"),

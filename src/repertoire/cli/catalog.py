@@ -448,7 +448,7 @@ def appellations_reindex(edition: EditionOption = None) -> None:
     from repertoire.catalog import selectors, services
 
     edition = edition_named(edition)
-    services.rebuild_matching_index(edition)
+    services.rebuild_matching_index(operator(), edition)
     started = time.perf_counter()
     index = selectors.matching_index(edition)
     elapsed = time.perf_counter() - started

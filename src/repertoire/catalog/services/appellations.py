@@ -136,11 +136,13 @@ def learn_appellation(
         )
         if other is None:
             edition_changed(job.edition)
+        # The establishment's own title, and how many of its people hold it: its journal.
         record(
             actor=author,
             action="appellation.conflict" if other else "appellation.add",
             instance=alias,
             after=snapshot(alias),
+            establishment=establishment,
         )
     return alias
 
@@ -153,8 +155,8 @@ def promote_appellation(user, alias: Appellation) -> Appellation:
     check_reviewer(user)
     with transaction.atomic():
         _lock_appellations(alias.job.edition)
-        before = snapshot(alias)
         alias = _under_review(alias)
+        before, learnt_by = snapshot(alias), alias.establishment
         if alias.status == Appellation.Status.CONFLICT:
             raise Refused(
                 f"« {shown(alias.title)} » désigne déjà l'emploi {alias.conflicting_job.title} : "
@@ -181,6 +183,7 @@ def promote_appellation(user, alias: Appellation) -> Appellation:
             instance=national,
             before=before,
             after=snapshot(national),
+            establishment=learnt_by,
         )
     return national
 
@@ -191,8 +194,8 @@ def reject_appellation(user, alias: Appellation) -> Appellation:
     check_reviewer(user)
     with transaction.atomic():
         _lock_appellations(alias.job.edition)
-        before = snapshot(alias)
         alias = _under_review(alias)
+        before = snapshot(alias)
         was_active = alias.status == Appellation.Status.ACTIVE
         alias.status = Appellation.Status.REJECTED
         alias.save(update_fields=["status"])
@@ -204,6 +207,7 @@ def reject_appellation(user, alias: Appellation) -> Appellation:
             instance=alias,
             before=before,
             after=snapshot(alias),
+            establishment=alias.establishment,
         )
     return alias
 
@@ -315,6 +319,12 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     return {"created": len(new), "unchanged": len(wanted) - len(new)}
 
 
-def rebuild_matching_index(edition: Edition) -> None:
-    """Make every process rebuild its title-matching index for the edition."""
+@transaction.atomic
+def rebuild_matching_index(user, edition: Edition) -> None:
+    """Make every process rebuild its title-matching index for the edition: national
+    administrators only (it marks the edition's content changed, so the files made from
+    it are made again), journaled."""
+    if role_of(user) != Role.NATIONAL:
+        raise NotAllowed("seuls les administrateurs nationaux reconstruisent l'index")
     edition_changed(edition)
+    record(actor=user.get_username(), action="edition.reindex", instance=edition)
