@@ -9,7 +9,7 @@ from functools import cache
 
 import pytest
 
-from repertoire.core.limits import CELL_MAX_CHARS, LONG_TEXT_MAX
+from repertoire.core.limits import CELL_MAX_CHARS, LONG_TEXT_MAX, ROW_MAX_CELLS
 from repertoire.core.payroll import PayrollFileError, read_payroll
 from repertoire.core.zips import check_zip
 from tests.core.test_payroll import FRENCH_HEADERS, csv_bytes, xlsx_bytes
@@ -151,3 +151,24 @@ def test_a_long_unknown_header_is_listed_short():
     payroll = read_payroll(csv_bytes([[*FRENCH_HEADERS, "h" * 30_000], [*ROW, "x"]]))
     [ignored] = payroll.ignored
     assert len(ignored) < 200 and "30000 caractères" in ignored
+
+
+@pytest.mark.parametrize("where", ["above the header", "in a row"])
+def test_a_line_of_millions_of_separators_is_refused_before_its_cells_are_read(where):
+    """One line of 2 million separators (an 18-MB file can hold 19 million) is refused
+    by its line and width, not read cell by cell; a file padded with empty cells up to
+    the limit is still read."""
+    wide = ";" * 2_000_000
+    lines = [";".join(FRENCH_HEADERS), ";".join(ROW)]
+    lines.insert(0 if where == "above the header" else 2, wide)
+    with pytest.raises(PayrollFileError, match=r"ligne [13] : 2 000 001 cellules, 10 000 au plus"):
+        read_payroll("\r\n".join(lines).encode(), "rh.csv")
+    padded = [";".join(FRENCH_HEADERS), ";".join(ROW) + ";" * (ROW_MAX_CELLS - len(ROW))]
+    assert len(read_payroll("\r\n".join(padded).encode(), "rh.csv").rows) == 1
+
+
+def test_an_xlsx_sheet_wider_than_the_limit_is_refused_on_its_first_line():
+    # A sheet's rows are read as wide as its widest one: the first is refused.
+    content = xlsx_bytes([FRENCH_HEADERS, ROW, [None] * ROW_MAX_CELLS + ["x"]])
+    with pytest.raises(PayrollFileError, match="ligne 1 : 10 001 cellules, 10 000 au plus"):
+        read_payroll(content, "rh.xlsx")

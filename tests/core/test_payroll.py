@@ -103,6 +103,15 @@ def test_windows_1252_bytes_are_read_as_windows_1252():
     assert values["job_title"] == "Chargée d'accueil – standard"
 
 
+def test_a_utf8_mark_before_windows_1252_text_is_read_as_windows_1252():
+    # Some tools write the UTF-8 byte-order mark, then the text in the system's encoding.
+    content = b"\xef\xbb\xbfMatricule;Nom;Intitul\xe9\r\n1;DUP\xc9;Charg\xe9e d'accueil\r\n"
+    payroll = read_payroll(content, "export.csv")
+    assert payroll.encoding == "cp1252"
+    assert only_row(payroll).values["last_name"] == "DUPÉ"
+    assert only_row(payroll).values["job_title"] == "Chargée d'accueil"
+
+
 def test_bytes_windows_1252_cannot_name_are_still_read():
     # 0x81 has no Windows-1252 character: the reader falls back to Latin-1, not an error.
     content = b"Matricule;Nom;Intitul\xe9\r\n1;DUPONT\x81;Agent\r\n"
@@ -318,7 +327,9 @@ def test_levels_as_exports_write_them(cell, level):
     assert parse_level(cell) == level
 
 
-@pytest.mark.parametrize("cell", ["9", "IX", "0", "niveau IX", "niveau", "cadre", 9, 4.5, "4,5"])
+@pytest.mark.parametrize(
+    "cell", ["9", "IX", "0", "niveau IX", "niveau", "cadre", 9, 4.5, "4,5", "²", "niveau ³"]
+)
 def test_levels_outside_the_grid_are_refused(cell):
     with pytest.raises(ValueError, match="inconnu"):
         parse_level(cell)
@@ -866,6 +877,11 @@ def test_amounts_as_exports_write_them(cell, amount):
         ("trente mille", "illisible"),
         (True, "illisible"),
         (float("nan"), "illisible"),
+        # str.isdigit() takes a superscript, Decimal does not: read as unreadable.
+        ("32000²", "illisible"),
+        ("٣٢٠٠٠", "illisible"),
+        ("9" * 40, "trop grand"),
+        (10**10, "trop grand"),
     ],
 )
 def test_unreadable_negative_or_ambiguous_amounts_are_refused(cell, message):

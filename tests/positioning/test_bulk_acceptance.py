@@ -260,6 +260,26 @@ def test_readers_may_not_accept_nor_undo(client, staff):
     assert validated() == set()
 
 
+def test_readers_read_a_batch_without_its_service_nor_the_search_hr_typed(client, staff):
+    batch = services.accept_batch(
+        staff.hr_north,
+        staff.north,
+        threshold=THRESHOLD,
+        filters=selectors.WorklistFilters(service=ACCOUNTING, search="N-01"),
+    )
+    assert batch.accepted == 1
+    client.force_login(staff.reader_north)
+
+    listed = client.get("/api/positionings/acceptance-batches", {"establishment": "CCI-NORD"})
+    page = client.get(url("acceptance-batches")).text
+
+    assert listed.status_code == 200 and listed.json()["items"][0]["filters"] == {}
+    assert ACCOUNTING not in page and "N-01" not in page
+    client.force_login(staff.hr_north)
+    listed = client.get("/api/positionings/acceptance-batches", {"establishment": "CCI-NORD"})
+    assert listed.json()["items"][0]["filters"] == {"service": ACCOUNTING, "search": "N-01"}
+
+
 # --- notification of a whole establishment -------------------------------------------
 
 

@@ -499,7 +499,7 @@ def list_acceptance_batches(request, establishment: str = Query(..., max_length=
             "establishment": place.code,
             "author": row.batch.author,
             "created_at": row.batch.created_at,
-            "filters": row.batch.filters,
+            "filters": row.filters,
             "threshold": row.batch.threshold,
             "accepted": row.batch.accepted,
             "undone_at": row.batch.undone_at,

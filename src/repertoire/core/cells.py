@@ -20,6 +20,19 @@ SEXES = {
 }
 
 
+_WHOLE_NUMBER = re.compile(r"[0-9]+")
+
+
+def whole_number(text: str, *, max_digits: int = 18) -> int | None:
+    """The number ``text`` writes in ASCII digits (a count, an id, a year a page sent);
+    None for anything else. ``str.isdigit`` also takes a superscript "²", which ``int``
+    then refuses, and ``int`` refuses more than 4,300 digits: neither reaches it."""
+    text = text.strip()
+    if len(text) > max_digits or not _WHOLE_NUMBER.fullmatch(text):
+        return None
+    return int(text)
+
+
 def header_key(header: str) -> str:
     """A name compared without accents, case or punctuation (``N° matricule`` →
     ``n matricule``)."""
@@ -81,7 +94,9 @@ def parse_level(cell: Any) -> int | None:
         if not text:
             return None
         bare = _LEVEL_PREFIX.sub("", text).strip()
-        number = int(bare) if bare.isdigit() else from_roman(bare.upper())
+        number = whole_number(bare, max_digits=2)
+        if number is None:
+            number = from_roman(bare.upper())
     if number is None or not MIN_LEVEL <= number <= MAX_LEVEL:
         raise ValueError(f"niveau « {shown(text)} » inconnu (de I à VIII, ou de 1 à 8)")
     return number
@@ -105,9 +120,15 @@ def parse_sex(cell: Any) -> str | None:
 CENT = Decimal("0.01")
 _CURRENCY = re.compile(r"^(?:€|eur(?:os?)?)|(?:€|eur(?:os?)?)$", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")  # Unicode: also the no-break and narrow no-break spaces
-_LONE_SEPARATOR = re.compile(r"^(\d+)[.,](\d+)$")
-_DOT_GROUPS = re.compile(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")  # 32.450,50
-_COMMA_GROUPS = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")  # 32,450.50
+# ASCII digits: "\d" and str.isdigit() also take "²" and other scripts' digits.
+_DIGITS = re.compile(r"^[0-9]+$")
+_LONE_SEPARATOR = re.compile(r"^([0-9]+)[.,]([0-9]+)$")
+_DOT_GROUPS = re.compile(r"^[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?$")  # 32.450,50
+_COMMA_GROUPS = re.compile(r"^[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$")  # 32,450.50
+
+
+# The largest amount a pay record holds (12 digits, 2 of them after the comma).
+AMOUNT_MAX = Decimal("9999999999.99")
 
 
 def parse_amount(cell: Any) -> Decimal | None:
@@ -137,6 +158,9 @@ def parse_amount(cell: Any) -> Decimal | None:
         amount = _amount_of_text(text)
     if amount < 0:
         raise ValueError(f"montant « {shown(text)} » négatif")
+    if amount > AMOUNT_MAX:
+        most = f"{AMOUNT_MAX:,.2f}".replace(",", " ").replace(".", ",")
+        raise ValueError(f"montant « {shown(text)} » trop grand (au plus {most} €)")
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -144,7 +168,7 @@ def _amount_of_text(text: str) -> Decimal:
     bare = _SPACES.sub("", _CURRENCY.sub("", text.strip()).strip())
     negative = bare[:1] in ("-", "\u2212")
     digits = bare[1:] if negative else bare
-    if digits.isdigit():
+    if _DIGITS.match(digits):
         number = digits
     elif match := _LONE_SEPARATOR.match(digits):
         whole, fraction = match.groups()

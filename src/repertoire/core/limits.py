@@ -37,6 +37,9 @@ XLSX_RATIO_FROM_BYTES = 2**20
 # 50 columns is 5 million cells.
 XLSX_MAX_CELLS = 10_000_000
 TABLE_MAX_COLUMNS = 1_000
+# Cells of one row, empty ones too (an export pads rows with separators): beyond, the row
+# is refused before its cells are read.
+ROW_MAX_CELLS = 10 * TABLE_MAX_COLUMNS
 # Lines of an employee file (its header, one line a person): the whole network's 26,000
 # employees in one file, twice over. Refused as soon as the line after is read, so that a
 # file of half a million lines ties nobody's request up for a minute.

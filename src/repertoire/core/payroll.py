@@ -31,6 +31,7 @@ from repertoire.core.cells import (  # what one cell of an HR export means
 from repertoire.core.limits import (
     CELL_MAX_CHARS,
     EMPLOYEE_FILE_MAX_LINES,
+    ROW_MAX_CELLS,
     TABLE_MAX_COLUMNS,
     XLSX_MAX_CELLS,
     shown,
@@ -121,7 +122,11 @@ class PayrollFile:
 def decode(content: bytes) -> tuple[str, str]:
     """The text of a CSV export and its encoding: UTF-8 (with or without BOM) or Windows-1252."""
     if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return content[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            # A tool wrote the UTF-8 mark, then the text in Windows-1252: read as such.
+            content = content[3:]
     try:
         return content.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -149,7 +154,7 @@ def _header_line(text: str) -> str:
     """The line the separator is sniffed on: the header's, else the first non-blank one."""
     lines = [line for line in text.splitlines() if line.strip()][:HEADER_SEARCH_ROWS]
     for line in lines:
-        if names_required(line.split(sniff_delimiter(line))):
+        if names_required(line.split(sniff_delimiter(line), TABLE_MAX_COLUMNS)):
             return line
     return lines[0] if lines else ""
 
@@ -225,11 +230,20 @@ def check_file(content: bytes) -> None:
         )
 
 
+def _check_width(line: int, cells) -> None:
+    """A row refused before its cells are read: millions of separators on one line would
+    tie the request up for as many reads."""
+    if len(cells) > ROW_MAX_CELLS:
+        count, most = (f"{number:,}".replace(",", " ") for number in (len(cells), ROW_MAX_CELLS))
+        raise PayrollFileError(f"ligne {line} : {count} cellules, {most} au plus")
+
+
 def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     line = 1
     try:
         for cells in reader:
+            _check_width(line, cells)
             yield line, cells
             line = reader.line_num + 1
     except csv.Error as exc:  # a field over even the raised limit
@@ -247,6 +261,7 @@ def _xlsx_rows(content: bytes) -> Iterator[tuple[int, list[Any]]]:
         sheet = workbook.worksheets[0]
         count = 0
         for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            _check_width(number, cells)
             count += len(cells)
             if count > XLSX_MAX_CELLS:
                 raise PayrollFileError(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from repertoire.core.cells import header_key
-from repertoire.core.limits import LONG_TEXT_MAX, shown
+from repertoire.core.limits import LONG_TEXT_MAX, TABLE_MAX_COLUMNS, shown
 
 # The fields an employee row may carry, and the column names HR exports give them
 # (compared without accents, case, punctuation or extra spaces).
@@ -198,6 +198,10 @@ def map_columns(headers: list[str]) -> tuple[dict[int, str], dict[str, str], lis
 
 
 def names_required(headers: list[Any]) -> bool:
-    """Whether a row of cells names every required column (a header row)."""
-    fields = {_ALIASES.get(header_key("" if cell is None else str(cell))) for cell in headers}
+    """Whether a row of cells names every required column (a header row); a header has
+    no more than ``TABLE_MAX_COLUMNS`` columns, and no more are read."""
+    fields = {
+        _ALIASES.get(header_key("" if cell is None else str(cell)))
+        for cell in headers[:TABLE_MAX_COLUMNS]
+    }
     return all(name in fields for name in REQUIRED)

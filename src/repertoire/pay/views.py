@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire.accounts.models import Role
 from repertoire.accounts.selectors import role_of
+from repertoire.core.cells import whole_number
 from repertoire.core.refusals import NotAllowed, Refused
 from repertoire.pay import letters, reports, selectors, services
 from repertoire.pay.forms import GapActionForm
@@ -31,9 +32,9 @@ def _year(request) -> int | None:
     value = request.GET.get("annee", "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if (year := whole_number(value, max_digits=4)) is None:
         raise Http404("année inconnue")
-    return int(value)
+    return year
 
 
 def _by(request) -> str:
@@ -201,7 +202,7 @@ def worker_letter(request, pk: int):
     done = attempt(
         request,
         lambda: services.send_worker_letter(
-            request.user, employee, year=int(year) if year.isdigit() else None
+            request.user, employee, year=whole_number(year, max_digits=4)
         ),
     )
     if not done:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 
+from repertoire.accounts.selectors import sees_personal_details
 from repertoire.core import positioning as rules
 from repertoire.positioning.models import AcceptanceBatch, AcceptedPositioning, Establishment
-from repertoire.positioning.selectors.establishments import establishments_for
+from repertoire.positioning.selectors.establishments import establishments_for, may_filter_on
 from repertoire.positioning.selectors.positionings import JobCount, jobs_counted
 
 # Batches listed on one page.
@@ -49,6 +50,7 @@ class BatchRow:
     batch: AcceptanceBatch
     changed: int  # positionings decided again or notified since
     notified: int  # of which notified (or further)
+    filters: dict  # those of the batch's filters the user may read (``filters_read_by``)
 
     @property
     def undoable(self) -> bool:
@@ -77,5 +79,24 @@ def acceptance_batches_of(user, establishment: Establishment) -> list[BatchRow]:
         .values_list("batch", "n")
     )
     return [
-        BatchRow(batch, changed.get(batch.pk, 0), notified.get(batch.pk, 0)) for batch in batches
+        BatchRow(
+            batch,
+            changed.get(batch.pk, 0),
+            notified.get(batch.pk, 0),
+            filters_read_by(user, batch.filters),
+        )
+        for batch in batches
     ]
+
+
+def filters_read_by(user, filters: dict) -> dict:
+    """The filters a batch was made with, as ``user`` may read them: a reader (a staff
+    representative) does not read the service, nor the search HR typed (often a
+    matricule, over fields a reader does not see)."""
+    if sees_personal_details(user):
+        return dict(filters)
+    return {
+        name: value
+        for name, value in filters.items()
+        if name != "search" and may_filter_on(user, name)
+    }

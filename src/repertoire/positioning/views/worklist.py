@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from repertoire.accounts.selectors import may_write_personal_data, role_of, sees_personal_details
 from repertoire.catalog import selectors as catalog
+from repertoire.core.cells import whole_number
 from repertoire.core.proposal_quality import side_by_side
 from repertoire.core.text import to_roman
 from repertoire.evaluation.selectors import evaluations_in_force
@@ -212,8 +213,8 @@ def bulk_accept(request, code: str):
         threshold = selectors.bulk_accept_threshold()
     fields = _filter_fields(filters)
     back_query = urlencode([("vue", "liste"), *fields] if data.get("vue") else fields)
-    expected = data.get("attendu", "")
-    if request.method == "POST" and expected.isdigit() and form.is_valid():
+    expected = whole_number(data.get("attendu", ""))
+    if request.method == "POST" and expected is not None and form.is_valid():
         done = attempt(
             request,
             lambda: services.accept_batch(
@@ -221,7 +222,7 @@ def bulk_accept(request, code: str):
                 establishment,
                 threshold=threshold,
                 filters=filters,
-                expected=int(expected),
+                expected=expected,
                 seen=data.get("etag") or None,
             ),
             success=lambda batch: _accepted_message(batch, threshold),
@@ -283,11 +284,11 @@ def _filter_labels(request, establishment: Establishment, filters) -> list[tuple
     return labels
 
 
-def _filters_of(batch) -> selectors.WorklistFilters:
+def _filters_of(filters: dict) -> selectors.WorklistFilters:
     """The worklist filters a batch was made with (those the filters still know)."""
     names = selectors.WorklistFilters.__dataclass_fields__
     return selectors.WorklistFilters(
-        **{name: value for name, value in batch.filters.items() if name in names}
+        **{name: value for name, value in filters.items() if name in names}
     )
 
 
@@ -301,7 +302,7 @@ def acceptance_batches(request, code: str):
         {
             "establishment": establishment,
             "rows": [
-                (row, _filter_labels(request, establishment, _filters_of(row.batch)))
+                (row, _filter_labels(request, establishment, _filters_of(row.filters)))
                 for row in selectors.acceptance_batches_of(request.user, establishment)
             ],
             "may_write": may_write_personal_data(request.user, establishment.pk),
@@ -480,17 +481,17 @@ def notify(request, code: str):
         status=Positioning.Status.VALIDATED
     )
     one = request.method == "POST" and request.POST.get("positioning")
-    expected = request.POST.get("attendu", "") if request.method == "POST" else ""
-    if one or expected.isdigit():
+    expected = whole_number(request.POST.get("attendu", "")) if request.method == "POST" else None
+    if one or expected is not None:
         if one:
-            number = request.POST["positioning"]
-            positionings = positionings.filter(pk=number) if number.isdigit() else []
+            number = whole_number(request.POST["positioning"])
+            positionings = positionings.filter(pk=number) if number is not None else []
         done = attempt(
             request,
             lambda: services.notify(
                 request.user,
                 list(positionings),
-                expected=None if one else int(expected),
+                expected=None if one else expected,
                 seen=_notified_as_seen(request, one),
             ),
             success=lambda count: (
@@ -500,8 +501,8 @@ def notify(request, code: str):
                 % {"count": number_format(count, force_grouping=True)}
             ),
         )
-        if (employee := request.POST.get("employee", "")).isdigit():
-            return redirect("positioning:employee", pk=int(employee))
+        if (employee := whole_number(request.POST.get("employee", ""))) is not None:
+            return redirect("positioning:employee", pk=employee)
         if done or one:
             return _back(request, establishment)
     today = timezone.localdate()
@@ -525,8 +526,8 @@ def _notified_as_seen(request, one) -> str | None:
     """The etag of the people a notification form showed: the confirmation's, or the
     one person's etag from their page."""
     posted = etag_seen(request)
-    if one and posted and one.isdigit():
-        return selectors.selection_etag_of([(int(one), posted)])
+    if one and posted and (number := whole_number(one)) is not None:
+        return selectors.selection_etag_of([(number, posted)])
     return posted
 
 
