@@ -148,12 +148,20 @@ class EvaluationPatch(Schema):
     )
 
 
+SEEN = (
+    "the evaluation's `etag` as read (recommended): refused (409) when it changed since "
+    "(sent back, changed and submitted again meanwhile)"
+)
+
+
 class NoteIn(Schema):
     comment: str = Field("", max_length=5000)
+    etag: str | None = Field(None, max_length=80, description=SEEN)
 
 
 class ReturnIn(Schema):
     comment: str = Field(..., max_length=5000, description="what the establishment must review")
+    etag: str | None = Field(None, max_length=80, description=SEEN)
 
 
 class CommentIn(Schema):
@@ -296,14 +304,24 @@ def update_evaluation(request, pk: int, payload: EvaluationPatch):
 @router.post("/evaluations/{pk}/submit", response={200: EvaluationDetailOut, **WRITE_ERRORS})
 def submit(request, pk: int, payload: NoteIn):
     """Hand the evaluation to the national administrators; every degree must be justified."""
-    return _act(request, pk, lambda ev: services.submit(request.user, ev, comment=payload.comment))
+    return _act(
+        request,
+        pk,
+        lambda ev: services.submit(
+            request.user, ev, comment=payload.comment, seen=payload.etag or None
+        ),
+    )
 
 
 @router.post("/evaluations/{pk}/validate", response={200: EvaluationDetailOut, **WRITE_ERRORS})
 def validate(request, pk: int, payload: NoteIn):
     """A national administrator accepts the evaluation; it is frozen from then on."""
     return _act(
-        request, pk, lambda ev: services.validate(request.user, ev, comment=payload.comment)
+        request,
+        pk,
+        lambda ev: services.validate(
+            request.user, ev, comment=payload.comment, seen=payload.etag or None
+        ),
     )
 
 
@@ -311,7 +329,11 @@ def validate(request, pk: int, payload: NoteIn):
 def send_back(request, pk: int, payload: ReturnIn):
     """A national administrator returns the evaluation to its establishment, saying why."""
     return _act(
-        request, pk, lambda ev: services.send_back(request.user, ev, comment=payload.comment)
+        request,
+        pk,
+        lambda ev: services.send_back(
+            request.user, ev, comment=payload.comment, seen=payload.etag or None
+        ),
     )
 
 

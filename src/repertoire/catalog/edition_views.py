@@ -130,7 +130,9 @@ def detail(request, label: str):
             form = EditionForm(request.POST)
             if form.is_valid() and attempt(
                 request,
-                lambda: services.update_edition(request.user, edition, **form.cleaned_data),
+                lambda: services.update_edition(
+                    request.user, edition, **form.cleaned_data, seen=etag_seen(request)
+                ),
                 success=_("Edition saved."),
                 form=form,
             ):
@@ -172,6 +174,8 @@ def detail(request, label: str):
             "previous": selectors.previous_edition(edition),
             "copy_form": CopyEditionForm(),
             "statuses": Edition.Status.choices,
+            # What the form showed first, kept while the person corrects a refused save.
+            "etag": etag_shown(request, selectors.edition_etag(edition)),
         },
     )
 
@@ -187,11 +191,18 @@ def grid(request, label: str):
     levels = list(selectors.levels_of(edition))
     criteria = selectors.criteria_of(edition)
     # The texts shown: as stored, or as typed when a save was refused.
+    # And the etag of each text as first shown, which the form sends back.
     for level in levels:
         for definition in level.definitions.all():
             definition.shown = request.POST.get(f"definition_{definition.pk}", definition.text)
+            definition.seen = request.POST.get(f"seen_definition_{definition.pk}") or (
+                selectors.grid_text_etag(definition.paragraphs)
+            )
     for criterion in criteria:
         criterion.shown = request.POST.get(f"criterion_{criterion.code}", criterion.description)
+        criterion.seen = request.POST.get(f"seen_criterion_{criterion.code}") or (
+            selectors.grid_text_etag(criterion.description)
+        )
     if request.method == "POST" and request.POST.get("action") == "texts":
         # Only the texts the form sent: a field left out changes nothing.
         definitions = {
@@ -208,7 +219,15 @@ def grid(request, label: str):
         if attempt(
             request,
             lambda: services.update_grid_texts(
-                request.user, edition, definitions=definitions, descriptions=descriptions
+                request.user,
+                edition,
+                definitions=definitions,
+                descriptions=descriptions,
+                seen={
+                    name.removeprefix("seen_"): value
+                    for name, value in request.POST.items()
+                    if name.startswith(("seen_definition_", "seen_criterion_"))
+                },
             ),
             success=lambda count: (
                 ngettext("%(count)d text saved.", "%(count)d texts saved.", count)

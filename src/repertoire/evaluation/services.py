@@ -266,10 +266,14 @@ def _move(user, evaluation: JobEvaluation, action: str, note: str = "") -> JobEv
 
 
 @transaction.atomic
-def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
-    """Hand the evaluation to the national administrators; each degree must be justified."""
+def submit(
+    user, evaluation: JobEvaluation, *, comment: str = "", seen: str | None = None
+) -> JobEvaluation:
+    """Hand the evaluation to the national administrators; each degree must be justified.
+    ``seen``: the etag of the evaluation as the person's page showed it (refused when it
+    changed since, as for the steps below)."""
     _check_editor(user, evaluation.establishment)
-    _lock(evaluation)
+    _lock(evaluation, seen)
     missing = rules.missing_justifications(
         criteria_codes(evaluation.edition), evaluation.justifications
     )
@@ -286,22 +290,29 @@ def submit(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluati
 
 
 @transaction.atomic
-def validate(user, evaluation: JobEvaluation, *, comment: str = "") -> JobEvaluation:
-    """A national administrator accepts the evaluation: it is frozen from now on."""
+def validate(
+    user, evaluation: JobEvaluation, *, comment: str = "", seen: str | None = None
+) -> JobEvaluation:
+    """A national administrator accepts the evaluation: it is frozen from now on. With
+    ``seen``, only the version the administrator read: one sent back, changed and
+    submitted again meanwhile is refused (its status is the same, its content is not)."""
     _check_national(user)
-    _lock(evaluation)
+    _lock(evaluation, seen)
     evaluation.decided_by = user.get_username()
     evaluation.decided_at = timezone.now()
     return _move(user, evaluation, "validate", comment)
 
 
 @transaction.atomic
-def send_back(user, evaluation: JobEvaluation, *, comment: str) -> JobEvaluation:
-    """A national administrator returns the evaluation to the establishment, saying why."""
+def send_back(
+    user, evaluation: JobEvaluation, *, comment: str, seen: str | None = None
+) -> JobEvaluation:
+    """A national administrator returns the evaluation to the establishment, saying why
+    (about the version ``seen``, as for ``validate``)."""
     _check_national(user)
     if not comment.strip():
         raise Refused(problems={"comment": "dites à l'établissement ce qui est à revoir"})
-    _lock(evaluation)
+    _lock(evaluation, seen)
     evaluation.decided_by = user.get_username()
     evaluation.decided_at = timezone.now()
     return _move(user, evaluation, "return", comment)

@@ -319,8 +319,9 @@ def _comment(request) -> str:
 
 
 def _review_step(step, success):
-    """The view of one review step (``step(user, evaluation, comment)``, a service): the
-    service's refusal, or ``success``, comes back as a message on the evaluation's page."""
+    """The view of one review step (``step(user, evaluation, comment=…, seen=…)``, a
+    service, given the etag of the version the page showed): the service's refusal, or
+    ``success``, comes back as a message on the evaluation's page."""
 
     @login_required
     @require_POST
@@ -328,7 +329,9 @@ def _review_step(step, success):
         evaluation = _evaluation(request, pk)
         done = attempt(
             request,
-            lambda: step(request.user, evaluation, _comment(request)),
+            lambda: step(
+                request.user, evaluation, comment=_comment(request), seen=etag_seen(request)
+            ),
             success=str(success),
         )
         return redirect("evaluation:detail", pk=(done.result or evaluation).pk)
@@ -337,16 +340,11 @@ def _review_step(step, success):
 
 
 submit = _review_step(
-    lambda user, ev, comment: services.submit(user, ev, comment=comment),
-    gettext_lazy("Evaluation submitted to the national administrators."),
+    services.submit, gettext_lazy("Evaluation submitted to the national administrators.")
 )
-validate = _review_step(
-    lambda user, ev, comment: services.validate(user, ev, comment=comment),
-    gettext_lazy("Evaluation validated."),
-)
+validate = _review_step(services.validate, gettext_lazy("Evaluation validated."))
 send_back = _review_step(
-    lambda user, ev, comment: services.send_back(user, ev, comment=comment),
-    gettext_lazy("Evaluation sent back to the establishment."),
+    services.send_back, gettext_lazy("Evaluation sent back to the establishment.")
 )
 comment = _review_step(services.comment, gettext_lazy("Comment recorded."))
 

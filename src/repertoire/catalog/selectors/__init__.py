@@ -158,6 +158,19 @@ def job_etag(job: ReferenceJob) -> str:
     return etag_of("job", job.title, job.missions, job.requirements, job.level_id, degrees)
 
 
+def edition_etag(edition: Edition) -> str:
+    """A draft's title, status, date and notice as its editor's form shows them: the form
+    sends it back, refused when another administrator saved them meanwhile."""
+    return etag_of("edition", edition.title, edition.status, str(edition.date), edition.notes)
+
+
+def grid_text_etag(text: str | list[str]) -> str:
+    """One text of a draft's grid as its form shows it (a level definition's paragraphs,
+    a criterion's description): a text changed meanwhile by another administrator is not
+    overwritten from an older page."""
+    return etag_of("texte", text)
+
+
 def job_heading(code: str, label: str | None = None) -> ReferenceJob | None:
     """The job with this code in the edition with this label (else the edition in force),
     with its edition and level but not its texts and degrees: one query, or None."""

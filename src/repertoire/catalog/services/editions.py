@@ -7,6 +7,7 @@ import re
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot
 from repertoire.bundled import BUNDLED_EDITION, bundled_document, criteria_descriptions
@@ -20,7 +21,7 @@ from repertoire.catalog.models import (
     ReferenceJob,
     SommaireEntry,
 )
-from repertoire.catalog.selectors import reference_profiles_of
+from repertoire.catalog.selectors import edition_etag, reference_profiles_of
 from repertoire.catalog.services.appellations import seed_curated_appellations
 from repertoire.catalog.services.common import (
     check_draft,
@@ -46,7 +47,7 @@ from repertoire.core.grid import (
     choose_rule,
     get_rule,
 )
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 from repertoire.core.text import title_key
 from repertoire.validation import full_clean
 
@@ -370,12 +371,29 @@ def copy_edition(user, source: Edition, *, label: str, title: str = "") -> Editi
 
 @transaction.atomic
 def update_edition(
-    user, edition: Edition, *, title: str, status: str, date, notes: list[str] | None = None
+    user,
+    edition: Edition,
+    *,
+    title: str,
+    status: str,
+    date,
+    notes: list[str] | None = None,
+    seen: str | None = None,
 ) -> Edition:
     """A draft's title, status, date and notice (the paragraphs under its title); the
-    publication keeps them as set here."""
+    publication keeps them as set here. ``seen``: their etag as the person's form showed
+    them (``selectors.edition_etag``): refused when another administrator saved them
+    since, rather than writing back every value the older page showed."""
     check_national(user)
     check_draft(edition)
+    if seen is not None and edition_etag(edition) != seen:
+        raise Conflict(
+            _(
+                "The title, status, date or notice of edition %(label)s were changed "
+                "meanwhile by another administrator: nothing was saved. Reload the page."
+            )
+            % {"label": edition.label}
+        )
     before = snapshot(edition)
     edition.title, edition.status, edition.date = " ".join(title.split()), status, date
     if notes is not None:

@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot, update_recorded
 from repertoire.catalog.models import Criterion, Edition, LevelDefinition, ReferenceJob
-from repertoire.catalog.selectors import degrees_of, jobs_of, reference_profiles_of
+from repertoire.catalog.selectors import (
+    degrees_of,
+    grid_text_etag,
+    jobs_of,
+    reference_profiles_of,
+)
 from repertoire.catalog.services.common import (
     check_draft,
     check_national,
@@ -117,6 +122,11 @@ def change_level_rule(
     return preview
 
 
+def _as_shown(seen: str | None, text: str | list[str]) -> bool:
+    """Whether ``text`` is the one a page showed (its etag ``seen``; no etag: unknown)."""
+    return seen is not None and grid_text_etag(text) == seen
+
+
 def _paragraphs(text: str) -> list[str]:
     paragraphs = text.replace("\r\n", "\n").split("\n\n")
     return [" ".join(paragraph.split()) for paragraph in paragraphs if paragraph.strip()]
@@ -129,15 +139,57 @@ def update_grid_texts(
     *,
     definitions: dict[int, str],
     descriptions: dict[str, str],
+    seen: dict[str, str] | None = None,
 ) -> int:
     """A draft's level definitions (by definition id; paragraphs separated by a blank
     line) and criteria descriptions (by criterion code). Returns how many texts changed;
-    each change is journaled."""
+    each change is journaled.
+
+    ``seen``: by field name (``definition_<id>``, ``criterion_<code>``), the etag of each
+    text as the person's page showed it (``selectors.grid_text_etag``). A text sent as
+    the page showed it is left as it now stands (another administrator may have changed
+    it since); one the person changed while another administrator changed it too
+    refuses the whole save (``Conflict``)."""
     check_national(user)
     check_draft(edition)
     author = user.get_username()
+    seen = seen or {}
+    definition_rows = lock_rows(LevelDefinition.objects.filter(level__edition=edition))
+    criterion_rows = lock_rows(Criterion.objects.filter(edition=edition))
+    definitions = {
+        pk: text
+        for pk, text in definitions.items()
+        if not _as_shown(seen.get(f"definition_{pk}"), _paragraphs(text))
+    }
+    descriptions = {
+        code: text
+        for code, text in descriptions.items()
+        if not _as_shown(seen.get(f"criterion_{code}"), " ".join(text.split()))
+    }
+    # Changed on the page, and meanwhile in the database (without an etag: not known).
+    overwritten = [
+        _("level %(level)s") % {"level": definition.level.roman}
+        for definition in definition_rows
+        if definition.pk in definitions
+        and f"definition_{definition.pk}" in seen
+        and not _as_shown(seen[f"definition_{definition.pk}"], definition.paragraphs)
+    ] + [
+        criterion.label
+        for criterion in criterion_rows
+        if criterion.code in descriptions
+        and f"criterion_{criterion.code}" in seen
+        and not _as_shown(seen[f"criterion_{criterion.code}"], criterion.description)
+    ]
+    if overwritten:
+        raise Conflict(
+            _(
+                "Texts you changed were changed meanwhile by another administrator "
+                "(%(texts)s): nothing was saved. Reload the page."
+            )
+            % {"texts": ", ".join(overwritten)}
+        )
     changed = 0
-    for definition in lock_rows(LevelDefinition.objects.filter(level__edition=edition)):
+    for definition in definition_rows:
         if definition.pk not in definitions:
             continue
         paragraphs = _paragraphs(definitions[definition.pk])
@@ -151,7 +203,7 @@ def update_grid_texts(
             definition, actor=author, action="level_definition.update", paragraphs=paragraphs
         )
         changed += 1
-    for criterion in lock_rows(Criterion.objects.filter(edition=edition)):
+    for criterion in criterion_rows:
         if criterion.code not in descriptions:
             continue
         text = " ".join(descriptions[criterion.code].split())
