@@ -233,12 +233,18 @@ def test_one_decision_settles_a_title_group(client, net, edition):
         422,
     )
     assert fields_named(bad_job) == {"job"}
-    decided = post(
-        client,
-        "/api/positionings/groups/decide",
-        {"establishment": "CCI-NORD", "title_key": group["title_key"], "job": job.code},
-    ).json()
-    assert decided == {"decided": 3}
+    confirmed = {
+        "establishment": "CCI-NORD",
+        "title_key": group["title_key"],
+        "job": job.code,
+        "expected": group["to_review"],
+        "etag": group["etag"],
+    }
+    decided = post(client, "/api/positionings/groups/decide", confirmed).json()
+    assert decided["decided"] == 3 and decided["batch"] > 0
+    # The same decision sent again (a retry after a timeout) is answered with its batch.
+    retried = post(client, "/api/positionings/groups/decide", confirmed)
+    assert retried.status_code == 200 and retried.json() == decided
     members = client.get("/api/positionings", {"title_key": group["title_key"]}).json()["items"]
     assert {(m["status"], m["job"]["code"], m["level"]) for m in members} == {
         ("validated", job.code, job.level.number)
@@ -250,6 +256,35 @@ def test_one_decision_settles_a_title_group(client, net, edition):
     ).json()
     settled = next(g for g in every["items"] if g["title_key"] == group["title_key"])
     assert settled["to_review"] == 0 and settled["job_code"] == job.code
+    # One undo puts the three back to proposed, as the engine proposed them.
+    undone = post(client, f"/api/positionings/acceptance-batches/{decided['batch']}/undo")
+    assert undone.status_code == 200
+    members = client.get("/api/positionings", {"title_key": group["title_key"]}).json()["items"]
+    assert {m["status"] for m in members} == {"proposed"}
+
+
+def test_a_group_decision_confirmed_on_a_group_that_grew_decides_nobody(client, net, edition):
+    title = "Chargée d'accueil polyvalente"
+    hire(net.hr_north, net.north, [title, title])
+    client.force_login(net.hr_north)
+    groups = client.get("/api/positionings/groups", {"establishment": "CCI-NORD"}).json()
+    group = next(g for g in groups["items"] if g["headcount"] == 2)
+    hire(net.hr_north, net.north, [title], prefix="U")  # a colleague's import, meanwhile
+
+    for confirmation in ({"expected": 2}, {"etag": group["etag"]}):
+        refused = post(
+            client,
+            "/api/positionings/groups/decide",
+            {
+                "establishment": "CCI-NORD",
+                "title_key": group["title_key"],
+                "job": jobs_of(edition)[-1].code,
+                **confirmation,
+            },
+        )
+        assert refused.status_code == 409
+    members = client.get("/api/positionings", {"title_key": group["title_key"]}).json()["items"]
+    assert len(members) == 3 and {m["status"] for m in members} == {"proposed"}
 
 
 def test_notify_the_validated_positionings(client, net):

@@ -5,16 +5,18 @@ other, the way they work: the second one's screen is older than the first one's 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
 from repertoire.catalog import selectors as catalog
 from repertoire.catalog import services as editions
-from repertoire.catalog.models import Edition
+from repertoire.catalog.models import Edition, LevelDefinition
 from repertoire.evaluation import services as evaluations
+from repertoire.evaluation.models import JobEvaluation
 from repertoire.positioning import services
-from repertoire.positioning.models import Positioning
+from repertoire.positioning.models import AcceptanceBatch, Positioning
 from tests.accounts.conftest import hire_by_service
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +164,129 @@ def test_the_api_refuses_a_patch_on_an_evaluation_changed_since(client, edition,
     assert fresh.json()["missions"] == "Organiser les congrès"
     assert fresh.json()["title"] == "Chargée des congrès"
     assert unsaid.status_code == 200  # an empty etag is none: checked as before
+
+
+def _submitted(edition, network):
+    evaluation = _evaluation(edition, network)
+    justified = {code: "Justifié." for code in evaluation.degrees}
+    evaluations.update_evaluation(network.hr_north, evaluation, justifications=justified)
+    return evaluations.submit(network.hr_north, evaluation)
+
+
+def _sent_back_changed_and_submitted_again(evaluation, network):
+    """What happens between an administrator's reading and their click: another sends
+    it back, HR raises every degree and submits it again (the same status)."""
+    evaluations.send_back(network.national, evaluation, comment="Revoir les degrés")
+    evaluations.update_evaluation(
+        network.hr_north, evaluation, degrees={code: 8 for code in evaluation.degrees}
+    )
+    evaluations.submit(network.hr_north, evaluation)
+
+
+def test_an_evaluation_is_validated_only_as_the_administrator_read_it(client, edition, network):
+    evaluation = _submitted(edition, network)
+    client.force_login(network.national)
+    page = client.get(f"/pesees/{evaluation.pk}/").text
+    validate = f"/pesees/{evaluation.pk}/valider/"
+    seen = _etag_on(page, validate)
+    _sent_back_changed_and_submitted_again(JobEvaluation.objects.get(pk=evaluation.pk), network)
+
+    response = client.post(validate, {"comment": "Conforme", "etag": seen}, follow=True)
+
+    assert "modifiée entre-temps" in response.text
+    held = JobEvaluation.objects.get(pk=evaluation.pk)
+    assert held.status == "submitted" and set(held.degrees.values()) == {8}
+    # The page read again carries the version now shown: validating it goes through.
+    page = client.get(f"/pesees/{evaluation.pk}/").text
+    client.post(validate, {"comment": "Conforme", "etag": _etag_on(page, validate)})
+    assert JobEvaluation.objects.get(pk=evaluation.pk).status == "validated"
+
+
+def test_the_api_refuses_to_send_back_or_validate_another_version(client, edition, network):
+    evaluation = _submitted(edition, network)
+    client.force_login(network.national)
+    read = client.get(f"/api/evaluations/{evaluation.pk}").json()["etag"]
+    _sent_back_changed_and_submitted_again(JobEvaluation.objects.get(pk=evaluation.pk), network)
+
+    for step, body in (("return", {"comment": "Revoir"}), ("validate", {})):
+        answer = client.post(
+            f"/api/evaluations/{evaluation.pk}/{step}",
+            {**body, "etag": read},
+            content_type="application/json",
+        )
+        assert answer.status_code == 409
+    assert JobEvaluation.objects.get(pk=evaluation.pk).status == "submitted"
+
+
+def test_the_edition_form_from_an_older_page_does_not_undo_a_colleagues_title(
+    client, edition, network
+):
+    draft = editions.copy_edition(network.national, edition, label="brouillon")
+    client.force_login(network.national)
+    url = f"/editions/{draft.label}/"
+    seen = re.search(r'name="etag" value="([^"]+)"', client.get(url).text).group(1)
+    shown = {
+        "title": draft.title,
+        "status": draft.status,
+        "date": draft.date.isoformat(),
+        "notes": "\n\n".join(draft.notes),
+    }
+    # Another administrator retitles the draft meanwhile.
+    editions.update_edition(
+        network.national,
+        Edition.objects.get(pk=draft.pk),
+        title="Répertoire 2016 (B)",
+        status=draft.status,
+        date=draft.date,
+    )
+
+    response = client.post(url, {**shown, "notes": "Note de A", "etag": seen}, follow=True)
+
+    assert "modifiés entre-temps" in html.unescape(response.text)
+    held = Edition.objects.get(pk=draft.pk)
+    assert held.title == "Répertoire 2016 (B)" and "Note de A" not in held.notes
+    # Read again, the page carries the title now held: A's notice goes through.
+    seen = re.search(r'name="etag" value="([^"]+)"', client.get(url).text).group(1)
+    client.post(url, {**shown, "title": held.title, "notes": "Note de A", "etag": seen})
+    held = Edition.objects.get(pk=draft.pk)
+    assert (held.title, held.notes) == ("Répertoire 2016 (B)", ["Note de A"])
+
+
+def test_grid_texts_saved_from_an_older_page_keep_a_colleagues_text(client, edition, network):
+    draft = editions.copy_edition(network.national, edition, label="brouillon")
+    client.force_login(network.national)
+    url = f"/editions/{draft.label}/grille/"
+    page = client.get(url).text
+    fields = {
+        name: html.unescape(value)
+        for name, value in re.findall(
+            r'<textarea[^>]*name="((?:definition|criterion)_[^"]+)"[^>]*>([^<]*)</textarea>', page
+        )
+    }
+    fields |= dict(re.findall(r'type="hidden" name="(seen_[^"]+)" value="([^"]*)"', page))
+    first, second = LevelDefinition.objects.filter(level__edition=draft).order_by("pk")[:2]
+    # Another administrator rewrites level I's definition meanwhile.
+    editions.update_grid_texts(
+        network.national,
+        Edition.objects.get(pk=draft.pk),
+        definitions={first.pk: "Définition réécrite par B."},
+        descriptions={},
+    )
+
+    # A corrects level II's on the older page: saved, and B's text kept.
+    posted = {**fields, f"definition_{second.pk}": "Définition corrigée par A."}
+    client.post(url, {**posted, "action": "texts"})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.paragraphs == ["Définition réécrite par B."]
+    assert second.paragraphs == ["Définition corrigée par A."]
+
+    # A then changes level I on that same older page: refused, B's text kept.
+    posted[f"definition_{first.pk}"] = "Définition de A."
+    response = client.post(url, {**posted, "action": "texts"}, follow=True)
+    assert "modifiés entre-temps" in html.unescape(response.text)
+    first.refresh_from_db()
+    assert first.paragraphs == ["Définition réécrite par B."]
 
 
 def test_a_stale_job_form_does_not_undo_another_administrators_changes(client, edition, network):
@@ -338,3 +463,85 @@ def test_two_announced_jobs_added_one_after_the_other_both_leave_the_announced_l
     draft.refresh_from_db()
     assert first not in draft.missing_jobs and second not in draft.missing_jobs
     assert set(draft.jobs.values_list("title", flat=True)) >= {first, second}
+
+
+# --- a group decision places the people its button named ------------------------------------
+
+GROUP = "/positionnement/CCI-NORD/groupe/"
+
+
+def _group_form(page: str, title_key: str) -> tuple[dict, str]:
+    """The hidden fields and the button of the group decision form of ``title_key``."""
+    start = page.index(f'name="title_key" value="{title_key}"')
+    form = page[page.rindex("<form", 0, start) : page.index("</form>", start)]
+    hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    button = re.search(r"<button[^>]*>([^<]*)</button>", form).group(1)
+    return hidden, " ".join(button.split())
+
+
+def test_a_group_decision_places_only_the_people_the_filtered_worklist_showed(
+    client, edition, network
+):
+    hire_by_service(network, edition)  # T001 (accounting) and T003 (reception) share a title
+    first = Positioning.objects.get(employee__matricule="T001")
+    client.force_login(network.hr_north)
+    page = client.get("/positionnement/CCI-NORD/", {"service": "Comptabilité"}).text
+    hidden, button = _group_form(page, first.title_key)
+    assert button == "Positionner 1 collaborateur"
+
+    response = client.post(GROUP, {**hidden, "job": first.job.title}, follow=True)
+
+    placed = Positioning.objects.filter(title_key=first.title_key).exclude(status="proposed")
+    assert list(placed.values_list("employee__matricule", flat=True)) == ["T001"]
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "1 collaborateur positionné" in said and "annul" in said
+
+
+def test_a_group_that_grew_since_the_page_is_not_decided(client, edition, network):
+    hire_by_service(network, edition)
+    first = Positioning.objects.get(employee__matricule="T001")
+    client.force_login(network.hr_north)
+    hidden, button = _group_form(client.get("/positionnement/CCI-NORD/").text, first.title_key)
+    assert button == "Positionner 2 collaborateurs"
+    # Meanwhile a colleague adds someone with the same title.
+    services.create_employee(
+        network.hr_north,
+        network.north,
+        matricule="T999",
+        last_name="NOUVEAU",
+        job_title=first.employee.job_title,
+        service="Accueil",
+    )
+
+    response = client.post(GROUP, {**hidden, "job": first.job.title}, follow=True)
+
+    said = " ".join(str(m) for m in response.context["messages"])
+    assert "rien n'a été validé" in html.unescape(said)
+    group = Positioning.objects.filter(title_key=first.title_key)
+    assert set(group.values_list("status", flat=True)) == {"proposed"}
+
+
+def test_a_group_decision_sent_twice_is_told_once_and_undone_in_one_step(client, edition, network):
+    hire_by_service(network, edition)
+    first = Positioning.objects.get(employee__matricule="T001")
+    other = edition.jobs.exclude(pk=first.job_id).order_by("position").first()
+    client.force_login(network.hr_north)
+    hidden, _ = _group_form(client.get("/positionnement/CCI-NORD/").text, first.title_key)
+
+    client.post(GROUP, {**hidden, "job": other.title})
+    again = client.post(GROUP, {**hidden, "job": other.title}, follow=True)
+
+    said = " ".join(str(m) for m in again.context["messages"])
+    assert "2 collaborateurs positionnés" in said
+    batch = AcceptanceBatch.objects.get()
+    assert (batch.kind, batch.job, batch.accepted) == ("group", other, 2)
+    group = Positioning.objects.filter(title_key=first.title_key)
+    assert {(p.status, p.job_id) for p in group} == {("validated", other.pk)}
+    listing = client.get("/positionnement/CCI-NORD/lots/").text
+    assert f"décision de groupe : {other.title}" in html.unescape(listing)
+
+    services.undo_batch(network.hr_north, batch)
+
+    assert {(p.status, p.job_id, p.level) for p in group.all()} == {
+        ("proposed", first.job_id, first.level)
+    }

@@ -307,9 +307,9 @@ def test_a_group_decision_places_every_employee_of_the_title(north, jobs):
     kept = placed("N-06").job
     journal_before = JournalEntry.objects.count()
 
-    count = services.decide_group(north.hr_north, north.north, group.title_key, job_code=job.code)
+    batch = services.decide_group(north.hr_north, north.north, group.title_key, job_code=job.code)
 
-    assert count == 1
+    assert batch.accepted == 1 and batch.kind == "group" and batch.job == job
     positioning = placed("N-05")
     assert positioning.status == Positioning.Status.VALIDATED
     assert (positioning.job, positioning.level) == (job, job.level.number)
@@ -322,7 +322,11 @@ def test_a_group_decision_places_every_employee_of_the_title(north, jobs):
     alias = Appellation.objects.get(job=job, title=MISSION)
     assert (alias.source, alias.created_by) == ("validated", "rh-nord")
     actions = JournalEntry.objects.order_by("pk")[journal_before:].values_list("action", flat=True)
-    assert sorted(actions) == ["appellation.add", "positioning.change"]
+    assert sorted(actions) == [
+        "appellation.add",
+        "positioning.change",
+        "positioning.group_decision",
+    ]
     # Other titles are untouched.
     assert placed("N-07").status == Positioning.Status.PROPOSED
 
@@ -341,10 +345,10 @@ def test_after_a_group_decision_the_same_title_is_proposed_the_decided_job(north
 def test_a_group_decision_confirming_the_proposal_adds_no_appellation(north):
     group = placed("N-01")
     aliases = Appellation.objects.count()
-    count = services.decide_group(
+    batch = services.decide_group(
         north.hr_north, north.north, group.title_key, job_code=group.job.code
     )
-    assert count == 3
+    assert batch.accepted == 3
     assert Appellation.objects.count() == aliases
     assert [a for a, _, _ in history(placed("N-02"))] == ["propose", "validate"]
     assert placed("S-01").status == Positioning.Status.PROPOSED  # same title, other CCI
@@ -355,10 +359,10 @@ def test_a_group_decision_leaves_notified_positionings_alone(north, jobs):
     services.notify(north.hr_north, [placed("N-05")], on=NOTIFIED_ON)
     notified = placed("N-05")
     job = another_job(jobs, notified)
-    assert (
-        services.decide_group(north.hr_north, north.north, notified.title_key, job_code=job.code)
-        == 1
+    batch = services.decide_group(
+        north.hr_north, north.north, notified.title_key, job_code=job.code
     )
+    assert batch.accepted == 1
     assert placed("N-05").job_id == notified.job_id
     assert placed("N-05").status == Positioning.Status.NOTIFIED
     assert placed("N-06").job == job

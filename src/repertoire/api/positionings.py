@@ -218,10 +218,26 @@ class GroupDecisionIn(Schema):
     establishment: str = Field(..., max_length=32)
     title_key: str = Field(..., max_length=200)
     job: str = Field(..., min_length=1, max_length=120, description="reference job code")
+    expected: int | None = Field(
+        None,
+        ge=0,
+        description="the group's `to_review` as read: another count now decides nobody (409)",
+    )
+    etag: str | None = Field(
+        None,
+        max_length=80,
+        description="the group's `etag` as read (recommended): when the people it covered "
+        "changed, nobody is decided (409); the same decision sent again (a retry) is "
+        "answered with the batch it made",
+    )
 
 
 class DecidedOut(Schema):
     decided: int
+    batch: int = Field(
+        description="the batch it made, undoable until notification "
+        "(`POST /api/positionings/acceptance-batches/{id}/undo`)"
+    )
 
 
 class TitleGroupOut(Schema):
@@ -234,6 +250,10 @@ class TitleGroupOut(Schema):
     job_title: str
     level: int | None
     priority: float = Field(description="uncertainty × headcount to review")
+    etag: str = Field(
+        description="the etag of the people still to review, for `POST "
+        "/api/positionings/groups/decide`"
+    )
 
 
 class NotifyIn(Schema):
@@ -374,6 +394,13 @@ def list_title_groups(
     """Identical normalised titles of an establishment: one decision each, the most
     uncertain and most populated first."""
     place = lookups.establishment(request.user, establishment)
+    groups = selectors.title_groups(request.user, place, pending_only=pending)
+    etags = selectors.group_etags(
+        request.user,
+        place,
+        (group.title_key for group in groups),
+        filters=selectors.WorklistFilters(),
+    )
     return [
         {
             "title_key": group.title_key,
@@ -385,8 +412,9 @@ def list_title_groups(
             "job_title": group.job_title,
             "level": group.level,
             "priority": group.priority,
+            "etag": etags[group.title_key],
         }
-        for group in selectors.title_groups(request.user, place, pending_only=pending)
+        for group in groups
     ]
 
 
@@ -406,12 +434,19 @@ def bulk_accept(request, payload: BulkAcceptIn):
 @router.post("/positionings/groups/decide", response={200: DecidedOut, **WRITE_ERRORS})
 @refusals(fields={"group": "title_key"})
 def decide_group(request, payload: GroupDecisionIn):
-    """Place every not-yet-notified employee of one normalised title on one job."""
+    """Place the people of one normalised title still proposed on one job, as one batch
+    undoable until notification; `expected` and `etag` as `GET /positionings/groups`
+    lists them."""
     establishment = lookups.establishment(request.user, payload.establishment)
-    decided = services.decide_group(
-        request.user, establishment, payload.title_key, job_code=payload.job
+    batch = services.decide_group(
+        request.user,
+        establishment,
+        payload.title_key,
+        job_code=payload.job,
+        expected=payload.expected,
+        seen=payload.etag or None,
     )
-    return {"decided": decided}
+    return {"decided": batch.accepted, "batch": batch.pk}
 
 
 @router.post("/positionings/notify", response={200: NotifiedOut, **WRITE_ERRORS}, exclude_none=True)

@@ -39,6 +39,7 @@ ACTIONS = {
     "positioning.bulk_accept_undo": gettext_lazy("bulk acceptance undone"),
     "positioning.carry_over": gettext_lazy("positioning carried over to the new edition"),
     "positioning.undo": gettext_lazy("acceptance undone with its batch"),
+    "positioning.group_decision": gettext_lazy("group decision"),
     "appeal.open": gettext_lazy("appeal received"),
     "appeal.decide": gettext_lazy("appeal decided"),
     "appellation.add": gettext_lazy("appellation added"),

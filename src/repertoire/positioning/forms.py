@@ -74,8 +74,10 @@ class JobChoiceField(forms.CharField):
 
 
 class GroupDecisionForm(forms.Form):
-    title_key = forms.CharField(widget=forms.HiddenInput)
+    title_key = forms.CharField(widget=forms.HiddenInput, max_length=200)
     job = JobChoiceField(label=_("Reference job"))
+    # How many people the button named: another count now decides nobody.
+    attendu = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=10**9)
 
     def __init__(self, *args, jobs=(), **kwargs):
         super().__init__(*args, **kwargs)

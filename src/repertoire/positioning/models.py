@@ -273,17 +273,29 @@ class PositioningEvent(models.Model):
 
 
 class AcceptanceBatch(models.Model):
-    """One bulk acceptance: the proposals validated together from the worklist's filters,
-    undone together as long as none of them was notified or decided again since."""
+    """Positionings decided together from the worklist, undone together as long as none
+    of them was notified or decided again since: a bulk acceptance (the proposals at or
+    above a confidence, validated) or a group decision (the people of one local title,
+    placed on one job)."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("bulk acceptance")
+        GROUP = "group", _("group decision")
 
     establishment = models.ForeignKey(
         Establishment, models.PROTECT, related_name="acceptance_batches"
     )
     edition = models.ForeignKey("catalog.Edition", models.PROTECT, related_name="+")
     author = models.CharField(_("author"), max_length=150)
-    # The worklist filters it was made with (``WorklistFilters`` names), and the cut-off.
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.ACCEPTANCE)
+    # The worklist filters it was made with (``WorklistFilters`` names; a group decision's
+    # title among them), and a bulk acceptance's cut-off.
     filters = models.JSONField(_("filters"), default=dict)
-    threshold = models.FloatField(_("confidence at least"))
+    threshold = models.FloatField(_("confidence at least"), null=True, blank=True)
+    # The job a group decision placed its people on.
+    job = models.ForeignKey(
+        "catalog.ReferenceJob", models.PROTECT, null=True, blank=True, related_name="+"
+    )
     accepted = models.PositiveIntegerField(_("accepted"), default=0)
     # The etag of the proposals the person confirmed (``selectors.selection_etag``): the
     # same confirmation sent again (a double click, a client's retry) is this batch.
@@ -302,6 +314,8 @@ class AcceptanceBatch(models.Model):
         return self.journal_label()
 
     def journal_label(self) -> str:
+        if self.kind == self.Kind.GROUP:
+            return f"Décision de groupe n° {self.pk}"
         return f"Acceptation groupée n° {self.pk}"
 
 
@@ -330,14 +344,21 @@ class Notification(models.Model):
 
 
 class AcceptedPositioning(models.Model):
-    """A positioning a bulk acceptance validated: its state before (restored by undoing
-    the batch) and the decision the batch gave it (undoing is refused once it changed)."""
+    """A positioning a batch decided: its state before (restored by undoing the batch)
+    and the decision the batch gave it (undoing is refused once it changed)."""
 
     batch = models.ForeignKey(AcceptanceBatch, models.CASCADE, related_name="items")
     positioning = models.ForeignKey(Positioning, models.CASCADE, related_name="+")
     previous_status = models.CharField(max_length=12, choices=Positioning.Status.choices)
     previous_decided_by = models.CharField(max_length=150, blank=True)
     previous_decided_at = models.DateTimeField(null=True, blank=True)
+    # The job and level proposed before (a group decision places people on another job;
+    # None for batches made before they were kept: the job did not change).
+    previous_job = models.ForeignKey(
+        "catalog.ReferenceJob", models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    previous_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    previous_level_reason = models.TextField(blank=True, default="", max_length=SHORT_TEXT_MAX)
     job = models.ForeignKey("catalog.ReferenceJob", models.PROTECT, related_name="+")
     level = models.PositiveSmallIntegerField(null=True, blank=True)
 

@@ -32,7 +32,7 @@ def still_as_accepted() -> Q:
 def acceptance_batches_for(user) -> QuerySet[AcceptanceBatch]:
     return AcceptanceBatch.objects.filter(
         establishment__in=establishments_for(user)
-    ).select_related("establishment", "edition")
+    ).select_related("establishment", "edition", "job")
 
 
 def acceptance_batch_for(user, pk: int) -> AcceptanceBatch:

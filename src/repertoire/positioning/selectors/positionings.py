@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import Count, Min, Q, QuerySet
@@ -188,6 +188,46 @@ def title_groups(
             )
         )
     return sorted(groups, key=lambda group: (-group.priority, -group.headcount, group.title_key))
+
+
+def group_to_decide(
+    user,
+    establishment: Establishment,
+    title_key: str,
+    *,
+    filters: WorklistFilters = WorklistFilters(),
+    edition: Edition | None = None,
+) -> QuerySet[Positioning]:
+    """The people a group decision places: those of one local title the worklist shows
+    under its filters (``positionings_for``, its own query), still at the proposal stage;
+    the count on the group's button."""
+    return positionings_for(
+        user,
+        establishment=establishment,
+        filters=replace(filters, title_key=title_key),
+        edition=edition,
+    ).filter(status=Positioning.Status.PROPOSED)
+
+
+def group_etags(
+    user, establishment: Establishment, title_keys: Iterable[str], *, filters: WorklistFilters
+) -> dict[str, str]:
+    """The etag (``selection_etag``) of the people each group's button would place, in one
+    read for a page of groups: the confirmation sends it back."""
+    keys = list(title_keys)
+    if not keys:
+        return {}
+    shown: dict[str, list[Positioning]] = {key: [] for key in keys}
+    people = (
+        positionings_for(user, establishment=establishment, filters=filters)
+        .filter(status=Positioning.Status.PROPOSED, title_key__in=keys)
+        .order_by()
+        .select_related(None)
+        .only("pk", "title_key", "status", "job", "evaluation", "level", "personal_level_reason")
+    )
+    for positioning in people:
+        shown[positioning.title_key].append(positioning)
+    return {key: selection_etag(group) for key, group in shown.items()}
 
 
 # --- bulk acceptance ---------------------------------------------------------------------

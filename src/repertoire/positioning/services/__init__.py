@@ -7,12 +7,16 @@ personal data). Every refusal is a ``core.refusals.Refused``. Callers import fro
 """
 
 from repertoire.positioning.services._common import PROPOSALS_KEPT
-from repertoire.positioning.services.acceptance import accept_batch, bulk_accept, undo_batch
+from repertoire.positioning.services.acceptance import (
+    accept_batch,
+    bulk_accept,
+    decide_group,
+    undo_batch,
+)
 from repertoire.positioning.services.appeals import decide_appeal, open_appeal
 from repertoire.positioning.services.decisions import (
     change,
     comment,
-    decide_group,
     notify,
     place_on_evaluation,
     propose,

@@ -129,6 +129,12 @@ def worklist(request, code: str):
             pending_only=not filters.status,
         )
         listing = table(request, groups, sorts=GROUP_SORTS, per_page=GROUPS_PAGE_SIZE)
+        # Each group's button names its people: the confirmation sends back how many
+        # and their etag, and places exactly them.
+        etags = selectors.group_etags(
+            request.user, establishment, (g.title_key for g in listing.page), filters=filters
+        )
+        context["groups"] = [(group, etags[group.title_key]) for group in listing.page]
     context["table"] = listing
     context["page"] = listing.page
     return render(request, "positioning/worklist.html", context)
@@ -351,25 +357,45 @@ def undo_acceptance_batch(request, code: str, pk: int):
 @login_required
 @require_POST
 def decide_group(request, code: str):
+    """Place the people of one local title the worklist showed (under its filters) on one
+    job: the button names how many; the form sends that count and their etag back."""
     establishment = establishment_to_decide(request, code)
     edition = catalog.get_edition()
-    form = GroupDecisionForm(request.POST, jobs=catalog.job_list(edition))
+    jobs = list(catalog.job_list(edition))
+    form = GroupDecisionForm(request.POST, jobs=jobs)
     if not form.is_valid():
         form_errors(request, form)
+        return _back(request, establishment)
+    filter_form, filters = _worklist_filters(request, establishment, request.POST, jobs=jobs)
+    if filter_form.is_bound and not filter_form.is_valid():
+        # A filter not understood never widens the decision to people the page hid.
+        form_errors(request, filter_form)
         return _back(request, establishment)
     job_code = form.cleaned_data["job"]
     attempt(
         request,
         lambda: services.decide_group(
-            request.user, establishment, form.cleaned_data["title_key"], job_code=job_code
+            request.user,
+            establishment,
+            form.cleaned_data["title_key"],
+            job_code=job_code,
+            filters=filters,
+            expected=form.cleaned_data["attendu"],
+            seen=request.POST.get("etag") or None,
         ),
-        success=lambda count: (
+        success=lambda batch: (
             ngettext(
-                "%(count)d employee placed on %(job)s.",
-                "%(count)d employees placed on %(job)s.",
-                count,
+                "%(count)s employee placed on %(job)s (batch no. %(batch)s, which can be "
+                "undone until notification).",
+                "%(count)s employees placed on %(job)s (batch no. %(batch)s, which can be "
+                "undone until notification).",
+                batch.accepted,
             )
-            % {"count": count, "job": catalog.job_of(edition, job_code).title}
+            % {
+                "count": number_format(batch.accepted, force_grouping=True),
+                "job": catalog.job_of(edition, job_code).title,
+                "batch": batch.pk,
+            }
         ),
     )
     return _back(request, establishment)
