@@ -4,6 +4,7 @@ from repertoire import bundled
 from repertoire.catalog import selectors, services
 from repertoire.catalog.models import Appellation, Edition
 from repertoire.core.document import DocumentInvalid
+from tests.accounts.conftest import network  # noqa: F401  shared fixture
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +43,14 @@ def test_adding_an_appellation_teaches_the_matcher(edition):
     assert services.add_appellation(job, title, author="rh@cci")[1] is False
 
 
-def test_every_appellation_write_makes_indexes_stale(edition):
+def test_every_appellation_write_makes_indexes_stale(edition, network):  # noqa: F811
     job = edition.jobs.first()
     start = revision(edition)
     alias, _ = services.add_appellation(job, "Intitulé de test", author="t")
     assert revision(edition) == start + 1
     services.remove_appellation(alias)
     assert revision(edition) == start + 2
-    services.rebuild_matching_index(edition)
+    services.rebuild_matching_index(network.national, edition)
     assert revision(edition) == start + 3
     with pytest.raises(ValueError):
         services.add_appellation(job, "   ", author="t")
@@ -77,10 +78,10 @@ def test_import_appellations_names_missing_columns(edition):
     assert "appellation" in refused.value.errors[0].message
 
 
-def test_matching_index_is_cached_per_revision(edition):
+def test_matching_index_is_cached_per_revision(edition, network):  # noqa: F811
     first = selectors.matching_index(edition)
     assert selectors.matching_index(edition) is first
-    services.rebuild_matching_index(edition)
+    services.rebuild_matching_index(network.national, edition)
     assert selectors.matching_index(edition) is not first
 
 
