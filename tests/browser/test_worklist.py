@@ -105,6 +105,10 @@ def test_import_review_notify_and_appeal(page, live_server, hr_officer, tmp_path
     decided = Positioning.objects.filter(establishment=hr_officer, job=other_job)
     assert decided.count() == TITLES["Assistante de direction"]
     assert set(decided.values_list("status", flat=True)) == {"validated"}
+    # The message names the batch the group decision made: undoable until notification.
+    said = page.locator(".message.success").inner_text()
+    assert f"{TITLES['Assistante de direction']} collaborateurs positionnés" in said
+    assert "annulables jusqu'à la notification" in said
 
     # The next group accepted as proposed.
     row = page.locator("table.groups tbody tr").filter(has_text="COMPTABLE CONFIRME")

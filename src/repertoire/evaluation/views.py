@@ -346,15 +346,18 @@ validate = _review_step(services.validate, gettext_lazy("Evaluation validated.")
 send_back = _review_step(
     services.send_back, gettext_lazy("Evaluation sent back to the establishment.")
 )
-comment = _review_step(services.comment, gettext_lazy("Comment recorded."))
+comment = _review_step(
+    lambda user, ev, comment, seen: services.comment(user, ev, comment),
+    gettext_lazy("Comment recorded."),
+)
 
 
 revise = _review_step(
-    lambda user, ev, comment: services.revise(user, ev),
+    lambda user, ev, comment, seen: services.revise(user, ev),
     gettext_lazy("New version created as a draft."),
 )
 carry = _review_step(
-    lambda user, ev, comment: services.carry_to_edition(user, ev),
+    lambda user, ev, comment, seen: services.carry_to_edition(user, ev),
     gettext_lazy(
         "The weighing is carried into the edition in force as a new draft version: "
         "check it and submit it for validation."
