@@ -93,3 +93,32 @@ def test_the_report_exports_open_with_a_control_character_in_a_stored_title(
         for cell in row
     ]
     assert "Chargé de veille (emploi local pesé)" in values
+
+
+@pytest.mark.django_db
+def test_a_job_text_with_a_control_character_still_publishes_as_docx(edition, network):  # noqa: F811
+    """Missions are a list of items (a JSON value): their texts are cleaned too."""
+    from repertoire.catalog import services as catalog_services
+    from repertoire.publishing.documents import edition_docx
+
+    draft = catalog_services.copy_edition(network.national, edition, label="brouillon")
+    job = draft.jobs.order_by("position").first()
+    content = catalog.job_content(job)
+    content["missions"] += "\n- " + ESCAPED
+    saved = catalog_services.save_job(network.national, draft, job, **content)
+
+    saved.refresh_from_db()
+    texts = [item["text"] for item in saved.missions] + [
+        sub for item in saved.missions for sub in item["subitems"]
+    ]
+    assert "Chargé de veille" in texts and not [t for t in texts if "\x1b" in t]
+    assert edition_docx(draft)  # python-docx refused the escape
+
+
+def test_a_payroll_cell_is_read_without_its_controls():
+    """What a file reader bulk-writes (no save hook) is what a later save keeps: a
+    matricule read with an escape is not changed by an unrelated save."""
+    from repertoire.core.cells import cell_text
+
+    assert cell_text("N\x01-77") == "N -77"
+    assert cell_text("  Chargée\x0bd'accueil ") == "Chargée d'accueil"

@@ -47,15 +47,28 @@ def refuse_long_texts(sender, instance, raw=False, **kwargs) -> None:
 
 
 def drop_control_characters(sender, instance, raw=False, **kwargs) -> None:
-    """Before any object of the app is saved: its texts without control characters (a
-    manual line break pasted from Word becomes a line end, an escape a space), which
-    no exported document (XLSX, DOCX) could hold. Connected to ``pre_save`` by the
-    organisation app, before the length check. Bulk writes (a payroll file's rows) skip
-    it: the spreadsheet writer cleans every cell it writes."""
+    """Before any object of the app is saved: its texts, those within its JSON values too
+    (a job's missions), without control characters (a manual line break pasted from Word
+    becomes a line end, an escape a space), which no exported document (XLSX, DOCX) could
+    hold. Connected to ``pre_save`` by the organisation app, before the length check.
+    Bulk writes skip it: a payroll file's cells are read without them
+    (``cells.cell_text``), and the spreadsheet writer cleans every cell it writes."""
     if raw or not sender.__module__.startswith("repertoire."):
         return
     for field in instance._meta.concrete_fields:
-        if isinstance(field, models.CharField | models.TextField):
+        if isinstance(field, models.CharField | models.TextField | models.JSONField):
             value = getattr(instance, field.attname)
-            if isinstance(value, str) and (cleaned := without_controls(value)) != value:
+            if (cleaned := _without_controls(value)) != value:
                 setattr(instance, field.attname, cleaned)
+
+
+def _without_controls(value):
+    """A text, or the texts within a JSON value (a job's missions, a notice's paragraphs),
+    without control characters."""
+    if isinstance(value, str):
+        return without_controls(value)
+    if isinstance(value, list):
+        return [_without_controls(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_controls(item) for key, item in value.items()}
+    return value

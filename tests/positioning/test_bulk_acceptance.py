@@ -353,3 +353,84 @@ def test_a_bulk_acceptance_is_not_counted_as_hr_keeping_the_proposal(client, sta
     services.validate(staff.hr_north, Positioning.objects.get(pk=min(chosen)))
     measured = selectors.proposal_quality(staff.north).overall
     assert (measured.decided, measured.kept) == (1, 1)
+
+
+# --- group decisions, batches of their own ------------------------------------------------
+
+
+def test_a_group_decision_on_an_empty_title_decides_that_group_only(client, staff):
+    """A title that normalises to nothing ("...") is a group of its own, never "every
+    title" (an empty title filter narrows nothing)."""
+    services.create_employee(
+        staff.hr_north, staff.north, matricule="Z-01", last_name="ZED", job_title="..."
+    )
+    job = Positioning.objects.get(employee__matricule="N-01").job
+    client.force_login(staff.hr_north)
+
+    decided = client.post(
+        "/api/positionings/groups/decide",
+        {"establishment": "CCI-NORD", "title_key": "", "job": job.code},
+        content_type="application/json",
+    )
+
+    assert decided.status_code == 200 and decided.json()["decided"] == 1
+    assert set(validated()) == {Positioning.objects.get(employee__matricule="Z-01").pk}
+
+
+def test_a_group_decision_undone_puts_back_exactly_what_was_proposed(client, staff):
+    """People without a proposal go back to no job; a level held before (a migration's
+    personal level) comes back with its reason. The API lists the batch as a group's."""
+    nobody = services.create_employee(
+        staff.hr_north, staff.north, matricule="Z-01", last_name="ZED", job_title="..."
+    )
+    held = Positioning.objects.select_related("job__level").get(employee__matricule="N-02")
+    level = held.job.level.number + 1
+    Positioning.objects.filter(pk=held.pk).update(
+        level=level, personal_level_reason="niveau détenu en 2010"
+    )
+    job = Positioning.objects.get(employee__matricule="N-01").job
+    empty = services.decide_group(staff.hr_north, staff.north, "", job_code=job.code)
+    pay = services.decide_group(staff.hr_north, staff.north, held.title_key, job_code=job.code)
+    client.force_login(staff.hr_north)
+    listed = client.get("/api/positionings/acceptance-batches", {"establishment": "CCI-NORD"})
+    assert listed.status_code == 200
+    assert {(b["kind"], b["job"], b["threshold"]) for b in listed.json()["items"]} == {
+        ("group", job.code, None)
+    }
+
+    services.undo_batch(staff.hr_north, empty)
+    services.undo_batch(staff.hr_north, pay)
+
+    person = Positioning.objects.get(employee=nobody)
+    assert (person.status, person.job_id, person.level) == ("proposed", None, None)
+    held.refresh_from_db()
+    assert (held.status, held.level, held.personal_level_reason) == (
+        "proposed",
+        level,
+        "niveau détenu en 2010",
+    )
+
+
+def test_proposed_again_on_a_new_title_a_held_level_stays_only_above_the_new_job(staff):
+    """As a migration proposes it: a level held before (with its reason) stays when above
+    the new job's; otherwise the job's level, and no reason left without its level."""
+    payroll = Positioning.objects.select_related("job__level").get(employee__matricule="N-02")
+    assistant = Positioning.objects.select_related("job__level").get(employee__matricule="N-01")
+    assert assistant.job.level.number < payroll.job.level.number  # from the edition
+    for person, level in (
+        (payroll, payroll.job.level.number + 1),
+        (assistant, payroll.job.level.number),
+    ):
+        Positioning.objects.filter(pk=person.pk).update(
+            level=level, personal_level_reason="niveau détenu en 2010"
+        )
+    services.update_employee(staff.hr_north, payroll.employee, job_title=STAFF[0][2])
+    services.update_employee(staff.hr_north, assistant.employee, job_title=STAFF[1][2])
+
+    payroll.refresh_from_db()
+    assistant.refresh_from_db()
+    # Above the assistant's job: kept, with its reason.
+    assert payroll.job.level.number < payroll.level
+    assert payroll.personal_level_reason == "niveau détenu en 2010"
+    # Now on the payroll job, at the level held: the job's own, no reason left.
+    assert (assistant.level, assistant.personal_level_reason) == (assistant.job.level.number, "")

@@ -10,6 +10,7 @@ The endpoints are thin callers of ``positioning.services`` and ``positioning.sel
 """
 
 import datetime as dt
+from typing import Literal
 
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
@@ -341,8 +342,12 @@ class AcceptanceBatchOut(Schema):
     establishment: str
     author: str
     created_at: dt.datetime
+    kind: Literal["acceptance", "group"] = Field(
+        description="a bulk acceptance, or a group decision (one title, one job)"
+    )
+    job: str | None = Field(description="the job a group decision placed its people on")
     filters: dict[str, str | int]
-    threshold: float
+    threshold: float | None = Field(description="a bulk acceptance's confidence cut-off")
     accepted: int
     undone_at: dt.datetime | None
     undone_by: str
@@ -534,6 +539,8 @@ def list_acceptance_batches(request, establishment: str = Query(..., max_length=
             "establishment": place.code,
             "author": row.batch.author,
             "created_at": row.batch.created_at,
+            "kind": row.batch.kind,
+            "job": row.batch.job.code if row.batch.job_id else None,
             "filters": row.filters,
             "threshold": row.batch.threshold,
             "accepted": row.batch.accepted,

@@ -12,7 +12,7 @@ from typing import Any
 
 from repertoire.core.grid import MAX_LEVEL, MIN_LEVEL
 from repertoire.core.limits import shown
-from repertoire.core.text import from_roman, strip_accents
+from repertoire.core.text import from_roman, strip_accents, without_controls
 
 SEXES = {
     "F": ("f", "femme", "feminin", "female", "w", "woman", "mme", "madame", "2"),
@@ -48,7 +48,9 @@ def cell_text(cell: Any) -> str:
         return str(int(cell))  # a matricule typed as a number in Excel
     if isinstance(cell, dt.datetime):
         return cell.date().isoformat()
-    return " ".join(str(cell).split())
+    # Without control characters, as every stored text (``text.without_controls``): a
+    # matricule read from a file is the one a later save keeps.
+    return " ".join(without_controls(str(cell)).split())
 
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")

@@ -201,12 +201,14 @@ def group_to_decide(
     """The people a group decision places: those of one local title the worklist shows
     under its filters (``positionings_for``, its own query), still at the proposal stage;
     the count on the group's button."""
+    # The title compared as it is, an empty one too ("..." normalises to nothing): never
+    # read as "no title filter", which would decide the whole establishment.
     return positionings_for(
         user,
         establishment=establishment,
-        filters=replace(filters, title_key=title_key),
+        filters=replace(filters, title_key=""),
         edition=edition,
-    ).filter(status=Positioning.Status.PROPOSED)
+    ).filter(title_key=title_key, status=Positioning.Status.PROPOSED)
 
 
 def group_etags(
@@ -219,7 +221,7 @@ def group_etags(
         return {}
     shown: dict[str, list[Positioning]] = {key: [] for key in keys}
     people = (
-        positionings_for(user, establishment=establishment, filters=filters)
+        positionings_for(user, establishment=establishment, filters=replace(filters, title_key=""))
         .filter(status=Positioning.Status.PROPOSED, title_key__in=keys)
         .order_by()
         .select_related(None)

@@ -429,8 +429,8 @@ def undo_batch(user, batch: AcceptanceBatch) -> int:
         positioning.decided_by = item.previous_decided_by
         positioning.decided_at = item.previous_decided_at
         positioning.updated_at = now
-        if item.previous_job_id is not None:  # kept since group decisions change the job
-            positioning.job = jobs_by_id[item.previous_job_id]
+        if batch.kind == AcceptanceBatch.Kind.GROUP:  # it placed people on another job
+            positioning.job = jobs_by_id.get(item.previous_job_id)
             positioning.level = item.previous_level
             positioning.personal_level_reason = item.previous_level_reason
         # Proposed again on what the engine proposes now when the person's title changed

@@ -179,7 +179,9 @@ def propose(
             progress(number / len(employees))
     Positioning.objects.bulk_create(created, batch_size=BATCH)
     Positioning.objects.bulk_update(
-        updated, ["proposals", "confidence", "title_key", "job", "level"], batch_size=BATCH
+        updated,
+        ["proposals", "confidence", "title_key", "job", "level", "personal_level_reason"],
+        batch_size=BATCH,
     )
     _journal_proposals([*created, *updated], actor)
     return sum(1 for positioning in (*created, *updated) if positioning.proposals)
@@ -204,8 +206,18 @@ def on_first_proposal(positioning: Positioning, jobs: dict[str, ReferenceJob]) -
         return
     proposals = positioning.proposals or []
     best = jobs.get(proposals[0]["code"]) if proposals else None
+    job_level = best.level.number if best else None
+    # A level held before (its reason says so) stays when above the new job's, as a
+    # migration proposes it; otherwise the job's level, and no reason left behind.
+    held = (
+        job_level is not None
+        and positioning.personal_level_reason
+        and (positioning.level or 0) > job_level
+    )
     positioning.job = best
-    positioning.level = best.level.number if best else None
+    if not held:
+        positioning.level = job_level
+        positioning.personal_level_reason = ""
 
 
 def _journal_proposals(positionings: list[Positioning], actor: str) -> None:
