@@ -10,7 +10,8 @@ pytestmark = pytest.mark.django_db
 
 
 def revision(edition) -> int:
-    return Edition.objects.get(pk=edition.pk).revision
+    """What renews the matching index: the edition's appellations' revision."""
+    return Edition.objects.get(pk=edition.pk).appellations_revision
 
 
 def test_the_bundled_edition_is_seeded_with_the_curated_appellations(edition):

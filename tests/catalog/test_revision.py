@@ -79,8 +79,6 @@ def _publish(national, draft, job):
         _new_level,
         _add,
         _retire,
-        _appellation,
-        _import_appellations,
         _header,
         _rule,
         _publish,
@@ -91,6 +89,27 @@ def test_every_content_change_bumps_the_revision(network, draft, change):
     before = revision(draft)
     change(network.national, draft, job)
     assert revision(draft) > before
+
+
+@pytest.mark.parametrize("change", [_appellation, _import_appellations, "learnt", "reindex"])
+def test_an_appellation_change_renews_indexes_and_pages_not_the_published_files(
+    network, draft, change
+):
+    """No published file prints an appellation: one learnt from a group decision, or an
+    index rebuilt, does not make the edition's files again (nor hides them from the
+    public until they are); the matching and search indexes and the pages are renewed."""
+    job = next(job for job in selectors.jobs_of(draft) if 1 < job.level.number < 7)
+    before = Edition.objects.get(pk=draft.pk)
+    if change == "learnt":
+        services.learn_appellation(job, "Intitulé appris pour l'essai", network.north, author="t")
+    elif change == "reindex":
+        services.rebuild_matching_index(network.national, draft)
+    else:
+        change(network.national, draft, job)
+    after = Edition.objects.get(pk=draft.pk)
+    assert after.revision == before.revision
+    assert after.appellations_revision > before.appellations_revision
+    assert selectors.edition_key(after) != selectors.edition_key(before)
 
 
 def test_a_renamed_job_is_matched_under_the_code_it_kept(network, draft):

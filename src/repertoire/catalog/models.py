@@ -46,11 +46,15 @@ class Edition(models.Model):
     # (positionings rest on them); it can only be copied into a new draft.
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.CharField(_("published by"), max_length=150, blank=True)
-    # Bumped by every catalog service that writes to the edition (jobs, texts, degrees,
-    # appellations, rule, title, status, publication): the indexes and rendered pages
-    # cached in any process hold it in their key, so they go stale everywhere at once
-    # without being told.
+    # Bumped by every catalog service that writes to the edition's content (jobs, texts,
+    # degrees, ROME codes, rule, title, status, publication): the published files are
+    # made again, and the indexes and rendered pages cached in any process hold it in
+    # their key, so they go stale everywhere at once without being told.
     revision = models.PositiveIntegerField(default=0, editable=False)
+    # Bumped by every write to its appellations (learnt from a decision, reviewed,
+    # imported, a rebuilt index): the matching and search indexes and the pages hold it in
+    # their key too; the published files, which print no appellation, are kept.
+    appellations_revision = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("repertoire edition")

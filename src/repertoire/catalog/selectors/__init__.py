@@ -281,12 +281,14 @@ def edition_key(edition: Edition) -> str:
     """What names an edition's content as it is now: it changes with every write to it.
 
     Read from the instance: fetch the edition in the same request (``get_edition``)."""
-    return _content_key(edition.pk, edition.imported_at, edition.revision)
+    return _content_key(
+        edition.pk, edition.imported_at, edition.revision, edition.appellations_revision
+    )
 
 
-def _content_key(pk: int, imported_at, revision: int) -> str:
+def _content_key(pk: int, imported_at, revision: int, appellations_revision: int) -> str:
     # The import time tells apart two editions that reused an id (tests, re-imports).
-    return f"{pk}.{imported_at.timestamp()}.{revision}"
+    return f"{pk}.{imported_at.timestamp()}.{revision}.{appellations_revision}"
 
 
 # Indexes built from an edition, per process: {(kind, edition id): (key, index)}.
@@ -299,7 +301,9 @@ def per_edition(kind: str, edition: Edition, build):
     # Read afresh: the instance may be older than the last write (services, commands).
     stamp = _content_key(
         edition.pk,
-        *Edition.objects.filter(pk=edition.pk).values_list("imported_at", "revision").get(),
+        *Edition.objects.filter(pk=edition.pk)
+        .values_list("imported_at", "revision", "appellations_revision")
+        .get(),
     )
     entry = _indexes.get((kind, edition.pk))
     if entry is None or entry[0] != stamp:

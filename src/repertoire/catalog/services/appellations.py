@@ -11,7 +11,7 @@ from repertoire.accounts.selectors import role_of
 from repertoire.audit.services import record, snapshot
 from repertoire.bundled import curated_appellations, read_appellations
 from repertoire.catalog.models import Appellation, Edition, ReferenceJob
-from repertoire.catalog.services.common import edition_changed
+from repertoire.catalog.services.common import appellations_changed
 from repertoire.core.document import DocumentError, DocumentInvalid
 from repertoire.core.limits import shown
 from repertoire.core.refusals import Conflict, NotAllowed, Refused
@@ -35,7 +35,7 @@ def seed_curated_appellations(edition: Edition, *, author: str) -> int:
         if row["code"] in jobs and row["appellation"]
     ]
     created = Appellation.objects.bulk_create(aliases, ignore_conflicts=True)
-    edition_changed(edition)
+    appellations_changed(edition)
     return len(created)
 
 
@@ -61,7 +61,7 @@ def add_appellation(
                 "un intitulé n'est l'appellation que d'un seul emploi"
             )
         alias = Appellation.objects.create(job=job, title=title, source=source, created_by=author)
-        edition_changed(job.edition)
+        appellations_changed(job.edition)
         record(actor=author, action="appellation.add", instance=alias, after=snapshot(alias))
     return alias, True
 
@@ -135,7 +135,7 @@ def learn_appellation(
             people=people,
         )
         if other is None:
-            edition_changed(job.edition)
+            appellations_changed(job.edition)
         # The establishment's own title, and how many of its people hold it: its journal.
         record(
             actor=author,
@@ -176,7 +176,7 @@ def promote_appellation(user, alias: Appellation) -> Appellation:
             national = alias
         else:
             alias.delete()
-        edition_changed(national.job.edition)
+        appellations_changed(national.job.edition)
         record(
             actor=user.get_username(),
             action="appellation.promote",
@@ -200,7 +200,7 @@ def reject_appellation(user, alias: Appellation) -> Appellation:
         alias.status = Appellation.Status.REJECTED
         alias.save(update_fields=["status"])
         if was_active:
-            edition_changed(alias.job.edition)
+            appellations_changed(alias.job.edition)
         record(
             actor=user.get_username(),
             action="appellation.reject",
@@ -239,7 +239,7 @@ def remove_appellation(alias: Appellation, *, author: str = "system") -> None:
         before = snapshot(alias)
         record(actor=author, action="appellation.remove", instance=alias, before=before)
         alias.delete()
-        edition_changed(edition)
+        appellations_changed(edition)
 
 
 def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
@@ -309,7 +309,7 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
     with transaction.atomic():
         Appellation.objects.bulk_create(new)
         if new:
-            edition_changed(edition)
+            appellations_changed(edition)
             record(
                 actor=author,
                 action="appellation.import",
@@ -322,9 +322,8 @@ def import_appellations(edition: Edition, data: bytes, *, author: str) -> dict:
 @transaction.atomic
 def rebuild_matching_index(user, edition: Edition) -> None:
     """Make every process rebuild its title-matching index for the edition: national
-    administrators only (it marks the edition's content changed, so the files made from
-    it are made again), journaled."""
+    administrators only, journaled (its published files are kept)."""
     if role_of(user) != Role.NATIONAL:
         raise NotAllowed("seuls les administrateurs nationaux reconstruisent l'index")
-    edition_changed(edition)
+    appellations_changed(edition)
     record(actor=user.get_username(), action="edition.reindex", instance=edition)

@@ -13,7 +13,16 @@ from repertoire.core.refusals import Conflict, NotAllowed, Refused
 
 
 def edition_changed(edition: Edition) -> None:
+    """The edition's content changed: its files are made again, its indexes rebuilt."""
     Edition.objects.filter(pk=edition.pk).update(revision=F("revision") + 1)
+
+
+def appellations_changed(edition: Edition) -> None:
+    """The edition's appellations changed: its matching and search indexes are rebuilt;
+    its published files, which print none, stay as they are."""
+    Edition.objects.filter(pk=edition.pk).update(
+        appellations_revision=F("appellations_revision") + 1
+    )
 
 
 def item_dict(item) -> dict:

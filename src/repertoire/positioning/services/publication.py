@@ -150,8 +150,8 @@ class _Plan:
 
 
 def _catalog_state(source: Edition, target: Edition) -> tuple:
-    """What the working out rests on in the catalog: both editions' revisions (a job, an
-    appellation changed...) and the pairs of jobs decided between them."""
+    """What the working out rests on in the catalog: both editions' content revisions (a
+    job, a text, a level changed...) and the pairs of jobs decided between them."""
     revisions = dict(
         Edition.objects.filter(pk__in=[source.pk, target.pk]).values_list("pk", "revision")
     )
