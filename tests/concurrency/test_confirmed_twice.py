@@ -179,3 +179,57 @@ def test_one_letter_recorded_again_after_the_repeat_window_is_checked_as_new(
 
     assert "personne n'a été notifié" in again
     assert positioning.events.filter(action="notify").count() == 1
+
+
+# --- one decision sent twice by an API client --------------------------------------------
+
+
+def test_a_validation_sent_twice_is_answered_with_the_positioning_it_validated(
+    client, edition, network
+):
+    """A client retrying after a timeout, with the etag it read: the first request went
+    through; the second is told so (200, the positioning as validated), not "changed
+    meanwhile by you". Another person's request with that etag is still refused."""
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    client.force_login(network.hr_north)
+    etag = client.get(f"/api/positionings/{positioning.pk}").json()["etag"]
+    url = f"/api/positionings/{positioning.pk}/validate"
+
+    first = client.post(url, {"etag": etag}, content_type="application/json")
+    again = client.post(url, {"etag": etag}, content_type="application/json")
+
+    assert first.status_code == again.status_code == 200
+    assert again.json()["status"] == "validated" == first.json()["status"]
+    assert positioning.events.filter(action="validate").count() == 1
+    other = positioning.edition.jobs.exclude(pk=positioning.job_id).first()
+    changed = client.post(
+        f"/api/positionings/{positioning.pk}/change",
+        {"job": other.code, "etag": etag},
+        content_type="application/json",
+    )
+    assert changed.status_code == 409  # another decision from the same old page
+
+
+def test_an_appeal_recorded_twice_and_decided_twice_is_one_appeal_one_decision(
+    client, edition, network
+):
+    positioning = Positioning.objects.get(employee=network.north_employee)
+    services.validate(network.hr_north, positioning)
+    services.notify(network.hr_north, [positioning], on=dt.date.today())
+    client.force_login(network.hr_north)
+    body = {"positioning": positioning.pk, "kind": "weighing", "argument": "Encadrement oublié"}
+
+    opened = client.post("/api/appeals", body, content_type="application/json")
+    again = client.post("/api/appeals", body, content_type="application/json")
+
+    assert opened.status_code in (200, 201) and again.status_code == opened.status_code
+    assert again.json()["id"] == opened.json()["id"]
+    decision = {"outcome": "confirmed", "reasoning": "Pesée conforme"}
+    url = f"/api/appeals/{opened.json()['id']}/decision"
+    decided = client.post(url, decision, content_type="application/json")
+    decided_again = client.post(url, decision, content_type="application/json")
+    assert decided.status_code == decided_again.status_code == 200
+    other = client.post(
+        url, {**decision, "reasoning": "Autre motif"}, content_type="application/json"
+    )
+    assert other.status_code == 422  # another decision: the appeal is decided already

@@ -262,6 +262,9 @@ class PositioningEvent(models.Model):
         max_length=LONG_TEXT_MAX,
         validators=[MaxLengthValidator(LONG_TEXT_MAX)],
     )
+    # The etag of the positioning as the decision's page or API call showed it: the same
+    # decision sent again (a double click, a client's retry) is recognised by it.
+    seen = models.CharField(_("seen"), max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = _("positioning event")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from repertoire.audit.services import record, snapshot
 from repertoire.core.refusals import Conflict, Refused
 from repertoire.locking import locked
-from repertoire.positioning.models import Appeal, Positioning
+from repertoire.positioning.models import Appeal, Positioning, PositioningEvent
 from repertoire.positioning.selectors.appeals import appeal_deadline, appeal_months
 from repertoire.positioning.services._common import (
     check_in_force,
@@ -27,6 +27,7 @@ from repertoire.positioning.services._common import (
     key_of,
     label,
     lock_decision,
+    repeats_from,
 )
 from repertoire.positioning.services.decisions import decide
 
@@ -58,6 +59,17 @@ def open_appeal(
     if problems:
         raise Refused(problems=problems)
     if positioning.status != Positioning.Status.NOTIFIED or positioning.notified_on is None:
+        # The same letter recorded again (a double click, a client's retry after a
+        # timeout): the appeal it opened is the answer.
+        earlier = Appeal.objects.filter(
+            positioning=positioning,
+            opened_by=user.get_username(),
+            kind=kind,
+            argument=argument.strip(),
+            opened_at__gte=repeats_from(),
+        ).first()
+        if earlier is not None:
+            return earlier
         raise Refused("seul un positionnement notifié peut faire l'objet d'un recours")
     received_on = received_on or timezone.localdate()
     deadline = appeal_deadline(positioning.notified_on)
@@ -117,6 +129,8 @@ def decide_appeal(
     once, the second is refused (``Conflict``), never both recorded."""
     check_writer(user, appeal.establishment)
     if appeal.status != Appeal.Status.OPEN:
+        if _decided_before(user, appeal, outcome, reasoning):
+            return appeal  # this very decision, sent again
         raise Refused("ce recours est déjà tranché")
     seen_positioning = appeal.positioning_id
     lock_decision(appeal.positioning)
@@ -126,6 +140,8 @@ def decide_appeal(
             "ce recours a suivi le positionnement reporté dans l'édition en vigueur : rechargez-le"
         )
     if appeal.status != Appeal.Status.OPEN:
+        if _decided_before(user, appeal, outcome, reasoning):
+            return appeal
         raise Conflict(
             _("This appeal was decided meanwhile by %(author)s (%(status)s). Reload it.")
             % {"author": appeal.decided_by, "status": appeal.get_status_display()}
@@ -196,3 +212,18 @@ def _appeal_facts(appeal: Appeal) -> dict:
     employee's key, and the employee named so that the journal can unseal them."""
     employee_id = appeal.positioning.employee_id
     return {**snapshot(appeal, key_of(employee_id)), "employee": employee_id}
+
+
+def _decided_before(user, appeal: Appeal, outcome: str, reasoning: str) -> bool:
+    """Whether ``user`` decided the appeal so, with these words, lately (``REPEAT_WINDOW``):
+    the same decision sent again (a double click, a client's retry after a timeout)."""
+    return (
+        appeal.status == outcome
+        and appeal.decided_by == user.get_username()
+        and appeal.reasoning == reasoning.strip()
+        and appeal.positioning.events.filter(
+            action__in=(PositioningEvent.Action.CONFIRM, PositioningEvent.Action.REVISE),
+            author=user.get_username(),
+            at__gte=repeats_from(),
+        ).exists()
+    )

@@ -259,7 +259,12 @@ def decide(
     (``Conflict``) when someone else decided on the positioning since the person saw it
     (``seen``: the etag their page or call showed, see ``lock_decision``)."""
     check_writer(user, positioning.establishment)
-    lock_decision(positioning, chosen=job is not None or evaluation is not None, seen=seen)
+    try:
+        lock_decision(positioning, chosen=job is not None or evaluation is not None, seen=seen)
+    except Conflict:
+        if _decided_before(user, positioning, action, seen, job, personal_level):
+            return positioning  # this very decision, sent again: it stands
+        raise
     if action not in ("confirm", "revise"):
         # HR decides on the edition in force; the commission decides an appeal where
         # it was lodged.
@@ -285,7 +290,9 @@ def decide(
         positioning.decided_by = user.get_username()
         positioning.decided_at = timezone.now()
     positioning.save()
-    event(positioning, action, user.get_username(), note.strip()).save()
+    step = event(positioning, action, user.get_username(), note.strip())
+    step.seen = seen or ""
+    step.save()
     record(
         actor=user.get_username(),
         action=f"positioning.{action}",
@@ -298,6 +305,33 @@ def decide(
 
 
 @transaction.atomic
+def _decided_before(
+    user,
+    positioning: Positioning,
+    action: str,
+    seen: str | None,
+    job: ReferenceJob | None,
+    personal_level: int | None,
+) -> bool:
+    """Whether the positioning's last step is this very decision, sent again lately
+    (``REPEAT_WINDOW``: a double click, a client's retry after a timeout): by the same
+    person, from the same page (``seen``), the same action on the same job and level,
+    and nothing since."""
+    if not seen:
+        return False
+    last = positioning.events.order_by("-at", "-pk").first()
+    return (
+        last is not None
+        and last.author == user.get_username()
+        and last.seen == seen
+        and last.action == action
+        and last.at >= repeats_from()
+        and (job is None or last.job_code == job.code)
+        and (personal_level is None or last.level == personal_level)
+        and last.level == positioning.level
+    )
+
+
 def validate(
     user, positioning: Positioning, *, comment: str = "", seen: str | None = None
 ) -> Positioning:
