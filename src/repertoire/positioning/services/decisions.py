@@ -304,7 +304,6 @@ def decide(
     return positioning
 
 
-@transaction.atomic
 def _decided_before(
     user,
     positioning: Positioning,
@@ -332,6 +331,7 @@ def _decided_before(
     )
 
 
+@transaction.atomic
 def validate(
     user, positioning: Positioning, *, comment: str = "", seen: str | None = None
 ) -> Positioning:
