@@ -545,3 +545,35 @@ def test_a_group_decision_sent_twice_is_told_once_and_undone_in_one_step(client,
     assert {(p.status, p.job_id, p.level) for p in group.all()} == {
         ("proposed", first.job_id, first.level)
     }
+
+
+def test_a_pairing_from_an_older_page_does_not_undo_a_colleagues(client, edition, network):
+    """Two administrators pair the same retired job: the second page, read before the
+    first decision, is refused and the first decision kept."""
+    draft = editions.copy_edition(network.national, edition, label="brouillon")
+    retired = catalog.jobs_of(draft).last()
+    editions.retire_job(network.national, retired)
+    successor, other = list(catalog.jobs_of(draft)[:2])
+    client.force_login(network.national)
+    page = client.get("/editions/comparer/", {"de": edition.label, "a": draft.label}).text
+    form = page[page.index(f'name="emploi" value="{retired.code}"') :]
+    seen = re.search(r'name="vu" value="([^"]+)"', form).group(1)
+    assert seen == "auto"
+    # A colleague pairs it meanwhile.
+    editions.decide_pairing(network.national, edition, draft, retired.code, successor.code)
+
+    response = client.post(
+        "/editions/comparer/appariement/",
+        {
+            "de": edition.label,
+            "a": draft.label,
+            "emploi": retired.code,
+            "successeur": other.code,
+            "vu": seen,
+        },
+        follow=True,
+    )
+
+    assert "décidé entre-temps" in html.unescape(response.text)
+    pairing = draft.pairings.get(before_code=retired.code)
+    assert pairing.after_code == successor.code

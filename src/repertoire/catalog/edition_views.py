@@ -530,6 +530,9 @@ def diff(request):
                 *(job for job in changes.after.jobs if job.code not in added),
             ],
             "editions": selectors.editions().order_by("-date"),
+            # Each job's pairing as shown: a decision sends it back, refused when
+            # another administrator decided the job meanwhile.
+            "pairings_seen": selectors.pairing_states(before, after) if national else {},
             "pdf_url": comparison_url("editions:annex", before, after),
             "json_url": comparison_url("editions:diff", before, after) + "&format=json",
             "impact_url": comparison_url("worklist:impact", before, after),
@@ -545,19 +548,22 @@ def pairing(request):
     before = _edition(request.POST.get("de"))
     after = _edition(request.POST.get("a"))
     code = request.POST.get("emploi", "")
+    seen = request.POST.get("vu") or None
     if request.POST.get("action") == "oublier":
         found = after.pairings.filter(before=before, before_code=code).first()
         if found is not None:
             attempt(
                 request,
-                lambda: services.forget_pairing(request.user, found),
+                lambda: services.forget_pairing(request.user, found, seen=seen),
                 success=_("Back to the automatic pairing."),
             )
     else:
         successor = request.POST.get("successeur", "") or None
         attempt(
             request,
-            lambda: services.decide_pairing(request.user, before, after, code, successor),
+            lambda: services.decide_pairing(
+                request.user, before, after, code, successor, seen=seen
+            ),
             success=_("Pairing recorded."),
         )
     return redirect(comparison_url("editions:diff", before, after))

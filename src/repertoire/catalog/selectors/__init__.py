@@ -171,6 +171,23 @@ def grid_text_etag(text: str | list[str]) -> str:
     return etag_of("texte", text)
 
 
+def pairing_state(pairing: EditionPairing | None) -> str:
+    """A job's pairing between two editions as a page shows it: automatic, its
+    successor's code, or none (retired); the page sends it back with a decision."""
+    if pairing is None:
+        return "auto"
+    return pairing.after_code or "aucun"
+
+
+def pairing_states(before: Edition, after: Edition) -> dict[str, str]:
+    """``pairing_state`` of every job of ``before`` towards ``after``, by code."""
+    decided = {p.before_code: p for p in EditionPairing.objects.filter(before=before, after=after)}
+    return {
+        code: pairing_state(decided.get(code))
+        for code in before.jobs.values_list("code", flat=True)
+    }
+
+
 def job_heading(code: str, label: str | None = None) -> ReferenceJob | None:
     """The job with this code in the edition with this label (else the edition in force),
     with its edition and level but not its texts and degrees: one query, or None."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from repertoire.audit.services import record, snapshot
 from repertoire.catalog.models import Edition, EditionPairing
-from repertoire.catalog.selectors import reference_profiles_of
+from repertoire.catalog.selectors import pairing_state, reference_profiles_of
 from repertoire.catalog.services.common import (
     EditionFrozen,
     check_draft,
@@ -16,7 +17,7 @@ from repertoire.catalog.services.common import (
     lock_editions,
 )
 from repertoire.core.grid import calibrate, get_rule
-from repertoire.core.refusals import Refused
+from repertoire.core.refusals import Conflict, Refused
 
 
 class PublicationRefused(Refused):
@@ -85,10 +86,14 @@ def decide_pairing(
     after: Edition,
     before_code: str,
     after_code: str | None,
+    *,
+    seen: str | None = None,
 ) -> EditionPairing:
     """Confirm that ``after_code`` succeeds ``before_code`` (None: no successor).
 
-    Several jobs may have the same successor: jobs merged into one."""
+    Several jobs may have the same successor: jobs merged into one. ``seen``: the job's
+    pairing as the administrator's page showed it (``pairing_state``): refused when
+    another administrator decided it otherwise since."""
     check_national(user)
     if before.pk == after.pk:
         raise Refused(problems={"after": "une édition ne s'apparie pas avec elle-même"})
@@ -101,6 +106,7 @@ def decide_pairing(
         raise Refused(problems={"before": f"aucun emploi « {before_code} » dans {before.label}"})
     if after_code and not after.jobs.filter(code=after_code).exists():
         raise Refused(problems={"after": f"aucun emploi « {after_code} » dans {after.label}"})
+    _check_seen(before, after, before_code, seen)
     pairing, _ = EditionPairing.objects.update_or_create(
         before=before,
         after=after,
@@ -117,13 +123,14 @@ def decide_pairing(
 
 
 @transaction.atomic
-def forget_pairing(user, pairing: EditionPairing) -> None:
-    """Back to the automatic pairing for this job."""
+def forget_pairing(user, pairing: EditionPairing, *, seen: str | None = None) -> None:
+    """Back to the automatic pairing for this job (``seen`` as for ``decide_pairing``)."""
     check_national(user)
     if _published(pairing.after):
         raise EditionFrozen(
             f"l'édition {pairing.after.label} est publiée : ses appariements ne changent plus"
         )
+    _check_seen(pairing.before, pairing.after, pairing.before_code, seen)
     record(
         actor=user.get_username(),
         action="edition.pairing.forget",
@@ -135,6 +142,25 @@ def forget_pairing(user, pairing: EditionPairing) -> None:
         },
     )
     pairing.delete()
+
+
+def _check_seen(before: Edition, after: Edition, before_code: str, seen: str | None) -> None:
+    """The job's pairing, read under a lock, is still the one the page showed."""
+    if seen is None:
+        return
+    current = (
+        EditionPairing.objects.select_for_update()
+        .filter(before=before, after=after, before_code=before_code)
+        .first()
+    )
+    if pairing_state(current) != seen:
+        raise Conflict(
+            _(
+                "The pairing of this job was decided meanwhile by %(author)s: nothing "
+                "was recorded. Reload the page."
+            )
+            % {"author": current.decided_by if current else "?"}
+        )
 
 
 def _published(edition: Edition) -> bool:
